@@ -1,0 +1,77 @@
+// One knex instance for both back-ends: real Postgres (DATABASE_URL) or embedded PGlite (DATA_DIR).
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import knexPkg, { type Knex } from 'knex';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import ClientPgLite from 'knex-pglite';
+
+const { knex } = knexPkg;
+
+// NOTE: bigint (int8) and numeric come back as strings by default; counts in this service fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export type DbKind = 'postgres' | 'pglite';
+
+/** An open database: the knex instance, which back-end it is, and how to close it. */
+export interface Db {
+  knex: Knex;
+  kind: DbKind;
+  /** The PGlite instance when embedded (used for COPY FROM '/dev/blob'). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolMax?: number;
+  /** Milliseconds to wait for a free pooled connection before failing with UNAVAILABLE. */
+  acquireTimeoutMs?: number;
+}
+
+/** Opens the database described by the options; does not migrate. */
+export async function openDb(options: DbOptions): Promise<Db> {
+  if (options.databaseUrl) {
+    const instance = knex({
+      client: 'pg',
+      connection: { connectionString: options.databaseUrl, application_name: 'stakazo-ml' },
+      pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 },
+      acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
+    });
+    return { knex: instance, kind: 'postgres', close: () => instance.destroy() };
+  }
+  const dir = resolve(options.dataDir);
+  mkdirSync(dir, { recursive: true });
+  const pglite = await PGlite.create({ dataDir: dir, extensions: { vector } });
+  const instance = knex({
+    client: ClientPgLite as unknown as typeof Knex.Client,
+    dialect: 'postgres',
+    connection: () => ({ pglite }) as object,
+    acquireConnectionTimeout: options.acquireTimeoutMs ?? 60_000,
+  });
+  return { knex: instance, kind: 'pglite', pglite, close: () => instance.destroy() };
+}
+
+/** Checks that the database answers, naming DATABASE_URL or DATA_DIR when it does not. */
+export async function assertReachable(db: Db, options: DbOptions): Promise<void> {
+  try {
+    await db.knex.raw('select 1');
+  } catch (err) {
+    const where = options.databaseUrl ? `DATABASE_URL (${redact(options.databaseUrl)})` : `DATA_DIR (${options.dataDir})`;
+    throw new Error(`cannot reach the database at ${where}: ${(err as Error).message}`);
+  }
+}
+
+/** The URL without its password, for logs and errors. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}

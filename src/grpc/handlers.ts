@@ -1,0 +1,149 @@
+// One wrapper per call shape: authenticate, build the context, await the service, answer exactly once,
+// route every error through toGrpcStatus, and abort work when the client cancels or the deadline passes.
+import { randomUUID } from 'node:crypto';
+import type {
+  handleClientStreamingCall,
+  handleServerStreamingCall,
+  handleUnaryCall,
+  Metadata,
+  ServerReadableStream,
+  ServerUnaryCall,
+  ServerWritableStream,
+  sendUnaryData,
+} from '@grpc/grpc-js';
+import type { Logger } from '../log.js';
+import type { Authenticator, CallContext } from './context.js';
+import { toGrpcStatus } from './errors.js';
+import type { CallObserver } from './observe.js';
+
+/** What the wrappers need from the server. */
+export interface HandlerDeps {
+  log: Logger;
+  auth: Authenticator;
+  observer?: CallObserver;
+}
+
+/** What the wrappers use of any call object. */
+interface AnyCall {
+  metadata: Metadata;
+  on(event: 'cancelled', listener: () => void): unknown;
+}
+
+function requestIdOf(metadata: Metadata): string {
+  const sent = metadata.get('x-request-id')[0];
+  return typeof sent === 'string' && sent.length > 0 && sent.length <= 128 ? sent : randomUUID();
+}
+
+async function openContext(deps: HandlerDeps, method: string, call: AnyCall): Promise<CallContext> {
+  const controller = new AbortController();
+  // NOTE: grpc-js emits 'cancelled' both for client cancellation and for an expired deadline.
+  call.on('cancelled', () => controller.abort(new Error('call cancelled by the client or its deadline')));
+  const requestId = requestIdOf(call.metadata);
+  const tenantId = await deps.auth.authenticate(call.metadata);
+  return { tenantId, requestId, signal: controller.signal, log: deps.log.child({ method, requestId, tenantId }) };
+}
+
+function finish(deps: HandlerDeps, method: string, startNs: bigint, code: number, log: Logger): void {
+  const durationMs = Number(process.hrtime.bigint() - startNs) / 1e6;
+  deps.observer?.onCall(method, code, durationMs);
+  log.debug({ code, durationMs }, 'call finished');
+}
+
+/** Wraps `fn` as a unary handler. */
+export function unary<Req, Res>(
+  deps: HandlerDeps,
+  method: string,
+  fn: (request: Req, ctx: CallContext) => Promise<Res>,
+): handleUnaryCall<Req, Res> {
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+    const start = process.hrtime.bigint();
+    let log = deps.log;
+    (async () => {
+      const ctx = await openContext(deps, method, call);
+      log = ctx.log;
+      return fn(call.request, ctx);
+    })().then(
+      (response) => {
+        finish(deps, method, start, 0, log);
+        callback(null, response);
+      },
+      (err: unknown) => {
+        const st = toGrpcStatus(err, log.child({ method }));
+        finish(deps, method, start, st.code, log);
+        callback(st);
+      },
+    );
+  };
+}
+
+/** Wraps `fn` as a client-streaming handler; `fn` reads the requests with `for await` (backpressure included). */
+export function clientStream<Req, Res>(
+  deps: HandlerDeps,
+  method: string,
+  fn: (requests: AsyncIterable<Req>, ctx: CallContext) => Promise<Res>,
+): handleClientStreamingCall<Req, Res> {
+  return (call: ServerReadableStream<Req, Res>, callback: sendUnaryData<Res>) => {
+    const start = process.hrtime.bigint();
+    let log = deps.log;
+    (async () => {
+      const ctx = await openContext(deps, method, call);
+      log = ctx.log;
+      return fn(call as AsyncIterable<Req>, ctx);
+    })().then(
+      (response) => {
+        finish(deps, method, start, 0, log);
+        callback(null, response);
+      },
+      (err: unknown) => {
+        const st = toGrpcStatus(err, log.child({ method }));
+        finish(deps, method, start, st.code, log);
+        // Stop reading: the remaining messages of a failed stream are not wanted.
+        call.destroy();
+        callback(st);
+      },
+    );
+  };
+}
+
+/** Sends one message of a server stream, waiting for the transport to drain when its buffer is full. */
+export type Send<Res> = (message: Res) => Promise<void>;
+
+/** Wraps `fn` as a server-streaming handler; `send` honours flow control. */
+export function serverStream<Req, Res>(
+  deps: HandlerDeps,
+  method: string,
+  fn: (request: Req, ctx: CallContext, send: Send<Res>) => Promise<void>,
+): handleServerStreamingCall<Req, Res> {
+  return (call: ServerWritableStream<Req, Res>) => {
+    const start = process.hrtime.bigint();
+    let log = deps.log;
+    let signal: AbortSignal | undefined;
+    const send: Send<Res> = async (message) => {
+      if (signal?.aborted) throw signal.reason;
+      if (!call.write(message)) {
+        await new Promise<void>((resolve, reject) => {
+          const onDrain = () => { signal?.removeEventListener('abort', onAbort); resolve(); };
+          const onAbort = () => { call.off('drain', onDrain); reject(signal?.reason); };
+          call.once('drain', onDrain);
+          signal?.addEventListener('abort', onAbort, { once: true });
+        });
+      }
+    };
+    (async () => {
+      const ctx = await openContext(deps, method, call);
+      log = ctx.log;
+      signal = ctx.signal;
+      await fn(call.request, ctx, send);
+    })().then(
+      () => {
+        finish(deps, method, start, 0, log);
+        call.end();
+      },
+      (err: unknown) => {
+        const st = toGrpcStatus(err, log.child({ method }));
+        finish(deps, method, start, st.code, log);
+        if (!call.cancelled) call.emit('error', st);
+      },
+    );
+  };
+}

@@ -1,0 +1,133 @@
+// Builds and runs the grpc-js server: services, health, reflection, graceful shutdown.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { addReflection } from 'grpc-server-reflection';
+import type { Config } from './config.js';
+import { assertReachable, openDb, type Db } from './db/connect.js';
+import { migrateLatest } from './db/migrate.js';
+import { EmbeddingServiceService } from './gen/stakazo/ml/v1/embedding.js';
+import { LearningServiceService } from './gen/stakazo/ml/v1/learning.js';
+import { MetricsServiceService } from './gen/stakazo/ml/v1/metrics.js';
+import { singleTenant } from './grpc/auth.js';
+import type { HandlerDeps } from './grpc/handlers.js';
+import { unimplementedHandlers } from './grpc/unimplemented.js';
+import type { Logger } from './log.js';
+
+/** The fully-qualified names of our services, as reflection and health report them. */
+export const SERVICE_NAMES = [
+  'stakazo.ml.v1.EmbeddingService',
+  'stakazo.ml.v1.MetricsService',
+  'stakazo.ml.v1.LearningService',
+] as const;
+
+/** The descriptor set built by `npm run generate` (our protos, their imports and grpc.health.v1). */
+export const DESCRIPTOR_SET_PATH = join(dirname(fileURLToPath(import.meta.url)), 'gen', 'descriptor_set.binpb');
+
+/** A running server. */
+export interface RunningServer {
+  port: number;
+  db: Db;
+  server: Server;
+  health: HealthImplementation;
+  /** Health NOT_SERVING, let calls finish within the grace period, then force; closes the database. */
+  stop(): Promise<void>;
+}
+
+interface ServiceEntry {
+  name: string;
+  definition: ServiceDefinition;
+  owner: string;
+  handlers: (deps: HandlerDeps, db: Db, config: Config) => UntypedServiceImplementation;
+}
+
+const SERVICES: ServiceEntry[] = [
+  { name: SERVICE_NAMES[0], definition: EmbeddingServiceService, owner: 'EmbeddingService issue', handlers: () => ({}) },
+  { name: SERVICE_NAMES[1], definition: MetricsServiceService, owner: 'MetricsService issue', handlers: () => ({}) },
+  { name: SERVICE_NAMES[2], definition: LearningServiceService, owner: 'LearningService issue', handlers: () => ({}) },
+];
+
+function credentials(config: Config): ServerCredentials {
+  if (!config.tls) return ServerCredentials.createInsecure();
+  const { certFile, keyFile, clientCaFile } = config.tls;
+  const read = (path: string, setting: string) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new Error(`cannot read ${setting} (${path}): ${(err as Error).message}`);
+    }
+  };
+  return ServerCredentials.createSsl(
+    clientCaFile ? read(clientCaFile, 'TLS_CLIENT_CA_FILE') : null,
+    [{ cert_chain: read(certFile, 'TLS_CERT_FILE'), private_key: read(keyFile, 'TLS_KEY_FILE') }],
+    Boolean(clientCaFile),
+  );
+}
+
+function bind(server: Server, address: string, creds: ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, creds, (err, port) => (err ? reject(new Error(`cannot listen on ${address} (HOST/PORT): ${err.message}`)) : resolve(port)));
+  });
+}
+
+/** Opens the database, migrates, starts serving; health turns SERVING only after migrations. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const dbOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax };
+  const db = await openDb(dbOptions);
+  try {
+    await assertReachable(db, dbOptions);
+    const applied = await migrateLatest(db.knex);
+    log.info({ backend: db.kind, applied }, 'database ready');
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+
+  const server = new Server({
+    'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+  });
+  const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((n) => [n, 'NOT_SERVING'])) });
+  health.addToServer(server);
+  if (config.reflection) addReflection(server, DESCRIPTOR_SET_PATH);
+
+  const deps: HandlerDeps = { log, auth: singleTenant };
+  for (const entry of SERVICES) {
+    server.addService(entry.definition, {
+      ...unimplementedHandlers(entry.definition, entry.owner),
+      ...entry.handlers(deps, db, config),
+    });
+  }
+
+  let port: number;
+  try {
+    port = await bind(server, `${config.host}:${config.port}`, credentials(config));
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'SERVING');
+  log.info({ host: config.host, port, backend: db.kind, tls: Boolean(config.tls), reflection: config.reflection }, 'serving');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'NOT_SERVING');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          log.warn({ graceMs: config.shutdownGraceMs }, 'grace period over; cancelling remaining calls');
+          server.forceShutdown();
+          resolve();
+        }, config.shutdownGraceMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await db.close();
+      log.info('stopped');
+    })());
+  return { port, db, server, health, stop };
+}

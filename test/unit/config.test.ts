@@ -1,0 +1,39 @@
+// The config module: defaults, validation, and errors that name the setting.
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('has working defaults with no environment', () => {
+    const config = loadConfig({});
+    expect(config.port).to.equal(50051);
+    expect(config.databaseUrl).to.equal(undefined);
+    expect(config.dataDir).to.equal('./data');
+    expect(config.scheduler).to.deep.include({ enabled: true, time: '02:00', timeZone: 'UTC' });
+  });
+
+  it('names the setting at fault', () => {
+    expect(errorOf({ PORT: 'abc' }).setting).to.equal('PORT');
+    expect(errorOf({ PORT: '70000' }).message).to.match(/PORT: 70000 is outside 0..65535/);
+    expect(errorOf({ DATABASE_URL: 'mysql://x' }).setting).to.equal('DATABASE_URL');
+    expect(errorOf({ LOG_LEVEL: 'loud' }).message).to.match(/LOG_LEVEL/);
+    expect(errorOf({ SCHEDULER_TIME: '25:00' }).setting).to.equal('SCHEDULER_TIME');
+    expect(errorOf({ SCHEDULER_TIME_ZONE: 'Mars/Base' }).setting).to.equal('SCHEDULER_TIME_ZONE');
+    expect(errorOf({ REFLECTION: 'maybe' }).setting).to.equal('REFLECTION');
+    expect(errorOf({ TLS_CERT_FILE: '/x' }).setting).to.equal('TLS_KEY_FILE');
+  });
+
+  it('reads a postgres URL and booleans', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', REFLECTION: 'off' });
+    expect(config.databaseUrl).to.equal('postgres://u@h:5432/db');
+    expect(config.reflection).to.equal(false);
+  });
+});
