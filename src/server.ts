@@ -14,6 +14,9 @@ import { MetricsServiceService } from './gen/stakazo/ml/v1/metrics.js';
 import { singleTenant } from './grpc/auth.js';
 import type { HandlerDeps } from './grpc/handlers.js';
 import { unimplementedHandlers } from './grpc/unimplemented.js';
+import { embeddingHandlers } from './embedding/embedding.grpc.js';
+import { learningHandlers } from './learning/learning.grpc.js';
+import { metricsHandlers } from './metrics/metrics.grpc.js';
 import type { Logger } from './log.js';
 
 /** The fully-qualified names of our services, as reflection and health report them. */
@@ -40,13 +43,13 @@ interface ServiceEntry {
   name: string;
   definition: ServiceDefinition;
   owner: string;
-  handlers: (deps: HandlerDeps, db: Db, config: Config) => UntypedServiceImplementation;
+  handlers: (deps: HandlerDeps, db: Db, config: Config) => object;
 }
 
 const SERVICES: ServiceEntry[] = [
-  { name: SERVICE_NAMES[0], definition: EmbeddingServiceService, owner: 'EmbeddingService issue', handlers: () => ({}) },
-  { name: SERVICE_NAMES[1], definition: MetricsServiceService, owner: 'MetricsService issue', handlers: () => ({}) },
-  { name: SERVICE_NAMES[2], definition: LearningServiceService, owner: 'LearningService issue', handlers: () => ({}) },
+  { name: SERVICE_NAMES[0], definition: EmbeddingServiceService, owner: 'EmbeddingService issue', handlers: embeddingHandlers },
+  { name: SERVICE_NAMES[1], definition: MetricsServiceService, owner: 'MetricsService issue', handlers: metricsHandlers },
+  { name: SERVICE_NAMES[2], definition: LearningServiceService, owner: 'LearningService issue', handlers: learningHandlers },
 ];
 
 function credentials(config: Config): ServerCredentials {
@@ -97,7 +100,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   for (const entry of SERVICES) {
     server.addService(entry.definition, {
       ...unimplementedHandlers(entry.definition, entry.owner),
-      ...entry.handlers(deps, db, config),
+      ...(entry.handlers(deps, db, config) as UntypedServiceImplementation),
     });
   }
 
