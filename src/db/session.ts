@@ -43,7 +43,7 @@ function pgliteSession(pglite: PGlite): Session {
     },
     async copyFrom(sql: string, data: Buffer) {
       const blobSql = sql.replace(/\bfrom\s+stdin\b/i, "FROM '/dev/blob'");
-      await pglite.query(blobSql, [], { blob: new Blob([data]) });
+      await pglite.query(blobSql, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) });
     },
   };
 }
