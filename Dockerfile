@@ -1,0 +1,29 @@
+# stakazo-ml: multi-stage build; the runtime image runs as a non-root user and checks its own health
+# through the standard gRPC health service.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json buf.yaml buf.gen.yaml ./
+COPY proto proto
+COPY proto-vendor proto-vendor
+COPY src src
+COPY migrations migrations
+COPY bin bin
+RUN npx tsc -p tsconfig.build.json && cp src/gen/descriptor_set.binpb dist/src/gen/ \
+ && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production PORT=50051 DATA_DIR=/data
+WORKDIR /app
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY --from=build /app/package.json package.json
+COPY scripts/healthcheck.mjs scripts/healthcheck.mjs
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 50051 9464
+VOLUME ["/data"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
+CMD ["node", "dist/src/main.js"]
