@@ -11,7 +11,9 @@ import { migrateLatest } from './db/migrate.js';
 import { EmbeddingServiceService } from './gen/stakazo/ml/v1/embedding.js';
 import { LearningServiceService } from './gen/stakazo/ml/v1/learning.js';
 import { MetricsServiceService } from './gen/stakazo/ml/v1/metrics.js';
-import { singleTenant } from './grpc/auth.js';
+import { tokenAuthenticator } from './grpc/auth.js';
+import { TenancyRepository } from './tenancy/tenancy.repository.js';
+import { TokenAuthority } from './tenancy/tokens.js';
 import type { HandlerDeps } from './grpc/handlers.js';
 import { unimplementedHandlers } from './grpc/unimplemented.js';
 import { embeddingHandlers } from './embedding/embedding.grpc.js';
@@ -96,7 +98,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   health.addToServer(server);
   if (config.reflection) addReflection(server, DESCRIPTOR_SET_PATH);
 
-  const deps: HandlerDeps = { log, auth: singleTenant };
+  const deps: HandlerDeps = { log, auth: tokenAuthenticator(new TokenAuthority(new TenancyRepository(db.knex), log)) };
   for (const entry of SERVICES) {
     server.addService(entry.definition, {
       ...unimplementedHandlers(entry.definition, entry.owner),

@@ -1,13 +1,14 @@
-// Bearer-token authentication: maps the `authorization` metadata to a tenant.
+// Bearer-token authentication for every call: reads the `authorization` metadata.
 import type { Metadata } from '@grpc/grpc-js';
+import type { TokenAuthority } from '../tenancy/tokens.js';
 import type { Authenticator } from './context.js';
 
-/** The tenant used when no tokens are configured. */
-export const DEFAULT_TENANT = 'default';
-
-/** Single-tenant mode: every caller is the default tenant. */
-export const singleTenant: Authenticator = {
-  async authenticate(_metadata: Metadata): Promise<string> {
-    return DEFAULT_TENANT;
-  },
-};
+/** Authenticates calls against the tokens in the database. */
+export function tokenAuthenticator(authority: TokenAuthority): Authenticator {
+  return {
+    authenticate(metadata: Metadata) {
+      const value = metadata.get('authorization')[0];
+      return authority.tenantFor(typeof value === 'string' ? value : undefined);
+    },
+  };
+}

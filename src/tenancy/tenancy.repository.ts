@@ -1,0 +1,71 @@
+// SQL of tenants and their API tokens (stored as SHA-256 hashes, never in clear).
+import type { Knex } from 'knex';
+import { withDbErrors } from '../db/pg-errors.js';
+
+export interface TokenRow {
+  tokenHash: string;
+  tenantId: string;
+  label: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export class TenancyRepository {
+  constructor(private readonly knex: Knex) {}
+
+  /** Creates the tenant if it does not exist. */
+  async ensureTenant(tenantId: string, displayName = ''): Promise<void> {
+    await withDbErrors(`tenant "${tenantId}"`, () =>
+      this.knex.raw('insert into tenants (tenant_id, display_name) values (?, ?) on conflict (tenant_id) do nothing', [tenantId, displayName]),
+    );
+  }
+
+  async insertToken(tokenHash: string, tenantId: string, label: string): Promise<void> {
+    await withDbErrors('token', () =>
+      this.knex.raw('insert into api_tokens (token_hash, tenant_id, label) values (?, ?, ?)', [tokenHash, tenantId, label]),
+    );
+  }
+
+  /** Revokes the tokens whose hash starts with `hashPrefix`; returns how many. */
+  async revokeByHashPrefix(hashPrefix: string): Promise<number> {
+    const result = await withDbErrors('token', () =>
+      this.knex.raw(`update api_tokens set revoked_at = now() where token_hash like ? and revoked_at is null`, [`${hashPrefix}%`]),
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** Deletes every token of a tenant (tests and tenant removal). */
+  async deleteTokensOf(tenantId: string): Promise<void> {
+    await this.knex.raw('delete from api_tokens where tenant_id = ?', [tenantId]);
+  }
+
+  async listTokens(): Promise<TokenRow[]> {
+    const result = await this.knex.raw(
+      `select token_hash as "tokenHash", tenant_id as "tenantId", label, created_at as "createdAt", revoked_at as "revokedAt"
+         from api_tokens order by created_at`,
+    );
+    return result.rows;
+  }
+
+  /** The tenant of an active token, or undefined. */
+  async tenantOfToken(tokenHash: string): Promise<string | undefined> {
+    const result = await withDbErrors('token lookup', () =>
+      this.knex.raw('select tenant_id from api_tokens where token_hash = ? and revoked_at is null', [tokenHash]),
+    );
+    return result.rows[0]?.tenant_id;
+  }
+
+  /** Whether any active token exists (if none, the service runs single-tenant). */
+  async hasActiveTokens(): Promise<boolean> {
+    const result = await withDbErrors('token lookup', () =>
+      this.knex.raw('select exists (select 1 from api_tokens where revoked_at is null) as present'),
+    );
+    return Boolean(result.rows[0]?.present);
+  }
+
+  /** Every tenant id (the scheduler learns for each). */
+  async listTenantIds(): Promise<string[]> {
+    const result = await this.knex.raw('select tenant_id from tenants order by tenant_id');
+    return result.rows.map((r: { tenant_id: string }) => r.tenant_id);
+  }
+}

@@ -1,0 +1,88 @@
+// API tokens: creation, revocation and the tenant check every call goes through.
+import { createHash, randomBytes } from 'node:crypto';
+import { invalidArgument, notFound, unauthenticated } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { TenancyRepository } from './tenancy.repository.js';
+
+/** The tenant used when no tokens exist (single-tenant local use). */
+export const DEFAULT_TENANT = 'default';
+const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const TOKEN_PREFIX = 'stk_';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The short id shown for a token: the first 12 hex characters of its hash. */
+export function tokenId(tokenHash: string): string {
+  return tokenHash.slice(0, 12);
+}
+
+/** Creates a token for `tenantId` (creating the tenant too); returns the token, shown only once. */
+export async function createToken(repo: TenancyRepository, tenantId: string, label = ''): Promise<{ token: string; id: string }> {
+  if (!TENANT_ID.test(tenantId)) {
+    throw invalidArgument(`tenant "${tenantId}" must be 1..63 characters of a-z, 0-9, "_" or "-", starting with a letter or digit`);
+  }
+  await repo.ensureTenant(tenantId);
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const hash = hashToken(token);
+  await repo.insertToken(hash, tenantId, label);
+  return { token, id: tokenId(hash) };
+}
+
+/** Revokes a token given the token itself or its id. */
+export async function revokeToken(repo: TenancyRepository, tokenOrId: string): Promise<number> {
+  const prefix = tokenOrId.startsWith(TOKEN_PREFIX) ? hashToken(tokenOrId) : tokenOrId.toLowerCase();
+  if (!/^[0-9a-f]{12,64}$/.test(prefix)) throw invalidArgument(`"${tokenOrId}" is neither a token (stk_…) nor a token id (12 hex characters)`);
+  const revoked = await repo.revokeByHashPrefix(prefix);
+  if (revoked === 0) throw notFound(`no active token with id ${prefix.slice(0, 12)}`);
+  return revoked;
+}
+
+interface Cached<T> {
+  value: T;
+  expiresAt: number;
+}
+
+const MAX_CACHED_TOKENS = 10_000;
+
+/**
+ * Maps `authorization: Bearer <token>` to a tenant. With no active tokens in the database every caller is the
+ * default tenant. Lookups are cached for `ttlMs`, so a revocation takes effect within that time.
+ */
+export class TokenAuthority {
+  private anyTokens?: Cached<boolean>;
+  private readonly tokens = new Map<string, Cached<string | undefined>>();
+  private loggedMode?: boolean;
+
+  constructor(
+    private readonly repo: TenancyRepository,
+    private readonly log: Logger,
+    private readonly ttlMs = 5_000,
+  ) {}
+
+  async tenantFor(authorization: string | undefined): Promise<string> {
+    const now = Date.now();
+    if (!this.anyTokens || this.anyTokens.expiresAt < now) {
+      this.anyTokens = { value: await this.repo.hasActiveTokens(), expiresAt: now + this.ttlMs };
+      if (this.loggedMode !== this.anyTokens.value) {
+        this.loggedMode = this.anyTokens.value;
+        if (this.anyTokens.value) this.log.info('API tokens exist: every call must send "authorization: Bearer <token>"');
+        else this.log.warn('no API tokens configured: running single-tenant, every caller is tenant "default"');
+      }
+    }
+    if (!this.anyTokens.value) return DEFAULT_TENANT;
+    if (!authorization) throw unauthenticated('missing "authorization: Bearer <token>" metadata');
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated('the authorization metadata must be "Bearer <token>"');
+    const hash = hashToken(match[1]);
+    let cached = this.tokens.get(hash);
+    if (!cached || cached.expiresAt < now) {
+      if (this.tokens.size >= MAX_CACHED_TOKENS) this.tokens.clear();
+      cached = { value: await this.repo.tenantOfToken(hash), expiresAt: now + this.ttlMs };
+      this.tokens.set(hash, cached);
+    }
+    if (!cached.value) throw unauthenticated('unknown or revoked token');
+    return cached.value;
+  }
+}
