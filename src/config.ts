@@ -39,6 +39,8 @@ export interface TlsConfig {
 export interface Config {
   host: string;
   port: number;
+  /** Port of the HTTP side (/metrics, /healthz, /report); undefined when HTTP_PORT=off. */
+  httpPort?: number;
   /** Real Postgres when set; embedded PGlite in `dataDir` otherwise. */
   databaseUrl?: string;
   dataDir: string;
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     host: env.HOST || '0.0.0.0',
     port: integer(env, 'PORT', 50051, 0, 65535),
+    httpPort: env.HTTP_PORT?.trim().toLowerCase() === 'off' ? undefined : integer(env, 'HTTP_PORT', 9464, 0, 65535),
     databaseUrl: databaseUrl(env),
     dataDir: env.DATA_DIR || './data',
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),

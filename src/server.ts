@@ -20,6 +20,8 @@ import { embeddingHandlers } from './embedding/embedding.grpc.js';
 import { learningHandlers } from './learning/learning.grpc.js';
 import { metricsHandlers } from './metrics/metrics.grpc.js';
 import type { Logger } from './log.js';
+import { startHttp } from './observability/http.js';
+import { ServiceMetrics } from './observability/metrics.js';
 
 /** The fully-qualified names of our services, as reflection and health report them. */
 export const SERVICE_NAMES = [
@@ -37,6 +39,9 @@ export interface RunningServer {
   db: Db;
   server: Server;
   health: HealthImplementation;
+  metrics: ServiceMetrics;
+  /** Port of the HTTP side, when enabled. */
+  httpPort?: number;
   /** Health NOT_SERVING, let calls finish within the grace period, then force; closes the database. */
   stop(): Promise<void>;
 }
@@ -98,7 +103,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   health.addToServer(server);
   if (config.reflection) addReflection(server, DESCRIPTOR_SET_PATH);
 
-  const deps: HandlerDeps = { log, auth: tokenAuthenticator(new TokenAuthority(new TenancyRepository(db.knex), log)) };
+  const metrics = new ServiceMetrics(db);
+  const deps: HandlerDeps = {
+    log,
+    auth: tokenAuthenticator(new TokenAuthority(new TenancyRepository(db.knex), log)),
+    observer: metrics,
+  };
   for (const entry of SERVICES) {
     server.addService(entry.definition, {
       ...unimplementedHandlers(entry.definition, entry.owner),
@@ -113,12 +123,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     await db.close().catch(() => undefined);
     throw err;
   }
+  let serving = false;
+  let http: Awaited<ReturnType<typeof startHttp>> | undefined;
+  if (config.httpPort !== undefined) {
+    try {
+      http = await startHttp({ host: config.host, port: config.httpPort, metrics, isServing: () => serving, log });
+    } catch (err) {
+      server.forceShutdown();
+      await db.close().catch(() => undefined);
+      throw err;
+    }
+  }
   for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'SERVING');
-  log.info({ host: config.host, port, backend: db.kind, tls: Boolean(config.tls), reflection: config.reflection }, 'serving');
+  serving = true;
+  log.info({ host: config.host, port, httpPort: http?.port, backend: db.kind, tls: Boolean(config.tls), reflection: config.reflection }, 'serving');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      serving = false;
       for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'NOT_SERVING');
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -131,8 +154,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           resolve();
         });
       });
+      if (http) await new Promise<void>((resolve) => http.server.close(() => resolve()));
       await db.close();
       log.info('stopped');
     })());
-  return { port, db, server, health, stop };
+  return { port, db, server, health, metrics, httpPort: http?.port, stop };
 }

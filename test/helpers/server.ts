@@ -29,6 +29,7 @@ export function testConfig(env: Record<string, string | undefined> = {}): { conf
   const config = loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',
+    HTTP_PORT: '0',
     DATA_DIR: dataDir,
     DATABASE_URL: process.env.DATABASE_URL,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

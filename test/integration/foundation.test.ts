@@ -143,3 +143,22 @@ describe(`process (${BACKEND})`, () => {
     expect(proc.output().stderr).to.match(/DATABASE_URL/);
   });
 });
+
+describe(`http side (${BACKEND})`, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server?.stop());
+
+  it('serves /healthz and Prometheus /metrics counting gRPC calls by method and status', async () => {
+    const base = `http://127.0.0.1:${server.running.httpPort}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).to.equal(200);
+    expect(await health.text()).to.equal('SERVING\n');
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).to.match(/stakazo_db_pool_connections\{state="used"\}/);
+    expect(metrics).to.match(/stakazo_process_resident_memory_bytes/);
+    expect((await fetch(`${base}/nope`)).status).to.equal(404);
+  });
+});

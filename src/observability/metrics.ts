@@ -1,0 +1,63 @@
+// Prometheus metrics of the process: calls by RPC and status, latency, ingest rows, learning runs, pool usage.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { status } from '@grpc/grpc-js';
+import type { Db } from '../db/connect.js';
+import type { CallObserver } from '../grpc/observe.js';
+
+const CODE_NAMES = Object.fromEntries(Object.entries(status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k]));
+
+/** Everything the service exports at /metrics, in its own registry (tests start many servers in one process). */
+export class ServiceMetrics implements CallObserver {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'stakazo_grpc_requests_total',
+    help: 'gRPC calls finished, by method and status code',
+    labelNames: ['method', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'stakazo_grpc_request_duration_seconds',
+    help: 'gRPC call latency, by method',
+    labelNames: ['method'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+    registers: [this.registry],
+  });
+  readonly ingestedRows = new Counter({
+    name: 'stakazo_ingested_rows_total',
+    help: 'Rows written by ingest calls, by kind (points, metric records) and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly learningRunDuration = new Histogram({
+    name: 'stakazo_learning_run_duration_seconds',
+    help: 'Duration of daily learning runs, by final status',
+    labelNames: ['status'] as const,
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  constructor(db?: Db) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'stakazo_' });
+    if (db) {
+      const pool = (db.knex.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
+      new Gauge({
+        name: 'stakazo_db_pool_connections',
+        help: 'Database pool connections by state (used, free, pending acquires)',
+        labelNames: ['state'] as const,
+        registers: [this.registry],
+        collect() {
+          const live = (db.knex.client as { pool?: typeof pool }).pool ?? pool;
+          if (!live) return;
+          this.set({ state: 'used' }, live.numUsed());
+          this.set({ state: 'free' }, live.numFree());
+          this.set({ state: 'pending' }, live.numPendingAcquires());
+        },
+      });
+    }
+  }
+
+  onCall(method: string, code: number, durationMs: number): void {
+    this.requests.inc({ method, code: CODE_NAMES[code] ?? String(code) });
+    this.latency.observe({ method }, durationMs / 1000);
+  }
+}
