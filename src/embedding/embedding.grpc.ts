@@ -1,10 +1,165 @@
-// gRPC handlers of EmbeddingService: validate, call the service, map errors (through the handler wrappers).
+// gRPC handlers of EmbeddingService: validate, call the service, map domain results to messages.
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
-import type { EmbeddingServiceServer } from '../gen/stakazo/ml/v1/embedding.js';
-import type { HandlerDeps } from '../grpc/handlers.js';
+import {
+  Distance,
+  EmbeddingType,
+  MetadataUpdateMode,
+  Precision,
+  VectorEncoding,
+  type Collection,
+  type EmbeddingServiceServer,
+  type Point,
+  type ScoredPoint,
+  type UpsertStreamRequest,
+  type Vector,
+} from '../gen/stakazo/ml/v1/embedding.js';
+import { clientStream, unary, type HandlerDeps } from '../grpc/handlers.js';
+import { EmbeddingRepository } from './embedding.repository.js';
+import { EmbeddingService } from './embedding.service.js';
+import type { CollectionInfo, ScoredPoint as DomainScoredPoint, StoredPoint, UpsertStreamChunk } from './embedding.types.js';
+import {
+  validateCreateCollection,
+  validateDeleteCollection,
+  validateDeletePoints,
+  validateGetCollection,
+  validateGetPoints,
+  validateListCollections,
+  validateScroll,
+  validateSearch,
+  validateSearchBatch,
+  validateUpdateMetadata,
+  validateUpsert,
+  validateUpsertStreamMessage,
+} from './embedding.validate.js';
+import { encodeFloat32Le } from './vector-codec.js';
 
-/** The implemented methods of EmbeddingService; the server answers UNIMPLEMENTED for the rest. */
-export function embeddingHandlers(_deps: HandlerDeps, _db: Db, _config: Config): Partial<EmbeddingServiceServer> {
-  return {};
+/** The lower-case name of an enum value without its prefix ("DISTANCE_L2" → "l2"); "unrecognized" for unknown numbers. */
+function enumName(values: Record<number, string>, value: number, prefix: string): string {
+  const name = values[value];
+  return name?.startsWith(prefix) ? name.slice(prefix.length).toLowerCase() : 'unrecognized';
+}
+
+/** The enum value of a lower-case name ("l2" → DISTANCE_L2). */
+function enumValue<E>(values: Record<string, unknown>, name: string, prefix: string): E {
+  return values[`${prefix}${name.toUpperCase()}`] as E;
+}
+
+function toProtoCollection(c: CollectionInfo): Collection {
+  return {
+    name: c.name,
+    embeddingType: enumValue<EmbeddingType>(EmbeddingType, c.embeddingType, 'EMBEDDING_TYPE_'),
+    dimension: c.dimension,
+    distance: enumValue<Distance>(Distance, c.distance, 'DISTANCE_'),
+    precision: enumValue<Precision>(Precision, c.precision, 'PRECISION_'),
+    hnsw: { m: c.hnswM, efConstruction: c.hnswEfConstruction, efSearch: c.hnswEfSearch },
+    description: c.description,
+    pointCount: c.pointCount,
+    createTime: c.createdAt,
+  };
+}
+
+function toProtoVector(values: Float32Array | undefined, encoding: VectorEncoding): Vector | undefined {
+  if (!values) return undefined;
+  if (encoding === VectorEncoding.VECTOR_ENCODING_FLOAT32_LE) return { values: [], float32Le: encodeFloat32Le(values) };
+  return { values: Array.from(values), float32Le: Buffer.alloc(0) };
+}
+
+function toProtoPoint(p: StoredPoint, encoding: VectorEncoding): Point {
+  return {
+    id: p.id,
+    contentId: p.contentId,
+    vector: toProtoVector(p.vector, encoding),
+    metadata: p.metadata,
+    createTime: p.createdAt,
+    updateTime: p.updatedAt,
+  };
+}
+
+function toProtoHit(hit: DomainScoredPoint, encoding: VectorEncoding): ScoredPoint {
+  return { point: toProtoPoint(hit.point, encoding), score: hit.score, distance: hit.distance };
+}
+
+async function* validatedStream(requests: AsyncIterable<UpsertStreamRequest>, config: Config): AsyncIterable<UpsertStreamChunk> {
+  for await (const request of requests) yield validateUpsertStreamMessage(request, config.limits);
+}
+
+/** The implemented methods of EmbeddingService; ctx.tenantId scopes every call. */
+export function embeddingHandlers(deps: HandlerDeps, db: Db, config: Config): Partial<EmbeddingServiceServer> {
+  const service = new EmbeddingService(new EmbeddingRepository(db), config.limits);
+  const limits = config.limits;
+  return {
+    createCollection: unary(deps, 'CreateCollection', async (request, ctx) => {
+      const c = request.collection;
+      const spec = validateCreateCollection(
+        c && {
+          ...c,
+          embeddingType: enumName(EmbeddingType, c.embeddingType, 'EMBEDDING_TYPE_'),
+          distance: enumName(Distance, c.distance, 'DISTANCE_'),
+          precision: enumName(Precision, c.precision, 'PRECISION_'),
+        },
+      );
+      return { collection: toProtoCollection(await service.createCollection(ctx.tenantId, spec)) };
+    }),
+
+    getCollection: unary(deps, 'GetCollection', async (request, ctx) => ({
+      collection: toProtoCollection(await service.getCollection(ctx.tenantId, validateGetCollection(request))),
+    })),
+
+    listCollections: unary(deps, 'ListCollections', async (request, ctx) => {
+      const embeddingType = validateListCollections({ embeddingType: enumName(EmbeddingType, request.embeddingType, 'EMBEDDING_TYPE_') });
+      return { collections: (await service.listCollections(ctx.tenantId, embeddingType)).map(toProtoCollection) };
+    }),
+
+    deleteCollection: unary(deps, 'DeleteCollection', async (request, ctx) => ({
+      deletedPointsCount: await service.deleteCollection(ctx.tenantId, validateDeleteCollection(request)),
+    })),
+
+    upsert: unary(deps, 'Upsert', async (request, ctx) => {
+      const { collection, points } = validateUpsert(request, limits);
+      const counts = await service.upsert(ctx.tenantId, collection, points);
+      return { insertedCount: counts.inserted, updatedCount: counts.updated };
+    }),
+
+    upsertStream: clientStream(deps, 'UpsertStream', async (requests, ctx) => {
+      const result = await service.upsertStream(ctx.tenantId, validatedStream(requests, config), ctx.signal);
+      return {
+        insertedCount: result.inserted,
+        updatedCount: result.updated,
+        rejectedCount: result.rejectedCount,
+        rejected: result.rejected,
+      };
+    }),
+
+    getPoints: unary(deps, 'GetPoints', async (request, ctx) => {
+      const { collection, ids, withVectors } = validateGetPoints(request, limits);
+      const points = await service.getPoints(ctx.tenantId, collection, ids, withVectors);
+      return { points: points.map((p) => toProtoPoint(p, request.vectorEncoding)) };
+    }),
+
+    deletePoints: unary(deps, 'DeletePoints', async (request, ctx) => {
+      const { collection, ...target } = validateDeletePoints(request, limits);
+      return { deletedCount: await service.deletePoints(ctx.tenantId, collection, target) };
+    }),
+
+    updateMetadata: unary(deps, 'UpdateMetadata', async (request, ctx) => {
+      const valid = validateUpdateMetadata({ ...request, mode: enumName(MetadataUpdateMode, request.mode, 'METADATA_UPDATE_MODE_') }, limits);
+      return { updatedCount: await service.updateMetadata(ctx.tenantId, valid.collection, valid.ids, valid.metadata, valid.mode) };
+    }),
+
+    scroll: unary(deps, 'Scroll', async (request, ctx) => {
+      const page = await service.scroll(ctx.tenantId, validateScroll(request, limits));
+      return { points: page.points.map((p) => toProtoPoint(p, request.vectorEncoding)), nextPageToken: page.nextPageToken };
+    }),
+
+    search: unary(deps, 'Search', async (request, ctx) => {
+      const [hits] = await service.search(ctx.tenantId, [validateSearch(request, limits)]);
+      return { hits: hits!.map((hit) => toProtoHit(hit, request.vectorEncoding)) };
+    }),
+
+    searchBatch: unary(deps, 'SearchBatch', async (request, ctx) => {
+      const results = await service.search(ctx.tenantId, validateSearchBatch(request, limits));
+      return { results: results.map((hits, i) => ({ hits: hits.map((hit) => toProtoHit(hit, request.searches[i]!.vectorEncoding)) })) };
+    }),
+  };
 }

@@ -1,0 +1,318 @@
+// All SQL of the embedding area: the collections registry, each collection's points table, COPY ingest, search.
+import type { Db } from '../db/connect.js';
+import { fromDbError } from '../db/pg-errors.js';
+import { withSession, withTransaction, type Session } from '../db/session.js';
+import { invalidArgument, notFound, resourceExhausted, alreadyExists } from '../errors.js';
+import { encodeCopyBinary, halfvecField, jsonbField, textField, vectorField } from './copy-binary.js';
+import {
+  createTableStatements,
+  filterConditions,
+  Params,
+  pointColumns,
+  scoreFromDistance,
+  searchSettingsStatement,
+  searchStatement,
+  table,
+  tableNameFor,
+  vectorType,
+  whereClause,
+} from './embedding.sql.js';
+import type {
+  CollectionInfo,
+  CollectionSpec,
+  DistanceName,
+  EmbeddingTypeName,
+  Metadata,
+  MetadataUpdateModeName,
+  PointFilter,
+  PointInput,
+  PrecisionName,
+  ScoredPoint,
+  SearchQuery,
+  StoredPoint,
+  UpsertCounts,
+} from './embedding.types.js';
+import { fromPgvectorText, toPgvectorText } from './vector-codec.js';
+
+interface CollectionRow {
+  name: string;
+  embedding_type: string;
+  dimension: number;
+  distance: string;
+  precision: string;
+  hnsw_m: number;
+  hnsw_ef_construction: number;
+  hnsw_ef_search: number;
+  description: string;
+  table_name: string;
+  point_count: number | string;
+  created_at: Date;
+}
+
+interface PointRow {
+  id: string;
+  content_id: string;
+  metadata: Metadata;
+  created_at: Date;
+  updated_at: Date;
+  vector_text?: string;
+  distance?: number;
+}
+
+const COLLECTION_COLUMNS = `name, embedding_type, dimension, distance, precision, hnsw_m, hnsw_ef_construction, hnsw_ef_search,
+  description, table_name, point_count, created_at`;
+
+function toCollection(row: CollectionRow): CollectionInfo {
+  return {
+    name: row.name,
+    embeddingType: row.embedding_type as EmbeddingTypeName,
+    dimension: row.dimension,
+    distance: row.distance as DistanceName,
+    precision: row.precision as PrecisionName,
+    hnswM: row.hnsw_m,
+    hnswEfConstruction: row.hnsw_ef_construction,
+    hnswEfSearch: row.hnsw_ef_search,
+    description: row.description,
+    tableName: row.table_name,
+    pointCount: Number(row.point_count),
+    createdAt: row.created_at,
+  };
+}
+
+function toPoint(row: PointRow): StoredPoint {
+  return {
+    id: row.id,
+    contentId: row.content_id,
+    vector: row.vector_text === undefined ? undefined : fromPgvectorText(row.vector_text),
+    metadata: row.metadata,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const collectionNotFound = (name: string) => notFound(`collection "${name}" not found; create it first or check the name`);
+
+/**
+ * Runs `fn`, turning driver errors into AppErrors. A points table that vanished under the query (the
+ * collection was deleted meanwhile, SQLSTATE 42P01) is NOT_FOUND.
+ */
+async function guarded<T>(collectionName: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01') throw collectionNotFound(collectionName);
+    throw fromDbError(err, `collection "${collectionName}"`) ?? err;
+  }
+}
+
+/** Binary COPY rows (id, content_id, embedding, metadata) of points for a collection's precision. */
+function copyRows(points: readonly PointInput[], precision: PrecisionName): Buffer {
+  const encodeVector = precision === 'float16' ? halfvecField : vectorField;
+  return encodeCopyBinary(points.map((p) => [textField(p.id), textField(p.contentId), encodeVector(p.vector), jsonbField(p.metadata)]));
+}
+
+/** Repository of collections and their points. */
+export class EmbeddingRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Registers the collection and creates its table and indices, all in one transaction. */
+  async createCollection(tenantId: string, spec: CollectionSpec, maxCollections: number): Promise<CollectionInfo> {
+    const tableName = tableNameFor(tenantId, spec.name);
+    return guarded(spec.name, () =>
+      withTransaction(this.db, async (session) => {
+        // NOTE: locking the tenant row serialises creates per tenant, so the count check below cannot race.
+        const tenant = await session.query('select 1 from tenants where tenant_id = $1 for update', [tenantId]);
+        if (tenant.rows.length === 0) throw notFound(`tenant "${tenantId}" does not exist`);
+        const existing = await session.query<{ n: number }>('select count(*)::int as n from collections where tenant_id = $1', [tenantId]);
+        if (Number(existing.rows[0]!.n) >= maxCollections) {
+          throw resourceExhausted(`this tenant already has ${existing.rows[0]!.n} collections; LIMIT_MAX_COLLECTIONS allows ${maxCollections}`);
+        }
+        const inserted = await session.query<CollectionRow>(
+          `insert into collections (tenant_id, name, embedding_type, dimension, distance, precision, hnsw_m, hnsw_ef_construction,
+             hnsw_ef_search, description, table_name)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           on conflict do nothing
+           returning ${COLLECTION_COLUMNS}`,
+          [tenantId, spec.name, spec.embeddingType, spec.dimension, spec.distance, spec.precision, spec.hnswM, spec.hnswEfConstruction,
+            spec.hnswEfSearch, spec.description, tableName],
+        );
+        if (inserted.rows.length === 0) throw alreadyExists(`collection "${spec.name}" already exists; choose another name or delete it first`);
+        for (const statement of createTableStatements(tableName, spec)) await session.query(statement);
+        return toCollection(inserted.rows[0]!);
+      }),
+    );
+  }
+
+  /** The collection, or NOT_FOUND. */
+  async getCollection(tenantId: string, name: string): Promise<CollectionInfo> {
+    const rows = await guarded(name, () =>
+      withSession(this.db, (session) =>
+        session.query<CollectionRow>(`select ${COLLECTION_COLUMNS} from collections where tenant_id = $1 and name = $2`, [tenantId, name]),
+      ),
+    );
+    if (rows.rows.length === 0) throw collectionNotFound(name);
+    return toCollection(rows.rows[0]!);
+  }
+
+  async listCollections(tenantId: string, embeddingType: EmbeddingTypeName | undefined): Promise<CollectionInfo[]> {
+    const result = await guarded('*', () =>
+      withSession(this.db, (session) =>
+        session.query<CollectionRow>(
+          `select ${COLLECTION_COLUMNS} from collections where tenant_id = $1 and ($2::text is null or embedding_type = $2) order by name`,
+          [tenantId, embeddingType ?? null],
+        ),
+      ),
+    );
+    return result.rows.map(toCollection);
+  }
+
+  /** Unregisters the collection and drops its table; returns how many points it held. */
+  async deleteCollection(tenantId: string, name: string): Promise<number> {
+    return guarded(name, () =>
+      withTransaction(this.db, async (session) => {
+        const deleted = await session.query<{ table_name: string; point_count: number | string }>(
+          'delete from collections where tenant_id = $1 and name = $2 returning table_name, point_count',
+          [tenantId, name],
+        );
+        const row = deleted.rows[0];
+        if (!row) throw collectionNotFound(name);
+        await session.query(`drop table if exists ${table({ tableName: row.table_name })}`);
+        return Number(row.point_count);
+      }),
+    );
+  }
+
+  /**
+   * Writes points through binary COPY into a staging table, then one INSERT … ON CONFLICT; keeps the registry's
+   * point count and rolls everything back when it would pass `maxPoints`. Ids must be unique within `points`.
+   */
+  async upsertPoints(tenantId: string, collection: CollectionInfo, points: readonly PointInput[], maxPoints: number): Promise<UpsertCounts> {
+    if (points.length === 0) return { inserted: 0, updated: 0 };
+    const t = table(collection);
+    return guarded(collection.name, () =>
+      withTransaction(this.db, async (session) => {
+        await session.query(
+          `create temp table emb_staging (id text, content_id text, embedding ${vectorType(collection)}, metadata jsonb) on commit drop`,
+        );
+        await session.copyFrom('copy emb_staging (id, content_id, embedding, metadata) from stdin (format binary)', copyRows(points, collection.precision));
+        // NOTE: `xmax = 0` holds only for rows this statement inserted, so one statement reports inserted and
+        // updated counts. Rows go in id order so that concurrent upserts lock shared ids in the same order.
+        const written = await session.query<{ inserted: number; updated: number }>(
+          `with written as (
+             insert into ${t} as p (id, content_id, embedding, metadata)
+             select id, content_id, embedding, metadata from emb_staging order by id
+             on conflict (id) do update
+               set content_id = excluded.content_id, embedding = excluded.embedding, metadata = excluded.metadata, updated_at = now()
+             returning (p.xmax = 0) as inserted
+           )
+           select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from written`,
+        );
+        const counts = { inserted: Number(written.rows[0]!.inserted), updated: Number(written.rows[0]!.updated) };
+        await this.addToPointCount(session, tenantId, collection, counts.inserted, maxPoints);
+        return counts;
+      }),
+    );
+  }
+
+  private async addToPointCount(session: Session, tenantId: string, collection: CollectionInfo, delta: number, maxPoints = Infinity): Promise<void> {
+    if (delta === 0) return;
+    const updated = await session.query<{ point_count: number | string }>(
+      'update collections set point_count = point_count + $3 where tenant_id = $1 and name = $2 and table_name = $4 returning point_count',
+      [tenantId, collection.name, delta, collection.tableName],
+    );
+    const row = updated.rows[0];
+    if (!row) throw collectionNotFound(collection.name);
+    if (Number(row.point_count) > maxPoints) {
+      throw resourceExhausted(
+        `collection "${collection.name}" would hold ${row.point_count} points; LIMIT_MAX_POINTS_PER_COLLECTION allows ${maxPoints}; nothing of this batch was written`,
+      );
+    }
+  }
+
+  /** The points with these ids, in no particular order; unknown ids are skipped. */
+  async getPoints(collection: CollectionInfo, ids: readonly string[], withVectors: boolean): Promise<StoredPoint[]> {
+    if (ids.length === 0) return [];
+    const result = await guarded(collection.name, () =>
+      withSession(this.db, (session) =>
+        session.query<PointRow>(`select ${pointColumns(withVectors)} from ${table(collection)} where id = any($1::text[])`, [ids]),
+      ),
+    );
+    return result.rows.map(toPoint);
+  }
+
+  /** Deletes by ids or by a filter; returns how many points were deleted. */
+  async deletePoints(tenantId: string, collection: CollectionInfo, target: { ids: readonly string[] } | { filter: PointFilter }): Promise<number> {
+    const params = new Params();
+    const conditions = 'ids' in target ? [`id = any(${params.add(target.ids)}::text[])`] : filterConditions(target.filter, params);
+    return guarded(collection.name, () =>
+      withTransaction(this.db, async (session) => {
+        const deleted = await session.query(`delete from ${table(collection)} ${whereClause(conditions)}`, params.values);
+        await this.addToPointCount(session, tenantId, collection, -deleted.rowCount);
+        return deleted.rowCount;
+      }),
+    );
+  }
+
+  /** Merges into or replaces the metadata of points; rolls back if a merged object passes `maxBytes`. */
+  async updateMetadata(collection: CollectionInfo, ids: readonly string[], metadata: Metadata, mode: MetadataUpdateModeName, maxBytes: number): Promise<number> {
+    const newValue = mode === 'merge' ? 'metadata || $1::jsonb' : '$1::jsonb';
+    return guarded(collection.name, () =>
+      withTransaction(this.db, async (session) => {
+        const updated = await session.query<{ id: string; metadata_bytes: number }>(
+          `update ${table(collection)} set metadata = ${newValue}, updated_at = now() where id = any($2::text[])
+           returning id, octet_length(metadata::text) as metadata_bytes`,
+          [JSON.stringify(metadata), ids],
+        );
+        const tooBig = updated.rows.find((r) => Number(r.metadata_bytes) > maxBytes);
+        if (tooBig) {
+          throw invalidArgument(
+            `metadata of point "${tooBig.id}" would be ${tooBig.metadata_bytes} bytes after the merge; at most ${maxBytes} (LIMIT_MAX_METADATA_BYTES); nothing was updated`,
+            'metadata',
+          );
+        }
+        return updated.rows.length;
+      }),
+    );
+  }
+
+  /** One page of points matching the filter in id order, after `afterId`; fetches one extra row to know if more follow. */
+  async scroll(collection: CollectionInfo, filter: PointFilter, afterId: string | undefined, pageSize: number, withVectors: boolean): Promise<StoredPoint[]> {
+    const params = new Params();
+    const conditions = filterConditions(filter, params);
+    if (afterId !== undefined) conditions.push(`id > ${params.add(afterId)}`);
+    const sql = `select ${pointColumns(withVectors)} from ${table(collection)} ${whereClause(conditions)} order by id limit ${params.add(pageSize + 1)}`;
+    const result = await guarded(collection.name, () => withSession(this.db, (session) => session.query<PointRow>(sql, params.values)));
+    return result.rows.map(toPoint);
+  }
+
+  /**
+   * Runs searches in one transaction on one connection: per search, SET LOCAL the index settings, read the
+   * more-like-this vector if needed, and run the one search statement.
+   */
+  async search(searches: readonly { collection: CollectionInfo; query: SearchQuery; filtered: boolean }[]): Promise<ScoredPoint[][]> {
+    const names = [...new Set(searches.map((s) => s.collection.name))].join('", "');
+    return guarded(names, () =>
+      withTransaction(this.db, async (session) => {
+        const results: ScoredPoint[][] = [];
+        for (const { collection, query, filtered } of searches) {
+          const settings = searchSettingsStatement(collection, query, filtered);
+          await session.query(settings.sql, settings.params);
+          const vectorText = query.vector ? toPgvectorText(query.vector) : await this.vectorTextOf(session, collection, query.pointId!);
+          const statement = searchStatement(collection, query, vectorText, query.pointId);
+          const rows = await session.query<PointRow & { distance: number }>(statement.sql, statement.params);
+          results.push(
+            rows.rows.map((row) => ({ point: toPoint(row), distance: row.distance, score: scoreFromDistance(collection.distance, row.distance) })),
+          );
+        }
+        return results;
+      }),
+    );
+  }
+
+  private async vectorTextOf(session: Session, collection: CollectionInfo, pointId: string): Promise<string> {
+    const result = await session.query<{ vector_text: string }>(`select embedding::text as vector_text from ${table(collection)} where id = $1`, [pointId]);
+    const row = result.rows[0];
+    if (!row) throw notFound(`point "${pointId}" not found in collection "${collection.name}"; search by vector or upsert it first`);
+    return row.vector_text;
+  }
+}

@@ -1,0 +1,108 @@
+// Plain domain types of the embedding area, shared by validation, service and repository (no gRPC, no SQL).
+
+export const DISTANCES = ['cosine', 'l2', 'inner_product'] as const;
+export type DistanceName = (typeof DISTANCES)[number];
+
+export const PRECISIONS = ['float32', 'float16'] as const;
+export type PrecisionName = (typeof PRECISIONS)[number];
+
+export const EMBEDDING_TYPES = ['visual_clip', 'text', 'brand', 'audio', 'style', 'multimodal'] as const;
+export type EmbeddingTypeName = (typeof EMBEDDING_TYPES)[number];
+
+export type MetadataUpdateModeName = 'merge' | 'replace';
+
+/** JSON object metadata, as decoded from a protobuf Struct. */
+export type Metadata = Record<string, unknown>;
+
+/** What a caller chooses when creating a collection, defaults filled in. */
+export interface CollectionSpec {
+  name: string;
+  embeddingType: EmbeddingTypeName;
+  dimension: number;
+  distance: DistanceName;
+  precision: PrecisionName;
+  hnswM: number;
+  hnswEfConstruction: number;
+  hnswEfSearch: number;
+  description: string;
+}
+
+/** A stored collection. */
+export interface CollectionInfo extends CollectionSpec {
+  /** The table holding its points (`emb_<hash>`). */
+  tableName: string;
+  pointCount: number;
+  createdAt: Date;
+}
+
+/** A validated point to write. */
+export interface PointInput {
+  id: string;
+  contentId: string;
+  vector: Float32Array;
+  metadata: Metadata;
+}
+
+/** A point read back. */
+export interface StoredPoint {
+  id: string;
+  contentId: string;
+  /** Present only when vectors were asked for. */
+  vector?: Float32Array;
+  metadata: Metadata;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Conditions a point must meet; unset parts do not restrict. */
+export interface PointFilter {
+  contentIds: string[];
+  createdAfter?: Date;
+  createdBefore?: Date;
+  metadataContains?: Metadata;
+}
+
+/** A validated search. Exactly one of `vector` and `pointId` is set. */
+export interface SearchQuery {
+  collection: string;
+  vector?: Float32Array;
+  pointId?: string;
+  topK: number;
+  filter: PointFilter;
+  /** 0 means the collection's ef_search. */
+  efSearch: number;
+  exact: boolean;
+  groupByContent: boolean;
+  withVectors: boolean;
+}
+
+export interface ScoredPoint {
+  point: StoredPoint;
+  /** Similarity, higher is nearer. */
+  score: number;
+  /** Raw pgvector distance, lower is nearer. */
+  distance: number;
+}
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+}
+
+export interface RejectedPoint {
+  index: number;
+  id: string;
+  reason: string;
+}
+
+export interface UpsertStreamResult extends UpsertCounts {
+  rejectedCount: number;
+  /** The first rejections, with reasons. */
+  rejected: RejectedPoint[];
+}
+
+/** One message of an upsert stream after per-point validation: each point is valid or carries its reason. */
+export interface UpsertStreamChunk {
+  collection: string;
+  points: ({ ok: true; point: PointInput } | { ok: false; id: string; reason: string })[];
+}

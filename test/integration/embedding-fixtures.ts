@@ -1,0 +1,138 @@
+// Shared fixtures of the embedding tests: seeded clustered vectors, an exact k-NN oracle, stream helpers.
+import { Metadata } from '@grpc/grpc-js';
+import {
+  Distance,
+  EmbeddingType,
+  Precision,
+  type Collection,
+  type EmbeddingServiceClient,
+  type Point,
+  type UpsertStreamRequest,
+  type UpsertStreamResponse,
+} from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { call, uniq } from '../helpers/server.js';
+
+/** A small deterministic PRNG (mulberry32), so every run sees the same data. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
+}
+
+function normalize(v: Float32Array): Float32Array {
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+/** `count` unit vectors around `clusters` random centres (spread `spread`), like real embeddings. */
+export function clusteredVectors(count: number, dimension: number, clusters: number, seed: number, spread = 0.35): Float32Array[] {
+  const random = seededRandom(seed);
+  const centres = Array.from({ length: clusters }, () => normalize(Float32Array.from({ length: dimension }, () => gaussian(random))));
+  return Array.from({ length: count }, (_, i) => {
+    const centre = centres[i % clusters]!;
+    return normalize(centre.map((c) => c + (spread / Math.sqrt(dimension)) * gaussian(random)));
+  });
+}
+
+/** Cosine distance, as pgvector's <=> computes it. */
+export function cosineDistance(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return 1 - dot / Math.sqrt(na * nb);
+}
+
+/** The exact k nearest ids by cosine distance among `ids`/`vectors` passing `keep`. */
+export function exactNearest(query: Float32Array, ids: string[], vectors: Float32Array[], k: number, keep: (i: number) => boolean = () => true): string[] {
+  return vectors
+    .map((v, i) => ({ i, d: cosineDistance(query, v) }))
+    .filter(({ i }) => keep(i))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, k)
+    .map(({ i }) => ids[i]!);
+}
+
+/** A vector in its fast wire form. */
+export function packed(v: Float32Array): { values: number[]; float32Le: Buffer } {
+  return { values: [], float32Le: Buffer.from(v.buffer, v.byteOffset, v.byteLength) };
+}
+
+/** A vector as repeated floats. */
+export function floats(values: number[]): { values: number[]; float32Le: Buffer } {
+  return { values, float32Le: Buffer.alloc(0) };
+}
+
+/** A point with defaults for the fields a test does not care about. */
+export function point(id: string, vector: { values: number[]; float32Le: Buffer }, contentId = `c-${id}`, metadata?: Record<string, unknown>): Point {
+  return { id, contentId, vector, metadata, createTime: undefined, updateTime: undefined };
+}
+
+/** A collection to create, defaults filled. */
+export function collectionSpec(overrides: Partial<Collection> = {}): Collection {
+  return {
+    name: uniq('col'),
+    embeddingType: EmbeddingType.EMBEDDING_TYPE_VISUAL_CLIP,
+    dimension: 3,
+    distance: Distance.DISTANCE_COSINE,
+    precision: Precision.PRECISION_FLOAT32,
+    hnsw: undefined,
+    description: '',
+    pointCount: 0,
+    createTime: undefined,
+    ...overrides,
+  };
+}
+
+// Collections the tests created, deleted after each file so that a shared Postgres database never piles up
+// past LIMIT_MAX_COLLECTIONS over many runs.
+const created = new Set<string>();
+
+/** Creates a collection (remembered for `deleteCreatedCollections`) and returns its name. */
+export async function createCollection(client: EmbeddingServiceClient, overrides: Partial<Collection> = {}): Promise<string> {
+  const spec = collectionSpec(overrides);
+  created.add(spec.name);
+  const response = await call(client, client.createCollection, { collection: spec });
+  return response.collection!.name;
+}
+
+/** Deletes every collection `createCollection` made that still exists. */
+export async function deleteCreatedCollections(client: EmbeddingServiceClient): Promise<void> {
+  for (const name of created) {
+    await call(client, client.deleteCollection, { name }).catch(() => undefined);
+    created.delete(name);
+  }
+}
+
+/** Sends the messages as one UpsertStream, honouring flow control, and returns the response. */
+export function upsertStream(client: EmbeddingServiceClient, messages: Iterable<UpsertStreamRequest>): Promise<UpsertStreamResponse> {
+  return new Promise((resolve, reject) => {
+    const stream = client.upsertStream(new Metadata(), { deadline: new Date(Date.now() + 120_000) }, (err, res) => (err ? reject(err) : resolve(res!)));
+    (async () => {
+      for (const message of messages) {
+        if (!stream.write(message)) await new Promise((r) => stream.once('drain', r));
+      }
+      stream.end();
+    })().catch(reject);
+  });
+}
+
+/** Stream messages of `perMessage` points each, naming the collection in the first. */
+export function* streamMessages(collection: string, points: Point[], perMessage = 200): Generator<UpsertStreamRequest> {
+  for (let i = 0; i < points.length; i += perMessage) {
+    yield { collection: i === 0 ? collection : '', points: points.slice(i, i + perMessage) };
+  }
+}
