@@ -110,7 +110,22 @@ export function cohensD(a: Summary, b: Summary): number {
   const dof = a.n + b.n - 2;
   if (dof <= 0) return 0;
   const pooled = Math.sqrt(((a.n - 1) * a.variance + (b.n - 1) * b.variance) / dof);
-  return pooled === 0 ? 0 : (a.mean - b.mean) / pooled;
+  const difference = meanDifference(a, b);
+  return pooled <= roundingTolerance(a, b) ? 0 : difference / pooled;
+}
+
+/**
+ * Below this, a difference or a spread is floating-point noise: the mean of identical values can differ from the
+ * value in its last bits, which would otherwise make two constant groups look "infinitely" different.
+ */
+function roundingTolerance(a: Summary, b: Summary): number {
+  return 1e-9 * Math.max(Math.abs(a.mean), Math.abs(b.mean), 1e-300);
+}
+
+/** a.mean − b.mean, with rounding-level differences set to 0. */
+function meanDifference(a: Summary, b: Summary): number {
+  const difference = a.mean - b.mean;
+  return Math.abs(difference) <= roundingTolerance(a, b) ? 0 : difference;
 }
 
 /** Result of a t-test. */
@@ -131,8 +146,8 @@ export function welchTTest(a: Summary, b: Summary): TTestResult {
   const va = a.variance / a.n;
   const vb = b.variance / b.n;
   const standardError = Math.sqrt(va + vb);
-  const difference = a.mean - b.mean;
-  if (standardError === 0) {
+  const difference = meanDifference(a, b);
+  if (standardError <= roundingTolerance(a, b)) {
     return { t: difference === 0 ? 0 : Math.sign(difference) * Infinity, degreesOfFreedom: a.n + b.n - 2, pValue: difference === 0 ? 1 : 0 };
   }
   const t = difference / standardError;

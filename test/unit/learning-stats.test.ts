@@ -68,6 +68,12 @@ describe('learning stats', () => {
     expect(result.degreesOfFreedom).to.be.closeTo(24.524635, 1e-5);
     expect(result.pValue).to.be.closeTo(0.0354845, 1e-6);
     expect(cohensD(summarize([1, 2, 3]), summarize([1, 2, 3]))).to.equal(0);
+    // Means of identical values differ only in their last bits: no effect, not an infinite one.
+    const constantA = summarize(Array(7).fill(0.05));
+    const constantB = summarize(Array(3).fill(0.05));
+    expect(welchTTest(constantA, constantB).pValue).to.equal(1);
+    expect(cohensD(constantA, constantB)).to.equal(0);
+    expect(welchTTest(summarize([1, 1]), summarize([2, 2])).pValue).to.equal(0);
     expect(welchTTest(summarize([1]), b).pValue).to.equal(1);
     expect(oneSampleTTest(summarize([1, 2, 3, 4, 5]), 3).pValue).to.be.closeTo(1, 1e-12);
   });
