@@ -2,9 +2,45 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { MetricsServiceServer } from '../gen/stakazo/ml/v1/metrics.js';
-import type { HandlerDeps } from '../grpc/handlers.js';
+import { clientStream, serverStream, unary, type HandlerDeps } from '../grpc/handlers.js';
+import { MetricsIngestService } from './ingest.service.js';
+import { MetricsService } from './metrics.service.js';
+import * as validate from './metrics.validate.js';
 
 /** The implemented methods of MetricsService; the server answers UNIMPLEMENTED for the rest. */
-export function metricsHandlers(_deps: HandlerDeps, _db: Db, _config: Config): Partial<MetricsServiceServer> {
-  return {};
+export function metricsHandlers(deps: HandlerDeps, db: Db, config: Config): Partial<MetricsServiceServer> {
+  const limits = config.limits;
+  const service = new MetricsService(db);
+  const ingest = new MetricsIngestService(db, limits);
+  return {
+    registerContent: unary(deps, 'RegisterContent', (req, ctx) =>
+      service.registerContent(ctx.tenantId, validate.validateRegisterContent(req.content, limits)),
+    ),
+    getContent: unary(deps, 'GetContent', async (req, ctx) => ({
+      content: await service.getContent(ctx.tenantId, validate.validateContentId(req.contentId)),
+    })),
+    listContent: unary(deps, 'ListContent', (req, ctx) => {
+      const { pageSize, pageToken } = validate.validateListContent(req);
+      return service.listContent(ctx.tenantId, pageSize, pageToken);
+    }),
+    deleteContent: unary(deps, 'DeleteContent', (req, ctx) => service.deleteContent(ctx.tenantId, validate.validateContentId(req.contentId))),
+    registerPost: unary(deps, 'RegisterPost', (req, ctx) => service.registerPost(ctx.tenantId, validate.validateRegisterPost(req.post))),
+    getPost: unary(deps, 'GetPost', async (req, ctx) => ({ post: await service.getPost(ctx.tenantId, validate.validatePostId(req.postId)) })),
+    listPosts: unary(deps, 'ListPosts', (req, ctx) => service.listPosts(ctx.tenantId, validate.validateListPosts(req))),
+    recordMetrics: unary(deps, 'RecordMetrics', (req, ctx) => {
+      validate.validateRecordMetrics(req, limits);
+      return ingest.recordMetrics(ctx.tenantId, req.records, req.allOrNothing);
+    }),
+    streamMetrics: clientStream(deps, 'StreamMetrics', (requests, ctx) => ingest.streamMetrics(ctx.tenantId, requests, ctx.signal)),
+    queryMetrics: unary(deps, 'QueryMetrics', (req, ctx) => {
+      const { filter, pageSize, pageToken } = validate.validateQueryMetrics(req);
+      return service.queryMetrics(ctx.tenantId, filter, pageSize, pageToken);
+    }),
+    exportMetrics: serverStream(deps, 'ExportMetrics', (req, ctx, send) =>
+      service.exportMetrics(ctx.tenantId, validate.validateExportMetrics(req), (records) => send({ records }), ctx.signal),
+    ),
+    listDailySnapshots: unary(deps, 'ListDailySnapshots', async (req, ctx) => ({
+      snapshots: await service.listDailySnapshots(ctx.tenantId, validate.validateListDailySnapshots(req)),
+    })),
+  };
 }

@@ -1,0 +1,233 @@
+// The six metric families described once: table, columns, storage type and validation rule of each value, so
+// validation, hashing, COPY staging, queries and decoding share one code path instead of six copies.
+import type { MetricPayload, PayloadCase } from './metrics.types.js';
+import { platformNumber } from './platform.js';
+
+/** How a value is stored (and staged for binary COPY). `platform` is the enum stored as its text name. */
+export type ColumnType = 'text' | 'int8' | 'float8' | 'bool' | 'jsonb' | 'float4[]' | 'platform';
+
+/** What a valid value looks like; see metrics.validate.ts. */
+export type Rule =
+  | 'id' // 1..256 characters
+  | 'optionalId' // 0..256 characters
+  | 'message' // 0..4096 characters
+  | 'count' // whole number ≥ 0
+  | 'rate' // 0..1
+  | 'nonNegative' // finite ≥ 0
+  | 'finite'
+  | 'retentionCurve' // empty or 101 values in 0..1, never increasing
+  | 'tenths' // empty or 10 values in 0..1
+  | 'fractionMap' // name → 0..1, sum ≤ 1
+  | 'numberMap' // name → finite number
+  | 'struct' // JSON object within the metadata size limit
+  | 'platform' // a known platform
+  | 'any';
+
+/** One stored value of a family: the table column is also the proto field name (snake_case). */
+export interface ColumnSpec {
+  column: string;
+  /** The property of the ts-proto payload object (camelCase). */
+  property: string;
+  type: ColumnType;
+  rule: Rule;
+}
+
+/** One metric family. */
+export interface FamilySpec {
+  /** The MetricFamily enum value. */
+  family: number;
+  /** The oneof case of MetricRecord.payload. */
+  payloadCase: PayloadCase;
+  /** The oneof field name in the contract (prefix of rejected field names) and metric_records.family. */
+  name: string;
+  table: string;
+  columns: readonly ColumnSpec[];
+  /** Post families: rows belong to a registered post (first column post_id). */
+  postKeyed: boolean;
+  /** Columns that identify "the same series" for latest_only. */
+  latestKey: readonly string[];
+  /** Column holding a content id directly (engine performance), if any. */
+  contentColumn?: string;
+  /** Column holding a platform directly (satellite performance), if any. */
+  platformColumn?: string;
+}
+
+const col = (column: string, property: string, type: ColumnType, rule: Rule): ColumnSpec => ({ column, property, type, rule });
+const postId = col('post_id', 'postId', 'text', 'id');
+
+export const FAMILIES: readonly FamilySpec[] = [
+  {
+    family: 1,
+    payloadCase: 'retention',
+    name: 'retention',
+    table: 'retention_metrics',
+    postKeyed: true,
+    latestKey: ['post_id'],
+    columns: [
+      postId,
+      col('views', 'views', 'int8', 'count'),
+      col('average_view_duration_s', 'averageViewDurationS', 'float8', 'nonNegative'),
+      col('completion_rate', 'completionRate', 'float8', 'rate'),
+      col('rewatch_rate', 'rewatchRate', 'float8', 'rate'),
+      col('skip_rate_first_3s', 'skipRateFirst3s', 'float8', 'rate'),
+      col('retention_curve', 'retentionCurve', 'float4[]', 'retentionCurve'),
+    ],
+  },
+  {
+    family: 2,
+    payloadCase: 'engagement',
+    name: 'engagement',
+    table: 'engagement_metrics',
+    postKeyed: true,
+    latestKey: ['post_id'],
+    columns: [
+      postId,
+      ...['likes', 'comments', 'shares', 'saves', 'follows', 'reach', 'impressions'].map((c) => col(c, c, 'int8', 'count')),
+    ],
+  },
+  {
+    family: 3,
+    payloadCase: 'viewerBehavior',
+    name: 'viewer_behavior',
+    table: 'viewer_behavior',
+    postKeyed: true,
+    latestKey: ['post_id'],
+    columns: [
+      postId,
+      col('traffic_sources', 'trafficSources', 'jsonb', 'fractionMap'),
+      col('new_viewer_fraction', 'newViewerFraction', 'float8', 'rate'),
+      col('returning_viewer_fraction', 'returningViewerFraction', 'float8', 'rate'),
+      col('audience_regions', 'audienceRegions', 'jsonb', 'fractionMap'),
+      col('watch_time_distribution', 'watchTimeDistribution', 'float4[]', 'tenths'),
+    ],
+  },
+  {
+    family: 4,
+    payloadCase: 'enginePerformance',
+    name: 'engine_performance',
+    table: 'engine_performance',
+    postKeyed: false,
+    latestKey: ['engine', 'operation'],
+    contentColumn: 'content_id',
+    columns: [
+      col('engine', 'engine', 'text', 'id'),
+      col('operation', 'operation', 'text', 'id'),
+      col('content_id', 'contentId', 'text', 'optionalId'),
+      col('latency_ms', 'latencyMs', 'float8', 'nonNegative'),
+      col('cost_usd', 'costUsd', 'float8', 'nonNegative'),
+      col('success', 'success', 'bool', 'any'),
+      col('quality_outputs', 'qualityOutputs', 'jsonb', 'numberMap'),
+      col('error_message', 'errorMessage', 'text', 'message'),
+    ],
+  },
+  {
+    family: 5,
+    payloadCase: 'satellitePerformance',
+    name: 'satellite_performance',
+    table: 'satellite_performance',
+    postKeyed: false,
+    latestKey: ['satellite_account', 'platform'],
+    platformColumn: 'platform',
+    columns: [
+      col('satellite_account', 'satelliteAccount', 'text', 'id'),
+      col('platform', 'platform', 'platform', 'platform'),
+      col('posts_count', 'postsCount', 'int8', 'count'),
+      col('followers_gained', 'followersGained', 'int8', 'count'),
+      col('reach', 'reach', 'int8', 'count'),
+      col('views', 'views', 'int8', 'count'),
+    ],
+  },
+  {
+    family: 6,
+    payloadCase: 'metaLearningScore',
+    name: 'meta_learning_score',
+    table: 'meta_learning_scores',
+    postKeyed: false,
+    latestKey: ['component', 'metric'],
+    columns: [
+      col('component', 'component', 'text', 'id'),
+      col('metric', 'metric', 'text', 'id'),
+      col('score', 'score', 'float8', 'finite'),
+      col('context', 'context', 'jsonb', 'struct'),
+    ],
+  },
+];
+
+const BY_CASE = new Map(FAMILIES.map((f) => [f.payloadCase, f]));
+const BY_NUMBER = new Map(FAMILIES.map((f) => [f.family, f]));
+
+/** The family of a payload. */
+export function familyOfPayload(payload: MetricPayload): FamilySpec {
+  return BY_CASE.get(payload.$case)!;
+}
+
+/** The family of a MetricFamily enum value, or undefined when unspecified or unknown. */
+export function familyOfNumber(family: number): FamilySpec | undefined {
+  return BY_NUMBER.get(family);
+}
+
+/**
+ * The values of a payload in column order, normalised to what is stored: missing maps and structs become {},
+ * arrays are rounded to float32 (the column is real[]), so an exported record re-sent hashes the same.
+ */
+export function payloadValues(spec: FamilySpec, payload: MetricPayload): unknown[] {
+  const value = payload.value as unknown as Record<string, unknown>;
+  return spec.columns.map((c) => normalize(c.type, value[c.property]));
+}
+
+function normalize(type: ColumnType, raw: unknown): unknown {
+  switch (type) {
+    case 'text':
+      return raw ?? '';
+    case 'jsonb':
+      return raw ?? {};
+    case 'float4[]':
+      return Array.isArray(raw) ? raw.map((v) => Math.fround(v)) : [];
+    default:
+      return raw;
+  }
+}
+
+/** Rebuilds a payload from a stored row (column name → value as the driver returns it). */
+export function payloadFromRow(spec: FamilySpec, row: Record<string, unknown>): MetricPayload {
+  const value: Record<string, unknown> = {};
+  for (const c of spec.columns) value[c.property] = decodeColumn(c.type, row[c.column]);
+  return { $case: spec.payloadCase, value } as unknown as MetricPayload;
+}
+
+function decodeColumn(type: ColumnType, raw: unknown): unknown {
+  switch (type) {
+    case 'text':
+      return raw == null ? '' : String(raw);
+    case 'int8':
+    case 'float8':
+      return Number(raw);
+    case 'bool':
+      return Boolean(raw);
+    case 'jsonb':
+      return (raw ?? {}) as object;
+    case 'float4[]':
+      return Array.isArray(raw) ? raw.map(Number) : [];
+    case 'platform':
+      return platformNumber(String(raw ?? ''));
+  }
+}
+
+/** The SQL type of a column type. */
+export function sqlType(type: ColumnType): string {
+  switch (type) {
+    case 'text':
+    case 'platform':
+      return 'text';
+    case 'int8':
+      return 'bigint';
+    case 'float8':
+      return 'double precision';
+    case 'bool':
+      return 'boolean';
+    case 'jsonb':
+      return 'jsonb';
+    case 'float4[]':
+      return 'real[]';
+  }
+}

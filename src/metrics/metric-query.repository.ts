@@ -1,0 +1,67 @@
+// Reads of metric records: one family, filters, optional latest observation per series, keyset paging on
+// (observed_at, record_id) so every row is returned exactly once across pages.
+import type { Db } from '../db/connect.js';
+import { withDbErrors } from '../db/pg-errors.js';
+import { withSession } from '../db/session.js';
+import type { MetricFilter } from './metrics.validate.js';
+
+/** The keyset position after a row: its observation time in µs since the Unix epoch and its record id. */
+export interface MetricPageKey {
+  observedUs: number;
+  recordId: string;
+}
+
+/** A stored row of a family table, plus its keyset position. */
+export type MetricRow = Record<string, unknown> & { record_id: string; observed_at: Date; observed_us: number };
+
+/** Collects bindings and hands out their $n placeholders. */
+class Bindings {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** The conditions of a filter on family table `f` (joined to posts `p` when the family is post-keyed). */
+function conditions(filter: MetricFilter, tenantId: string, bind: Bindings): string[] {
+  const { spec } = filter;
+  const where = [`f.tenant_id = ${bind.add(tenantId)}`];
+  if (filter.postIds.length > 0) where.push(`f.post_id = any(${bind.add(filter.postIds)}::text[])`);
+  if (filter.contentIds.length > 0) {
+    where.push(`${spec.postKeyed ? 'p.content_id' : `f.${spec.contentColumn}`} = any(${bind.add(filter.contentIds)}::text[])`);
+  }
+  if (filter.platform) where.push(`${spec.postKeyed ? 'p.platform' : `f.${spec.platformColumn}`} = ${bind.add(filter.platform)}`);
+  if (filter.startTime) where.push(`f.observed_at >= ${bind.add(filter.startTime)}`);
+  if (filter.endTime) where.push(`f.observed_at < ${bind.add(filter.endTime)}`);
+  return where;
+}
+
+/** Builds the page query (exported for the checked-in SQL snapshot test). */
+export function metricPageSql(filter: MetricFilter, tenantId: string, after: MetricPageKey | undefined, limit: number): { sql: string; params: unknown[] } {
+  const { spec } = filter;
+  const bind = new Bindings();
+  const needsPosts = spec.postKeyed && (filter.contentIds.length > 0 || filter.platform !== undefined);
+  const from = `${spec.table} f${needsPosts ? ' join posts p on p.tenant_id = f.tenant_id and p.post_id = f.post_id' : ''}`;
+  const where = conditions(filter, tenantId, bind);
+  // NOTE: observed_us is exact (numeric extract), so the keyset comparison never skips or repeats a row.
+  const keyset = after
+    ? `(r.observed_at, r.record_id) > (timestamptz 'epoch' + ${bind.add(after.observedUs)}::int8 * interval '1 microsecond', ${bind.add(after.recordId)}::text)`
+    : 'true';
+  const rows = filter.latestOnly
+    ? `select distinct on (${spec.latestKey.map((c) => `f.${c}`).join(', ')}) f.* from ${from} where ${where.join(' and ')}
+       order by ${spec.latestKey.map((c) => `f.${c}`).join(', ')}, f.observed_at desc, f.record_id desc`
+    : `select f.* from ${from} where ${where.join(' and ')}`;
+  const sql = `select r.*, (extract(epoch from r.observed_at) * 1000000)::int8 as observed_us
+    from (${rows}) r
+    where ${keyset}
+    order by r.observed_at, r.record_id
+    limit ${bind.add(limit)}`;
+  return { sql, params: bind.values };
+}
+
+/** One page of rows of a family, after `after`, at most `limit`. */
+export async function queryMetricRows(db: Db, tenantId: string, filter: MetricFilter, after: MetricPageKey | undefined, limit: number): Promise<MetricRow[]> {
+  const { sql, params } = metricPageSql(filter, tenantId, after, limit);
+  return withDbErrors(`${filter.spec.name} records`, () => withSession(db, async (s) => (await s.query<MetricRow>(sql, params)).rows));
+}
