@@ -17,7 +17,9 @@ import { TokenAuthority } from './tenancy/tokens.js';
 import type { HandlerDeps } from './grpc/handlers.js';
 import { unimplementedHandlers } from './grpc/unimplemented.js';
 import { embeddingHandlers } from './embedding/embedding.grpc.js';
-import { learningHandlers } from './learning/learning.grpc.js';
+import { createLearningService, learningHandlers } from './learning/learning.grpc.js';
+import { LearningScheduler } from './learning/scheduler.js';
+import { AppError } from './errors.js';
 import { metricsHandlers } from './metrics/metrics.grpc.js';
 import type { Logger } from './log.js';
 import { startHttp } from './observability/http.js';
@@ -50,13 +52,18 @@ interface ServiceEntry {
   name: string;
   definition: ServiceDefinition;
   owner: string;
-  handlers: (deps: HandlerDeps, db: Db, config: Config) => object;
+  handlers: (deps: HandlerDeps, db: Db, config: Config, parts: ServerParts) => object;
+}
+
+/** Objects shared by several services and the scheduler. */
+interface ServerParts {
+  learning: ReturnType<typeof createLearningService>;
 }
 
 const SERVICES: ServiceEntry[] = [
   { name: SERVICE_NAMES[0], definition: EmbeddingServiceService, owner: 'EmbeddingService issue', handlers: embeddingHandlers },
   { name: SERVICE_NAMES[1], definition: MetricsServiceService, owner: 'MetricsService issue', handlers: metricsHandlers },
-  { name: SERVICE_NAMES[2], definition: LearningServiceService, owner: 'LearningService issue', handlers: learningHandlers },
+  { name: SERVICE_NAMES[2], definition: LearningServiceService, owner: 'LearningService issue', handlers: (deps, db, config, parts) => learningHandlers(deps, db, config, parts.learning) },
 ];
 
 function credentials(config: Config): ServerCredentials {
@@ -104,15 +111,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (config.reflection) addReflection(server, DESCRIPTOR_SET_PATH);
 
   const metrics = new ServiceMetrics(db);
+  const tenancy = new TenancyRepository(db.knex);
+  const parts: ServerParts = {
+    learning: createLearningService(db, { log }, { onRunFinished: (status, ms) => metrics.learningRunDuration.observe({ status }, ms / 1000) }),
+  };
   const deps: HandlerDeps = {
     log,
-    auth: tokenAuthenticator(new TokenAuthority(new TenancyRepository(db.knex), log)),
+    auth: tokenAuthenticator(new TokenAuthority(tenancy, log)),
     observer: metrics,
   };
   for (const entry of SERVICES) {
     server.addService(entry.definition, {
       ...unimplementedHandlers(entry.definition, entry.owner),
-      ...(entry.handlers(deps, db, config) as UntypedServiceImplementation),
+      ...(entry.handlers(deps, db, config, parts) as UntypedServiceImplementation),
     });
   }
 
@@ -136,12 +147,30 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'SERVING');
   serving = true;
+  const scheduler = config.scheduler.enabled
+    ? new LearningScheduler({
+        config: config.scheduler,
+        log,
+        tenants: () => tenancy.listTenantIds(),
+        runDay: async (tenantId, day) => {
+          try {
+            return !(await parts.learning.runDay(tenantId, day, { trigger: 'scheduler' })).reused;
+          } catch (err) {
+            // Another replica holds this day: its run is the one that counts.
+            if (err instanceof AppError && err.kind === 'failed_precondition') return false;
+            throw err;
+          }
+        },
+      })
+    : undefined;
+  scheduler?.start();
   log.info({ host: config.host, port, httpPort: http?.port, backend: db.kind, tls: Boolean(config.tls), reflection: config.reflection }, 'serving');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       serving = false;
+      await scheduler?.stop();
       for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'NOT_SERVING');
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {

@@ -1,10 +1,70 @@
-// gRPC handlers of LearningService: validate, call the service, map errors (through the handler wrappers).
+// gRPC handlers of LearningService: validate, call the service, map results to messages.
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
-import type { LearningServiceServer } from '../gen/stakazo/ml/v1/learning.js';
-import type { HandlerDeps } from '../grpc/handlers.js';
+import { notFound, invalidArgument } from '../errors.js';
+import { Platform } from '../gen/stakazo/ml/v1/common.js';
+import { ReprocessMode, type LearningServiceServer } from '../gen/stakazo/ml/v1/learning.js';
+import { fromEnum } from '../grpc/enums.js';
+import { unary, type HandlerDeps } from '../grpc/handlers.js';
+import { LearningRepository } from './learning.repository.js';
+import { clusterMessage, reportMessage, retentionMessage, runMessage, snapshotMessage, trendsMessage } from './learning.mapping.js';
+import { LearningService, type Reprocess, type RunWithReport } from './learning.service.js';
+import { postRetention } from './report.js';
+
+/** The platform filter of a request: undefined for unspecified, INVALID_ARGUMENT for an unknown value. */
+export function platformFilter(value: number, field = 'platform'): string | undefined {
+  if (!value) return undefined;
+  const name = fromEnum(Platform, 'PLATFORM_', value);
+  if (!name) throw invalidArgument(`${field} ${value} is not a known platform (TIKTOK, INSTAGRAM, YOUTUBE, FACEBOOK, X)`, field);
+  return name;
+}
+
+function reprocessOf(value: ReprocessMode): Reprocess {
+  if (value === ReprocessMode.REPROCESS_MODE_ALL) return 'all';
+  if (value === ReprocessMode.REPROCESS_MODE_FAILED) return 'failed';
+  if (value === ReprocessMode.REPROCESS_MODE_NONE || value === ReprocessMode.REPROCESS_MODE_UNSPECIFIED) return 'none';
+  throw invalidArgument(`reprocess ${value} is not a known mode (NONE, FAILED, ALL)`, 'reprocess');
+}
+
+const runResponse = (r: RunWithReport) => ({ run: runMessage(r.run), report: r.report ? reportMessage(r.report) : undefined, reused: r.reused });
+
+/** Builds the LearningService used by the handlers, the scheduler and the CLI. */
+export function createLearningService(db: Db, deps: Pick<HandlerDeps, 'log'>, hooks: ConstructorParameters<typeof LearningService>[2] = {}): LearningService {
+  return new LearningService(new LearningRepository(db.knex), deps.log, hooks);
+}
 
 /** The implemented methods of LearningService; the server answers UNIMPLEMENTED for the rest. */
-export function learningHandlers(_deps: HandlerDeps, _db: Db, _config: Config): Partial<LearningServiceServer> {
-  return {};
+export function learningHandlers(deps: HandlerDeps, db: Db, _config: Config, service = createLearningService(db, deps)): Partial<LearningServiceServer> {
+  const repo = new LearningRepository(db.knex);
+  return {
+    buildDailySnapshot: unary(deps, 'BuildDailySnapshot', async (req, ctx) => ({
+      snapshots: (await service.buildSnapshot(ctx.tenantId, req.day)).map(snapshotMessage),
+    })),
+    getDailySnapshot: unary(deps, 'GetDailySnapshot', async (req, ctx) => ({
+      snapshots: (await service.getSnapshot(ctx.tenantId, req.day, platformFilter(req.platform))).map(snapshotMessage),
+    })),
+    getRetentionAnalysis: unary(deps, 'GetRetentionAnalysis', async (req, ctx) => {
+      if (!req.postId) throw invalidArgument('post_id is empty', 'post_id');
+      const row = await repo.latestOfPost(ctx.tenantId, req.postId);
+      if (!row) throw notFound(`post "${req.postId}" has no retention observation (or does not exist)`);
+      return { analysis: retentionMessage(postRetention(row)) };
+    }),
+    getRetentionClusters: unary(deps, 'GetRetentionClusters', async (req, ctx) => {
+      const result = await service.clusters(ctx.tenantId, req.startDay, req.endDay, platformFilter(req.platform), req.maxClusters);
+      return { clusters: result.clusters.map(clusterMessage), silhouette: result.silhouette, postsCount: result.postsCount };
+    }),
+    runDailyLearning: unary(deps, 'RunDailyLearning', async (req, ctx) => runResponse(await service.runDay(ctx.tenantId, req.day, { force: req.force, trigger: 'api' }))),
+    backfill: unary(deps, 'Backfill', async (req, ctx) => {
+      const { runs, daysRun } = await service.backfill(ctx.tenantId, req.startDay, req.endDay, reprocessOf(req.reprocess));
+      return { runs: runs.map((r) => runMessage(r.run)), daysRunCount: daysRun };
+    }),
+    getLearningReport: unary(deps, 'GetLearningReport', async (req, ctx) => {
+      const { run, report } = await service.report(ctx.tenantId, req.day);
+      return { run: runMessage(run), report: report ? reportMessage(report) : undefined };
+    }),
+    listLearningRuns: unary(deps, 'ListLearningRuns', async (req, ctx) => {
+      const { runs, nextPageToken, trends } = await service.listRuns(ctx.tenantId, req.startDay, req.endDay, req.pageSize, req.pageToken);
+      return { runs: runs.map(runMessage), nextPageToken, trends: trendsMessage(trends) };
+    }),
+  };
 }

@@ -1,0 +1,135 @@
+// Domain results of the learning side → messages of the contract.
+import { Platform } from '../gen/stakazo/ml/v1/common.js';
+import type { DailySnapshot, TopPerformer as TopPerformerMessage } from '../gen/stakazo/ml/v1/common.js';
+import {
+  KeyMomentKind,
+  RecommendationKind,
+  RunStatus,
+  type Insight as InsightMessage,
+  type LearningReport,
+  type LearningRun,
+  type LearningTrends,
+  type Recommendation as RecommendationMessage,
+  type RetentionAnalysis,
+  type RetentionCluster,
+} from '../gen/stakazo/ml/v1/learning.js';
+import { toEnum } from '../grpc/enums.js';
+import type { RetentionClusterResult } from './clustering.js';
+import type { Insight } from './insights.js';
+import type { RunRow, SnapshotRow } from './learning.repository.js';
+import type { Trends } from './learning.service.js';
+import type { Recommendation } from './recommendations.js';
+import type { DayReport, PostRetention, TopPerformer } from './report.js';
+
+export const platformOf = (name: string | undefined): Platform => toEnum(Platform, 'PLATFORM_', name);
+
+const topPerformer = (t: TopPerformer): TopPerformerMessage => ({ ...t, platform: platformOf(t.platform) });
+
+export function snapshotMessage(s: Omit<SnapshotRow, 'builtAt'> & { builtAt?: Date }): DailySnapshot {
+  return {
+    day: s.day,
+    platform: platformOf(s.platform),
+    postsCount: s.postsCount,
+    views: s.views,
+    averageRetention: s.averageRetention,
+    completionRate: s.completionRate,
+    engagementRate: s.engagementRate,
+    savesRate: s.savesRate,
+    sharesRate: s.sharesRate,
+    first3sLoss: s.first3sLoss,
+    topPerformers: s.topPerformers.map(topPerformer),
+    buildTime: s.builtAt ? new Date(s.builtAt) : undefined,
+  };
+}
+
+export function retentionMessage(r: PostRetention): RetentionAnalysis {
+  return {
+    ...r,
+    platform: platformOf(r.platform),
+    keyMoments: r.keyMoments.map((m) => ({ ...m, kind: toEnum(KeyMomentKind, 'KEY_MOMENT_KIND_', m.kind) })),
+    observeTime: new Date(r.observedAt),
+  };
+}
+
+export function clusterMessage(c: Omit<RetentionClusterResult, 'memberPostIds'>): RetentionCluster {
+  return {
+    clusterIndex: c.clusterIndex,
+    label: c.label,
+    centroidCurve: c.centroidCurve,
+    size: c.size,
+    meanViews: c.meanViews,
+    meanCompletionRate: c.meanCompletionRate,
+    meanFirst3sLoss: c.meanFirst3sLoss,
+    examplePostIds: c.examplePostIds,
+  };
+}
+
+function insightMessage(i: Insight): InsightMessage {
+  return {
+    feature: i.feature,
+    bucket: i.bucket,
+    outcome: i.outcome,
+    bucketMean: i.bucketMean,
+    restMean: i.restMean,
+    liftFraction: i.liftFraction,
+    effectSize: i.effectSize,
+    sampleSize: i.sampleSize,
+    restSampleSize: i.restSampleSize,
+    confidence: i.confidence,
+    smallSample: i.smallSample,
+    text: i.text,
+  };
+}
+
+function recommendationMessage(r: Recommendation): RecommendationMessage {
+  return {
+    kind: toEnum(RecommendationKind, 'RECOMMENDATION_KIND_', r.kind),
+    platform: platformOf(r.platform),
+    targetValue: r.targetValue,
+    expectedLiftFraction: r.expectedLiftFraction,
+    outcome: r.outcome,
+    evidence: insightMessage(r.evidence),
+    text: r.text,
+  };
+}
+
+export function reportMessage(r: DayReport): LearningReport {
+  return {
+    day: r.day,
+    empty: r.empty,
+    summary: r.summary,
+    postsAnalysed: r.postsAnalysed,
+    snapshots: r.snapshots.map(snapshotMessage),
+    platforms: r.platforms.map((p) => ({ ...p, platform: platformOf(p.platform) })),
+    clusters: r.clusters.map(clusterMessage),
+    worstDropOffs: r.worstDropOffs.map(retentionMessage),
+    bestPerformers: r.bestPerformers.map(topPerformer),
+    insights: r.insights.map(insightMessage),
+    recommendations: r.recommendations.map(recommendationMessage),
+  };
+}
+
+export function runMessage(r: RunRow): LearningRun {
+  return {
+    day: r.day,
+    status: toEnum(RunStatus, 'RUN_STATUS_', r.status),
+    startTime: new Date(r.startedAt),
+    endTime: r.finishedAt ? new Date(r.finishedAt) : undefined,
+    steps: r.steps,
+    rowsRead: r.rowsRead,
+    latestObserveTime: r.latestObservedAt ? new Date(r.latestObservedAt) : undefined,
+    modelVersions: r.modelVersions,
+    errorMessage: r.errorMessage,
+    attempt: r.attempt,
+    trigger: r.trigger,
+  };
+}
+
+export function trendsMessage(t: Trends): LearningTrends {
+  return {
+    points: t.points.map((p) => ({ day: p.day, postsAnalysed: p.postsAnalysed, completionRate: p.completionRate, first3sLoss: p.first3sLoss, engagementRate: p.engagementRate })),
+    completionRateSlopePerDay: t.completionRateSlopePerDay,
+    first3sLossSlopePerDay: t.first3sLossSlopePerDay,
+    retentionImproving: t.retentionImproving,
+  };
+}

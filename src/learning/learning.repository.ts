@@ -1,0 +1,326 @@
+// All SQL of the learning side: the day's inputs, daily snapshots, learning runs and learned models.
+import type { Knex } from 'knex';
+import { withDbErrors } from '../db/pg-errors.js';
+
+/** One post observed during a day: its latest retention and engagement observation of that day. */
+export interface DayPostRow {
+  postId: string;
+  contentId: string;
+  platform: string;
+  publishedAt: Date;
+  timeZone: string;
+  durationS: number;
+  qualityScore: number;
+  aestheticScore: number;
+  captionLengthChars: number;
+  ctaInFirst5s: boolean;
+  hashtagCount: number;
+  views: number;
+  averageViewDurationS: number;
+  completionRate: number;
+  rewatchRate: number;
+  skipRateFirst3s: number;
+  retentionCurve: number[] | null;
+  likes: number;
+  comments: number;
+  shares: number;
+  saves: number;
+  observedAt: Date;
+}
+
+export interface DayInput {
+  posts: DayPostRow[];
+  rowsRead: number;
+  latestObservedAt: Date | null;
+}
+
+export interface SnapshotRow {
+  day: string;
+  platform: string;
+  postsCount: number;
+  views: number;
+  averageRetention: number;
+  completionRate: number;
+  engagementRate: number;
+  savesRate: number;
+  sharesRate: number;
+  first3sLoss: number;
+  topPerformers: { postId: string; contentId: string; platform: string; views: number; engagementRate: number; completionRate: number }[];
+  builtAt: Date;
+}
+
+export interface RunRow {
+  tenantId: string;
+  day: string;
+  status: 'running' | 'succeeded' | 'failed';
+  trigger: string;
+  attempt: number;
+  startedAt: Date;
+  finishedAt: Date | null;
+  steps: { step: string; durationMs: number }[];
+  rowsRead: number;
+  latestObservedAt: Date | null;
+  modelVersions: Record<string, string>;
+  errorMessage: string;
+  report: unknown;
+}
+
+// NOTE: the day's posts are those with a retention observation in [start, end); for each, the latest
+// observation of the day is used (counters are cumulative observations, not increments).
+const LATEST_OF_DAY = `
+  with r as (
+    select distinct on (post_id) post_id, views, average_view_duration_s, completion_rate, rewatch_rate,
+           skip_rate_first_3s, retention_curve, observed_at
+      from retention_metrics
+     where tenant_id = :tenant and observed_at >= :start and observed_at < :end
+       and (:post::text is null or post_id = :post)
+     order by post_id, observed_at desc
+  ), e as (
+    select distinct on (post_id) post_id, likes, comments, shares, saves
+      from engagement_metrics
+     where tenant_id = :tenant and observed_at >= :start and observed_at < :end
+       and (:post::text is null or post_id = :post)
+     order by post_id, observed_at desc
+  ), day_posts as (
+    select p.post_id, p.content_id, p.platform, p.published_at, p.time_zone, c.duration_s, c.quality_score,
+           c.aesthetic_score, c.caption_length_chars, c.cta_in_first_5s, c.hashtag_count,
+           r.views, r.average_view_duration_s, r.completion_rate, r.rewatch_rate, r.skip_rate_first_3s,
+           r.retention_curve, r.observed_at,
+           coalesce(e.likes, 0) as likes, coalesce(e.comments, 0) as comments,
+           coalesce(e.shares, 0) as shares, coalesce(e.saves, 0) as saves
+      from r
+      join posts p on p.tenant_id = :tenant and p.post_id = r.post_id
+      join content c on c.tenant_id = :tenant and c.content_id = p.content_id
+      left join e on e.post_id = r.post_id
+  )`;
+
+const SELECT_DAY_POSTS = `
+         select post_id as "postId", content_id as "contentId", platform, published_at as "publishedAt",
+                time_zone as "timeZone", duration_s as "durationS", quality_score as "qualityScore",
+                aesthetic_score as "aestheticScore", caption_length_chars as "captionLengthChars",
+                cta_in_first_5s as "ctaInFirst5s", hashtag_count as "hashtagCount", views,
+                average_view_duration_s as "averageViewDurationS", completion_rate as "completionRate",
+                rewatch_rate as "rewatchRate", skip_rate_first_3s as "skipRateFirst3s",
+                retention_curve as "retentionCurve", likes, comments, shares, saves, observed_at as "observedAt"
+           from day_posts order by post_id`;
+
+const RUN_COLUMNS = `tenant_id as "tenantId", to_char(day, 'YYYY-MM-DD') as day, status, trigger, attempt,
+  started_at as "startedAt", finished_at as "finishedAt", steps, rows_read as "rowsRead",
+  latest_observed_at as "latestObservedAt", model_versions as "modelVersions", error_message as "errorMessage"`;
+
+export class LearningRepository {
+  constructor(private readonly knex: Knex) {}
+
+  /** Reads the posts observed in [start, end) (latest observation each), rows read and the watermark. */
+  async readDay(tenantId: string, start: Date, end: Date): Promise<DayInput> {
+    const bindings = { tenant: tenantId, start, end, post: null };
+    return withDbErrors(`metrics of tenant "${tenantId}"`, async () => {
+      const posts = await this.knex.raw(
+        `${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`,
+        bindings,
+      );
+      const watermark = await this.knex.raw(
+        `select sum(n)::bigint as rows, max(latest) as latest from (
+           select count(*) as n, max(observed_at) as latest from retention_metrics
+            where tenant_id = :tenant and observed_at >= :start and observed_at < :end
+           union all
+           select count(*), max(observed_at) from engagement_metrics
+            where tenant_id = :tenant and observed_at >= :start and observed_at < :end
+         ) t`,
+        bindings,
+      );
+      return { posts: posts.rows, rowsRead: Number(watermark.rows[0]?.rows ?? 0), latestObservedAt: watermark.rows[0]?.latest ?? null };
+    });
+  }
+
+  /** The latest retention observation of one post, with its post and content, or undefined. */
+  async latestOfPost(tenantId: string, postId: string): Promise<DayPostRow | undefined> {
+    const bindings = { tenant: tenantId, start: new Date(0), end: new Date('9999-01-01T00:00:00Z'), post: postId };
+    return withDbErrors(`post "${postId}"`, async () => (await this.knex.raw(`${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`, bindings)).rows[0]);
+  }
+
+  /**
+   * Aggregates the day per platform in SQL and stores it in daily_snapshots, replacing any earlier build of
+   * that day (platforms with no data any more are removed). Returns the stored rows.
+   */
+  async buildSnapshots(tenantId: string, day: string, start: Date, end: Date): Promise<SnapshotRow[]> {
+    const bindings = { tenant: tenantId, day, start, end, post: null };
+    return withDbErrors(`daily snapshot ${day}`, () =>
+      this.knex.transaction(async (trx) => {
+        await trx.raw('delete from daily_snapshots where tenant_id = :tenant and day = :day', bindings);
+        await trx.raw(
+          `${LATEST_OF_DAY}, ranked as (
+             select d.*, row_number() over (partition by platform order by views desc, post_id) as rank
+               from day_posts d
+           )
+           insert into daily_snapshots (tenant_id, day, platform, posts_count, views, average_retention, completion_rate,
+                                        engagement_rate, saves_rate, shares_rate, first_3s_loss, top_performers, built_at)
+           select :tenant, :day::date, platform, count(*), sum(views),
+                  avg(least(1.0, average_view_duration_s / duration_s)),
+                  coalesce(sum(completion_rate * views) / nullif(sum(views), 0), 0),
+                  coalesce(sum(likes + comments + shares + saves)::float8 / nullif(sum(views), 0), 0),
+                  coalesce(sum(saves)::float8 / nullif(sum(views), 0), 0),
+                  coalesce(sum(shares)::float8 / nullif(sum(views), 0), 0),
+                  avg(skip_rate_first_3s),
+                  coalesce(jsonb_agg(jsonb_build_object(
+                    'postId', post_id, 'contentId', content_id, 'platform', platform, 'views', views,
+                    'engagementRate', case when views > 0 then (likes + comments + shares + saves)::float8 / views else 0 end,
+                    'completionRate', completion_rate) order by rank) filter (where rank <= 5), '[]'::jsonb),
+                  now()
+             from ranked group by platform`,
+          bindings,
+        );
+        return this.snapshotsIn(trx, tenantId, day, day);
+      }),
+    );
+  }
+
+  /** Stored snapshots of a day range (inclusive), optionally of one platform. */
+  async listSnapshots(tenantId: string, startDay: string, endDay: string, platform?: string): Promise<SnapshotRow[]> {
+    return withDbErrors('daily snapshots', () => this.snapshotsIn(this.knex, tenantId, startDay, endDay, platform));
+  }
+
+  private async snapshotsIn(k: Knex | Knex.Transaction, tenantId: string, startDay: string, endDay: string, platform?: string): Promise<SnapshotRow[]> {
+    const result = await k.raw(
+      `select to_char(day, 'YYYY-MM-DD') as day, platform, posts_count as "postsCount", views,
+              average_retention as "averageRetention", completion_rate as "completionRate",
+              engagement_rate as "engagementRate", saves_rate as "savesRate", shares_rate as "sharesRate",
+              first_3s_loss as "first3sLoss", top_performers as "topPerformers", built_at as "builtAt"
+         from daily_snapshots
+        where tenant_id = :tenant and day between :start::date and :end::date and (:platform::text is null or platform = :platform)
+        order by day, platform`,
+      { tenant: tenantId, start: startDay, end: endDay, platform: platform ?? null },
+    );
+    return result.rows;
+  }
+
+  /**
+   * Claims the run of (tenant, day) for this caller. Inside one transaction it takes
+   * pg_try_advisory_xact_lock on (tenant, day) so concurrent claimers are serialised, then marks the run
+   * `running` unless it already succeeded (and `force` is off) or another live runner holds it.
+   * Returns the claimed run, or the existing run and why it was not claimed.
+   */
+  async claimRun(
+    tenantId: string,
+    day: string,
+    trigger: string,
+    force: boolean,
+    staleAfterMs: number,
+  ): Promise<{ claimed: true; run: RunRow } | { claimed: false; reason: 'locked' | 'done' | 'running'; run?: RunRow }> {
+    return withDbErrors(`learning run ${day}`, () =>
+      this.knex.transaction(async (trx) => {
+        const lock = await trx.raw('select pg_try_advisory_xact_lock(hashtext(:key)) as locked', { key: `learning:${tenantId}:${day}` });
+        if (!lock.rows[0].locked) return { claimed: false as const, reason: 'locked' as const };
+        const existing = await this.getRunIn(trx, tenantId, day);
+        if (existing?.status === 'succeeded' && !force) return { claimed: false as const, reason: 'done' as const, run: existing };
+        if (existing?.status === 'running' && Date.now() - existing.startedAt.getTime() < staleAfterMs) {
+          return { claimed: false as const, reason: 'running' as const, run: existing };
+        }
+        const result = await trx.raw(
+          `insert into learning_runs (tenant_id, day, status, trigger, attempt, started_at)
+           values (:tenant, :day::date, 'running', :trigger, 1, clock_timestamp())
+           on conflict (tenant_id, day) do update
+             set status = 'running', trigger = excluded.trigger, attempt = learning_runs.attempt + 1,
+                 started_at = excluded.started_at, finished_at = null, error_message = ''
+           returning ${RUN_COLUMNS}`,
+          { tenant: tenantId, day, trigger },
+        );
+        return { claimed: true as const, run: result.rows[0] as RunRow };
+      }),
+    );
+  }
+
+  /** Marks a claimed run finished (succeeded with its report, or failed with its error). */
+  async finishRun(
+    tenantId: string,
+    day: string,
+    attempt: number,
+    outcome: {
+      status: 'succeeded' | 'failed';
+      steps: { step: string; durationMs: number }[];
+      rowsRead: number;
+      latestObservedAt: Date | null;
+      modelVersions: Record<string, string>;
+      errorMessage: string;
+      report: unknown;
+    },
+  ): Promise<RunRow | undefined> {
+    return withDbErrors(`learning run ${day}`, async () => {
+      const result = await this.knex.raw(
+        `update learning_runs
+            set status = :status, finished_at = clock_timestamp(), steps = :steps::jsonb, rows_read = :rowsRead,
+                latest_observed_at = :latest, model_versions = :models::jsonb, error_message = :error,
+                report = :report::jsonb
+          where tenant_id = :tenant and day = :day::date and attempt = :attempt
+          returning ${RUN_COLUMNS}`,
+        {
+          tenant: tenantId,
+          day,
+          attempt,
+          status: outcome.status,
+          steps: JSON.stringify(outcome.steps),
+          rowsRead: outcome.rowsRead,
+          latest: outcome.latestObservedAt,
+          models: JSON.stringify(outcome.modelVersions),
+          error: outcome.errorMessage,
+          report: outcome.report === null || outcome.report === undefined ? null : JSON.stringify(outcome.report),
+        },
+      );
+      return result.rows[0];
+    });
+  }
+
+  async getRun(tenantId: string, day: string): Promise<RunRow | undefined> {
+    return withDbErrors(`learning run ${day}`, () => this.getRunIn(this.knex, tenantId, day));
+  }
+
+  private async getRunIn(k: Knex | Knex.Transaction, tenantId: string, day: string): Promise<RunRow | undefined> {
+    const result = await k.raw(`select ${RUN_COLUMNS}, report from learning_runs where tenant_id = ? and day = ?::date`, [tenantId, day]);
+    return result.rows[0];
+  }
+
+  /** Runs newest first, keyset-paged on day. */
+  async listRuns(tenantId: string, startDay: string | null, endDay: string | null, beforeDay: string | null, limit: number): Promise<RunRow[]> {
+    return withDbErrors('learning runs', async () => {
+      const result = await this.knex.raw(
+        `select ${RUN_COLUMNS} from learning_runs
+          where tenant_id = :tenant
+            and (:start::date is null or day >= :start::date) and (:end::date is null or day <= :end::date)
+            and (:before::date is null or day < :before::date)
+          order by day desc limit :limit`,
+        { tenant: tenantId, start: startDay, end: endDay, before: beforeDay, limit },
+      );
+      return result.rows;
+    });
+  }
+
+  /** Per-day figures of successful runs in a range, oldest first, for trends. */
+  async trendPoints(tenantId: string, startDay: string | null, endDay: string | null): Promise<{ day: string; report: unknown }[]> {
+    return withDbErrors('learning trends', async () => {
+      const result = await this.knex.raw(
+        `select to_char(day, 'YYYY-MM-DD') as day, report -> 'trend' as report from learning_runs
+          where tenant_id = :tenant and status = 'succeeded'
+            and (:start::date is null or day >= :start::date) and (:end::date is null or day <= :end::date)
+          order by day`,
+        { tenant: tenantId, start: startDay, end: endDay },
+      );
+      return result.rows;
+    });
+  }
+
+  /** Days in [startDay, endDay] that have a run with one of the given statuses. */
+  async daysWithStatus(tenantId: string, startDay: string, endDay: string, statuses: string[]): Promise<Set<string>> {
+    const result = await this.knex.raw(
+      `select to_char(day, 'YYYY-MM-DD') as day from learning_runs
+        where tenant_id = ? and day between ?::date and ?::date and status = any(?::text[])`,
+      [tenantId, startDay, endDay, statuses],
+    );
+    return new Set(result.rows.map((r: { day: string }) => r.day));
+  }
+
+  /** Whether the tenant exists. */
+  async tenantExists(tenantId: string): Promise<boolean> {
+    const result = await this.knex.raw('select 1 from tenants where tenant_id = ?', [tenantId]);
+    return result.rows.length > 0;
+  }
+}

@@ -1,0 +1,229 @@
+// The daily learning run and the reads around it: snapshots, retention analysis, clusters, reports, history.
+import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import { clusterRetentionCurves, type ClusteringResult } from './clustering.js';
+import { dayBounds, dayOf, daysBetween, parseDay } from './days.js';
+import type { LearningRepository, RunRow, SnapshotRow } from './learning.repository.js';
+import { analyseDay, assembleReport, discoverInsights, insightRows, postRetention, recommend, type DayReport, type TrendFigures } from './report.js';
+import { leastSquaresSlope } from './stats.js';
+
+export type Trigger = 'api' | 'scheduler' | 'backfill';
+export type Reprocess = 'none' | 'failed' | 'all';
+
+/** A run with its report (the report is absent while running or after a failure). */
+export interface RunWithReport {
+  run: RunRow;
+  report?: DayReport;
+  reused: boolean;
+}
+
+export interface Trends {
+  points: ({ day: string } & TrendFigures)[];
+  completionRateSlopePerDay: number;
+  first3sLossSlopePerDay: number;
+  retentionImproving: boolean;
+}
+
+/** Hooks the learning run calls to update learned state (models of the virality and best-time side). */
+export interface LearningStateUpdater {
+  /** Retrains what depends on history up to `day`; returns the model versions in use afterwards. */
+  update(tenantId: string, day: string): Promise<Record<string, string>>;
+}
+
+export interface LearningServiceOptions {
+  /** A `running` run older than this is considered dead and may be claimed again. */
+  staleRunMs?: number;
+  now?: () => Date;
+  stateUpdater?: LearningStateUpdater;
+  onRunFinished?: (status: 'succeeded' | 'failed', durationMs: number) => void;
+}
+
+const MAX_RANGE_DAYS = 366;
+
+/** Wall time of the steps of a run. */
+class StepTimer {
+  readonly steps: { step: string; durationMs: number }[] = [];
+  async time<T>(step: string, fn: () => Promise<T> | T): Promise<T> {
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.steps.push({ step, durationMs: Math.round((performance.now() - start) * 1000) / 1000 });
+    }
+  }
+}
+
+export class LearningService {
+  private readonly now: () => Date;
+  private readonly staleRunMs: number;
+
+  constructor(
+    private readonly repo: LearningRepository,
+    private readonly log: Logger,
+    private readonly options: LearningServiceOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.staleRunMs = options.staleRunMs ?? 30 * 60_000;
+  }
+
+  private completedDay(value: string, field = 'day'): string {
+    return parseDay(value, field, this.now(), { beforeToday: true });
+  }
+
+  private range(startDay: string, endDay: string, options: { beforeToday?: boolean } = {}): string[] {
+    const start = parseDay(startDay, 'start_day', this.now(), options);
+    const end = endDay ? parseDay(endDay, 'end_day', this.now(), options) : start;
+    if (end < start) throw invalidArgument(`end_day ${end} is before start_day ${start}`, 'end_day');
+    const days = daysBetween(start, end);
+    if (days.length > MAX_RANGE_DAYS) throw invalidArgument(`the range has ${days.length} days; at most ${MAX_RANGE_DAYS}`, 'end_day');
+    return days;
+  }
+
+  async buildSnapshot(tenantId: string, dayValue: string): Promise<SnapshotRow[]> {
+    const day = parseDay(dayValue, 'day', this.now());
+    if (day > dayOf(this.now())) throw invalidArgument(`day ${day} is in the future`, 'day');
+    const { start, end } = dayBounds(day);
+    return this.repo.buildSnapshots(tenantId, day, start, end);
+  }
+
+  async getSnapshot(tenantId: string, dayValue: string, platform?: string): Promise<SnapshotRow[]> {
+    const day = parseDay(dayValue, 'day', this.now());
+    return this.repo.listSnapshots(tenantId, day, day, platform);
+  }
+
+  async listSnapshots(tenantId: string, startDay: string, endDay: string, platform?: string): Promise<SnapshotRow[]> {
+    const days = this.range(startDay, endDay);
+    return this.repo.listSnapshots(tenantId, days[0], days[days.length - 1], platform);
+  }
+
+  /** Clusters the posts observed in a day range by the shape of their latest retention curve. */
+  async clusters(tenantId: string, startDay: string, endDay: string, platform: string | undefined, maxClusters: number): Promise<ClusteringResult> {
+    const days = this.range(startDay, endDay);
+    if (maxClusters !== 0 && (maxClusters < 2 || maxClusters > 10)) throw invalidArgument(`max_clusters ${maxClusters} is outside 2..10 (0 means 6)`, 'max_clusters');
+    const { posts } = await this.repo.readDay(tenantId, dayBounds(days[0]).start, dayBounds(days[days.length - 1]).end);
+    const rows = posts.filter((p) => (!platform || p.platform === platform) && Array.isArray(p.retentionCurve) && p.retentionCurve.length > 1);
+    return clusterRetentionCurves(
+      rows.map((p) => ({ postId: p.postId, curve: p.retentionCurve!, views: p.views, completionRate: p.completionRate, first3sLoss: postRetention(p).first3sLoss })),
+      { maxClusters: maxClusters || 6 },
+    );
+  }
+
+  /**
+   * Learns one day: read → analyse retention → discover insights → recommendations → update state, recorded in
+   * learning_runs. A day already learned is returned as stored unless `force`. Exactly one caller runs a given
+   * (tenant, day) at a time, across replicas.
+   */
+  async runDay(tenantId: string, dayValue: string, options: { force?: boolean; trigger?: Trigger } = {}): Promise<RunWithReport> {
+    const day = this.completedDay(dayValue);
+    const claim = await this.repo.claimRun(tenantId, day, options.trigger ?? 'api', Boolean(options.force), this.staleRunMs);
+    if (!claim.claimed) {
+      if (claim.reason === 'done' && claim.run) return { run: claim.run, report: reportOf(claim.run), reused: true };
+      throw failedPrecondition(`the learning run of ${day} is in progress elsewhere; retry when it has finished`);
+    }
+    const attempt = claim.run.attempt;
+    const timer = new StepTimer();
+    const started = performance.now();
+    let rowsRead = 0;
+    let latestObservedAt: Date | null = null;
+    try {
+      const { start, end } = dayBounds(day);
+      const input = await timer.time('read_metrics', () => this.repo.readDay(tenantId, start, end));
+      rowsRead = input.rowsRead;
+      latestObservedAt = input.latestObservedAt;
+      const snapshots = await timer.time('build_snapshot', () => this.repo.buildSnapshots(tenantId, day, start, end));
+      const analysis = await timer.time('analyse_retention', () => analyseDay(input.posts));
+      const rows = insightRows(input.posts, analysis.retention);
+      const insights = await timer.time('discover_insights', () => discoverInsights(rows));
+      const recommendations = await timer.time('generate_recommendations', () => recommend(insights, rows));
+      const report = assembleReport(day, input.posts, snapshots, analysis, insights, recommendations);
+      const modelVersions = await timer.time('update_state', () => this.options.stateUpdater?.update(tenantId, day) ?? {});
+      const run = await this.repo.finishRun(tenantId, day, attempt, {
+        status: 'succeeded',
+        steps: timer.steps,
+        rowsRead,
+        latestObservedAt,
+        modelVersions,
+        errorMessage: '',
+        report,
+      });
+      this.options.onRunFinished?.('succeeded', performance.now() - started);
+      this.log.info({ tenantId, day, rowsRead, posts: report.postsAnalysed, steps: timer.steps }, 'learning run succeeded');
+      if (!run) throw failedPrecondition(`the learning run of ${day} was taken over by another runner`);
+      return { run, report, reused: false };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error({ err, tenantId, day }, 'learning run failed');
+      this.options.onRunFinished?.('failed', performance.now() - started);
+      await this.repo
+        .finishRun(tenantId, day, attempt, { status: 'failed', steps: timer.steps, rowsRead, latestObservedAt, modelVersions: {}, errorMessage: message, report: null })
+        .catch((e) => this.log.error({ err: e, tenantId, day }, 'cannot record the failed run'));
+      throw err;
+    }
+  }
+
+  /** Runs a day range in order; `reprocess` says which already-run days run again. */
+  async backfill(tenantId: string, startDay: string, endDay: string, reprocess: Reprocess, onDay?: (day: string, index: number, total: number) => void): Promise<{ runs: RunWithReport[]; daysRun: number }> {
+    const days = this.range(startDay, endDay, { beforeToday: true });
+    const skip = reprocess === 'all' ? new Set<string>() : await this.repo.daysWithStatus(tenantId, days[0], days[days.length - 1], reprocess === 'failed' ? ['succeeded'] : ['succeeded', 'failed']);
+    const runs: RunWithReport[] = [];
+    let daysRun = 0;
+    for (const [index, day] of days.entries()) {
+      onDay?.(day, index, days.length);
+      if (skip.has(day)) {
+        const stored = await this.repo.getRun(tenantId, day);
+        if (stored) runs.push({ run: stored, report: reportOf(stored), reused: true });
+        continue;
+      }
+      try {
+        runs.push(await this.runDay(tenantId, day, { force: reprocess === 'all' || reprocess === 'failed', trigger: 'backfill' }));
+        daysRun++;
+      } catch {
+        const failed = await this.repo.getRun(tenantId, day);
+        if (failed) runs.push({ run: failed, reused: false });
+      }
+    }
+    return { runs, daysRun };
+  }
+
+  async report(tenantId: string, dayValue: string): Promise<RunWithReport> {
+    const day = parseDay(dayValue, 'day', this.now());
+    const run = await this.repo.getRun(tenantId, day);
+    if (!run) throw notFound(`no learning run for ${day}; run RunDailyLearning first`);
+    if (run.status !== 'succeeded') throw failedPrecondition(`the learning run of ${day} is ${run.status}${run.errorMessage ? `: ${run.errorMessage}` : ''}`);
+    return { run, report: reportOf(run), reused: true };
+  }
+
+  /** Runs newest first, and trends over every successful run of the range. */
+  async listRuns(tenantId: string, startDay: string, endDay: string, pageSize: number, pageToken: string): Promise<{ runs: RunRow[]; nextPageToken: string; trends: Trends }> {
+    const start = startDay ? parseDay(startDay, 'start_day', this.now()) : null;
+    const end = endDay ? parseDay(endDay, 'end_day', this.now()) : null;
+    if (pageSize > 1000) throw invalidArgument(`page_size ${pageSize} is over 1000`, 'page_size');
+    const limit = pageSize || 100;
+    const before = pageToken ? parseDay(Buffer.from(pageToken, 'base64url').toString(), 'page_token', this.now()) : null;
+    const runs = await this.repo.listRuns(tenantId, start, end, before, limit + 1);
+    const page = runs.slice(0, limit);
+    const nextPageToken = runs.length > limit ? Buffer.from(page[page.length - 1].day).toString('base64url') : '';
+    const points = (await this.repo.trendPoints(tenantId, start, end))
+      .filter((p) => p.report && typeof p.report === 'object')
+      .map((p) => ({ day: p.day, ...(p.report as TrendFigures) }));
+    return { runs: page, nextPageToken, trends: trendsOf(points) };
+  }
+}
+
+function reportOf(run: RunRow): DayReport | undefined {
+  return run.report && typeof run.report === 'object' ? (run.report as DayReport) : undefined;
+}
+
+/** Least-squares trends of completion and early loss over the runs (days as x). */
+export function trendsOf(points: ({ day: string } & TrendFigures)[]): Trends {
+  const withData = points.filter((p) => p.postsAnalysed > 0);
+  const x = withData.map((p) => dayBounds(p.day).start.getTime() / 86_400_000);
+  const completionRateSlopePerDay = withData.length >= 2 ? leastSquaresSlope(x, withData.map((p) => p.completionRate)) : 0;
+  const first3sLossSlopePerDay = withData.length >= 2 ? leastSquaresSlope(x, withData.map((p) => p.first3sLoss)) : 0;
+  return {
+    points,
+    completionRateSlopePerDay,
+    first3sLossSlopePerDay,
+    retentionImproving: withData.length >= 3 && completionRateSlopePerDay > 0 && first3sLossSlopePerDay < 0,
+  };
+}
