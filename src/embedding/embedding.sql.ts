@@ -32,7 +32,8 @@ export function distanceOperator(distance: DistanceName): string {
 
 /** Similarity from pgvector's distance: 1 − d for cosine, −d for L2, and the inner product (<#> is its negative). */
 export function scoreFromDistance(distance: DistanceName, value: number): number {
-  return distance === 'cosine' ? 1 - value : -value;
+  // NOTE: `0 - value` rather than `-value`, so a zero distance scores +0, not -0.
+  return distance === 'cosine' ? 1 - value : 0 - value;
 }
 
 /** The statements that create a collection's table and indices. */

@@ -10,7 +10,7 @@ import {
   type UpsertStreamRequest,
   type UpsertStreamResponse,
 } from '../../src/gen/stakazo/ml/v1/embedding.js';
-import { call, uniq } from '../helpers/server.js';
+import { call, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
 /** A small deterministic PRNG (mulberry32), so every run sees the same data. */
 export function seededRandom(seed: number): () => number {
@@ -136,3 +136,21 @@ export function* streamMessages(collection: string, points: Point[], perMessage 
     yield { collection: i === 0 ? collection : '', points: points.slice(i, i + perMessage) };
   }
 }
+
+let shared: Promise<TestServer> | undefined;
+
+/**
+ * One server for all embedding test files with default limits: a PGlite server takes seconds to start
+ * (fresh database, migrations), so the files share it; it is stopped after the whole run.
+ */
+export function sharedServer(): Promise<TestServer> {
+  return (shared ??= startTestServer());
+}
+
+// NOTE: registered at import time, so it is a root-level hook: it runs once, after every file.
+after(async () => {
+  if (!shared) return;
+  const server = await shared;
+  await deleteCreatedCollections(server.embedding);
+  await server.stop();
+});

@@ -2,17 +2,13 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Distance, EmbeddingType, Precision } from '../../src/gen/stakazo/ml/v1/embedding.js';
-import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, deleteCreatedCollections, floats, point } from './embedding-fixtures.js';
+import { BACKEND, call, expectStatus, uniq, type TestServer } from '../helpers/server.js';
+import { createCollection, floats, point, sharedServer } from './embedding-fixtures.js';
 
 describe(`embedding collections (${BACKEND})`, () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await deleteCreatedCollections(server.embedding);
-    await server?.stop();
+    server = await sharedServer();
   });
 
   it('creates a collection with defaults, reads it back, lists it and deletes it with its points', async () => {
@@ -89,26 +85,5 @@ describe(`embedding collections (${BACKEND})`, () => {
     await expectStatus(createCollection(e, { hnsw: { m: 32, efConstruction: 40, efSearch: 0 } }), status.INVALID_ARGUMENT, /at least 2 × m \(64\)/);
     await expectStatus(call(e, e.createCollection, { collection: undefined }), status.INVALID_ARGUMENT, /collection is missing/);
     await expectStatus(call(e, e.getCollection, { name: uniq('missing') }), status.NOT_FOUND, /not found/);
-  });
-});
-
-describe(`embedding collection limits (${BACKEND})`, () => {
-  it('answers RESOURCE_EXHAUSTED naming LIMIT_MAX_COLLECTIONS when the tenant has too many collections', async () => {
-    // NOTE: on Postgres all servers of a run share one database (and the default tenant), so the limit is set
-    // just above what exists; on PGlite every server starts with a fresh database.
-    let existing = 0;
-    if (BACKEND === 'postgres') {
-      const probe = await startTestServer();
-      existing = (await call(probe.embedding, probe.embedding.listCollections, { embeddingType: EmbeddingType.EMBEDDING_TYPE_UNSPECIFIED })).collections.length;
-      await probe.stop();
-    }
-    const limited = await startTestServer({ LIMIT_MAX_COLLECTIONS: String(existing + 1) });
-    try {
-      await createCollection(limited.embedding);
-      await expectStatus(createCollection(limited.embedding), status.RESOURCE_EXHAUSTED, /LIMIT_MAX_COLLECTIONS allows/);
-    } finally {
-      await deleteCreatedCollections(limited.embedding);
-      await limited.stop();
-    }
   });
 });

@@ -1,0 +1,61 @@
+// EmbeddingService cost guards: per-tenant limits from config answer RESOURCE_EXHAUSTED naming the setting.
+import { status } from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { EmbeddingType } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { BACKEND, call, expectStatus, startTestServer, type TestServer } from '../helpers/server.js';
+import { createCollection, deleteCreatedCollections, floats, point, sharedServer } from './embedding-fixtures.js';
+
+const search = { pointId: '', filter: undefined, efSearch: 0, exact: false, groupByContent: false, withVectors: false, vectorEncoding: 0 };
+
+describe(`embedding limits (${BACKEND})`, () => {
+  let server: TestServer;
+  before(async () => {
+    // NOTE: on Postgres all servers of a run share one database (and the default tenant), so the collection
+    // limit is set just above what exists; on PGlite every server starts with a fresh database.
+    let existing = 0;
+    if (BACKEND === 'postgres') {
+      const shared = await sharedServer();
+      existing = (await call(shared.embedding, shared.embedding.listCollections, { embeddingType: EmbeddingType.EMBEDDING_TYPE_UNSPECIFIED })).collections.length;
+    }
+    server = await startTestServer({
+      LIMIT_MAX_COLLECTIONS: String(existing + 2),
+      LIMIT_MAX_POINTS_PER_COLLECTION: '5',
+      LIMIT_MAX_BATCH_SIZE: '10',
+      LIMIT_MAX_TOP_K: '3',
+    });
+  });
+  after(async () => {
+    await deleteCreatedCollections(server.embedding);
+    await server?.stop();
+  });
+
+  const points = (from: number, n: number) => Array.from({ length: n }, (_, i) => point(`p${from + i}`, floats([1, from + i, 0])));
+
+  it('limits points per collection; updates of existing points do not count', async () => {
+    const e = server.embedding;
+    const name = await createCollection(e);
+    await call(e, e.upsert, { collection: name, points: points(0, 4) });
+    await expectStatus(
+      call(e, e.upsert, { collection: name, points: points(4, 2) }),
+      status.RESOURCE_EXHAUSTED,
+      /would hold 6 points; LIMIT_MAX_POINTS_PER_COLLECTION allows 5; nothing of this batch was written/,
+    );
+    expect(await call(e, e.upsert, { collection: name, points: [...points(0, 4), ...points(4, 1)] })).to.deep.equal({ insertedCount: 1, updatedCount: 4 });
+    expect((await call(e, e.getCollection, { name })).collection!.pointCount).to.equal(5);
+  });
+
+  it('limits the batch size of Upsert, GetPoints and filters, and top_k', async () => {
+    const e = server.embedding;
+    const name = await createCollection(e);
+    await expectStatus(call(e, e.upsert, { collection: name, points: points(0, 11) }), status.RESOURCE_EXHAUSTED, /11 points; LIMIT_MAX_BATCH_SIZE allows 10 per Upsert \(use UpsertStream for more\)/);
+    const ids = points(0, 11).map((p) => p.id);
+    await expectStatus(call(e, e.getPoints, { collection: name, ids, withVectors: false, vectorEncoding: 0 }), status.RESOURCE_EXHAUSTED, /ids has 11 ids; LIMIT_MAX_BATCH_SIZE/);
+    await expectStatus(call(e, e.search, { ...search, collection: name, vector: floats([1, 0, 0]), topK: 4 }), status.RESOURCE_EXHAUSTED, /top_k is 4; LIMIT_MAX_TOP_K allows at most 3/);
+  });
+
+  it('limits collections per tenant', async () => {
+    const e = server.embedding;
+    // Two tests above created the two collections the limit allows.
+    await expectStatus(createCollection(e), status.RESOURCE_EXHAUSTED, /this tenant already has \d+ collections; LIMIT_MAX_COLLECTIONS allows \d+/);
+  });
+});
