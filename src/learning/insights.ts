@@ -1,4 +1,5 @@
 // Pattern discovery: each bucket of each content feature against the rest, with effect size and Welch confidence.
+import type { ContentFeatureValues } from './content-features.js';
 import { benjaminiHochberg, cohensD, summarize, welchTTest } from './stats.js';
 
 /** Outcomes measured per post. */
@@ -11,18 +12,12 @@ export interface InsightOutcomes {
 }
 
 /** One post with the features that may explain its outcomes. */
-export interface InsightRow {
+export interface InsightRow extends ContentFeatureValues {
   postId: string;
   /** Platform name as stored ("tiktok", "instagram", …). */
   platform: string;
   /** Hour of publication in the audience's time zone, 0..23. */
   publishHour: number;
-  durationS: number;
-  ctaInFirst5s: boolean;
-  captionLengthChars: number;
-  qualityScore: number;
-  aestheticScore: number;
-  hashtagCount: number;
   outcomes: InsightOutcomes;
 }
 
