@@ -45,6 +45,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   dbPoolMax: number;
+  /** How long a call waits for a free pooled connection before failing with UNAVAILABLE. */
+  dbAcquireTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   reflection: boolean;
   shutdownGraceMs: number;
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrl(env),
     dataDir: env.DATA_DIR || './data',
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
+    dbAcquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 5000, 1, 600_000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     reflection: boolean(env, 'REFLECTION', true),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

@@ -91,7 +91,7 @@ function bind(server: Server, address: string, creds: ServerCredentials): Promis
 
 /** Opens the database, migrates, starts serving; health turns SERVING only after migrations. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
-  const dbOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax };
+  const dbOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs };
   const db = await openDb(dbOptions);
   try {
     await assertReachable(db, dbOptions);

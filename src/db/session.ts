@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Db } from './connect.js';
+import { currentScope } from './work-scope.js';
 
 export interface QueryResult<Row> {
   rows: Row[];
@@ -48,13 +49,46 @@ function pgliteSession(pglite: PGlite): Session {
   };
 }
 
+/** Smallest statement timeout we set, so an almost-expired deadline still gets a definite answer. */
+const MIN_STATEMENT_TIMEOUT_MS = 10;
+
+/**
+ * On Postgres, ties the connection's work to the current call: the statement timeout is the time left until the
+ * call's deadline, and cancelling the call cancels the running query (pg_cancel_backend from another
+ * connection). Returns the clean-up to run before the connection goes back to the pool.
+ */
+async function bindToCall(db: Db, client: pg.PoolClient): Promise<() => Promise<void>> {
+  const scope = currentScope();
+  if (!scope) return async () => undefined;
+  const { signal, deadlineMs } = scope;
+  signal?.throwIfAborted();
+  const hasDeadline = deadlineMs !== undefined && Number.isFinite(deadlineMs);
+  if (hasDeadline) {
+    const remaining = Math.max(MIN_STATEMENT_TIMEOUT_MS, Math.floor(deadlineMs - Date.now()));
+    await client.query(`set statement_timeout = ${remaining}`);
+  }
+  const pid = (client as unknown as { processID?: number }).processID;
+  const onAbort = () => {
+    if (pid) void db.knex.raw('select pg_cancel_backend(?)', [pid]).catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return async () => {
+    signal?.removeEventListener('abort', onAbort);
+    if (hasDeadline) await client.query('reset statement_timeout').catch(() => undefined);
+  };
+}
+
 /** Runs `fn` with a connection from knex's pool (the single PGlite connection when embedded). */
 export async function withSession<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
   const client = db.knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
   const connection = await client.acquireConnection();
+  let unbind: () => Promise<void> = async () => undefined;
   try {
-    return await fn(db.kind === 'pglite' ? pgliteSession(connection as PGlite) : pgSession(connection as pg.PoolClient));
+    if (db.kind === 'pglite') return await fn(pgliteSession(connection as PGlite));
+    unbind = await bindToCall(db, connection as pg.PoolClient);
+    return await fn(pgSession(connection as pg.PoolClient));
   } finally {
+    await unbind();
     await client.releaseConnection(connection);
   }
 }

@@ -11,6 +11,7 @@ import type {
   ServerWritableStream,
   sendUnaryData,
 } from '@grpc/grpc-js';
+import { runInScope } from '../db/work-scope.js';
 import type { Logger } from '../log.js';
 import type { Authenticator, CallContext } from './context.js';
 import { toGrpcStatus } from './errors.js';
@@ -27,6 +28,14 @@ export interface HandlerDeps {
 interface AnyCall {
   metadata: Metadata;
   on(event: 'cancelled', listener: () => void): unknown;
+  getDeadline(): Date | number;
+}
+
+/** Runs the service inside the call's work scope, so database work follows its cancellation and deadline. */
+function scoped<T>(ctx: CallContext, call: AnyCall, fn: () => Promise<T>): Promise<T> {
+  const deadline = call.getDeadline();
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+  return runInScope({ signal: ctx.signal, deadlineMs }, fn);
 }
 
 function requestIdOf(metadata: Metadata): string {
@@ -61,7 +70,7 @@ export function unary<Req, Res>(
     (async () => {
       const ctx = await openContext(deps, method, call);
       log = ctx.log;
-      return fn(call.request, ctx);
+      return scoped(ctx, call, () => fn(call.request, ctx));
     })().then(
       (response) => {
         finish(deps, method, start, 0, log);
@@ -88,7 +97,7 @@ export function clientStream<Req, Res>(
     (async () => {
       const ctx = await openContext(deps, method, call);
       log = ctx.log;
-      return fn(call as AsyncIterable<Req>, ctx);
+      return scoped(ctx, call, () => fn(call as AsyncIterable<Req>, ctx));
     })().then(
       (response) => {
         finish(deps, method, start, 0, log);
@@ -133,7 +142,7 @@ export function serverStream<Req, Res>(
       const ctx = await openContext(deps, method, call);
       log = ctx.log;
       signal = ctx.signal;
-      await fn(call.request, ctx, send);
+      await scoped(ctx, call, () => fn(call.request, ctx, send));
     })().then(
       () => {
         finish(deps, method, start, 0, log);

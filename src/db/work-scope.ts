@@ -1,0 +1,22 @@
+// The scope of the work a call started: its cancellation signal and deadline, carried to the database layer
+// through AsyncLocalStorage so every query of a cancelled call is cancelled too, without threading it by hand.
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export interface WorkScope {
+  /** Aborted when the caller cancels or its deadline passes. */
+  signal?: AbortSignal;
+  /** Epoch milliseconds by which the work must end; Infinity when none. */
+  deadlineMs?: number;
+}
+
+const storage = new AsyncLocalStorage<WorkScope>();
+
+/** Runs `fn` with `scope` visible to the database sessions it opens. */
+export function runInScope<T>(scope: WorkScope, fn: () => T): T {
+  return storage.run(scope, fn);
+}
+
+/** The scope of the current call, if any. */
+export function currentScope(): WorkScope | undefined {
+  return storage.getStore();
+}
