@@ -39,26 +39,33 @@ export class MetricsIngestService {
   }
 
   /**
-   * Consumes a stream of messages with `for await` (so the client is paused while a chunk is written), writing
-   * every `chunkRecords` valid records in one transaction. Each chunk commits on its own: a stream cut short keeps
+   * Consumes a stream of messages with `for await` (so the client is paused while the database is behind),
+   * writing every `chunkRecords` valid records in one transaction. Each chunk commits on its own: a stream cut short keeps
    * what was written, and re-sending it all counts those records as duplicates. Memory stays bounded by the chunk
-   * size and the first MAX_DETAILED_REJECTIONS rejections.
+   * size (two chunks at most) and the first MAX_DETAILED_REJECTIONS rejections.
    */
   async streamMetrics(tenantId: string, messages: AsyncIterable<{ records: MetricRecord[] }>, signal: AbortSignal): Promise<WriteSummary> {
     const tally = new IngestTally(MAX_DETAILED_REJECTIONS);
     let index = 0;
     let chunk: PreparedRecord[] = [];
+    // NOTE: one chunk is written while the next one is read and validated, so decoding overlaps the database.
+    let inFlight: Promise<void> = Promise.resolve();
+    const write = async (records: PreparedRecord[]) => {
+      await inFlight;
+      throwIfAborted(signal);
+      inFlight = this.writeChunk(tenantId, records, tally, false);
+      inFlight.catch(() => undefined); // observed by the next `await inFlight`
+    };
     for await (const message of messages) {
       for (const record of this.prepare(message.records, index, tally)) chunk.push(record);
       index += message.records.length;
       if (chunk.length >= this.chunkRecords) {
-        throwIfAborted(signal);
-        await this.writeChunk(tenantId, chunk, tally, false);
+        await write(chunk);
         chunk = [];
       }
     }
-    throwIfAborted(signal);
-    if (chunk.length > 0) await this.writeChunk(tenantId, chunk, tally, false);
+    if (chunk.length > 0) await write(chunk);
+    await inFlight;
     return tally.result();
   }
 

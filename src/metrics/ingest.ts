@@ -35,7 +35,9 @@ export class IngestTally {
     else this.reject({ index: record.index, recordId: record.recordId, field: outcome.field, reason: outcome.reason });
   }
 
+  /** The totals; detailed rejections by position. */
   result() {
+    this.rejected.sort((a, b) => a.index - b.index);
     return { acceptedCount: this.acceptedCount, duplicateCount: this.duplicateCount, rejectedCount: this.rejectedCount, rejected: this.rejected };
   }
 }

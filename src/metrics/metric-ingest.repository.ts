@@ -47,8 +47,7 @@ function statementsOf(spec: FamilySpec): FamilyStatements {
       select s.ord from ${stage} s join claimed using (record_id)`,
     // NOTE: a separate statement, so that (in READ COMMITTED) it sees ids a concurrent writer committed meanwhile.
     classify: `select s.ord, m.payload_hash = s.payload_hash as same_payload, ${spec.postKeyed ? postKnown : 'true'} as post_known
-      from ${stage} s left join metric_records m on m.tenant_id = $1 and m.record_id = s.record_id
-      where not (s.ord = any($2::int4[]))`,
+      from ${stage} s left join metric_records m on m.tenant_id = $1 and m.record_id = s.record_id`,
   };
   statementsCache.set(spec.name, cached);
   return cached;
@@ -101,8 +100,11 @@ async function writeFamily(s: Session, tenantId: string, spec: FamilySpec, recor
   const written = (await s.query<{ ord: number }>(sql.insert, [tenantId])).rows.map((r) => r.ord);
   const outcomes: RecordOutcome[] = new Array(records.length);
   for (const ord of written) outcomes[ord] = { kind: 'accepted' };
-  const rest = await s.query<{ ord: number; same_payload: boolean | null; post_known: boolean }>(sql.classify, [tenantId, written]);
-  for (const row of rest.rows) {
+  // The common case, every record new, needs no second look.
+  if (written.length === records.length) return outcomes;
+  const all = await s.query<{ ord: number; same_payload: boolean | null; post_known: boolean }>(sql.classify, [tenantId]);
+  for (const row of all.rows) {
+    if (outcomes[row.ord]) continue;
     const record = records[row.ord];
     if (!row.post_known) {
       const postId = record.values[0] as string;
