@@ -167,7 +167,7 @@ export async function deleteContent(db: Db, tenantId: string, contentId: string)
   return withDbErrors(`content "${contentId}"`, () =>
     withTransaction(db, async (s) => {
       const found = await s.query('select 1 from content where tenant_id = $1 and content_id = $2 for update', [tenantId, contentId]);
-      if (found.rowCount === 0) throw notFound(`content "${contentId}" does not exist`);
+      if (found.rows.length === 0) throw notFound(`content "${contentId}" does not exist`);
       const records = await s.query(DELETE_LEDGER_SQL, [tenantId, contentId]);
       await s.query('delete from engine_performance where tenant_id = $1 and content_id = $2', [tenantId, contentId]);
       // Family rows of the post families go with their posts (on delete cascade).
