@@ -105,6 +105,20 @@ function nextToken<Row>(rows: Row[], limit: number, keyOf: (row: Row) => unknown
   return rows.length > limit ? encodePageToken(keyOf(rows[limit - 1]), fingerprint) : '';
 }
 
+/** One page of rows keyed by a text id: read `pageSize + 1` rows after the token's id to know if more follow. */
+async function idPage<Row, Item>(
+  pageToken: string,
+  pageSize: number,
+  fingerprint: string,
+  read: (afterId: string | undefined, limit: number) => Promise<Row[]>,
+  idOf: (row: Row) => string,
+  toItem: (row: Row) => Item,
+): Promise<{ items: Item[]; nextPageToken: string }> {
+  const after = decodePageToken(pageToken, fingerprint, 1)?.[0];
+  const rows = await read(after === undefined ? undefined : String(after), pageSize + 1);
+  return { items: rows.slice(0, pageSize).map(toItem), nextPageToken: nextToken(rows, pageSize, (r) => [idOf(r)], fingerprint) };
+}
+
 export class MetricsService {
   constructor(private readonly db: Db) {}
 
@@ -120,13 +134,9 @@ export class MetricsService {
   }
 
   async listContent(tenantId: string, pageSize: number, pageToken: string): Promise<{ contents: Content[]; nextPageToken: string }> {
-    const fingerprint = queryFingerprint(['content']);
-    const after = decodePageToken(pageToken, fingerprint, 1)?.[0];
-    const rows = await repo.listContent(this.db, tenantId, after === undefined ? undefined : String(after), pageSize + 1);
-    return {
-      contents: rows.slice(0, pageSize).map(contentFromRow),
-      nextPageToken: nextToken(rows, pageSize, (r) => [r.content_id], fingerprint),
-    };
+    const read = (afterId: string | undefined, limit: number) => repo.listContent(this.db, tenantId, afterId, limit);
+    const { items, nextPageToken } = await idPage(pageToken, pageSize, queryFingerprint(['content']), read, (r) => r.content_id, contentFromRow);
+    return { contents: items, nextPageToken };
   }
 
   async deleteContent(tenantId: string, contentId: string): Promise<repo.DeletedCounts> {
@@ -149,12 +159,9 @@ export class MetricsService {
     request: { contentId?: string; platform?: string; pageSize: number; pageToken: string },
   ): Promise<{ posts: Post[]; nextPageToken: string }> {
     const fingerprint = queryFingerprint(['posts', request.contentId ?? null, request.platform ?? null]);
-    const after = decodePageToken(request.pageToken, fingerprint, 1)?.[0];
-    const rows = await repo.listPosts(this.db, tenantId, request, after === undefined ? undefined : String(after), request.pageSize + 1);
-    return {
-      posts: rows.slice(0, request.pageSize).map(postFromRow),
-      nextPageToken: nextToken(rows, request.pageSize, (r) => [r.post_id], fingerprint),
-    };
+    const read = (afterId: string | undefined, limit: number) => repo.listPosts(this.db, tenantId, request, afterId, limit);
+    const { items, nextPageToken } = await idPage(request.pageToken, request.pageSize, fingerprint, read, (r) => r.post_id, postFromRow);
+    return { posts: items, nextPageToken };
   }
 
   /** One page of records by (observe_time, record_id); the token is bound to the filters. */

@@ -473,7 +473,10 @@ export interface QueryMetricsRequest {
   endTime:
     | Date
     | undefined;
-  /** Only the latest observation per post (post families) or per satellite account (satellite family). */
+  /**
+   * Only the latest observation per post (post families), per satellite account and platform (satellite family),
+   * per engine and operation (engine performance) or per component and metric (meta-learning scores).
+   */
   latestOnly: boolean;
   /** Records per page: 1..5000; 0 means 500. */
   pageSize: number;
@@ -5074,7 +5077,10 @@ export const MetricsServiceService = {
     responseSerialize: (value: ListContentResponse): Buffer => Buffer.from(ListContentResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListContentResponse => ListContentResponse.decode(value),
   },
-  /** Deletes a content item and everything derived from it: posts, metric records, embeddings. */
+  /**
+   * Deletes a content item and everything derived from it, in one transaction: its posts, their metric records,
+   * engine-performance records about it, and its embedding points in every collection. NOT_FOUND if unknown.
+   */
   deleteContent: {
     path: "/stakazo.ml.v1.MetricsService/DeleteContent" as const,
     requestStream: false as const,
@@ -5085,7 +5091,10 @@ export const MetricsServiceService = {
       Buffer.from(DeleteContentResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteContentResponse => DeleteContentResponse.decode(value),
   },
-  /** Inserts or updates a post (one publication of a content item on a platform). */
+  /**
+   * Inserts or updates a post (one publication of a content item on a platform). The content must be registered
+   * first: a post of an unknown content id fails with FAILED_PRECONDITION (no auto-registration).
+   */
   registerPost: {
     path: "/stakazo.ml.v1.MetricsService/RegisterPost" as const,
     requestStream: false as const,
@@ -5116,7 +5125,10 @@ export const MetricsServiceService = {
     responseSerialize: (value: ListPostsResponse): Buffer => Buffer.from(ListPostsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListPostsResponse => ListPostsResponse.decode(value),
   },
-  /** Writes a batch of metric records; safe to retry (records are keyed by record_id). */
+  /**
+   * Writes a batch of metric records; safe to retry (records are keyed by record_id). Invalid records, records of
+   * unregistered posts and reused ids are rejected one by one (index, field, reason), not as a failed call.
+   */
   recordMetrics: {
     path: "/stakazo.ml.v1.MetricsService/RecordMetrics" as const,
     requestStream: false as const,
@@ -5127,7 +5139,10 @@ export const MetricsServiceService = {
       Buffer.from(RecordMetricsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RecordMetricsResponse => RecordMetricsResponse.decode(value),
   },
-  /** Writes a stream of metric records of any length and family; safe to retry. */
+  /**
+   * Writes a stream of metric records of any length and family; safe to retry. Records are written in chunks of a
+   * few thousand, each committed on its own: after a cut stream, re-send all of it; what was written counts as duplicate.
+   */
   streamMetrics: {
     path: "/stakazo.ml.v1.MetricsService/StreamMetrics" as const,
     requestStream: true as const,
@@ -5181,17 +5196,29 @@ export interface MetricsServiceServer extends UntypedServiceImplementation {
   getContent: handleUnaryCall<GetContentRequest, GetContentResponse>;
   /** Pages through content items. */
   listContent: handleUnaryCall<ListContentRequest, ListContentResponse>;
-  /** Deletes a content item and everything derived from it: posts, metric records, embeddings. */
+  /**
+   * Deletes a content item and everything derived from it, in one transaction: its posts, their metric records,
+   * engine-performance records about it, and its embedding points in every collection. NOT_FOUND if unknown.
+   */
   deleteContent: handleUnaryCall<DeleteContentRequest, DeleteContentResponse>;
-  /** Inserts or updates a post (one publication of a content item on a platform). */
+  /**
+   * Inserts or updates a post (one publication of a content item on a platform). The content must be registered
+   * first: a post of an unknown content id fails with FAILED_PRECONDITION (no auto-registration).
+   */
   registerPost: handleUnaryCall<RegisterPostRequest, RegisterPostResponse>;
   /** Reads one post. */
   getPost: handleUnaryCall<GetPostRequest, GetPostResponse>;
   /** Pages through posts. */
   listPosts: handleUnaryCall<ListPostsRequest, ListPostsResponse>;
-  /** Writes a batch of metric records; safe to retry (records are keyed by record_id). */
+  /**
+   * Writes a batch of metric records; safe to retry (records are keyed by record_id). Invalid records, records of
+   * unregistered posts and reused ids are rejected one by one (index, field, reason), not as a failed call.
+   */
   recordMetrics: handleUnaryCall<RecordMetricsRequest, RecordMetricsResponse>;
-  /** Writes a stream of metric records of any length and family; safe to retry. */
+  /**
+   * Writes a stream of metric records of any length and family; safe to retry. Records are written in chunks of a
+   * few thousand, each committed on its own: after a cut stream, re-send all of it; what was written counts as duplicate.
+   */
   streamMetrics: handleClientStreamingCall<StreamMetricsRequest, StreamMetricsResponse>;
   /** Pages through metric records of one family. */
   queryMetrics: handleUnaryCall<QueryMetricsRequest, QueryMetricsResponse>;
@@ -5250,7 +5277,10 @@ export interface MetricsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListContentResponse) => void,
   ): ClientUnaryCall;
-  /** Deletes a content item and everything derived from it: posts, metric records, embeddings. */
+  /**
+   * Deletes a content item and everything derived from it, in one transaction: its posts, their metric records,
+   * engine-performance records about it, and its embedding points in every collection. NOT_FOUND if unknown.
+   */
   deleteContent(
     request: DeleteContentRequest,
     callback: (error: ServiceError | null, response: DeleteContentResponse) => void,
@@ -5266,7 +5296,10 @@ export interface MetricsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteContentResponse) => void,
   ): ClientUnaryCall;
-  /** Inserts or updates a post (one publication of a content item on a platform). */
+  /**
+   * Inserts or updates a post (one publication of a content item on a platform). The content must be registered
+   * first: a post of an unknown content id fails with FAILED_PRECONDITION (no auto-registration).
+   */
   registerPost(
     request: RegisterPostRequest,
     callback: (error: ServiceError | null, response: RegisterPostResponse) => void,
@@ -5314,7 +5347,10 @@ export interface MetricsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListPostsResponse) => void,
   ): ClientUnaryCall;
-  /** Writes a batch of metric records; safe to retry (records are keyed by record_id). */
+  /**
+   * Writes a batch of metric records; safe to retry (records are keyed by record_id). Invalid records, records of
+   * unregistered posts and reused ids are rejected one by one (index, field, reason), not as a failed call.
+   */
   recordMetrics(
     request: RecordMetricsRequest,
     callback: (error: ServiceError | null, response: RecordMetricsResponse) => void,
@@ -5330,7 +5366,10 @@ export interface MetricsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RecordMetricsResponse) => void,
   ): ClientUnaryCall;
-  /** Writes a stream of metric records of any length and family; safe to retry. */
+  /**
+   * Writes a stream of metric records of any length and family; safe to retry. Records are written in chunks of a
+   * few thousand, each committed on its own: after a cut stream, re-send all of it; what was written counts as duplicate.
+   */
   streamMetrics(
     callback: (error: ServiceError | null, response: StreamMetricsResponse) => void,
   ): ClientWritableStream<StreamMetricsRequest>;
