@@ -1,104 +1,69 @@
-// The command line: `stakazo-ml <command>`. Each command is small; long work shows progress.
-import { parseArgs } from 'node:util';
+// The command line: `stakazo-ml <command>`. One module per command under src/cli/; long work shows progress.
 import { ConfigError, loadConfig } from './config.js';
-import { assertReachable, openDb, type Db } from './db/connect.js';
+import { assertReachable, openDb } from './db/connect.js';
 import { migrateLatest } from './db/migrate.js';
 import { AppError } from './errors.js';
-import { TenancyRepository } from './tenancy/tenancy.repository.js';
-import { createToken, revokeToken, tokenId } from './tenancy/tokens.js';
+import { UsageError, type Command } from './cli/common.js';
+import { learnCommand } from './cli/learn.js';
+import { reportCommand } from './cli/report.js';
+import { seedDemoCommand } from './cli/seed-demo.js';
+import { tokensCommand } from './cli/tokens.js';
 
-const USAGE = `usage: stakazo-ml <command> [options]
+const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the gRPC server (same as npm start)',
+  help: 'usage: stakazo-ml serve\n\nRuns the service with the settings of the environment (see the README); stops gracefully on SIGTERM/SIGINT.',
+  async run() {
+    await import('./main.js');
+    return -1;
+  },
+};
+
+const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'bring the database schema up to date and exit',
+  help: 'usage: stakazo-ml migrate\n\nApplies pending migrations to the database of DATABASE_URL / DATA_DIR (safe to run from several replicas).',
+  async run() {
+    const config = loadConfig();
+    const options = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
+    const db = await openDb(options);
+    try {
+      await assertReachable(db, options);
+      const applied = await migrateLatest(db.knex);
+      process.stdout.write(applied.length ? `applied ${applied.length} migrations: ${applied.join(', ')}\n` : 'schema already up to date\n');
+    } finally {
+      await db.close();
+    }
+    return 0;
+  },
+};
+
+const COMMANDS: Command[] = [serveCommand, migrateCommand, seedDemoCommand, learnCommand, reportCommand, tokensCommand];
+
+const USAGE = `usage: stakazo-ml <command> [options]      (npm run cli -- <command> [options])
 
 commands:
-  serve                              run the gRPC server (same as npm start)
-  migrate                            bring the database schema up to date and exit
-  tokens create --tenant T [--label L]   create an API token for tenant T (printed once)
-  tokens revoke <token-or-id>        revoke a token
-  tokens list                        list tokens (ids, tenants, state; never the tokens)
-  help                               show this help
+${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
+  help         this help; "stakazo-ml <command> --help" explains a command
 
-The database comes from DATABASE_URL (Postgres) or DATA_DIR (embedded); see the README for every setting.
+Every command but serve works in-process on the database (DATABASE_URL for Postgres, else the embedded one in
+DATA_DIR, default ./data), so it needs no running server; see the README for every setting.
 Exit codes: 0 ok, 1 failure, 2 bad usage or settings.`;
 
-class UsageError extends Error {}
-
-/** Opens and migrates the configured database, runs `fn`, closes it. */
-async function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const options = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
-  const db = await openDb(options);
-  try {
-    await assertReachable(db, options);
-    await migrateLatest(db.knex);
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-async function migrate(): Promise<void> {
-  const config = loadConfig();
-  const options = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
-  const db = await openDb(options);
-  try {
-    await assertReachable(db, options);
-    const applied = await migrateLatest(db.knex);
-    process.stdout.write(applied.length ? `applied ${applied.length} migrations: ${applied.join(', ')}\n` : 'schema already up to date\n');
-  } finally {
-    await db.close();
-  }
-}
-
-async function tokens(args: string[]): Promise<void> {
-  const [action, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: { tenant: { type: 'string' }, label: { type: 'string' } },
-    allowPositionals: true,
-  });
-  await withDatabase(async (db) => {
-    const repo = new TenancyRepository(db.knex);
-    if (action === 'create') {
-      if (!values.tenant) throw new UsageError('tokens create needs --tenant <tenant-id>');
-      const { token, id } = await createToken(repo, values.tenant, values.label ?? '');
-      process.stdout.write(`tenant: ${values.tenant}\nid:     ${id}\ntoken:  ${token}\n(keep it: it is not stored and cannot be shown again)\n`);
-    } else if (action === 'revoke') {
-      if (positionals.length !== 1) throw new UsageError('tokens revoke needs exactly one token or token id');
-      const n = await revokeToken(repo, positionals[0]);
-      process.stdout.write(`revoked ${n} token${n === 1 ? '' : 's'}\n`);
-    } else if (action === 'list') {
-      for (const t of await repo.listTokens()) {
-        process.stdout.write(`${tokenId(t.tokenHash)}  ${t.tenantId.padEnd(20)} ${t.revokedAt ? 'revoked' : 'active '}  ${t.label}\n`);
-      }
-    } else {
-      throw new UsageError(`unknown tokens action "${action ?? ''}" (create, revoke or list)`);
-    }
-  });
-}
-
 async function run(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  switch (command) {
-    case 'serve':
-      await import('./main.js');
-      return -1;
-    case 'migrate':
-      await migrate();
-      return 0;
-    case 'tokens':
-      await tokens(args);
-      return 0;
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    case undefined:
-      process.stderr.write(`${USAGE}\n`);
-      return 2;
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
   }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const command = COMMANDS.find((c) => c.name === args[0]);
+    process.stdout.write(`${command ? command.help : USAGE}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new UsageError(`unknown command "${name}"`, USAGE);
+  return command.run(args);
 }
 
 run(process.argv.slice(2)).then(
@@ -106,8 +71,12 @@ run(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`stakazo-ml: ${(err as Error).message}\n\n${USAGE}\n`);
+    if (err instanceof UsageError) {
+      process.stderr.write(`stakazo-ml: ${err.message}${err.help ? `\n\n${err.help}` : ''}\n`);
+      process.exit(2);
+    }
+    if (err instanceof ConfigError || (err instanceof AppError && err.kind === 'invalid_argument')) {
+      process.stderr.write(`stakazo-ml: ${err.message}\n`);
       process.exit(2);
     }
     process.stderr.write(`stakazo-ml: ${err instanceof AppError ? err.message : ((err as Error).stack ?? String(err))}\n`);

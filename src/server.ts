@@ -17,12 +17,13 @@ import { TokenAuthority } from './tenancy/tokens.js';
 import type { HandlerDeps } from './grpc/handlers.js';
 import { unimplementedHandlers } from './grpc/unimplemented.js';
 import { embeddingHandlers } from './embedding/embedding.grpc.js';
-import { createLearningService, learningHandlers } from './learning/learning.grpc.js';
+import { createLearningService, learningHandlers, viralityOf } from './learning/learning.grpc.js';
 import { LearningScheduler } from './learning/scheduler.js';
 import { AppError } from './errors.js';
 import { metricsHandlers } from './metrics/metrics.grpc.js';
 import type { Logger } from './log.js';
 import { startHttp } from './observability/http.js';
+import { reportRoute } from './report/report.http.js';
 import { ServiceMetrics } from './observability/metrics.js';
 
 /** The fully-qualified names of our services, as reflection and health report them. */
@@ -113,11 +114,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const metrics = new ServiceMetrics(db);
   const tenancy = new TenancyRepository(db.knex);
   const parts: ServerParts = {
-    learning: createLearningService(db, { log }, { onRunFinished: (status, ms) => metrics.learningRunDuration.observe({ status }, ms / 1000) }),
+    learning: createLearningService(db, { log }, {
+      onRunFinished: (status, ms) => metrics.learningRunDuration.observe({ status }, ms / 1000),
+      stateUpdater: viralityOf(db, log).trainer,
+    }),
   };
+  const authority = new TokenAuthority(tenancy, log);
   const deps: HandlerDeps = {
     log,
-    auth: tokenAuthenticator(new TokenAuthority(tenancy, log)),
+    auth: tokenAuthenticator(authority),
     observer: metrics,
   };
   for (const entry of SERVICES) {
@@ -138,7 +143,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let http: Awaited<ReturnType<typeof startHttp>> | undefined;
   if (config.httpPort !== undefined) {
     try {
-      http = await startHttp({ host: config.host, port: config.httpPort, metrics, isServing: () => serving, log });
+      http = await startHttp({
+        host: config.host,
+        port: config.httpPort,
+        metrics,
+        isServing: () => serving,
+        log,
+        routes: { '/report': reportRoute(db, authority, log) },
+      });
     } catch (err) {
       server.forceShutdown();
       await db.close().catch(() => undefined);

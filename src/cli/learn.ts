@@ -1,0 +1,73 @@
+// `stakazo-ml learn`: runs the daily learning for a day or a range, in-process against the database.
+import { createLearningService } from '../learning/learning.grpc.js';
+import type { Reprocess, RunWithReport } from '../learning/learning.service.js';
+import { DEFAULT_TENANT } from '../tenancy/tokens.js';
+import { dayOption, parseCommand, requireTenant, UsageError, withDatabase, type CliContext, type Command } from './common.js';
+import { Progress } from './progress.js';
+
+const HELP = `usage: stakazo-ml learn (--day D | --from D --to D) [--tenant T] [--reprocess none|failed|all]
+
+Runs the daily learning (the same run as RunDailyLearning / Backfill) for one day or an inclusive range of days,
+in order, and prints one line per day. It works in-process on the database of DATABASE_URL / DATA_DIR (no server
+needed; a running service sees the results at once). Days must be over (before today, UTC).
+
+options:
+  --day D            learn one day (YYYY-MM-DD)
+  --from D --to D    learn every day from D to D (at most 366 days)
+  --tenant T         the tenant (default: "${DEFAULT_TENANT}")
+  --reprocess MODE   days already learned: none (default: keep them), failed (re-run failed ones), all (re-run all)
+
+Progress goes to stderr; exit code 1 when any day failed.`;
+
+const REPROCESS: readonly Reprocess[] = ['none', 'failed', 'all'];
+
+/** Learns `days` of a tenant with a progress bar; returns the runs. */
+export async function learnDays(context: CliContext, tenantId: string, from: string, to: string, reprocess: Reprocess): Promise<RunWithReport[]> {
+  const service = createLearningService(context.db, { log: context.log });
+  let progress: Progress | undefined;
+  let previousDay = '';
+  const { runs } = await service.backfill(tenantId, from, to, reprocess, (day, index, total) => {
+    progress ??= new Progress('learn', total);
+    if (index > 0) progress.tick(previousDay);
+    previousDay = day;
+  });
+  progress?.tick(previousDay);
+  const failed = runs.filter((r) => r.run.status !== 'succeeded').length;
+  progress?.finish(`${runs.length - failed} of ${runs.length} days learned${failed ? `, ${failed} failed` : ''}`);
+  return runs;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** One line per run: day, status, posts, findings, recommendations. */
+export function runLine(r: RunWithReport): string {
+  const report = r.report;
+  const figures = report
+    ? `${plural(report.postsAnalysed, 'post')}, ${plural(report.insights.length, 'finding')}, ${plural(report.recommendations.length, 'recommendation')}`
+    : r.run.errorMessage;
+  return `${r.run.day}  ${r.run.status.padEnd(9)}  ${figures}${r.reused ? '  (already learned; --reprocess all to re-run)' : ''}`;
+}
+
+export const learnCommand: Command = {
+  name: 'learn',
+  summary: 'learn a day or a range of days (progress bar)',
+  help: HELP,
+  async run(args) {
+    const parsed = parseCommand(args, { day: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, tenant: { type: 'string' }, reprocess: { type: 'string' } }, HELP);
+    if (!parsed) return 0;
+    const { values } = parsed;
+    if (values.day !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('give either --day or --from/--to, not both', HELP);
+    const from = dayOption(values.day ?? values.from, values.day !== undefined ? 'day' : 'from', HELP);
+    const to = values.day !== undefined ? from : dayOption(values.to, 'to', HELP);
+    if (to < from) throw new UsageError(`--to ${to} is before --from ${from}`, HELP);
+    const reprocess = (values.reprocess ?? 'none') as Reprocess;
+    if (!REPROCESS.includes(reprocess)) throw new UsageError(`--reprocess "${values.reprocess}" must be none, failed or all`, HELP);
+    const tenantId = values.tenant ?? DEFAULT_TENANT;
+    return withDatabase(async (context) => {
+      await requireTenant(context.db, tenantId);
+      const runs = await learnDays(context, tenantId, from, to, reprocess);
+      for (const r of runs) process.stdout.write(`${runLine(r)}\n`);
+      return runs.every((r) => r.run.status === 'succeeded') ? 0 : 1;
+    });
+  },
+};

@@ -1,0 +1,42 @@
+// `stakazo-ml report`: writes the learning report page of a tenant and day.
+import { writeFileSync } from 'node:fs';
+import { renderReportPage } from '../report/page.js';
+import { gatherReportData } from '../report/report-data.js';
+import { DEFAULT_TENANT } from '../tenancy/tokens.js';
+import { dayOption, parseCommand, requireTenant, withDatabase, type Command } from './common.js';
+
+const HELP = `usage: stakazo-ml report --day D [--tenant T] [--out file.html]
+
+Writes the learning report page of a learned day: one self-contained HTML file (charts and data inlined, opens
+offline) with retention curves per cluster, drop-off points, best-time heatmaps per platform, the virality score
+distribution, insights and recommendations with their evidence, and the learning history.
+The running service serves the same page at http://HOST:HTTP_PORT/report?day=D.
+It works in-process on the database of DATABASE_URL / DATA_DIR. The day must have been learned (see "learn").
+
+options:
+  --day D       the day (YYYY-MM-DD)
+  --tenant T    the tenant (default: "${DEFAULT_TENANT}")
+  --out FILE    where to write the page (default: report-<tenant>-<day>.html; "-" for stdout)`;
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'write the learning report page (HTML) of a day',
+  help: HELP,
+  async run(args) {
+    const parsed = parseCommand(args, { day: { type: 'string' }, tenant: { type: 'string' }, out: { type: 'string' } }, HELP);
+    if (!parsed) return 0;
+    const day = dayOption(parsed.values.day, 'day', HELP);
+    const tenantId = parsed.values.tenant ?? DEFAULT_TENANT;
+    const out = parsed.values.out ?? `report-${tenantId}-${day}.html`;
+    const html = await withDatabase(async ({ db, log }) => {
+      await requireTenant(db, tenantId);
+      return renderReportPage(await gatherReportData(db, log, tenantId, day));
+    });
+    if (out === '-') process.stdout.write(html);
+    else {
+      writeFileSync(out, html);
+      process.stdout.write(`wrote ${out} (${Math.round(html.length / 1024)} KiB); open it in a browser\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,46 @@
+// `stakazo-ml tokens`: create, revoke and list API tokens (each maps a bearer token to a tenant).
+import { TenancyRepository } from '../tenancy/tenancy.repository.js';
+import { createToken, revokeToken, tokenId } from '../tenancy/tokens.js';
+import { parseCommand, UsageError, withDatabase, type Command } from './common.js';
+
+const HELP = `usage: stakazo-ml tokens <create|revoke|list> [options]
+
+  tokens create --tenant T [--label L]   create an API token for tenant T (creating the tenant); printed once
+  tokens revoke <token-or-id>            revoke a token (the token itself, or the id "tokens list" shows)
+  tokens list                            list tokens: ids, tenants, state (never the tokens)
+
+Once any token exists, every gRPC call must send "authorization: Bearer <token>"; with none, the service is
+single-tenant (tenant "default"). Works in-process on the database of DATABASE_URL / DATA_DIR.`;
+
+export const tokensCommand: Command = {
+  name: 'tokens',
+  summary: 'create, revoke or list API tokens',
+  help: HELP,
+  async run(args) {
+    const [action, ...rest] = args;
+    const parsed = parseCommand(rest, { tenant: { type: 'string' }, label: { type: 'string' } }, HELP, true);
+    if (!parsed || action === '--help' || action === '-h') {
+      if (parsed) process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    const { values, positionals } = parsed;
+    if (!['create', 'revoke', 'list'].includes(action ?? '')) throw new UsageError(`unknown tokens action "${action ?? ''}" (create, revoke or list)`, HELP);
+    if (action === 'create' && !values.tenant) throw new UsageError('tokens create needs --tenant <tenant-id>', HELP);
+    if (action === 'revoke' && positionals.length !== 1) throw new UsageError('tokens revoke needs exactly one token or token id', HELP);
+    await withDatabase(async ({ db }) => {
+      const repo = new TenancyRepository(db.knex);
+      if (action === 'create') {
+        const { token, id } = await createToken(repo, values.tenant!, values.label ?? '');
+        process.stdout.write(`tenant: ${values.tenant}\nid:     ${id}\ntoken:  ${token}\n(keep it: it is not stored and cannot be shown again)\n`);
+      } else if (action === 'revoke') {
+        const n = await revokeToken(repo, positionals[0]);
+        process.stdout.write(`revoked ${n} token${n === 1 ? '' : 's'}\n`);
+      } else {
+        for (const t of await repo.listTokens()) {
+          process.stdout.write(`${tokenId(t.tokenHash)}  ${t.tenantId.padEnd(20)} ${t.revokedAt ? 'revoked' : 'active '}  ${t.label}\n`);
+        }
+      }
+    });
+    return 0;
+  },
+};

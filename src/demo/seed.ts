@@ -1,0 +1,119 @@
+// Loads the demo world into one tenant in-process: content, posts, metric records and an embeddings collection.
+import type { Config } from '../config.js';
+import type { Db } from '../db/connect.js';
+import { EmbeddingRepository } from '../embedding/embedding.repository.js';
+import { EmbeddingService } from '../embedding/embedding.service.js';
+import { AppError } from '../errors.js';
+import type { MetricRecord } from '../gen/stakazo/ml/v1/metrics.js';
+import { addDays, dayOf } from '../learning/days.js';
+import { MetricsIngestService } from '../metrics/ingest.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { validateRegisterContent, validateRegisterPost } from '../metrics/metrics.validate.js';
+import { TenancyRepository } from '../tenancy/tenancy.repository.js';
+import { contentOf, generateEmbeddings, generateWorld, postOf, recordsOf, type WorldPost } from './world.js';
+
+/** The collection the demo embeddings go to. */
+export const DEMO_COLLECTION = 'demo-clip';
+export const DEMO_DIMENSION = 64;
+const RECORDS_PER_MESSAGE = 500;
+const POINTS_PER_BATCH = 500;
+const CONCURRENT_REGISTRATIONS = 8;
+
+export interface DemoOptions {
+  tenantId: string;
+  days: number;
+  postsPerDay: number;
+  /** Today (UTC); the world ends the day before yesterday so that every observed day is over. */
+  now?: Date;
+}
+
+/** The days a demo world spans: publication starts `days + 1` days ago; observations end yesterday at the latest. */
+export function demoDays(options: Pick<DemoOptions, 'days' | 'now'>): { startDay: string; lastObservedDay: string } {
+  const today = dayOf(options.now ?? new Date());
+  const startDay = addDays(today, -(options.days + 1));
+  return { startDay, lastObservedDay: addDays(startDay, options.days) };
+}
+
+/** Progress callbacks, one per phase: (steps done now, total steps). */
+export interface SeedProgress {
+  phase(name: 'register' | 'metrics' | 'embeddings', total: number): (steps: number) => void;
+}
+
+export interface SeedSummary {
+  posts: number;
+  records: { accepted: number; duplicate: number; rejected: number };
+  embeddings: { inserted: number; updated: number };
+  startDay: string;
+  lastObservedDay: string;
+}
+
+/** Generates and loads the demo world (same seed: same world, so seeding twice adds nothing twice). */
+export async function seedDemo(db: Db, config: Config, options: DemoOptions, progress: SeedProgress): Promise<SeedSummary> {
+  const { startDay, lastObservedDay } = demoDays(options);
+  await new TenancyRepository(db.knex).ensureTenant(options.tenantId, 'demo');
+  const posts = generateWorld({ prefix: 'demo', seed: 7, postsPerDay: options.postsPerDay, startDay, days: options.days });
+  await registerPosts(db, config, options.tenantId, posts, progress.phase('register', posts.length));
+  const records = await streamRecords(db, config, options.tenantId, posts.flatMap(recordsOf), progress);
+  const embeddings = await upsertEmbeddings(db, config, options.tenantId, posts, progress.phase('embeddings', posts.length));
+  return { posts: posts.length, records, embeddings, startDay, lastObservedDay };
+}
+
+async function registerPosts(db: Db, config: Config, tenantId: string, posts: WorldPost[], tick: (steps: number) => void): Promise<void> {
+  const service = new MetricsService(db);
+  for (let i = 0; i < posts.length; i += CONCURRENT_REGISTRATIONS) {
+    const batch = posts.slice(i, i + CONCURRENT_REGISTRATIONS);
+    await Promise.all(
+      batch.map(async (post) => {
+        await service.registerContent(tenantId, validateRegisterContent(contentOf(post), config.limits));
+        await service.registerPost(tenantId, validateRegisterPost(postOf(post, 'demo')));
+      }),
+    );
+    tick(batch.length);
+  }
+}
+
+async function streamRecords(db: Db, config: Config, tenantId: string, records: MetricRecord[], progress: SeedProgress) {
+  const tick = progress.phase('metrics', records.length);
+  async function* messages() {
+    for (let i = 0; i < records.length; i += RECORDS_PER_MESSAGE) {
+      const chunk = records.slice(i, i + RECORDS_PER_MESSAGE);
+      yield { records: chunk };
+      tick(chunk.length);
+    }
+  }
+  const summary = await new MetricsIngestService(db, config.limits).streamMetrics(tenantId, messages(), new AbortController().signal);
+  return { accepted: summary.acceptedCount, duplicate: summary.duplicateCount, rejected: summary.rejectedCount };
+}
+
+async function upsertEmbeddings(db: Db, config: Config, tenantId: string, posts: WorldPost[], tick: (steps: number) => void) {
+  const service = new EmbeddingService(new EmbeddingRepository(db), config.limits);
+  try {
+    await service.createCollection(tenantId, {
+      name: DEMO_COLLECTION,
+      embeddingType: 'visual_clip',
+      dimension: DEMO_DIMENSION,
+      distance: 'cosine',
+      precision: 'float32',
+      hnswM: 16,
+      hnswEfConstruction: 64,
+      hnswEfSearch: 100,
+      description: 'seed-demo: one synthetic CLIP-like vector per content item, clustered by style',
+    });
+  } catch (err) {
+    if (!(err instanceof AppError && err.kind === 'already_exists')) throw err;
+  }
+  const totals = { inserted: 0, updated: 0 };
+  const points = generateEmbeddings(posts, DEMO_DIMENSION);
+  for (let i = 0; i < points.length; i += POINTS_PER_BATCH) {
+    const batch = points.slice(i, i + POINTS_PER_BATCH);
+    const counts = await service.upsert(
+      tenantId,
+      DEMO_COLLECTION,
+      batch.map((p) => ({ id: p.id, contentId: p.contentId, vector: Float32Array.from(p.vector), metadata: p.metadata })),
+    );
+    totals.inserted += counts.inserted;
+    totals.updated += counts.updated;
+    tick(batch.length);
+  }
+  return totals;
+}

@@ -1,0 +1,117 @@
+// Gathers what the learning report page shows for a tenant and day: the stored report, history, best-time grids
+// and the day's virality scores. Reads through the learning service and repository; no rendering here.
+import type { Db } from '../db/connect.js';
+import { notFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import { bestTimeToPost, slotTimingValue, type TimeSlotEstimate } from '../learning/best-time.js';
+import { addDays, dayBounds } from '../learning/days.js';
+import { createLearningService } from '../learning/learning.grpc.js';
+import { LearningRepository, type DayPostRow } from '../learning/learning.repository.js';
+import type { Trends } from '../learning/learning.service.js';
+import { postRetention, type DayReport } from '../learning/report.js';
+import { localTime } from '../learning/time-zone.js';
+import { coldStartPrediction } from '../learning/virality.js';
+
+/** Days of posts the best-time grids are estimated from (ending on the report's day). */
+export const BEST_TIME_WINDOW_DAYS = 28;
+/** Days of learning history shown in the trend chart. */
+export const HISTORY_DAYS = 60;
+
+export interface BestTimeGrid {
+  platform: string;
+  timeZone: string;
+  cells: Pick<TimeSlotEstimate, 'weekday' | 'hour' | 'shrunkEstimate' | 'sampleSize'>[];
+  topSlots: Pick<TimeSlotEstimate, 'weekday' | 'hour' | 'shrunkEstimate' | 'sampleSize'>[];
+  confidence: number;
+  sampleSize: number;
+}
+
+/** Everything the page renders; plain JSON. */
+export interface ReportPageData {
+  tenantId: string;
+  day: string;
+  generatedAt: string;
+  run: { status: string; startedAt: string; finishedAt: string | null; steps: { step: string; durationMs: number }[]; modelVersions: Record<string, string> };
+  report: DayReport;
+  history: Trends;
+  bestTime: { windowStartDay: string; windowEndDay: string; grids: BestTimeGrid[] };
+  virality: { source: 'cold_start_formula'; note: string; scores: number[] };
+}
+
+/** The most common time zone of the posts (their audience's), UTC when there are none. */
+function dominantTimeZone(posts: readonly DayPostRow[]): string {
+  const counts = new Map<string, number>();
+  for (const p of posts) counts.set(p.timeZone, (counts.get(p.timeZone) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'UTC';
+}
+
+/** Weekday × hour grids of ln(1 + views) per platform over the window's posts. */
+export function bestTimeGrids(posts: readonly DayPostRow[]): BestTimeGrid[] {
+  const timeZone = dominantTimeZone(posts);
+  const platforms = [...new Set(posts.map((p) => p.platform))].sort();
+  return platforms.map((platform) => {
+    const result = bestTimeToPost(
+      posts.filter((p) => p.platform === platform).map((p) => ({ publishedAt: new Date(p.publishedAt), outcome: Math.log1p(p.views) })),
+      timeZone,
+    );
+    const slim = ({ weekday, hour, shrunkEstimate, sampleSize }: TimeSlotEstimate) => ({ weekday, hour, shrunkEstimate, sampleSize });
+    return { platform, timeZone, cells: result.cells.map(slim), topSlots: result.topSlots.map(slim), confidence: result.confidence, sampleSize: result.sampleSize };
+  });
+}
+
+/**
+ * Cold-start formula scores of the day's posts, with the tenant's engagement per platform and the timing value
+ * of each post's slot in its platform's grid. (The learned model is served by PredictVirality.)
+ */
+export function coldStartScores(posts: readonly DayPostRow[], report: DayReport, windowPosts: readonly DayPostRow[]): number[] {
+  const engagementRateByPlatform = Object.fromEntries(report.platforms.map((p) => [p.platform, p.meanEngagementRate]));
+  const timeZone = dominantTimeZone(windowPosts);
+  const grids = new Map(
+    [...new Set(windowPosts.map((p) => p.platform))].map((platform) => [
+      platform,
+      bestTimeToPost(windowPosts.filter((p) => p.platform === platform).map((p) => ({ publishedAt: new Date(p.publishedAt), outcome: Math.log1p(p.views) })), timeZone),
+    ]),
+  );
+  return posts.map((p) => {
+    const local = localTime(new Date(p.publishedAt), timeZone);
+    const grid = grids.get(p.platform);
+    return coldStartPrediction(
+      { ...p, platform: p.platform, publishHour: local.hour, publishWeekday: local.weekday, first3sLoss: postRetention(p).first3sLoss },
+      { engagementRateByPlatform, timingValue: grid ? () => slotTimingValue(grid, local.weekday, local.hour) : undefined },
+    ).score;
+  });
+}
+
+/** Reads the page's data; NOT_FOUND when the day has no learning run, FAILED_PRECONDITION when it failed. */
+export async function gatherReportData(db: Db, log: Logger, tenantId: string, day: string, now = new Date()): Promise<ReportPageData> {
+  const service = createLearningService(db, { log });
+  const repo = new LearningRepository(db.knex);
+  if (!(await repo.tenantExists(tenantId))) throw notFound(`tenant "${tenantId}" does not exist`);
+  const { run, report } = await service.report(tenantId, day);
+  if (!report) throw notFound(`the learning run of ${day} has no report`);
+  const { trends } = await service.listRuns(tenantId, addDays(day, -(HISTORY_DAYS - 1)), day, 1000, '');
+  const windowStartDay = addDays(day, -(BEST_TIME_WINDOW_DAYS - 1));
+  const window = await repo.readDay(tenantId, dayBounds(windowStartDay).start, dayBounds(day).end);
+  const dayPosts = await repo.readDay(tenantId, dayBounds(day).start, dayBounds(day).end);
+  return {
+    tenantId,
+    day,
+    generatedAt: now.toISOString(),
+    run: {
+      status: run.status,
+      startedAt: new Date(run.startedAt).toISOString(),
+      finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null,
+      steps: run.steps,
+      modelVersions: run.modelVersions ?? {},
+    },
+    report,
+    history: trends,
+    bestTime: { windowStartDay, windowEndDay: day, grids: bestTimeGrids(window.posts) },
+    virality: {
+      source: 'cold_start_formula',
+      note: 'Scores of the cold-start formula (retention 35 %, engagement 30 %, quality 20 %, timing 15 %) for the day’s posts; PredictVirality serves the learned model per item.',
+      scores: coldStartScores(dayPosts.posts, report, window.posts),
+    },
+  };
+}
+
