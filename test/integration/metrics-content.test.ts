@@ -187,12 +187,14 @@ describe(`metrics content and posts (${BACKEND})`, () => {
     const knex = server.running.db.knex;
     const year = 1990 + Math.floor(Math.random() * 30);
     const day = (d: number) => `${year}-05-${String(d).padStart(2, '0')}`;
-    const top = [{ post_id: 'p1', content_id: 'c1', platform: 'tiktok', views: 900, engagement_rate: 0.1, completion_rate: 0.3 }];
+    // The learning run writes camelCase keys (src/learning); snake_case is read too.
+    const top = [{ postId: 'p1', contentId: 'c1', platform: 'tiktok', views: 900, engagementRate: 0.1, completionRate: 0.3 }];
+    const snakeTop = [{ post_id: 'p2', content_id: 'c2', platform: 'youtube', views: 5, engagement_rate: 0, completion_rate: 1 }];
     for (const [d, platform] of [[1, 'youtube'], [1, 'tiktok'], [2, 'tiktok'], [9, 'tiktok']] as const) {
       await knex.raw(
         `insert into daily_snapshots (tenant_id, day, platform, posts_count, views, average_retention, completion_rate, engagement_rate, saves_rate, shares_rate, first_3s_loss, top_performers)
          values (?, ?, ?, 3, 1000, 0.5, 0.25, 0.125, 0.01, 0.02, 0.3, ?::jsonb) on conflict do nothing`,
-        [TENANT, day(d), platform, JSON.stringify(top)],
+        [TENANT, day(d), platform, JSON.stringify(platform === 'youtube' ? snakeTop : top)],
       );
     }
     const list = (startDay: string, endDay: string, platform = 0) => call(m(), m().listDailySnapshots, { startDay, endDay, platform });
@@ -204,7 +206,8 @@ describe(`metrics content and posts (${BACKEND})`, () => {
     ]);
     expect(all.snapshots[0]).to.deep.include({ postsCount: 3, views: 1000, averageRetention: 0.5, first3sLoss: 0.3 });
     expect(all.snapshots[0].topPerformers).to.deep.equal([{ postId: 'p1', contentId: 'c1', platform: Platform.PLATFORM_TIKTOK, views: 900, engagementRate: 0.1, completionRate: 0.3 }]);
-    expect((await list(day(1), day(9), Platform.PLATFORM_YOUTUBE)).snapshots).to.have.length(1);
+    const youtube = (await list(day(1), day(9), Platform.PLATFORM_YOUTUBE)).snapshots;
+    expect(youtube.map((s) => s.topPerformers)).to.deep.equal([[{ postId: 'p2', contentId: 'c2', platform: Platform.PLATFORM_YOUTUBE, views: 5, engagementRate: 0, completionRate: 1 }]]);
     for (const [startDay, endDay, field] of [
       ['2026-13-01', '2026-13-02', 'start_day'],
       ['2026-02-01', '2026-02-30', 'end_day'],
