@@ -3,13 +3,20 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import { notFound, invalidArgument } from '../errors.js';
 import { Platform } from '../gen/stakazo/ml/v1/common.js';
-import { ReprocessMode, type LearningServiceServer } from '../gen/stakazo/ml/v1/learning.js';
+import { ReprocessMode, TimingMetric, type LearningServiceServer } from '../gen/stakazo/ml/v1/learning.js';
 import { fromEnum } from '../grpc/enums.js';
 import { unary, type HandlerDeps } from '../grpc/handlers.js';
 import { LearningRepository } from './learning.repository.js';
-import { clusterMessage, reportMessage, retentionMessage, runMessage, snapshotMessage, trendsMessage } from './learning.mapping.js';
+import type { Logger } from '../log.js';
+import { BestTimeService } from './best-time.service.js';
+import { bestTimeMessage, clusterMessage, reportMessage, retentionMessage, runMessage, snapshotMessage, trendsMessage, viralityMessage } from './learning.mapping.js';
 import { LearningService, type Reprocess, type RunWithReport } from './learning.service.js';
 import { postRetention } from './report.js';
+import { ViralityCache } from './virality-cache.js';
+import { ViralityTrainer } from './virality-training.js';
+import { ViralityRepository } from './virality.repository.js';
+import { ViralityService } from './virality.service.js';
+import { validateBestTime, validatePredictVirality, type PlatformField } from './virality.validate.js';
 
 /** The platform filter of a request: undefined for unspecified, INVALID_ARGUMENT for an unknown value. */
 export function platformFilter(value: number, field = 'platform'): string | undefined {
@@ -26,6 +33,10 @@ function reprocessOf(value: ReprocessMode): Reprocess {
   throw invalidArgument(`reprocess ${value} is not a known mode (NONE, FAILED, ALL)`, 'reprocess');
 }
 
+/** A platform as the validators take it: its name, or the raw number when it is unspecified or unknown. */
+const platformField = (value: number): PlatformField => fromEnum(Platform, 'PLATFORM_', value) ?? value;
+const metricField = (value: number) => fromEnum(TimingMetric, 'TIMING_METRIC_', value) ?? value;
+
 const runResponse = (r: RunWithReport) => ({ run: runMessage(r.run), report: r.report ? reportMessage(r.report) : undefined, reused: r.reused });
 
 /** Builds the LearningService used by the handlers, the scheduler and the CLI. */
@@ -33,9 +44,33 @@ export function createLearningService(db: Db, deps: Pick<HandlerDeps, 'log'>, ho
   return new LearningService(new LearningRepository(db.knex), deps.log, hooks);
 }
 
+/** The virality side of one database: predictions, best time and the trainer share one cache. */
+export interface Virality {
+  predictions: ViralityService;
+  bestTime: BestTimeService;
+  trainer: ViralityTrainer;
+}
+
+// NOTE: memoised per database so that the trainer the learning run calls (wired in server.ts) and the handlers
+// share one cache: a promotion invalidates exactly the cache predictions read.
+const viralityByDb = new WeakMap<Db, Virality>();
+
+/** The virality side of a database (one per open database). */
+export function viralityOf(db: Db, log: Logger): Virality {
+  let virality = viralityByDb.get(db);
+  if (!virality) {
+    const repo = new ViralityRepository(db.knex);
+    const cache = new ViralityCache(repo);
+    virality = { predictions: new ViralityService(repo, cache), bestTime: new BestTimeService(repo), trainer: new ViralityTrainer(repo, cache, log) };
+    viralityByDb.set(db, virality);
+  }
+  return virality;
+}
+
 /** The implemented methods of LearningService; the server answers UNIMPLEMENTED for the rest. */
-export function learningHandlers(deps: HandlerDeps, db: Db, _config: Config, service = createLearningService(db, deps)): Partial<LearningServiceServer> {
+export function learningHandlers(deps: HandlerDeps, db: Db, config: Config, service = createLearningService(db, deps)): Partial<LearningServiceServer> {
   const repo = new LearningRepository(db.knex);
+  const virality = viralityOf(db, deps.log);
   return {
     buildDailySnapshot: unary(deps, 'BuildDailySnapshot', async (req, ctx) => ({
       snapshots: (await service.buildSnapshot(ctx.tenantId, req.day)).map(snapshotMessage),
@@ -65,6 +100,17 @@ export function learningHandlers(deps: HandlerDeps, db: Db, _config: Config, ser
     listLearningRuns: unary(deps, 'ListLearningRuns', async (req, ctx) => {
       const { runs, nextPageToken, trends } = await service.listRuns(ctx.tenantId, req.startDay, req.endDay, req.pageSize, req.pageToken);
       return { runs: runs.map(runMessage), nextPageToken, trends: trendsMessage(trends) };
+    }),
+    predictVirality: unary(deps, 'PredictVirality', async (req, ctx) => {
+      const items = validatePredictVirality(
+        req.items.map((item) => ({ ...item, platform: platformField(item.platform) })),
+        new Date(),
+      );
+      return { predictions: (await virality.predictions.predict(ctx.tenantId, items, config.boostThreshold)).map(viralityMessage) };
+    }),
+    getBestTimeToPost: unary(deps, 'GetBestTimeToPost', async (req, ctx) => {
+      const query = validateBestTime({ ...req, platform: platformField(req.platform), metric: metricField(req.metric) }, new Date());
+      return bestTimeMessage(await virality.bestTime.bestTime(ctx.tenantId, query));
     }),
   };
 }

@@ -10,8 +10,11 @@ import {
   type LearningRun,
   type LearningTrends,
   type Recommendation as RecommendationMessage,
+  type GetBestTimeToPostResponse,
   type RetentionAnalysis,
   type RetentionCluster,
+  type TimeSlot,
+  type ViralityPrediction as ViralityPredictionMessage,
 } from '../gen/stakazo/ml/v1/learning.js';
 import { toEnum } from '../grpc/enums.js';
 import type { RetentionClusterResult } from './clustering.js';
@@ -19,6 +22,9 @@ import type { Insight } from './insights.js';
 import type { RunRow, SnapshotRow } from './learning.repository.js';
 import type { Trends } from './learning.service.js';
 import type { Recommendation } from './recommendations.js';
+import type { TimeSlotEstimate } from './best-time.js';
+import type { BestTimeAnswer } from './best-time.service.js';
+import type { ViralityAnswer } from './virality.service.js';
 import type { DayReport, PostRetention, TopPerformer } from './report.js';
 
 export const platformOf = (name: string | undefined): Platform => toEnum(Platform, 'PLATFORM_', name);
@@ -131,5 +137,38 @@ export function trendsMessage(t: Trends): LearningTrends {
     completionRateSlopePerDay: t.completionRateSlopePerDay,
     first3sLossSlopePerDay: t.first3sLossSlopePerDay,
     retentionImproving: t.retentionImproving,
+  };
+}
+
+export function viralityMessage(a: ViralityAnswer): ViralityPredictionMessage {
+  return {
+    index: a.index,
+    contentId: a.contentId,
+    score: a.score,
+    predictedViews: a.predictedViews,
+    predictedEngagementRate: a.predictedEngagementRate,
+    viewsP10: a.viewsP10,
+    viewsP90: a.viewsP90,
+    factors: a.factors.map((f) => ({ factor: f.factor, weight: f.weight, value: f.value, contributionPoints: f.contributionPoints })),
+    platformRecommendations: a.platformRecommendations.map((r) => ({ platform: platformOf(r.platform), predictedViews: r.predictedViews, score: r.score, text: r.text })),
+    boostRecommended: a.boostRecommended,
+    modelVersion: a.modelVersion,
+    coldStart: a.coldStart,
+  };
+}
+
+// NOTE: the domain's weekdays are ISO (Monday = 1 … Sunday = 7), the same numbers as the proto's Weekday.
+const timeSlotMessage = (c: TimeSlotEstimate): TimeSlot => ({ weekday: c.weekday, hour: c.hour, mean: c.mean, sampleSize: c.sampleSize, shrunkEstimate: c.shrunkEstimate });
+
+export function bestTimeMessage(a: BestTimeAnswer): GetBestTimeToPostResponse {
+  return {
+    cells: a.cells.map(timeSlotMessage),
+    topHours: a.topHours,
+    topWeekdays: a.topWeekdays,
+    topSlots: a.topSlots.map(timeSlotMessage),
+    confidence: a.confidence,
+    sampleSize: a.sampleSize,
+    platformMean: a.platformMean,
+    nextBestSlotTime: a.nextBestSlotTime,
   };
 }

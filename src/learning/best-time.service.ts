@@ -1,0 +1,69 @@
+// GetBestTimeToPost: reads a platform's posts of a look-back window and builds the weekday × hour grid.
+import { DAY_MS } from './days.js';
+import { bestTimeToPost, nextBestSlotTime, type BestTimeOptions, type BestTimeResult, type TimedOutcome } from './best-time.js';
+import type { ViralityRepository } from './virality.repository.js';
+import type { BestTimeQuery, TimingMetricName } from './virality.validate.js';
+
+/** Below this many posts there is no peak to report: the tops are empty and the confidence 0. */
+export const MIN_POSTS_FOR_PEAK = 10;
+
+/** The answer of GetBestTimeToPost: the grid in outcome units, the window it covers and the next top slot. */
+export interface BestTimeAnswer extends BestTimeResult {
+  metric: TimingMetricName;
+  windowStart: Date;
+  windowEnd: Date;
+  nextBestSlotTime?: Date;
+}
+
+/**
+ * The grid of one platform's posts published in [from, to), with the outcomes observed before `to`. Views are
+ * compared as ln(1 + views) (a few viral posts would otherwise decide every cell); engagement rate as is, over
+ * posts with views and an engagement observation.
+ */
+export async function loadBestTime(
+  repo: ViralityRepository,
+  tenantId: string,
+  window: { platform: string; timeZone: string; metric: TimingMetricName; from: Date; to: Date },
+  options: BestTimeOptions = {},
+): Promise<BestTimeResult> {
+  const rows = await repo.timedOutcomes(tenantId, window.platform, window.from, window.to);
+  const outcomes: TimedOutcome[] =
+    window.metric === 'views'
+      ? rows.map((r) => ({ publishedAt: r.publishedAt, outcome: Math.log1p(r.views) }))
+      : rows.filter((r) => r.interactions !== null && r.views > 0).map((r) => ({ publishedAt: r.publishedAt, outcome: r.interactions! / r.views }));
+  return bestTimeToPost(outcomes, window.timeZone, options);
+}
+
+/** Means and estimates back in views (exp of the mean of ln(1 + views), minus 1) for the views metric. */
+function inOutcomeUnits(result: BestTimeResult, metric: TimingMetricName): BestTimeResult {
+  if (metric !== 'views') return result;
+  const views = (logViews: number) => Math.max(0, Math.expm1(logViews));
+  const cell = (c: BestTimeResult['cells'][number]) => ({ ...c, mean: views(c.mean), shrunkEstimate: views(c.shrunkEstimate) });
+  return { ...result, cells: result.cells.map(cell), topSlots: result.topSlots.map(cell), platformMean: views(result.platformMean) };
+}
+
+export class BestTimeService {
+  constructor(
+    private readonly repo: ViralityRepository,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * The grid over the `lookbackDays` before min(after, now): a past `after` asks "as of then", a future one
+   * (the usual case: "when should I post next?") looks back from now.
+   */
+  async bestTime(tenantId: string, query: BestTimeQuery): Promise<BestTimeAnswer> {
+    const windowEnd = new Date(Math.min(query.after.getTime(), this.now().getTime()));
+    const windowStart = new Date(windowEnd.getTime() - query.lookbackDays * DAY_MS);
+    const grid = await loadBestTime(this.repo, tenantId, { platform: query.platform, timeZone: query.timeZone, metric: query.metric, from: windowStart, to: windowEnd });
+    // NOTE: with a handful of posts any "best" cell is one lucky post: report the grid and its size, no peak.
+    const result = grid.sampleSize < MIN_POSTS_FOR_PEAK ? { ...grid, topHours: [], topWeekdays: [], topSlots: [], confidence: 0 } : grid;
+    return {
+      ...inOutcomeUnits(result, query.metric),
+      metric: query.metric,
+      windowStart,
+      windowEnd,
+      nextBestSlotTime: nextBestSlotTime(result, query.timeZone, query.after),
+    };
+  }
+}

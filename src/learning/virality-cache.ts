@@ -1,0 +1,100 @@
+// Per-tenant state behind a fast PredictVirality: the promoted model (or the formula's inputs) and timing grids.
+import { DAY_MS } from './days.js';
+import type { BestTimeResult } from './best-time.js';
+import { loadBestTime } from './best-time.service.js';
+import { ViralityModel, type ViralityModelParams } from './virality-model.js';
+import type { TenantOutcomes, ViralityRepository } from './virality.repository.js';
+
+/** Name of the virality model in learned_models. */
+export const VIRALITY_MODEL = 'virality';
+/** model_version of cold-start predictions. */
+export const FORMULA_VERSION = 'formula';
+/** Days of posts behind the timing value of a cold-start prediction. */
+export const TIMING_LOOKBACK_DAYS = 60;
+
+/** How a tenant's content is scored right now. */
+export type TenantPredictor =
+  | { kind: 'learned'; version: string; model: ViralityModel }
+  | { kind: 'formula'; version: typeof FORMULA_VERSION; outcomes: TenantOutcomes };
+
+export interface ViralityCacheOptions {
+  /** How long a tenant's predictor is reused; bounds how late another replica sees a promotion. Default 60 s. */
+  predictorTtlMs?: number;
+  /** How long a timing grid is reused. Default 10 min. */
+  gridTtlMs?: number;
+  /** Most timing grids kept (oldest dropped first). Default 2000. */
+  maxGrids?: number;
+  now?: () => Date;
+}
+
+interface Entry<T> {
+  expiresAt: number;
+  value: Promise<T>;
+}
+
+/** Whether stored params are a model this code can load. */
+export function isLoadableParams(params: unknown): params is ViralityModelParams {
+  const p = params as Partial<ViralityModelParams> | null;
+  return Boolean(p && p.kind === 'ridge' && p.formatVersion === 1 && Array.isArray(p.columns) && Array.isArray(p.historyLogViewsQuantiles));
+}
+
+/**
+ * Caches per tenant what a prediction needs, so a prediction runs no SQL when warm. Promises are cached, so
+ * concurrent first calls share one load; a failed load is forgotten. `invalidate` is called on promotion; other
+ * replicas see a promotion within the predictor TTL.
+ */
+export class ViralityCache {
+  private readonly predictors = new Map<string, Entry<TenantPredictor>>();
+  private readonly grids = new Map<string, Entry<BestTimeResult>>();
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly repo: ViralityRepository,
+    private readonly options: ViralityCacheOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private remember<T>(map: Map<string, Entry<T>>, key: string, ttlMs: number, maxEntries: number, load: () => Promise<T>): Promise<T> {
+    const nowMs = this.now().getTime();
+    const cached = map.get(key);
+    if (cached && cached.expiresAt > nowMs) return cached.value;
+    const value = load();
+    map.delete(key);
+    map.set(key, { expiresAt: nowMs + ttlMs, value });
+    value.catch(() => map.get(key)?.value === value && map.delete(key));
+    while (map.size > maxEntries) map.delete(map.keys().next().value!);
+    return value;
+  }
+
+  /** The promoted model of the tenant, or the formula with the tenant's outcomes. */
+  predictor(tenantId: string): Promise<TenantPredictor> {
+    return this.remember(this.predictors, tenantId, this.options.predictorTtlMs ?? 60_000, 100_000, async () => {
+      const row = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
+      if (row && isLoadableParams(row.params)) return { kind: 'learned', version: row.version, model: new ViralityModel(row.params) };
+      return { kind: 'formula', version: FORMULA_VERSION, outcomes: await this.repo.tenantOutcomes(tenantId) };
+    });
+  }
+
+  /**
+   * The views grid of a platform in a zone over the 60 days before the UTC midnight at or before `reference`
+   * (whole days, so one grid serves every prediction of a day). No held-out confidence: only the cells are used.
+   */
+  timingGrid(tenantId: string, platform: string, timeZone: string, reference: Date): Promise<BestTimeResult> {
+    const to = new Date(Math.floor(reference.getTime() / DAY_MS) * DAY_MS);
+    const key = `${tenantId}\u0000${platform}\u0000${timeZone}\u0000${to.getTime()}`;
+    return this.remember(this.grids, key, this.options.gridTtlMs ?? 600_000, this.options.maxGrids ?? 2000, () =>
+      loadBestTime(
+        this.repo,
+        tenantId,
+        { platform, timeZone, metric: 'views', from: new Date(to.getTime() - TIMING_LOOKBACK_DAYS * DAY_MS), to },
+        { minSampleSize: Number.POSITIVE_INFINITY },
+      ),
+    );
+  }
+
+  /** Forgets the tenant's predictor (a new version was promoted). */
+  invalidate(tenantId: string): void {
+    this.predictors.delete(tenantId);
+  }
+}

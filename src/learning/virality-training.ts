@@ -1,0 +1,187 @@
+// Daily retraining of the virality model (the learning run's update_state step): fit, evaluate, maybe promote.
+import { createHash } from 'node:crypto';
+import type { Logger } from '../log.js';
+import { bestTimeToPost, slotTimingValue, type BestTimeResult } from './best-time.js';
+import { DAY_MS, dayBounds } from './days.js';
+import type { LearningStateUpdater } from './learning.service.js';
+import { mean, quantile } from './stats.js';
+import { isValidTimeZone, localTimeCache, type LocalTime } from './time-zone.js';
+import { FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCache } from './virality-cache.js';
+import { evaluatePredictor, shouldPromote, timeSplit, type ModelEvaluation, type PromotionDecision, type ScoredModel } from './virality-evaluation.js';
+import { fitViralityModel, ViralityModel, type ViralityExample, type ViralityModelParams } from './virality-model.js';
+import type { TrainingRow, ViralityRepository } from './virality.repository.js';
+import { coldStartPredictor, type ColdStartContext, type ViralityPredictor } from './virality.js';
+
+export interface TrainerOptions {
+  /** Days of publications before the learned day that the model is trained on. Default 180. */
+  trainingWindowDays?: number;
+  /** Fewer outcomes than this in the window: no training (the current model or the formula stays). Default 200. */
+  minOutcomes?: number;
+  /** Newest share of the window held out for the evaluation. Default 0.2. */
+  holdoutFraction?: number;
+}
+
+/** A training row as a model example, keeping the time zone its hour and weekday were read in. */
+export interface TrainingExample extends ViralityExample {
+  timeZone: string;
+}
+
+/** What is stored with every version in learned_models.evaluation. */
+export interface StoredEvaluation {
+  trainedOnDay: string;
+  trainingExamples: number;
+  holdout: { examples: number; from: string; to: string };
+  /** The candidate and the formula on the whole hold-out. */
+  learned: ModelEvaluation;
+  formula: ModelEvaluation;
+  /** What the promotion compared: the candidate and the current model on hold-out rows neither has seen. */
+  compared?: { against: string; candidate: ScoredModel; current: ScoredModel };
+  decision: PromotionDecision;
+}
+
+/** Rows → examples: hour and weekday of publication in the post's own zone (UTC when the stored zone is unknown). */
+export function trainingExamples(rows: readonly TrainingRow[]): TrainingExample[] {
+  const zones = new Map<string, (instant: Date) => LocalTime>();
+  return rows.map((row) => {
+    const timeZone = isValidTimeZone(row.timeZone) ? row.timeZone : 'UTC';
+    let toLocal = zones.get(timeZone);
+    if (!toLocal) zones.set(timeZone, (toLocal = localTimeCache(timeZone)));
+    const { hour, weekday } = toLocal(row.publishedAt);
+    return {
+      publishedAt: row.publishedAt,
+      timeZone,
+      platform: row.platform,
+      durationS: row.durationS,
+      qualityScore: row.qualityScore,
+      aestheticScore: row.aestheticScore,
+      captionLengthChars: row.captionLengthChars,
+      ctaInFirst5s: row.ctaInFirst5s,
+      hashtagCount: row.hashtagCount,
+      publishHour: hour,
+      publishWeekday: weekday,
+      ...(row.first3sLoss !== null ? { first3sLoss: row.first3sLoss } : {}),
+      logViews: Math.log1p(row.views),
+      ...(row.interactions !== null && row.views > 0 ? { engagementRate: row.interactions / row.views } : {}),
+    };
+  });
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/**
+ * The formula with the inputs the service gives it, computed from the training rows only: views quantiles,
+ * engagement rate per platform and the timing grid of each platform in each zone.
+ */
+export function formulaOf(training: readonly TrainingExample[]): ViralityPredictor {
+  const views = training.map((e) => Math.expm1(e.logViews));
+  const byPlatform = groupBy(training, (e) => e.platform);
+  const byPlatformAndZone = groupBy(training, (e) => `${e.platform}\u0000${e.timeZone}`);
+  const engagementRateByPlatform: Record<string, number> = {};
+  for (const [platform, group] of byPlatform) {
+    const rates = group.flatMap((e) => (e.engagementRate !== undefined ? [e.engagementRate] : []));
+    if (rates.length) engagementRateByPlatform[platform] = mean(rates);
+  }
+  const grids = new Map<string, BestTimeResult>();
+  for (const [key, group] of byPlatformAndZone) {
+    grids.set(key, bestTimeToPost(group.map((e) => ({ publishedAt: e.publishedAt, outcome: e.logViews })), group[0].timeZone, { minSampleSize: Number.POSITIVE_INFINITY }));
+  }
+  const context: ColdStartContext = {
+    views: { p10: quantile(views, 0.1), median: quantile(views, 0.5), p90: quantile(views, 0.9) },
+    engagementRateByPlatform,
+    timingValue: (features) => {
+      const grid = grids.get(`${features.platform}\u0000${(features as Partial<TrainingExample>).timeZone ?? 'UTC'}`);
+      return grid ? slotTimingValue(grid, features.publishWeekday, features.publishHour) : 0.5;
+    },
+  };
+  return coldStartPredictor(context);
+}
+
+/** A version name that is the same for the same day and the same parameters. */
+export function versionOf(day: string, params: ViralityModelParams): string {
+  return `v${day.replaceAll('-', '')}-${createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * The learning run's state updater: on each day, fits a candidate on the oldest 80 % of the window's outcomes,
+ * evaluates it on the newest 20 % (Spearman ρ, MAE on ln(1 + views), 80 % interval coverage) next to the formula,
+ * and promotes it if it beats the current model — the formula, or the promoted model on hold-out rows published
+ * after that model's training data (a candidate trained on no newer data than the current model is never promoted). Every version is stored with its evaluation. The stored model is the one
+ * evaluated, so its measured coverage is the coverage of what serves.
+ */
+export class ViralityTrainer implements LearningStateUpdater {
+  constructor(
+    private readonly repo: ViralityRepository,
+    private readonly cache: ViralityCache,
+    private readonly log: Logger,
+    private readonly options: TrainerOptions = {},
+  ) {}
+
+  async update(tenantId: string, day: string): Promise<Record<string, string>> {
+    const { end } = dayBounds(day);
+    const from = new Date(end.getTime() - (this.options.trainingWindowDays ?? 180) * DAY_MS);
+    const examples = trainingExamples(await this.repo.trainingRows(tenantId, from, end, end));
+    const current = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
+    const inUse = current?.version ?? FORMULA_VERSION;
+    const versions = (virality: string, trained?: string) => ({ virality, ...(trained ? { virality_trained: trained } : {}), best_time: 'live' });
+    const minOutcomes = this.options.minOutcomes ?? 200;
+    if (examples.length < minOutcomes) {
+      this.log.info({ tenantId, day, outcomes: examples.length, minOutcomes }, 'virality: too few outcomes to train; keeping the current model');
+      return versions(inUse);
+    }
+    const { training, holdout } = timeSplit(examples, this.options.holdoutFraction ?? 0.2);
+    const params = fitViralityModel(training);
+    if (!params) return versions(inUse);
+    const version = versionOf(day, params);
+    const candidate = new ViralityModel(params);
+    const learned = evaluatePredictor(candidate, holdout);
+    const formula = evaluatePredictor(formulaOf(training), holdout);
+
+    let compared: StoredEvaluation['compared'];
+    let decision: PromotionDecision;
+    if (current?.version === version) {
+      decision = { promote: false, reason: 'this version is already the promoted one' };
+    } else if (current && isLoadableParams(current.params) && Date.parse(params.trainedTo) <= Date.parse(current.params.trainedTo)) {
+      // A backfilled (older) day never replaces a model that has seen newer data.
+      decision = { promote: false, reason: `trained on data up to ${params.trainedTo}, no newer than the current ${current.version} (${current.params.trainedTo})` };
+    } else if (current && isLoadableParams(current.params)) {
+      // NOTE: only rows newer than the current model's training data: on older ones it would grade its own homework.
+      const trainedTo = Date.parse(current.params.trainedTo);
+      const unseen = holdout.filter((e) => e.publishedAt.getTime() > trainedTo);
+      compared = {
+        against: current.version,
+        candidate: { kind: 'learned', ...evaluatePredictor(candidate, unseen) },
+        current: { kind: 'learned', ...evaluatePredictor(new ViralityModel(current.params), unseen) },
+      };
+      decision = shouldPromote(compared.candidate, compared.current);
+    } else {
+      compared = { against: FORMULA_VERSION, candidate: { kind: 'learned', ...learned }, current: { kind: 'formula', ...formula } };
+      decision = shouldPromote(compared.candidate, compared.current);
+    }
+    const evaluation: StoredEvaluation = {
+      trainedOnDay: day,
+      trainingExamples: training.length,
+      holdout: { examples: holdout.length, from: holdout[0].publishedAt.toISOString(), to: holdout[holdout.length - 1].publishedAt.toISOString() },
+      learned,
+      formula,
+      compared,
+      decision,
+    };
+    await this.repo.saveModel(tenantId, VIRALITY_MODEL, version, day, params, evaluation);
+    let now = inUse;
+    if (decision.promote && (await this.repo.promote(tenantId, VIRALITY_MODEL, version, current?.version))) {
+      now = version;
+      this.cache.invalidate(tenantId);
+    }
+    this.log.info({ tenantId, day, version, promoted: now === version, reason: decision.reason, learned, formula }, 'virality: model trained');
+    return versions(now, version);
+  }
+}

@@ -1,0 +1,213 @@
+// All SQL of virality and best time to post: training examples, timed outcomes, content features, learned models.
+import type { Knex } from 'knex';
+import { withDbErrors } from '../db/pg-errors.js';
+import type { ContentFeatureValues } from './content-features.js';
+
+/** One published post with its outcome as known before `observedBefore` (a training or hold-out row). */
+export interface TrainingRow extends ContentFeatureValues {
+  postId: string;
+  platform: string;
+  publishedAt: Date;
+  timeZone: string;
+  /** Views at the latest observation. */
+  views: number;
+  /** Likes + comments + shares + saves at the latest engagement observation; null without one. */
+  interactions: number | null;
+  /** Share lost in the first 3 s at the earliest retention observation (the early signal). */
+  first3sLoss: number | null;
+}
+
+/** One post of a platform and its latest outcome, for the best-time grid. */
+export interface TimedRow {
+  publishedAt: Date;
+  views: number;
+  interactions: number | null;
+}
+
+/** A content item's stored features and, per platform, the early-retention signal of its post there. */
+export interface ContentRow extends ContentFeatureValues {
+  contentId: string;
+  /** Platform → share lost in the first 3 s at the earliest observation of the content's post there. */
+  first3sLossByPlatform: Record<string, number> | null;
+}
+
+/** What the cold-start formula knows about a tenant: views quantiles and engagement rate per platform. */
+export interface TenantOutcomes {
+  posts: number;
+  viewsP10: number;
+  viewsMedian: number;
+  viewsP90: number;
+  engagementRateByPlatform: Record<string, number>;
+}
+
+export interface ModelRow {
+  version: string;
+  trainedOnDay: string;
+  params: unknown;
+  evaluation: unknown;
+  promoted: boolean;
+}
+
+// NOTE: "latest observation" is per post and bounded by :until, so a run for a past day never sees later data.
+const LATEST_VIEWS = `
+  join lateral (
+    select r.views::float8 as views from retention_metrics r
+     where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
+     order by r.observed_at desc limit 1
+  ) latest on true
+  left join lateral (
+    select (m.likes + m.comments + m.shares + m.saves)::float8 as interactions from engagement_metrics m
+     where m.tenant_id = p.tenant_id and m.post_id = p.post_id and m.observed_at < :until
+     order by m.observed_at desc limit 1
+  ) engagement on true`;
+
+const CONTENT_COLUMNS = `c.duration_s as "durationS", c.quality_score as "qualityScore", c.aesthetic_score as "aestheticScore",
+  c.caption_length_chars as "captionLengthChars", c.cta_in_first_5s as "ctaInFirst5s", c.hashtag_count as "hashtagCount"`;
+
+/** Posts considered by the cold-start context: the tenant's most recent ones. */
+const COLD_START_POSTS = 10_000;
+
+export class ViralityRepository {
+  constructor(private readonly knex: Knex) {}
+
+  /**
+   * Posts published in [from, to) with at least one retention observation before `until`: features, platform,
+   * time zone, latest views and interactions, and the earliest first-3-s loss. Oldest first.
+   */
+  async trainingRows(tenantId: string, from: Date, to: Date, until: Date): Promise<TrainingRow[]> {
+    return withDbErrors(`training examples of tenant "${tenantId}"`, async () => {
+      const result = await this.knex.raw(
+        `select p.post_id as "postId", p.platform, p.published_at as "publishedAt", p.time_zone as "timeZone",
+                ${CONTENT_COLUMNS}, latest.views, engagement.interactions, early.first_3s_loss as "first3sLoss"
+           from posts p
+           join content c on c.tenant_id = p.tenant_id and c.content_id = p.content_id
+           ${LATEST_VIEWS}
+           left join lateral (
+             select r.skip_rate_first_3s as first_3s_loss from retention_metrics r
+              where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
+              order by r.observed_at asc limit 1
+           ) early on true
+          where p.tenant_id = :tenant and p.published_at >= :from and p.published_at < :to
+          order by p.published_at, p.post_id`,
+        { tenant: tenantId, from, to, until },
+      );
+      return result.rows;
+    });
+  }
+
+  /** Posts of one platform published in [from, to) with their latest outcome observed before `to`. */
+  async timedOutcomes(tenantId: string, platform: string, from: Date, to: Date): Promise<TimedRow[]> {
+    return withDbErrors(`posts of tenant "${tenantId}" on ${platform}`, async () => {
+      const result = await this.knex.raw(
+        `select p.published_at as "publishedAt", latest.views, engagement.interactions
+           from posts p
+           ${LATEST_VIEWS}
+          where p.tenant_id = :tenant and p.platform = :platform and p.published_at >= :from and p.published_at < :to
+          order by p.published_at, p.post_id`,
+        { tenant: tenantId, platform, from, to, until: to },
+      );
+      return result.rows;
+    });
+  }
+
+  /** Stored features of the given content items (missing ids are simply absent). */
+  async contentFeatures(tenantId: string, contentIds: readonly string[]): Promise<ContentRow[]> {
+    if (contentIds.length === 0) return [];
+    return withDbErrors(`content of tenant "${tenantId}"`, async () => {
+      const result = await this.knex.raw(
+        `select c.content_id as "contentId", ${CONTENT_COLUMNS},
+                (select jsonb_object_agg(platform, loss) from (
+                   select distinct on (p.platform) p.platform, r.skip_rate_first_3s as loss
+                     from posts p
+                     join retention_metrics r on r.tenant_id = p.tenant_id and r.post_id = p.post_id
+                    where p.tenant_id = c.tenant_id and p.content_id = c.content_id
+                    order by p.platform, r.observed_at asc
+                 ) early) as "first3sLossByPlatform"
+           from content c
+          where c.tenant_id = :tenant and c.content_id = any(:ids::text[])`,
+        { tenant: tenantId, ids: [...contentIds] },
+      );
+      return result.rows;
+    });
+  }
+
+  /** Views quantiles and engagement rate per platform over the tenant's most recent posts (latest observation each). */
+  async tenantOutcomes(tenantId: string): Promise<TenantOutcomes> {
+    return withDbErrors(`outcomes of tenant "${tenantId}"`, async () => {
+      const result = await this.knex.raw(
+        `with recent as (
+           select p.platform, latest.views, engagement.interactions
+             from posts p
+             ${LATEST_VIEWS}
+            where p.tenant_id = :tenant
+            order by p.published_at desc limit :limit
+         )
+         select null as platform, count(*)::float8 as posts,
+                percentile_cont(0.1) within group (order by views) as p10,
+                percentile_cont(0.5) within group (order by views) as median,
+                percentile_cont(0.9) within group (order by views) as p90,
+                null::float8 as engagement_rate
+           from recent
+         union all
+         select platform, count(*)::float8, null, null, null, sum(interactions) / nullif(sum(views), 0)
+           from recent where interactions is not null group by platform`,
+        { tenant: tenantId, limit: COLD_START_POSTS, until: new Date('9999-01-01T00:00:00Z') },
+      );
+      const rows = result.rows as { platform: string | null; posts: number; p10: number | null; median: number | null; p90: number | null; engagement_rate: number | null }[];
+      const overall = rows.find((r) => r.platform === null);
+      const engagementRateByPlatform: Record<string, number> = {};
+      for (const row of rows) if (row.platform !== null && row.engagement_rate !== null) engagementRateByPlatform[row.platform] = row.engagement_rate;
+      return {
+        posts: overall?.posts ?? 0,
+        viewsP10: overall?.p10 ?? 0,
+        viewsMedian: overall?.median ?? 0,
+        viewsP90: overall?.p90 ?? 0,
+        engagementRateByPlatform,
+      };
+    });
+  }
+
+  /** The promoted version of a model, or undefined. */
+  async promotedModel(tenantId: string, modelName: string): Promise<ModelRow | undefined> {
+    return withDbErrors(`model "${modelName}"`, async () => {
+      const result = await this.knex.raw(
+        `select version, to_char(trained_on_day, 'YYYY-MM-DD') as "trainedOnDay", params, evaluation, promoted
+           from learned_models where tenant_id = ? and model_name = ? and promoted`,
+        [tenantId, modelName],
+      );
+      return result.rows[0];
+    });
+  }
+
+  /** Stores a version with its evaluation; storing the same version again replaces its evaluation. */
+  async saveModel(tenantId: string, modelName: string, version: string, trainedOnDay: string, params: unknown, evaluation: unknown): Promise<void> {
+    await withDbErrors(`model "${modelName}" version ${version}`, () =>
+      this.knex.raw(
+        `insert into learned_models (tenant_id, model_name, version, trained_on_day, params, evaluation)
+         values (:tenant, :model, :version, :day::date, :params::jsonb, :evaluation::jsonb)
+         on conflict (tenant_id, model_name, version) do update set evaluation = excluded.evaluation`,
+        { tenant: tenantId, model: modelName, version, day: trainedOnDay, params: JSON.stringify(params), evaluation: JSON.stringify(evaluation) },
+      ),
+    );
+  }
+
+  /**
+   * Makes `version` the promoted one, in one transaction under an advisory lock on (tenant, model), only if the
+   * promoted version is still `expectedCurrent` (undefined: none). Returns whether it was promoted.
+   */
+  async promote(tenantId: string, modelName: string, version: string, expectedCurrent: string | undefined): Promise<boolean> {
+    return withDbErrors(`model "${modelName}" version ${version}`, () =>
+      this.knex.transaction(async (trx) => {
+        await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`learned_models:${tenantId}:${modelName}`]);
+        const current = await trx.raw('select version from learned_models where tenant_id = ? and model_name = ? and promoted', [tenantId, modelName]);
+        if ((current.rows[0]?.version ?? undefined) !== expectedCurrent) return false;
+        await trx.raw('update learned_models set promoted = false where tenant_id = ? and model_name = ? and promoted', [tenantId, modelName]);
+        const updated = await trx.raw(
+          'update learned_models set promoted = true where tenant_id = ? and model_name = ? and version = ? returning version',
+          [tenantId, modelName, version],
+        );
+        return updated.rows.length > 0;
+      }),
+    );
+  }
+}

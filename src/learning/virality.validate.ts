@@ -1,0 +1,112 @@
+// Validation of PredictVirality and GetBestTimeToPost requests at the edge: plain data in, checked data out.
+// Enums arrive as lower-case names (undefined for unspecified or unknown values); the caller says which.
+import { invalidArgument } from '../errors.js';
+import type { ContentFeatureValues } from './content-features.js';
+import { isValidTimeZone } from './time-zone.js';
+
+export const MAX_PREDICTION_ITEMS = 1000;
+export const DEFAULT_LOOKBACK_DAYS = 60;
+export const MAX_LOOKBACK_DAYS = 365;
+/** Longest video accepted in a features-only item: 24 hours. */
+const MAX_DURATION_S = 86_400;
+
+export const PLATFORM_NAMES = ['tiktok', 'instagram', 'youtube', 'facebook', 'x'] as const;
+export type TimingMetricName = 'views' | 'engagement_rate';
+
+/** A platform field as the gRPC layer decodes it: the name, or the raw number when it is not a known platform. */
+export type PlatformField = string | number;
+
+/** One ViralityInput as received (the generated type fits it). */
+export interface ViralityItemRequest {
+  contentId: string;
+  features?: Omit<ContentFeatureValues, 'durationS'>;
+  durationS: number;
+  platform: PlatformField;
+  plannedPublishTime?: Date;
+  timeZone: string;
+}
+
+/** A checked item: either a content id or full features, a platform, a planned instant and a time zone. */
+export interface ViralityItem {
+  index: number;
+  contentId?: string;
+  features?: ContentFeatureValues;
+  platform: string;
+  plannedAt: Date;
+  timeZone: string;
+}
+
+export interface BestTimeRequest {
+  platform: PlatformField;
+  timeZone: string;
+  lookbackDays: number;
+  metric: string | number;
+  afterTime?: Date;
+}
+
+export interface BestTimeQuery {
+  platform: string;
+  timeZone: string;
+  lookbackDays: number;
+  metric: TimingMetricName;
+  /** The next best slot is searched after this instant. */
+  after: Date;
+}
+
+/** A required platform: INVALID_ARGUMENT naming the field for unspecified (0) or an unknown value. */
+export function requirePlatform(value: PlatformField, field: string): string {
+  if (typeof value === 'string' && (PLATFORM_NAMES as readonly string[]).includes(value)) return value;
+  const known = PLATFORM_NAMES.map((p) => p.toUpperCase()).join(', ');
+  if (value === 0 || value === '') throw invalidArgument(`${field} is required (${known})`, field);
+  throw invalidArgument(`${field} ${value} is not a known platform (${known})`, field);
+}
+
+/** An IANA zone; empty means UTC. */
+export function requireTimeZone(value: string, field: string): string {
+  const zone = value || 'UTC';
+  if (!isValidTimeZone(zone)) throw invalidArgument(`${field} "${value}" is not an IANA time zone (e.g. "Europe/Madrid", "America/New_York")`, field);
+  return zone;
+}
+
+function checkUnit(value: number, field: string): void {
+  if (!(value >= 0 && value <= 1)) throw invalidArgument(`${field} is ${value}; it must be within 0..1`, field);
+}
+
+/** Checks a PredictVirality batch: 1..1000 items, each with a content id or features and a positive duration. */
+export function validatePredictVirality(items: readonly ViralityItemRequest[], now: Date): ViralityItem[] {
+  if (items.length === 0) throw invalidArgument('items is empty; send 1..1000 items to score', 'items');
+  if (items.length > MAX_PREDICTION_ITEMS) throw invalidArgument(`items has ${items.length} entries; at most ${MAX_PREDICTION_ITEMS} per call`, 'items');
+  return items.map((item, index) => {
+    const at = `items[${index}]`;
+    const platform = requirePlatform(item.platform, `${at}.platform`);
+    const timeZone = requireTimeZone(item.timeZone, `${at}.time_zone`);
+    const plannedAt = item.plannedPublishTime ?? now;
+    if (Number.isNaN(plannedAt.getTime())) throw invalidArgument(`${at}.planned_publish_time is not a valid time`, `${at}.planned_publish_time`);
+    if (item.contentId) {
+      if (item.contentId.length > 256) throw invalidArgument(`${at}.content_id is longer than 256 characters`, `${at}.content_id`);
+      return { index, contentId: item.contentId, platform, plannedAt, timeZone };
+    }
+    if (!item.features) throw invalidArgument(`${at} has neither content_id nor features; give one (features with duration_s)`, `${at}.features`);
+    if (!(item.durationS > 0 && item.durationS <= MAX_DURATION_S)) {
+      throw invalidArgument(`${at}.duration_s is ${item.durationS}; it must be within (0, ${MAX_DURATION_S}] seconds when content_id is empty`, `${at}.duration_s`);
+    }
+    checkUnit(item.features.qualityScore, `${at}.features.quality_score`);
+    checkUnit(item.features.aestheticScore, `${at}.features.aesthetic_score`);
+    return { index, features: { ...item.features, durationS: item.durationS }, platform, plannedAt, timeZone };
+  });
+}
+
+/** Checks a GetBestTimeToPost request; lookback 0 means 60 days, metric unspecified means views. */
+export function validateBestTime(request: BestTimeRequest, now: Date): BestTimeQuery {
+  const platform = requirePlatform(request.platform, 'platform');
+  const timeZone = requireTimeZone(request.timeZone, 'time_zone');
+  const lookbackDays = request.lookbackDays || DEFAULT_LOOKBACK_DAYS;
+  if (!(Number.isInteger(lookbackDays) && lookbackDays >= 1 && lookbackDays <= MAX_LOOKBACK_DAYS)) {
+    throw invalidArgument(`lookback_days ${request.lookbackDays} is outside 1..${MAX_LOOKBACK_DAYS} (0 means ${DEFAULT_LOOKBACK_DAYS})`, 'lookback_days');
+  }
+  const metric = request.metric === 0 ? 'views' : request.metric;
+  if (metric !== 'views' && metric !== 'engagement_rate') throw invalidArgument(`metric ${request.metric} is not a known metric (VIEWS, ENGAGEMENT_RATE)`, 'metric');
+  const after = request.afterTime ?? now;
+  if (Number.isNaN(after.getTime())) throw invalidArgument('after_time is not a valid time', 'after_time');
+  return { platform, timeZone, lookbackDays, metric, after };
+}
