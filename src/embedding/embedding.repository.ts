@@ -3,7 +3,8 @@ import type { Db } from '../db/connect.js';
 import { fromDbError } from '../db/pg-errors.js';
 import { withSession, withTransaction, type Session } from '../db/session.js';
 import { invalidArgument, notFound, resourceExhausted, alreadyExists } from '../errors.js';
-import { encodeCopyBinary, halfvecField, jsonbField, textField, vectorField } from './copy-binary.js';
+import { BinaryCopyWriter } from '../db/binary-copy.js';
+import { halfvecField, vectorField } from './pgvector-binary.js';
 import {
   createTableStatements,
   filterConditions,
@@ -108,7 +109,9 @@ async function guarded<T>(collectionName: string, fn: () => Promise<T>): Promise
 /** Binary COPY rows (id, content_id, embedding, metadata) of points for a collection's precision. */
 function copyRows(points: readonly PointInput[], precision: PrecisionName): Buffer {
   const encodeVector = precision === 'float16' ? halfvecField : vectorField;
-  return encodeCopyBinary(points.map((p) => [textField(p.id), textField(p.contentId), encodeVector(p.vector), jsonbField(p.metadata)]));
+  const writer = new BinaryCopyWriter();
+  for (const p of points) writer.row(4).text(p.id).text(p.contentId).bytea(encodeVector(p.vector)).jsonb(JSON.stringify(p.metadata));
+  return writer.finish();
 }
 
 /** Repository of collections and their points. */

@@ -17,8 +17,8 @@ import type {
   UpsertStreamChunk,
   UpsertStreamResult,
 } from './embedding.types.js';
-import { filterIsEmpty, vectorMismatch } from './embedding.validate.js';
-import { encodePageToken } from './page-token.js';
+import { encodePageToken } from '../page-token.js';
+import { filterIsEmpty, scrollFingerprint, vectorMismatch } from './embedding.validate.js';
 
 /** Points written per COPY + INSERT transaction of a stream: bounds memory and transaction size. */
 export const STREAM_CHUNK_POINTS = 2000;
@@ -145,7 +145,8 @@ export class EmbeddingService {
     const rows = await this.repository.scroll(collection, request.filter, request.afterId, request.pageSize, request.withVectors);
     const points = rows.slice(0, request.pageSize);
     const more = rows.length > request.pageSize;
-    return { points, nextPageToken: more ? encodePageToken(points[points.length - 1]!.id) : '' };
+    const next = more ? encodePageToken([points[points.length - 1]!.id], scrollFingerprint(request.collection, request.filter)) : '';
+    return { points, nextPageToken: next };
   }
 
   /** Runs the searches (one or many) in one database transaction; results in request order. */

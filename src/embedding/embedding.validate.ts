@@ -2,7 +2,7 @@
 // Inputs are structural (the generated request types fit them); enums arrive as lower-case names.
 import type { Limits } from '../config.js';
 import { invalidArgument, resourceExhausted } from '../errors.js';
-import { decodePageToken } from './page-token.js';
+import { decodePageToken, queryFingerprint } from '../page-token.js';
 import {
   DISTANCES,
   EMBEDDING_TYPES,
@@ -279,15 +279,23 @@ export function validateUpdateMetadata(
   return { collection, ids, metadata: validateMetadata(request.metadata, 'metadata', limits), mode };
 }
 
+/** Ties a Scroll page token to the collection and filter that issued it. */
+export function scrollFingerprint(collection: string, filter: unknown): string {
+  return queryFingerprint(['scroll', collection, filter]);
+}
+
 export function validateScroll(
   request: { collection: string; filter: FilterRequest | undefined; pageSize: number; pageToken: string; withVectors: boolean },
   limits: Limits,
 ) {
+  const collection = validateCollectionName(request.collection);
+  const filter = validateFilter(request.filter, 'filter', limits);
+  const after = decodePageToken(request.pageToken, scrollFingerprint(collection, filter), 1);
   return {
-    collection: validateCollectionName(request.collection),
-    filter: validateFilter(request.filter, 'filter', limits),
+    collection,
+    filter,
     pageSize: inRange(request.pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, 'page_size'),
-    afterId: decodePageToken(request.pageToken),
+    afterId: after ? String(after[0]) : undefined,
     withVectors: request.withVectors,
   };
 }

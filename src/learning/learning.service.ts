@@ -5,6 +5,7 @@ import { clusterRetentionCurves, type ClusteringResult } from './clustering.js';
 import { dayBounds, dayOf, daysBetween, parseDay } from './days.js';
 import type { LearningRepository, RunRow, SnapshotRow } from './learning.repository.js';
 import { analyseDay, assembleReport, discoverInsights, insightRows, postRetention, recommend, type DayReport, type TrendFigures } from './report.js';
+import { decodePageToken, encodePageToken, queryFingerprint } from '../page-token.js';
 import { leastSquaresSlope } from './stats.js';
 
 export type Trigger = 'api' | 'scheduler' | 'backfill';
@@ -199,10 +200,11 @@ export class LearningService {
     const end = endDay ? parseDay(endDay, 'end_day', this.now()) : null;
     if (pageSize > 1000) throw invalidArgument(`page_size ${pageSize} is over 1000`, 'page_size');
     const limit = pageSize || 100;
-    const before = pageToken ? parseDay(Buffer.from(pageToken, 'base64url').toString(), 'page_token', this.now()) : null;
-    const runs = await this.repo.listRuns(tenantId, start, end, before, limit + 1);
+    const fingerprint = queryFingerprint(['runs', start, end]);
+    const before = decodePageToken(pageToken, fingerprint, 1)?.[0];
+    const runs = await this.repo.listRuns(tenantId, start, end, typeof before === 'string' ? before : null, limit + 1);
     const page = runs.slice(0, limit);
-    const nextPageToken = runs.length > limit ? Buffer.from(page[page.length - 1].day).toString('base64url') : '';
+    const nextPageToken = runs.length > limit ? encodePageToken([page[page.length - 1].day], fingerprint) : '';
     const points = (await this.repo.trendPoints(tenantId, start, end))
       .filter((p) => p.report && typeof p.report === 'object')
       .map((p) => ({ day: p.day, ...(p.report as TrendFigures) }));

@@ -4,7 +4,7 @@
 import type { Db } from '../db/connect.js';
 import { fromDbError } from '../db/pg-errors.js';
 import { withTransaction, type Session } from '../db/session.js';
-import { BinaryCopyWriter } from './binary-copy.js';
+import { BinaryCopyWriter } from '../db/binary-copy.js';
 import { sqlType, type ColumnType, type FamilySpec } from './families.js';
 import { conflictOutcome, type PreparedRecord } from './ingest.js';
 import type { RecordOutcome } from './metrics.types.js';

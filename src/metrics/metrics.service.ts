@@ -6,7 +6,7 @@ import { queryMetricRows, type MetricPageKey, type MetricRow } from './metric-qu
 import * as repo from './metrics.repository.js';
 import type { Content, DailySnapshot, MetricRecord, Post, TopPerformer } from './metrics.types.js';
 import type { ContentInput, MetricFilter, PostInput } from './metrics.validate.js';
-import { decodePageToken, encodePageToken, queryFingerprint } from './page-token.js';
+import { decodePageToken, encodePageToken, queryFingerprint } from '../page-token.js';
 import { platformNumber } from './platform.js';
 
 /** Records per message of ExportMetrics (and per page query behind it). */

@@ -136,7 +136,7 @@ describe(`embedding points (${BACKEND})`, () => {
     const all = await call(e, e.scroll, { collection: name, filter: undefined, pageSize: 0, pageToken: '', withVectors: false, vectorEncoding: 0 });
     expect(all.points).to.have.length(25);
     expect(all.nextPageToken).to.equal('');
-    await expectStatus(call(e, e.scroll, { collection: name, filter: undefined, pageSize: 0, pageToken: 'garbage', withVectors: false, vectorEncoding: 0 }), status.INVALID_ARGUMENT, /page_token is not a token returned by Scroll/);
+    await expectStatus(call(e, e.scroll, { collection: name, filter: undefined, pageSize: 0, pageToken: 'garbage', withVectors: false, vectorEncoding: 0 }), status.INVALID_ARGUMENT, /page_token is malformed/);
     await expectStatus(call(e, e.scroll, { collection: name, filter: undefined, pageSize: 1001, pageToken: '', withVectors: false, vectorEncoding: 0 }), status.INVALID_ARGUMENT, /page_size is 1001; use 1..1000/);
   });
 

@@ -1,7 +1,9 @@
-// Pure encoders of the embedding area: packed float32, float16 bits, pgvector text, binary COPY, page tokens.
+// Pure encoders of the embedding area: packed float32, float16 bits, pgvector text and binary forms, page tokens.
 import { expect } from 'chai';
-import { encodeCopyBinary, halfvecField, jsonbField, textField, vectorField } from '../../src/embedding/copy-binary.js';
-import { decodePageToken, encodePageToken } from '../../src/embedding/page-token.js';
+import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
+import { scrollFingerprint } from '../../src/embedding/embedding.validate.js';
+import { halfvecField, vectorField } from '../../src/embedding/pgvector-binary.js';
+import { decodePageToken, encodePageToken } from '../../src/page-token.js';
 import { decodeFloat32Le, encodeFloat32Le, float16Bits, fromPgvectorText, toPgvectorText } from '../../src/embedding/vector-codec.js';
 
 describe('embedding vector codec', () => {
@@ -43,7 +45,7 @@ describe('embedding vector codec', () => {
 
 describe('embedding binary COPY encoder', () => {
   it('writes the header, one tuple per row with field lengths, NULLs and the trailer', () => {
-    const data = encodeCopyBinary([[textField('ab'), null]]);
+    const data = new BinaryCopyWriter().row(2).text('ab').null().finish();
     const expected = Buffer.concat([
       Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'),
       Buffer.from([0, 0, 0, 0, 0, 0, 0, 0]), // flags, header extension
@@ -58,15 +60,19 @@ describe('embedding binary COPY encoder', () => {
   it('encodes pgvector vector and halfvec as dimension, unused, then big-endian components; jsonb with version 1', () => {
     expect(vectorField(Float32Array.of(1, -2)).equals(Buffer.from([0, 2, 0, 0, 0x3f, 0x80, 0, 0, 0xc0, 0, 0, 0]))).to.equal(true);
     expect(halfvecField(Float32Array.of(1, -2)).equals(Buffer.from([0, 2, 0, 0, 0x3c, 0x00, 0xc0, 0x00]))).to.equal(true);
-    expect(jsonbField({ a: 'é' }).equals(Buffer.concat([Buffer.from([1]), Buffer.from('{"a":"é"}', 'utf8')]))).to.equal(true);
+    const jsonb = new BinaryCopyWriter().row(1).jsonb(JSON.stringify({ a: 'é' })).finish();
+    const field = Buffer.concat([Buffer.from([0, 0, 0, 11, 1]), Buffer.from('{"a":"é"}', 'utf8')]);
+    expect(jsonb.subarray(21, 21 + field.length).equals(field)).to.equal(true);
   });
 });
 
 describe('embedding page tokens', () => {
   it('round-trips the last id and refuses tokens it did not issue', () => {
-    expect(decodePageToken(encodePageToken('p/42 ünïcode'))).to.equal('p/42 ünïcode');
-    expect(decodePageToken('')).to.equal(undefined);
-    expect(() => decodePageToken('not-a-token')).to.throw(/page_token is not a token returned by Scroll/);
-    expect(() => decodePageToken(Buffer.from('{"v":2,"after":"x"}').toString('base64url'))).to.throw(/page_token/);
+    const fingerprint = scrollFingerprint('clip', { contentIds: ['c1'] });
+    expect(decodePageToken(encodePageToken(['p/42 ünïcode'], fingerprint), fingerprint, 1)).to.deep.equal(['p/42 ünïcode']);
+    expect(decodePageToken('', fingerprint, 1)).to.equal(undefined);
+    expect(() => decodePageToken('not-a-token', fingerprint, 1)).to.throw(/page_token is malformed/);
+    const otherFilter = scrollFingerprint('clip', { contentIds: ['c2'] });
+    expect(() => decodePageToken(encodePageToken(['x'], fingerprint), otherFilter, 1)).to.throw(/page_token belongs to a query with other filters/);
   });
 });

@@ -1,11 +1,11 @@
 // Pure helpers of the metrics area: binary COPY encoding, canonical hashes, page tokens, ingest bookkeeping.
 import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
-import { BinaryCopyWriter } from '../../src/metrics/binary-copy.js';
+import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
 import { canonicalJson, recordHash } from '../../src/metrics/canonical.js';
 import { FAMILIES, familyOfNumber, payloadFromRow, payloadValues } from '../../src/metrics/families.js';
 import { IngestTally, repeatOutcome, splitRepeats, type PreparedRecord } from '../../src/metrics/ingest.js';
-import { decodePageToken, encodePageToken, queryFingerprint } from '../../src/metrics/page-token.js';
+import { decodePageToken, encodePageToken, queryFingerprint } from '../../src/page-token.js';
 import type { MetricPayload } from '../../src/metrics/metrics.types.js';
 import { platformName, platformNumber } from '../../src/metrics/platform.js';
 

@@ -1,6 +1,6 @@
 // Opaque page tokens for keyset paging: the last key of a page, bound to the query that issued it.
 import { createHash } from 'node:crypto';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from './errors.js';
 
 interface TokenBody {
   /** The keyset position: the sort key of the last item returned. */
