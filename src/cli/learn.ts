@@ -57,6 +57,7 @@ export const learnCommand: Command = {
     if (!parsed) return 0;
     const { values } = parsed;
     if (values.day !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('give either --day or --from/--to, not both', HELP);
+    if (values.day === undefined && values.from === undefined) throw new UsageError('say which days: --day D, or --from D --to D', HELP);
     const from = dayOption(values.day ?? values.from, values.day !== undefined ? 'day' : 'from', HELP);
     const to = values.day !== undefined ? from : dayOption(values.to, 'to', HELP);
     if (to < from) throw new UsageError(`--to ${to} is before --from ${from}`, HELP);

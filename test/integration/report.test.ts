@@ -1,0 +1,113 @@
+// The learning report page, served at GET /report by a real server and rendered in headless Chromium: every chart
+// is drawn with data, no console errors, no network, text escaped, and the bearer token required once tokens exist.
+import { existsSync } from 'node:fs';
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import { seedDemo } from '../../src/demo/seed.js';
+import { createLearningService } from '../../src/learning/learning.grpc.js';
+import { createLogger } from '../../src/log.js';
+import { escapeHtml, renderReportPage, scriptJson } from '../../src/report/page.js';
+import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
+import { createToken } from '../../src/tenancy/tokens.js';
+import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe(`report page (${BACKEND})`, function () {
+  let server: TestServer;
+  let browser: Browser | undefined;
+  let tenant: string;
+  let token: string;
+  let day: string;
+  let base: string;
+
+  before(async () => {
+    server = await startTestServer();
+    base = `http://127.0.0.1:${server.running.httpPort}`;
+    tenant = uniq('report');
+    const db = server.running.db;
+    const summary = await seedDemo(db, server.config, { tenantId: tenant, days: 4, postsPerDay: 30 }, { phase: () => () => undefined });
+    const learning = createLearningService(db, { log: createLogger('silent') });
+    await learning.backfill(tenant, summary.startDay, summary.lastObservedDay, 'all');
+    day = summary.lastObservedDay;
+    ({ token } = await createToken(new TenancyRepository(db.knex), tenant, 'report test'));
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server) {
+      await new TenancyRepository(server.running.db.knex).deleteTokensOf(tenant);
+      await server.stop();
+    }
+  });
+
+  it('requires the bearer token once tokens exist, and names what is wrong', async () => {
+    const missing = await fetch(`${base}/report?day=${day}`);
+    expect(missing.status).to.equal(401);
+    expect(await missing.text()).to.contain('authorization: Bearer');
+    const wrong = await fetch(`${base}/report?day=${day}`, { headers: { authorization: 'Bearer stk_nope' } });
+    expect(wrong.status).to.equal(401);
+    const badDay = await fetch(`${base}/report?day=yesterday`, { headers: { authorization: `Bearer ${token}` } });
+    expect(badDay.status).to.equal(400);
+    expect(await badDay.text()).to.contain('"yesterday" is not a day in the form YYYY-MM-DD');
+    const unlearned = await fetch(`${base}/report?day=2020-01-01`, { headers: { authorization: `Bearer ${token}` } });
+    expect(unlearned.status).to.equal(404);
+  });
+
+  it('escapes text in the markup and in the embedded data', () => {
+    expect(escapeHtml('<img src=x onerror="alert(1)">&\'')).to.equal('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;');
+    expect(scriptJson({ s: '</script><script>alert(1)</script>' })).not.to.contain('<');
+  });
+
+  it('renders every chart with data in headless Chromium, without console errors or network', async function () {
+    if (!existsSync(CHROMIUM)) this.skip(); // CI installs it (scripts/install-test-deps.sh)
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => ['error', 'warning'].includes(m.type()) && problems.push(`console ${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => r.url() !== `${base}/report?day=${day}` && problems.push(`request: ${r.url()}`));
+
+    const response = await page.goto(`${base}/report?day=${day}`);
+    expect(response?.status()).to.equal(200);
+    await page.waitForSelector('body[data-charts-drawn]');
+    const charts = await page.evaluate(() => {
+      const all = (window as unknown as { reportCharts: Record<string, { canvas: HTMLCanvasElement; data: { datasets: { data: unknown[] }[] } }> }).reportCharts;
+      return Object.entries(all).map(([id, chart]) => {
+        const { width, height } = chart.canvas;
+        const pixels = chart.canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+        let painted = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+        return { id, points: chart.data.datasets.map((d) => d.data.length), painted };
+      });
+    });
+    const ids = charts.map((c) => c.id);
+    expect(ids).to.include.members(['chart-clusters', 'chart-dropoffs', 'chart-virality', 'chart-history', 'chart-best-time-0', 'chart-best-time-1', 'chart-best-time-2']);
+    for (const chart of charts) {
+      expect(chart.points.length, chart.id).to.be.greaterThan(0);
+      expect(Math.min(...chart.points), chart.id).to.be.greaterThan(0);
+      expect(chart.painted, `${chart.id} painted pixels`).to.be.greaterThan(1000);
+    }
+    expect(await page.textContent('header')).to.contain(tenant).and.to.contain(day);
+    expect(await page.locator('#insights tbody tr').count()).to.be.greaterThan(0);
+    if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT, fullPage: true });
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('renders a learned day without data as a page that says so', () => {
+    const html = renderReportPage({
+      tenantId: '<b>x</b>',
+      day: '2026-01-01',
+      generatedAt: '2026-01-02T00:00:00.000Z',
+      run: { status: 'succeeded', startedAt: '2026-01-02T00:00:00.000Z', finishedAt: null, steps: [], modelVersions: {} },
+      report: { day: '2026-01-01', empty: true, summary: 'No metrics were observed on 2026-01-01.', postsAnalysed: 0, snapshots: [], platforms: [], clusters: [], worstDropOffs: [], bestPerformers: [], insights: [], recommendations: [], trend: { postsAnalysed: 0, completionRate: 0, first3sLoss: 0, engagementRate: 0 } },
+      history: { points: [], completionRateSlopePerDay: 0, first3sLossSlopePerDay: 0, retentionImproving: false },
+      bestTime: { windowStartDay: '2025-12-05', windowEndDay: '2026-01-01', grids: [] },
+      virality: { source: 'cold_start_formula', note: '', scores: [] },
+    });
+    expect(html).to.contain('there is nothing to chart').and.to.contain('&lt;b&gt;x&lt;/b&gt;').and.not.to.contain('<b>x</b>');
+  });
+});
