@@ -56,6 +56,8 @@ export interface Config {
   tls?: TlsConfig;
   /** Minimum virality score (0..100) for boost_recommended. */
   boostThreshold: number;
+  /** How long token lookups are cached; a revoked token stops working within this time. */
+  authCacheMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -159,5 +161,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     tls: tls(env),
     boostThreshold: integer(env, 'BOOST_THRESHOLD', 75, 0, 100),
+    authCacheMs: integer(env, 'AUTH_CACHE_MS', 5000, 0, 3_600_000),
   };
 }

@@ -119,7 +119,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       stateUpdater: viralityOf(db, log).trainer,
     }),
   };
-  const authority = new TokenAuthority(tenancy, log);
+  const authority = new TokenAuthority(tenancy, log, config.authCacheMs);
   const deps: HandlerDeps = {
     log,
     auth: tokenAuthenticator(authority),
