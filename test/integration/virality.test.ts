@@ -4,6 +4,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
 import { TimingMetric, type GetBestTimeToPostRequest, type ViralityInput, type ViralityPrediction } from '../../src/gen/stakazo/ml/v1/learning.js';
+import { contentOf, postOf } from '../../src/demo/world.js';
 import { spearman } from '../../src/learning/stats.js';
 import { localTime } from '../../src/learning/time-zone.js';
 import { messagesOf, streamAll } from '../helpers/metrics-fixtures.js';
@@ -27,19 +28,8 @@ const report = (line: string) => process.env.VIRALITY_REPORT && console.log(`   
 /** Registers content and posts (posts in the audience's zone), then streams their records. */
 async function loadWorldInZone(server: TestServer, posts: WorldPost[], timeZone: string): Promise<number> {
   const register = async (post: WorldPost) => {
-    await call(server.metrics, server.metrics.registerContent, {
-      content: {
-        contentId: post.contentId,
-        durationS: post.durationS,
-        features: { qualityScore: post.quality, aestheticScore: post.aesthetic, captionLengthChars: post.captionLength, ctaInFirst5s: post.cta, hashtagCount: post.hashtags },
-        metadata: undefined,
-        createTime: undefined,
-        updateTime: undefined,
-      },
-    });
-    await call(server.metrics, server.metrics.registerPost, {
-      post: { postId: post.postId, contentId: post.contentId, platform: post.platform, account: 'sat', publishTime: post.publishTime, timeZone, createTime: undefined, updateTime: undefined },
-    });
+    await call(server.metrics, server.metrics.registerContent, { content: contentOf(post) });
+    await call(server.metrics, server.metrics.registerPost, { post: { ...postOf(post), timeZone } });
   };
   for (let i = 0; i < posts.length; i += 32) await Promise.all(posts.slice(i, i + 32).map(register));
   return (await streamAll(server.metrics, messagesOf(posts.flatMap(recordsOf), 500))).acceptedCount;
