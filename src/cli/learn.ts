@@ -1,5 +1,5 @@
 // `stakazo-ml learn`: runs the daily learning for a day or a range, in-process against the database.
-import { createLearningService } from '../learning/learning.grpc.js';
+import { createLearningService, viralityOf } from '../learning/learning.grpc.js';
 import type { Reprocess, RunWithReport } from '../learning/learning.service.js';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
 import { dayOption, parseCommand, requireTenant, UsageError, withDatabase, type CliContext, type Command } from './common.js';
@@ -23,7 +23,8 @@ const REPROCESS: readonly Reprocess[] = ['none', 'failed', 'all'];
 
 /** Learns `days` of a tenant with a progress bar; returns the runs. */
 export async function learnDays(context: CliContext, tenantId: string, from: string, to: string, reprocess: Reprocess): Promise<RunWithReport[]> {
-  const service = createLearningService(context.db, { log: context.log });
+  // The same run as the service's: it also retrains the virality model (the learned state).
+  const service = createLearningService(context.db, { log: context.log }, { stateUpdater: viralityOf(context.db, context.log).trainer });
   let progress: Progress | undefined;
   let previousDay = '';
   const { runs } = await service.backfill(tenantId, from, to, reprocess, (day, index, total) => {

@@ -5,7 +5,7 @@ import { notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bestTimeToPost, slotTimingValue, type TimeSlotEstimate } from '../learning/best-time.js';
 import { addDays, dayBounds } from '../learning/days.js';
-import { createLearningService } from '../learning/learning.grpc.js';
+import { createLearningService, viralityOf } from '../learning/learning.grpc.js';
 import { LearningRepository, type DayPostRow } from '../learning/learning.repository.js';
 import type { Trends } from '../learning/learning.service.js';
 import { postRetention, type DayReport } from '../learning/report.js';
@@ -35,7 +35,7 @@ export interface ReportPageData {
   report: DayReport;
   history: Trends;
   bestTime: { windowStartDay: string; windowEndDay: string; grids: BestTimeGrid[] };
-  virality: { source: 'cold_start_formula'; note: string; scores: number[] };
+  virality: { source: 'learned_model' | 'cold_start_formula'; note: string; scores: number[] };
 }
 
 /** The most common time zone of the posts (their audience's), UTC when there are none. */
@@ -61,7 +61,7 @@ export function bestTimeGrids(posts: readonly DayPostRow[]): BestTimeGrid[] {
 
 /**
  * Cold-start formula scores of the day's posts, with the tenant's engagement per platform and the timing value
- * of each post's slot in its platform's grid. (The learned model is served by PredictVirality.)
+ * of each post's slot in its platform's grid: the fallback when the virality service cannot score.
  */
 export function coldStartScores(posts: readonly DayPostRow[], report: DayReport, windowPosts: readonly DayPostRow[]): number[] {
   const engagementRateByPlatform = Object.fromEntries(report.platforms.map((p) => [p.platform, p.meanEngagementRate]));
@@ -80,6 +80,24 @@ export function coldStartScores(posts: readonly DayPostRow[], report: DayReport,
       { engagementRateByPlatform, timingValue: grid ? () => slotTimingValue(grid, local.weekday, local.hour) : undefined },
     ).score;
   });
+}
+
+/** Virality scores of the day's posts as PredictVirality gives them now; the formula if that fails. */
+async function viralityScores(db: Db, log: Logger, tenantId: string, posts: readonly DayPostRow[], report: DayReport, windowPosts: readonly DayPostRow[]): Promise<ReportPageData['virality']> {
+  const formula = 'the cold-start formula (retention 35 %, engagement 30 %, quality 20 %, timing 15 %)';
+  try {
+    const items = posts.map((p, index) => ({ index, contentId: p.contentId, platform: p.platform, plannedAt: new Date(p.publishedAt), timeZone: p.timeZone }));
+    const answers = items.length ? await viralityOf(db, log).predictions.predict(tenantId, items, 100) : [];
+    const learned = answers.length > 0 && !answers[0].coldStart;
+    return {
+      source: learned ? 'learned_model' : 'cold_start_formula',
+      note: `Scores PredictVirality gives the day's posts now, from ${learned ? `the learned model ${answers[0].modelVersion} (predicted percentile of views)` : `${formula}, as no model has been promoted yet`}.`,
+      scores: answers.map((a) => a.score),
+    };
+  } catch (err) {
+    log.warn({ err, tenantId }, 'report page: virality predictions failed; showing the cold-start formula');
+    return { source: 'cold_start_formula', note: `Scores of ${formula} for the day's posts (the virality model could not be read).`, scores: coldStartScores(posts, report, windowPosts) };
+  }
 }
 
 /** Reads the page's data; NOT_FOUND when the day has no learning run, FAILED_PRECONDITION when it failed. */
@@ -107,11 +125,7 @@ export async function gatherReportData(db: Db, log: Logger, tenantId: string, da
     report,
     history: trends,
     bestTime: { windowStartDay, windowEndDay: day, grids: bestTimeGrids(window.posts) },
-    virality: {
-      source: 'cold_start_formula',
-      note: 'Scores of the cold-start formula (retention 35 %, engagement 30 %, quality 20 %, timing 15 %) for the day’s posts; PredictVirality serves the learned model per item.',
-      scores: coldStartScores(dayPosts.posts, report, window.posts),
-    },
+    virality: await viralityScores(db, log, tenantId, dayPosts.posts, report, window.posts),
   };
 }
 
