@@ -12,7 +12,7 @@ import { migrateLatest } from '../../src/db/migrate.js';
 import { LearningServiceClient, LearningServiceService } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { unimplementedHandlers } from '../../src/grpc/unimplemented.js';
 import { resolveAll } from '../helpers/reflection.js';
-import { BACKEND, call, expectStatus, startTestServer, testConfig, type TestServer } from '../helpers/server.js';
+import { BACKEND, call, expectStatus, seedDataDir, startTestServer, testConfig, type TestServer } from '../helpers/server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -117,6 +117,7 @@ function spawnMain(env: Record<string, string>) {
 describe(`process (${BACKEND})`, () => {
   it('shuts down cleanly on SIGTERM after serving', async () => {
     const { config, cleanup } = testConfig();
+    await seedDataDir(config.dataDir);
     const proc = spawnMain({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: config.dataDir, DATABASE_URL: process.env.DATABASE_URL ?? '' });
     try {
       const port = await new Promise<number>((resolve, reject) => {
