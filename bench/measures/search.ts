@@ -1,0 +1,151 @@
+// Search quality and speed through gRPC: recall against exact results, HNSW against the exact scan, the
+// service against the same SQL sent directly, and filtered against unfiltered search.
+import { searchSettingsStatement, searchStatement } from '../../src/embedding/embedding.sql.js';
+import type { CollectionInfo } from '../../src/embedding/embedding.types.js';
+import { toPgvectorText } from '../../src/embedding/vector-codec.js';
+import type { Filter, SearchRequest } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import type { Backend } from '../backend.js';
+import { call } from '../grpc.js';
+import { ratioMeasure, valueMeasure, type Measure } from '../measure.js';
+import { nowMs, percentile, progress } from '../stats.js';
+
+export const TOP_K = 10;
+const NO_FILTER: Filter = { contentIds: [], createdAfter: undefined, createdBefore: undefined, metadataContains: undefined };
+/** One bucket of ten: 10 % selectivity. */
+export const TEN_PERCENT: Filter = { ...NO_FILTER, metadataContains: { bucket: 3 } };
+
+export interface SearchOptions {
+  efSearch?: number;
+  exact?: boolean;
+  filter?: Filter;
+}
+
+/** The search request the bench sends (packed float32 query vector, no vectors back). */
+export function searchRequest(collection: string, vector: Float32Array, options: SearchOptions = {}): SearchRequest {
+  return {
+    collection,
+    vector: { values: [], float32Le: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength) },
+    pointId: '',
+    topK: TOP_K,
+    filter: options.filter ?? NO_FILTER,
+    efSearch: options.efSearch ?? 0,
+    exact: options.exact ?? false,
+    groupByContent: false,
+    withVectors: false,
+    vectorEncoding: 0,
+  };
+}
+
+/** Searches through gRPC; returns the hit ids and the latency. */
+export async function grpcSearch(backend: Backend, collection: string, vector: Float32Array, options: SearchOptions = {}): Promise<{ ids: string[]; ms: number }> {
+  const start = nowMs();
+  const response = await call(backend.embedding, backend.embedding.search, searchRequest(collection, vector, options));
+  return { ids: response.hits.map((h) => h.point!.id), ms: nowMs() - start };
+}
+
+/** The share of `exact` found in `approx`. */
+export function recall(approx: readonly string[], exact: readonly string[]): number {
+  const found = new Set(approx);
+  return exact.filter((id) => found.has(id)).length / exact.length;
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** Exact top-k ids of every query (the recall baseline) and the exact scan's latencies. */
+export async function exactResults(backend: Backend, collection: string, queries: readonly Float32Array[]) {
+  const ids: string[][] = [];
+  const ms: number[] = [];
+  for (const q of queries) {
+    const r = await grpcSearch(backend, collection, q, { exact: true });
+    ids.push(r.ids);
+    ms.push(r.ms);
+  }
+  return { ids, ms };
+}
+
+/** Recall at the collection's default ef_search and at 40; HNSW p50 against the exact scan's p50. */
+export async function measureRecallAndSpeed(backend: Backend, collection: string, queries: readonly Float32Array[], exact: { ids: string[][]; ms: number[] }) {
+  const atDefault: number[] = [];
+  const at40: number[] = [];
+  const hnswMs: number[] = [];
+  for (let i = 0; i < queries.length; i++) {
+    const d = await grpcSearch(backend, collection, queries[i]!);
+    atDefault.push(recall(d.ids, exact.ids[i]!));
+    hnswMs.push(d.ms);
+    at40.push(recall((await grpcSearch(backend, collection, queries[i]!, { efSearch: 40 })).ids, exact.ids[i]!));
+  }
+  const recallDefault = mean(atDefault);
+  const measures: Measure[] = [
+    valueMeasure({ id: 'search.recall_default_ef', name: 'recall@10, default ef_search (100)', value: recallDefault, unit: '', baseline: 1, baselineName: 'exact results' }, '>=', 0.98, '≥ 0.98'),
+    valueMeasure({ id: 'search.recall_ef40', name: 'recall@10, ef_search 40', value: mean(at40), unit: '', baseline: 1, baselineName: 'exact results' }, '>=', 0.95, '≥ 0.95'),
+    ratioMeasure(
+      { id: 'search.hnsw_p50_vs_exact', name: 'HNSW search p50 (gRPC)', value: percentile(hnswMs, 0.5), unit: 'ms', baseline: percentile(exact.ms, 0.5), baselineName: 'exact scan p50 (gRPC)' },
+      '<=',
+      0.05,
+    ),
+  ];
+  return { recallDefault, measures };
+}
+
+/** The collection as the search SQL builders need it (defaults of CreateCollection). */
+function collectionInfo(tableName: string, dimension: number): CollectionInfo {
+  return { name: '', tableName, dimension, distance: 'cosine', precision: 'float32', hnswM: 16, hnswEfConstruction: 128, hnswEfSearch: 100 } as CollectionInfo;
+}
+
+/**
+ * gRPC search p50/p99 against the service's own search SQL (BEGIN, SET LOCAL settings, the search, COMMIT)
+ * sent straight to the database; the two alternate so that machine noise hits both alike.
+ */
+export async function measureGrpcOverhead(backend: Backend, collection: string, table: string, queries: readonly Float32Array[], reps: number): Promise<Measure[]> {
+  const info = collectionInfo(table, queries[0]!.length);
+  const direct = async (vector: Float32Array) => {
+    const query = { topK: TOP_K, efSearch: 0, exact: false, groupByContent: false, withVectors: false, filter: { contentIds: [] } };
+    const settings = searchSettingsStatement(info, query, false);
+    const statement = searchStatement(info, query as never, toPgvectorText(vector), undefined);
+    const start = nowMs();
+    await backend.direct.query('begin');
+    await backend.direct.query(settings.sql, settings.params);
+    await backend.direct.query(statement.sql, statement.params);
+    await backend.direct.query('commit');
+    return nowMs() - start;
+  };
+  for (let i = 0; i < Math.min(10, queries.length); i++) {
+    await grpcSearch(backend, collection, queries[i]!);
+    await direct(queries[i]!);
+  }
+  const grpcMs: number[] = [];
+  const sqlMs: number[] = [];
+  progress(`${backend.name}: ${reps} searches through gRPC and ${reps} as direct SQL, alternating`);
+  for (let i = 0; i < reps; i++) {
+    const q = queries[i % queries.length]!;
+    grpcMs.push((await grpcSearch(backend, collection, q)).ms);
+    sqlMs.push(await direct(q));
+  }
+  const baselineName = backend.name === 'postgres' ? 'same SQL via pg' : 'same SQL on the PGlite instance';
+  return [
+    ratioMeasure({ id: 'search.grpc_p50_vs_sql', name: 'gRPC search p50', value: percentile(grpcMs, 0.5), unit: 'ms', baseline: percentile(sqlMs, 0.5), baselineName }, '<=', 1.3),
+    ratioMeasure({ id: 'search.grpc_p99_vs_sql', name: 'gRPC search p99', value: percentile(grpcMs, 0.99), unit: 'ms', baseline: percentile(sqlMs, 0.99), baselineName }, '<=', 1.5),
+  ];
+}
+
+/** Filtered search at 10 % selectivity against unfiltered search, alternating. */
+export async function measureFiltered(backend: Backend, collection: string, queries: readonly Float32Array[], reps: number): Promise<Measure[]> {
+  const filteredMs: number[] = [];
+  const plainMs: number[] = [];
+  let full = 0;
+  for (let i = 0; i < reps; i++) {
+    const q = queries[i % queries.length]!;
+    plainMs.push((await grpcSearch(backend, collection, q)).ms);
+    const f = await grpcSearch(backend, collection, q, { filter: TEN_PERCENT });
+    filteredMs.push(f.ms);
+    if (f.ids.length === TOP_K) full++;
+  }
+  return [
+    valueMeasure({ id: 'filtered.full_k_fraction', name: 'filtered search (10 %): queries with all k hits', value: full / reps, unit: '' }, '>=', 0.99, '≥ 0.99'),
+    ratioMeasure(
+      { id: 'filtered.p50_vs_unfiltered', name: 'filtered search (10 %) p50', value: percentile(filteredMs, 0.5), unit: 'ms', baseline: percentile(plainMs, 0.5), baselineName: 'unfiltered p50' },
+      '<=',
+      3,
+    ),
+  ];
+}

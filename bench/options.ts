@@ -1,0 +1,71 @@
+// Command-line options of `npm run bench`: back-end, sizes, repetitions, quick or full mode, output path.
+
+export type BackendName = 'pglite' | 'postgres';
+
+export interface BenchOptions {
+  backends: BackendName[];
+  mode: 'quick' | 'full';
+  /** Vectors in the main collection. */
+  vectorCount: number;
+  dimension: number;
+  /** Metric records streamed (and read by the learning run). */
+  metricRecords: number;
+  /** Repetitions of each timed single call (searches, unary writes, predictions). */
+  reps: number;
+  /** Seconds each side of the concurrency measure runs. */
+  concurrencySeconds: number;
+  databaseUrl: string;
+  /** Where the JSON result goes. */
+  outPath: string | undefined;
+}
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/stakazo_bench';
+
+const USAGE = `usage: npm run bench -- [--quick | --full] [--backend pglite|postgres|both] [--size N] [--records N] [--reps N] [--out file.json]
+  --quick     small data, finishes in under 2 minutes (default)
+  --full      100,000 x 512-d vectors and 1,000,000 metric records
+  --backend   which database; postgres uses DATABASE_URL or ${DEFAULT_DATABASE_URL} (created if missing)
+  --size N    vectors in the main collection
+  --records N metric records streamed and learned from
+  --reps N    repetitions of each timed call`;
+
+function positiveInt(name: string, raw: string | undefined): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"\n${USAGE}`);
+  return value;
+}
+
+/** Parses argv (without node and the script). */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  let mode: 'quick' | 'full' = 'quick';
+  let backend = 'both';
+  const given: Partial<Record<'size' | 'records' | 'reps', number>> = {};
+  let outPath: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = () => argv[++i];
+    if (arg === '--quick') mode = 'quick';
+    else if (arg === '--full') mode = 'full';
+    else if (arg === '--backend') backend = next() ?? '';
+    else if (arg === '--size') given.size = positiveInt('--size', next());
+    else if (arg === '--records') given.records = positiveInt('--records', next());
+    else if (arg === '--reps') given.reps = positiveInt('--reps', next());
+    else if (arg === '--out') outPath = next();
+    else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
+    else throw new Error(`unknown option "${arg}"\n${USAGE}`);
+  }
+  const backends: BackendName[] = backend === 'both' ? ['pglite', 'postgres'] : backend === 'pglite' || backend === 'postgres' ? [backend] : [];
+  if (backends.length === 0) throw new Error(`--backend must be pglite, postgres or both, got "${backend}"\n${USAGE}`);
+  const full = mode === 'full';
+  return {
+    backends,
+    mode,
+    vectorCount: given.size ?? (full ? 100_000 : 5_000),
+    dimension: 512,
+    metricRecords: given.records ?? (full ? 1_000_000 : 20_000),
+    reps: given.reps ?? (full ? 300 : 60),
+    concurrencySeconds: full ? 10 : 3,
+    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    outPath,
+  };
+}

@@ -1,0 +1,113 @@
+// `npm run bench`: runs every measure on each back-end through the real gRPC server, each next to a baseline
+// measured in the same run on the same data; prints a table (stdout) and writes a JSON result.
+import { Precision } from '../src/gen/stakazo/ml/v1/embedding.js';
+import { startBackend, type Backend } from './backend.js';
+import { ClusteredVectors, metricWorld } from './data.js';
+import { call } from './grpc.js';
+import { machineInfo } from './machine.js';
+import type { Measure } from './measure.js';
+import { measureConcurrency } from './measures/concurrency.js';
+import { measureHalfvec } from './measures/halfvec.js';
+import { measureLearningRun, measureVirality } from './measures/learning.js';
+import { measureMetricIngest, measureUnaryWrite, registerWorld } from './measures/metrics.js';
+import { exactResults, measureFiltered, measureGrpcOverhead, measureRecallAndSpeed } from './measures/search.js';
+import { measureVectorIngest } from './measures/vectors.js';
+import { parseOptions, type BackendName, type BenchOptions } from './options.js';
+import { table, writeResult, type BackendResult, type BenchResult } from './report.js';
+import { nowMs, progress } from './stats.js';
+
+const DATA_SEED = 1;
+const QUERY_SEED = 2;
+
+/** A day before today that no earlier run on the same database used (the learning run reads a whole day). */
+function learningDay(): string {
+  const offsetDays = Math.floor(Date.now() / 1000) % 3000;
+  return new Date(Date.UTC(2015, 0, 1) + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function runBackend(name: BackendName, options: BenchOptions): Promise<BackendResult> {
+  const started = nowMs();
+  const measures: Measure[] = [];
+  const errors: BackendResult['errors'] = [];
+  const stage = async (label: string, fn: () => Promise<Measure[]>) => {
+    try {
+      measures.push(...(await fn()));
+    } catch (err) {
+      progress(`${name}: ${label} failed: ${(err as Error).stack ?? err}`);
+      errors.push({ stage: label, message: (err as Error).message });
+    }
+  };
+  progress(`${name}: starting the server`);
+  const backend: Backend = await startBackend(name, options.databaseUrl);
+  const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const names = { vector: `bench_${runId}_vec`, halfvec: `bench_${runId}_half`, vectorTable: '' };
+  try {
+    progress(`${name}: generating ${options.vectorCount} clustered ${options.dimension}-d vectors`);
+    const space = ClusteredVectors.forCount(options.vectorCount, options.dimension);
+    const vectors = space.generate(options.vectorCount, DATA_SEED);
+    const queryCount = options.mode === 'full' ? 100 : Math.min(50, options.reps);
+    const queries = space.generate(queryCount, QUERY_SEED);
+
+    await stage('vector ingest', async () => {
+      const { table: t, measures: m } = await measureVectorIngest(backend, names.vector, vectors);
+      names.vectorTable = t;
+      return m;
+    });
+    let exact: { ids: string[][]; ms: number[] } | undefined;
+    let vectorRecall = Number.NaN;
+    await stage('recall and HNSW speed', async () => {
+      progress(`${name}: ${queries.length} exact searches (the recall baseline), then HNSW at ef_search 100 and 40`);
+      exact = await exactResults(backend, names.vector, queries);
+      const r = await measureRecallAndSpeed(backend, names.vector, queries, exact);
+      vectorRecall = r.recallDefault;
+      return r.measures;
+    });
+    await stage('gRPC against direct SQL', () => measureGrpcOverhead(backend, names.vector, names.vectorTable, queries, options.reps));
+    await stage('filtered search', () => measureFiltered(backend, names.vector, queries, options.reps));
+    await stage('halfvec', () => measureHalfvec(backend, names, vectors, queries, exact!.ids, vectorRecall));
+    await stage('concurrency', () => measureConcurrency(backend, names.vector, options.dimension, space.clusters, options.concurrencySeconds));
+
+    const world = metricWorld(`bench${runId}`, learningDay(), options.metricRecords);
+    const recordCount = world.posts * world.observations * 2;
+    await stage('metric ingest', async () => {
+      progress(`${name}: registering ${world.posts} posts (set-up)`);
+      await registerWorld(backend, world);
+      return measureMetricIngest(backend, world, recordCount);
+    });
+    await stage('unary metric write', () => measureUnaryWrite(backend, world, options.reps));
+    await stage('learning run', () => measureLearningRun(backend, world, recordCount));
+    await stage('virality prediction', () => measureVirality(backend, options.reps));
+  } finally {
+    for (const collection of [names.vector, names.halfvec]) await call(backend.embedding, backend.embedding.deleteCollection, { name: collection }).catch(() => undefined);
+    await backend.stop();
+  }
+  return { backend: name, ...backend.versions, durationS: (nowMs() - started) / 1000, measures, errors };
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  const result: BenchResult = {
+    startedAt: new Date().toISOString(),
+    mode: options.mode,
+    options: { backends: options.backends, mode: options.mode, vectorCount: options.vectorCount, dimension: options.dimension, metricRecords: options.metricRecords, reps: options.reps, concurrencySeconds: options.concurrencySeconds },
+    machine: machineInfo(),
+    backends: [],
+  };
+  for (const name of options.backends) {
+    const backendResult = await runBackend(name, options);
+    result.backends.push(backendResult);
+    process.stdout.write(`\n${table(backendResult)}\n`);
+  }
+  const path = writeResult(result, options.outPath);
+  const m = result.machine;
+  process.stdout.write(`\nmachine: ${m.cpuModel}, ${m.cores} cores, load ${m.loadAverage1m}, Node ${m.node}\nresult: ${path}\n`);
+  return result.backends.some((b) => b.errors.length > 0) ? 1 : 0;
+}
+
+process.exitCode = await main();
