@@ -14,7 +14,7 @@ import type {
 import { runInScope } from '../db/work-scope.js';
 import type { Logger } from '../log.js';
 import type { Authenticator, CallContext } from './context.js';
-import { toGrpcStatus } from './errors.js';
+import { AppError, toGrpcStatus } from './errors.js';
 import type { CallObserver } from './observe.js';
 
 /** What the wrappers need from the server. */
@@ -85,6 +85,15 @@ export function unary<Req, Res>(
   };
 }
 
+/**
+ * The request stream closed before its end: the client cancelled, or grpc-js already answered the call (e.g. a
+ * message it could not decode). Not a server fault, so CANCELLED rather than a logged INTERNAL.
+ */
+function closedEarly(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ERR_STREAM_PREMATURE_CLOSE' ? new AppError('cancelled', 'the request stream closed before it ended') : err;
+}
+
 /** Wraps `fn` as a client-streaming handler; `fn` reads the requests with `for await` (backpressure included). */
 export function clientStream<Req, Res>(
   deps: HandlerDeps,
@@ -104,7 +113,7 @@ export function clientStream<Req, Res>(
         callback(null, response);
       },
       (err: unknown) => {
-        const st = toGrpcStatus(err, log.child({ method }));
+        const st = toGrpcStatus(closedEarly(err), log.child({ method }));
         finish(deps, method, start, st.code, log);
         // Stop reading: the remaining messages of a failed stream are not wanted.
         call.destroy();
