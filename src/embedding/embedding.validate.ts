@@ -244,6 +244,10 @@ export function validateGetPoints(request: { collection: string; ids: string[]; 
 export function validateFilter(filter: FilterRequest | undefined, field: string, limits: Limits): PointFilter {
   if (!filter) return { contentIds: [] };
   const contentIds = validateIds(filter.contentIds, `${field}.content_ids`, limits);
+  // NOTE: a Timestamp outside the years 0001..9999 decodes to an Invalid Date, which the driver cannot send.
+  for (const [name, time] of [['created_after', filter.createdAfter], ['created_before', filter.createdBefore]] as const) {
+    if (time && !Number.isFinite(time.getTime())) throw invalidArgument(`${field}.${name} is not a valid timestamp`, `${field}.${name}`);
+  }
   if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
     throw invalidArgument(`${field}.created_after must be before ${field}.created_before`, field);
   }

@@ -164,6 +164,9 @@ function idList(values: string[], field: string): string[] {
 }
 
 function timeRange(startTime: Date | undefined, endTime: Date | undefined) {
+  // NOTE: a Timestamp outside the years 0001..9999 decodes to an Invalid Date, which the driver cannot send.
+  if (startTime && !Number.isFinite(startTime.getTime())) throw invalidArgument('start_time is not a valid timestamp', 'start_time');
+  if (endTime && !Number.isFinite(endTime.getTime())) throw invalidArgument('end_time is not a valid timestamp', 'end_time');
   if (startTime && endTime && endTime.getTime() <= startTime.getTime()) {
     throw invalidArgument('end_time must be after start_time', 'end_time');
   }
