@@ -1,53 +1,46 @@
-// Set-based writes of metric records: binary COPY into a temp staging table per family, then one statement that
-// claims the ids in the ledger (ON CONFLICT DO NOTHING) and inserts the family rows of the claimed ones, then one
-// that classifies the rest (retry of the same payload, reuse of the id, unknown post).
+// Set-based writes of metric records. Per family, one statement claims the ids in the ledger (ON CONFLICT DO
+// NOTHING) from parameter arrays, then binary COPY writes the family rows of the claimed ids straight into the
+// family table; a last statement classifies the rest (retry of the same payload, reuse of the id, unknown post).
+// NOTE: the payload goes through the database once (no staging table): staging it, then INSERT … SELECT, cost
+// twice a raw COPY, and creating a temp table per chunk churned the catalog (see docs/benchmarks.md).
 import type { Db } from '../db/connect.js';
 import { fromDbError } from '../db/pg-errors.js';
 import { withTransaction, type Session } from '../db/session.js';
 import { BinaryCopyWriter } from '../db/binary-copy.js';
-import { sqlType, type ColumnType, type FamilySpec } from './families.js';
+import type { ColumnType, FamilySpec } from './families.js';
 import { conflictOutcome, type PreparedRecord } from './ingest.js';
 import type { RecordOutcome } from './metrics.types.js';
 import { platformName } from './platform.js';
 
 /** Statements of one family, built once. */
 interface FamilyStatements {
-  createStage: string;
+  claim: string;
   copy: string;
-  insert: string;
   classify: string;
 }
 
 const statementsCache = new Map<string, FamilyStatements>();
 
+/** The records of a write as parameter arrays: $2 ids, $3 payload hashes (hex), $4 observed times, $5 post ids. */
+const SOURCE = `unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[]) with ordinality as s(record_id, payload_hash, observed_at, post_id, ord)`;
+
 function statementsOf(spec: FamilySpec): FamilyStatements {
   let cached = statementsCache.get(spec.name);
   if (cached) return cached;
-  const stage = `stage_${spec.table}`;
-  const columns = spec.columns.map((c) => c.column);
   const postKnown = `exists (select 1 from posts p where p.tenant_id = $1 and p.post_id = s.post_id)`;
   cached = {
-    createStage: `create temp table ${stage} (ord int4, record_id text, payload_hash bytea, observed_at timestamptz, ${spec.columns
-      .map((c) => `${c.column} ${sqlType(c.type)}`)
-      .join(', ')}) on commit drop`,
-    copy: `copy ${stage} (ord, record_id, payload_hash, observed_at, ${columns.join(', ')}) from stdin (format binary)`,
     // NOTE: ids are claimed in record_id order so that two transactions writing the same ids wait on each other
     // instead of deadlocking; a concurrent writer's uncommitted claim makes this one wait, then skip the id.
-    insert: `with claimed as (
-        insert into metric_records (tenant_id, record_id, family, payload_hash, observed_at)
-        select $1, s.record_id, '${spec.name}', s.payload_hash, s.observed_at from ${stage} s
-        ${spec.postKeyed ? `where ${postKnown}` : ''}
-        order by s.record_id
-        on conflict (tenant_id, record_id) do nothing
-        returning record_id
-      ), written as (
-        insert into ${spec.table} (tenant_id, record_id, observed_at, ${columns.join(', ')})
-        select $1, s.record_id, s.observed_at, ${columns.map((c) => `s.${c}`).join(', ')} from ${stage} s join claimed using (record_id)
-      )
-      select s.ord from ${stage} s join claimed using (record_id)`,
+    claim: `insert into metric_records (tenant_id, record_id, family, payload_hash, observed_at)
+      select $1, s.record_id, '${spec.name}', decode(s.payload_hash, 'hex'), s.observed_at from ${SOURCE}
+      ${spec.postKeyed ? `where ${postKnown}` : ''}
+      order by s.record_id
+      on conflict (tenant_id, record_id) do nothing
+      returning record_id`,
+    copy: `copy ${spec.table} (tenant_id, record_id, observed_at, ${spec.columns.map((c) => c.column).join(', ')}) from stdin (format binary)`,
     // NOTE: a separate statement, so that (in READ COMMITTED) it sees ids a concurrent writer committed meanwhile.
-    classify: `select s.ord, m.payload_hash = s.payload_hash as same_payload, ${spec.postKeyed ? postKnown : 'true'} as post_known
-      from ${stage} s left join metric_records m on m.tenant_id = $1 and m.record_id = s.record_id`,
+    classify: `select s.ord::int4 - 1 as ord, m.payload_hash = decode(s.payload_hash, 'hex') as same_payload, ${spec.postKeyed ? postKnown : 'true'} as post_known
+      from ${SOURCE} left join metric_records m on m.tenant_id = $1 and m.record_id = s.record_id`,
   };
   statementsCache.set(spec.name, cached);
   return cached;
@@ -82,27 +75,43 @@ function writeValue(writer: BinaryCopyWriter, type: ColumnType, value: unknown):
   }
 }
 
-/** The binary COPY payload of one family's records; `ord` is the position in `records`. */
-export function stagingPayload(spec: FamilySpec, records: readonly PreparedRecord[]): Buffer {
+/** The binary COPY payload of family rows (tenant_id, record_id, observed_at, then the family's columns). */
+export function familyRowsPayload(spec: FamilySpec, tenantId: string, records: readonly PreparedRecord[]): Buffer {
   const writer = new BinaryCopyWriter(records.length * 256);
-  const fieldCount = 4 + spec.columns.length;
-  records.forEach((r, ord) => {
-    writer.row(fieldCount).int4(ord).text(r.recordId).bytea(r.hash).timestamptz(r.observedMs);
+  const fieldCount = 3 + spec.columns.length;
+  for (const r of records) {
+    writer.row(fieldCount).text(tenantId).text(r.recordId).timestamptz(r.observedMs);
     spec.columns.forEach((c, i) => writeValue(writer, c.type, r.values[i]));
-  });
+  }
   return writer.finish();
+}
+
+/** The parameters of SOURCE for these records. */
+function sourceParams(spec: FamilySpec, tenantId: string, records: readonly PreparedRecord[]): unknown[] {
+  return [
+    tenantId,
+    records.map((r) => r.recordId),
+    records.map((r) => r.hash.toString('hex')),
+    records.map((r) => new Date(r.observedMs).toISOString()),
+    records.map((r) => (spec.postKeyed ? (r.values[0] as string) : '')),
+  ];
 }
 
 async function writeFamily(s: Session, tenantId: string, spec: FamilySpec, records: PreparedRecord[]): Promise<RecordOutcome[]> {
   const sql = statementsOf(spec);
-  await s.query(sql.createStage);
-  await s.copyFrom(sql.copy, stagingPayload(spec, records));
-  const written = (await s.query<{ ord: number }>(sql.insert, [tenantId])).rows.map((r) => r.ord);
+  const params = sourceParams(spec, tenantId, records);
+  const claimed = new Set((await s.query<{ record_id: string }>(sql.claim, params)).rows.map((r) => r.record_id));
   const outcomes: RecordOutcome[] = new Array(records.length);
-  for (const ord of written) outcomes[ord] = { kind: 'accepted' };
+  const written: PreparedRecord[] = [];
+  records.forEach((r, ord) => {
+    if (!claimed.has(r.recordId)) return;
+    outcomes[ord] = { kind: 'accepted' };
+    written.push(r);
+  });
+  if (written.length > 0) await s.copyFrom(sql.copy, familyRowsPayload(spec, tenantId, written));
   // The common case, every record new, needs no second look.
   if (written.length === records.length) return outcomes;
-  const all = await s.query<{ ord: number; same_payload: boolean | null; post_known: boolean }>(sql.classify, [tenantId]);
+  const all = await s.query<{ ord: number; same_payload: boolean | null; post_known: boolean }>(sql.classify, params);
   for (const row of all.rows) {
     if (outcomes[row.ord]) continue;
     const record = records[row.ord];
