@@ -168,7 +168,7 @@ export function assembleReport(
   }
   const top = [...analysis.platforms].sort((a, b) => b.meanViews - a.meanViews)[0];
   const summary = [
-    `${plural(posts.length, 'post')} on ${plural(analysis.platforms.length, 'platform')} were observed on ${day}.`,
+    `${plural(posts.length, 'post')} on ${plural(analysis.platforms.length, 'platform')} ${posts.length === 1 ? 'was' : 'were'} observed on ${day}.`,
     `View-weighted completion was ${(trend.completionRate * 100).toFixed(1)} % and ${(trend.first3sLoss * 100).toFixed(1)} % of viewers left in the first 3 s on average.`,
     `${top.platform} had the most views per post (${Math.round(top.meanViews)}).`,
     `${plural(insights.length, 'finding')} and ${plural(recommendations.length, 'recommendation')}.`,
