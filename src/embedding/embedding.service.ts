@@ -151,17 +151,17 @@ export class EmbeddingService {
 
   /** Runs the searches (one or many) in one database transaction; results in request order. */
   async search(tenantId: string, queries: SearchQuery[]): Promise<ScoredPoint[][]> {
-    const collections = new Map<string, CollectionInfo>();
-    for (const name of new Set(queries.map((q) => q.collection))) collections.set(name, await this.repository.getCollection(tenantId, name));
-    const searches = queries.map((query, i) => {
-      const collection = collections.get(query.collection)!;
-      const mismatch = query.vector ? vectorMismatch(query.vector, collection) : undefined;
-      if (mismatch) {
-        const field = queries.length > 1 ? `searches[${i}].vector` : 'vector';
-        throw invalidArgument(`${field}: ${mismatch}`, field);
-      }
-      return { collection, query, filtered: !filterIsEmpty(query.filter) };
-    });
-    return this.repository.search(searches);
+    const names = [...new Set(queries.map((q) => q.collection))];
+    return this.repository.search(tenantId, names, (collections) =>
+      queries.map((query, i) => {
+        const collection = collections.get(query.collection)!;
+        const mismatch = query.vector ? vectorMismatch(query.vector, collection) : undefined;
+        if (mismatch) {
+          const field = queries.length > 1 ? `searches[${i}].vector` : 'vector';
+          throw invalidArgument(`${field}: ${mismatch}`, field);
+        }
+        return { collection, query, filtered: !filterIsEmpty(query.filter) };
+      }),
+    );
   }
 }
