@@ -60,11 +60,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   return {
     backends,
     mode,
-    vectorCount: given.size ?? (full ? 100_000 : 5_000),
+    vectorCount: given.size ?? (full ? 100_000 : 2_000),
     dimension: 512,
-    metricRecords: given.records ?? (full ? 1_000_000 : 20_000),
-    reps: given.reps ?? (full ? 300 : 60),
-    concurrencySeconds: full ? 10 : 3,
+    metricRecords: given.records ?? (full ? 1_000_000 : 10_000),
+    reps: given.reps ?? (full ? 300 : 40),
+    concurrencySeconds: full ? 10 : 2,
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     outPath,
   };
