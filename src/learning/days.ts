@@ -19,11 +19,16 @@ export function addDays(day: string, n: number): string {
   return dayOf(new Date(dayBounds(day).start.getTime() + n * DAY_MS));
 }
 
+/** How many days from `start` to `end`, inclusive (0 when `end` is before `start`). */
+export function dayCount(start: string, end: string): number {
+  return Math.max(0, Math.round((dayBounds(end).start.getTime() - dayBounds(start).start.getTime()) / DAY_MS) + 1);
+}
+
 /** Days from `start` to `end`, inclusive. */
 export function daysBetween(start: string, end: string): string[] {
-  const out: string[] = [];
-  for (let d = start; d <= end; d = addDays(d, 1)) out.push(d);
-  return out;
+  // NOTE: counted, not compared as strings: the day after 9999-12-31 prints as "+010000-01-01", which sorts
+  // before it, so a string loop never ended (a request for that range ran the server out of memory).
+  return Array.from({ length: dayCount(start, end) }, (_, i) => addDays(start, i));
 }
 
 /**

@@ -2,7 +2,7 @@
 import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { clusterRetentionCurves, type ClusteringResult } from './clustering.js';
-import { dayBounds, dayOf, daysBetween, parseDay } from './days.js';
+import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from './days.js';
 import type { LearningRepository, RunRow, SnapshotRow } from './learning.repository.js';
 import { analyseDay, assembleReport, discoverInsights, insightRows, postRetention, recommend, type DayReport, type TrendFigures } from './report.js';
 import { decodePageToken, encodePageToken, queryFingerprint } from '../page-token.js';
@@ -75,9 +75,9 @@ export class LearningService {
     const start = parseDay(startDay, 'start_day', this.now(), options);
     const end = endDay ? parseDay(endDay, 'end_day', this.now(), options) : start;
     if (end < start) throw invalidArgument(`end_day ${end} is before start_day ${start}`, 'end_day');
-    const days = daysBetween(start, end);
-    if (days.length > MAX_RANGE_DAYS) throw invalidArgument(`the range has ${days.length} days; at most ${MAX_RANGE_DAYS}`, 'end_day');
-    return days;
+    const count = dayCount(start, end);
+    if (count > MAX_RANGE_DAYS) throw invalidArgument(`the range has ${count} days; at most ${MAX_RANGE_DAYS}`, 'end_day');
+    return daysBetween(start, end);
   }
 
   async buildSnapshot(tenantId: string, dayValue: string): Promise<SnapshotRow[]> {
