@@ -29,7 +29,8 @@ export function fromDbError(err: unknown, what = 'record'): AppError | undefined
   if (code === '22001' || code === '22003') return new AppError('invalid_argument', `${what} has a value out of range (${e.message ?? code})`);
   // NOTE: the rest of class 22 (data exception) is bad input too, e.g. a NUL character in a text value (22021).
   if (code === '22021' && /0x00/.test(e.message ?? '')) return new AppError('invalid_argument', `${what} has a text value containing a NUL (\\u0000) character, which cannot be stored`);
-  if (code.startsWith('22')) return new AppError('invalid_argument', `${what} has a value the database cannot store (${e.message ?? code})`);
+  // NOTE: not e.message, which knex prefixes with the whole SQL text.
+  if (code.startsWith('22')) return new AppError('invalid_argument', `${what} has a value the database cannot store (SQLSTATE ${code})`);
   if (code === '57014') return new AppError('cancelled', `the database query for ${what} was cancelled`);
   if (code === '53400' || code === '54000') return new AppError('resource_exhausted', `${what}: ${e.message}`);
   if (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_NODE_CODES.has(code)) {
