@@ -22,6 +22,11 @@ export interface Db {
   /** The PGlite instance when embedded (used for COPY FROM '/dev/blob'). */
   pglite?: PGlite;
   close(): Promise<void>;
+  /**
+   * Postgres only: asks Postgres to cancel the statement running on backend `pid`, over a connection of its own.
+   * NOTE: not through the pool, which may be exhausted by the very call being cancelled.
+   */
+  cancelBackend?(pid: number): Promise<void>;
 }
 
 export interface DbOptions {
@@ -41,7 +46,17 @@ export async function openDb(options: DbOptions): Promise<Db> {
       pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 },
       acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
     });
-    return { knex: instance, kind: 'postgres', close: () => instance.destroy() };
+    const cancelBackend = async (pid: number) => {
+      const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'stakazo-ml-cancel', connectionTimeoutMillis: 5000 });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('select pg_cancel_backend($1)', [pid]);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    };
+    return { knex: instance, kind: 'postgres', close: () => instance.destroy(), cancelBackend };
   }
   const dir = resolve(options.dataDir);
   mkdirSync(dir, { recursive: true });

@@ -69,7 +69,7 @@ async function bindToCall(db: Db, client: pg.PoolClient): Promise<() => Promise<
   }
   const pid = (client as unknown as { processID?: number }).processID;
   const onAbort = () => {
-    if (pid) void db.knex.raw('select pg_cancel_backend(?)', [pid]).catch(() => undefined);
+    if (pid) void db.cancelBackend?.(pid).catch(() => undefined);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   return async () => {
