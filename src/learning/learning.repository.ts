@@ -65,6 +65,16 @@ export interface RunRow {
   report: unknown;
 }
 
+/**
+ * Settings for the day's set-based queries. NOTE: right after a bulk load the tables have no statistics yet, the
+ * planner expects a handful of rows and picks nested loops that rescan the day once per post (minutes for 10,000
+ * posts). Hash joins are right for these queries at any size, so nested loops are turned off for them.
+ */
+async function forSetQueries(trx: Knex.Transaction): Promise<void> {
+  await trx.raw('set local enable_nestloop = off');
+  await trx.raw(`set local work_mem = '64MB'`);
+}
+
 // NOTE: the day's posts are those with a retention observation in [start, end); for each, the latest
 // observation of the day is used (counters are cumulative observations, not increments).
 const LATEST_OF_DAY = `
@@ -114,12 +124,13 @@ export class LearningRepository {
   /** Reads the posts observed in [start, end) (latest observation each), rows read and the watermark. */
   async readDay(tenantId: string, start: Date, end: Date): Promise<DayInput> {
     const bindings = { tenant: tenantId, start, end, post: null };
-    return withDbErrors(`metrics of tenant "${tenantId}"`, async () => {
-      const posts = await this.knex.raw(
+    return withDbErrors(`metrics of tenant "${tenantId}"`, () => this.knex.transaction(async (trx) => {
+      await forSetQueries(trx);
+      const posts = await trx.raw(
         `${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`,
         bindings,
       );
-      const watermark = await this.knex.raw(
+      const watermark = await trx.raw(
         `select sum(n)::bigint as rows, max(latest) as latest from (
            select count(*) as n, max(observed_at) as latest from retention_metrics
             where tenant_id = :tenant and observed_at >= :start and observed_at < :end
@@ -130,7 +141,7 @@ export class LearningRepository {
         bindings,
       );
       return { posts: posts.rows, rowsRead: Number(watermark.rows[0]?.rows ?? 0), latestObservedAt: watermark.rows[0]?.latest ?? null };
-    });
+    }));
   }
 
   /** The latest retention observation of one post, with its post and content, or undefined. */
@@ -147,6 +158,7 @@ export class LearningRepository {
     const bindings = { tenant: tenantId, day, start, end, post: null };
     return withDbErrors(`daily snapshot ${day}`, () =>
       this.knex.transaction(async (trx) => {
+        await forSetQueries(trx);
         await trx.raw('delete from daily_snapshots where tenant_id = :tenant and day = :day', bindings);
         await trx.raw(
           `${LATEST_OF_DAY}, ranked as (
