@@ -49,46 +49,35 @@ function pgliteSession(pglite: PGlite): Session {
   };
 }
 
-/** Smallest statement timeout we set, so an almost-expired deadline still gets a definite answer. */
-const MIN_STATEMENT_TIMEOUT_MS = 10;
-
 /**
- * On Postgres, ties the connection's work to the current call: the statement timeout is the time left until the
- * call's deadline, and cancelling the call cancels the running query (pg_cancel_backend from another
- * connection). Returns the clean-up to run before the connection goes back to the pool.
+ * On Postgres, ties the connection's work to the current call: when the call is cancelled — by the client, or by
+ * grpc-js when its deadline passes — the running query is cancelled too (pg_cancel_backend from another
+ * connection). NOTE: no per-checkout `SET statement_timeout`: it would cost two round trips on every call, and the
+ * deadline already arrives as a cancellation. Returns the clean-up to run before the connection is released.
  */
-async function bindToCall(db: Db, client: pg.PoolClient): Promise<() => Promise<void>> {
-  const scope = currentScope();
-  if (!scope) return async () => undefined;
-  const { signal, deadlineMs } = scope;
-  signal?.throwIfAborted();
-  const hasDeadline = deadlineMs !== undefined && Number.isFinite(deadlineMs);
-  if (hasDeadline) {
-    const remaining = Math.max(MIN_STATEMENT_TIMEOUT_MS, Math.floor(deadlineMs - Date.now()));
-    await client.query(`set statement_timeout = ${remaining}`);
-  }
+function bindToCall(db: Db, client: pg.PoolClient): () => void {
+  const signal = currentScope()?.signal;
+  if (!signal) return () => undefined;
+  signal.throwIfAborted();
   const pid = (client as unknown as { processID?: number }).processID;
   const onAbort = () => {
-    if (pid) void db.cancelBackend?.(pid).catch(() => undefined);
+    if (pid) void db.knex.raw('select pg_cancel_backend(?)', [pid]).catch(() => undefined);
   };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  return async () => {
-    signal?.removeEventListener('abort', onAbort);
-    if (hasDeadline) await client.query('reset statement_timeout').catch(() => undefined);
-  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
 }
 
 /** Runs `fn` with a connection from knex's pool (the single PGlite connection when embedded). */
 export async function withSession<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
   const client = db.knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
   const connection = await client.acquireConnection();
-  let unbind: () => Promise<void> = async () => undefined;
+  let unbind = () => undefined as void;
   try {
     if (db.kind === 'pglite') return await fn(pgliteSession(connection as PGlite));
-    unbind = await bindToCall(db, connection as pg.PoolClient);
+    unbind = bindToCall(db, connection as pg.PoolClient);
     return await fn(pgSession(connection as pg.PoolClient));
   } finally {
-    await unbind();
+    unbind();
     await client.releaseConnection(connection);
   }
 }

@@ -1,12 +1,10 @@
-// The scope of the work a call started: its cancellation signal and deadline, carried to the database layer
+// The scope of the work a call started: its cancellation signal (client cancel or deadline), carried to the database layer
 // through AsyncLocalStorage so every query of a cancelled call is cancelled too, without threading it by hand.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface WorkScope {
   /** Aborted when the caller cancels or its deadline passes. */
   signal?: AbortSignal;
-  /** Epoch milliseconds by which the work must end; Infinity when none. */
-  deadlineMs?: number;
 }
 
 const storage = new AsyncLocalStorage<WorkScope>();

@@ -28,14 +28,11 @@ export interface HandlerDeps {
 interface AnyCall {
   metadata: Metadata;
   on(event: 'cancelled', listener: () => void): unknown;
-  getDeadline(): Date | number;
 }
 
-/** Runs the service inside the call's work scope, so database work follows its cancellation and deadline. */
-function scoped<T>(ctx: CallContext, call: AnyCall, fn: () => Promise<T>): Promise<T> {
-  const deadline = call.getDeadline();
-  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
-  return runInScope({ signal: ctx.signal, deadlineMs }, fn);
+/** Runs the service inside the call's work scope, so its database work is cancelled with the call. */
+function scoped<T>(ctx: CallContext, fn: () => Promise<T>): Promise<T> {
+  return runInScope({ signal: ctx.signal }, fn);
 }
 
 function requestIdOf(metadata: Metadata): string {
@@ -70,7 +67,7 @@ export function unary<Req, Res>(
     (async () => {
       const ctx = await openContext(deps, method, call);
       log = ctx.log;
-      return scoped(ctx, call, () => fn(call.request, ctx));
+      return scoped(ctx, () => fn(call.request, ctx));
     })().then(
       (response) => {
         finish(deps, method, start, 0, log);
@@ -106,7 +103,7 @@ export function clientStream<Req, Res>(
     (async () => {
       const ctx = await openContext(deps, method, call);
       log = ctx.log;
-      return scoped(ctx, call, () => fn(call as AsyncIterable<Req>, ctx));
+      return scoped(ctx, () => fn(call as AsyncIterable<Req>, ctx));
     })().then(
       (response) => {
         finish(deps, method, start, 0, log);
@@ -151,7 +148,7 @@ export function serverStream<Req, Res>(
       const ctx = await openContext(deps, method, call);
       log = ctx.log;
       signal = ctx.signal;
-      await scoped(ctx, call, () => fn(call.request, ctx, send));
+      await scoped(ctx, () => fn(call.request, ctx, send));
     })().then(
       () => {
         finish(deps, method, start, 0, log);
