@@ -51,8 +51,8 @@ function pgliteSession(pglite: PGlite): Session {
 
 /**
  * On Postgres, ties the connection's work to the current call: when the call is cancelled — by the client, or by
- * grpc-js when its deadline passes — the running query is cancelled too (pg_cancel_backend from another
- * connection). NOTE: no per-checkout `SET statement_timeout`: it would cost two round trips on every call, and the
+ * grpc-js when its deadline passes — the running query is cancelled too (pg_cancel_backend over a connection of
+ * its own, so it works when the pool is exhausted). NOTE: no per-checkout `SET statement_timeout`: it would cost two round trips on every call, and the
  * deadline already arrives as a cancellation. Returns the clean-up to run before the connection is released.
  */
 function bindToCall(db: Db, client: pg.PoolClient): () => void {
@@ -61,7 +61,7 @@ function bindToCall(db: Db, client: pg.PoolClient): () => void {
   signal.throwIfAborted();
   const pid = (client as unknown as { processID?: number }).processID;
   const onAbort = () => {
-    if (pid) void db.knex.raw('select pg_cancel_backend(?)', [pid]).catch(() => undefined);
+    if (pid) void db.cancelBackend?.(pid).catch(() => undefined);
   };
   signal.addEventListener('abort', onAbort, { once: true });
   return () => signal.removeEventListener('abort', onAbort);
