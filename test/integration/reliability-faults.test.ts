@@ -1,13 +1,12 @@
 // Faults on real Postgres: backends killed and the server restarted while calls run (UNAVAILABLE, then service
 // again, no acknowledged row lost), deadlines and cancels that stop the query in Postgres, and pool exhaustion.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import pg from 'pg';
 import { EmbeddingServiceClient, SearchRequest } from '../../src/gen/stakazo/ml/v1/embedding.js';
-import { BACKEND, call, expectStatus, startTestServer } from '../helpers/server.js';
+import { createLogger } from '../../src/log.js';
+import { startServer } from '../../src/server.js';
+import { BACKEND, call, expectStatus, seedDataDir, startTestServer, testConfig } from '../helpers/server.js';
 import { createCollection, floats, point } from './embedding-fixtures.js';
 
 // NOTE: PGlite is one in-process connection: there is no backend to kill, no pool to exhaust and no
@@ -209,18 +208,21 @@ describe(`reliability: faults (${BACKEND})`, () => {
 
 describe(`reliability: restart (${BACKEND})`, () => {
   it('keeps every acknowledged write when the server is stopped and started again on the same database mid-traffic', async () => {
-    const dataDir = BACKEND === 'pglite' ? mkdtempSync(join(tmpdir(), 'stakazo-restart-')) : undefined;
-    let server = await startTestServer({ DATA_DIR: dataDir });
-    const port = server.running.port;
-    const collection = await createCollection(server.embedding, { dimension: 3 });
+    // NOTE: both servers on one data directory (PGlite) or database; seeded once, since seeding replaces the directory.
+    const { config, cleanup } = testConfig();
+    await seedDataDir(config.dataDir);
+    const log = createLogger(config.logLevel);
+    let running = await startServer(config, log);
+    const port = running.port;
     // The writers' own client, like an engine's: it keeps calling the same address through the restart.
     const client = new EmbeddingServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+    const collection = await createCollection(client, { dimension: 3 });
     const writers = startWriters(client, collection, 3);
     try {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      await server.stop(); // graceful: calls in flight finish, new ones are refused
+      await running.stop(); // graceful: calls in flight finish, new ones are refused
       const beforeRestart = writers.acknowledged.length;
-      server = await startTestServer({ DATA_DIR: dataDir, PORT: String(port) });
+      running = await startServer({ ...config, port }, log);
       const end = Date.now() + 20_000;
       while (Date.now() < end && writers.acknowledged.length < beforeRestart + 20) await new Promise((resolve) => setTimeout(resolve, 50));
       await writers.stop();
@@ -230,16 +232,17 @@ describe(`reliability: restart (${BACKEND})`, () => {
       const ids = writers.acknowledged;
       const found = new Set<string>();
       for (let i = 0; i < ids.length; i += 500) {
-        const r = await call(server.embedding, server.embedding.getPoints, { collection, ids: ids.slice(i, i + 500), withVectors: false, vectorEncoding: 0 });
+        const r = await call(client, client.getPoints, { collection, ids: ids.slice(i, i + 500), withVectors: false, vectorEncoding: 0 });
         for (const p of r.points) found.add(p.id);
       }
       console.log(`      restart: ${ids.length} writes acknowledged across two servers, ${writers.failures.length} refused (UNAVAILABLE); ${found.size} rows checked`);
       expect(ids.filter((id) => !found.has(id)), 'acknowledged but missing').to.deep.equal([]);
     } finally {
       await writers.stop();
+      await call(client, client.deleteCollection, { name: collection }).catch(() => undefined);
       client.close();
-      await server.stop();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await running.stop();
+      cleanup();
     }
   });
 });
