@@ -9,13 +9,22 @@ export function canonicalJson(value: unknown): string {
 }
 
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+  if (Array.isArray(value)) {
+    // NOTE: arrays of plain values (retention curves: 101 numbers) are returned as they are; copying them
+    // element by element was a good part of the hashing cost of a stream (see docs/benchmarks.md).
+    return value.some(needsSorting) ? value.map(sortKeys) : value;
+  }
+  if (needsSorting(value)) {
     const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value as object).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
     return sorted;
   }
   return value;
+}
+
+/** Objects and arrays may hold keys to sort; Dates and plain values do not. */
+function needsSorting(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !(value instanceof Date);
 }
 
 /**
