@@ -2,7 +2,7 @@
 import type { Db } from '../db/connect.js';
 import { fromDbError } from '../db/pg-errors.js';
 import { withSession, withTransaction, type Session } from '../db/session.js';
-import { invalidArgument, notFound, resourceExhausted, alreadyExists } from '../errors.js';
+import { AppError, invalidArgument, notFound, resourceExhausted, alreadyExists } from '../errors.js';
 import { BinaryCopyWriter } from '../db/binary-copy.js';
 import { halfvecField, vectorField } from './pgvector-binary.js';
 import {
@@ -34,6 +34,7 @@ import type {
   UpsertCounts,
 } from './embedding.types.js';
 import { fromPgvectorText, toPgvectorText } from './vector-codec.js';
+import { CollectionCache, sameCollection } from './collection-cache.js';
 
 interface CollectionRow {
   name: string;
@@ -91,6 +92,17 @@ function toPoint(row: PointRow): StoredPoint {
   };
 }
 
+/** A cached collection no longer matches the registry: the search is made again with a fresh lookup. */
+class StaleCollection extends Error {}
+
+/** Errors a stale cached collection can cause: the check failed, a dropped table, a vector or type mismatch. */
+function mayComeFromStaleMetadata(err: unknown): boolean {
+  if (err instanceof StaleCollection) return true;
+  if (err instanceof AppError) return err.kind === 'invalid_argument' || err.kind === 'not_found' || err.kind === 'failed_precondition';
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('42'));
+}
+
 const collectionNotFound = (name: string) => notFound(`collection "${name}" not found; create it first or check the name`);
 
 /**
@@ -116,6 +128,9 @@ function copyRows(points: readonly PointInput[], precision: PrecisionName): Buff
 
 /** Repository of collections and their points. */
 export class EmbeddingRepository {
+  /** Collection metadata for searches; see search(). */
+  private readonly collectionCache = new CollectionCache();
+
   constructor(private readonly db: Db) {}
 
   /** Registers the collection and creates its table and indices, all in one transaction. */
@@ -171,6 +186,7 @@ export class EmbeddingRepository {
 
   /** Unregisters the collection and drops its table; returns how many points it held. */
   async deleteCollection(tenantId: string, name: string): Promise<number> {
+    this.collectionCache.forget(tenantId, [name]);
     return guarded(name, () =>
       withTransaction(this.db, async (session) => {
         const deleted = await session.query<{ table_name: string; point_count: number | string }>(
@@ -289,30 +305,57 @@ export class EmbeddingRepository {
   }
 
   /**
-   * Runs searches in one transaction on one connection: reads the named collections, lets `plan` check the
-   * queries against them, then per search SET LOCAL the index settings, read the more-like-this vector if
-   * needed, and run the one search statement.
-   * NOTE: the collections are read on the search's own connection rather than in a call of their own: a
-   * separate lookup cost a pool checkout and three more round trips, about half of a search's time in gRPC.
+   * Runs searches in one transaction on one connection: lets `plan` check the queries against the named
+   * collections, then per search sets the index options (set_config, local to the transaction), reads the
+   * more-like-this vector if needed, and runs the one search statement.
+   * NOTE: the collections come from a per-process cache when it has them all (4 round trips, like the bare SQL,
+   * instead of 5); each search then re-reads its collection in the set_config statement and any mismatch or
+   * error (dropped table, other dimension, failed check) sends the whole search once more through a fresh lookup,
+   * so a collection deleted and recreated under the same name never answers with stale metadata.
    */
   async search(
     tenantId: string,
     names: readonly string[],
     plan: (collections: ReadonlyMap<string, CollectionInfo>) => readonly { collection: CollectionInfo; query: SearchQuery; filtered: boolean }[],
   ): Promise<ScoredPoint[][]> {
+    const cached = this.collectionCache.getAll(tenantId, names);
+    if (cached) {
+      try {
+        return await this.searchIn(tenantId, names, plan, cached);
+      } catch (err) {
+        this.collectionCache.forget(tenantId, names);
+        // Cancellations, timeouts and an unavailable database are not about the metadata: no second try.
+        if (!mayComeFromStaleMetadata(err)) throw err;
+      }
+    }
+    return this.searchIn(tenantId, names, plan, undefined);
+  }
+
+  private async searchIn(
+    tenantId: string,
+    names: readonly string[],
+    plan: (collections: ReadonlyMap<string, CollectionInfo>) => readonly { collection: CollectionInfo; query: SearchQuery; filtered: boolean }[],
+    cached: ReadonlyMap<string, CollectionInfo> | undefined,
+  ): Promise<ScoredPoint[][]> {
     return guarded(names.join('", "'), () =>
       withTransaction(this.db, async (session) => {
-        const found = await session.query<CollectionRow>(
-          `select ${COLLECTION_COLUMNS} from collections where tenant_id = $1 and name = any($2::text[])`,
-          [tenantId, names],
-        );
-        const collections = new Map(found.rows.map((row) => [row.name, toCollection(row)]));
-        const missing = names.find((name) => !collections.has(name));
-        if (missing !== undefined) throw collectionNotFound(missing);
+        const collections = cached ?? (await this.readCollections(session, tenantId, names));
         const results: ScoredPoint[][] = [];
         for (const { collection, query, filtered } of plan(collections)) {
           const settings = searchSettingsStatement(collection, query, filtered);
-          await session.query(settings.sql, settings.params);
+          if (cached) {
+            // The check rides on the set_config statement: no extra round trip.
+            const checked = await session.query<{ current: CollectionRow | null }>(
+              `${settings.sql}, (select row_to_json(c) from (select ${COLLECTION_COLUMNS} from collections where tenant_id = $5 and name = $6) c) as current`,
+              [...settings.params, tenantId, collection.name],
+            );
+            const current = checked.rows[0]?.current;
+            if (!current || !sameCollection(collection, toCollection(current))) {
+              throw new StaleCollection();
+            }
+          } else {
+            await session.query(settings.sql, settings.params);
+          }
           const vectorText = query.vector ? toPgvectorText(query.vector) : await this.vectorTextOf(session, collection, query.pointId!);
           const statement = searchStatement(collection, query, vectorText, query.pointId);
           const rows = await session.query<PointRow & { distance: number }>(statement.sql, statement.params);
@@ -323,6 +366,19 @@ export class EmbeddingRepository {
         return results;
       }),
     );
+  }
+
+  /** The named collections from the registry (NOT_FOUND for a missing one); refreshes the cache. */
+  private async readCollections(session: Session, tenantId: string, names: readonly string[]): Promise<Map<string, CollectionInfo>> {
+    const found = await session.query<CollectionRow>(
+      `select ${COLLECTION_COLUMNS} from collections where tenant_id = $1 and name = any($2::text[])`,
+      [tenantId, names],
+    );
+    const collections = new Map(found.rows.map((row) => [row.name, toCollection(row)]));
+    const missing = names.find((name) => !collections.has(name));
+    if (missing !== undefined) throw collectionNotFound(missing);
+    for (const collection of collections.values()) this.collectionCache.set(tenantId, collection);
+    return collections;
   }
 
   private async vectorTextOf(session: Session, collection: CollectionInfo, pointId: string): Promise<string> {

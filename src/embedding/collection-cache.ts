@@ -1,0 +1,54 @@
+// Per-process cache of collection metadata for the search path, with a short TTL. Entries are hints, never truth:
+// every search made with a cached entry checks it against the registry in the same statement that sets the
+// index options, and any error or mismatch sends the search once more through a fresh lookup.
+import type { CollectionInfo } from './embedding.types.js';
+
+/** How long an entry is used before it is read again. */
+export const COLLECTION_CACHE_TTL_MS = 10_000;
+/** Entries kept at most; the cache starts over when full (no eviction order to get wrong). */
+const MAX_ENTRIES = 10_000;
+
+export class CollectionCache {
+  private readonly entries = new Map<string, { collection: CollectionInfo; expiresAtMs: number }>();
+
+  constructor(private readonly ttlMs = COLLECTION_CACHE_TTL_MS) {}
+
+  /** The cached collections, or undefined unless every name has a live entry. */
+  getAll(tenantId: string, names: readonly string[], nowMs = Date.now()): Map<string, CollectionInfo> | undefined {
+    const found = new Map<string, CollectionInfo>();
+    for (const name of names) {
+      const entry = this.entries.get(key(tenantId, name));
+      if (!entry || entry.expiresAtMs <= nowMs) return undefined;
+      found.set(name, entry.collection);
+    }
+    return found;
+  }
+
+  set(tenantId: string, collection: CollectionInfo, nowMs = Date.now()): void {
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(key(tenantId, collection.name), { collection, expiresAtMs: nowMs + this.ttlMs });
+  }
+
+  forget(tenantId: string, names: readonly string[]): void {
+    for (const name of names) this.entries.delete(key(tenantId, name));
+  }
+}
+
+function key(tenantId: string, name: string): string {
+  return `${tenantId}\u0000${name}`;
+}
+
+/**
+ * Whether a search may use the cached entry: the fields a search relies on are unchanged. A collection recreated
+ * under the same name with the same settings searches the same way (its table name derives from the name).
+ */
+export function sameCollection(cached: CollectionInfo, current: CollectionInfo): boolean {
+  return (
+    cached.tableName === current.tableName &&
+    cached.dimension === current.dimension &&
+    cached.distance === current.distance &&
+    cached.precision === current.precision &&
+    cached.embeddingType === current.embeddingType &&
+    cached.hnswEfSearch === current.hnswEfSearch
+  );
+}
