@@ -91,6 +91,18 @@ function closedEarly(err: unknown): unknown {
   return code === 'ERR_STREAM_PREMATURE_CLOSE' ? new AppError('cancelled', 'the request stream closed before it ended') : err;
 }
 
+/**
+ * The requests of a client stream, ending only when the client really finished sending.
+ * NOTE: when a client cancels, the reset reaches grpc-js as an end of the request stream before the cancel
+ * event, so a stream that ends is checked for cancellation one turn later; otherwise a cancelled stream looked
+ * complete and its last partial batch was written.
+ */
+async function* requestsOf<Req>(call: ServerReadableStream<Req, unknown>): AsyncIterable<Req> {
+  for await (const message of call as AsyncIterable<Req>) yield message;
+  await new Promise((resolve) => setImmediate(resolve));
+  if (call.cancelled) throw new AppError('cancelled', 'the client cancelled the stream; chunks already written are kept');
+}
+
 /** Wraps `fn` as a client-streaming handler; `fn` reads the requests with `for await` (backpressure included). */
 export function clientStream<Req, Res>(
   deps: HandlerDeps,
@@ -103,7 +115,7 @@ export function clientStream<Req, Res>(
     (async () => {
       const ctx = await openContext(deps, method, call);
       log = ctx.log;
-      return scoped(ctx, () => fn(call as AsyncIterable<Req>, ctx));
+      return scoped(ctx, () => fn(requestsOf(call), ctx));
     })().then(
       (response) => {
         finish(deps, method, start, 0, log);
