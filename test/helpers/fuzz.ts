@@ -1,8 +1,6 @@
 // Fuzzing helpers: random and mutated protobuf bytes built from the service descriptors, and a raw grpc-js
 // client that sends Buffers as they are, so malformed messages reach the server's deserializer.
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { createFileRegistry, fromBinary, ScalarType, type DescField, type DescMessage, type DescMethod } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
@@ -314,22 +312,4 @@ export class RawClient {
   }
 }
 
-let collectGarbage: (() => void) | undefined;
-
-/** A full garbage collection now (gc is exposed at run time when node was not started with --expose-gc). */
-export function gcNow(): void {
-  if (!collectGarbage) {
-    setFlagsFromString('--expose-gc');
-    collectGarbage = (globalThis as { gc?: () => void }).gc ?? (runInNewContext('gc') as () => void);
-  }
-  collectGarbage();
-}
-
-/** heapUsed after full garbage collections: what the process really retains. */
-export async function heapAfterGc(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gcNow();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return process.memoryUsage().heapUsed;
-}
+export { gcNow, heapAfterGc } from '../../scripts/soak/memory.js';
