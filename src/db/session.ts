@@ -55,29 +55,35 @@ function pgliteSession(pglite: PGlite): Session {
  * its own, so it works when the pool is exhausted). NOTE: no per-checkout `SET statement_timeout`: it would cost two round trips on every call, and the
  * deadline already arrives as a cancellation. Returns the clean-up to run before the connection is released.
  */
-function bindToCall(db: Db, client: pg.PoolClient): () => void {
+function bindToCall(db: Db, client: pg.PoolClient): () => Promise<void> {
   const signal = currentScope()?.signal;
-  if (!signal) return () => undefined;
+  if (!signal) return async () => undefined;
   signal.throwIfAborted();
   const pid = (client as unknown as { processID?: number }).processID;
+  let cancelling: Promise<void> | undefined;
   const onAbort = () => {
-    if (pid) void db.cancelBackend?.(pid).catch(() => undefined);
+    if (pid) cancelling = db.cancelBackend?.(pid).catch(() => undefined);
   };
   signal.addEventListener('abort', onAbort, { once: true });
-  return () => signal.removeEventListener('abort', onAbort);
+  // NOTE: the connection goes back to the pool only once its cancel has been delivered; released earlier, a late
+  // cancel hit the next call's query on the same backend (seen as CANCELLED on an unrelated CreateCollection).
+  return async () => {
+    signal.removeEventListener('abort', onAbort);
+    await cancelling;
+  };
 }
 
 /** Runs `fn` with a connection from knex's pool (the single PGlite connection when embedded). */
 export async function withSession<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
   const client = db.knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
   const connection = await client.acquireConnection();
-  let unbind = () => undefined as void;
+  let unbind = async () => undefined as void;
   try {
     if (db.kind === 'pglite') return await fn(pgliteSession(connection as PGlite));
     unbind = bindToCall(db, connection as pg.PoolClient);
     return await fn(pgSession(connection as pg.PoolClient));
   } finally {
-    unbind();
+    await unbind();
     await client.releaseConnection(connection);
   }
 }
