@@ -143,7 +143,10 @@ function quoteIdentifier(name: string): string {
 }
 
 async function deleteEmbeddingPoints(s: Session, tenantId: string, contentId: string): Promise<number> {
-  const { rows } = await s.query<{ table_name: string }>('select table_name from collections where tenant_id = $1 order by table_name', [tenantId]);
+  // NOTE: FOR SHARE, so a DeleteCollection running at the same time (delete its row, drop its table) either waits
+  // for this transaction or, having committed first, is skipped here; without it the table could vanish between
+  // this list and the delete (INTERNAL "relation does not exist", found by the reliability fuzz test).
+  const { rows } = await s.query<{ table_name: string }>('select table_name from collections where tenant_id = $1 order by table_name for share', [tenantId]);
   let deleted = 0;
   for (const { table_name } of rows) {
     deleted += (await s.query(`delete from ${quoteIdentifier(table_name)} where content_id = $1`, [contentId])).rowCount;
