@@ -43,7 +43,9 @@ function requestIdOf(metadata: Metadata): string {
 async function openContext(deps: HandlerDeps, method: string, call: AnyCall): Promise<CallContext> {
   const controller = new AbortController();
   // NOTE: grpc-js emits 'cancelled' both for client cancellation and for an expired deadline.
-  call.on('cancelled', () => controller.abort(new Error('call cancelled by the client or its deadline')));
+  // The reason is what a handler interrupted by the abort throws: an AppError, so it is answered (and logged) as
+  // CANCELLED, not as an unexpected INTERNAL.
+  call.on('cancelled', () => controller.abort(new AppError('cancelled', 'call cancelled by the client or its deadline')));
   const requestId = requestIdOf(call.metadata);
   const tenantId = await deps.auth.authenticate(call.metadata);
   return { tenantId, requestId, signal: controller.signal, log: deps.log.child({ method, requestId, tenantId }) };
