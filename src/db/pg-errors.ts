@@ -23,18 +23,20 @@ export function fromDbError(err: unknown, what = 'record'): AppError | undefined
   if (typeof err !== 'object' || err === null) return undefined;
   const e = err as DriverError;
   const code = e.code ?? '';
+  // NOTE: knex prefixes a driver error's message with the whole SQL text and " - "; callers get the reason only.
+  const reason = (e.message ?? '').split(' - ').pop() || code;
   if (code === '23505') return new AppError('already_exists', `${what} already exists`);
   if (code === '23503') return new AppError('failed_precondition', `${what} refers to something that does not exist (${e.detail ?? e.constraint ?? 'foreign key'})`);
-  if (code === '23502') return new AppError('invalid_argument', `${what} is missing a required value (${e.message ?? 'not null'})`);
-  if (code === '22001' || code === '22003') return new AppError('invalid_argument', `${what} has a value out of range (${e.message ?? code})`);
+  if (code === '23502') return new AppError('invalid_argument', `${what} is missing a required value (${reason})`);
+  if (code === '22001' || code === '22003') return new AppError('invalid_argument', `${what} has a value out of range (${reason})`);
   // NOTE: the rest of class 22 (data exception) is bad input too, e.g. a NUL character in a text value (22021).
   if (code === '22021' && /0x00/.test(e.message ?? '')) return new AppError('invalid_argument', `${what} has a text value containing a NUL (\\u0000) character, which cannot be stored`);
   // NOTE: not e.message, which knex prefixes with the whole SQL text.
   if (code.startsWith('22')) return new AppError('invalid_argument', `${what} has a value the database cannot store (SQLSTATE ${code})`);
   if (code === '57014') return new AppError('cancelled', `the database query for ${what} was cancelled`);
-  if (code === '53400' || code === '54000') return new AppError('resource_exhausted', `${what}: ${e.message}`);
+  if (code === '53400' || code === '54000') return new AppError('resource_exhausted', `${what}: ${reason}`);
   if (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_NODE_CODES.has(code)) {
-    return new AppError('unavailable', `the database is unavailable (${e.message ?? code}); retry`);
+    return new AppError('unavailable', `the database is unavailable (${reason}); retry`);
   }
   if (e.name === 'KnexTimeoutError') {
     return new AppError('unavailable', 'no database connection free within the acquire timeout; retry later');

@@ -68,7 +68,8 @@ export async function seedDataDir(dataDir: string): Promise<void> {
 /** Starts a server; `env` overrides settings. */
 export async function startTestServer(env: Record<string, string | undefined> = {}): Promise<TestServer> {
   const { config, cleanup } = testConfig(env);
-  await seedDataDir(config.dataDir);
+  // A DATA_DIR given by the caller (e.g. a restart on the same data) is used as it is, never overwritten.
+  if (!env.DATA_DIR) await seedDataDir(config.dataDir);
   const running = await startServer(config, createLogger(config.logLevel));
   const address = `127.0.0.1:${running.port}`;
   const creds: ChannelCredentials = credentials.createInsecure();
