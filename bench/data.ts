@@ -1,22 +1,10 @@
 // Generated benchmark data: clustered unit vectors that resemble real embeddings, and synthetic metric streams.
 import { Platform } from '../src/gen/stakazo/ml/v1/common.js';
 import type { MetricRecord } from '../src/gen/stakazo/ml/v1/metrics.js';
+import { gaussian, mulberry32 } from '../src/learning/stats.js';
 
 /** mulberry32: small, seeded, so every run sees the same data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
-}
+export const seededRandom = mulberry32;
 
 function normalizeInPlace(v: Float32Array): Float32Array {
   let sum = 0;

@@ -1,20 +1,15 @@
 // All SQL of the learning side: the day's inputs, daily snapshots, learning runs and learned models.
 import type { Knex } from 'knex';
 import { withDbErrors } from '../db/pg-errors.js';
+import type { ContentFeatureValues } from './content-features.js';
 
 /** One post observed during a day: its latest retention and engagement observation of that day. */
-export interface DayPostRow {
+export interface DayPostRow extends ContentFeatureValues {
   postId: string;
   contentId: string;
   platform: string;
   publishedAt: Date;
   timeZone: string;
-  durationS: number;
-  qualityScore: number;
-  aestheticScore: number;
-  captionLengthChars: number;
-  ctaInFirst5s: boolean;
-  hashtagCount: number;
   views: number;
   averageViewDurationS: number;
   completionRate: number;
@@ -49,20 +44,25 @@ export interface SnapshotRow {
   builtAt: Date;
 }
 
-export interface RunRow {
-  tenantId: string;
-  day: string;
-  status: 'running' | 'succeeded' | 'failed';
-  trigger: string;
-  attempt: number;
-  startedAt: Date;
-  finishedAt: Date | null;
+/** How a claimed run ended: what finishRun stores. */
+export interface RunOutcome {
+  status: 'succeeded' | 'failed';
   steps: { step: string; durationMs: number }[];
   rowsRead: number;
   latestObservedAt: Date | null;
   modelVersions: Record<string, string>;
   errorMessage: string;
   report: unknown;
+}
+
+export interface RunRow extends Omit<RunOutcome, 'status'> {
+  tenantId: string;
+  day: string;
+  status: 'running' | RunOutcome['status'];
+  trigger: string;
+  attempt: number;
+  startedAt: Date;
+  finishedAt: Date | null;
 }
 
 /**
@@ -247,15 +247,7 @@ export class LearningRepository {
     tenantId: string,
     day: string,
     attempt: number,
-    outcome: {
-      status: 'succeeded' | 'failed';
-      steps: { step: string; durationMs: number }[];
-      rowsRead: number;
-      latestObservedAt: Date | null;
-      modelVersions: Record<string, string>;
-      errorMessage: string;
-      report: unknown;
-    },
+    outcome: RunOutcome,
   ): Promise<RunRow | undefined> {
     return withDbErrors(`learning run ${day}`, async () => {
       const result = await this.knex.raw(
