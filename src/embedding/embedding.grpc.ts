@@ -32,12 +32,12 @@ import {
   validateUpsert,
   validateUpsertStreamMessage,
 } from './embedding.validate.js';
+import { fromEnum } from '../grpc/enums.js';
 import { encodeFloat32Le } from './vector-codec.js';
 
 /** The lower-case name of an enum value without its prefix ("DISTANCE_L2" → "l2"); "unrecognized" for unknown numbers. */
 function enumName(values: Record<number, string>, value: number, prefix: string): string {
-  const name = values[value];
-  return name?.startsWith(prefix) ? name.slice(prefix.length).toLowerCase() : 'unrecognized';
+  return value === 0 ? 'unspecified' : (fromEnum(values, prefix, value) ?? 'unrecognized');
 }
 
 /** The enum value of a lower-case name ("l2" → DISTANCE_L2). */

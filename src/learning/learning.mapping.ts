@@ -1,5 +1,5 @@
 // Domain results of the learning side → messages of the contract.
-import { Platform } from '../gen/stakazo/ml/v1/common.js';
+import type { Platform } from '../gen/stakazo/ml/v1/common.js';
 import type { DailySnapshot, TopPerformer as TopPerformerMessage } from '../gen/stakazo/ml/v1/common.js';
 import {
   KeyMomentKind,
@@ -17,6 +17,7 @@ import {
   type ViralityPrediction as ViralityPredictionMessage,
 } from '../gen/stakazo/ml/v1/learning.js';
 import { toEnum } from '../grpc/enums.js';
+import { platformNumber } from '../metrics/platform.js';
 import type { RetentionClusterResult } from './clustering.js';
 import type { Insight } from './insights.js';
 import type { RunRow, SnapshotRow } from './learning.repository.js';
@@ -27,7 +28,7 @@ import type { BestTimeAnswer } from './best-time.service.js';
 import type { ViralityAnswer } from './virality.service.js';
 import type { DayReport, PostRetention, TopPerformer } from './report.js';
 
-export const platformOf = (name: string | undefined): Platform => toEnum(Platform, 'PLATFORM_', name);
+export const platformOf = (name: string | undefined): Platform => platformNumber(name ?? '');
 
 const topPerformer = (t: TopPerformer): TopPerformerMessage => ({ ...t, platform: platformOf(t.platform) });
 
