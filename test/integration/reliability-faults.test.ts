@@ -127,17 +127,23 @@ describe(`reliability: faults (${BACKEND})`, () => {
   it('answers UNAVAILABLE when its Postgres backends are killed mid-call, then serves again; no acknowledged write lost', async () => {
     const since = new Date(Date.now() - 1000);
     const server = await startTestServer();
+    let writers: ReturnType<typeof startWriters> | undefined;
+    let unlock: (() => Promise<void>) | undefined;
     try {
       const collection = await createCollection(server.embedding, { dimension: 3 });
       const table = await tableOf(db, collection);
-      const writers = startWriters(server.embedding, collection, 4);
-      // One call certainly in flight at the kill: a search waiting on a lock the test holds.
-      const unlock = await lockTable(table);
-      const held = call(server.embedding, server.embedding.search, exactSearch(collection, 1), undefined, 20_000);
-      expect(await eventually(async () => (await activeQueriesOn(db, table)) > 0, 5000)).to.equal(true);
+      // One call certainly in flight at the kill: a search waiting on a lock the test holds, on a collection of its
+      // own, so that the active query the test waits for is this one and not a writer's.
+      const heldCollection = await createCollection(server.embedding, { dimension: 3 });
+      const heldTable = await tableOf(db, heldCollection);
+      writers = startWriters(server.embedding, collection, 4);
+      unlock = await lockTable(heldTable);
+      const held = call(server.embedding, server.embedding.search, exactSearch(heldCollection, 1), undefined, 20_000);
+      expect(await eventually(async () => (await activeQueriesOn(db, heldTable)) > 0, 5000)).to.equal(true);
       let killed = await terminateServiceBackends(db, since);
       await expectStatus(held, status.UNAVAILABLE);
       await unlock();
+      unlock = undefined;
       for (let round = 0; round < 3; round++) {
         await new Promise((resolve) => setTimeout(resolve, 300));
         killed += await terminateServiceBackends(db, since);
@@ -155,6 +161,9 @@ describe(`reliability: faults (${BACKEND})`, () => {
       expect(writers.acknowledged.length).to.be.greaterThan(10);
       expect(lost, 'acknowledged but missing').to.deep.equal([]);
     } finally {
+      // NOTE: a failed assertion must not leave the lock held or the writers looping for the rest of the run.
+      await unlock?.();
+      await writers?.stop();
       await server.stop();
     }
   });
