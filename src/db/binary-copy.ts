@@ -12,11 +12,29 @@ export class BinaryCopyWriter {
   private buffer: Buffer;
   private length = 0;
 
-  constructor(initialBytes = 64 * 1024) {
+  /** `header` false: a writer of bare fields (no header, no trailer), to encode fields once and `append` them later. */
+  constructor(initialBytes = 64 * 1024, header = true) {
     this.buffer = Buffer.allocUnsafe(Math.max(initialBytes, 64));
+    if (!header) return;
     this.bytes(SIGNATURE);
     this.int32(0); // flags
     this.int32(0); // header extension length
+  }
+
+  /** Appends fields already encoded (by a writer without header). */
+  append(fields: Buffer): this {
+    return this.bytes(fields);
+  }
+
+  /** Bytes written so far, as a view (valid until the next write or `reset`). */
+  written(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  /** Empties the writer for reuse (its buffer is kept). */
+  reset(): this {
+    this.length = 0;
+    return this;
   }
 
   /** Starts a row of `fieldCount` fields. */

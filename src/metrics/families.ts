@@ -167,8 +167,8 @@ export function familyOfNumber(family: number): FamilySpec | undefined {
 }
 
 /**
- * The values of a payload in column order, normalised to what is stored: missing maps and structs become {},
- * arrays are rounded to float32 (the column is real[]), so an exported record re-sent hashes the same.
+ * The values of a payload in column order: missing texts become '', missing maps and structs {}, missing arrays [].
+ * Arrays are not copied: the float32 rounding of real[] columns happens when they are encoded (`encodeRecord`).
  */
 export function payloadValues(spec: FamilySpec, payload: MetricPayload): unknown[] {
   const value = payload.value as unknown as Record<string, unknown>;
@@ -182,7 +182,7 @@ function normalize(type: ColumnType, raw: unknown): unknown {
     case 'jsonb':
       return raw ?? {};
     case 'float4[]':
-      return Array.isArray(raw) ? raw.map((v) => Math.fround(v)) : [];
+      return Array.isArray(raw) ? raw : [];
     default:
       return raw;
   }

@@ -9,8 +9,11 @@ export interface PreparedRecord {
   recordId: string;
   spec: FamilySpec;
   observedMs: number;
-  /** Column values in spec order, normalised. */
+  /** Column values in spec order (see `payloadValues`). */
   values: unknown[];
+  /** observe time and values as binary COPY fields, encoded once (see `encodeRecord`). */
+  fields: Buffer;
+  /** Payload hash (version 2) of `fields`. */
   hash: Buffer;
 }
 

@@ -7,10 +7,10 @@ import type { Db } from '../db/connect.js';
 import { fromDbError } from '../db/pg-errors.js';
 import { withTransaction, type Session } from '../db/session.js';
 import { BinaryCopyWriter } from '../db/binary-copy.js';
-import type { ColumnType, FamilySpec } from './families.js';
+import { hashMatches } from './canonical.js';
+import type { FamilySpec } from './families.js';
 import { conflictOutcome, type PreparedRecord } from './ingest.js';
 import type { RecordOutcome } from './metrics.types.js';
-import { platformName } from './platform.js';
 
 /** Statements of one family, built once. */
 interface FamilyStatements {
@@ -39,50 +39,20 @@ function statementsOf(spec: FamilySpec): FamilyStatements {
       returning record_id`,
     copy: `copy ${spec.table} (tenant_id, record_id, observed_at, ${spec.columns.map((c) => c.column).join(', ')}) from stdin (format binary)`,
     // NOTE: a separate statement, so that (in READ COMMITTED) it sees ids a concurrent writer committed meanwhile.
-    classify: `select s.ord::int4 - 1 as ord, m.payload_hash = decode(s.payload_hash, 'hex') as same_payload, ${spec.postKeyed ? postKnown : 'true'} as post_known
+    classify: `select s.ord::int4 - 1 as ord, m.payload_hash as stored_hash, ${spec.postKeyed ? postKnown : 'true'} as post_known
       from ${SOURCE} left join metric_records m on m.tenant_id = $1 and m.record_id = s.record_id`,
   };
   statementsCache.set(spec.name, cached);
   return cached;
 }
 
-function writeValue(writer: BinaryCopyWriter, type: ColumnType, value: unknown): void {
-  switch (type) {
-    case 'text':
-      writer.text(value as string);
-      break;
-    case 'platform':
-      writer.text(platformName(value as number)!);
-      break;
-    case 'int8':
-      writer.int8(value as number);
-      break;
-    case 'float8':
-      writer.float8(value as number);
-      break;
-    case 'bool':
-      writer.bool(value as boolean);
-      break;
-    case 'jsonb':
-      writer.jsonb(JSON.stringify(value));
-      break;
-    case 'float4[]': {
-      const values = value as number[];
-      if (values.length === 0) writer.null();
-      else writer.float4Array(values);
-      break;
-    }
-  }
-}
-
-/** The binary COPY payload of family rows (tenant_id, record_id, observed_at, then the family's columns). */
+/** The binary COPY payload of family rows (tenant_id, record_id, then the fields encoded by `encodeRecord`). */
 export function familyRowsPayload(spec: FamilySpec, tenantId: string, records: readonly PreparedRecord[]): Buffer {
-  const writer = new BinaryCopyWriter(records.length * 256);
+  let bytes = 0;
+  for (const r of records) bytes += r.fields.length + r.recordId.length * 3 + tenantId.length * 3 + 10;
+  const writer = new BinaryCopyWriter(bytes + 64);
   const fieldCount = 3 + spec.columns.length;
-  for (const r of records) {
-    writer.row(fieldCount).text(tenantId).text(r.recordId).timestamptz(r.observedMs);
-    spec.columns.forEach((c, i) => writeValue(writer, c.type, r.values[i]));
-  }
+  for (const r of records) writer.row(fieldCount).text(tenantId).text(r.recordId).append(r.fields);
   return writer.finish();
 }
 
@@ -111,16 +81,16 @@ async function writeFamily(s: Session, tenantId: string, spec: FamilySpec, recor
   if (written.length > 0) await s.copyFrom(sql.copy, familyRowsPayload(spec, tenantId, written));
   // The common case, every record new, needs no second look.
   if (written.length === records.length) return outcomes;
-  const all = await s.query<{ ord: number; same_payload: boolean | null; post_known: boolean }>(sql.classify, params);
+  const all = await s.query<{ ord: number; stored_hash: Uint8Array | null; post_known: boolean }>(sql.classify, params);
   for (const row of all.rows) {
     if (outcomes[row.ord]) continue;
     const record = records[row.ord];
     if (!row.post_known) {
       const postId = record.values[0] as string;
       outcomes[row.ord] = { kind: 'rejected', field: `${spec.name}.post_id`, reason: `post "${postId}" is not registered; call RegisterPost first` };
-    } else if (row.same_payload) {
+    } else if (row.stored_hash && hashMatches(record, row.stored_hash)) {
       outcomes[row.ord] = { kind: 'duplicate' };
-    } else if (row.same_payload === false) {
+    } else if (row.stored_hash) {
       outcomes[row.ord] = conflictOutcome(record.recordId);
     } else {
       // Claimed by a concurrent writer that then rolled back: not written; a retry will write it.

@@ -1,6 +1,6 @@
 // Validation of one metric record, driven by the family table: a bad record becomes a rejection naming the field
 // (e.g. "retention.completion_rate"), never a failure of the whole call.
-import { recordHash } from './canonical.js';
+import { encodeRecord } from './canonical.js';
 import { familyOfPayload, payloadValues, type Rule } from './families.js';
 import type { PreparedRecord } from './ingest.js';
 import type { MetricRecord, MetricsLimits, RejectedRecord } from './metrics.types.js';
@@ -44,16 +44,19 @@ function countProblem(value: number): string | undefined {
 function listProblem(values: number[], expected: number, what: string): string | undefined {
   if (values.length === 0) return undefined;
   if (values.length !== expected) return `has ${values.length} values; must have exactly ${expected} (${what}) or be empty`;
-  const bad = values.findIndex((v) => rateProblem(v) !== undefined);
-  return bad >= 0 ? `value ${bad} is ${values[bad]}; every value must be a fraction between 0 and 1` : undefined;
+  // NOTE: checked as stored (real[]: float32), without copying the array.
+  const bad = values.findIndex((v) => rateProblem(Math.fround(v)) !== undefined);
+  return bad >= 0 ? `value ${bad} is ${Math.fround(values[bad])}; every value must be a fraction between 0 and 1` : undefined;
 }
 
 function retentionCurveProblem(values: number[]): string | undefined {
   const problem = listProblem(values, RETENTION_CURVE_POINTS, 'one per percent of the video, 0 % to 100 %');
   if (problem) return problem;
   for (let i = 1; i < values.length; i++) {
-    if (values[i] > values[i - 1] + FLOAT_TOLERANCE) {
-      return `increases at ${i} % (${values[i - 1]} → ${values[i]}); the fraction still watching can only stay or fall`;
+    const previous = Math.fround(values[i - 1]);
+    const current = Math.fround(values[i]);
+    if (current > previous + FLOAT_TOLERANCE) {
+      return `increases at ${i} % (${previous} → ${current}); the fraction still watching can only stay or fall`;
     }
   }
   return undefined;
@@ -136,7 +139,8 @@ export function prepareRecord(record: MetricRecord, index: number, nowMs: number
     const problem = ruleProblem(column.rule, values[i], limits);
     if (problem) return reject(`${spec.name}.${column.column}`, `${spec.name}.${column.column} ${problem}`);
   }
-  return { index, recordId, spec, observedMs, values, hash: recordHash(spec, observedMs, values) };
+  const { fields, hash } = encodeRecord(spec, observedMs, values);
+  return { index, recordId, spec, observedMs, values, fields, hash };
 }
 
 /** True when `prepareRecord` rejected the record. */

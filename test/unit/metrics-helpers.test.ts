@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
-import { canonicalJson, recordHash } from '../../src/metrics/canonical.js';
+import { canonicalJson, encodeRecord, hashMatches, legacyRecordHash } from '../../src/metrics/canonical.js';
 import { FAMILIES, familyOfNumber, payloadFromRow, payloadValues } from '../../src/metrics/families.js';
 import { IngestTally, repeatOutcome, splitRepeats, type PreparedRecord } from '../../src/metrics/ingest.js';
 import { decodePageToken, encodePageToken, queryFingerprint } from '../../src/page-token.js';
@@ -39,11 +39,13 @@ describe('metrics canonical hash', () => {
   const payload = (trafficSources: Record<string, number>) =>
     ({ $case: 'viewerBehavior', value: { postId: 'p', trafficSources, newViewerFraction: 0.1, returningViewerFraction: 0.2, audienceRegions: {}, watchTimeDistribution: [] } }) as MetricPayload;
 
+  const hashOf = (s: typeof spec, observedMs: number, p: MetricPayload) => encodeRecord(s, observedMs, payloadValues(s, p)).hash;
+
   it('ignores map key order and changes with any value, the family or the time', () => {
-    const a = recordHash(spec, 1, payloadValues(spec, payload({ a: 0.1, b: 0.2 })));
-    expect(hex(recordHash(spec, 1, payloadValues(spec, payload({ b: 0.2, a: 0.1 }))))).to.equal(hex(a));
-    expect(hex(recordHash(spec, 2, payloadValues(spec, payload({ a: 0.1, b: 0.2 }))))).not.to.equal(hex(a));
-    expect(hex(recordHash(spec, 1, payloadValues(spec, payload({ a: 0.1, b: 0.3 }))))).not.to.equal(hex(a));
+    const a = hashOf(spec, 1, payload({ a: 0.1, b: 0.2 }));
+    expect(hex(hashOf(spec, 1, payload({ b: 0.2, a: 0.1 })))).to.equal(hex(a));
+    expect(hex(hashOf(spec, 2, payload({ a: 0.1, b: 0.2 })))).not.to.equal(hex(a));
+    expect(hex(hashOf(spec, 1, payload({ a: 0.1, b: 0.3 })))).not.to.equal(hex(a));
     expect(canonicalJson({ z: [{ b: 1, a: 2 }], a: null })).to.equal('{"a":null,"z":[{"a":2,"b":1}]}');
   });
 
@@ -52,7 +54,23 @@ describe('metrics canonical hash', () => {
     const sent = { $case: 'retention', value: { postId: 'p', views: 1, averageViewDurationS: 1, completionRate: 0.1, rewatchRate: 0, skipRateFirst3s: 0, retentionCurve: [0.3, 0.1] } } as MetricPayload;
     const row = { post_id: 'p', views: '1', average_view_duration_s: 1, completion_rate: 0.1, rewatch_rate: 0, skip_rate_first_3s: 0, retention_curve: [Math.fround(0.3), Math.fround(0.1)] };
     const readBack = payloadFromRow(retention, row);
-    expect(hex(recordHash(retention, 5, payloadValues(retention, readBack)))).to.equal(hex(recordHash(retention, 5, payloadValues(retention, sent))));
+    expect(hex(hashOf(retention, 5, readBack))).to.equal(hex(hashOf(retention, 5, sent)));
+    expect(hex(legacyRecordHash(retention, 5, payloadValues(retention, readBack)))).to.equal(hex(legacyRecordHash(retention, 5, payloadValues(retention, sent))));
+  });
+
+  it('encodes the stored fields once: observe time then the columns, jsonb with sorted keys', () => {
+    const { fields } = encodeRecord(spec, Date.UTC(2000, 0, 1, 0, 0, 1), payloadValues(spec, payload({ b: 0.2, a: 0.1 })));
+    expect(hex(fields.subarray(0, 12))).to.equal('00000008' + '00000000000f4240');
+    expect(fields.toString('utf8')).to.contain('{"a":0.1,"b":0.2}');
+  });
+
+  it('recognises a ledger row hashed the old way (version 1, canonical JSON) as the same payload', () => {
+    const values = payloadValues(spec, payload({ a: 0.1, b: 0.2 }));
+    const record = { index: 0, recordId: 'r', spec, observedMs: 1, values, ...encodeRecord(spec, 1, values) } as PreparedRecord;
+    expect(hashMatches(record, record.hash)).to.equal(true);
+    expect(hashMatches(record, legacyRecordHash(spec, 1, values))).to.equal(true);
+    expect(hashMatches(record, legacyRecordHash(spec, 2, values))).to.equal(false);
+    expect(hex(legacyRecordHash(spec, 1, values))).to.not.equal(hex(record.hash));
   });
 
   it('describes six families, each column with a rule', () => {
@@ -80,7 +98,7 @@ describe('metrics page tokens', () => {
 
 describe('metrics ingest bookkeeping', () => {
   const spec = familyOfNumber(2)!;
-  const rec = (index: number, recordId: string, hashByte: number): PreparedRecord => ({ index, recordId, spec, observedMs: 0, values: [], hash: Buffer.from([hashByte]) });
+  const rec = (index: number, recordId: string, hashByte: number): PreparedRecord => ({ index, recordId, spec, observedMs: 0, values: [], fields: Buffer.alloc(0), hash: Buffer.from([hashByte]) });
 
   it('splits repeated ids and resolves them from the first occurrence', () => {
     const { unique, repeats } = splitRepeats([rec(0, 'a', 1), rec(1, 'b', 1), rec(2, 'a', 1), rec(3, 'a', 2)]);
