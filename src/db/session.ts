@@ -22,10 +22,79 @@ export interface Session {
    * NOTE: on PGlite, which has no STDIN, the statement is rewritten to read FROM '/dev/blob'.
    */
   copyFrom(sql: string, data: Buffer): Promise<void>;
+  /**
+   * Makes the connection's settings (GUCs) hold `wanted`, with `set_config(…, false)` for the session, in one
+   * round trip and only for the values that differ from what this connection was last set to: none, once the
+   * pooled connection has served the same kind of call before. Only for settings that change nothing but the
+   * statements that want them (e.g. `hnsw.ef_search`, read only by HNSW index scans), since they stay on the
+   * connection after it goes back to the pool. Not inside a transaction: a rollback would undo them unseen.
+   */
+  useSettings(wanted: Readonly<Record<string, string>>): Promise<void>;
+  /** Sets `wanted` for the current transaction only (`set_config(…, true)`, SET LOCAL); always one round trip. */
+  useLocalSettings(wanted: Readonly<Record<string, string>>): Promise<void>;
+  /** Runs `fn` inside BEGIN … COMMIT on this connection; rolls back if it throws. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Whether a Buffer parameter reaches the type's binary input function (pg sends Buffers in binary format), so
+   * that e.g. `$1::vector` can take pgvector's binary form; PGlite's driver sends every parameter as text.
+   */
+  readonly binaryParams: boolean;
+}
+
+/** What each pooled connection's settings were last set to (keyed by the driver's connection object). */
+const connectionSettings = new WeakMap<object, Map<string, string>>();
+
+/** `select set_config($1, $2, local), …` for the settings. */
+function setConfigStatement(settings: ReadonlyArray<readonly [string, string]>, local: boolean): { sql: string; params: string[] } {
+  const calls = settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, ${local})`);
+  return { sql: `select ${calls.join(', ')}`, params: settings.flat() };
+}
+
+/**
+ * The common part of both drivers' sessions: settings and transactions over `query`. `connection` is the driver's
+ * connection object, the key under which its session settings are remembered.
+ */
+function sessionOn(connection: object, base: Pick<Session, 'query' | 'copyFrom' | 'binaryParams'>): Session {
+  let inTransaction = false;
+  const session: Session = {
+    ...base,
+    async useSettings(wanted) {
+      const current = connectionSettings.get(connection);
+      const changed = Object.entries(wanted).filter(([name, value]) => current?.get(name) !== value);
+      if (changed.length === 0) return;
+      if (inTransaction) throw new Error('useSettings inside a transaction: a rollback would undo the settings unseen');
+      // NOTE: forgotten before the statement and recorded only after it: a failure or cancel in between leaves the
+      // settings unknown, so the next use sets them all again rather than trusting a stale record.
+      connectionSettings.delete(connection);
+      const statement = setConfigStatement(changed, false);
+      await session.query(statement.sql, statement.params);
+      connectionSettings.set(connection, new Map([...(current ?? []), ...changed]));
+    },
+    async useLocalSettings(wanted) {
+      if (!inTransaction) throw new Error('useLocalSettings outside a transaction: the settings would end with the statement');
+      const statement = setConfigStatement(Object.entries(wanted), true);
+      await session.query(statement.sql, statement.params);
+    },
+    async transaction(fn) {
+      await session.query('begin');
+      inTransaction = true;
+      try {
+        const result = await fn();
+        await session.query('commit');
+        return result;
+      } catch (err) {
+        await session.query('rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        inTransaction = false;
+      }
+    },
+  };
+  return session;
 }
 
 function pgSession(client: pg.PoolClient | pg.Client): Session {
-  return {
+  return sessionOn(client, {
     async query<Row>(sql: string, params?: unknown[]) {
       const r = await client.query(sql, params);
       return { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 };
@@ -33,11 +102,12 @@ function pgSession(client: pg.PoolClient | pg.Client): Session {
     async copyFrom(sql: string, data: Buffer) {
       await pipeline(Readable.from([data]), client.query(copyFromStream(sql)));
     },
-  };
+    binaryParams: true,
+  });
 }
 
 function pgliteSession(pglite: PGlite): Session {
-  return {
+  return sessionOn(pglite, {
     async query<Row>(sql: string, params?: unknown[]) {
       const r = await pglite.query<Row>(sql, params);
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
@@ -46,7 +116,8 @@ function pgliteSession(pglite: PGlite): Session {
       const blobSql = sql.replace(/\bfrom\s+stdin\b/i, "FROM '/dev/blob'");
       await pglite.query(blobSql, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) });
     },
-  };
+    binaryParams: false,
+  });
 }
 
 /**
@@ -90,15 +161,5 @@ export async function withSession<T>(db: Db, fn: (session: Session) => Promise<T
 
 /** Runs `fn` inside BEGIN … COMMIT on one connection; rolls back if it throws. */
 export async function withTransaction<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
-  return withSession(db, async (session) => {
-    await session.query('begin');
-    try {
-      const result = await fn(session);
-      await session.query('commit');
-      return result;
-    } catch (err) {
-      await session.query('rollback').catch(() => undefined);
-      throw err;
-    }
-  });
+  return withSession(db, (session) => session.transaction(() => fn(session)));
 }

@@ -1,6 +1,6 @@
 // Per-process cache of collection metadata for the search path, with a short TTL. Entries are hints, never truth:
-// every search made with a cached entry checks it against the registry in the same statement that sets the
-// index options, and any error or mismatch sends the search once more through a fresh lookup.
+// every search made with a cached entry checks it against the registry in the search statement itself, and any
+// error or mismatch sends the search once more through a fresh lookup.
 import type { CollectionInfo } from './embedding.types.js';
 
 /** How long an entry is used before it is read again. */
@@ -36,19 +36,4 @@ export class CollectionCache {
 
 function key(tenantId: string, name: string): string {
   return `${tenantId}\u0000${name}`;
-}
-
-/**
- * Whether a search may use the cached entry: the fields a search relies on are unchanged. A collection recreated
- * under the same name with the same settings searches the same way (its table name derives from the name).
- */
-export function sameCollection(cached: CollectionInfo, current: CollectionInfo): boolean {
-  return (
-    cached.tableName === current.tableName &&
-    cached.dimension === current.dimension &&
-    cached.distance === current.distance &&
-    cached.precision === current.precision &&
-    cached.embeddingType === current.embeddingType &&
-    cached.hnswEfSearch === current.hnswEfSearch
-  );
 }

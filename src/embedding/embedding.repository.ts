@@ -11,7 +11,8 @@ import {
   Params,
   pointColumns,
   scoreFromDistance,
-  searchSettingsStatement,
+  EXACT_SEARCH_SETTINGS,
+  hnswSettings,
   searchStatement,
   table,
   tableNameFor,
@@ -34,7 +35,7 @@ import type {
   UpsertCounts,
 } from './embedding.types.js';
 import { fromPgvectorText, toPgvectorText } from './vector-codec.js';
-import { CollectionCache, sameCollection } from './collection-cache.js';
+import { CollectionCache } from './collection-cache.js';
 
 interface CollectionRow {
   name: string;
@@ -124,6 +125,12 @@ function copyRows(points: readonly PointInput[], precision: PrecisionName): Buff
   const writer = new BinaryCopyWriter();
   for (const p of points) writer.row(4).text(p.id).text(p.contentId).bytea(encodeVector(p.vector)).jsonb(JSON.stringify(p.metadata));
   return writer.finish();
+}
+
+/** The query vector as a parameter: pgvector's binary form where the driver sends it so, else its text form. */
+function vectorParam(session: Session, collection: CollectionInfo, values: Float32Array): unknown {
+  if (!session.binaryParams) return toPgvectorText(values);
+  return collection.precision === 'float16' ? halfvecField(values) : vectorField(values);
 }
 
 /** Repository of collections and their points. */
@@ -305,13 +312,14 @@ export class EmbeddingRepository {
   }
 
   /**
-   * Runs searches in one transaction on one connection: lets `plan` check the queries against the named
-   * collections, then per search sets the index options (set_config, local to the transaction), reads the
-   * more-like-this vector if needed, and runs the one search statement.
-   * NOTE: the collections come from a per-process cache when it has them all (4 round trips, like the bare SQL,
-   * instead of 5); each search then re-reads its collection in the set_config statement and any mismatch or
-   * error (dropped table, other dimension, failed check) sends the whole search once more through a fresh lookup,
-   * so a collection deleted and recreated under the same name never answers with stale metadata.
+   * Runs searches on one connection: lets `plan` check the queries against the named collections, then per
+   * search reads the more-like-this vector if needed and runs the one search statement. An approximate search
+   * is one round trip once the pooled connection carries its HNSW settings (Session.useSettings); an exact one
+   * runs in a transaction of its own with index scans off.
+   * NOTE: the collections come from a per-process cache when it has them all; each search statement then also
+   * checks its collection against the registry, and any mismatch or error (dropped table, other dimension, failed
+   * check) sends the whole search once more through a fresh lookup, so a collection deleted and recreated under
+   * the same name never answers with stale metadata.
    */
   async search(
     tenantId: string,
@@ -338,29 +346,28 @@ export class EmbeddingRepository {
     cached: ReadonlyMap<string, CollectionInfo> | undefined,
   ): Promise<ScoredPoint[][]> {
     return guarded(names.join('", "'), () =>
-      withTransaction(this.db, async (session) => {
+      withSession(this.db, async (session) => {
         const collections = cached ?? (await this.readCollections(session, tenantId, names));
         const results: ScoredPoint[][] = [];
         for (const { collection, query, filtered } of plan(collections)) {
-          const settings = searchSettingsStatement(collection, query, filtered);
-          if (cached) {
-            // The check rides on the set_config statement: no extra round trip.
-            const checked = await session.query<{ current: CollectionRow | null }>(
-              `${settings.sql}, (select row_to_json(c) from (select ${COLLECTION_COLUMNS} from collections where tenant_id = $5 and name = $6) c) as current`,
-              [...settings.params, tenantId, collection.name],
-            );
-            const current = checked.rows[0]?.current;
-            if (!current || !sameCollection(collection, toCollection(current))) {
-              throw new StaleCollection();
-            }
+          const vector = query.vector ? vectorParam(session, collection, query.vector) : await this.vectorTextOf(session, collection, query.pointId!);
+          const statement = searchStatement(collection, query, vector, query.pointId, cached ? tenantId : undefined);
+          const run = () => session.query<PointRow & { distance: number; fresh?: boolean }>(statement.sql, statement.params);
+          let rows;
+          if (query.exact) {
+            rows = await session.transaction(async () => {
+              await session.useLocalSettings(EXACT_SEARCH_SETTINGS);
+              return run();
+            });
           } else {
-            await session.query(settings.sql, settings.params);
+            await session.useSettings(hnswSettings(collection, query, filtered));
+            rows = await run();
           }
-          const vectorText = query.vector ? toPgvectorText(query.vector) : await this.vectorTextOf(session, collection, query.pointId!);
-          const statement = searchStatement(collection, query, vectorText, query.pointId);
-          const rows = await session.query<PointRow & { distance: number }>(statement.sql, statement.params);
+          if (cached && rows.rows[0]?.fresh !== true) throw new StaleCollection();
           results.push(
-            rows.rows.map((row) => ({ point: toPoint(row), distance: row.distance, score: scoreFromDistance(collection.distance, row.distance) })),
+            rows.rows
+              .filter((row) => row.id !== null)
+              .map((row) => ({ point: toPoint(row), distance: row.distance, score: scoreFromDistance(collection.distance, row.distance) })),
           );
         }
         return results;

@@ -99,49 +99,83 @@ export function groupCandidateCount(topK: number): number {
 }
 
 /**
+ * The registry columns a search relies on, each with the cached collection's value it must still have: a
+ * collection recreated under the same name with the same values searches the same way (its table name derives
+ * from the name).
+ */
+const SEARCH_RELEVANT_COLUMNS: ReadonlyArray<readonly [string, (c: CollectionInfo) => unknown]> = [
+  ['table_name', (c) => c.tableName],
+  ['dimension', (c) => c.dimension],
+  ['distance', (c) => c.distance],
+  ['precision', (c) => c.precision],
+  ['embedding_type', (c) => c.embeddingType],
+  ['hnsw_ef_search', (c) => c.hnswEfSearch],
+];
+
+/**
  * The one statement of a search: the k nearest points (optionally one per content id) with their distance.
+ * `vector` is the query vector parameter (pgvector's binary or text form). With `checkTenant`, the collection
+ * came from a cache and the statement also checks it against the registry: it then returns at least one row,
+ * whose `fresh` column is true only if the registry still holds the collection with the same search-relevant
+ * values (rows without a point when there are no hits).
  * NOTE: with `hnsw.iterative_scan = relaxed_order` the index may return rows slightly out of order, so the
  * nearest rows are materialised first and sorted again (pgvector's documented pattern).
  */
 export function searchStatement(
   collection: CollectionInfo,
   query: { topK: number; filter: PointFilter; exact: boolean; groupByContent: boolean; withVectors: boolean },
-  vectorText: string,
+  vector: unknown,
   excludeId: string | undefined,
+  checkTenant?: string,
 ): { sql: string; params: unknown[] } {
   const params = new Params();
   const t = table(collection);
-  const queryVector = `${params.add(vectorText)}::${vectorType(collection)}`;
+  const queryVector = `${params.add(vector)}::${vectorType(collection)}`;
   const conditions = filterConditions(query.filter, params);
   if (excludeId !== undefined) conditions.push(`id <> ${params.add(excludeId)}`);
   const nearest = (limit: number | undefined) =>
     `select ${pointColumns(query.withVectors)}, embedding ${distanceOperator(collection.distance)} ${queryVector} as distance
      from ${t} ${whereClause(conditions)}
      order by distance${limit === undefined ? '' : ` limit ${params.add(limit)}`}`;
+  let sql: string;
   if (!query.groupByContent) {
-    return { sql: `with hits as materialized (${nearest(query.topK)}) select * from hits order by distance`, params: params.values };
+    sql = `with hits as materialized (${nearest(query.topK)}) select * from hits order by distance`;
+  } else {
+    // An exact grouped search ranks every matching point; an approximate one over-fetches from the index.
+    const candidates = nearest(query.exact ? undefined : groupCandidateCount(query.topK));
+    sql = `with candidates as materialized (${candidates}),
+       best as (select distinct on (content_id) * from candidates order by content_id, distance)
+       select * from best order by distance limit ${params.add(query.topK)}`;
   }
-  // An exact grouped search ranks every matching point; an approximate one over-fetches from the index.
-  const candidates = nearest(query.exact ? undefined : groupCandidateCount(query.topK));
-  const sql = `with candidates as materialized (${candidates}),
-     best as (select distinct on (content_id) * from candidates order by content_id, distance)
-     select * from best order by distance limit ${params.add(query.topK)}`;
-  return { sql, params: params.values };
+  if (checkTenant === undefined) return { sql, params: params.values };
+  const same = [`tenant_id = ${params.add(checkTenant)}`, `name = ${params.add(collection.name)}`];
+  for (const [column, value] of SEARCH_RELEVANT_COLUMNS) same.push(`${column} = ${params.add(value(collection))}`);
+  const fresh = `select exists (select 1 from collections where ${same.join(' and ')}) as fresh`;
+  return {
+    sql: `with found as materialized (${sql}) select checked.fresh, found.* from (${fresh}) checked left join found on true order by found.distance`,
+    params: params.values,
+  };
 }
 
-/** Index scan settings of one search, as one statement of `set_config(…, is_local => true)` (SET LOCAL). */
-export function searchSettingsStatement(
+/**
+ * HNSW scan settings of an approximate search. They are read only by HNSW index scans, so they may stay on a
+ * pooled connection (Session.useSettings) and most searches need no statement to set them.
+ */
+export function hnswSettings(
   collection: CollectionInfo,
-  query: { topK: number; efSearch: number; exact: boolean; groupByContent: boolean },
+  query: { topK: number; efSearch: number; groupByContent: boolean },
   filtered: boolean,
-): { sql: string; params: unknown[] } {
+): Record<string, string> {
   // NOTE: HNSW returns at most ef_search rows per scan, so it is raised to top_k; iterative scans keep
   // scanning when a filter or grouping discards rows, up to max_scan_tuples visited.
   const efSearch = Math.max(query.efSearch || collection.hnswEfSearch, query.topK);
   const iterative = filtered || query.groupByContent;
   return {
-    sql: `select set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', $2, true),
-                 set_config('hnsw.max_scan_tuples', $3, true), set_config('enable_indexscan', $4, true)`,
-    params: [String(efSearch), iterative ? 'relaxed_order' : 'off', iterative ? '200000' : '20000', query.exact ? 'off' : 'on'],
+    'hnsw.ef_search': String(efSearch),
+    'hnsw.iterative_scan': iterative ? 'relaxed_order' : 'off',
+    'hnsw.max_scan_tuples': iterative ? '200000' : '20000',
   };
 }
+
+/** Settings of an exact search, local to its transaction: with no index scan the HNSW index cannot answer. */
+export const EXACT_SEARCH_SETTINGS: Readonly<Record<string, string>> = { enable_indexscan: 'off' };

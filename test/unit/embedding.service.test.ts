@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 import type { EmbeddingRepository } from '../../src/embedding/embedding.repository.js';
 import { EmbeddingService, lastWriteWins, MAX_REPORTED_REJECTIONS, STREAM_CHUNK_POINTS } from '../../src/embedding/embedding.service.js';
-import { createTableStatements, filterConditions, Params, scoreFromDistance, searchSettingsStatement, searchStatement, tableNameFor } from '../../src/embedding/embedding.sql.js';
+import { createTableStatements, filterConditions, Params, hnswSettings, scoreFromDistance, searchStatement, tableNameFor } from '../../src/embedding/embedding.sql.js';
 import type { CollectionInfo, PointInput, UpsertStreamChunk } from '../../src/embedding/embedding.types.js';
 
 const collection: CollectionInfo = {
@@ -107,11 +107,19 @@ describe('embedding SQL text', () => {
     expect(similar.params).to.deep.equal(['[1,0]', 'p1', 100, 5]);
   });
 
-  it('sets ef_search to at least top_k, iterative scans when filtering, and no index scan when exact', () => {
-    const settings = (query: { topK: number; efSearch: number; exact: boolean; groupByContent: boolean }, filtered: boolean) => searchSettingsStatement(collection, query, filtered).params;
-    expect(settings({ topK: 10, efSearch: 0, exact: false, groupByContent: false }, false)).to.deep.equal(['100', 'off', '20000', 'on']);
-    expect(settings({ topK: 300, efSearch: 40, exact: false, groupByContent: false }, true)).to.deep.equal(['300', 'relaxed_order', '200000', 'on']);
-    expect(settings({ topK: 10, efSearch: 0, exact: true, groupByContent: false }, false)[3]).to.equal('off');
+  it('checks a cached collection in the search statement itself, returning a row even without hits', () => {
+    const query = { topK: 5, filter: { contentIds: [] }, exact: false, groupByContent: false, withVectors: false };
+    const checked = searchStatement(collection, query, '[1,0]', undefined, 'tenant-a');
+    expect(checked.sql).to.include('left join found on true').and.include('as fresh');
+    expect(checked.sql).to.include('tenant_id = $3 and name = $4 and table_name = $5 and dimension = $6');
+    expect(checked.params.slice(2, 6)).to.deep.equal(['tenant-a', collection.name, collection.tableName, collection.dimension]);
+  });
+
+  it('sets ef_search to at least top_k, and iterative scans when filtering or grouping', () => {
+    const settings = (query: { topK: number; efSearch: number; groupByContent: boolean }, filtered: boolean) => Object.values(hnswSettings(collection, query, filtered));
+    expect(settings({ topK: 10, efSearch: 0, groupByContent: false }, false)).to.deep.equal(['100', 'off', '20000']);
+    expect(settings({ topK: 300, efSearch: 40, groupByContent: false }, true)).to.deep.equal(['300', 'relaxed_order', '200000']);
+    expect(settings({ topK: 10, efSearch: 0, groupByContent: true }, false)[1]).to.equal('relaxed_order');
   });
 
   it('scores cosine as 1 − distance and the others as −distance', () => {

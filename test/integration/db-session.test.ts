@@ -1,0 +1,71 @@
+// Raw pooled sessions: settings remembered per connection, transactions, binary parameters — on both back-ends.
+import { expect } from 'chai';
+import { withSession, withTransaction, type Session } from '../../src/db/session.js';
+import { vectorField } from '../../src/embedding/pgvector-binary.js';
+import { BACKEND, startTestServer, type TestServer } from '../helpers/server.js';
+
+/** The statements a session sends, recorded around its query method. */
+function recording(session: Session): { session: Session; sent: string[] } {
+  const sent: string[] = [];
+  const query = session.query.bind(session);
+  session.query = (sql, params) => {
+    sent.push(sql);
+    return query(sql, params);
+  };
+  return { session, sent };
+}
+
+const setting = async (session: Session, name: string) => (await session.query<{ v: string }>(`select current_setting($1) as v`, [name])).rows[0]!.v;
+
+describe(`db sessions (${BACKEND})`, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ DB_POOL_MAX: '1' });
+  });
+  after(async () => server?.stop());
+
+  it('sets session settings once per connection and again only when they change', async () => {
+    const db = server.running.db;
+    const first = await withSession(db, async (s) => {
+      const { session, sent } = recording(s);
+      await session.useSettings({ 'hnsw.ef_search': '77', 'hnsw.iterative_scan': 'off' });
+      await session.useSettings({ 'hnsw.ef_search': '77', 'hnsw.iterative_scan': 'off' });
+      return { sent, ef: await setting(session, 'hnsw.ef_search') };
+    });
+    expect(first.ef).to.equal('77');
+    expect(first.sent.filter((sql) => sql.includes('set_config'))).to.have.length(1);
+    // The pool has one connection: the next session gets the same one, still carrying the settings.
+    const second = await withSession(db, async (s) => {
+      const { session, sent } = recording(s);
+      await session.useSettings({ 'hnsw.ef_search': '77', 'hnsw.iterative_scan': 'off' });
+      const unchanged = sent.length;
+      await session.useSettings({ 'hnsw.ef_search': '40', 'hnsw.iterative_scan': 'off' });
+      return { unchanged, changedSql: sent.at(-1)!, ef: await setting(session, 'hnsw.ef_search'), scan: await setting(session, 'hnsw.iterative_scan') };
+    });
+    expect(second.unchanged, 'no statement when the connection already holds the settings').to.equal(0);
+    expect(second.changedSql.match(/set_config/g), 'only the changed setting is sent').to.have.length(1);
+    expect([second.ef, second.scan]).to.deep.equal(['40', 'off']);
+  });
+
+  it('refuses session settings inside a transaction, and keeps local settings to the transaction', async () => {
+    const db = server.running.db;
+    await withTransaction(db, async (session) => {
+      let refused: Error | undefined;
+      await session.useSettings({ 'hnsw.ef_search': '55' }).catch((err: Error) => (refused = err));
+      expect(refused?.message).to.match(/inside a transaction/);
+      await session.useLocalSettings({ enable_indexscan: 'off' });
+      expect(await setting(session, 'enable_indexscan')).to.equal('off');
+    });
+    await withSession(db, async (session) => expect(await setting(session, 'enable_indexscan')).to.equal('on'));
+  });
+
+  it('takes a vector parameter in the form the driver sends', async () => {
+    await withSession(server.running.db, async (session) => {
+      const values = new Float32Array([1, 2.5, -3e-5]);
+      const param = session.binaryParams ? vectorField(values) : '[1,2.5,-3e-05]';
+      const r = await session.query<{ t: string }>('select $1::vector(3)::text as t', [param]);
+      expect(r.rows[0]!.t).to.equal('[1,2.5,-3e-05]');
+      expect(session.binaryParams).to.equal(BACKEND === 'postgres');
+    });
+  });
+});
