@@ -37,7 +37,7 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
-export const CLIENT_OPTIONS = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 };
+export const CLIENT_OPTIONS = { 'grpc.enable_channelz': 0, 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 };
 
 /** Creates the database of the URL when it does not exist (connecting to the `postgres` database). */
 async function ensureDatabase(url: string): Promise<void> {
