@@ -1,49 +1,66 @@
-// Set-based writes of metric records. Per family, one statement claims the ids in the ledger (ON CONFLICT DO
-// NOTHING) from parameter arrays, then binary COPY writes the family rows of the claimed ids straight into the
-// family table; a last statement classifies the rest (retry of the same payload, reuse of the id, unknown post).
+// Set-based writes of metric records, one transaction per write (a RecordMetrics batch or a stream chunk):
+// 1. under the tenant's shared posts lock, one query names the posts the write refers to that are not registered
+//    (their records are rejected: there is no per-row foreign key, see migration 20261126000001);
+// 2. fast path: binary COPY of the ledger rows inside a savepoint, then binary COPY of the family rows. Every id new
+//    is the common case of a stream, and it costs what a raw COPY of the same rows costs;
+// 3. when an id is already in the ledger (23505: a retried stream, a reused id), the savepoint is rolled back, one
+//    statement claims the ids with ON CONFLICT DO NOTHING, the family rows of the claimed ids are COPYed, and a
+//    last statement reads the stored hashes of the rest (duplicate or conflict).
+// A single record (unary RecordMetrics) is one statement instead (see writeOne).
 // NOTE: the payload goes through the database once (no staging table): staging it, then INSERT … SELECT, cost
 // twice a raw COPY, and creating a temp table per chunk churned the catalog (see docs/benchmarks.md).
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/connect.js';
 import { fromDbError } from '../db/pg-errors.js';
-import { withTransaction, type Session } from '../db/session.js';
+import { withSession, withTransaction, type Session } from '../db/session.js';
 import { BinaryCopyWriter } from '../db/binary-copy.js';
-import { hashMatches } from './canonical.js';
-import type { FamilySpec } from './families.js';
+import { canonicalJson, hashMatches } from './canonical.js';
+import type { ColumnType, FamilySpec } from './families.js';
 import { conflictOutcome, type PreparedRecord } from './ingest.js';
 import type { RecordOutcome } from './metrics.types.js';
+import { platformName } from './platform.js';
 
-/** Statements of one family, built once. */
-interface FamilyStatements {
-  claim: string;
-  copy: string;
-  classify: string;
+/** First key of the tenant "posts" advisory lock (ASCII "mlps"); the second is derived from the tenant id. */
+const POSTS_LOCK_NAMESPACE = 0x6d6c7073;
+
+/**
+ * Takes the tenant's posts lock until the end of the transaction: shared by metric writes between their post check
+ * and their commit, exclusive for DeleteContent, so that no family row is written for a post being deleted.
+ */
+export async function lockTenantPosts(s: Session, tenantId: string, mode: 'shared' | 'exclusive'): Promise<void> {
+  const tenantKey = createHash('sha256').update(tenantId).digest().readInt32BE(0);
+  await s.query(`select ${mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}($1::int4, $2::int4)`, [POSTS_LOCK_NAMESPACE, tenantKey]);
 }
 
-const statementsCache = new Map<string, FamilyStatements>();
+const MISSING_POSTS_SQL = `select s.post_id from unnest($2::text[]) as s(post_id)
+  where not exists (select 1 from posts p where p.tenant_id = $1 and p.post_id = s.post_id)`;
 
-/** The records of a write as parameter arrays: $2 ids, $3 payload hashes (hex), $4 observed times, $5 post ids. */
-const SOURCE = `unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[]) with ordinality as s(record_id, payload_hash, observed_at, post_id, ord)`;
+const LEDGER_COPY_SQL = 'copy metric_records (tenant_id, record_id, family, payload_hash, observed_at) from stdin (format binary)';
 
-function statementsOf(spec: FamilySpec): FamilyStatements {
-  let cached = statementsCache.get(spec.name);
-  if (cached) return cached;
-  const postKnown = `exists (select 1 from posts p where p.tenant_id = $1 and p.post_id = s.post_id)`;
-  cached = {
-    // NOTE: ids are claimed in record_id order so that two transactions writing the same ids wait on each other
-    // instead of deadlocking; a concurrent writer's uncommitted claim makes this one wait, then skip the id.
-    claim: `insert into metric_records (tenant_id, record_id, family, payload_hash, observed_at)
-      select $1, s.record_id, '${spec.name}', decode(s.payload_hash, 'hex'), s.observed_at from ${SOURCE}
-      ${spec.postKeyed ? `where ${postKnown}` : ''}
-      order by s.record_id
-      on conflict (tenant_id, record_id) do nothing
-      returning record_id`,
-    copy: `copy ${spec.table} (tenant_id, record_id, observed_at, ${spec.columns.map((c) => c.column).join(', ')}) from stdin (format binary)`,
-    // NOTE: a separate statement, so that (in READ COMMITTED) it sees ids a concurrent writer committed meanwhile.
-    classify: `select s.ord::int4 - 1 as ord, m.payload_hash as stored_hash, ${spec.postKeyed ? postKnown : 'true'} as post_known
-      from ${SOURCE} left join metric_records m on m.tenant_id = $1 and m.record_id = s.record_id`,
-  };
-  statementsCache.set(spec.name, cached);
-  return cached;
+// NOTE: ids are claimed in the order given (the same order as the fast path's COPY), so that two transactions
+// writing the same ids wait on each other instead of deadlocking; a concurrent writer's uncommitted claim makes
+// this one wait, then skip the id.
+const CLAIM_SQL = `insert into metric_records (tenant_id, record_id, family, payload_hash, observed_at)
+  select $1, s.record_id, s.family, decode(s.payload_hash, 'hex'), s.observed_at
+  from unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) with ordinality as s(record_id, family, payload_hash, observed_at, ord)
+  order by s.ord
+  on conflict (tenant_id, record_id) do nothing
+  returning record_id`;
+
+// NOTE: a separate statement, so that (in READ COMMITTED) it sees ids a concurrent writer committed meanwhile.
+const STORED_HASHES_SQL = `select s.ord::int4 - 1 as ord, m.payload_hash as stored_hash
+  from unnest($2::text[]) with ordinality as s(record_id, ord)
+  left join metric_records m on m.tenant_id = $1 and m.record_id = s.record_id`;
+
+const copyStatements = new Map<string, string>();
+
+function familyCopySql(spec: FamilySpec): string {
+  let sql = copyStatements.get(spec.name);
+  if (!sql) {
+    sql = `copy ${spec.table} (tenant_id, record_id, observed_at, ${spec.columns.map((c) => c.column).join(', ')}) from stdin (format binary)`;
+    copyStatements.set(spec.name, sql);
+  }
+  return sql;
 }
 
 /** The binary COPY payload of family rows (tenant_id, record_id, then the fields encoded by `encodeRecord`). */
@@ -56,48 +73,163 @@ export function familyRowsPayload(spec: FamilySpec, tenantId: string, records: r
   return writer.finish();
 }
 
-/** The parameters of SOURCE for these records. */
-function sourceParams(spec: FamilySpec, tenantId: string, records: readonly PreparedRecord[]): unknown[] {
-  return [
-    tenantId,
-    records.map((r) => r.recordId),
-    records.map((r) => r.hash.toString('hex')),
-    records.map((r) => new Date(r.observedMs).toISOString()),
-    records.map((r) => (spec.postKeyed ? (r.values[0] as string) : '')),
-  ];
+function ledgerPayload(tenantId: string, records: readonly PreparedRecord[]): Buffer {
+  const writer = new BinaryCopyWriter(records.length * (100 + tenantId.length * 3) + 64);
+  for (const r of records) writer.row(5).text(tenantId).text(r.recordId).text(r.spec.name).bytea(r.hash).timestamptz(r.observedMs);
+  return writer.finish();
 }
 
-async function writeFamily(s: Session, tenantId: string, spec: FamilySpec, records: PreparedRecord[]): Promise<RecordOutcome[]> {
-  const sql = statementsOf(spec);
-  const params = sourceParams(spec, tenantId, records);
-  const claimed = new Set((await s.query<{ record_id: string }>(sql.claim, params)).rows.map((r) => r.record_id));
+const postIdOf = (r: PreparedRecord) => r.values[0] as string;
+
+function unknownPost(r: PreparedRecord): RecordOutcome {
+  return { kind: 'rejected', field: `${r.spec.name}.post_id`, reason: `post "${postIdOf(r)}" is not registered; call RegisterPost first` };
+}
+
+const CONCURRENT_ROLLBACK: RecordOutcome = {
+  kind: 'rejected',
+  field: 'record_id',
+  reason: 'record was not written because of a concurrent write; send it again',
+};
+
+/** The outcome of a record whose id was not claimed, given the ledger's hash for it (null: no ledger row). */
+function unclaimedOutcome(r: PreparedRecord, storedHash: Uint8Array | null): RecordOutcome {
+  if (!storedHash) return CONCURRENT_ROLLBACK; // claimed by a concurrent writer that then rolled back
+  return hashMatches(r, storedHash) ? { kind: 'duplicate' } : conflictOutcome(r.recordId);
+}
+
+/**
+ * Claims the records' ids in the ledger (records sorted by id). Returns undefined when every id was new (the fast
+ * path), else the ids claimed.
+ */
+async function claim(s: Session, tenantId: string, records: readonly PreparedRecord[]): Promise<Set<string> | undefined> {
+  await s.query('savepoint ledger_copy');
+  try {
+    await s.copyFrom(LEDGER_COPY_SQL, ledgerPayload(tenantId, records));
+    await s.query('release savepoint ledger_copy');
+    return undefined;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await s.query('rollback to savepoint ledger_copy');
+  }
+  const params = [
+    tenantId,
+    records.map((r) => r.recordId),
+    records.map((r) => r.spec.name),
+    records.map((r) => r.hash.toString('hex')),
+    records.map((r) => new Date(r.observedMs).toISOString()),
+  ];
+  return new Set((await s.query<{ record_id: string }>(CLAIM_SQL, params)).rows.map((r) => r.record_id));
+}
+
+/** Writes records with distinct ids in the open transaction; returns each one's outcome (aligned with `records`). */
+async function writeMany(s: Session, tenantId: string, records: readonly PreparedRecord[]): Promise<RecordOutcome[]> {
   const outcomes: RecordOutcome[] = new Array(records.length);
-  const written: PreparedRecord[] = [];
-  records.forEach((r, ord) => {
-    if (!claimed.has(r.recordId)) return;
-    outcomes[ord] = { kind: 'accepted' };
-    written.push(r);
+  const postIds = new Set<string>();
+  for (const r of records) if (r.spec.postKeyed) postIds.add(postIdOf(r));
+  let missing = new Set<string>();
+  if (postIds.size > 0) {
+    await lockTenantPosts(s, tenantId, 'shared');
+    missing = new Set((await s.query<{ post_id: string }>(MISSING_POSTS_SQL, [tenantId, [...postIds]])).rows.map((r) => r.post_id));
+  }
+  const writable: number[] = [];
+  records.forEach((r, i) => {
+    if (r.spec.postKeyed && missing.has(postIdOf(r))) outcomes[i] = unknownPost(r);
+    else writable.push(i);
   });
-  if (written.length > 0) await s.copyFrom(sql.copy, familyRowsPayload(spec, tenantId, written));
-  // The common case, every record new, needs no second look.
-  if (written.length === records.length) return outcomes;
-  const all = await s.query<{ ord: number; stored_hash: Uint8Array | null; post_known: boolean }>(sql.classify, params);
-  for (const row of all.rows) {
-    if (outcomes[row.ord]) continue;
-    const record = records[row.ord];
-    if (!row.post_known) {
-      const postId = record.values[0] as string;
-      outcomes[row.ord] = { kind: 'rejected', field: `${spec.name}.post_id`, reason: `post "${postId}" is not registered; call RegisterPost first` };
-    } else if (row.stored_hash && hashMatches(record, row.stored_hash)) {
-      outcomes[row.ord] = { kind: 'duplicate' };
-    } else if (row.stored_hash) {
-      outcomes[row.ord] = conflictOutcome(record.recordId);
-    } else {
-      // Claimed by a concurrent writer that then rolled back: not written; a retry will write it.
-      outcomes[row.ord] = { kind: 'rejected', field: 'record_id', reason: 'record was not written because of a concurrent write; send it again' };
+  if (writable.length === 0) return outcomes;
+  writable.sort((a, b) => (records[a].recordId < records[b].recordId ? -1 : records[a].recordId > records[b].recordId ? 1 : 0));
+  const sorted = writable.map((i) => records[i]);
+  const claimed = await claim(s, tenantId, sorted);
+  const byFamily = new Map<FamilySpec, PreparedRecord[]>();
+  const unclaimed: number[] = [];
+  for (const i of writable) {
+    const r = records[i];
+    if (claimed && !claimed.has(r.recordId)) {
+      unclaimed.push(i);
+      continue;
     }
+    outcomes[i] = { kind: 'accepted' };
+    const rows = byFamily.get(r.spec);
+    if (rows) rows.push(r);
+    else byFamily.set(r.spec, [r]);
+  }
+  for (const [spec, rows] of byFamily) await s.copyFrom(familyCopySql(spec), familyRowsPayload(spec, tenantId, rows));
+  if (unclaimed.length > 0) {
+    const stored = await s.query<{ ord: number; stored_hash: Uint8Array | null }>(STORED_HASHES_SQL, [tenantId, unclaimed.map((i) => records[i].recordId)]);
+    for (const row of stored.rows) outcomes[unclaimed[row.ord]] = unclaimedOutcome(records[unclaimed[row.ord]], row.stored_hash);
   }
   return outcomes;
+}
+
+/** SQL type of a parameter of writeOne (through text, so that both drivers pass the value as it is). */
+function paramCast(type: ColumnType): string {
+  switch (type) {
+    case 'text':
+    case 'platform':
+      return '::text';
+    case 'int8':
+      return '::int8';
+    case 'float8':
+      return '::float8';
+    case 'bool':
+      return '::boolean';
+    case 'jsonb':
+      return '::text::jsonb';
+    case 'float4[]':
+      return '::text::real[]';
+  }
+}
+
+function paramValue(type: ColumnType, value: unknown): unknown {
+  switch (type) {
+    case 'platform':
+      return platformName(value as number)!;
+    case 'jsonb':
+      return canonicalJson(value);
+    case 'float4[]': {
+      const values = value as number[];
+      return values.length === 0 ? null : `{${values.join(',')}}`;
+    }
+    default:
+      return value;
+  }
+}
+
+const oneRecordStatements = new Map<string, string>();
+
+/**
+ * One record in one statement: the post's key-share lock (post families), the ledger claim and the family row.
+ * $1 tenant, $2 record id, $3 hash (hex), $4 observed at, then the columns.
+ * NOTE: the key-share lock makes a concurrent DeleteContent of the post wait for this statement's commit (it deletes
+ * the post before the family rows); a post deleted meanwhile is not found, and the record is rejected.
+ */
+function oneRecordSql(spec: FamilySpec): string {
+  let sql = oneRecordStatements.get(spec.name);
+  if (sql) return sql;
+  const columns = spec.columns.map((c, i) => `$${i + 5}${paramCast(c.type)}`);
+  const post = spec.postKeyed ? `with post as (select 1 from posts where tenant_id = $1 and post_id = $5 for key share), ` : 'with ';
+  sql = `${post}claimed as (
+      insert into metric_records (tenant_id, record_id, family, payload_hash, observed_at)
+      select $1, $2, '${spec.name}', decode($3::text, 'hex'), $4::text::timestamptz ${spec.postKeyed ? 'from post' : ''}
+      on conflict (tenant_id, record_id) do nothing
+      returning 1)
+    insert into ${spec.table} (tenant_id, record_id, observed_at, ${spec.columns.map((c) => c.column).join(', ')})
+    select $1, $2, $4::text::timestamptz, ${columns.join(', ')} from claimed`;
+  oneRecordStatements.set(spec.name, sql);
+  return sql;
+}
+
+const ONE_RECORD_STATE_SQL = `select (select payload_hash from metric_records where tenant_id = $1 and record_id = $2) as stored_hash,
+  ($3::text is null or exists (select 1 from posts where tenant_id = $1 and post_id = $3)) as post_known`;
+
+/** Writes one record with one statement (no BEGIN/COMMIT round trips); a second one explains a record not written. */
+async function writeOne(s: Session, tenantId: string, r: PreparedRecord): Promise<RecordOutcome> {
+  const params = [tenantId, r.recordId, r.hash.toString('hex'), new Date(r.observedMs).toISOString(), ...r.spec.columns.map((c, i) => paramValue(c.type, r.values[i]))];
+  const written = await s.query(oneRecordSql(r.spec), params);
+  if (written.rowCount === 1) return { kind: 'accepted' };
+  const [state] = (await s.query<{ stored_hash: Uint8Array | null; post_known: boolean }>(ONE_RECORD_STATE_SQL, [tenantId, r.recordId, r.spec.postKeyed ? postIdOf(r) : null])).rows;
+  if (!state.post_known) return unknownPost(r);
+  return unclaimedOutcome(r, state.stored_hash);
 }
 
 /** Thrown inside the transaction to roll back an all-or-nothing write that had rejections. */
@@ -119,25 +251,20 @@ export async function writeRecords(
   records: readonly PreparedRecord[],
   allOrNothing: boolean,
 ): Promise<{ outcomes: RecordOutcome[]; committed: boolean }> {
-  const byFamily = new Map<FamilySpec, number[]>();
-  records.forEach((r, i) => {
-    const positions = byFamily.get(r.spec) ?? [];
-    positions.push(i);
-    byFamily.set(r.spec, positions);
-  });
-  const attempt = () =>
-    withTransaction(db, async (s) => {
-      const outcomes: RecordOutcome[] = new Array(records.length);
-      for (const [spec, positions] of byFamily) {
-        const familyOutcomes = await writeFamily(s, tenantId, spec, positions.map((p) => records[p]));
-        positions.forEach((p, i) => (outcomes[p] = familyOutcomes[i]));
-      }
-      if (allOrNothing && outcomes.some((o) => o.kind === 'rejected')) throw new RollBack(outcomes);
-      return outcomes;
-    });
+  const attempt =
+    records.length === 1
+      ? // One record: nothing to roll back when it is rejected, so all-or-nothing needs no transaction either.
+        () => withSession(db, async (s) => [await writeOne(s, tenantId, records[0])])
+      : () =>
+          withTransaction(db, async (s) => {
+            const outcomes = await writeMany(s, tenantId, records);
+            if (allOrNothing && outcomes.some((o) => o.kind === 'rejected')) throw new RollBack(outcomes);
+            return outcomes;
+          });
   for (let retry = 0; ; retry++) {
     try {
-      return { outcomes: await attempt(), committed: true };
+      const outcomes = await attempt();
+      return { outcomes, committed: !(allOrNothing && outcomes.some((o) => o.kind === 'rejected')) };
     } catch (err) {
       if (err instanceof RollBack) return { outcomes: err.outcomes, committed: false };
       // NOTE: deadlocks should not happen (ids are claimed in order) but a retry is cheap and keeps them invisible.

@@ -4,6 +4,7 @@ import { withDbErrors } from '../db/pg-errors.js';
 import { withSession, withTransaction, type Session } from '../db/session.js';
 import { failedPrecondition, notFound } from '../errors.js';
 import { FAMILIES } from './families.js';
+import { lockTenantPosts } from './metric-ingest.repository.js';
 import type { ContentInput, PostInput } from './metrics.validate.js';
 
 /** A content row as stored. */
@@ -154,10 +155,10 @@ async function deleteEmbeddingPoints(s: Session, tenantId: string, contentId: st
   return deleted;
 }
 
-// NOTE: the ledger rows must go before the posts: they are found through the family rows, which die with the posts.
+// The ledger rows of the records of deleted posts ($3: their ids) and of engine-performance records about the content.
 const DELETE_LEDGER_SQL = `delete from metric_records where tenant_id = $1 and record_id in (
   ${FAMILIES.filter((f) => f.postKeyed)
-    .map((f) => `select f.record_id from ${f.table} f join posts p on p.tenant_id = f.tenant_id and p.post_id = f.post_id where p.tenant_id = $1 and p.content_id = $2`)
+    .map((f) => `select record_id from ${f.table} where tenant_id = $1 and post_id = any($3::text[])`)
     .join('\n  union all ')}
   union all select record_id from engine_performance where tenant_id = $1 and content_id = $2)`;
 
@@ -171,10 +172,18 @@ export async function deleteContent(db: Db, tenantId: string, contentId: string)
     withTransaction(db, async (s) => {
       const found = await s.query('select 1 from content where tenant_id = $1 and content_id = $2 for update', [tenantId, contentId]);
       if (found.rows.length === 0) throw notFound(`content "${contentId}" does not exist`);
-      const records = await s.query(DELETE_LEDGER_SQL, [tenantId, contentId]);
+      // NOTE: family rows have no foreign key to posts (migration 20261126000001): the exclusive posts lock waits for
+      // stream chunks that checked these posts, deleting the posts waits for single-record writes holding a key-share
+      // lock on them, and only then are the family rows (and their ledger rows) deleted, by later statements that
+      // see what those writes committed.
+      await lockTenantPosts(s, tenantId, 'exclusive');
+      const posts = await s.query<{ post_id: string }>('delete from posts where tenant_id = $1 and content_id = $2 returning post_id', [tenantId, contentId]);
+      const postIds = posts.rows.map((r) => r.post_id);
+      const records = await s.query(DELETE_LEDGER_SQL, [tenantId, contentId, postIds]);
+      for (const family of FAMILIES.filter((f) => f.postKeyed)) {
+        await s.query(`delete from ${family.table} where tenant_id = $1 and post_id = any($2::text[])`, [tenantId, postIds]);
+      }
       await s.query('delete from engine_performance where tenant_id = $1 and content_id = $2', [tenantId, contentId]);
-      // Family rows of the post families go with their posts (on delete cascade).
-      const posts = await s.query('delete from posts where tenant_id = $1 and content_id = $2', [tenantId, contentId]);
       const points = await deleteEmbeddingPoints(s, tenantId, contentId);
       await s.query('delete from content where tenant_id = $1 and content_id = $2', [tenantId, contentId]);
       return { postsDeletedCount: posts.rowCount, recordsDeletedCount: records.rowCount, pointsDeletedCount: points };

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { MetricFamily, type ExportMetricsResponse, type MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 const DEFAULT_TENANT = 'default';
 import { messagesOf, openStream, registerPosts, retentionRecord, streamAll, writeAll } from '../helpers/metrics-fixtures.js';
-import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
+import { BACKEND, call, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -166,6 +166,27 @@ describe(`metrics streams (${BACKEND})`, function () {
       [2, 'record_id'],
       [3, 'retention.post_id'],
     ]);
+  });
+
+  it('leaves no record without its post when DeleteContent runs while a stream writes to its posts', async () => {
+    // Family rows have no foreign key to posts (migration 20261126000001): the write's post check and DeleteContent
+    // exclude each other, so every record is either accepted before the delete (and deleted with it) or rejected.
+    const prefix = uniq('delrace');
+    const doomed = await registerPosts(server, prefix, 4);
+    function* doomedRecords() {
+      for (let i = 0; i < 20_000; i++) yield retentionRecord(`${prefix}-${i}`, doomed.postIds[i % 4], new Date(BASE_MS + i * 1000), i);
+    }
+    // The first chunk (5,000 records) is stored, then the delete and the rest of the stream run at the same time.
+    const messages = [...messagesOf(doomedRecords(), 500)];
+    const { stream, done } = openStream(server.metrics);
+    for (const message of messages.slice(0, 10)) stream.write(message);
+    while ((await stored(prefix)).rows === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const [deleted] = await Promise.all([call(server.metrics, server.metrics.deleteContent, { contentId: doomed.contentId }), writeAll(stream, messages.slice(10))]);
+    const result = await done;
+    expect(result.acceptedCount + result.rejectedCount).to.equal(20_000);
+    expect(result.rejected.filter((r) => r.field !== 'retention.post_id')).to.deep.equal([]);
+    expect(deleted.recordsDeletedCount).to.equal(result.acceptedCount);
+    expect(await stored(prefix)).to.deep.equal({ rows: 0, ledger: 0 });
   });
 
   it('answers an empty stream with zero counts', async () => {
