@@ -30,9 +30,14 @@ export class BinaryCopyWriter {
     return this.bytes(fields);
   }
 
-  /** Bytes written so far, as a view (valid until the next write or `reset`). */
+  /** Bytes written so far, as a view of the current buffer (a later write may move to a bigger buffer). */
   written(): Buffer {
     return this.buffer.subarray(0, this.length);
+  }
+
+  /** How many bytes were written. */
+  get byteLength(): number {
+    return this.length;
   }
 
   /** Empties the writer for reuse (its buffer is kept). */

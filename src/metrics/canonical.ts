@@ -38,7 +38,15 @@ export interface EncodedRecord {
   hash: Buffer;
 }
 
-const fieldsWriter = new BinaryCopyWriter(64 * 1024, false);
+/**
+ * Where records are encoded: 1 MiB slabs written one after the other, each kept alive by the records that point
+ * into it. NOTE: a view per record instead of a buffer of its own and a copy: allocation and copying were ≈ 5 % of
+ * a stream's server CPU.
+ */
+const ARENA_BYTES = 1 << 20;
+/** Records start in a new slab when less than this is left (a bigger record still fits: the writer grows). */
+const ARENA_HEADROOM_BYTES = 64 * 1024;
+let arena = new BinaryCopyWriter(ARENA_BYTES, false);
 const hashTags = new Map<string, Buffer>();
 
 function writeValue(writer: BinaryCopyWriter, type: ColumnType, value: unknown): void {
@@ -81,12 +89,14 @@ function writeValue(writer: BinaryCopyWriter, type: ColumnType, value: unknown):
 export function encodeRecord(spec: FamilySpec, observedMs: number, values: readonly unknown[]): EncodedRecord {
   let tag = hashTags.get(spec.name);
   if (!tag) hashTags.set(spec.name, (tag = Buffer.from(`stakazo.metric.v2\0${spec.name}\0`)));
-  const writer = fieldsWriter.reset().append(tag).timestamptz(observedMs);
-  for (let i = 0; i < spec.columns.length; i++) writeValue(writer, spec.columns[i].type, values[i]);
-  const written = writer.written();
-  const whole = Buffer.allocUnsafe(written.length);
-  written.copy(whole);
-  return { fields: whole.subarray(tag.length), hash: hash('sha256', whole, 'buffer') };
+  if (arena.byteLength > ARENA_BYTES - ARENA_HEADROOM_BYTES) arena = new BinaryCopyWriter(ARENA_BYTES, false);
+  const start = arena.byteLength;
+  arena.append(tag).timestamptz(observedMs);
+  for (let i = 0; i < spec.columns.length; i++) writeValue(arena, spec.columns[i].type, values[i]);
+  const written = arena.written();
+  // NOTE: hex then decoded is cheaper than a digest Buffer of its own (which gets a backing store per record).
+  const digest = Buffer.from(hash('sha256', written.subarray(start), 'hex'), 'hex');
+  return { fields: written.subarray(start + tag.length), hash: digest };
 }
 
 /**
