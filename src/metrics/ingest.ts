@@ -52,21 +52,25 @@ export interface RepeatedRecord {
   firstPosition: number;
 }
 
-/** Splits a chunk into first occurrences (to write) and later occurrences of the same id (resolved after). */
+/**
+ * Splits a chunk into first occurrences (to write), sorted by record id, and later occurrences of the same id
+ * (resolved after). NOTE: sorted, because the ledger is written in id order anyway (see metric-ingest.repository.ts),
+ * so repeats come out as neighbours without a Map of every id of the chunk.
+ */
 export function splitRepeats(records: readonly PreparedRecord[]): { unique: PreparedRecord[]; repeats: RepeatedRecord[] } {
-  const positionById = new Map<string, number>();
+  const sorted = [...records].sort(byRecordIdThenIndex);
   const unique: PreparedRecord[] = [];
   const repeats: RepeatedRecord[] = [];
-  for (const record of records) {
-    const firstPosition = positionById.get(record.recordId);
-    if (firstPosition === undefined) {
-      positionById.set(record.recordId, unique.length);
-      unique.push(record);
-    } else {
-      repeats.push({ record, firstPosition });
-    }
+  for (const record of sorted) {
+    if (unique.length > 0 && unique[unique.length - 1].recordId === record.recordId) repeats.push({ record, firstPosition: unique.length - 1 });
+    else unique.push(record);
   }
   return { unique, repeats };
+}
+
+function byRecordIdThenIndex(a: PreparedRecord, b: PreparedRecord): number {
+  if (a.recordId !== b.recordId) return a.recordId < b.recordId ? -1 : 1;
+  return a.index - b.index;
 }
 
 /** Rejection of a record whose id is already used by a record with another payload. */
