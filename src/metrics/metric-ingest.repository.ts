@@ -63,19 +63,31 @@ function familyCopySql(spec: FamilySpec): string {
   return sql;
 }
 
+/** A text value encoded once as a binary COPY field, to append to every row (the tenant id, a family name). */
+function textField(value: string): Buffer {
+  return new BinaryCopyWriter(value.length * 3 + 8, false).text(value).written();
+}
+
 /** The binary COPY payload of family rows (tenant_id, record_id, then the fields encoded by `encodeRecord`). */
 export function familyRowsPayload(spec: FamilySpec, tenantId: string, records: readonly PreparedRecord[]): Buffer {
+  const tenant = textField(tenantId);
   let bytes = 0;
-  for (const r of records) bytes += r.fields.length + r.recordId.length * 3 + tenantId.length * 3 + 10;
+  for (const r of records) bytes += r.fields.length + r.recordId.length * 3 + tenant.length + 6;
   const writer = new BinaryCopyWriter(bytes + 64);
   const fieldCount = 3 + spec.columns.length;
-  for (const r of records) writer.row(fieldCount).text(tenantId).text(r.recordId).append(r.fields);
+  for (const r of records) writer.row(fieldCount).append(tenant).text(r.recordId).append(r.fields);
   return writer.finish();
 }
 
 function ledgerPayload(tenantId: string, records: readonly PreparedRecord[]): Buffer {
-  const writer = new BinaryCopyWriter(records.length * (100 + tenantId.length * 3) + 64);
-  for (const r of records) writer.row(5).text(tenantId).text(r.recordId).text(r.spec.name).bytea(r.hash).timestamptz(r.observedMs);
+  const tenant = textField(tenantId);
+  const families = new Map<FamilySpec, Buffer>();
+  const writer = new BinaryCopyWriter(records.length * (100 + tenant.length) + 64);
+  for (const r of records) {
+    let family = families.get(r.spec);
+    if (!family) families.set(r.spec, (family = textField(r.spec.name)));
+    writer.row(5).append(tenant).text(r.recordId).append(family).bytea(r.hash).timestamptz(r.observedMs);
+  }
   return writer.finish();
 }
 
