@@ -45,6 +45,24 @@ describe(`metrics records (${BACKEND})`, () => {
     }
   });
 
+  it('round-trips a single record of every family (one statement), its retry a duplicate, another payload a conflict', async () => {
+    const prefix = uniq('one');
+    const { contentId, postIds } = await registerPosts(server, prefix);
+    const observeTime = new Date('2026-02-01T13:00:00.456Z');
+    const emptyCurve = { $case: 'retention', value: { ...payloads(postIds[0], contentId)[0].value, retentionCurve: [] } } as MetricRecord['payload'];
+    const records = [...payloads(postIds[0], contentId), emptyCurve].map((payload, i) => ({ recordId: `${prefix}-${i}`, observeTime, payload }));
+    for (const sent of records) {
+      expect(await record([sent]), sent.recordId).to.deep.include({ acceptedCount: 1, rejectedCount: 0 });
+      expect(await record([sent]), sent.recordId).to.deep.include({ acceptedCount: 0, duplicateCount: 1 });
+      const family = FAMILY_OF_CASE[sent.payload!.$case];
+      const filter = sent.payload!.$case === 'enginePerformance' ? { contentIds: [contentId] } : {};
+      const page = await query(queryRequest(family, { ...filter, startTime: observeTime, endTime: new Date(observeTime.getTime() + 1) }));
+      expect(page.records.filter((r) => r.recordId === sent.recordId), sent.recordId).to.deep.equal([sent]);
+    }
+    const reused = await record([{ ...records[1], observeTime: new Date(observeTime.getTime() + 1000) }]);
+    expect(reused.rejected[0]).to.include({ index: 0, field: 'record_id' });
+  });
+
   it('counts a retried batch as duplicates and rejects a reused id with another payload', async () => {
     const prefix = uniq('dup');
     const { postIds } = await registerPosts(server, prefix);
