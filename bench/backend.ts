@@ -1,8 +1,12 @@
 // Starts the real server on one back-end and opens a direct connection for the baselines (pg, or the same
 // PGlite instance), plus typed gRPC clients.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { credentials } from '@grpc/grpc-js';
@@ -13,7 +17,8 @@ import { EmbeddingServiceClient } from '../src/gen/stakazo/ml/v1/embedding.js';
 import { LearningServiceClient } from '../src/gen/stakazo/ml/v1/learning.js';
 import { MetricsServiceClient } from '../src/gen/stakazo/ml/v1/metrics.js';
 import { createLogger } from '../src/log.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import { startServer } from '../src/server.js';
+import { openDb, type Db } from '../src/db/connect.js';
 import { DEFAULT_DATABASE_URL, type BackendName } from './options.js';
 
 /** SQL sent straight to the database, without the service: the baselines. */
@@ -26,7 +31,10 @@ export interface DirectSql {
 
 export interface Backend {
   name: BackendName;
-  running: RunningServer;
+  /** A database handle of the bench's own for set-up writes (the server's own on PGlite, where it is in-process). */
+  db: Db;
+  /** Where the server runs: in this process (PGlite, whose baselines need its instance) or a child process. */
+  serverProcess: 'in-process' | 'child process';
   address: string;
   embedding: EmbeddingServiceClient;
   metrics: MetricsServiceClient;
@@ -36,6 +44,8 @@ export interface Backend {
   versions: { database: string; pgvector: string };
   stop(): Promise<void>;
 }
+
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
 
 export const CLIENT_OPTIONS = { 'grpc.enable_channelz': 0, 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 };
 
@@ -64,8 +74,8 @@ async function pgDirect(url: string): Promise<DirectSql> {
   };
 }
 
-function pgliteDirect(running: RunningServer): DirectSql {
-  const pglite = running.db.pglite!;
+function pgliteDirect(db: Db): DirectSql {
+  const pglite = db.pglite!;
   return {
     query: async <Row>(sql: string, params?: unknown[]) => (await pglite.query<Row>(sql, params)).rows,
     copyFrom: async (sql, data) => {
@@ -75,37 +85,84 @@ function pgliteDirect(running: RunningServer): DirectSql {
   };
 }
 
+/** The service started as its own process (`src/main.ts`), as deployed; resolves once it serves. */
+async function startServerProcess(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
+  // BENCH_SERVER_NODE_ARGS: extra Node options for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  // A bench that dies must not leave its server running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        try {
+          const entry = JSON.parse(line) as { msg?: string; port?: number };
+          if (entry.msg === 'serving' && entry.port) resolve(entry.port);
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    exited.then(([code]) => reject(new Error(`the server process exited with ${code} before serving`)), reject);
+  });
+  child.stdout!.resume();
+  return {
+    port,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /**
- * Starts the server on `name`. Postgres: the database is created if missing; the bench namespaces what it
+ * Starts the server on `name`. Postgres: the database is created if missing, and the server runs as a process of
+ * its own, as deployed (client and server then do not share one event loop); the bench namespaces what it
  * writes, but its learning run reads the whole tenant, so point DATABASE_URL at a database of its own.
  */
 export async function startBackend(name: BackendName, databaseUrl: string = DEFAULT_DATABASE_URL): Promise<Backend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stakazo-bench-'));
   if (name === 'postgres') await ensureDatabase(databaseUrl);
-  const config = loadConfig({
+  const env = {
     HOST: '127.0.0.1',
-    PORT: '0',
     HTTP_PORT: 'off',
     DATA_DIR: dataDir,
-    DATABASE_URL: name === 'postgres' ? databaseUrl : undefined,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     SCHEDULER_ENABLED: 'false',
     SHUTDOWN_GRACE_MS: '2000',
     LIMIT_MAX_COLLECTIONS: '1000',
-  });
-  const running = await startServer(config, createLogger(config.logLevel));
-  const address = `127.0.0.1:${running.port}`;
+  };
+  let server: { port: number; stop(): Promise<void> };
+  let db: Db;
+  if (name === 'postgres') {
+    server = await startServerProcess({ ...env, PORT: String(await freePort()), DATABASE_URL: databaseUrl });
+    db = await openDb({ databaseUrl, dataDir, poolMax: 2 });
+  } else {
+    const config = loadConfig({ ...env, PORT: '0', DATABASE_URL: undefined, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent' });
+    const running = await startServer(config, createLogger(config.logLevel));
+    server = running;
+    db = running.db;
+  }
+  const address = `127.0.0.1:${server.port}`;
   const insecure = credentials.createInsecure();
   const embedding = new EmbeddingServiceClient(address, insecure, CLIENT_OPTIONS);
   const metrics = new MetricsServiceClient(address, insecure, CLIENT_OPTIONS);
   const learning = new LearningServiceClient(address, insecure, CLIENT_OPTIONS);
-  const direct = name === 'postgres' ? await pgDirect(databaseUrl) : pgliteDirect(running);
+  const direct = name === 'postgres' ? await pgDirect(databaseUrl) : pgliteDirect(db);
   const [versionRow] = await direct.query<{ server_version: string; pgvector: string | null }>(
     `select current_setting('server_version') as server_version, (select extversion from pg_extension where extname = 'vector') as pgvector`,
   );
   return {
     name,
-    running,
+    db,
+    serverProcess: name === 'postgres' ? 'child process' : 'in-process',
     address,
     embedding,
     metrics,
@@ -117,8 +174,18 @@ export async function startBackend(name: BackendName, databaseUrl: string = DEFA
       metrics.close();
       learning.close();
       await direct.close();
-      await running.stop();
+      if (name === 'postgres') await db.close();
+      await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A TCP port free on the loopback right now. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

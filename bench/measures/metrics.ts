@@ -17,7 +17,7 @@ const TENANT = 'default';
 
 /** Registers the world's content and posts with plain inserts: set-up, not measured. */
 export async function registerWorld(backend: Backend, world: MetricWorld): Promise<void> {
-  const knex = backend.running.db.knex;
+  const knex = backend.db.knex;
   for (const chunk of batches(Array.from({ length: world.posts }, (_, p) => p), 1000)) {
     await knex('content').insert(
       chunk.map((p) => ({
