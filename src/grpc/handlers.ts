@@ -45,13 +45,20 @@ async function openContext(deps: HandlerDeps, method: string, call: AnyCall): Pr
   // NOTE: grpc-js emits 'cancelled' both for client cancellation and for an expired deadline.
   // The reason is what a handler interrupted by the abort throws: an AppError, so it is answered (and logged) as
   // CANCELLED, not as an unexpected INTERNAL.
-  call.on('cancelled', () => controller.abort(new AppError('cancelled', 'call cancelled by the client or its deadline')));
+  // grpc-js also emits it when the stream closes after the answer: nothing to abort then, and no error to build.
+  call.on('cancelled', () => {
+    if (!answered.has(call)) controller.abort(new AppError('cancelled', 'call cancelled by the client or its deadline'));
+  });
   const requestId = requestIdOf(call.metadata);
   const tenantId = await deps.auth.authenticate(call.metadata);
   return { tenantId, requestId, signal: controller.signal, log: deps.log.child({ method, requestId, tenantId }) };
 }
 
-function finish(deps: HandlerDeps, method: string, startNs: bigint, code: number, log: Logger): void {
+/** Calls whose answer is decided (finish() ran). */
+const answered = new WeakSet<object>();
+
+function finish(deps: HandlerDeps, call: AnyCall, method: string, startNs: bigint, code: number, log: Logger): void {
+  answered.add(call);
   const durationMs = Number(process.hrtime.bigint() - startNs) / 1e6;
   deps.observer?.onCall(method, code, durationMs);
   log.debug({ code, durationMs }, 'call finished');
@@ -72,12 +79,12 @@ export function unary<Req, Res>(
       return scoped(ctx, () => fn(call.request, ctx));
     })().then(
       (response) => {
-        finish(deps, method, start, 0, log);
+        finish(deps, call, method, start, 0, log);
         callback(null, response);
       },
       (err: unknown) => {
         const st = toGrpcStatus(err, log.child({ method }));
-        finish(deps, method, start, st.code, log);
+        finish(deps, call, method, start, st.code, log);
         callback(st);
       },
     );
@@ -120,12 +127,12 @@ export function clientStream<Req, Res>(
       return scoped(ctx, () => fn(requestsOf(call), ctx));
     })().then(
       (response) => {
-        finish(deps, method, start, 0, log);
+        finish(deps, call, method, start, 0, log);
         callback(null, response);
       },
       (err: unknown) => {
         const st = toGrpcStatus(closedEarly(err), log.child({ method }));
-        finish(deps, method, start, st.code, log);
+        finish(deps, call, method, start, st.code, log);
         // Stop reading: the remaining messages of a failed stream are not wanted.
         call.destroy();
         callback(st);
@@ -165,12 +172,12 @@ export function serverStream<Req, Res>(
       await scoped(ctx, () => fn(call.request, ctx, send));
     })().then(
       () => {
-        finish(deps, method, start, 0, log);
+        finish(deps, call, method, start, 0, log);
         call.end();
       },
       (err: unknown) => {
         const st = toGrpcStatus(err, log.child({ method }));
-        finish(deps, method, start, st.code, log);
+        finish(deps, call, method, start, st.code, log);
         if (!call.cancelled) call.emit('error', st);
       },
     );
