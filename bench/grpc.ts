@@ -34,3 +34,18 @@ export function clientStream<Req, Res>(client: Client, method: StreamMethod<Req,
     })().catch(reject);
   });
 }
+
+/**
+ * Sends request messages already encoded as protobuf on one client stream of `definition` (backpressure as
+ * above): the client's encoding is then done before the clock starts, as a baseline's COPY payload is.
+ */
+export function clientStreamEncoded<Res>(
+  client: Client,
+  definition: { path: string; responseDeserialize(bytes: Buffer): Res },
+  messages: Iterable<Buffer>,
+  deadlineMs = 3_600_000,
+): Promise<Res> {
+  const method: StreamMethod<Buffer, Res> = (metadata, options, callback) =>
+    client.makeClientStreamRequest(definition.path, (bytes: Buffer) => bytes, definition.responseDeserialize, metadata, options, callback);
+  return clientStream(client, method, messages, deadlineMs);
+}
