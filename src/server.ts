@@ -93,7 +93,7 @@ function bind(server: Server, address: string, creds: ServerCredentials): Promis
 /** Opens the database, migrates, starts serving; health turns SERVING only after migrations. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const dbOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs };
-  const db = await openDb(dbOptions);
+  const db = await openDb({ ...dbOptions, log: log.child({ component: 'database' }) });
   try {
     await assertReachable(db, dbOptions);
     const applied = await migrateLatest(db.knex);

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import ClientPgLite from 'knex-pglite';
+import type { Logger } from '../log.js';
 
 const { knex } = knexPkg;
 
@@ -35,6 +36,33 @@ export interface DbOptions {
   poolMax?: number;
   /** Milliseconds to wait for a free pooled connection before failing with UNAVAILABLE. */
   acquireTimeoutMs?: number;
+  /** Where knex's own warnings go (structured); without it knex prints them to the console. */
+  log?: Logger;
+}
+
+/**
+ * knex's logger hooks sending its messages to our logger: the first line as the message, the rest (often a stack)
+ * as a field. NOTE: knex warns on every failed pool acquire and on connections lost to a restarted Postgres; the
+ * caller already gets a status for those, so they are warnings, not errors.
+ */
+function knexLog(log: Logger): Knex.Config['log'] {
+  const entry = (message: unknown) => {
+    const text = String(message);
+    const newline = text.indexOf('\n');
+    return newline < 0 ? { msg: text, fields: {} } : { msg: text.slice(0, newline), fields: { detail: text.slice(newline + 1) } };
+  };
+  return {
+    warn: (message) => {
+      const { msg, fields } = entry(message);
+      log.warn({ source: 'knex', ...fields }, msg);
+    },
+    error: (message) => {
+      const { msg, fields } = entry(message);
+      log.error({ source: 'knex', ...fields }, msg);
+    },
+    deprecate: (method, alternative) => log.warn({ source: 'knex', method, alternative }, 'knex deprecation'),
+    debug: (message) => log.debug({ source: 'knex', detail: String(message) }, 'knex debug'),
+  };
 }
 
 /** Opens the database described by the options; does not migrate. */
@@ -45,6 +73,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
       connection: { connectionString: options.databaseUrl, application_name: 'stakazo-ml' },
       pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 },
       acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
+      ...(options.log ? { log: knexLog(options.log) } : {}),
     });
     const cancelBackend = async (pid: number) => {
       const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'stakazo-ml-cancel', connectionTimeoutMillis: 5000 });
@@ -67,6 +96,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
     connection: () => ({ pglite }) as object,
     // NOTE: PGlite has one connection shared by every call, so waiting for it is normal, not exhaustion.
     acquireConnectionTimeout: Math.max(options.acquireTimeoutMs ?? 0, 60_000),
+    ...(options.log ? { log: knexLog(options.log) } : {}),
   });
   return { knex: instance, kind: 'pglite', pglite, close: () => instance.destroy() };
 }

@@ -1,5 +1,7 @@
 // Raw pooled sessions: settings remembered per connection, transactions, binary parameters — on both back-ends.
 import { expect } from 'chai';
+import { pino } from 'pino';
+import { openDb } from '../../src/db/connect.js';
 import { withSession, withTransaction, type Session } from '../../src/db/session.js';
 import { vectorField } from '../../src/embedding/pgvector-binary.js';
 import { BACKEND, startTestServer, type TestServer } from '../helpers/server.js';
@@ -67,5 +69,27 @@ describe(`db sessions (${BACKEND})`, () => {
       expect(r.rows[0]!.t).to.equal('[1,2.5,-3e-05]');
       expect(session.binaryParams).to.equal(BACKEND === 'postgres');
     });
+  });
+
+  it('sends knex warnings (a failed pool acquire) to the structured log, not the console', async function () {
+    if (BACKEND === 'pglite') this.skip(); // one in-process connection: no pool to exhaust
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const db = await openDb({ databaseUrl: process.env.DATABASE_URL, dataDir: server.config.dataDir, poolMax: 1, acquireTimeoutMs: 200, log });
+    try {
+      let release!: () => void;
+      const held = withSession(db, () => new Promise<void>((resolve) => (release = resolve)));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      let failed: Error | undefined;
+      await withSession(db, async () => undefined).catch((err: Error) => (failed = err));
+      release();
+      await held;
+      expect(failed, 'the second acquire times out').to.not.equal(undefined);
+      const warning = lines.find((l) => l.source === 'knex');
+      expect(warning, JSON.stringify(lines)).to.include({ level: 40 });
+      expect(String(warning!.msg)).to.match(/^Acquire connection error/);
+    } finally {
+      await db.close();
+    }
   });
 });
