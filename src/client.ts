@@ -3,3 +3,4 @@ export * from './gen/stakazo/ml/v1/common.js';
 export * from './gen/stakazo/ml/v1/embedding.js';
 export * from './gen/stakazo/ml/v1/metrics.js';
 export * from './gen/stakazo/ml/v1/learning.js';
+export { clientStreamCall, unaryCall, writeAll, type ClientStreamMethod, type UnaryMethod } from './client-calls.js';

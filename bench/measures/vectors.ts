@@ -4,7 +4,8 @@ import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
 import { vectorField } from '../../src/embedding/pgvector-binary.js';
 import { Distance, EmbeddingType, Precision, type UpsertStreamRequest } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import type { Backend } from '../backend.js';
-import { call, clientStream } from '../grpc.js';
+import { clientStreamCall } from '../../src/client-calls.js';
+import { call } from '../grpc.js';
 import { infoMeasure, ratioMeasure, type Measure } from '../measure.js';
 import { pointId, pointMetadata } from '../data.js';
 import { progress, timed } from '../stats.js';
@@ -49,7 +50,7 @@ function* streamMessages(collection: string, vectors: readonly Float32Array[]): 
 
 /** Streams every vector into the collection (UpsertStream); returns the elapsed milliseconds. */
 export async function streamVectors(backend: Backend, collection: string, vectors: readonly Float32Array[]): Promise<number> {
-  const { result, ms } = await timed(() => clientStream(backend.embedding, backend.embedding.upsertStream, streamMessages(collection, vectors)));
+  const { result, ms } = await timed(() => clientStreamCall(backend.embedding, backend.embedding.upsertStream, streamMessages(collection, vectors)));
   if (result.insertedCount !== vectors.length) throw new Error(`stream inserted ${result.insertedCount} of ${vectors.length} points`);
   return ms;
 }

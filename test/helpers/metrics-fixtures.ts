@@ -1,5 +1,4 @@
 // Builders of metrics test data and a promise wrapper of the StreamMetrics client stream.
-import { once } from 'node:events';
 import type { ClientWritableStream } from '@grpc/grpc-js';
 import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
 import type {
@@ -8,6 +7,7 @@ import type {
   StreamMetricsRequest,
   StreamMetricsResponse,
 } from '../../src/gen/stakazo/ml/v1/metrics.js';
+import { clientStreamCall } from '../../src/client-calls.js';
 import { call, type TestServer } from './server.js';
 
 /** A retention curve of 101 non-increasing values, exact in float32. */
@@ -87,19 +87,11 @@ export function openStream(client: MetricsServiceClient): { stream: ClientWritab
   return { stream, done };
 }
 
-/** Writes messages honouring backpressure, then ends the stream. */
-export async function writeAll(stream: ClientWritableStream<StreamMetricsRequest>, messages: Iterable<StreamMetricsRequest>): Promise<void> {
-  for (const message of messages) {
-    if (!stream.write(message)) await once(stream, 'drain');
-  }
-  stream.end();
-}
+export { writeAll } from '../../src/client-calls.js';
 
 /** Streams all messages and returns the response. */
-export async function streamAll(client: MetricsServiceClient, messages: Iterable<StreamMetricsRequest>): Promise<StreamMetricsResponse> {
-  const { stream, done } = openStream(client);
-  const [, response] = await Promise.all([writeAll(stream, messages), done]);
-  return response;
+export function streamAll(client: MetricsServiceClient, messages: Iterable<StreamMetricsRequest>): Promise<StreamMetricsResponse> {
+  return clientStreamCall(client, client.streamMetrics, messages);
 }
 
 /** Groups records into messages of `perMessage`. */

@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, Metadata, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { EmbeddingServiceClient } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { LearningServiceClient } from '../../src/gen/stakazo/ml/v1/learning.js';
@@ -92,25 +92,8 @@ export async function startTestServer(env: Record<string, string | undefined> = 
   };
 }
 
-type UnaryMethod<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: { deadline?: Date },
-  callback: (err: ServiceError | null, response: Res) => void,
-) => unknown;
-
-/** Calls a unary method of a ts-proto client and returns a promise. */
-export function call<Req, Res>(
-  client: Client,
-  method: UnaryMethod<Req, Res>,
-  request: Req,
-  metadata: Metadata = new Metadata(),
-  deadlineMs = 60_000,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    method.call(client, request, metadata, { deadline: new Date(Date.now() + deadlineMs) }, (err, res) => (err ? reject(err) : resolve(res)));
-  });
-}
+/** Calls a unary method of a ts-proto client and returns a promise (metadata, then a deadline of 60 s by default). */
+export { unaryCall as call } from '../../src/client-calls.js';
 
 /** Awaits a promise expected to fail with a gRPC status; returns the error. */
 export async function expectStatus(promise: Promise<unknown>, code: number, messagePattern?: RegExp): Promise<ServiceError> {

@@ -10,6 +10,7 @@ import {
   type UpsertStreamRequest,
   type UpsertStreamResponse,
 } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { clientStreamCall } from '../../src/client-calls.js';
 import { gaussian, mulberry32 } from '../../src/learning/stats.js';
 import { call, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
@@ -107,15 +108,7 @@ export async function deleteCreatedCollections(client: EmbeddingServiceClient): 
 
 /** Sends the messages as one UpsertStream, honouring flow control, and returns the response. */
 export function upsertStream(client: EmbeddingServiceClient, messages: Iterable<UpsertStreamRequest>): Promise<UpsertStreamResponse> {
-  return new Promise((resolve, reject) => {
-    const stream = client.upsertStream(new Metadata(), { deadline: new Date(Date.now() + 120_000) }, (err, res) => (err ? reject(err) : resolve(res!)));
-    (async () => {
-      for (const message of messages) {
-        if (!stream.write(message)) await new Promise((r) => stream.once('drain', r));
-      }
-      stream.end();
-    })().catch(reject);
-  });
+  return clientStreamCall(client, client.upsertStream, messages, new Metadata(), 120_000);
 }
 
 /** Stream messages of `perMessage` points each, naming the collection in the first. */
