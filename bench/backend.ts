@@ -33,8 +33,6 @@ export interface Backend {
   name: BackendName;
   /** A database handle of the bench's own for set-up writes (the server's own on PGlite, where it is in-process). */
   db: Db;
-  /** Where the server runs: in this process (PGlite, whose baselines need its instance) or a child process. */
-  serverProcess: 'in-process' | 'child process';
   address: string;
   embedding: EmbeddingServiceClient;
   metrics: MetricsServiceClient;
@@ -162,7 +160,6 @@ export async function startBackend(name: BackendName, databaseUrl: string = DEFA
   return {
     name,
     db,
-    serverProcess: name === 'postgres' ? 'child process' : 'in-process',
     address,
     embedding,
     metrics,

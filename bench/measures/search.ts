@@ -1,5 +1,6 @@
 // Search quality and speed through gRPC: recall against exact results, HNSW against the exact scan, the
 // service against the same SQL sent directly, and filtered against unfiltered search.
+import { setConfigStatement } from '../../src/db/session.js';
 import { hnswSettings, searchStatement } from '../../src/embedding/embedding.sql.js';
 import { vectorField } from '../../src/embedding/pgvector-binary.js';
 import type { CollectionInfo } from '../../src/embedding/embedding.types.js';
@@ -92,6 +93,20 @@ export async function measureRecallAndSpeed(backend: Backend, collection: string
   return { recallDefault, measures };
 }
 
+/**
+ * Runs `a` and `b` one after the other, `a` first on even rounds and `b` first on odd ones, and returns both
+ * results. NOTE: the second search of a query vector finds the index pages it walks already in cache, so neither
+ * side may always go second.
+ */
+async function bothInTurn<A, B>(round: number, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  if (round % 2 === 0) {
+    const first = await a();
+    return [first, await b()];
+  }
+  const first = await b();
+  return [await a(), first];
+}
+
 /** The collection as the search SQL builders need it (defaults of CreateCollection). */
 function collectionInfo(tableName: string, dimension: number): CollectionInfo {
   return { name: '', embeddingType: 'visual_clip', tableName, dimension, distance: 'cosine', precision: 'float32', hnswM: 16, hnswEfConstruction: 128, hnswEfSearch: 100 } as CollectionInfo;
@@ -106,8 +121,8 @@ function collectionInfo(tableName: string, dimension: number): CollectionInfo {
 export async function measureGrpcOverhead(backend: Backend, collection: string, table: string, queries: readonly Float32Array[], reps: number): Promise<Measure[]> {
   const info = { ...collectionInfo(table, queries[0]!.length), name: collection };
   const query = { topK: TOP_K, efSearch: 0, exact: false, groupByContent: false, withVectors: false, filter: { contentIds: [] } };
-  const settings = Object.entries(hnswSettings(info, query, false));
-  await backend.direct.query(`select ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, false)`).join(', ')}`, settings.flat());
+  const settings = setConfigStatement(Object.entries(hnswSettings(info, query, false)), false);
+  await backend.direct.query(settings.sql, settings.params);
   const binary = backend.name === 'postgres';
   const direct = async (vector: Float32Array) => {
     const statement = searchStatement(info, query, binary ? vectorField(vector) : toPgvectorText(vector), undefined, 'default');
@@ -124,15 +139,9 @@ export async function measureGrpcOverhead(backend: Backend, collection: string, 
   progress(`${backend.name}: ${reps} searches through gRPC and ${reps} as direct SQL, alternating`);
   for (let i = 0; i < reps; i++) {
     const q = queries[i % queries.length]!;
-    // NOTE: the second search of a query finds the index pages it walks already in cache, so which goes first
-    // alternates.
-    if (i % 2 === 0) {
-      grpcMs.push((await grpcSearch(backend, collection, q)).ms);
-      sqlMs.push(await direct(q));
-    } else {
-      sqlMs.push(await direct(q));
-      grpcMs.push((await grpcSearch(backend, collection, q)).ms);
-    }
+    const [viaGrpc, viaSql] = await bothInTurn(i, () => grpcSearch(backend, collection, q), () => direct(q));
+    grpcMs.push(viaGrpc.ms);
+    sqlMs.push(viaSql);
   }
   const baselineName = backend.name === 'postgres' ? 'same SQL via pg' : 'same SQL on the PGlite instance';
   return [
@@ -148,11 +157,8 @@ export async function measureFiltered(backend: Backend, collection: string, quer
   let full = 0;
   for (let i = 0; i < reps; i++) {
     const q = queries[i % queries.length]!;
-    const plain = () => grpcSearch(backend, collection, q);
-    const filtered = () => grpcSearch(backend, collection, q, { filter: TEN_PERCENT });
-    // NOTE: which goes first alternates, as in measureGrpcOverhead.
-    const [p, f] = i % 2 === 0 ? [await plain(), await filtered()] : [undefined, await filtered()];
-    plainMs.push((p ?? (await plain())).ms);
+    const [p, f] = await bothInTurn(i, () => grpcSearch(backend, collection, q), () => grpcSearch(backend, collection, q, { filter: TEN_PERCENT }));
+    plainMs.push(p.ms);
     filteredMs.push(f.ms);
     if (f.ids.length === TOP_K) full++;
   }

@@ -46,20 +46,15 @@ export interface DbOptions {
  * caller already gets a status for those, so they are warnings, not errors.
  */
 function knexLog(log: Logger): Knex.Config['log'] {
-  const entry = (message: unknown) => {
+  const at = (level: 'warn' | 'error') => (message: unknown) => {
     const text = String(message);
     const newline = text.indexOf('\n');
-    return newline < 0 ? { msg: text, fields: {} } : { msg: text.slice(0, newline), fields: { detail: text.slice(newline + 1) } };
+    if (newline < 0) log[level]({ source: 'knex' }, text);
+    else log[level]({ source: 'knex', detail: text.slice(newline + 1) }, text.slice(0, newline));
   };
   return {
-    warn: (message) => {
-      const { msg, fields } = entry(message);
-      log.warn({ source: 'knex', ...fields }, msg);
-    },
-    error: (message) => {
-      const { msg, fields } = entry(message);
-      log.error({ source: 'knex', ...fields }, msg);
-    },
+    warn: at('warn'),
+    error: at('error'),
     deprecate: (method, alternative) => log.warn({ source: 'knex', method, alternative }, 'knex deprecation'),
     debug: (message) => log.debug({ source: 'knex', detail: String(message) }, 'knex debug'),
   };
@@ -67,13 +62,14 @@ function knexLog(log: Logger): Knex.Config['log'] {
 
 /** Opens the database described by the options; does not migrate. */
 export async function openDb(options: DbOptions): Promise<Db> {
+  const logOption = options.log ? { log: knexLog(options.log) } : {};
   if (options.databaseUrl) {
     const instance = knex({
       client: 'pg',
       connection: { connectionString: options.databaseUrl, application_name: 'stakazo-ml' },
       pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 },
       acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
-      ...(options.log ? { log: knexLog(options.log) } : {}),
+      ...logOption,
     });
     const cancelBackend = async (pid: number) => {
       const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'stakazo-ml-cancel', connectionTimeoutMillis: 5000 });
@@ -96,7 +92,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
     connection: () => ({ pglite }) as object,
     // NOTE: PGlite has one connection shared by every call, so waiting for it is normal, not exhaustion.
     acquireConnectionTimeout: Math.max(options.acquireTimeoutMs ?? 0, 60_000),
-    ...(options.log ? { log: knexLog(options.log) } : {}),
+    ...logOption,
   });
   return { knex: instance, kind: 'pglite', pglite, close: () => instance.destroy() };
 }

@@ -45,7 +45,7 @@ export interface Session {
 const connectionSettings = new WeakMap<object, Map<string, string>>();
 
 /** `select set_config($1, $2, local), …` for the settings. */
-function setConfigStatement(settings: ReadonlyArray<readonly [string, string]>, local: boolean): { sql: string; params: string[] } {
+export function setConfigStatement(settings: ReadonlyArray<readonly [string, string]>, local: boolean): { sql: string; params: string[] } {
   const calls = settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, ${local})`);
   return { sql: `select ${calls.join(', ')}`, params: settings.flat() };
 }

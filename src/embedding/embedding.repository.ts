@@ -4,7 +4,7 @@ import { fromDbError } from '../db/pg-errors.js';
 import { withSession, withTransaction, type Session } from '../db/session.js';
 import { AppError, invalidArgument, notFound, resourceExhausted, alreadyExists } from '../errors.js';
 import { BinaryCopyWriter } from '../db/binary-copy.js';
-import { halfvecField, vectorField } from './pgvector-binary.js';
+import { binaryFieldEncoder } from './pgvector-binary.js';
 import {
   createTableStatements,
   filterConditions,
@@ -121,7 +121,7 @@ async function guarded<T>(collectionName: string, fn: () => Promise<T>): Promise
 
 /** Binary COPY rows (id, content_id, embedding, metadata) of points for a collection's precision. */
 function copyRows(points: readonly PointInput[], precision: PrecisionName): Buffer {
-  const encodeVector = precision === 'float16' ? halfvecField : vectorField;
+  const encodeVector = binaryFieldEncoder(precision);
   const writer = new BinaryCopyWriter();
   for (const p of points) writer.row(4).text(p.id).text(p.contentId).bytea(encodeVector(p.vector)).jsonb(JSON.stringify(p.metadata));
   return writer.finish();
@@ -129,8 +129,7 @@ function copyRows(points: readonly PointInput[], precision: PrecisionName): Buff
 
 /** The query vector as a parameter: pgvector's binary form where the driver sends it so, else its text form. */
 function vectorParam(session: Session, collection: CollectionInfo, values: Float32Array): unknown {
-  if (!session.binaryParams) return toPgvectorText(values);
-  return collection.precision === 'float16' ? halfvecField(values) : vectorField(values);
+  return session.binaryParams ? binaryFieldEncoder(collection.precision)(values) : toPgvectorText(values);
 }
 
 /** Repository of collections and their points. */

@@ -1,4 +1,5 @@
 // pgvector's binary send/receive form of `vector` and `halfvec`, for binary COPY of points.
+import type { PrecisionName } from './embedding.types.js';
 import { float16Bits } from './vector-codec.js';
 
 /** pgvector's binary form: int16 dimension, int16 unused, then each component big-endian in `bytesPerComponent`. */
@@ -18,4 +19,9 @@ export function vectorField(values: Float32Array): Buffer {
 /** Binary pgvector `halfvec`: float16 components. */
 export function halfvecField(values: Float32Array): Buffer {
   return pgvectorField(values, 2, (out, value, at) => out.writeUInt16BE(float16Bits(value), at));
+}
+
+/** The binary form of a column of this precision: `vector` for float32, `halfvec` for float16. */
+export function binaryFieldEncoder(precision: PrecisionName): (values: Float32Array) => Buffer {
+  return precision === 'float16' ? halfvecField : vectorField;
 }
