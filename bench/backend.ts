@@ -45,7 +45,11 @@ export interface Backend {
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
 
-export const CLIENT_OPTIONS = { 'grpc.enable_channelz': 0, 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 };
+export const CLIENT_OPTIONS = {
+  'grpc.enable_channelz': 0,
+  'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  'grpc.max_send_message_length': 64 * 1024 * 1024,
+};
 
 /** Creates the database of the URL when it does not exist (connecting to the `postgres` database). */
 async function ensureDatabase(url: string): Promise<void> {
@@ -87,7 +91,10 @@ function pgliteDirect(db: Db): DirectSql {
 async function startServerProcess(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = once(child, 'exit');
   // A bench that dies must not leave its server running.
   const killOnExit = () => child.kill('SIGKILL');

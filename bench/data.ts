@@ -100,7 +100,7 @@ function curveOf(p: number): number[] {
   return Array.from({ length: 101 }, (_, i) => {
     const t = i / 100;
     if (t <= 0.1) return 1 - (loss * t) / 0.1;
-    return (1 - loss) * Math.pow(completion / (1 - loss), (t - 0.1) / 0.9);
+    return (1 - loss) * (completion / (1 - loss)) ** ((t - 0.1) / 0.9);
   });
 }
 
@@ -123,7 +123,15 @@ export function* metricRecords(world: MetricWorld): Generator<MetricRecord> {
         observeTime,
         payload: {
           $case: 'retention',
-          value: { postId, views, averageViewDurationS: durationOf(p) * 0.4, completionRate: curve[100]!, rewatchRate: 0.02, skipRateFirst3s: 1 - curve[10]!, retentionCurve: curve },
+          value: {
+            postId,
+            views,
+            averageViewDurationS: durationOf(p) * 0.4,
+            completionRate: curve[100]!,
+            rewatchRate: 0.02,
+            skipRateFirst3s: 1 - curve[10]!,
+            retentionCurve: curve,
+          },
         },
       };
       yield {
@@ -131,7 +139,16 @@ export function* metricRecords(world: MetricWorld): Generator<MetricRecord> {
         observeTime,
         payload: {
           $case: 'engagement',
-          value: { postId, likes: Math.round(views * 0.06), comments: Math.round(views * 0.004), shares: Math.round(views * 0.01), saves: Math.round(views * 0.008), follows: Math.round(views * 0.001), reach: Math.round(views * 0.8), impressions: Math.round(views * 1.4) },
+          value: {
+            postId,
+            likes: Math.round(views * 0.06),
+            comments: Math.round(views * 0.004),
+            shares: Math.round(views * 0.01),
+            saves: Math.round(views * 0.008),
+            follows: Math.round(views * 0.001),
+            reach: Math.round(views * 0.8),
+            impressions: Math.round(views * 1.4),
+          },
         },
       };
     }

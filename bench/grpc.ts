@@ -12,7 +12,11 @@ export function call<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, re
  * Sends request messages already encoded as protobuf on one client stream of `definition` (with flow control):
  * the client's encoding is then done before the clock starts, as a baseline's COPY payload is.
  */
-export function clientStreamEncoded<Res>(client: Client, definition: { path: string; responseDeserialize(bytes: Buffer): Res }, messages: Iterable<Buffer>): Promise<Res> {
+export function clientStreamEncoded<Res>(
+  client: Client,
+  definition: { path: string; responseDeserialize(bytes: Buffer): Res },
+  messages: Iterable<Buffer>,
+): Promise<Res> {
   const method: ClientStreamMethod<Buffer, Res> = (metadata, options, callback) =>
     client.makeClientStreamRequest(definition.path, (bytes: Buffer) => bytes, definition.responseDeserialize, metadata, options, callback);
   return clientStreamCall(client, method, messages);

@@ -42,7 +42,11 @@ export function ratioMeasure(
 
 /** A measure whose target is on the value itself. */
 export function valueMeasure(fields: Omit<Measure, 'pass' | 'target'>, op: Comparison, limit: number, label?: string): Measure {
-  return { ...fields, target: label ?? `${op === '<=' ? '≤' : '≥'} ${limit} ${fields.unit}`, pass: Number.isFinite(fields.value) && meets(fields.value, op, limit) };
+  return {
+    ...fields,
+    target: label ?? `${op === '<=' ? '≤' : '≥'} ${limit} ${fields.unit}`,
+    pass: Number.isFinite(fields.value) && meets(fields.value, op, limit),
+  };
 }
 
 /** An informative measure with no target. */

@@ -45,7 +45,9 @@ export function table(result: BackendResult): string {
     const baseline = m.baseline === undefined ? '—' : `${format(m.baseline)} ${m.unit}${m.baselineName ? ` (${m.baselineName})` : ''}`;
     const verdict = m.pass === null ? 'info' : m.pass ? 'PASS' : '**MISS**';
     const note = m.note ? ` — ${m.note}` : '';
-    lines.push(`| ${m.name}${note} | ${format(m.value)} ${m.unit} | ${baseline} | ${m.ratio === undefined ? '—' : format(m.ratio)} | ${m.target} | ${verdict} |`);
+    lines.push(
+      `| ${m.name}${note} | ${format(m.value)} ${m.unit} | ${baseline} | ${m.ratio === undefined ? '—' : format(m.ratio)} | ${m.target} | ${verdict} |`,
+    );
   }
   for (const e of result.errors) lines.push(`| ${e.stage} failed: ${e.message.replace(/\|/g, '/').slice(0, 200)} | | | | | **ERROR** |`);
   return lines.join('\n');

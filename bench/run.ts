@@ -1,6 +1,5 @@
 // `npm run bench`: runs every measure on each back-end through the real gRPC server, each next to a baseline
 // measured in the same run on the same data; prints a table (stdout) and writes a JSON result.
-import { Precision } from '../src/gen/stakazo/ml/v1/embedding.js';
 import { startBackend, type Backend } from './backend.js';
 import { ClusteredVectors, metricWorld } from './data.js';
 import { call } from './grpc.js';
@@ -78,7 +77,8 @@ async function runBackend(name: BackendName, options: BenchOptions): Promise<Bac
     await stage('learning run', () => measureLearningRun(backend, world, recordCount));
     await stage('virality prediction', () => measureVirality(backend, options.reps));
   } finally {
-    for (const collection of [names.vector, names.halfvec]) await call(backend.embedding, backend.embedding.deleteCollection, { name: collection }).catch(() => undefined);
+    for (const collection of [names.vector, names.halfvec])
+      await call(backend.embedding, backend.embedding.deleteCollection, { name: collection }).catch(() => undefined);
     await backend.stop();
   }
   return { backend: name, ...backend.versions, durationS: (nowMs() - started) / 1000, measures, errors };
@@ -95,7 +95,15 @@ async function main(): Promise<number> {
   const result: BenchResult = {
     startedAt: new Date().toISOString(),
     mode: options.mode,
-    options: { backends: options.backends, mode: options.mode, vectorCount: options.vectorCount, dimension: options.dimension, metricRecords: options.metricRecords, reps: options.reps, concurrencySeconds: options.concurrencySeconds },
+    options: {
+      backends: options.backends,
+      mode: options.mode,
+      vectorCount: options.vectorCount,
+      dimension: options.dimension,
+      metricRecords: options.metricRecords,
+      reps: options.reps,
+      concurrencySeconds: options.concurrencySeconds,
+    },
     machine: machineInfo(),
     backends: [],
   };

@@ -37,18 +37,66 @@ async function buildWorld(address: string): Promise<SoakWorld> {
   const embedding = new EmbeddingServiceClient(address, credentials.createInsecure());
   const metrics = new MetricsServiceClient(address, credentials.createInsecure());
   const suffix = Date.now().toString(36);
-  const world: SoakWorld = { collection: `soak-${suffix}`, dimension: 64, contentId: `soak-content-${suffix}`, postIds: [0, 1, 2].map((i) => `soak-post-${suffix}-${i}`) };
-  await promised((cb) => embedding.createCollection({ collection: Collection.fromPartial({ name: world.collection, embeddingType: EmbeddingType.EMBEDDING_TYPE_VISUAL_CLIP, dimension: world.dimension }) }, cb));
-  await promised((cb) => metrics.registerContent({ content: { contentId: world.contentId, durationS: 30, features: undefined, metadata: undefined, createTime: undefined, updateTime: undefined } }, cb));
+  const world: SoakWorld = {
+    collection: `soak-${suffix}`,
+    dimension: 64,
+    contentId: `soak-content-${suffix}`,
+    postIds: [0, 1, 2].map((i) => `soak-post-${suffix}-${i}`),
+  };
+  await promised((cb) =>
+    embedding.createCollection(
+      { collection: Collection.fromPartial({ name: world.collection, embeddingType: EmbeddingType.EMBEDDING_TYPE_VISUAL_CLIP, dimension: world.dimension }) },
+      cb,
+    ),
+  );
+  await promised((cb) =>
+    metrics.registerContent(
+      { content: { contentId: world.contentId, durationS: 30, features: undefined, metadata: undefined, createTime: undefined, updateTime: undefined } },
+      cb,
+    ),
+  );
   for (const [i, postId] of world.postIds.entries()) {
     const publishTime = new Date(Date.now() - (i + 1) * 86_400_000);
-    await promised((cb) => metrics.registerPost({ post: { postId, contentId: world.contentId, platform: Platform.PLATFORM_TIKTOK, account: 'soak', publishTime, timeZone: 'UTC', createTime: undefined, updateTime: undefined } }, cb));
+    await promised((cb) =>
+      metrics.registerPost(
+        {
+          post: {
+            postId,
+            contentId: world.contentId,
+            platform: Platform.PLATFORM_TIKTOK,
+            account: 'soak',
+            publishTime,
+            timeZone: 'UTC',
+            createTime: undefined,
+            updateTime: undefined,
+          },
+        },
+        cb,
+      ),
+    );
   }
   const curve = Array.from({ length: 101 }, (_, i) => 1 - i / 128);
   await promised((cb) =>
     metrics.recordMetrics(
       {
-        records: [{ recordId: `soak-retention-${suffix}`, observeTime: new Date(Date.now() - 60_000), payload: { $case: 'retention', value: { postId: world.postIds[0]!, views: 1000, averageViewDurationS: 9, completionRate: 0.3, rewatchRate: 0.1, skipRateFirst3s: 0.2, retentionCurve: curve } } }],
+        records: [
+          {
+            recordId: `soak-retention-${suffix}`,
+            observeTime: new Date(Date.now() - 60_000),
+            payload: {
+              $case: 'retention',
+              value: {
+                postId: world.postIds[0]!,
+                views: 1000,
+                averageViewDurationS: 9,
+                completionRate: 0.3,
+                rewatchRate: 0.1,
+                skipRateFirst3s: 0.2,
+                retentionCurve: curve,
+              },
+            },
+          },
+        ],
         allOrNothing: true,
       },
       new Metadata(),
@@ -61,7 +109,10 @@ async function buildWorld(address: string): Promise<SoakWorld> {
 }
 
 function runWorker(address: string, world: SoakWorld, endAt: number, id: number): Promise<WorkerReport> {
-  const child = fork(join(here, 'soak', 'worker.ts'), [address, JSON.stringify(world), String(endAt), String(id)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(join(here, 'soak', 'worker.ts'), [address, JSON.stringify(world), String(endAt), String(id)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
   return new Promise((resolve, reject) => {
     let report: WorkerReport | undefined;
     child.on('message', (m) => (report = m as WorkerReport));
@@ -73,7 +124,15 @@ async function main(): Promise<number> {
   const seconds = secondsSetting();
   const maxGrowthMb = Number(process.env.SOAK_MAX_HEAP_GROWTH_MB ?? 32);
   const dataDir = process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'stakazo-soak-'));
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', HTTP_PORT: 'off', DATABASE_URL: process.env.DATABASE_URL, DATA_DIR: dataDir, SCHEDULER_ENABLED: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    HTTP_PORT: 'off',
+    DATABASE_URL: process.env.DATABASE_URL,
+    DATA_DIR: dataDir,
+    SCHEDULER_ENABLED: 'false',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
   const running = await startServer(config, createLogger(config.logLevel));
   const address = `127.0.0.1:${running.port}`;
   try {
@@ -95,10 +154,14 @@ async function main(): Promise<number> {
     const memory = memoryTrend(samples);
     console.log('rpc'.padEnd(22), 'calls'.padStart(7), 'p50 ms'.padStart(9), 'p99 ms'.padStart(9));
     for (const row of table) console.log(row.rpc.padEnd(22), String(row.calls).padStart(7), row.p50Ms.toFixed(1).padStart(9), row.p99Ms.toFixed(1).padStart(9));
-    console.log(`server heap after GC: first third ${memory.firstThirdMb} MB, last third ${memory.lastThirdMb} MB (growth ${memory.growthMb} MB, limit ${maxGrowthMb} MB; ${samples.length} samples)`);
+    console.log(
+      `server heap after GC: first third ${memory.firstThirdMb} MB, last third ${memory.lastThirdMb} MB (growth ${memory.growthMb} MB, limit ${maxGrowthMb} MB; ${samples.length} samples)`,
+    );
     console.log(`failures: ${failures.length}`);
     for (const f of failures.slice(0, 20)) console.log(`  ${f.rpc}: code ${f.code} ${f.details}`);
-    console.log(`SOAK_RESULT ${JSON.stringify({ backend: running.db.kind, seconds, calls: table.reduce((n, r) => n + r.calls, 0), failures: failures.length, latency: table, memory })}`);
+    console.log(
+      `SOAK_RESULT ${JSON.stringify({ backend: running.db.kind, seconds, calls: table.reduce((n, r) => n + r.calls, 0), failures: failures.length, latency: table, memory })}`,
+    );
     const ok = failures.length === 0 && memory.growthMb <= maxGrowthMb && table.length > 0;
     console.log(ok ? 'soak: OK' : 'soak: FAILED');
     return ok ? 0 : 1;

@@ -27,11 +27,7 @@ import { reportRoute } from './report/report.http.js';
 import { ServiceMetrics } from './observability/metrics.js';
 
 /** The fully-qualified names of our services, as reflection and health report them. */
-export const SERVICE_NAMES = [
-  'stakazo.ml.v1.EmbeddingService',
-  'stakazo.ml.v1.MetricsService',
-  'stakazo.ml.v1.LearningService',
-] as const;
+export const SERVICE_NAMES = ['stakazo.ml.v1.EmbeddingService', 'stakazo.ml.v1.MetricsService', 'stakazo.ml.v1.LearningService'] as const;
 
 /** The descriptor set built by `npm run generate` (our protos, their imports and grpc.health.v1). */
 export const DESCRIPTOR_SET_PATH = join(dirname(fileURLToPath(import.meta.url)), 'gen', 'descriptor_set.binpb');
@@ -64,7 +60,12 @@ interface ServerParts {
 const SERVICES: ServiceEntry[] = [
   { name: SERVICE_NAMES[0], definition: EmbeddingServiceService, owner: 'EmbeddingService issue', handlers: embeddingHandlers },
   { name: SERVICE_NAMES[1], definition: MetricsServiceService, owner: 'MetricsService issue', handlers: metricsHandlers },
-  { name: SERVICE_NAMES[2], definition: LearningServiceService, owner: 'LearningService issue', handlers: (deps, db, config, parts) => learningHandlers(deps, db, config, parts.learning) },
+  {
+    name: SERVICE_NAMES[2],
+    definition: LearningServiceService,
+    owner: 'LearningService issue',
+    handlers: (deps, db, config, parts) => learningHandlers(deps, db, config, parts.learning),
+  },
 ];
 
 function credentials(config: Config): ServerCredentials {
@@ -115,10 +116,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const metrics = new ServiceMetrics(db);
   const tenancy = new TenancyRepository(db.knex);
   const parts: ServerParts = {
-    learning: createLearningService(db, { log }, {
-      onRunFinished: (status, ms) => metrics.learningRunDuration.observe({ status }, ms / 1000),
-      stateUpdater: viralityOf(db, log).trainer,
-    }),
+    learning: createLearningService(
+      db,
+      { log },
+      {
+        onRunFinished: (status, ms) => metrics.learningRunDuration.observe({ status }, ms / 1000),
+        stateUpdater: viralityOf(db, log).trainer,
+      },
+    ),
   };
   const authority = new TokenAuthority(tenancy, log, config.authCacheMs);
   const deps: HandlerDeps = {

@@ -23,7 +23,9 @@ async function qps(backend: Backend, collection: string, dimension: number, clus
   // NOTE: the start time leaves room for the worker processes to load and connect, so they search together.
   const startAt = Date.now() + 4000;
   const results = await Promise.all(
-    Array.from({ length: clients }, (_, i) => runWorker([backend.address, collection, String(dimension), String(clusters), String(1000 + i), String(seconds), String(startAt)])),
+    Array.from({ length: clients }, (_, i) =>
+      runWorker([backend.address, collection, String(dimension), String(clusters), String(1000 + i), String(seconds), String(startAt)]),
+    ),
   );
   return results.reduce((sum, r) => sum + r.count / r.seconds, 0);
 }

@@ -29,12 +29,27 @@ export async function measureHalfvec(
   const mib = (bytes: number) => bytes / 2 ** 20;
   return [
     ratioMeasure(
-      { id: 'halfvec.index_size', name: 'halfvec HNSW index size', value: mib(await indexBytes(backend, halfTable)), unit: 'MiB', baseline: mib(await indexBytes(backend, names.vectorTable)), baselineName: 'vector index' },
+      {
+        id: 'halfvec.index_size',
+        name: 'halfvec HNSW index size',
+        value: mib(await indexBytes(backend, halfTable)),
+        unit: 'MiB',
+        baseline: mib(await indexBytes(backend, names.vectorTable)),
+        baselineName: 'vector index',
+      },
       '<=',
       0.55,
     ),
     valueMeasure(
-      { id: 'halfvec.recall_loss', name: 'halfvec recall@10 loss (default ef_search)', value: vectorRecall - halfRecall, unit: '', baseline: vectorRecall, baselineName: 'vector recall', note: `halfvec recall ${halfRecall.toFixed(3)}` },
+      {
+        id: 'halfvec.recall_loss',
+        name: 'halfvec recall@10 loss (default ef_search)',
+        value: vectorRecall - halfRecall,
+        unit: '',
+        baseline: vectorRecall,
+        baselineName: 'vector recall',
+        note: `halfvec recall ${halfRecall.toFixed(3)}`,
+      },
       '<=',
       0.005,
       '≤ 0.005',

@@ -12,7 +12,13 @@ export async function measureLearningRun(backend: Backend, world: MetricWorld, r
   const status = result.run?.status;
   return [
     valueMeasure(
-      { id: 'learning.daily_run', name: `daily learning run (${recordCount} records)`, value: ms / 1000, unit: 's', note: status === undefined ? undefined : `run status ${status}` },
+      {
+        id: 'learning.daily_run',
+        name: `daily learning run (${recordCount} records)`,
+        value: ms / 1000,
+        unit: 's',
+        note: status === undefined ? undefined : `run status ${status}`,
+      },
       '<=',
       10,
     ),
@@ -35,5 +41,11 @@ export async function measureVirality(backend: Backend, reps: number): Promise<M
       ],
     }),
   );
-  return [valueMeasure({ id: 'virality.predict_p50', name: 'virality prediction p50 (PredictVirality, 1 item)', value: percentile(samples, 0.5), unit: 'ms' }, '<=', 2)];
+  return [
+    valueMeasure(
+      { id: 'virality.predict_p50', name: 'virality prediction p50 (PredictVirality, 1 item)', value: percentile(samples, 0.5), unit: 'ms' },
+      '<=',
+      2,
+    ),
+  ];
 }

@@ -18,17 +18,31 @@ const TENANT = 'default';
 /** Registers the world's content and posts with plain inserts: set-up, not measured. */
 export async function registerWorld(backend: Backend, world: MetricWorld): Promise<void> {
   const knex = backend.db.knex;
-  for (const chunk of batches(Array.from({ length: world.posts }, (_, p) => p), 1000)) {
+  for (const chunk of batches(
+    Array.from({ length: world.posts }, (_, p) => p),
+    1000,
+  )) {
     await knex('content').insert(
       chunk.map((p) => ({
-        tenant_id: TENANT, content_id: contentIdOf(world, p), duration_s: durationOf(p), quality_score: (p % 100) / 100,
-        aesthetic_score: ((p * 37) % 100) / 100, caption_length_chars: p % 200, cta_in_first_5s: p % 2 === 0, hashtag_count: p % 8,
+        tenant_id: TENANT,
+        content_id: contentIdOf(world, p),
+        duration_s: durationOf(p),
+        quality_score: (p % 100) / 100,
+        aesthetic_score: ((p * 37) % 100) / 100,
+        caption_length_chars: p % 200,
+        cta_in_first_5s: p % 2 === 0,
+        hashtag_count: p % 8,
       })),
     );
     await knex('posts').insert(
       chunk.map((p) => ({
-        tenant_id: TENANT, post_id: postIdOf(world, p), content_id: contentIdOf(world, p), platform: PLATFORM_NAMES[platformOf(p)],
-        account: 'bench', published_at: publishTimeOf(world, p), time_zone: 'UTC',
+        tenant_id: TENANT,
+        post_id: postIdOf(world, p),
+        content_id: contentIdOf(world, p),
+        platform: PLATFORM_NAMES[platformOf(p)],
+        account: 'bench',
+        published_at: publishTimeOf(world, p),
+        time_zone: 'UTC',
       })),
     );
   }
@@ -58,11 +72,18 @@ function rawPayloads(records: readonly PreparedRecord[]): Map<string, Buffer> {
   for (const r of records) {
     ledger.row(5).text(TENANT).text(r.recordId).text(r.spec.name).bytea(r.hash).timestamptz(r.observedMs);
     const writer = families.get(r.spec) ?? families.set(r.spec, new BinaryCopyWriter(records.length * 256)).get(r.spec)!;
-    writer.row(3 + r.spec.columns.length).text(TENANT).text(r.recordId).timestamptz(r.observedMs);
-    r.spec.columns.forEach((c, i) => writeValue(writer, c.type, r.values[i]));
+    writer
+      .row(3 + r.spec.columns.length)
+      .text(TENANT)
+      .text(r.recordId)
+      .timestamptz(r.observedMs);
+    r.spec.columns.forEach((c, i) => {
+      writeValue(writer, c.type, r.values[i]);
+    });
   }
   const out = new Map([[`metric_records (tenant_id, record_id, family, payload_hash, observed_at)`, ledger.finish()]]);
-  for (const [spec, writer] of families) out.set(`${spec.table} (tenant_id, record_id, observed_at, ${spec.columns.map((c) => c.column).join(', ')})`, writer.finish());
+  for (const [spec, writer] of families)
+    out.set(`${spec.table} (tenant_id, record_id, observed_at, ${spec.columns.map((c) => c.column).join(', ')})`, writer.finish());
   return out;
 }
 
@@ -94,16 +115,27 @@ export async function measureMetricIngest(backend: Backend, world: MetricWorld, 
   // NOTE: the messages are encoded before the clock starts, as the baseline's COPY payloads are: the measure is
   // the service's work (decode, validate, hash, write) behind a real gRPC client and socket, not the client's
   // protobuf encoding, which on this 2-core machine would also take CPU from the server and Postgres.
-  const encoded = Array.from(messages(world, (n) => progress(`${backend.name}: ${n} records encoded`)), (m) => Buffer.from(StreamMetricsRequest.encode(m).finish()));
+  const encoded = Array.from(
+    messages(world, (n) => progress(`${backend.name}: ${n} records encoded`)),
+    (m) => Buffer.from(StreamMetricsRequest.encode(m).finish()),
+  );
   const { result, ms } = await timed(() => clientStreamEncoded(backend.metrics, MetricsServiceService.streamMetrics, encoded));
-  if (result.acceptedCount !== recordCount) throw new Error(`stream accepted ${result.acceptedCount} of ${recordCount} records (${result.rejectedCount} rejected)`);
+  if (result.acceptedCount !== recordCount)
+    throw new Error(`stream accepted ${result.acceptedCount} of ${recordCount} records (${result.rejectedCount} rejected)`);
   progress(`${backend.name}: stream ${Math.round(ms)} ms; raw COPY of the same rows into equal tables`);
   const copyMs = await rawCopyMs(backend, world);
   const perSecond = (t: number) => (recordCount * 1000) / t;
   const minimum = backend.name === 'postgres' ? { op: '>=' as const, limit: 50_000, label: '≥ 50,000 records/s' } : undefined;
   return [
     ratioMeasure(
-      { id: 'metric_ingest.records_per_s', name: `streamed metric ingest (${recordCount} records)`, value: perSecond(ms), unit: 'records/s', baseline: perSecond(copyMs), baselineName: 'raw binary COPY, equal tables' },
+      {
+        id: 'metric_ingest.records_per_s',
+        name: `streamed metric ingest (${recordCount} records)`,
+        value: perSecond(ms),
+        unit: 'records/s',
+        baseline: perSecond(copyMs),
+        baselineName: 'raw binary COPY, equal tables',
+      },
       '>=',
       0.7,
       minimum,
@@ -121,10 +153,19 @@ export async function measureUnaryWrite(backend: Backend, world: MetricWorld, re
         {
           recordId: `${world.prefix}-unary-${i}-${Math.random().toString(36).slice(2)}`,
           observeTime,
-          payload: { $case: 'engagement', value: { postId: postIdOf(world, i % world.posts), likes: i, comments: 1, shares: 1, saves: 1, follows: 0, reach: 100, impressions: 150 } },
+          payload: {
+            $case: 'engagement',
+            value: { postId: postIdOf(world, i % world.posts), likes: i, comments: 1, shares: 1, saves: 1, follows: 0, reach: 100, impressions: 150 },
+          },
         },
       ],
     }),
   );
-  return [valueMeasure({ id: 'metric_write.unary_p50', name: 'unary metric write p50 (RecordMetrics, 1 record)', value: percentile(samples, 0.5), unit: 'ms' }, '<=', 2)];
+  return [
+    valueMeasure(
+      { id: 'metric_write.unary_p50', name: 'unary metric write p50 (RecordMetrics, 1 record)', value: percentile(samples, 0.5), unit: 'ms' },
+      '<=',
+      2,
+    ),
+  ];
 }

@@ -39,7 +39,12 @@ export function searchRequest(collection: string, vector: Float32Array, options:
 }
 
 /** Searches through gRPC; returns the hit ids and the latency. */
-export async function grpcSearch(backend: Backend, collection: string, vector: Float32Array, options: SearchOptions = {}): Promise<{ ids: string[]; ms: number }> {
+export async function grpcSearch(
+  backend: Backend,
+  collection: string,
+  vector: Float32Array,
+  options: SearchOptions = {},
+): Promise<{ ids: string[]; ms: number }> {
   const start = nowMs();
   const response = await call(backend.embedding, backend.embedding.search, searchRequest(collection, vector, options));
   return { ids: response.hits.map((h) => h.point!.id), ms: nowMs() - start };
@@ -82,10 +87,34 @@ export async function measureRecallAndSpeed(backend: Backend, collection: string
   }
   const recallDefault = mean(atDefault);
   const measures: Measure[] = [
-    valueMeasure({ id: 'search.recall_default_ef', name: 'recall@10, default ef_search (100)', value: recallDefault, unit: '', baseline: 1, baselineName: 'exact results' }, '>=', 0.98, '≥ 0.98'),
-    valueMeasure({ id: 'search.recall_ef40', name: 'recall@10, ef_search 40', value: mean(at40), unit: '', baseline: 1, baselineName: 'exact results' }, '>=', 0.95, '≥ 0.95'),
+    valueMeasure(
+      {
+        id: 'search.recall_default_ef',
+        name: 'recall@10, default ef_search (100)',
+        value: recallDefault,
+        unit: '',
+        baseline: 1,
+        baselineName: 'exact results',
+      },
+      '>=',
+      0.98,
+      '≥ 0.98',
+    ),
+    valueMeasure(
+      { id: 'search.recall_ef40', name: 'recall@10, ef_search 40', value: mean(at40), unit: '', baseline: 1, baselineName: 'exact results' },
+      '>=',
+      0.95,
+      '≥ 0.95',
+    ),
     ratioMeasure(
-      { id: 'search.hnsw_p50_vs_exact', name: 'HNSW search p50 (gRPC)', value: percentile(hnswMs, 0.5), unit: 'ms', baseline: percentile(exact.ms, 0.5), baselineName: 'exact scan p50 (gRPC)' },
+      {
+        id: 'search.hnsw_p50_vs_exact',
+        name: 'HNSW search p50 (gRPC)',
+        value: percentile(hnswMs, 0.5),
+        unit: 'ms',
+        baseline: percentile(exact.ms, 0.5),
+        baselineName: 'exact scan p50 (gRPC)',
+      },
       '<=',
       0.05,
     ),
@@ -109,7 +138,17 @@ async function bothInTurn<A, B>(round: number, a: () => Promise<A>, b: () => Pro
 
 /** The collection as the search SQL builders need it (defaults of CreateCollection). */
 function collectionInfo(tableName: string, dimension: number): CollectionInfo {
-  return { name: '', embeddingType: 'visual_clip', tableName, dimension, distance: 'cosine', precision: 'float32', hnswM: 16, hnswEfConstruction: 128, hnswEfSearch: 100 } as CollectionInfo;
+  return {
+    name: '',
+    embeddingType: 'visual_clip',
+    tableName,
+    dimension,
+    distance: 'cosine',
+    precision: 'float32',
+    hnswM: 16,
+    hnswEfConstruction: 128,
+    hnswEfSearch: 100,
+  } as CollectionInfo;
 }
 
 /**
@@ -118,7 +157,13 @@ function collectionInfo(tableName: string, dimension: number): CollectionInfo {
  * statement (with the check of the cached collection against the registry) and the query vector as a binary
  * parameter (text on PGlite). The two alternate so that machine noise hits both alike.
  */
-export async function measureGrpcOverhead(backend: Backend, collection: string, table: string, queries: readonly Float32Array[], reps: number): Promise<Measure[]> {
+export async function measureGrpcOverhead(
+  backend: Backend,
+  collection: string,
+  table: string,
+  queries: readonly Float32Array[],
+  reps: number,
+): Promise<Measure[]> {
   const info = { ...collectionInfo(table, queries[0]!.length), name: collection };
   const query = { topK: TOP_K, efSearch: 0, exact: false, groupByContent: false, withVectors: false, filter: { contentIds: [] } };
   const settings = setConfigStatement(Object.entries(hnswSettings(info, query, false)), false);
@@ -139,14 +184,26 @@ export async function measureGrpcOverhead(backend: Backend, collection: string, 
   progress(`${backend.name}: ${reps} searches through gRPC and ${reps} as direct SQL, alternating`);
   for (let i = 0; i < reps; i++) {
     const q = queries[i % queries.length]!;
-    const [viaGrpc, viaSql] = await bothInTurn(i, () => grpcSearch(backend, collection, q), () => direct(q));
+    const [viaGrpc, viaSql] = await bothInTurn(
+      i,
+      () => grpcSearch(backend, collection, q),
+      () => direct(q),
+    );
     grpcMs.push(viaGrpc.ms);
     sqlMs.push(viaSql);
   }
   const baselineName = backend.name === 'postgres' ? 'same SQL via pg' : 'same SQL on the PGlite instance';
   return [
-    ratioMeasure({ id: 'search.grpc_p50_vs_sql', name: 'gRPC search p50', value: percentile(grpcMs, 0.5), unit: 'ms', baseline: percentile(sqlMs, 0.5), baselineName }, '<=', 1.3),
-    ratioMeasure({ id: 'search.grpc_p99_vs_sql', name: 'gRPC search p99', value: percentile(grpcMs, 0.99), unit: 'ms', baseline: percentile(sqlMs, 0.99), baselineName }, '<=', 1.5),
+    ratioMeasure(
+      { id: 'search.grpc_p50_vs_sql', name: 'gRPC search p50', value: percentile(grpcMs, 0.5), unit: 'ms', baseline: percentile(sqlMs, 0.5), baselineName },
+      '<=',
+      1.3,
+    ),
+    ratioMeasure(
+      { id: 'search.grpc_p99_vs_sql', name: 'gRPC search p99', value: percentile(grpcMs, 0.99), unit: 'ms', baseline: percentile(sqlMs, 0.99), baselineName },
+      '<=',
+      1.5,
+    ),
   ];
 }
 
@@ -157,15 +214,31 @@ export async function measureFiltered(backend: Backend, collection: string, quer
   let full = 0;
   for (let i = 0; i < reps; i++) {
     const q = queries[i % queries.length]!;
-    const [p, f] = await bothInTurn(i, () => grpcSearch(backend, collection, q), () => grpcSearch(backend, collection, q, { filter: TEN_PERCENT }));
+    const [p, f] = await bothInTurn(
+      i,
+      () => grpcSearch(backend, collection, q),
+      () => grpcSearch(backend, collection, q, { filter: TEN_PERCENT }),
+    );
     plainMs.push(p.ms);
     filteredMs.push(f.ms);
     if (f.ids.length === TOP_K) full++;
   }
   return [
-    valueMeasure({ id: 'filtered.full_k_fraction', name: 'filtered search (10 %): queries with all k hits', value: full / reps, unit: '' }, '>=', 0.99, '≥ 0.99'),
+    valueMeasure(
+      { id: 'filtered.full_k_fraction', name: 'filtered search (10 %): queries with all k hits', value: full / reps, unit: '' },
+      '>=',
+      0.99,
+      '≥ 0.99',
+    ),
     ratioMeasure(
-      { id: 'filtered.p50_vs_unfiltered', name: 'filtered search (10 %) p50', value: percentile(filteredMs, 0.5), unit: 'ms', baseline: percentile(plainMs, 0.5), baselineName: 'unfiltered p50' },
+      {
+        id: 'filtered.p50_vs_unfiltered',
+        name: 'filtered search (10 %) p50',
+        value: percentile(filteredMs, 0.5),
+        unit: 'ms',
+        baseline: percentile(plainMs, 0.5),
+        baselineName: 'unfiltered p50',
+      },
       '<=',
       3,
     ),

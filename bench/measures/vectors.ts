@@ -58,7 +58,14 @@ export async function streamVectors(backend: Backend, collection: string, vector
 /** The rows a points table's COPY takes: id, content_id, embedding, metadata. */
 function copyPayload(vectors: readonly Float32Array[]): Buffer {
   const writer = new BinaryCopyWriter(vectors.length * (vectors[0]!.length * 4 + 64));
-  vectors.forEach((v, i) => writer.row(4).text(pointId(i)).text(`c${i}`).bytea(vectorField(v)).jsonb(JSON.stringify(pointMetadata(i))));
+  vectors.forEach((v, i) => {
+    writer
+      .row(4)
+      .text(pointId(i))
+      .text(`c${i}`)
+      .bytea(vectorField(v))
+      .jsonb(JSON.stringify(pointMetadata(i)));
+  });
   return writer.finish();
 }
 
@@ -76,7 +83,11 @@ async function rawCopyMs(backend: Backend, table: string, copyName: string, incl
 }
 
 /** Streams `vectors` into a new float32 collection and measures against raw COPY; returns the table too. */
-export async function measureVectorIngest(backend: Backend, collection: string, vectors: readonly Float32Array[]): Promise<{ table: string; measures: Measure[] }> {
+export async function measureVectorIngest(
+  backend: Backend,
+  collection: string,
+  vectors: readonly Float32Array[],
+): Promise<{ table: string; measures: Measure[] }> {
   const table = await createCollection(backend, collection, vectors[0]!.length, Precision.PRECISION_FLOAT32);
   progress(`${backend.name}: streaming ${vectors.length} vectors into "${collection}" (HNSW maintained while inserting)`);
   const streamMs = await streamVectors(backend, collection, vectors);
@@ -88,7 +99,14 @@ export async function measureVectorIngest(backend: Backend, collection: string, 
     table,
     measures: [
       ratioMeasure(
-        { id: 'vector_ingest.points_per_s', name: `streamed vector ingest (${vectors.length} × ${vectors[0]!.length}-d)`, value: perSecond(streamMs), unit: 'points/s', baseline: perSecond(copyMs), baselineName: 'binary COPY, equal table with indices' },
+        {
+          id: 'vector_ingest.points_per_s',
+          name: `streamed vector ingest (${vectors.length} × ${vectors[0]!.length}-d)`,
+          value: perSecond(streamMs),
+          unit: 'points/s',
+          baseline: perSecond(copyMs),
+          baselineName: 'binary COPY, equal table with indices',
+        },
         '>=',
         0.7,
       ),

@@ -22,7 +22,10 @@ function unary<Req, Res>(client: Client, method: (req: Req, md: Metadata, o: obj
   );
 }
 
-function clientStream<Msg, Res>(open: (md: Metadata, o: object, cb: Callback<Res>) => { write(m: Msg): boolean; end(): void; once(e: 'drain', l: () => void): unknown }, messages: Msg[]): Promise<Res> {
+function clientStream<Msg, Res>(
+  open: (md: Metadata, o: object, cb: Callback<Res>) => { write(m: Msg): boolean; end(): void; once(e: 'drain', l: () => void): unknown },
+  messages: Msg[],
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     const stream = open(new Metadata(), { deadline: new Date(Date.now() + DEADLINE_MS) }, (err, res) => (err ? reject(err) : resolve(res)));
     void (async () => {
@@ -55,13 +58,47 @@ const times = <T>(n: number, make: () => T) => Array.from({ length: n }, make);
 /** The mix: each RPC with a weight and how to call it. */
 const RPCS: Array<{ name: string; weight: number; run: () => Promise<unknown> }> = [
   { name: 'Upsert', weight: 3, run: () => unary(embedding, embedding.upsert, { collection: world.collection, points: times(20, point) }) },
-  { name: 'UpsertStream', weight: 1, run: () => clientStream(embedding.upsertStream.bind(embedding), [{ collection: world.collection, points: times(100, point) }, { collection: '', points: times(100, point) }]) },
-  { name: 'Search', weight: 4, run: () => unary(embedding, embedding.search, SearchRequest.fromPartial({ collection: world.collection, vector: vector(), topK: 10 })) },
-  { name: 'SearchExact', weight: 1, run: () => unary(embedding, embedding.search, SearchRequest.fromPartial({ collection: world.collection, vector: vector(), topK: 10, exact: true, filter: { metadataContains: { tag: 'a' } } })) },
+  {
+    name: 'UpsertStream',
+    weight: 1,
+    run: () =>
+      clientStream(embedding.upsertStream.bind(embedding), [
+        { collection: world.collection, points: times(100, point) },
+        { collection: '', points: times(100, point) },
+      ]),
+  },
+  {
+    name: 'Search',
+    weight: 4,
+    run: () => unary(embedding, embedding.search, SearchRequest.fromPartial({ collection: world.collection, vector: vector(), topK: 10 })),
+  },
+  {
+    name: 'SearchExact',
+    weight: 1,
+    run: () =>
+      unary(
+        embedding,
+        embedding.search,
+        SearchRequest.fromPartial({ collection: world.collection, vector: vector(), topK: 10, exact: true, filter: { metadataContains: { tag: 'a' } } }),
+      ),
+  },
   { name: 'GetCollection', weight: 1, run: () => unary(embedding, embedding.getCollection, { name: world.collection }) },
   { name: 'RecordMetrics', weight: 3, run: () => unary(metrics, metrics.recordMetrics, { records: times(10, record), allOrNothing: false }) },
-  { name: 'StreamMetrics', weight: 1, run: () => clientStream(metrics.streamMetrics.bind(metrics), [{ records: times(250, record) }, { records: times(250, record) }]) },
-  { name: 'QueryMetrics', weight: 2, run: () => unary(metrics, metrics.queryMetrics, QueryMetricsRequest.fromPartial({ family: MetricFamily.METRIC_FAMILY_ENGAGEMENT, postIds: [somePost()], pageSize: 50 })) },
+  {
+    name: 'StreamMetrics',
+    weight: 1,
+    run: () => clientStream(metrics.streamMetrics.bind(metrics), [{ records: times(250, record) }, { records: times(250, record) }]),
+  },
+  {
+    name: 'QueryMetrics',
+    weight: 2,
+    run: () =>
+      unary(
+        metrics,
+        metrics.queryMetrics,
+        QueryMetricsRequest.fromPartial({ family: MetricFamily.METRIC_FAMILY_ENGAGEMENT, postIds: [somePost()], pageSize: 50 }),
+      ),
+  },
   { name: 'GetContent', weight: 1, run: () => unary(metrics, metrics.getContent, { contentId: world.contentId }) },
   { name: 'ListPosts', weight: 1, run: () => unary(metrics, metrics.listPosts, { contentId: world.contentId, platform: 0, pageSize: 20, pageToken: '' }) },
   { name: 'GetRetentionAnalysis', weight: 1, run: () => unary(learning, learning.getRetentionAnalysis, { postId: world.postIds[0]! }) },

@@ -48,7 +48,8 @@ export function parseCommand<O extends Options>(args: string[], options: O, help
 /** A whole number option in [min, max]. */
 export function integerOption(value: string | undefined, name: string, fallback: number, min: number, max: number, help: string): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name} "${value}" must be a whole number in ${min}..${max}`, help);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new UsageError(`--${name} "${value}" must be a whole number in ${min}..${max}`, help);
   return Number(value);
 }
 
@@ -92,6 +93,8 @@ export async function withDatabase<T>(fn: (context: CliContext) => Promise<T>): 
 export async function requireTenant(db: Db, tenantId: string): Promise<void> {
   const tenants = await new TenancyRepository(db.knex).listTenantIds();
   if (!tenants.includes(tenantId)) {
-    throw new UsageError(`unknown tenant "${tenantId}" (known: ${tenants.join(', ') || 'none'}); create it with "tokens create --tenant ${tenantId}" or "seed-demo --tenant ${tenantId}"`);
+    throw new UsageError(
+      `unknown tenant "${tenantId}" (known: ${tenants.join(', ') || 'none'}); create it with "tokens create --tenant ${tenantId}" or "seed-demo --tenant ${tenantId}"`,
+    );
   }
 }

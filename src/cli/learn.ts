@@ -54,10 +54,15 @@ export const learnCommand: Command = {
   summary: 'learn a day or a range of days (progress bar)',
   help: HELP,
   async run(args) {
-    const parsed = parseCommand(args, { day: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, tenant: { type: 'string' }, reprocess: { type: 'string' } }, HELP);
+    const parsed = parseCommand(
+      args,
+      { day: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, tenant: { type: 'string' }, reprocess: { type: 'string' } },
+      HELP,
+    );
     if (!parsed) return 0;
     const { values } = parsed;
-    if (values.day !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('give either --day or --from/--to, not both', HELP);
+    if (values.day !== undefined && (values.from !== undefined || values.to !== undefined))
+      throw new UsageError('give either --day or --from/--to, not both', HELP);
     if (values.day === undefined && values.from === undefined) throw new UsageError('say which days: --day D, or --from D --to D', HELP);
     const from = dayOption(values.day ?? values.from, values.day !== undefined ? 'day' : 'from', HELP);
     const to = values.day !== undefined ? from : dayOption(values.to, 'to', HELP);

@@ -34,21 +34,29 @@ export const seedDemoCommand: Command = {
     const tenantId = parsed.values.tenant ?? DEFAULT_TENANT;
     return withDatabase(async (context) => {
       let current: Progress | undefined;
-      const summary = await seedDemo(context.db, context.config, { tenantId, days, postsPerDay }, {
-        phase(name, total) {
-          current?.finish('done');
-          const progress = new Progress(name, total);
-          current = progress;
-          return (steps) => progress.tick('', steps);
+      const summary = await seedDemo(
+        context.db,
+        context.config,
+        { tenantId, days, postsPerDay },
+        {
+          phase(name, total) {
+            current?.finish('done');
+            const progress = new Progress(name, total);
+            current = progress;
+            return (steps) => progress.tick('', steps);
+          },
         },
-      });
+      );
       current?.finish('done');
       const runs = await learnDays(context, tenantId, summary.startDay, summary.lastObservedDay, 'all');
       const learned = runs.filter((r) => r.run.status === 'succeeded').length;
       const findings = runs.reduce((n, r) => n + (r.report?.insights.length ?? 0), 0);
       // The day to look at first: of the last week, the one with the most recommendations (the latest of equals).
       const lastWeek = runs.slice(-7);
-      const showcase = lastWeek.reduce((best, r) => ((r.report?.recommendations.length ?? -1) >= (best.report?.recommendations.length ?? -1) ? r : best), lastWeek[0]);
+      const showcase = lastWeek.reduce(
+        (best, r) => ((r.report?.recommendations.length ?? -1) >= (best.report?.recommendations.length ?? -1) ? r : best),
+        lastWeek[0],
+      );
       process.stdout.write(
         [
           `seeded tenant "${tenantId}": ${summary.posts} posts published ${summary.startDay} .. ${summary.lastObservedDay}`,

@@ -26,11 +26,13 @@ export function fromDbError(err: unknown, what = 'record'): AppError | undefined
   // NOTE: knex prefixes a driver error's message with the whole SQL text and " - "; callers get the reason only.
   const reason = (e.message ?? '').split(' - ').pop() || code;
   if (code === '23505') return new AppError('already_exists', `${what} already exists`);
-  if (code === '23503') return new AppError('failed_precondition', `${what} refers to something that does not exist (${e.detail ?? e.constraint ?? 'foreign key'})`);
+  if (code === '23503')
+    return new AppError('failed_precondition', `${what} refers to something that does not exist (${e.detail ?? e.constraint ?? 'foreign key'})`);
   if (code === '23502') return new AppError('invalid_argument', `${what} is missing a required value (${reason})`);
   if (code === '22001' || code === '22003') return new AppError('invalid_argument', `${what} has a value out of range (${reason})`);
   // NOTE: the rest of class 22 (data exception) is bad input too, e.g. a NUL character in a text value (22021).
-  if (code === '22021' && /0x00/.test(e.message ?? '')) return new AppError('invalid_argument', `${what} has a text value containing a NUL (\\u0000) character, which cannot be stored`);
+  if (code === '22021' && /0x00/.test(e.message ?? ''))
+    return new AppError('invalid_argument', `${what} has a text value containing a NUL (\\u0000) character, which cannot be stored`);
   // NOTE: not e.message, which knex prefixes with the whole SQL text.
   if (code.startsWith('22')) return new AppError('invalid_argument', `${what} has a value the database cannot store (SQLSTATE ${code})`);
   if (code === '57014') return new AppError('cancelled', `the database query for ${what} was cancelled`);

@@ -148,7 +148,7 @@ function bindToCall(db: Db, client: pg.PoolClient): () => Promise<void> {
 export async function withSession<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
   const client = db.knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
   const connection = await client.acquireConnection();
-  let unbind = async () => undefined as void;
+  let unbind: () => Promise<void> = async () => undefined;
   try {
     if (db.kind === 'pglite') return await fn(pgliteSession(connection as PGlite));
     unbind = bindToCall(db, connection as pg.PoolClient);

@@ -58,13 +58,21 @@ export function plantedCurve(durationS: number, loss: number, completion: number
     if (t <= 3) return 1 - (loss * t) / 3;
     const start = 1 - loss;
     // NOTE: a curve can only fall; when the drawn completion exceeds what survived the intro, it stays flat.
-    return start * Math.pow(Math.min(completion, start) / start, (t - 3) / (durationS - 3));
+    return start * (Math.min(completion, start) / start) ** ((t - 3) / (durationS - 3));
   });
 }
 
 /** Offset of `zone` from UTC at `instant`, in minutes. */
 function zoneOffsetMinutes(instant: Date, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
   return Math.round((local - instant.getTime()) / 60_000);
@@ -90,7 +98,12 @@ export function generateWorld(options: WorldOptions): WorldPost[] {
       const loss = (platform === Platform.PLATFORM_INSTAGRAM ? PLANTED.instagramFirst3sLoss : PLANTED.otherFirst3sLoss) + gaussian(random) * 0.03;
       const completion = (inBand ? PLANTED.bandCompletion : PLANTED.otherCompletion) * (1 + gaussian(random) * 0.08);
       const hourDistance = Math.min(Math.abs(localHour - PLANTED.peakHour[platform]), 24 - Math.abs(localHour - PLANTED.peakHour[platform]));
-      const expectedLogViews = 7 + 1.5 * quality + 0.6 * (cta ? 1 : 0) + (hourDistance === 0 ? 0.9 : hourDistance === 1 ? 0.35 : 0) + (platform === Platform.PLATFORM_YOUTUBE ? 0.3 : 0);
+      const expectedLogViews =
+        7 +
+        1.5 * quality +
+        0.6 * (cta ? 1 : 0) +
+        (hourDistance === 0 ? 0.9 : hourDistance === 1 ? 0.35 : 0) +
+        (platform === Platform.PLATFORM_YOUTUBE ? 0.3 : 0);
       const views = Math.round(Math.expm1(expectedLogViews + gaussian(random) * 0.35));
       const postId = `${options.prefix}-p${d}-${i}`;
       const observeTime = options.observeDay
@@ -123,7 +136,13 @@ export function contentOf(post: WorldPost): Content {
   return {
     contentId: post.contentId,
     durationS: post.durationS,
-    features: { qualityScore: post.quality, aestheticScore: post.aesthetic, captionLengthChars: post.captionLength, ctaInFirst5s: post.cta, hashtagCount: post.hashtags },
+    features: {
+      qualityScore: post.quality,
+      aestheticScore: post.aesthetic,
+      captionLengthChars: post.captionLength,
+      ctaInFirst5s: post.cta,
+      hashtagCount: post.hashtags,
+    },
     metadata: undefined,
     createTime: undefined,
     updateTime: undefined,
@@ -132,7 +151,16 @@ export function contentOf(post: WorldPost): Content {
 
 /** The post, as RegisterPost takes it. */
 export function postOf(post: WorldPost, account = 'sat'): Post {
-  return { postId: post.postId, contentId: post.contentId, platform: post.platform, account, publishTime: post.publishTime, timeZone: 'UTC', createTime: undefined, updateTime: undefined };
+  return {
+    postId: post.postId,
+    contentId: post.contentId,
+    platform: post.platform,
+    account,
+    publishTime: post.publishTime,
+    timeZone: 'UTC',
+    createTime: undefined,
+    updateTime: undefined,
+  };
 }
 
 /** The retention and engagement records of a post. */

@@ -1,7 +1,7 @@
 // All SQL of the embedding area: the collections registry, each collection's points table, COPY ingest, search.
 import type { Db } from '../db/connect.js';
 import { fromDbError } from '../db/pg-errors.js';
-import { withSession, withTransaction, type Session } from '../db/session.js';
+import { withSession, withTransaction, type QueryResult, type Session } from '../db/session.js';
 import { AppError, invalidArgument, notFound, resourceExhausted, alreadyExists } from '../errors.js';
 import { BinaryCopyWriter } from '../db/binary-copy.js';
 import { binaryFieldEncoder } from './pgvector-binary.js';
@@ -157,8 +157,19 @@ export class EmbeddingRepository {
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
            on conflict do nothing
            returning ${COLLECTION_COLUMNS}`,
-          [tenantId, spec.name, spec.embeddingType, spec.dimension, spec.distance, spec.precision, spec.hnswM, spec.hnswEfConstruction,
-            spec.hnswEfSearch, spec.description, tableName],
+          [
+            tenantId,
+            spec.name,
+            spec.embeddingType,
+            spec.dimension,
+            spec.distance,
+            spec.precision,
+            spec.hnswM,
+            spec.hnswEfConstruction,
+            spec.hnswEfSearch,
+            spec.description,
+            tableName,
+          ],
         );
         if (inserted.rows.length === 0) throw alreadyExists(`collection "${spec.name}" already exists; choose another name or delete it first`);
         for (const statement of createTableStatements(tableName, spec)) await session.query(statement);
@@ -216,9 +227,7 @@ export class EmbeddingRepository {
     const t = table(collection);
     return guarded(collection.name, () =>
       withTransaction(this.db, async (session) => {
-        await session.query(
-          `create temp table emb_staging (id text, content_id text, embedding ${vectorType(collection)}, metadata jsonb) on commit drop`,
-        );
+        await session.query(`create temp table emb_staging (id text, content_id text, embedding ${vectorType(collection)}, metadata jsonb) on commit drop`);
         await session.copyFrom('copy emb_staging (id, content_id, embedding, metadata) from stdin (format binary)', copyRows(points, collection.precision));
         // NOTE: `xmax = 0` holds only for rows this statement inserted, so one statement reports inserted and
         // updated counts. Rows go in id order so that concurrent upserts lock shared ids in the same order.
@@ -279,7 +288,13 @@ export class EmbeddingRepository {
   }
 
   /** Merges into or replaces the metadata of points; rolls back if a merged object passes `maxBytes`. */
-  async updateMetadata(collection: CollectionInfo, ids: readonly string[], metadata: Metadata, mode: MetadataUpdateModeName, maxBytes: number): Promise<number> {
+  async updateMetadata(
+    collection: CollectionInfo,
+    ids: readonly string[],
+    metadata: Metadata,
+    mode: MetadataUpdateModeName,
+    maxBytes: number,
+  ): Promise<number> {
     const newValue = mode === 'merge' ? 'metadata || $1::jsonb' : '$1::jsonb';
     return guarded(collection.name, () =>
       withTransaction(this.db, async (session) => {
@@ -352,7 +367,7 @@ export class EmbeddingRepository {
           const vector = query.vector ? vectorParam(session, collection, query.vector) : await this.vectorTextOf(session, collection, query.pointId!);
           const statement = searchStatement(collection, query, vector, query.pointId, cached ? tenantId : undefined);
           const run = () => session.query<PointRow & { distance: number; fresh?: boolean }>(statement.sql, statement.params);
-          let rows;
+          let rows: QueryResult<PointRow & { distance: number; fresh?: boolean }>;
           if (query.exact) {
             rows = await session.transaction(async () => {
               await session.useLocalSettings(EXACT_SEARCH_SETTINGS);
@@ -376,10 +391,10 @@ export class EmbeddingRepository {
 
   /** The named collections from the registry (NOT_FOUND for a missing one); refreshes the cache. */
   private async readCollections(session: Session, tenantId: string, names: readonly string[]): Promise<Map<string, CollectionInfo>> {
-    const found = await session.query<CollectionRow>(
-      `select ${COLLECTION_COLUMNS} from collections where tenant_id = $1 and name = any($2::text[])`,
-      [tenantId, names],
-    );
+    const found = await session.query<CollectionRow>(`select ${COLLECTION_COLUMNS} from collections where tenant_id = $1 and name = any($2::text[])`, [
+      tenantId,
+      names,
+    ]);
     const collections = new Map(found.rows.map((row) => [row.name, toCollection(row)]));
     const missing = names.find((name) => !collections.has(name));
     if (missing !== undefined) throw collectionNotFound(missing);

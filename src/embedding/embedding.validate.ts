@@ -74,10 +74,7 @@ export interface SearchRequest {
 export function validateCollectionName(name: string, field = 'collection'): string {
   if (name === '') throw invalidArgument(`${field} is empty; name the collection`, field);
   if (!COLLECTION_NAME.test(name)) {
-    throw invalidArgument(
-      `${field} "${name.slice(0, 80)}" is not a valid name: use 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter`,
-      field,
-    );
+    throw invalidArgument(`${field} "${name.slice(0, 80)}" is not a valid name: use 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter`, field);
   }
   return name;
 }
@@ -119,9 +116,22 @@ export function validateCreateCollection(collection: CollectionRequest | undefin
   }
   const hnswEfSearch = inRange(hnsw.efSearch, HNSW_DEFAULTS.efSearch, 1, 1000, 'collection.hnsw.ef_search');
   if (collection.description.length > MAX_DESCRIPTION_LENGTH) {
-    throw invalidArgument(`collection.description has ${collection.description.length} characters; at most ${MAX_DESCRIPTION_LENGTH}`, 'collection.description');
+    throw invalidArgument(
+      `collection.description has ${collection.description.length} characters; at most ${MAX_DESCRIPTION_LENGTH}`,
+      'collection.description',
+    );
   }
-  return { name, embeddingType, dimension: collection.dimension, distance, precision, hnswM, hnswEfConstruction, hnswEfSearch, description: collection.description };
+  return {
+    name,
+    embeddingType,
+    dimension: collection.dimension,
+    distance,
+    precision,
+    hnswM,
+    hnswEfConstruction,
+    hnswEfSearch,
+    description: collection.description,
+  };
 }
 
 export function validateGetCollection(request: { name: string }): string {
@@ -149,7 +159,9 @@ function validateIds(ids: string[], field: string, limits: Limits): string[] {
   if (ids.length > limits.maxBatchSize) {
     throw resourceExhausted(`${field} has ${ids.length} ids; LIMIT_MAX_BATCH_SIZE allows ${limits.maxBatchSize} per call`);
   }
-  ids.forEach((id, i) => validateId(id, `${field}[${i}]`));
+  ids.forEach((id, i) => {
+    validateId(id, `${field}[${i}]`);
+  });
   return ids;
 }
 
@@ -245,7 +257,10 @@ export function validateFilter(filter: FilterRequest | undefined, field: string,
   if (!filter) return { contentIds: [] };
   const contentIds = validateIds(filter.contentIds, `${field}.content_ids`, limits);
   // NOTE: a Timestamp outside the years 0001..9999 decodes to an Invalid Date, which the driver cannot send.
-  for (const [name, time] of [['created_after', filter.createdAfter], ['created_before', filter.createdBefore]] as const) {
+  for (const [name, time] of [
+    ['created_after', filter.createdAfter],
+    ['created_before', filter.createdBefore],
+  ] as const) {
     if (time && !Number.isFinite(time.getTime())) throw invalidArgument(`${field}.${name} is not a valid timestamp`, `${field}.${name}`);
   }
   if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {

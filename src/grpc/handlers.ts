@@ -65,11 +65,7 @@ function finish(deps: HandlerDeps, call: AnyCall, method: string, startNs: bigin
 }
 
 /** Wraps `fn` as a unary handler. */
-export function unary<Req, Res>(
-  deps: HandlerDeps,
-  method: string,
-  fn: (request: Req, ctx: CallContext) => Promise<Res>,
-): handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(deps: HandlerDeps, method: string, fn: (request: Req, ctx: CallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const start = process.hrtime.bigint();
     let log = deps.log;
@@ -158,8 +154,14 @@ export function serverStream<Req, Res>(
       if (signal?.aborted) throw signal.reason;
       if (!call.write(message)) {
         await new Promise<void>((resolve, reject) => {
-          const onDrain = () => { signal?.removeEventListener('abort', onAbort); resolve(); };
-          const onAbort = () => { call.off('drain', onDrain); reject(signal?.reason); };
+          const onDrain = () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          };
+          const onAbort = () => {
+            call.off('drain', onDrain);
+            reject(signal?.reason);
+          };
           call.once('drain', onDrain);
           signal?.addEventListener('abort', onAbort, { once: true });
         });

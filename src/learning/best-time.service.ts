@@ -55,7 +55,13 @@ export class BestTimeService {
   async bestTime(tenantId: string, query: BestTimeQuery): Promise<BestTimeAnswer> {
     const windowEnd = new Date(Math.min(query.after.getTime(), this.now().getTime()));
     const windowStart = new Date(windowEnd.getTime() - query.lookbackDays * DAY_MS);
-    const grid = await loadBestTime(this.repo, tenantId, { platform: query.platform, timeZone: query.timeZone, metric: query.metric, from: windowStart, to: windowEnd });
+    const grid = await loadBestTime(this.repo, tenantId, {
+      platform: query.platform,
+      timeZone: query.timeZone,
+      metric: query.metric,
+      from: windowStart,
+      to: windowEnd,
+    });
     // NOTE: with a handful of posts any "best" cell is one lucky post: report the grid and its size, no peak.
     const result = grid.sampleSize < MIN_POSTS_FOR_PEAK ? { ...grid, topHours: [], topWeekdays: [], topSlots: [], confidence: 0 } : grid;
     return {

@@ -183,7 +183,9 @@ function heldOutConfidence(locals: readonly LocalTime[], outcomes: readonly numb
   let zSum = 0;
   for (let r = 0; r < repetitions; r++) {
     const halves: number[][] = [[], []];
-    outcomes.forEach((_, row) => halves[random() < 0.5 ? 0 : 1].push(row));
+    outcomes.forEach((_, row) => {
+      halves[random() < 0.5 ? 0 : 1].push(row);
+    });
     const inTop = emptyGroups(1)[0];
     const rest = emptyGroups(1)[0];
     for (const [fit, test] of [

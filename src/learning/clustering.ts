@@ -108,7 +108,9 @@ function seedCentroids(data: Float64Array, rows: readonly number[], k: number, r
     chosen.push(rows[pick]);
   }
   const centroids = new Float64Array(chosen.length * DIMENSIONS);
-  chosen.forEach((row, c) => centroids.set(data.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS), c * DIMENSIONS));
+  chosen.forEach((row, c) => {
+    centroids.set(data.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS), c * DIMENSIONS);
+  });
   return centroids;
 }
 
@@ -206,7 +208,12 @@ export function clusterRetentionCurves(posts: readonly ClusterInput[], options: 
   if (n === 0) return { clusters: [], silhouette: 0, postsCount: 0 };
 
   const data = new Float64Array(n * DIMENSIONS);
-  ordered.forEach((post, i) => data.set(resampleCurve(post.curve).map((v) => clamp(v, 0, 1)), i * DIMENSIONS));
+  ordered.forEach((post, i) => {
+    data.set(
+      resampleCurve(post.curve).map((v) => clamp(v, 0, 1)),
+      i * DIMENSIONS,
+    );
+  });
   const allRows = ordered.map((_, i) => i);
   if (n < MIN_POSTS_FOR_CLUSTERING) {
     const { centroids, labels } = lloyd(data, allRows, seedCentroids(data, allRows, 1, random), 1);
@@ -240,7 +247,9 @@ export function clusterRetentionCurves(posts: readonly ClusterInput[], options: 
 function buildClusters(posts: readonly ClusterInput[], data: Float64Array, centroids: Float64Array, labels: Int32Array): RetentionClusterResult[] {
   const k = centroids.length / DIMENSIONS;
   const members: number[][] = Array.from({ length: k }, () => []);
-  labels.forEach((label, row) => members[label].push(row));
+  labels.forEach((label, row) => {
+    members[label].push(row);
+  });
   const clusters = members
     .map((rows, c) => ({ rows, c }))
     .filter(({ rows }) => rows.length > 0)

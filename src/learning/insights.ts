@@ -84,7 +84,13 @@ const percent = (value: number) => `${(value * 100).toFixed(value < 0.1 ? 1 : 0)
 /** The outcomes compared, with direction and wording. */
 export const OUTCOMES: readonly OutcomeSpec[] = [
   { name: 'completion_rate', read: (o) => o.completionRate, higherIsBetter: true, label: 'completion rate', format: percent },
-  { name: 'log_views', read: (o) => o.logViews, higherIsBetter: true, label: 'views', format: (v) => `${Math.round(Math.expm1(v)).toLocaleString('en-US')} views (geometric mean)` },
+  {
+    name: 'log_views',
+    read: (o) => o.logViews,
+    higherIsBetter: true,
+    label: 'views',
+    format: (v) => `${Math.round(Math.expm1(v)).toLocaleString('en-US')} views (geometric mean)`,
+  },
   { name: 'first_3s_loss', read: (o) => o.first3sLoss, higherIsBetter: false, label: 'share lost in the first 3 s', format: percent },
   { name: 'engagement_rate', read: (o) => o.engagementRate, higherIsBetter: true, label: 'engagement rate', format: percent },
 ];
@@ -129,7 +135,11 @@ export const FEATURES: readonly FeatureSpec[] = [
     bucketOf: (r) => String(r.ctaInFirst5s),
     subject: (b) => `Posts ${b === 'true' ? 'with' : 'without'} a call to action in the first 5 s`,
   },
-  { name: 'caption_length_chars', bucketOf: (r) => band(r.captionLengthChars, [50, 150, 300]), subject: (b) => `Posts with captions of ${bandText(b, 'characters')}` },
+  {
+    name: 'caption_length_chars',
+    bucketOf: (r) => band(r.captionLengthChars, [50, 150, 300]),
+    subject: (b) => `Posts with captions of ${bandText(b, 'characters')}`,
+  },
   { name: 'quality_score', bucketOf: (r) => band(r.qualityScore, [0.4, 0.7]), subject: (b) => `Posts with a quality score of ${bandText(b, '')}` },
   { name: 'aesthetic_score', bucketOf: (r) => band(r.aestheticScore, [0.4, 0.7]), subject: (b) => `Posts with an aesthetic score of ${bandText(b, '')}` },
   {

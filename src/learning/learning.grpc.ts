@@ -9,7 +9,16 @@ import { unary, type HandlerDeps } from '../grpc/handlers.js';
 import { LearningRepository } from './learning.repository.js';
 import type { Logger } from '../log.js';
 import { BestTimeService } from './best-time.service.js';
-import { bestTimeMessage, clusterMessage, reportMessage, retentionMessage, runMessage, snapshotMessage, trendsMessage, viralityMessage } from './learning.mapping.js';
+import {
+  bestTimeMessage,
+  clusterMessage,
+  reportMessage,
+  retentionMessage,
+  runMessage,
+  snapshotMessage,
+  trendsMessage,
+  viralityMessage,
+} from './learning.mapping.js';
 import { LearningService, type Reprocess, type RunWithReport } from './learning.service.js';
 import { postRetention } from './report.js';
 import { ViralityCache } from './virality-cache.js';
@@ -88,7 +97,9 @@ export function learningHandlers(deps: HandlerDeps, db: Db, config: Config, serv
       const result = await service.clusters(ctx.tenantId, req.startDay, req.endDay, platformFilter(req.platform), req.maxClusters);
       return { clusters: result.clusters.map(clusterMessage), silhouette: result.silhouette, postsCount: result.postsCount };
     }),
-    runDailyLearning: unary(deps, 'RunDailyLearning', async (req, ctx) => runResponse(await service.runDay(ctx.tenantId, req.day, { force: req.force, trigger: 'api' }))),
+    runDailyLearning: unary(deps, 'RunDailyLearning', async (req, ctx) =>
+      runResponse(await service.runDay(ctx.tenantId, req.day, { force: req.force, trigger: 'api' })),
+    ),
     backfill: unary(deps, 'Backfill', async (req, ctx) => {
       const { runs, daysRun } = await service.backfill(ctx.tenantId, req.startDay, req.endDay, reprocessOf(req.reprocess));
       return { runs: runs.map((r) => runMessage(r.run)), daysRunCount: daysRun };

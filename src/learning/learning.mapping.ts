@@ -134,7 +134,13 @@ export function runMessage(r: RunRow): LearningRun {
 
 export function trendsMessage(t: Trends): LearningTrends {
   return {
-    points: t.points.map((p) => ({ day: p.day, postsAnalysed: p.postsAnalysed, completionRate: p.completionRate, first3sLoss: p.first3sLoss, engagementRate: p.engagementRate })),
+    points: t.points.map((p) => ({
+      day: p.day,
+      postsAnalysed: p.postsAnalysed,
+      completionRate: p.completionRate,
+      first3sLoss: p.first3sLoss,
+      engagementRate: p.engagementRate,
+    })),
     completionRateSlopePerDay: t.completionRateSlopePerDay,
     first3sLossSlopePerDay: t.first3sLossSlopePerDay,
     retentionImproving: t.retentionImproving,
@@ -151,7 +157,12 @@ export function viralityMessage(a: ViralityAnswer): ViralityPredictionMessage {
     viewsP10: a.viewsP10,
     viewsP90: a.viewsP90,
     factors: a.factors.map((f) => ({ factor: f.factor, weight: f.weight, value: f.value, contributionPoints: f.contributionPoints })),
-    platformRecommendations: a.platformRecommendations.map((r) => ({ platform: platformOf(r.platform), predictedViews: r.predictedViews, score: r.score, text: r.text })),
+    platformRecommendations: a.platformRecommendations.map((r) => ({
+      platform: platformOf(r.platform),
+      predictedViews: r.predictedViews,
+      score: r.score,
+      text: r.text,
+    })),
     boostRecommended: a.boostRecommended,
     modelVersion: a.modelVersion,
     coldStart: a.coldStart,
@@ -159,7 +170,13 @@ export function viralityMessage(a: ViralityAnswer): ViralityPredictionMessage {
 }
 
 // NOTE: the domain's weekdays are ISO (Monday = 1 … Sunday = 7), the same numbers as the proto's Weekday.
-const timeSlotMessage = (c: TimeSlotEstimate): TimeSlot => ({ weekday: c.weekday, hour: c.hour, mean: c.mean, sampleSize: c.sampleSize, shrunkEstimate: c.shrunkEstimate });
+const timeSlotMessage = (c: TimeSlotEstimate): TimeSlot => ({
+  weekday: c.weekday,
+  hour: c.hour,
+  mean: c.mean,
+  sampleSize: c.sampleSize,
+  shrunkEstimate: c.shrunkEstimate,
+});
 
 export function bestTimeMessage(a: BestTimeAnswer): GetBestTimeToPostResponse {
   return {

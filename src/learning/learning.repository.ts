@@ -130,24 +130,23 @@ export class LearningRepository {
   /** Reads the posts observed in [start, end) (latest observation each), rows read and the watermark. */
   async readDay(tenantId: string, start: Date, end: Date): Promise<DayInput> {
     const bindings = { tenant: tenantId, start, end, post: null };
-    return withDbErrors(`metrics of tenant "${tenantId}"`, () => this.knex.transaction(async (trx) => {
-      await forSetQueries(trx);
-      const posts = await trx.raw(
-        `${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`,
-        bindings,
-      );
-      const watermark = await trx.raw(
-        `select sum(n)::bigint as rows, max(latest) as latest from (
+    return withDbErrors(`metrics of tenant "${tenantId}"`, () =>
+      this.knex.transaction(async (trx) => {
+        await forSetQueries(trx);
+        const posts = await trx.raw(`${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`, bindings);
+        const watermark = await trx.raw(
+          `select sum(n)::bigint as rows, max(latest) as latest from (
            select count(*) as n, max(observed_at) as latest from retention_metrics
             where tenant_id = :tenant and observed_at >= :start and observed_at < :end
            union all
            select count(*), max(observed_at) from engagement_metrics
             where tenant_id = :tenant and observed_at >= :start and observed_at < :end
          ) t`,
-        bindings,
-      );
-      return { posts: posts.rows, rowsRead: Number(watermark.rows[0]?.rows ?? 0), latestObservedAt: watermark.rows[0]?.latest ?? null };
-    }));
+          bindings,
+        );
+        return { posts: posts.rows, rowsRead: Number(watermark.rows[0]?.rows ?? 0), latestObservedAt: watermark.rows[0]?.latest ?? null };
+      }),
+    );
   }
 
   /** The latest retention observation of one post, with its post and content, or undefined. */
@@ -249,12 +248,7 @@ export class LearningRepository {
   }
 
   /** Marks a claimed run finished (succeeded with its report, or failed with its error). */
-  async finishRun(
-    tenantId: string,
-    day: string,
-    attempt: number,
-    outcome: RunOutcome,
-  ): Promise<RunRow | undefined> {
+  async finishRun(tenantId: string, day: string, attempt: number, outcome: RunOutcome): Promise<RunRow | undefined> {
     return withDbErrors(`learning run ${day}`, async () => {
       const result = await this.knex.raw(
         `update learning_runs

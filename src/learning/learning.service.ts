@@ -100,11 +100,18 @@ export class LearningService {
   /** Clusters the posts observed in a day range by the shape of their latest retention curve. */
   async clusters(tenantId: string, startDay: string, endDay: string, platform: string | undefined, maxClusters: number): Promise<ClusteringResult> {
     const days = this.range(startDay, endDay);
-    if (maxClusters !== 0 && (maxClusters < 2 || maxClusters > 10)) throw invalidArgument(`max_clusters ${maxClusters} is outside 2..10 (0 means 6)`, 'max_clusters');
+    if (maxClusters !== 0 && (maxClusters < 2 || maxClusters > 10))
+      throw invalidArgument(`max_clusters ${maxClusters} is outside 2..10 (0 means 6)`, 'max_clusters');
     const { posts } = await this.repo.readDay(tenantId, dayBounds(days[0]).start, dayBounds(days[days.length - 1]).end);
     const rows = posts.filter((p) => (!platform || p.platform === platform) && Array.isArray(p.retentionCurve) && p.retentionCurve.length > 1);
     return clusterRetentionCurves(
-      rows.map((p) => ({ postId: p.postId, curve: p.retentionCurve!, views: p.views, completionRate: p.completionRate, first3sLoss: postRetention(p).first3sLoss })),
+      rows.map((p) => ({
+        postId: p.postId,
+        curve: p.retentionCurve!,
+        views: p.views,
+        completionRate: p.completionRate,
+        first3sLoss: postRetention(p).first3sLoss,
+      })),
       { maxClusters: maxClusters || 6 },
     );
   }
@@ -156,16 +163,33 @@ export class LearningService {
       this.log.error({ err, tenantId, day }, 'learning run failed');
       this.options.onRunFinished?.('failed', performance.now() - started);
       await this.repo
-        .finishRun(tenantId, day, attempt, { status: 'failed', steps: timer.steps, rowsRead, latestObservedAt, modelVersions: {}, errorMessage: message, report: null })
+        .finishRun(tenantId, day, attempt, {
+          status: 'failed',
+          steps: timer.steps,
+          rowsRead,
+          latestObservedAt,
+          modelVersions: {},
+          errorMessage: message,
+          report: null,
+        })
         .catch((e) => this.log.error({ err: e, tenantId, day }, 'cannot record the failed run'));
       throw err;
     }
   }
 
   /** Runs a day range in order; `reprocess` says which already-run days run again. */
-  async backfill(tenantId: string, startDay: string, endDay: string, reprocess: Reprocess, onDay?: (day: string, index: number, total: number) => void): Promise<{ runs: RunWithReport[]; daysRun: number }> {
+  async backfill(
+    tenantId: string,
+    startDay: string,
+    endDay: string,
+    reprocess: Reprocess,
+    onDay?: (day: string, index: number, total: number) => void,
+  ): Promise<{ runs: RunWithReport[]; daysRun: number }> {
     const days = this.range(startDay, endDay, { beforeToday: true });
-    const skip = reprocess === 'all' ? new Set<string>() : await this.repo.daysWithStatus(tenantId, days[0], days[days.length - 1], reprocess === 'failed' ? ['succeeded'] : ['succeeded', 'failed']);
+    const skip =
+      reprocess === 'all'
+        ? new Set<string>()
+        : await this.repo.daysWithStatus(tenantId, days[0], days[days.length - 1], reprocess === 'failed' ? ['succeeded'] : ['succeeded', 'failed']);
     const runs: RunWithReport[] = [];
     let daysRun = 0;
     for (const [index, day] of days.entries()) {
@@ -195,7 +219,13 @@ export class LearningService {
   }
 
   /** Runs newest first, and trends over every successful run of the range. */
-  async listRuns(tenantId: string, startDay: string, endDay: string, pageSize: number, pageToken: string): Promise<{ runs: RunRow[]; nextPageToken: string; trends: Trends }> {
+  async listRuns(
+    tenantId: string,
+    startDay: string,
+    endDay: string,
+    pageSize: number,
+    pageToken: string,
+  ): Promise<{ runs: RunRow[]; nextPageToken: string; trends: Trends }> {
     const start = startDay ? parseDay(startDay, 'start_day', this.now()) : null;
     const end = endDay ? parseDay(endDay, 'end_day', this.now()) : null;
     if (pageSize > 1000) throw invalidArgument(`page_size ${pageSize} is over 1000`, 'page_size');
@@ -220,8 +250,20 @@ function reportOf(run: RunRow): DayReport | undefined {
 export function trendsOf(points: ({ day: string } & TrendFigures)[]): Trends {
   const withData = points.filter((p) => p.postsAnalysed > 0);
   const x = withData.map((p) => dayBounds(p.day).start.getTime() / 86_400_000);
-  const completionRateSlopePerDay = withData.length >= 2 ? leastSquaresSlope(x, withData.map((p) => p.completionRate)) : 0;
-  const first3sLossSlopePerDay = withData.length >= 2 ? leastSquaresSlope(x, withData.map((p) => p.first3sLoss)) : 0;
+  const completionRateSlopePerDay =
+    withData.length >= 2
+      ? leastSquaresSlope(
+          x,
+          withData.map((p) => p.completionRate),
+        )
+      : 0;
+  const first3sLossSlopePerDay =
+    withData.length >= 2
+      ? leastSquaresSlope(
+          x,
+          withData.map((p) => p.first3sLoss),
+        )
+      : 0;
   return {
     points,
     completionRateSlopePerDay,

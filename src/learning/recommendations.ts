@@ -103,7 +103,8 @@ export function recommend(insights: readonly Insight[], rows: readonly InsightRo
   });
   recommendations.push(...hookRecommendations(rows, minSampleSize, options.hookLossThreshold ?? 0.4, options.hookConfidence ?? 0.95));
   return recommendations.sort(
-    (a, b) => b.expectedLiftFraction - a.expectedLiftFraction || `${a.kind}/${a.platform}/${a.targetValue}`.localeCompare(`${b.kind}/${b.platform}/${b.targetValue}`),
+    (a, b) =>
+      b.expectedLiftFraction - a.expectedLiftFraction || `${a.kind}/${a.platform}/${a.targetValue}`.localeCompare(`${b.kind}/${b.platform}/${b.targetValue}`),
   );
 }
 

@@ -96,13 +96,28 @@ export function analyseDay(posts: DayPostRow[]) {
   const retention = new Map(posts.map((p) => [p.postId, postRetention(p)]));
   const first3sLoss = (p: DayPostRow) => retention.get(p.postId)!.first3sLoss;
   const clustering = clusterRetentionCurves(
-    posts.filter(hasCurve).map((p) => ({ postId: p.postId, curve: p.retentionCurve!, views: p.views, completionRate: p.completionRate, first3sLoss: first3sLoss(p) })),
+    posts
+      .filter(hasCurve)
+      .map((p) => ({ postId: p.postId, curve: p.retentionCurve!, views: p.views, completionRate: p.completionRate, first3sLoss: first3sLoss(p) })),
   );
-  const platforms = comparePlatforms(posts.map((p) => ({ platform: p.platform, views: p.views, completionRate: p.completionRate, first3sLoss: first3sLoss(p), engagementRate: engagementRateOf(p) })));
-  const worstDropOffs = [...retention.values()]
-    .sort((a, b) => b.first3sLoss - a.first3sLoss || (a.postId < b.postId ? -1 : 1))
-    .slice(0, 10);
-  const best = bestPerformers(posts, 10).map((p) => ({ postId: p.postId, contentId: p.contentId, platform: p.platform, views: p.views, engagementRate: engagementRateOf(p), completionRate: p.completionRate }));
+  const platforms = comparePlatforms(
+    posts.map((p) => ({
+      platform: p.platform,
+      views: p.views,
+      completionRate: p.completionRate,
+      first3sLoss: first3sLoss(p),
+      engagementRate: engagementRateOf(p),
+    })),
+  );
+  const worstDropOffs = [...retention.values()].sort((a, b) => b.first3sLoss - a.first3sLoss || (a.postId < b.postId ? -1 : 1)).slice(0, 10);
+  const best = bestPerformers(posts, 10).map((p) => ({
+    postId: p.postId,
+    contentId: p.contentId,
+    platform: p.platform,
+    views: p.views,
+    engagementRate: engagementRateOf(p),
+    completionRate: p.completionRate,
+  }));
   return { retention, clusters: clustering.clusters, platforms, worstDropOffs, bestPerformers: best };
 }
 

@@ -176,7 +176,7 @@ const secondsText = (seconds: number) => `${seconds < 10 ? seconds.toFixed(1) : 
 export function analyseRetention(input: RetentionInput, options: RetentionOptions = {}): RetentionResult {
   const settings = { ...DEFAULTS, ...options };
   const curve = resampleCurve(input.curve);
-  const durationS = input.durationS > 0 ? input.durationS : 0;
+  const durationS = Math.max(input.durationS, 0);
   const toSeconds = (percent: number) => (percent / 100) * durationS;
   const losses = perPercentLosses(curve);
   const typicalLoss = median(losses);
@@ -239,7 +239,12 @@ function holdSpikes(curve: readonly number[], losses: readonly number[], setting
 }
 
 /** Places where the curve rises (viewers rewind or rewatch), and a note when the platform reports many rewatches. */
-function rewatchSpikes(curve: readonly number[], rewatchRate: number | undefined, settings: Required<RetentionOptions>, toSeconds: (p: number) => number): KeyMoment[] {
+function rewatchSpikes(
+  curve: readonly number[],
+  rewatchRate: number | undefined,
+  settings: Required<RetentionOptions>,
+  toSeconds: (p: number) => number,
+): KeyMoment[] {
   const spikes: KeyMoment[] = [];
   for (let i = 0; i + 1 < curve.length; i++) {
     const rise = curve[i + 1] - curve[i];

@@ -70,7 +70,10 @@ export class LearningScheduler {
   start(): void {
     const [hour, minute] = this.deps.config.time.split(':').map(Number);
     this.job = schedule.scheduleJob({ hour, minute, tz: this.deps.config.timeZone }, () => void this.catchUp());
-    this.deps.log.info({ time: this.deps.config.time, timeZone: this.deps.config.timeZone, next: this.job?.nextInvocation()?.toISOString() }, 'scheduler: started');
+    this.deps.log.info(
+      { time: this.deps.config.time, timeZone: this.deps.config.timeZone, next: this.job?.nextInvocation()?.toISOString() },
+      'scheduler: started',
+    );
     void this.catchUp();
   }
 

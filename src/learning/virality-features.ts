@@ -77,7 +77,11 @@ export function standardisation(rows: readonly Float64Array[], columns: number):
   for (let j = 0; j < columns; j++) {
     let n = 0;
     let sum = 0;
-    for (const row of rows) if (!Number.isNaN(row[j])) (n++, (sum += row[j]));
+    for (const row of rows) {
+      if (Number.isNaN(row[j])) continue;
+      n++;
+      sum += row[j];
+    }
     const m = n ? sum / n : 0;
     let squares = 0;
     for (const row of rows) if (!Number.isNaN(row[j])) squares += (row[j] - m) ** 2;

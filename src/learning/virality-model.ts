@@ -98,7 +98,13 @@ const dot = (row: Float64Array, coefficients: ArrayLike<number>) => {
 };
 
 /** Chooses λ on the newest rows and fits the head on all rows with it. */
-function fitHead(raw: readonly Float64Array[], targets: readonly number[], validationStart: number, all: { means: number[]; scales: number[] }, relativeLambdas: readonly number[]): LinearHead {
+function fitHead(
+  raw: readonly Float64Array[],
+  targets: readonly number[],
+  validationStart: number,
+  all: { means: number[]; scales: number[] },
+  relativeLambdas: readonly number[],
+): LinearHead {
   const p = raw[0].length;
   const training = raw.slice(0, validationStart);
   const trainingScaling = standardisation(training, p);
@@ -153,15 +159,31 @@ export function fitViralityModel(examples: readonly ViralityExample[], options: 
   const scaling = standardisation(raw, columns.length);
   const validationStart = ordered.length - Math.max(5, Math.round(ordered.length * (options.validationFraction ?? 0.2)));
   const lambdas = options.relativeLambdas ?? DEFAULT_RELATIVE_LAMBDAS;
-  const logViews = fitHead(raw, ordered.map((e) => e.logViews), validationStart, scaling, lambdas);
+  const logViews = fitHead(
+    raw,
+    ordered.map((e) => e.logViews),
+    validationStart,
+    scaling,
+    lambdas,
+  );
   const engagementKnown = ordered.every((e) => e.engagementRate !== undefined && Number.isFinite(e.engagementRate));
-  const engagementRate = engagementKnown ? fitHead(raw, ordered.map((e) => e.engagementRate!), validationStart, scaling, lambdas) : undefined;
+  const engagementRate = engagementKnown
+    ? fitHead(
+        raw,
+        ordered.map((e) => e.engagementRate!),
+        validationStart,
+        scaling,
+        lambdas,
+      )
+    : undefined;
 
   const contributions: Record<FactorName, number[]> = { retention: [], engagement: [], quality: [], timing: [] };
   for (const row of raw) {
     const z = standardise(Float64Array.from(row), scaling.means, scaling.scales);
     const sums: Record<FactorName, number> = { retention: 0, engagement: 0, quality: 0, timing: 0 };
-    columns.forEach((name, j) => (sums[columnGroup(name)] += logViews.coefficients[j] * z[j]));
+    columns.forEach((name, j) => {
+      sums[columnGroup(name)] += logViews.coefficients[j] * z[j];
+    });
     for (const factor of FACTORS) contributions[factor].push(sums[factor]);
   }
   const sortedLogViews = ordered.map((e) => e.logViews).sort((a, b) => a - b);
@@ -218,7 +240,9 @@ export class ViralityModel implements ViralityPredictor {
     this.groups = Int8Array.from(params.columns.map((name) => FACTORS.indexOf(columnGroup(name))));
     this.raw = new Float64Array(params.columns.length);
     const importance = [0, 0, 0, 0];
-    params.logViews.coefficients.forEach((beta, j) => (importance[this.groups[j]] += Math.abs(beta)));
+    params.logViews.coefficients.forEach((beta, j) => {
+      importance[this.groups[j]] += Math.abs(beta);
+    });
     const total = importance.reduce((a, b) => a + b, 0) || 1;
     this.weights = { retention: importance[0] / total, engagement: importance[1] / total, quality: importance[2] / total, timing: importance[3] / total };
   }

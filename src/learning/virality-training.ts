@@ -92,7 +92,14 @@ export function formulaOf(training: readonly TrainingExample[]): ViralityPredict
   }
   const grids = new Map<string, BestTimeResult>();
   for (const [key, group] of byPlatformAndZone) {
-    grids.set(key, bestTimeToPost(group.map((e) => ({ publishedAt: e.publishedAt, outcome: e.logViews })), group[0].timeZone, { minSampleSize: Number.POSITIVE_INFINITY }));
+    grids.set(
+      key,
+      bestTimeToPost(
+        group.map((e) => ({ publishedAt: e.publishedAt, outcome: e.logViews })),
+        group[0].timeZone,
+        { minSampleSize: Number.POSITIVE_INFINITY },
+      ),
+    );
   }
   const context: ColdStartContext = {
     views: { p10: quantile(views, 0.1), median: quantile(views, 0.5), p90: quantile(views, 0.9) },
@@ -151,7 +158,10 @@ export class ViralityTrainer implements LearningStateUpdater {
       decision = { promote: false, reason: 'this version is already the promoted one' };
     } else if (current && isLoadableParams(current.params) && Date.parse(params.trainedTo) <= Date.parse(current.params.trainedTo)) {
       // A backfilled (older) day never replaces a model that has seen newer data.
-      decision = { promote: false, reason: `trained on data up to ${params.trainedTo}, no newer than the current ${current.version} (${current.params.trainedTo})` };
+      decision = {
+        promote: false,
+        reason: `trained on data up to ${params.trainedTo}, no newer than the current ${current.version} (${current.params.trainedTo})`,
+      };
     } else if (current && isLoadableParams(current.params)) {
       // NOTE: only rows newer than the current model's training data: on older ones it would grade its own homework.
       const trainedTo = Date.parse(current.params.trainedTo);

@@ -153,7 +153,14 @@ export class ViralityRepository {
            from recent where interactions is not null group by platform`,
         { tenant: tenantId, limit: COLD_START_POSTS, until: new Date('9999-01-01T00:00:00Z') },
       );
-      const rows = result.rows as { platform: string | null; posts: number; p10: number | null; median: number | null; p90: number | null; engagement_rate: number | null }[];
+      const rows = result.rows as {
+        platform: string | null;
+        posts: number;
+        p10: number | null;
+        median: number | null;
+        p90: number | null;
+        engagement_rate: number | null;
+      }[];
       const overall = rows.find((r) => r.platform === null);
       const engagementRateByPlatform: Record<string, number> = {};
       for (const row of rows) if (row.platform !== null && row.engagement_rate !== null) engagementRateByPlatform[row.platform] = row.engagement_rate;
@@ -202,10 +209,11 @@ export class ViralityRepository {
         const current = await trx.raw('select version from learned_models where tenant_id = ? and model_name = ? and promoted', [tenantId, modelName]);
         if ((current.rows[0]?.version ?? undefined) !== expectedCurrent) return false;
         await trx.raw('update learned_models set promoted = false where tenant_id = ? and model_name = ? and promoted', [tenantId, modelName]);
-        const updated = await trx.raw(
-          'update learned_models set promoted = true where tenant_id = ? and model_name = ? and version = ? returning version',
-          [tenantId, modelName, version],
-        );
+        const updated = await trx.raw('update learned_models set promoted = true where tenant_id = ? and model_name = ? and version = ? returning version', [
+          tenantId,
+          modelName,
+          version,
+        ]);
         return updated.rows.length > 0;
       }),
     );

@@ -80,20 +80,28 @@ export class ViralityService {
     const missing = items.filter((i) => i.contentId && !contents.has(i.contentId));
     if (missing.length) {
       const named = missing.slice(0, 5).map((i) => `"${i.contentId}" (items[${i.index}].content_id)`);
-      throw notFound(`content ${named.join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} not found; register it with RegisterContent or send features`);
+      throw notFound(
+        `content ${named.join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} not found; register it with RegisterContent or send features`,
+      );
     }
     return contents;
   }
 
   /** For the formula: a predictor per item whose timing value comes from its platform's grid in its zone. */
-  private async formulaPredictors(tenantId: string, predictor: TenantPredictor & { kind: 'formula' }, items: readonly ViralityItem[], platforms: readonly string[]) {
+  private async formulaPredictors(
+    tenantId: string,
+    predictor: TenantPredictor & { kind: 'formula' },
+    items: readonly ViralityItem[],
+    platforms: readonly string[],
+  ) {
     const now = this.now();
     const grids = new Map<string, Promise<BestTimeResult>>();
     const gridKey = (item: ViralityItem, platform: string) => `${platform}\u0000${item.timeZone}\u0000${Math.min(item.plannedAt.getTime(), now.getTime())}`;
     for (const item of items) {
       for (const platform of new Set([item.platform, ...platforms])) {
         const key = gridKey(item, platform);
-        if (!grids.has(key)) grids.set(key, this.cache.timingGrid(tenantId, platform, item.timeZone, new Date(Math.min(item.plannedAt.getTime(), now.getTime()))));
+        if (!grids.has(key))
+          grids.set(key, this.cache.timingGrid(tenantId, platform, item.timeZone, new Date(Math.min(item.plannedAt.getTime(), now.getTime()))));
       }
     }
     const loaded = new Map(await Promise.all([...grids].map(async ([key, grid]) => [key, await grid] as const)));
@@ -116,8 +124,7 @@ export class ViralityService {
     const contents = await this.contents(tenantId, items);
     const predictor = await this.cache.predictor(tenantId);
     const platforms = comparedPlatforms(predictor);
-    const predictorOf =
-      predictor.kind === 'learned' ? () => predictor.model : await this.formulaPredictors(tenantId, predictor, items, platforms);
+    const predictorOf = predictor.kind === 'learned' ? () => predictor.model : await this.formulaPredictors(tenantId, predictor, items, platforms);
     return items.map((item) => {
       const content = item.contentId ? contents.get(item.contentId) : undefined;
       const scorer = predictorOf(item);

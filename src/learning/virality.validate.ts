@@ -88,7 +88,10 @@ export function validatePredictVirality(items: readonly ViralityItemRequest[], n
     }
     if (!item.features) throw invalidArgument(`${at} has neither content_id nor features; give one (features with duration_s)`, `${at}.features`);
     if (!(item.durationS > 0 && item.durationS <= MAX_DURATION_S)) {
-      throw invalidArgument(`${at}.duration_s is ${item.durationS}; it must be within (0, ${MAX_DURATION_S}] seconds when content_id is empty`, `${at}.duration_s`);
+      throw invalidArgument(
+        `${at}.duration_s is ${item.durationS}; it must be within (0, ${MAX_DURATION_S}] seconds when content_id is empty`,
+        `${at}.duration_s`,
+      );
     }
     checkUnit(item.features.qualityScore, `${at}.features.quality_score`);
     checkUnit(item.features.aestheticScore, `${at}.features.aesthetic_score`);
@@ -105,7 +108,8 @@ export function validateBestTime(request: BestTimeRequest, now: Date): BestTimeQ
     throw invalidArgument(`lookback_days ${request.lookbackDays} is outside 1..${MAX_LOOKBACK_DAYS} (0 means ${DEFAULT_LOOKBACK_DAYS})`, 'lookback_days');
   }
   const metric = request.metric === 0 ? 'views' : request.metric;
-  if (metric !== 'views' && metric !== 'engagement_rate') throw invalidArgument(`metric ${request.metric} is not a known metric (VIEWS, ENGAGEMENT_RATE)`, 'metric');
+  if (metric !== 'views' && metric !== 'engagement_rate')
+    throw invalidArgument(`metric ${request.metric} is not a known metric (VIEWS, ENGAGEMENT_RATE)`, 'metric');
   const after = request.afterTime ?? now;
   if (Number.isNaN(after.getTime())) throw invalidArgument('after_time is not a valid time', 'after_time');
   return { platform, timeZone, lookbackDays, metric, after };

@@ -80,10 +80,7 @@ export const FAMILIES: readonly FamilySpec[] = [
     table: 'engagement_metrics',
     postKeyed: true,
     latestKey: ['post_id'],
-    columns: [
-      postId,
-      ...['likes', 'comments', 'shares', 'saves', 'follows', 'reach', 'impressions'].map((c) => col(c, c, 'int8', 'count')),
-    ],
+    columns: [postId, ...['likes', 'comments', 'shares', 'saves', 'follows', 'reach', 'impressions'].map((c) => col(c, c, 'int8', 'count'))],
   },
   {
     family: 3,

@@ -29,7 +29,10 @@ const POSTS_LOCK_NAMESPACE = 0x6d6c7073;
  */
 export async function lockTenantPosts(s: Session, tenantId: string, mode: 'shared' | 'exclusive'): Promise<void> {
   const tenantKey = createHash('sha256').update(tenantId).digest().readInt32BE(0);
-  await s.query(`select ${mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}($1::int4, $2::int4)`, [POSTS_LOCK_NAMESPACE, tenantKey]);
+  await s.query(`select ${mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}($1::int4, $2::int4)`, [
+    POSTS_LOCK_NAMESPACE,
+    tenantKey,
+  ]);
 }
 
 const MISSING_POSTS_SQL = `select s.post_id from unnest($2::text[]) as s(post_id)
@@ -236,10 +239,18 @@ const ONE_RECORD_STATE_SQL = `select (select payload_hash from metric_records wh
 
 /** Writes one record with one statement (no BEGIN/COMMIT round trips); a second one explains a record not written. */
 async function writeOne(s: Session, tenantId: string, r: PreparedRecord): Promise<RecordOutcome> {
-  const params = [tenantId, r.recordId, r.hash.toString('hex'), new Date(r.observedMs).toISOString(), ...r.spec.columns.map((c, i) => paramValue(c.type, r.values[i]))];
+  const params = [
+    tenantId,
+    r.recordId,
+    r.hash.toString('hex'),
+    new Date(r.observedMs).toISOString(),
+    ...r.spec.columns.map((c, i) => paramValue(c.type, r.values[i])),
+  ];
   const written = await s.query(oneRecordSql(r.spec), params);
   if (written.rowCount === 1) return { kind: 'accepted' };
-  const [state] = (await s.query<{ stored_hash: Uint8Array | null; post_known: boolean }>(ONE_RECORD_STATE_SQL, [tenantId, r.recordId, r.spec.postKeyed ? postIdOf(r) : null])).rows;
+  const [state] = (
+    await s.query<{ stored_hash: Uint8Array | null; post_known: boolean }>(ONE_RECORD_STATE_SQL, [tenantId, r.recordId, r.spec.postKeyed ? postIdOf(r) : null])
+  ).rows;
   if (!state.post_known) return unknownPost(r);
   return unclaimedOutcome(r, state.stored_hash);
 }

@@ -13,9 +13,7 @@ export function metricsHandlers(deps: HandlerDeps, db: Db, config: Config): Part
   const service = new MetricsService(db);
   const ingest = new MetricsIngestService(db, limits);
   return {
-    registerContent: unary(deps, 'RegisterContent', (req, ctx) =>
-      service.registerContent(ctx.tenantId, validate.validateRegisterContent(req.content, limits)),
-    ),
+    registerContent: unary(deps, 'RegisterContent', (req, ctx) => service.registerContent(ctx.tenantId, validate.validateRegisterContent(req.content, limits))),
     getContent: unary(deps, 'GetContent', async (req, ctx) => ({
       content: await service.getContent(ctx.tenantId, validate.validateContentId(req.contentId)),
     })),

@@ -56,7 +56,8 @@ export interface DeletedCounts {
   pointsDeletedCount: number;
 }
 
-const CONTENT_COLUMNS = 'content_id, duration_s, quality_score, aesthetic_score, caption_length_chars, cta_in_first_5s, hashtag_count, metadata, created_at, updated_at';
+const CONTENT_COLUMNS =
+  'content_id, duration_s, quality_score, aesthetic_score, caption_length_chars, cta_in_first_5s, hashtag_count, metadata, created_at, updated_at';
 const POST_COLUMNS = 'post_id, content_id, platform, account, published_at, time_zone, created_at, updated_at';
 
 async function query<Row>(db: Db, what: string, sql: string, params: unknown[]): Promise<Row[]> {
@@ -83,7 +84,10 @@ export async function upsertContent(db: Db, tenantId: string, c: ContentInput): 
 
 /** Reads one content item, or undefined. */
 export async function findContent(db: Db, tenantId: string, contentId: string): Promise<ContentRow | undefined> {
-  const rows = await query<ContentRow>(db, `content "${contentId}"`, `select ${CONTENT_COLUMNS} from content where tenant_id = $1 and content_id = $2`, [tenantId, contentId]);
+  const rows = await query<ContentRow>(db, `content "${contentId}"`, `select ${CONTENT_COLUMNS} from content where tenant_id = $1 and content_id = $2`, [
+    tenantId,
+    contentId,
+  ]);
   return rows[0];
 }
 

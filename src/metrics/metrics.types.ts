@@ -21,10 +21,7 @@ export type MetricPayload = NonNullable<import('../gen/stakazo/ml/v1/metrics.js'
 export type PayloadCase = MetricPayload['$case'];
 
 /** What became of one record of a write. */
-export type RecordOutcome =
-  | { kind: 'accepted' }
-  | { kind: 'duplicate' }
-  | { kind: 'rejected'; field: string; reason: string };
+export type RecordOutcome = { kind: 'accepted' } | { kind: 'duplicate' } | { kind: 'rejected'; field: string; reason: string };
 
 /** Limits that validation needs (from config). */
 export interface MetricsLimits {

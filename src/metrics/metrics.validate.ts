@@ -159,7 +159,9 @@ export function validateRecordMetrics(request: { records: unknown[] }, limits: M
 
 function idList(values: string[], field: string): string[] {
   if (values.length > MAX_FILTER_IDS) throw invalidArgument(`${field} has ${values.length} ids; at most ${MAX_FILTER_IDS}`, field);
-  values.forEach((v, i) => requireId(v, `${field}[${i}]`));
+  values.forEach((v, i) => {
+    requireId(v, `${field}[${i}]`);
+  });
   return values;
 }
 
@@ -180,12 +182,17 @@ function metricFamily(value: number): FamilySpec {
 }
 
 /** Checks that each filter applies to the family. */
-function filterFor(spec: FamilySpec, request: { postIds: string[]; contentIds: string[]; platform: number; startTime?: Date; endTime?: Date }, latestOnly: boolean): MetricFilter {
+function filterFor(
+  spec: FamilySpec,
+  request: { postIds: string[]; contentIds: string[]; platform: number; startTime?: Date; endTime?: Date },
+  latestOnly: boolean,
+): MetricFilter {
   const postIds = idList(request.postIds, 'post_ids');
   const contentIds = idList(request.contentIds, 'content_ids');
   const platform = optionalPlatform(request.platform);
   if (postIds.length > 0 && !spec.postKeyed) throw invalidArgument(`post_ids does not apply to the ${spec.name} family`, 'post_ids');
-  if (contentIds.length > 0 && !spec.postKeyed && !spec.contentColumn) throw invalidArgument(`content_ids does not apply to the ${spec.name} family`, 'content_ids');
+  if (contentIds.length > 0 && !spec.postKeyed && !spec.contentColumn)
+    throw invalidArgument(`content_ids does not apply to the ${spec.name} family`, 'content_ids');
   if (platform && !spec.postKeyed && !spec.platformColumn) throw invalidArgument(`platform does not apply to the ${spec.name} family`, 'platform');
   return { spec, postIds, contentIds, platform, ...timeRange(request.startTime, request.endTime), latestOnly };
 }
@@ -228,6 +235,7 @@ export function validateListDailySnapshots(request: { startDay: string; endDay: 
   const startMs = day(request.startDay, 'start_day');
   const endMs = day(request.endDay, 'end_day');
   if (endMs < startMs) throw invalidArgument('end_day is before start_day', 'end_day');
-  if ((endMs - startMs) / DAY_MS > MAX_SNAPSHOT_DAYS) throw invalidArgument(`end_day is more than ${MAX_SNAPSHOT_DAYS} days after start_day; ask for a shorter range`, 'end_day');
+  if ((endMs - startMs) / DAY_MS > MAX_SNAPSHOT_DAYS)
+    throw invalidArgument(`end_day is more than ${MAX_SNAPSHOT_DAYS} days after start_day; ask for a shorter range`, 'end_day');
   return { startDay: request.startDay, endDay: request.endDay, platform: optionalPlatform(request.platform) };
 }

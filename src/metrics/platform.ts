@@ -7,13 +7,11 @@ export type PlatformName = Exclude<(typeof PLATFORM_NAMES)[number], ''>;
 
 /** The stored name of a platform enum value, or undefined when unspecified or unknown. */
 export function platformName(platform: number): PlatformName | undefined {
-  return Number.isInteger(platform) && platform > 0 && platform < PLATFORM_NAMES.length
-    ? (PLATFORM_NAMES[platform] as PlatformName)
-    : undefined;
+  return Number.isInteger(platform) && platform > 0 && platform < PLATFORM_NAMES.length ? (PLATFORM_NAMES[platform] as PlatformName) : undefined;
 }
 
 /** The enum value of a stored platform name; 0 (unspecified) for anything else. */
 export function platformNumber(name: string): number {
   const index = PLATFORM_NAMES.indexOf(name as PlatformName);
-  return index > 0 ? index : 0;
+  return Math.max(index, 0);
 }

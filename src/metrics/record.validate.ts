@@ -128,9 +128,20 @@ export function prepareRecord(record: MetricRecord, index: number, nowMs: number
   const observedMs = record.observeTime?.getTime();
   if (observedMs === undefined || !Number.isFinite(observedMs)) return rejection(index, recordId, 'observe_time', 'observe_time is required');
   if (observedMs > nowMs + MAX_FUTURE_MS) {
-    return rejection(index, recordId, 'observe_time', `observe_time ${record.observeTime!.toISOString()} is more than 5 minutes in the future; send the time of observation`);
+    return rejection(
+      index,
+      recordId,
+      'observe_time',
+      `observe_time ${record.observeTime!.toISOString()} is more than 5 minutes in the future; send the time of observation`,
+    );
   }
-  if (!record.payload) return rejection(index, recordId, 'payload', 'no payload: set exactly one of retention, engagement, viewer_behavior, engine_performance, satellite_performance, meta_learning_score');
+  if (!record.payload)
+    return rejection(
+      index,
+      recordId,
+      'payload',
+      'no payload: set exactly one of retention, engagement, viewer_behavior, engine_performance, satellite_performance, meta_learning_score',
+    );
   const spec = familyOfPayload(record.payload);
   const values = payloadValues(spec, record.payload);
   for (let i = 0; i < spec.columns.length; i++) {

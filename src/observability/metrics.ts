@@ -4,7 +4,11 @@ import { status } from '@grpc/grpc-js';
 import type { Db } from '../db/connect.js';
 import type { CallObserver } from '../grpc/observe.js';
 
-const CODE_NAMES = Object.fromEntries(Object.entries(status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k]));
+const CODE_NAMES = Object.fromEntries(
+  Object.entries(status)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [v, k]),
+);
 
 /** Everything the service exports at /metrics, in its own registry (tests start many servers in one process). */
 export class ServiceMetrics implements CallObserver {

@@ -11,7 +11,10 @@ export function escapeHtml(value: unknown): string {
 
 /** JSON that is safe inside a <script> element: no "<" (so no "</script>"), no line separators. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Blocks every network fetch: the page only runs its own inline scripts and styles. */
@@ -48,15 +51,30 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 function evidence(insight: Insight): string {
-  const strength = insight.significant ? '<span class="yes">significant</span>' : insight.smallSample ? '<span class="hint">small sample</span>' : 'not significant';
-  return escapeHtml(`${insight.sampleSize} vs ${insight.restSampleSize} posts, lift ${signedPercent(insight.liftFraction)}, d = ${insight.effectSize.toFixed(2)}, p = ${insight.pValue.toPrecision(2)}, `) + strength;
+  const strength = insight.significant
+    ? '<span class="yes">significant</span>'
+    : insight.smallSample
+      ? '<span class="hint">small sample</span>'
+      : 'not significant';
+  return (
+    escapeHtml(
+      `${insight.sampleSize} vs ${insight.restSampleSize} posts, lift ${signedPercent(insight.liftFraction)}, d = ${insight.effectSize.toFixed(2)}, p = ${insight.pValue.toPrecision(2)}, `,
+    ) + strength
+  );
 }
 
 function sections(data: ReportPageData): string {
   const r = data.report;
   const clusters = table(
     ['cluster', 'posts', 'completion', 'lost in first 3 s', 'mean views', 'examples'],
-    r.clusters.map((c) => [escapeHtml(c.label), String(c.size), percent(c.meanCompletionRate), percent(c.meanFirst3sLoss), String(Math.round(c.meanViews)), escapeHtml(c.examplePostIds.join(', '))]),
+    r.clusters.map((c) => [
+      escapeHtml(c.label),
+      String(c.size),
+      percent(c.meanCompletionRate),
+      percent(c.meanFirst3sLoss),
+      String(Math.round(c.meanViews)),
+      escapeHtml(c.examplePostIds.join(', ')),
+    ]),
   );
   const dropOffs = table(
     ['post', 'platform', 'lost in first 3 s', 'drop-off points (position: viewers lost)'],
@@ -64,7 +82,10 @@ function sections(data: ReportPageData): string {
       escapeHtml(p.postId),
       escapeHtml(p.platform),
       percent(p.first3sLoss),
-      escapeHtml(p.dropOffPoints.map((d) => `${d.positionS.toFixed(1)} s (${d.positionPercent.toFixed(0)} %): ${percent(d.lossFraction)}`).join('; ') || 'none beyond the intro'),
+      escapeHtml(
+        p.dropOffPoints.map((d) => `${d.positionS.toFixed(1)} s (${d.positionPercent.toFixed(0)} %): ${percent(d.lossFraction)}`).join('; ') ||
+          'none beyond the intro',
+      ),
     ]),
   );
   const heatmaps = data.bestTime.grids
@@ -83,12 +104,21 @@ function sections(data: ReportPageData): string {
     : '<p class="empty">No recommendation is backed by enough evidence on this day.</p>';
   const platforms = table(
     ['platform', 'posts', 'mean views', 'views index', 'completion', 'lost in first 3 s', 'engagement'],
-    r.platforms.map((p) => [escapeHtml(p.platform), String(p.postsCount), String(Math.round(p.meanViews)), p.viewsIndex.toFixed(2), percent(p.meanCompletionRate), percent(p.meanFirst3sLoss), percent(p.meanEngagementRate)]),
+    r.platforms.map((p) => [
+      escapeHtml(p.platform),
+      String(p.postsCount),
+      String(Math.round(p.meanViews)),
+      p.viewsIndex.toFixed(2),
+      percent(p.meanCompletionRate),
+      percent(p.meanFirst3sLoss),
+      percent(p.meanEngagementRate),
+    ]),
   );
   const h = data.history;
-  const trendText = h.points.length >= 2
-    ? `Completion ${h.completionRateSlopePerDay >= 0 ? 'rises' : 'falls'} by ${(Math.abs(h.completionRateSlopePerDay) * 100).toFixed(2)} points a day; early loss ${h.first3sLossSlopePerDay <= 0 ? 'falls' : 'rises'} by ${(Math.abs(h.first3sLossSlopePerDay) * 100).toFixed(2)} points a day${h.retentionImproving ? ': retention is improving' : ''}.`
-    : 'One learned day so far: the trend needs at least two.';
+  const trendText =
+    h.points.length >= 2
+      ? `Completion ${h.completionRateSlopePerDay >= 0 ? 'rises' : 'falls'} by ${(Math.abs(h.completionRateSlopePerDay) * 100).toFixed(2)} points a day; early loss ${h.first3sLossSlopePerDay <= 0 ? 'falls' : 'rises'} by ${(Math.abs(h.first3sLossSlopePerDay) * 100).toFixed(2)} points a day${h.retentionImproving ? ': retention is improving' : ''}.`
+      : 'One learned day so far: the trend needs at least two.';
   return `
 <section id="retention"><h2>Retention curves per cluster</h2>
   <p class="note">Posts of the day clustered by the shape of their retention curve; each line is a cluster's centroid.</p>
@@ -112,7 +142,9 @@ function sections(data: ReportPageData): string {
 /** The whole page as one HTML string. */
 export function renderReportPage(data: ReportPageData): string {
   const run = data.run;
-  const scripts = chartLibraryScripts().map((s) => `<script>${s}</script>`).join('\n');
+  const scripts = chartLibraryScripts()
+    .map((s) => `<script>${s}</script>`)
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -55,7 +55,14 @@ export function bestTimeGrids(posts: readonly DayPostRow[]): BestTimeGrid[] {
       timeZone,
     );
     const slim = ({ weekday, hour, shrunkEstimate, sampleSize }: TimeSlotEstimate) => ({ weekday, hour, shrunkEstimate, sampleSize });
-    return { platform, timeZone, cells: result.cells.map(slim), topSlots: result.topSlots.map(slim), confidence: result.confidence, sampleSize: result.sampleSize };
+    return {
+      platform,
+      timeZone,
+      cells: result.cells.map(slim),
+      topSlots: result.topSlots.map(slim),
+      confidence: result.confidence,
+      sampleSize: result.sampleSize,
+    };
   });
 }
 
@@ -69,7 +76,10 @@ export function coldStartScores(posts: readonly DayPostRow[], report: DayReport,
   const grids = new Map(
     [...new Set(windowPosts.map((p) => p.platform))].map((platform) => [
       platform,
-      bestTimeToPost(windowPosts.filter((p) => p.platform === platform).map((p) => ({ publishedAt: new Date(p.publishedAt), outcome: Math.log1p(p.views) })), timeZone),
+      bestTimeToPost(
+        windowPosts.filter((p) => p.platform === platform).map((p) => ({ publishedAt: new Date(p.publishedAt), outcome: Math.log1p(p.views) })),
+        timeZone,
+      ),
     ]),
   );
   return posts.map((p) => {
@@ -83,7 +93,14 @@ export function coldStartScores(posts: readonly DayPostRow[], report: DayReport,
 }
 
 /** Virality scores of the day's posts as PredictVirality gives them now; the formula if that fails. */
-async function viralityScores(db: Db, log: Logger, tenantId: string, posts: readonly DayPostRow[], report: DayReport, windowPosts: readonly DayPostRow[]): Promise<ReportPageData['virality']> {
+async function viralityScores(
+  db: Db,
+  log: Logger,
+  tenantId: string,
+  posts: readonly DayPostRow[],
+  report: DayReport,
+  windowPosts: readonly DayPostRow[],
+): Promise<ReportPageData['virality']> {
   const formula = 'the cold-start formula (retention 35 %, engagement 30 %, quality 20 %, timing 15 %)';
   try {
     const items = posts.map((p, index) => ({ index, contentId: p.contentId, platform: p.platform, plannedAt: new Date(p.publishedAt), timeZone: p.timeZone }));
@@ -96,7 +113,11 @@ async function viralityScores(db: Db, log: Logger, tenantId: string, posts: read
     };
   } catch (err) {
     log.warn({ err, tenantId }, 'report page: virality predictions failed; showing the cold-start formula');
-    return { source: 'cold_start_formula', note: `Scores of ${formula} for the day's posts (the virality model could not be read).`, scores: coldStartScores(posts, report, windowPosts) };
+    return {
+      source: 'cold_start_formula',
+      note: `Scores of ${formula} for the day's posts (the virality model could not be read).`,
+      scores: coldStartScores(posts, report, windowPosts),
+    };
   }
 }
 
@@ -128,4 +149,3 @@ export async function gatherReportData(db: Db, log: Logger, tenantId: string, da
     virality: await viralityScores(db, log, tenantId, dayPosts.posts, report, window.posts),
   };
 }
-

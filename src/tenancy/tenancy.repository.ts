@@ -21,9 +21,7 @@ export class TenancyRepository {
   }
 
   async insertToken(tokenHash: string, tenantId: string, label: string): Promise<void> {
-    await withDbErrors('token', () =>
-      this.knex.raw('insert into api_tokens (token_hash, tenant_id, label) values (?, ?, ?)', [tokenHash, tenantId, label]),
-    );
+    await withDbErrors('token', () => this.knex.raw('insert into api_tokens (token_hash, tenant_id, label) values (?, ?, ?)', [tokenHash, tenantId, label]));
   }
 
   /** Revokes the tokens whose hash starts with `hashPrefix`; returns how many. */
@@ -57,9 +55,7 @@ export class TenancyRepository {
 
   /** Whether any active token exists (if none, the service runs single-tenant). */
   async hasActiveTokens(): Promise<boolean> {
-    const result = await withDbErrors('token lookup', () =>
-      this.knex.raw('select exists (select 1 from api_tokens where revoked_at is null) as present'),
-    );
+    const result = await withDbErrors('token lookup', () => this.knex.raw('select exists (select 1 from api_tokens where revoked_at is null) as present'));
     return Boolean(result.rows[0]?.present);
   }
 

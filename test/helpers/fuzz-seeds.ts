@@ -56,7 +56,10 @@ export function fuzzSeeds(world: FuzzWorld): Map<string, Uint8Array[]> {
   const add = ([module, definition]: [object, ServiceDefinition], method: string, ...requests: object[]) => {
     const encode = encoder(module, definition, method);
     const path = (definition as unknown as Encoders)[method]!.path;
-    seeds.set(path, requests.map((r) => encode(r)));
+    seeds.set(
+      path,
+      requests.map((r) => encode(r)),
+    );
   };
   const E: [object, ServiceDefinition] = [embedding, embedding.EmbeddingServiceService];
   const M: [object, ServiceDefinition] = [metrics, metrics.MetricsServiceService];
@@ -82,16 +85,39 @@ export function fuzzSeeds(world: FuzzWorld): Map<string, Uint8Array[]> {
 
   const observeTime = new Date(Date.now() - 60_000);
   const records = payloads(postId, contentId).map((payload, i) => ({ recordId: `seed-${i}`, observeTime, payload }));
-  add(M, 'registerContent', { content: { contentId: 'fuzz-content', durationS: 12, features: undefined, metadata: { genre: 'pop' }, createTime: undefined, updateTime: undefined } });
+  add(M, 'registerContent', {
+    content: { contentId: 'fuzz-content', durationS: 12, features: undefined, metadata: { genre: 'pop' }, createTime: undefined, updateTime: undefined },
+  });
   add(M, 'getContent', { contentId });
   add(M, 'listContent', { pageSize: 10, pageToken: '' });
   add(M, 'deleteContent', { contentId: 'fuzz-content' });
-  add(M, 'registerPost', { post: { postId: 'fuzz-post', contentId, platform: Platform.PLATFORM_TIKTOK, account: 'a', publishTime: new Date('2026-01-01T10:00:00Z'), timeZone: 'Europe/Madrid', createTime: undefined, updateTime: undefined } });
+  add(M, 'registerPost', {
+    post: {
+      postId: 'fuzz-post',
+      contentId,
+      platform: Platform.PLATFORM_TIKTOK,
+      account: 'a',
+      publishTime: new Date('2026-01-01T10:00:00Z'),
+      timeZone: 'Europe/Madrid',
+      createTime: undefined,
+      updateTime: undefined,
+    },
+  });
   add(M, 'getPost', { postId });
   add(M, 'listPosts', { contentId, platform: 0, pageSize: 5, pageToken: '' });
   add(M, 'recordMetrics', { records, allOrNothing: false }, { records, allOrNothing: true });
   add(M, 'streamMetrics', { records });
-  add(M, 'queryMetrics', { family: 1, postIds: [postId], contentIds: [], platform: 0, startTime: undefined, endTime: undefined, latestOnly: true, pageSize: 10, pageToken: '' });
+  add(M, 'queryMetrics', {
+    family: 1,
+    postIds: [postId],
+    contentIds: [],
+    platform: 0,
+    startTime: undefined,
+    endTime: undefined,
+    latestOnly: true,
+    pageSize: 10,
+    pageToken: '',
+  });
   add(M, 'exportMetrics', { family: 1, startTime: new Date('2025-01-01'), endTime: new Date(), platform: 0 });
   add(M, 'listDailySnapshots', { startDay: '2026-01-01', endDay: '2026-01-07', platform: 0 });
 
@@ -103,7 +129,18 @@ export function fuzzSeeds(world: FuzzWorld): Map<string, Uint8Array[]> {
   add(L, 'backfill', { startDay: '2026-01-01', endDay: '2026-01-02', reprocess: 0 });
   add(L, 'getLearningReport', { day: '2026-01-01' });
   add(L, 'listLearningRuns', { startDay: '2026-01-01', endDay: '2026-01-31', pageSize: 10, pageToken: '' });
-  add(L, 'predictVirality', { items: [{ contentId, features: undefined, durationS: 30, platform: Platform.PLATFORM_TIKTOK, plannedPublishTime: new Date('2026-03-01T18:00:00Z'), timeZone: 'Europe/Madrid' }] });
+  add(L, 'predictVirality', {
+    items: [
+      {
+        contentId,
+        features: undefined,
+        durationS: 30,
+        platform: Platform.PLATFORM_TIKTOK,
+        plannedPublishTime: new Date('2026-03-01T18:00:00Z'),
+        timeZone: 'Europe/Madrid',
+      },
+    ],
+  });
   add(L, 'getBestTimeToPost', { platform: Platform.PLATFORM_TIKTOK, timeZone: 'Europe/Madrid', lookbackDays: 30, metric: 0, afterTime: undefined });
   return seeds;
 }

@@ -34,8 +34,32 @@ export interface FuzzDictionary {
   strings: string[];
 }
 
-const ODD_STRINGS = ['', ' ', 'a', '\u0000', 'x\u0000y', '\uffff', '\ud800', "'; drop table tenants; --", '%', '_', '\\', '2026-01-01', '2026-02-30',
-  '9999-12-31', '0000-00-00', '-1', 'NaN', '{}', 'null', '../../etc/passwd', 'é漢字🙂', 'Europe/Madrid', 'Not/AZone', 'UTC'];
+const ODD_STRINGS = [
+  '',
+  ' ',
+  'a',
+  '\u0000',
+  'x\u0000y',
+  '\uffff',
+  '\ud800',
+  "'; drop table tenants; --",
+  '%',
+  '_',
+  '\\',
+  '2026-01-01',
+  '2026-02-30',
+  '9999-12-31',
+  '0000-00-00',
+  '-1',
+  'NaN',
+  '{}',
+  'null',
+  '../../etc/passwd',
+  'é漢字🙂',
+  'Europe/Madrid',
+  'Not/AZone',
+  'UTC',
+];
 const ODD_NUMBERS = [0, 1, -1, 2, 3, 7, 100, 1000, 1001, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 - 1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
 const ODD_FLOATS = [0, -0, 1, -1, 0.5, 1e-45, 3.4e38, 1e308, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1.5];
 
@@ -72,30 +96,69 @@ function randomBytes(random: () => number, length: number): Uint8Array {
 function writeScalar(w: BinaryWriter, type: ScalarType, o: GenOptions): void {
   const int = () => (o.random() < 0.7 ? pick(o.random, ODD_NUMBERS) : Math.floor((o.random() - 0.3) * 2 ** 20));
   switch (type) {
-    case ScalarType.DOUBLE: w.double(pick(o.random, ODD_FLOATS)); break;
-    case ScalarType.FLOAT: w.fixed32(new Uint32Array(Float32Array.of(o.random() < 0.5 ? o.random() : pick(o.random, ODD_FLOATS)).buffer)[0]!); break;
-    case ScalarType.INT64: w.int64(int()); break;
-    case ScalarType.UINT64: w.uint64(Math.abs(int())); break;
-    case ScalarType.INT32: w.int32(int() | 0); break;
-    case ScalarType.FIXED64: w.fixed64(Math.abs(int())); break;
-    case ScalarType.FIXED32: w.fixed32(Math.abs(int()) >>> 0); break;
-    case ScalarType.BOOL: w.bool(o.random() < 0.5); break;
-    case ScalarType.STRING: w.string(randomString(o)); break;
-    case ScalarType.BYTES: w.bytes(randomBytes(o.random, Math.floor(o.random() * (o.random() < 0.9 ? 64 : 20_000)))); break;
-    case ScalarType.UINT32: w.uint32(Math.abs(int()) >>> 0); break;
-    case ScalarType.SFIXED32: w.sfixed32(int() | 0); break;
-    case ScalarType.SFIXED64: w.sfixed64(int()); break;
-    case ScalarType.SINT32: w.sint32(int() | 0); break;
-    case ScalarType.SINT64: w.sint64(int()); break;
+    case ScalarType.DOUBLE:
+      w.double(pick(o.random, ODD_FLOATS));
+      break;
+    case ScalarType.FLOAT:
+      w.fixed32(new Uint32Array(Float32Array.of(o.random() < 0.5 ? o.random() : pick(o.random, ODD_FLOATS)).buffer)[0]!);
+      break;
+    case ScalarType.INT64:
+      w.int64(int());
+      break;
+    case ScalarType.UINT64:
+      w.uint64(Math.abs(int()));
+      break;
+    case ScalarType.INT32:
+      w.int32(int() | 0);
+      break;
+    case ScalarType.FIXED64:
+      w.fixed64(Math.abs(int()));
+      break;
+    case ScalarType.FIXED32:
+      w.fixed32(Math.abs(int()) >>> 0);
+      break;
+    case ScalarType.BOOL:
+      w.bool(o.random() < 0.5);
+      break;
+    case ScalarType.STRING:
+      w.string(randomString(o));
+      break;
+    case ScalarType.BYTES:
+      w.bytes(randomBytes(o.random, Math.floor(o.random() * (o.random() < 0.9 ? 64 : 20_000))));
+      break;
+    case ScalarType.UINT32:
+      w.uint32(Math.abs(int()) >>> 0);
+      break;
+    case ScalarType.SFIXED32:
+      w.sfixed32(int() | 0);
+      break;
+    case ScalarType.SFIXED64:
+      w.sfixed64(int());
+      break;
+    case ScalarType.SINT32:
+      w.sint32(int() | 0);
+      break;
+    case ScalarType.SINT64:
+      w.sint64(int());
+      break;
   }
 }
 
 function wireTypeOf(type: ScalarType): WireType {
   switch (type) {
-    case ScalarType.DOUBLE: case ScalarType.FIXED64: case ScalarType.SFIXED64: return WireType.Bit64;
-    case ScalarType.FLOAT: case ScalarType.FIXED32: case ScalarType.SFIXED32: return WireType.Bit32;
-    case ScalarType.STRING: case ScalarType.BYTES: return WireType.LengthDelimited;
-    default: return WireType.Varint;
+    case ScalarType.DOUBLE:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return WireType.Bit64;
+    case ScalarType.FLOAT:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return WireType.Bit32;
+    case ScalarType.STRING:
+    case ScalarType.BYTES:
+      return WireType.LengthDelimited;
+    default:
+      return WireType.Varint;
   }
 }
 
@@ -124,7 +187,10 @@ function repeatCount(o: GenOptions, depth: number): number {
 
 function writeField(w: BinaryWriter, field: DescField, o: GenOptions, depth: number): void {
   const n = field.number;
-  if (o.random() < o.wrongTypeProbability) return writeWrongType(w, n, o);
+  if (o.random() < o.wrongTypeProbability) {
+    writeWrongType(w, n, o);
+    return;
+  }
   switch (field.fieldKind) {
     case 'scalar':
       w.tag(n, wireTypeOf(field.scalar));
@@ -149,13 +215,17 @@ function writeField(w: BinaryWriter, field: DescField, o: GenOptions, depth: num
         const n = element ? sized(element) : count;
         for (let i = 0; i < n; i++) w.tag(field.number, WireType.LengthDelimited).bytes(element ?? generateMessage(field.message, o, depth + 1));
       } else if (field.listKind === 'enum') {
-        for (let i = 0; i < count; i++) { w.tag(n, WireType.Varint); writeEnumValue(w, field, o); }
+        for (let i = 0; i < count; i++) {
+          w.tag(n, WireType.Varint);
+          writeEnumValue(w, field, o);
+        }
       } else if (field.scalar === ScalarType.STRING || field.scalar === ScalarType.BYTES) {
         const one = new BinaryWriter();
         writeScalar(one, field.scalar, o);
         const element = one.finish();
         for (let i = 0, size = count > 64 ? sized(element) : count; i < size; i++) {
-          w.tag(n, WireType.LengthDelimited).raw(count > 64 ? element : (writeScalar(one, field.scalar, o), one.finish()));
+          if (count <= 64) writeScalar(one, field.scalar, o);
+          w.tag(n, WireType.LengthDelimited).raw(count > 64 ? element : one.finish());
         }
       } else {
         w.tag(n, WireType.LengthDelimited).fork();
@@ -281,7 +351,10 @@ export class RawClient {
   readonly client: Client;
 
   constructor(address: string) {
-    this.client = new Client(address, credentials.createInsecure(), { 'grpc.max_send_message_length': 64 * 1024 * 1024, 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+    this.client = new Client(address, credentials.createInsecure(), {
+      'grpc.max_send_message_length': 64 * 1024 * 1024,
+      'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    });
   }
 
   /** Sends `messages` (one for unary and server-streaming methods) and resolves with the final status. */

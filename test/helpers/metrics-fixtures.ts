@@ -1,12 +1,7 @@
 // Builders of metrics test data and a promise wrapper of the StreamMetrics client stream.
 import type { ClientWritableStream } from '@grpc/grpc-js';
 import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
-import type {
-  MetricRecord,
-  MetricsServiceClient,
-  StreamMetricsRequest,
-  StreamMetricsResponse,
-} from '../../src/gen/stakazo/ml/v1/metrics.js';
+import type { MetricRecord, MetricsServiceClient, StreamMetricsRequest, StreamMetricsResponse } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { clientStreamCall } from '../../src/client-calls.js';
 import { call, type TestServer } from './server.js';
 
@@ -20,7 +15,15 @@ export function payloads(postId: string, contentId: string): Array<NonNullable<M
   return [
     {
       $case: 'retention',
-      value: { postId, views: 1200, averageViewDurationS: 7.5, completionRate: 0.25, rewatchRate: 0.125, skipRateFirst3s: 0.5, retentionCurve: retentionCurve() },
+      value: {
+        postId,
+        views: 1200,
+        averageViewDurationS: 7.5,
+        completionRate: 0.25,
+        rewatchRate: 0.125,
+        skipRateFirst3s: 0.5,
+        retentionCurve: retentionCurve(),
+      },
     },
     { $case: 'engagement', value: { postId, likes: 10, comments: 2, shares: 3, saves: 4, follows: 1, reach: 900, impressions: 1500 } },
     {
@@ -36,7 +39,16 @@ export function payloads(postId: string, contentId: string): Array<NonNullable<M
     },
     {
       $case: 'enginePerformance',
-      value: { engine: 'vision', operation: 'clip_embed', contentId, latencyMs: 12.5, costUsd: 0.001, success: true, qualityOutputs: { aesthetic: 0.8 }, errorMessage: '' },
+      value: {
+        engine: 'vision',
+        operation: 'clip_embed',
+        contentId,
+        latencyMs: 12.5,
+        costUsd: 0.001,
+        success: true,
+        qualityOutputs: { aesthetic: 0.8 },
+        errorMessage: '',
+      },
     },
     {
       $case: 'satellitePerformance',
@@ -71,7 +83,16 @@ export async function registerPosts(server: TestServer, prefix: string, postCoun
   for (let i = 0; i < postCount; i++) {
     const postId = `${prefix}-post${i}`;
     await call(server.metrics, server.metrics.registerPost, {
-      post: { postId, contentId, platform, account: 'sat1', publishTime: new Date('2026-01-01T10:00:00Z'), timeZone: '', createTime: undefined, updateTime: undefined },
+      post: {
+        postId,
+        contentId,
+        platform,
+        account: 'sat1',
+        publishTime: new Date('2026-01-01T10:00:00Z'),
+        timeZone: '',
+        createTime: undefined,
+        updateTime: undefined,
+      },
     });
     postIds.push(postId);
   }

@@ -28,7 +28,9 @@ describe(`cli (${BACKEND})`, () => {
     for (const command of ['serve', 'migrate', 'seed-demo', 'learn', 'report', 'tokens']) expect(help.stdout).to.contain(command);
     const learnHelp = cli('learn', '--help');
     expect(learnHelp.code).to.equal(0);
-    expect(learnHelp.stdout).to.match(/usage: stakazo-ml learn/).and.to.contain('--reprocess');
+    expect(learnHelp.stdout)
+      .to.match(/usage: stakazo-ml learn/)
+      .and.to.contain('--reprocess');
   });
 
   it('names what is wrong and exits 2 on bad usage', () => {
@@ -60,7 +62,9 @@ describe(`cli (${BACKEND})`, () => {
     expect(seeded.stdout).to.contain('embeddings in "demo-clip": 36 inserted');
     expect(seeded.stdout).to.match(/learned 4 of 4 days/);
     // Not a terminal: progress is plain lines on stderr, one per learned day.
-    expect(seeded.stderr).to.match(/^register \d+\/36/m).and.to.match(/^learn 4\/4/m);
+    expect(seeded.stderr)
+      .to.match(/^register \d+\/36/m)
+      .and.to.match(/^learn 4\/4/m);
     const day = /report --day (\d{4}-\d{2}-\d{2})/.exec(seeded.stdout)![1];
 
     const again = cli('learn', '--day', day, '--tenant', tenant);

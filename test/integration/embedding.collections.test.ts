@@ -14,9 +14,22 @@ describe(`embedding collections (${BACKEND})`, () => {
   it('creates a collection with defaults, reads it back, lists it and deletes it with its points', async () => {
     const e = server.embedding;
     const name = uniq('clip');
-    await createCollection(e, { name, dimension: 4, distance: Distance.DISTANCE_UNSPECIFIED, precision: Precision.PRECISION_UNSPECIFIED, description: 'frames' });
+    await createCollection(e, {
+      name,
+      dimension: 4,
+      distance: Distance.DISTANCE_UNSPECIFIED,
+      precision: Precision.PRECISION_UNSPECIFIED,
+      description: 'frames',
+    });
     const created = await call(e, e.getCollection, { name });
-    expect(created.collection).to.include({ name, dimension: 4, distance: Distance.DISTANCE_COSINE, precision: Precision.PRECISION_FLOAT32, description: 'frames', pointCount: 0 });
+    expect(created.collection).to.include({
+      name,
+      dimension: 4,
+      distance: Distance.DISTANCE_COSINE,
+      precision: Precision.PRECISION_FLOAT32,
+      description: 'frames',
+      pointCount: 0,
+    });
     expect(created.collection!.hnsw).to.deep.equal({ m: 16, efConstruction: 128, efSearch: 100 });
     expect(created.collection!.createTime).to.be.instanceOf(Date);
 
@@ -80,7 +93,11 @@ describe(`embedding collections (${BACKEND})`, () => {
     await expectStatus(createCollection(e, { name }), status.ALREADY_EXISTS, new RegExp(`collection "${name}" already exists`));
     await expectStatus(createCollection(e, { name: 'Bad Name' }), status.INVALID_ARGUMENT, /"Bad Name" is not a valid name/);
     await expectStatus(createCollection(e, { name: '' }), status.INVALID_ARGUMENT, /collection.name is empty/);
-    await expectStatus(createCollection(e, { embeddingType: EmbeddingType.EMBEDDING_TYPE_UNSPECIFIED }), status.INVALID_ARGUMENT, /embedding_type must be one of/);
+    await expectStatus(
+      createCollection(e, { embeddingType: EmbeddingType.EMBEDDING_TYPE_UNSPECIFIED }),
+      status.INVALID_ARGUMENT,
+      /embedding_type must be one of/,
+    );
     await expectStatus(createCollection(e, { hnsw: { m: 200, efConstruction: 0, efSearch: 0 } }), status.INVALID_ARGUMENT, /hnsw.m is 200; use 2..100/);
     await expectStatus(createCollection(e, { hnsw: { m: 32, efConstruction: 40, efSearch: 0 } }), status.INVALID_ARGUMENT, /at least 2 × m \(64\)/);
     await expectStatus(call(e, e.createCollection, { collection: undefined }), status.INVALID_ARGUMENT, /collection is missing/);

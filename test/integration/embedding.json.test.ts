@@ -16,7 +16,14 @@ async function grpcurl(server: TestServer, method: string, body: JsonValue): Pro
   const client = new Client(server.address, credentials.createInsecure());
   try {
     const response = await new Promise<Buffer>((resolve, reject) =>
-      client.makeUnaryRequest(`/${method}`, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(request), new Metadata(), (err, res) => (err ? reject(err) : resolve(res!))),
+      client.makeUnaryRequest(
+        `/${method}`,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.from(request),
+        new Metadata(),
+        (err, res) => (err ? reject(err) : resolve(res!)),
+      ),
     );
     const json = toJson(rpc.output as DescMessage, fromBinary(rpc.output, response), { registry });
     if (process.env.PRINT_JSON) console.log(method, JSON.stringify(json, null, 2));
@@ -38,7 +45,17 @@ describe(`embedding from JSON, as grpcurl sends it (${BACKEND})`, () => {
     const created = await grpcurl(server, 'stakazo.ml.v1.EmbeddingService/CreateCollection', {
       collection: { name, embedding_type: 'EMBEDDING_TYPE_VISUAL_CLIP', dimension: 3 },
     });
-    expect(created).to.deep.include({ collection: { name, embeddingType: 'EMBEDDING_TYPE_VISUAL_CLIP', dimension: 3, distance: 'DISTANCE_COSINE', precision: 'PRECISION_FLOAT32', hnsw: { m: 16, efConstruction: 128, efSearch: 100 }, createTime: (created as { collection: { createTime: string } }).collection.createTime } });
+    expect(created).to.deep.include({
+      collection: {
+        name,
+        embeddingType: 'EMBEDDING_TYPE_VISUAL_CLIP',
+        dimension: 3,
+        distance: 'DISTANCE_COSINE',
+        precision: 'PRECISION_FLOAT32',
+        hnsw: { m: 16, efConstruction: 128, efSearch: 100 },
+        createTime: (created as { collection: { createTime: string } }).collection.createTime,
+      },
+    });
     const upserted = await grpcurl(server, 'stakazo.ml.v1.EmbeddingService/Upsert', {
       collection: name,
       points: [
@@ -48,11 +65,14 @@ describe(`embedding from JSON, as grpcurl sends it (${BACKEND})`, () => {
     });
     expect(upserted).to.deep.equal({ insertedCount: 2 });
     const found = (await grpcurl(server, 'stakazo.ml.v1.EmbeddingService/Search', {
-      collection: name, vector: { values: [0.1, 0.8, 0.3] }, top_k: 5, filter: { metadata_contains: { brand: 'acme' } },
+      collection: name,
+      vector: { values: [0.1, 0.8, 0.3] },
+      top_k: 5,
+      filter: { metadata_contains: { brand: 'acme' } },
     })) as { hits: { point: { id: string; metadata: object }; score: number; distance: number }[] };
     expect(found.hits).to.have.length(1);
     expect(found.hits[0]!.point).to.deep.include({ id: 'frame-1', contentId: 'video-1', metadata: { brand: 'acme' } });
-    expect(found.hits[0]!.score).to.be.closeTo(0.990, 0.001);
+    expect(found.hits[0]!.score).to.be.closeTo(0.99, 0.001);
     await grpcurl(server, 'stakazo.ml.v1.EmbeddingService/DeleteCollection', { name });
   });
 });

@@ -15,7 +15,8 @@ describe(`embedding limits (${BACKEND})`, () => {
     let existing = 0;
     if (BACKEND === 'postgres') {
       const shared = await sharedServer();
-      existing = (await call(shared.embedding, shared.embedding.listCollections, { embeddingType: EmbeddingType.EMBEDDING_TYPE_UNSPECIFIED })).collections.length;
+      existing = (await call(shared.embedding, shared.embedding.listCollections, { embeddingType: EmbeddingType.EMBEDDING_TYPE_UNSPECIFIED })).collections
+        .length;
     }
     server = await startTestServer({
       LIMIT_MAX_COLLECTIONS: String(existing + 2),
@@ -47,10 +48,22 @@ describe(`embedding limits (${BACKEND})`, () => {
   it('limits the batch size of Upsert, GetPoints and filters, and top_k', async () => {
     const e = server.embedding;
     const name = await createCollection(e);
-    await expectStatus(call(e, e.upsert, { collection: name, points: points(0, 11) }), status.RESOURCE_EXHAUSTED, /11 points; LIMIT_MAX_BATCH_SIZE allows 10 per Upsert \(use UpsertStream for more\)/);
+    await expectStatus(
+      call(e, e.upsert, { collection: name, points: points(0, 11) }),
+      status.RESOURCE_EXHAUSTED,
+      /11 points; LIMIT_MAX_BATCH_SIZE allows 10 per Upsert \(use UpsertStream for more\)/,
+    );
     const ids = points(0, 11).map((p) => p.id);
-    await expectStatus(call(e, e.getPoints, { collection: name, ids, withVectors: false, vectorEncoding: 0 }), status.RESOURCE_EXHAUSTED, /ids has 11 ids; LIMIT_MAX_BATCH_SIZE/);
-    await expectStatus(call(e, e.search, { ...search, collection: name, vector: floats([1, 0, 0]), topK: 4 }), status.RESOURCE_EXHAUSTED, /top_k is 4; LIMIT_MAX_TOP_K allows at most 3/);
+    await expectStatus(
+      call(e, e.getPoints, { collection: name, ids, withVectors: false, vectorEncoding: 0 }),
+      status.RESOURCE_EXHAUSTED,
+      /ids has 11 ids; LIMIT_MAX_BATCH_SIZE/,
+    );
+    await expectStatus(
+      call(e, e.search, { ...search, collection: name, vector: floats([1, 0, 0]), topK: 4 }),
+      status.RESOURCE_EXHAUSTED,
+      /top_k is 4; LIMIT_MAX_TOP_K allows at most 3/,
+    );
   });
 
   it('limits collections per tenant', async () => {

@@ -26,7 +26,10 @@ describe(`embedding points (${BACKEND})`, () => {
     expect(first).to.deep.equal({ insertedCount: 2, updatedCount: 0 });
     const before = await call(e, e.getPoints, { collection: name, ids: ['a'], ...getAll });
     await new Promise((r) => setTimeout(r, 10));
-    const second = await call(e, e.upsert, { collection: name, points: [point('a', floats([0, 1, 0]), 'video-1', { brand: 'acme' }), point('c', floats([0, 0, 1]))] });
+    const second = await call(e, e.upsert, {
+      collection: name,
+      points: [point('a', floats([0, 1, 0]), 'video-1', { brand: 'acme' }), point('c', floats([0, 0, 1]))],
+    });
     expect(second).to.deep.equal({ insertedCount: 1, updatedCount: 1 });
     expect(await count(name)).to.equal(3);
 
@@ -38,7 +41,12 @@ describe(`embedding points (${BACKEND})`, () => {
     expect(got.points[1]!.createTime!.getTime()).to.equal(before.points[0]!.createTime!.getTime());
     expect(got.points[1]!.updateTime!.getTime()).to.be.greaterThan(before.points[0]!.updateTime!.getTime());
 
-    const packedOut = await call(e, e.getPoints, { collection: name, ids: ['b'], withVectors: true, vectorEncoding: VectorEncoding.VECTOR_ENCODING_FLOAT32_LE });
+    const packedOut = await call(e, e.getPoints, {
+      collection: name,
+      ids: ['b'],
+      withVectors: true,
+      vectorEncoding: VectorEncoding.VECTOR_ENCODING_FLOAT32_LE,
+    });
     const bytes = packedOut.points[0]!.vector!.float32Le;
     expect(packedOut.points[0]!.vector!.values).to.deep.equal([]);
     expect(Array.from(new Float32Array(Uint8Array.from(bytes).buffer))).to.deep.equal([0.5, 0.25, -1]);
@@ -72,7 +80,10 @@ describe(`embedding points (${BACKEND})`, () => {
       [point('p', { values: [1, 2, 3], float32Le: Buffer.alloc(12) }), /sets both values and float32_le; set exactly one/],
       [point('p', floats([])), /points\[1\].vector is missing; set points\[1\].vector.values or points\[1\].vector.float32_le/],
       [point('p', { values: [], float32Le: Buffer.alloc(10) }), /float32_le has 10 bytes; it must be 4 bytes/],
-      [point('p', floats([1, 2, 3]), 'c', { blob: 'x'.repeat(17_000) }), /points\[1\].metadata is \d+ bytes as JSON; at most 16384 \(LIMIT_MAX_METADATA_BYTES\)/],
+      [
+        point('p', floats([1, 2, 3]), 'c', { blob: 'x'.repeat(17_000) }),
+        /points\[1\].metadata is \d+ bytes as JSON; at most 16384 \(LIMIT_MAX_METADATA_BYTES\)/,
+      ],
     ];
     for (const [bad, message] of cases) {
       await expectStatus(call(e, e.upsert, { collection: name, points: [good, bad] }), status.INVALID_ARGUMENT, message);
@@ -95,15 +106,27 @@ describe(`embedding points (${BACKEND})`, () => {
     expect(byMetadata.deletedCount).to.equal(3); // p3, p7, p9
     expect(await count(name)).to.equal(2);
     await expectStatus(call(e, e.deletePoints, { collection: name, ids: [], filter: undefined }), status.INVALID_ARGUMENT, /set ids or a non-empty filter/);
-    await expectStatus(call(e, e.deletePoints, { collection: name, ids: ['p4'], filter: { ...noFilter, contentIds: ['x'] } }), status.INVALID_ARGUMENT, /not both/);
+    await expectStatus(
+      call(e, e.deletePoints, { collection: name, ids: ['p4'], filter: { ...noFilter, contentIds: ['x'] } }),
+      status.INVALID_ARGUMENT,
+      /not both/,
+    );
   });
 
   it('merges into or replaces metadata, and refuses a merge that grows past the limit', async () => {
     const big = 'y'.repeat(9000);
     const e = server.embedding;
     const name = await createCollection(e);
-    await call(e, e.upsert, { collection: name, points: [point('a', floats([1, 0, 0]), 'c', { brand: 'acme', score: 1, big }), point('b', floats([0, 1, 0]), 'c', { brand: 'zeta' })] });
-    const merged = await call(e, e.updateMetadata, { collection: name, ids: ['a', 'missing'], metadata: { score: 2, mood: 'calm' }, mode: MetadataUpdateMode.METADATA_UPDATE_MODE_UNSPECIFIED });
+    await call(e, e.upsert, {
+      collection: name,
+      points: [point('a', floats([1, 0, 0]), 'c', { brand: 'acme', score: 1, big }), point('b', floats([0, 1, 0]), 'c', { brand: 'zeta' })],
+    });
+    const merged = await call(e, e.updateMetadata, {
+      collection: name,
+      ids: ['a', 'missing'],
+      metadata: { score: 2, mood: 'calm' },
+      mode: MetadataUpdateMode.METADATA_UPDATE_MODE_UNSPECIFIED,
+    });
     expect(merged.updatedCount).to.equal(1);
     await call(e, e.updateMetadata, { collection: name, ids: ['b'], metadata: { mood: 'loud' }, mode: MetadataUpdateMode.METADATA_UPDATE_MODE_REPLACE });
     const got = await call(e, e.getPoints, { collection: name, ids: ['a', 'b'], withVectors: false, vectorEncoding: 0 });
@@ -136,8 +159,16 @@ describe(`embedding points (${BACKEND})`, () => {
     const all = await call(e, e.scroll, { collection: name, filter: undefined, pageSize: 0, pageToken: '', withVectors: false, vectorEncoding: 0 });
     expect(all.points).to.have.length(25);
     expect(all.nextPageToken).to.equal('');
-    await expectStatus(call(e, e.scroll, { collection: name, filter: undefined, pageSize: 0, pageToken: 'garbage', withVectors: false, vectorEncoding: 0 }), status.INVALID_ARGUMENT, /page_token is malformed/);
-    await expectStatus(call(e, e.scroll, { collection: name, filter: undefined, pageSize: 1001, pageToken: '', withVectors: false, vectorEncoding: 0 }), status.INVALID_ARGUMENT, /page_size is 1001; use 1..1000/);
+    await expectStatus(
+      call(e, e.scroll, { collection: name, filter: undefined, pageSize: 0, pageToken: 'garbage', withVectors: false, vectorEncoding: 0 }),
+      status.INVALID_ARGUMENT,
+      /page_token is malformed/,
+    );
+    await expectStatus(
+      call(e, e.scroll, { collection: name, filter: undefined, pageSize: 1001, pageToken: '', withVectors: false, vectorEncoding: 0 }),
+      status.INVALID_ARGUMENT,
+      /page_size is 1001; use 1..1000/,
+    );
   });
 
   it('stores float16 (halfvec) collections: values round to half precision, search works, huge components are refused', async () => {
@@ -149,7 +180,16 @@ describe(`embedding points (${BACKEND})`, () => {
     expect(values[0]).to.equal(1);
     expect(values[1]).to.be.closeTo(0.1, 1e-3).and.not.equal(Math.fround(0.1));
     const found = await call(e, e.search, {
-      collection: name, vector: floats([1, 0, -2]), pointId: '', topK: 2, filter: undefined, efSearch: 0, exact: false, groupByContent: false, withVectors: false, vectorEncoding: 0,
+      collection: name,
+      vector: floats([1, 0, -2]),
+      pointId: '',
+      topK: 2,
+      filter: undefined,
+      efSearch: 0,
+      exact: false,
+      groupByContent: false,
+      withVectors: false,
+      vectorEncoding: 0,
     });
     expect(found.hits.map((h) => h.point!.id)).to.deep.equal(['a', 'b']);
     expect(found.hits[0]!.score).to.equal(-found.hits[0]!.distance);

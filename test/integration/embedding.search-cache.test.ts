@@ -14,19 +14,35 @@ function spec(name: string, dimension: number, distance: CollectionSpec['distanc
 }
 
 function query(collection: string, vector: number[]): SearchQuery {
-  return { collection, vector: Float32Array.from(vector), topK: 3, filter: { contentIds: [] }, efSearch: 0, exact: false, groupByContent: false, withVectors: false };
+  return {
+    collection,
+    vector: Float32Array.from(vector),
+    topK: 3,
+    filter: { contentIds: [] },
+    efSearch: 0,
+    exact: false,
+    groupByContent: false,
+    withVectors: false,
+  };
 }
 
 /** The service's check, in short: the vector's length must match the collection. */
 function plan(q: SearchQuery) {
   return (collections: ReadonlyMap<string, CollectionInfo>) => {
     const collection = collections.get(q.collection)!;
-    if (q.vector!.length !== collection.dimension) throw new AppError('invalid_argument', `vector has ${q.vector!.length} dimensions, expected ${collection.dimension}`);
+    if (q.vector!.length !== collection.dimension)
+      throw new AppError('invalid_argument', `vector has ${q.vector!.length} dimensions, expected ${collection.dimension}`);
     return [{ collection, query: q, filtered: false }];
   };
 }
 
-async function recreate(repository: EmbeddingRepository, name: string, dimension: number, distance: CollectionSpec['distance'], points: Array<[string, number[]]>) {
+async function recreate(
+  repository: EmbeddingRepository,
+  name: string,
+  dimension: number,
+  distance: CollectionSpec['distance'],
+  points: Array<[string, number[]]>,
+) {
   await repository.deleteCollection(TENANT, name);
   const collection = await repository.createCollection(TENANT, spec(name, dimension, distance), 1000);
   const inputs = points.map(([id, vector]) => ({ id, contentId: 'c', vector: Float32Array.from(vector), metadata: {} }));
@@ -50,11 +66,17 @@ describe(`embedding search cache (${BACKEND})`, () => {
 
     // Same dimension, l2 instead of cosine: the plan passes on the cached entry, the check in the search catches it.
     // Under l2 "near" is nearest to (9, 9, 0); under cosine it would be "aligned".
-    await recreate(otherProcess, name, 3, 'l2', [['near', [5, 15, 0]], ['aligned', [90, 100, 0]]]);
+    await recreate(otherProcess, name, 3, 'l2', [
+      ['near', [5, 15, 0]],
+      ['aligned', [90, 100, 0]],
+    ]);
     const sameDimension = await thisProcess.search(TENANT, [name], plan(query(name, [9, 9, 0])));
     expect(sameDimension[0]!.map((h) => h.point.id)).to.deep.equal(['near', 'aligned']);
     // Another dimension: the cached entry would reject the vector; the fresh one takes it.
-    await recreate(otherProcess, name, 2, 'l2', [['near', [10, 10]], ['far', [1, 1]]]);
+    await recreate(otherProcess, name, 2, 'l2', [
+      ['near', [10, 10]],
+      ['far', [1, 1]],
+    ]);
     const otherDimension = await thisProcess.search(TENANT, [name], plan(query(name, [9, 9])));
     expect(otherDimension[0]!.map((h) => h.point.id)).to.deep.equal(['near', 'far']);
     await thisProcess.deleteCollection(TENANT, name);

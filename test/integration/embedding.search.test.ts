@@ -24,7 +24,19 @@ const CONTENTS = 600; // content id i % 600: five points per content
 const noFilter = { contentIds: [], createdAfter: undefined, createdBefore: undefined, metadataContains: undefined };
 
 function searchRequest(collection: string, overrides: Partial<SearchRequest>): SearchRequest {
-  return { collection, vector: undefined, pointId: '', topK: 10, filter: undefined, efSearch: 0, exact: false, groupByContent: false, withVectors: false, vectorEncoding: 0, ...overrides };
+  return {
+    collection,
+    vector: undefined,
+    pointId: '',
+    topK: 10,
+    filter: undefined,
+    efSearch: 0,
+    exact: false,
+    groupByContent: false,
+    withVectors: false,
+    vectorEncoding: 0,
+    ...overrides,
+  };
 }
 
 function recall(found: string[], truth: string[]): number {
@@ -81,7 +93,11 @@ describe(`embedding search (${BACKEND})`, () => {
       expect(res.hits).to.have.length(10);
       const found = hitIds(res);
       expect(found.every((id) => Number(id.slice(1)) % BUCKETS === 7)).to.equal(true);
-      filteredRecall += recall(found, exactNearest(query, ids, vectors, 10, (i) => i % BUCKETS === 7)) / 20;
+      filteredRecall +=
+        recall(
+          found,
+          exactNearest(query, ids, vectors, 10, (i) => i % BUCKETS === 7),
+        ) / 20;
     }
     expect(filteredRecall).to.be.at.least(0.9);
   });
@@ -115,7 +131,11 @@ describe(`embedding search (${BACKEND})`, () => {
   });
 
   it('runs a batch of searches in request order, each as Search would', async () => {
-    const requests = [searchRequest(name, { vector: packed(queries[3]!), exact: true }), searchRequest(name, { pointId: 'p5', topK: 3, exact: true }), searchRequest(name, { vector: packed(queries[4]!), efSearch: 200 })];
+    const requests = [
+      searchRequest(name, { vector: packed(queries[3]!), exact: true }),
+      searchRequest(name, { pointId: 'p5', topK: 3, exact: true }),
+      searchRequest(name, { vector: packed(queries[4]!), efSearch: 200 }),
+    ];
     const batch = await call(server.embedding, server.embedding.searchBatch, { searches: requests });
     expect(batch.results).to.have.length(3);
     for (let i = 0; i < requests.length; i++) {
@@ -137,7 +157,11 @@ describe(`embedding search (${BACKEND})`, () => {
     await expectStatus(search({ vector: v, topK: 1001 }), status.INVALID_ARGUMENT, /top_k is 1001; use 1..1000/);
     await expectStatus(search({ vector: v, pointId: 'p1' }), status.INVALID_ARGUMENT, /set exactly one of vector and point_id/);
     await expectStatus(search({}), status.INVALID_ARGUMENT, /set exactly one of vector and point_id/);
-    await expectStatus(search({ vector: floats([1, 2, 3]) }), status.INVALID_ARGUMENT, new RegExp(`vector has 3 dimensions, collection "${name}" expects ${DIMENSION}`));
+    await expectStatus(
+      search({ vector: floats([1, 2, 3]) }),
+      status.INVALID_ARGUMENT,
+      new RegExp(`vector has 3 dimensions, collection "${name}" expects ${DIMENSION}`),
+    );
     await expectStatus(search({ vector: floats(new Array(DIMENSION).fill(0)) }), status.INVALID_ARGUMENT, /all zeros/);
     await expectStatus(search({ vector: floats([NaN, ...new Array(DIMENSION - 1).fill(1)]) }), status.INVALID_ARGUMENT, /component 0 is NaN/);
     await expectStatus(search({ vector: v, efSearch: 1001 }), status.INVALID_ARGUMENT, /ef_search is 1001/);
@@ -159,8 +183,16 @@ describe(`embedding search distances (${BACKEND})`, () => {
     await call(e, e.upsert, { collection: l2, points });
     await call(e, e.upsert, { collection: ip, points });
     const byL2 = await call(e, e.search, searchRequest(l2, { vector: floats([1, 0, 0]), topK: 3 }));
-    expect(byL2.hits.map((h) => [h.point!.id, h.distance, h.score])).to.deep.equal([['a', 0, 0], ['b', Math.sqrt(5), -Math.sqrt(5)], ['c', Math.sqrt(13), -Math.sqrt(13)]]);
+    expect(byL2.hits.map((h) => [h.point!.id, h.distance, h.score])).to.deep.equal([
+      ['a', 0, 0],
+      ['b', Math.sqrt(5), -Math.sqrt(5)],
+      ['c', Math.sqrt(13), -Math.sqrt(13)],
+    ]);
     const byIp = await call(e, e.search, searchRequest(ip, { vector: floats([1, 1, 0]), topK: 3 }));
-    expect(byIp.hits.map((h) => [h.point!.id, h.score, h.distance])).to.deep.equal([['c', 6, -6], ['b', 2, -2], ['a', 1, -1]]);
+    expect(byIp.hits.map((h) => [h.point!.id, h.score, h.distance])).to.deep.equal([
+      ['c', 6, -6],
+      ['b', 2, -2],
+      ['a', 1, -1],
+    ]);
   });
 });

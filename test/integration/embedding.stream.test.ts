@@ -56,7 +56,16 @@ describe(`embedding upsert stream (${BACKEND})`, () => {
     const before = await call(e, e.getPoints, { collection: name, ids: sample, withVectors: true, vectorEncoding: 0 });
     for (const i of [0, 1, 4999, 9999]) {
       const res = await call(e, e.search, {
-        collection: name, vector: packed(vectors[i]!), pointId: '', topK: 1, filter: undefined, efSearch: 0, exact: false, groupByContent: false, withVectors: false, vectorEncoding: 0,
+        collection: name,
+        vector: packed(vectors[i]!),
+        pointId: '',
+        topK: 1,
+        filter: undefined,
+        efSearch: 0,
+        exact: false,
+        groupByContent: false,
+        withVectors: false,
+        vectorEncoding: 0,
       });
       expect(res.hits[0]!.point!.id).to.equal(`p${i}`);
     }
@@ -85,7 +94,14 @@ describe(`embedding upsert stream (${BACKEND})`, () => {
     await expectStatus(upsertStream(e, [{ collection: '', points: [p] }]), status.INVALID_ARGUMENT, /the first message must name the collection/);
     await expectStatus(upsertStream(e, [{ collection: uniq('nope'), points: [p] }]), status.NOT_FOUND, /not found/);
     const other = await createCollection(e);
-    await expectStatus(upsertStream(e, [{ collection: name, points: [p] }, { collection: other, points: [p] }]), status.INVALID_ARGUMENT, /changed from/);
+    await expectStatus(
+      upsertStream(e, [
+        { collection: name, points: [p] },
+        { collection: other, points: [p] },
+      ]),
+      status.INVALID_ARGUMENT,
+      /changed from/,
+    );
     expect((await upsertStream(e, [])).insertedCount).to.equal(0);
   });
 });

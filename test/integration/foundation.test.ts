@@ -72,7 +72,9 @@ describe(`foundation (${BACKEND})`, () => {
     const knex = server.running.db.knex;
     expect(await migrateLatest(knex)).to.deep.equal([]);
     const dir = join(root, 'migrations');
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .sort()) {
       const migration = (await import(pathToFileURL(join(dir, file)).href)) as { up(k: Knex): Promise<void> };
       await migration.up(knex);
     }
@@ -92,7 +94,11 @@ describe(`foundation (${BACKEND})`, () => {
     const client = new LearningServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
     try {
       await expectStatus(call(client, client.predictVirality, { items: [] }), status.UNIMPLEMENTED, /PredictVirality is not implemented yet \(a later issue\)/);
-      await expectStatus(call(client, client.getBestTimeToPost, { platform: 0, timeZone: '', lookbackDays: 0, metric: 0, afterTime: undefined }), status.UNIMPLEMENTED, /GetBestTimeToPost/);
+      await expectStatus(
+        call(client, client.getBestTimeToPost, { platform: 0, timeZone: '', lookbackDays: 0, metric: 0, afterTime: undefined }),
+        status.UNIMPLEMENTED,
+        /GetBestTimeToPost/,
+      );
     } finally {
       client.close();
       bare.forceShutdown();
@@ -122,7 +128,10 @@ describe(`process (${BACKEND})`, () => {
     try {
       const port = await new Promise<number>((resolve, reject) => {
         const timer = setInterval(() => {
-          const line = proc.output().stdout.split('\n').find((l) => l.includes('"msg":"serving"'));
+          const line = proc
+            .output()
+            .stdout.split('\n')
+            .find((l) => l.includes('"msg":"serving"'));
           if (line) {
             clearInterval(timer);
             resolve(JSON.parse(line).port);

@@ -12,7 +12,7 @@ import { generateWorld, loadWorld, PLANTED, type WorldPost } from '../helpers/wo
 // NOTE: tests share one database per run and all use the default tenant, so each uses days of its own.
 const DAY = '2024-02-29';
 
-describe(`learning (${BACKEND})`, function () {
+describe(`learning (${BACKEND})`, () => {
   let server: TestServer;
   let world: WorldPost[];
   let report: LearningReport;
@@ -33,7 +33,12 @@ describe(`learning (${BACKEND})`, function () {
     expect(response.reused).to.equal(false);
     expect(response.run!.status).to.equal(RunStatus.RUN_STATUS_SUCCEEDED);
     expect(response.run!.steps.map((s) => s.step)).to.deep.equal([
-      'read_metrics', 'build_snapshot', 'analyse_retention', 'discover_insights', 'generate_recommendations', 'update_state',
+      'read_metrics',
+      'build_snapshot',
+      'analyse_retention',
+      'discover_insights',
+      'generate_recommendations',
+      'update_state',
     ]);
     expect(response.run!.rowsRead).to.equal(world.length * 2);
     report = response.report!;
@@ -100,9 +105,7 @@ describe(`learning (${BACKEND})`, function () {
 
   it('runs a day once when many callers ask at the same time', async () => {
     const day = '2024-03-02';
-    const results = await Promise.allSettled(
-      Array.from({ length: 6 }, () => call(server.learning, server.learning.runDailyLearning, { day, force: false })),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => call(server.learning, server.learning.runDailyLearning, { day, force: false })));
     const ran = results.filter((r) => r.status === 'fulfilled' && !r.value.reused);
     expect(ran).to.have.length(1);
     for (const r of results) {
@@ -120,7 +123,11 @@ describe(`learning (${BACKEND})`, function () {
 
   it('rejects a future day, a malformed date and an unknown report day', async () => {
     await expectStatus(call(server.learning, server.learning.runDailyLearning, { day: '2999-01-01', force: false }), status.INVALID_ARGUMENT, /not over yet/);
-    await expectStatus(call(server.learning, server.learning.runDailyLearning, { day: '2024-02-30', force: false }), status.INVALID_ARGUMENT, /not a calendar day/);
+    await expectStatus(
+      call(server.learning, server.learning.runDailyLearning, { day: '2024-02-30', force: false }),
+      status.INVALID_ARGUMENT,
+      /not a calendar day/,
+    );
     await expectStatus(call(server.learning, server.learning.runDailyLearning, { day: 'yesterday', force: false }), status.INVALID_ARGUMENT, /YYYY-MM-DD/);
     await expectStatus(call(server.learning, server.learning.getLearningReport, { day: '2023-03-20' }), status.NOT_FOUND);
   });
@@ -133,7 +140,12 @@ describe(`learning (${BACKEND})`, function () {
     expect(none.daysRunCount).to.equal(0);
     const page1 = await call(server.learning, server.learning.listLearningRuns, { startDay: '2024-02-27', endDay: DAY, pageSize: 2, pageToken: '' });
     expect(page1.runs.map((r) => r.day)).to.deep.equal([DAY, '2024-02-28']);
-    const page2 = await call(server.learning, server.learning.listLearningRuns, { startDay: '2024-02-27', endDay: DAY, pageSize: 2, pageToken: page1.nextPageToken });
+    const page2 = await call(server.learning, server.learning.listLearningRuns, {
+      startDay: '2024-02-27',
+      endDay: DAY,
+      pageSize: 2,
+      pageToken: page1.nextPageToken,
+    });
     expect(page2.runs.map((r) => r.day)).to.deep.equal(['2024-02-27']);
     expect(page2.nextPageToken).to.equal('');
     expect(page1.trends!.points.map((p) => p.day)).to.deep.equal(['2024-02-27', '2024-02-28', DAY]);

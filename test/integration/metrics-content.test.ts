@@ -63,7 +63,10 @@ describe(`metrics content and posts (${BACKEND})`, () => {
       [content(''), 'content.content_id'],
       [content('x'.repeat(257)), 'content.content_id'],
       [content('c', { durationS: 0 }), 'content.duration_s'],
-      [content('c', { features: { qualityScore: 1.2, aestheticScore: 0, captionLengthChars: 0, ctaInFirst5s: false, hashtagCount: 0 } }), 'content.features.quality_score'],
+      [
+        content('c', { features: { qualityScore: 1.2, aestheticScore: 0, captionLengthChars: 0, ctaInFirst5s: false, hashtagCount: 0 } }),
+        'content.features.quality_score',
+      ],
       [content('c', { metadata: { big: 'x'.repeat(20_000) } }), 'content.metadata'],
     ];
     for (const [bad, field] of cases) {
@@ -132,7 +135,11 @@ describe(`metrics content and posts (${BACKEND})`, () => {
     const tiktok = await call(m(), m().listPosts, { contentId: contentIds[0], platform: Platform.PLATFORM_TIKTOK, pageSize: 0, pageToken: '' });
     expect(tiktok.posts.map((p) => p.postId)).to.deep.equal([postIds[1], postIds[3]]);
     const firstPage = await call(m(), m().listPosts, { contentId: contentIds[0], platform: 0, pageSize: 2, pageToken: '' });
-    await expectStatus(call(m(), m().listPosts, { contentId: '', platform: 0, pageSize: 2, pageToken: firstPage.nextPageToken }), status.INVALID_ARGUMENT, /other filters/);
+    await expectStatus(
+      call(m(), m().listPosts, { contentId: '', platform: 0, pageSize: 2, pageToken: firstPage.nextPageToken }),
+      status.INVALID_ARGUMENT,
+      /other filters/,
+    );
     await expectStatus(call(m(), m().listContent, { pageSize: 1001, pageToken: '' }), status.INVALID_ARGUMENT, /page_size/);
   });
 
@@ -141,8 +148,13 @@ describe(`metrics content and posts (${BACKEND})`, () => {
     const doomed = await registerPosts(server, `${prefix}a`, 2);
     const kept = await registerPosts(server, `${prefix}b`, 1);
     const t = new Date('2026-03-02T00:00:00Z');
-    const recordsOf = (postId: string, contentId: string, tag: string) => payloads(postId, contentId).map((payload, i) => ({ recordId: `${tag}-${i}`, observeTime: t, payload }));
-    const records = [...recordsOf(doomed.postIds[0], doomed.contentId, `${prefix}a0`), ...recordsOf(doomed.postIds[1], doomed.contentId, `${prefix}a1`), ...recordsOf(kept.postIds[0], kept.contentId, `${prefix}b0`)];
+    const recordsOf = (postId: string, contentId: string, tag: string) =>
+      payloads(postId, contentId).map((payload, i) => ({ recordId: `${tag}-${i}`, observeTime: t, payload }));
+    const records = [
+      ...recordsOf(doomed.postIds[0], doomed.contentId, `${prefix}a0`),
+      ...recordsOf(doomed.postIds[1], doomed.contentId, `${prefix}a1`),
+      ...recordsOf(kept.postIds[0], kept.contentId, `${prefix}b0`),
+    ];
     expect((await call(m(), m().recordMetrics, { records, allOrNothing: true })).acceptedCount).to.equal(18);
 
     // An embedding collection of the tenant, as the embedding area registers them (a table with content_id).
@@ -164,14 +176,24 @@ describe(`metrics content and posts (${BACKEND})`, () => {
       await expectStatus(call(m(), m().getPost, { postId: doomed.postIds[0] }), status.NOT_FOUND);
       const ledger = await knex.raw(`select record_id from metric_records where tenant_id = ? and record_id like ? order by record_id`, [TENANT, `${prefix}%`]);
       expect(ledger.rows.map((r: { record_id: string }) => r.record_id)).to.deep.equal([
-        `${prefix}a0-4`, `${prefix}a0-5`, `${prefix}a1-4`, `${prefix}a1-5`,
+        `${prefix}a0-4`,
+        `${prefix}a0-5`,
+        `${prefix}a1-4`,
+        `${prefix}a1-5`,
         ...[0, 1, 2, 3, 4, 5].map((i) => `${prefix}b0-${i}`),
       ]);
       const points = await knex.raw(`select point_id from ${table} order by point_id`);
       expect(points.rows.map((r: { point_id: string }) => r.point_id)).to.deep.equal(['y1']);
       const left = await call(m(), m().queryMetrics, {
-        family: MetricFamily.METRIC_FAMILY_RETENTION, postIds: [...doomed.postIds, ...kept.postIds], contentIds: [], platform: 0,
-        startTime: undefined, endTime: undefined, latestOnly: false, pageSize: 0, pageToken: '',
+        family: MetricFamily.METRIC_FAMILY_RETENTION,
+        postIds: [...doomed.postIds, ...kept.postIds],
+        contentIds: [],
+        platform: 0,
+        startTime: undefined,
+        endTime: undefined,
+        latestOnly: false,
+        pageSize: 0,
+        pageToken: '',
       });
       expect(left.records.map((r) => r.recordId)).to.deep.equal([`${prefix}b0-0`]);
       // The ids of deleted records are free again.
@@ -190,7 +212,12 @@ describe(`metrics content and posts (${BACKEND})`, () => {
     // The learning run writes camelCase keys (src/learning); snake_case is read too.
     const top = [{ postId: 'p1', contentId: 'c1', platform: 'tiktok', views: 900, engagementRate: 0.1, completionRate: 0.3 }];
     const snakeTop = [{ post_id: 'p2', content_id: 'c2', platform: 'youtube', views: 5, engagement_rate: 0, completion_rate: 1 }];
-    for (const [d, platform] of [[1, 'youtube'], [1, 'tiktok'], [2, 'tiktok'], [9, 'tiktok']] as const) {
+    for (const [d, platform] of [
+      [1, 'youtube'],
+      [1, 'tiktok'],
+      [2, 'tiktok'],
+      [9, 'tiktok'],
+    ] as const) {
       await knex.raw(
         `insert into daily_snapshots (tenant_id, day, platform, posts_count, views, average_retention, completion_rate, engagement_rate, saves_rate, shares_rate, first_3s_loss, top_performers)
          values (?, ?, ?, 3, 1000, 0.5, 0.25, 0.125, 0.01, 0.02, 0.3, ?::jsonb) on conflict do nothing`,
@@ -205,9 +232,13 @@ describe(`metrics content and posts (${BACKEND})`, () => {
       [day(2), Platform.PLATFORM_TIKTOK],
     ]);
     expect(all.snapshots[0]).to.deep.include({ postsCount: 3, views: 1000, averageRetention: 0.5, first3sLoss: 0.3 });
-    expect(all.snapshots[0].topPerformers).to.deep.equal([{ postId: 'p1', contentId: 'c1', platform: Platform.PLATFORM_TIKTOK, views: 900, engagementRate: 0.1, completionRate: 0.3 }]);
+    expect(all.snapshots[0].topPerformers).to.deep.equal([
+      { postId: 'p1', contentId: 'c1', platform: Platform.PLATFORM_TIKTOK, views: 900, engagementRate: 0.1, completionRate: 0.3 },
+    ]);
     const youtube = (await list(day(1), day(9), Platform.PLATFORM_YOUTUBE)).snapshots;
-    expect(youtube.map((s) => s.topPerformers)).to.deep.equal([[{ postId: 'p2', contentId: 'c2', platform: Platform.PLATFORM_YOUTUBE, views: 5, engagementRate: 0, completionRate: 1 }]]);
+    expect(youtube.map((s) => s.topPerformers)).to.deep.equal([
+      [{ postId: 'p2', contentId: 'c2', platform: Platform.PLATFORM_YOUTUBE, views: 5, engagementRate: 0, completionRate: 1 }],
+    ]);
     for (const [startDay, endDay, field] of [
       ['2026-13-01', '2026-13-02', 'start_day'],
       ['2026-02-01', '2026-02-30', 'end_day'],

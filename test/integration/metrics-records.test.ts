@@ -16,7 +16,18 @@ const FAMILY_OF_CASE: Record<string, MetricFamily> = {
 };
 
 function queryRequest(family: MetricFamily, extra: Partial<QueryMetricsRequest> = {}): QueryMetricsRequest {
-  return { family, postIds: [], contentIds: [], platform: 0, startTime: undefined, endTime: undefined, latestOnly: false, pageSize: 0, pageToken: '', ...extra };
+  return {
+    family,
+    postIds: [],
+    contentIds: [],
+    platform: 0,
+    startTime: undefined,
+    endTime: undefined,
+    latestOnly: false,
+    pageSize: 0,
+    pageToken: '',
+    ...extra,
+  };
 }
 
 describe(`metrics records (${BACKEND})`, () => {
@@ -57,7 +68,10 @@ describe(`metrics records (${BACKEND})`, () => {
       const family = FAMILY_OF_CASE[sent.payload!.$case];
       const filter = sent.payload!.$case === 'enginePerformance' ? { contentIds: [contentId] } : {};
       const page = await query(queryRequest(family, { ...filter, startTime: observeTime, endTime: new Date(observeTime.getTime() + 1) }));
-      expect(page.records.filter((r) => r.recordId === sent.recordId), sent.recordId).to.deep.equal([sent]);
+      expect(
+        page.records.filter((r) => r.recordId === sent.recordId),
+        sent.recordId,
+      ).to.deep.equal([sent]);
     }
     const reused = await record([{ ...records[1], observeTime: new Date(observeTime.getTime() + 1000) }]);
     expect(reused.rejected[0]).to.include({ index: 0, field: 'record_id' });
@@ -178,7 +192,9 @@ describe(`metrics records (${BACKEND})`, () => {
     }
     expect((await record(records)).acceptedCount).to.equal(9);
     const ids = async (extra: Partial<QueryMetricsRequest>) =>
-      (await query(queryRequest(MetricFamily.METRIC_FAMILY_RETENTION, { contentIds: [tiktok.contentId, youtube.contentId], ...extra }))).records.map((r) => r.recordId);
+      (await query(queryRequest(MetricFamily.METRIC_FAMILY_RETENTION, { contentIds: [tiktok.contentId, youtube.contentId], ...extra }))).records.map(
+        (r) => r.recordId,
+      );
     expect(await ids({})).to.have.length(9);
     expect(await ids({ postIds: [tiktok.postIds[1]] })).to.deep.equal([0, 1, 2].map((h) => `${tiktok.postIds[1]}-h${h}`));
     expect(await ids({ contentIds: [youtube.contentId] })).to.have.length(3);
@@ -194,7 +210,8 @@ describe(`metrics records (${BACKEND})`, () => {
     const { postIds } = await registerPosts(server, prefix, 2);
     // Equal observe times across posts exercise the record_id tie-break of the keyset.
     const records: MetricRecord[] = [];
-    for (let i = 0; i < 230; i++) records.push(retentionRecord(`${prefix}-${String(i).padStart(3, '0')}`, postIds[i % 2], new Date(Date.UTC(2026, 3, 1, 0, Math.floor(i / 7)))));
+    for (let i = 0; i < 230; i++)
+      records.push(retentionRecord(`${prefix}-${String(i).padStart(3, '0')}`, postIds[i % 2], new Date(Date.UTC(2026, 3, 1, 0, Math.floor(i / 7)))));
     expect((await record(records)).acceptedCount).to.equal(230);
     const seen: string[] = [];
     let pageToken = '';
@@ -208,7 +225,11 @@ describe(`metrics records (${BACKEND})`, () => {
     expect(pages).to.equal(Math.ceil(230 / 17));
     expect(seen).to.deep.equal(records.map((r) => r.recordId));
     const first = await query(queryRequest(MetricFamily.METRIC_FAMILY_RETENTION, { postIds, pageSize: 10 }));
-    await expectStatus(query(queryRequest(MetricFamily.METRIC_FAMILY_RETENTION, { postIds: [postIds[0]], pageToken: first.nextPageToken })), status.INVALID_ARGUMENT, /other filters/);
+    await expectStatus(
+      query(queryRequest(MetricFamily.METRIC_FAMILY_RETENTION, { postIds: [postIds[0]], pageToken: first.nextPageToken })),
+      status.INVALID_ARGUMENT,
+      /other filters/,
+    );
     await expectStatus(query(queryRequest(MetricFamily.METRIC_FAMILY_RETENTION, { pageToken: 'garbage' })), status.INVALID_ARGUMENT, /page_token/);
   });
 

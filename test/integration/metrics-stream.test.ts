@@ -160,7 +160,10 @@ describe(`metrics streams (${BACKEND})`, function () {
   it('reports rejections of any family in a stream by their position over all messages', async () => {
     const prefix = uniq('pos');
     const good = [...records(prefix, 3)];
-    const result = await streamAll(server.metrics, [{ records: good.slice(0, 2) }, { records: [{ ...good[2], recordId: '' }, retentionRecord(`${prefix}-x`, 'ghost', new Date())] }]);
+    const result = await streamAll(server.metrics, [
+      { records: good.slice(0, 2) },
+      { records: [{ ...good[2], recordId: '' }, retentionRecord(`${prefix}-x`, 'ghost', new Date())] },
+    ]);
     expect(result).to.deep.include({ acceptedCount: 2, rejectedCount: 2 });
     expect(result.rejected.map((r) => [r.index, r.field])).to.deep.equal([
       [2, 'record_id'],
@@ -181,7 +184,10 @@ describe(`metrics streams (${BACKEND})`, function () {
     const { stream, done } = openStream(server.metrics);
     for (const message of messages.slice(0, 10)) stream.write(message);
     while ((await stored(prefix)).rows === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    const [deleted] = await Promise.all([call(server.metrics, server.metrics.deleteContent, { contentId: doomed.contentId }), writeAll(stream, messages.slice(10))]);
+    const [deleted] = await Promise.all([
+      call(server.metrics, server.metrics.deleteContent, { contentId: doomed.contentId }),
+      writeAll(stream, messages.slice(10)),
+    ]);
     const result = await done;
     expect(result.acceptedCount + result.rejectedCount).to.equal(20_000);
     expect(result.rejected.filter((r) => r.field !== 'retention.post_id')).to.deep.equal([]);

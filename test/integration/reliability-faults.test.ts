@@ -157,7 +157,9 @@ describe(`reliability: faults (${BACKEND})`, () => {
       for (let i = 0; i < 5; i++) await call(server.embedding, server.embedding.upsert, { collection, points: [point(`after${i}`, floats([1, 1, i]))] });
       const stored = await storedIds(db, table);
       const lost = writers.acknowledged.filter((id) => !stored.has(id));
-      console.log(`      killed ${killed} backends; ${writers.acknowledged.length} writes acknowledged, ${writers.failures.length} UNAVAILABLE; ${stored.size} rows checked`);
+      console.log(
+        `      killed ${killed} backends; ${writers.acknowledged.length} writes acknowledged, ${writers.failures.length} UNAVAILABLE; ${stored.size} rows checked`,
+      );
       expect(writers.acknowledged.length).to.be.greaterThan(10);
       expect(lost, 'acknowledged but missing').to.deep.equal([]);
     } finally {
@@ -244,8 +246,13 @@ describe(`reliability: restart (${BACKEND})`, () => {
         const r = await call(client, client.getPoints, { collection, ids: ids.slice(i, i + 500), withVectors: false, vectorEncoding: 0 });
         for (const p of r.points) found.add(p.id);
       }
-      console.log(`      restart: ${ids.length} writes acknowledged across two servers, ${writers.failures.length} refused (UNAVAILABLE); ${found.size} rows checked`);
-      expect(ids.filter((id) => !found.has(id)), 'acknowledged but missing').to.deep.equal([]);
+      console.log(
+        `      restart: ${ids.length} writes acknowledged across two servers, ${writers.failures.length} refused (UNAVAILABLE); ${found.size} rows checked`,
+      );
+      expect(
+        ids.filter((id) => !found.has(id)),
+        'acknowledged but missing',
+      ).to.deep.equal([]);
     } finally {
       await writers.stop();
       await call(client, client.deleteCollection, { name: collection }).catch(() => undefined);

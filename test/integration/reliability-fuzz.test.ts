@@ -63,7 +63,8 @@ describe(`reliability: bad input (${BACKEND})`, () => {
         const methodSeeds = seeds.get(pathOf(method)) ?? [];
         const input = fuzzInput(method, methodSeeds, dictionary, i + 1);
         // Client streams get the fuzzed message between valid ones, so it is read mid-stream too.
-        const messages = method.methodKind === 'client_streaming' && methodSeeds.length > 0 && i % 2 === 0 ? [methodSeeds[0]!, input.bytes, methodSeeds[0]!] : [input.bytes];
+        const messages =
+          method.methodKind === 'client_streaming' && methodSeeds.length > 0 && i % 2 === 0 ? [methodSeeds[0]!, input.bytes, methodSeeds[0]!] : [input.bytes];
         const outcome = await raw.call(method, messages, 20_000);
         bump(tally.byCode, codeName(outcome.code));
         bump(tally.byKind, input.kind);
@@ -101,7 +102,10 @@ describe(`reliability: bad input (${BACKEND})`, () => {
     // Our handlers finished no call as INTERNAL either, including calls whose client had already gone (cancelled
     // streams), which the client-side tally cannot see. (Undecodable requests never reach the handlers.)
     const handlerInternals = (await server.running.metrics.requests.get()).values.filter((v) => v.labels.code === 'INTERNAL' || v.labels.code === 'UNKNOWN');
-    expect(handlerInternals.map((v) => `${v.labels.method}: ${v.value}`), 'handlers that answered INTERNAL').to.deep.equal([]);
+    expect(
+      handlerInternals.map((v) => `${v.labels.method}: ${v.value}`),
+      'handlers that answered INTERNAL',
+    ).to.deep.equal([]);
     expect(tally.byMethod.size).to.equal(methods.length);
     expect([...tally.byMethod.values()].reduce((a, b) => a + b, 0)).to.equal(FUZZ_COUNT);
     // Some inputs were valid enough to succeed, so the fuzzer reached the services, not only the decoder.
@@ -114,9 +118,13 @@ describe(`reliability: bad input (${BACKEND})`, () => {
   });
 
   it('answers day ranges at the end of the calendar (a former out-of-memory loop) with a status', async () => {
-    const clusters = (startDay: string, endDay: string) => call(server.learning, server.learning.getRetentionClusters, { startDay, endDay, platform: 0, maxClusters: 3 });
+    const clusters = (startDay: string, endDay: string) =>
+      call(server.learning, server.learning.getRetentionClusters, { startDay, endDay, platform: 0, maxClusters: 3 });
     // The last day of the calendar: an answer (no clusters, or a day out of range), not a hang.
-    const last = await clusters('9999-12-31', '9999-12-31').then(() => status.OK, (err: { code: number }) => err.code);
+    const last = await clusters('9999-12-31', '9999-12-31').then(
+      () => status.OK,
+      (err: { code: number }) => err.code,
+    );
     expect(last).to.be.oneOf([status.OK, status.INVALID_ARGUMENT]);
     await expectStatus(clusters('2026-01-01', '9999-12-31'), status.INVALID_ARGUMENT, /at most 366/);
   });
@@ -126,7 +134,9 @@ describe(`reliability: bad input (${BACKEND})`, () => {
     const collection = await createCollection(server.embedding, { dimension: 3 });
     const byName = (name: string) => methods.find((m) => m.name === name)!;
     // A valid Upsert whose one point's vector is bigger than the limit.
-    const oversized = UpsertRequest.encode(UpsertRequest.fromPartial({ collection, points: [point('big', { values: [], float32Le: Buffer.alloc(limit + 4096) })] })).finish();
+    const oversized = UpsertRequest.encode(
+      UpsertRequest.fromPartial({ collection, points: [point('big', { values: [], float32Le: Buffer.alloc(limit + 4096) })] }),
+    ).finish();
     expect(oversized.length).to.be.greaterThan(limit);
     const unaryOutcome = await raw.call(byName('Upsert'), [oversized], 30_000);
     expect(unaryOutcome.code, unaryOutcome.details).to.equal(status.RESOURCE_EXHAUSTED);
@@ -163,7 +173,9 @@ describe(`reliability: bad input (${BACKEND})`, () => {
       clearInterval(sampler);
     }
     const growth = peak - baseline;
-    console.log(`      backpressure: sent ${(totalBytes / MB).toFixed(0)} MB in ${count} points; peak retained heap +${(growth / MB).toFixed(1)} MB over ${(baseline / MB).toFixed(1)} MB`);
+    console.log(
+      `      backpressure: sent ${(totalBytes / MB).toFixed(0)} MB in ${count} points; peak retained heap +${(growth / MB).toFixed(1)} MB over ${(baseline / MB).toFixed(1)} MB`,
+    );
     // Client and server share this process; even so the peak stays far below what was sent.
     expect(growth).to.be.lessThan(Math.min(totalBytes / 4, 48 * MB));
     const stored = await call(server.embedding, server.embedding.getCollection, { name: collection });

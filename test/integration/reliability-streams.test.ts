@@ -105,7 +105,17 @@ describe(`reliability: SIGTERM during a stream (${BACKEND})`, () => {
     const { config, cleanup } = testConfig();
     await seedDataDir(config.dataDir);
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', HTTP_PORT: 'off', LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false', SHUTDOWN_GRACE_MS: '15000', DATA_DIR: config.dataDir, DATABASE_URL: process.env.DATABASE_URL ?? '' },
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        HTTP_PORT: 'off',
+        LOG_LEVEL: 'info',
+        SCHEDULER_ENABLED: 'false',
+        SHUTDOWN_GRACE_MS: '15000',
+        DATA_DIR: config.dataDir,
+        DATABASE_URL: process.env.DATABASE_URL ?? '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

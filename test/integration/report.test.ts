@@ -12,9 +12,18 @@ import { createToken } from '../../src/tenancy/tokens.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
-describe(`report page (${BACKEND})`, function () {
+describe(`report page (${BACKEND})`, () => {
   let server: TestServer;
   let browser: Browser | undefined;
   let tenant: string;
@@ -75,7 +84,8 @@ describe(`report page (${BACKEND})`, function () {
     expect(response?.status()).to.equal(200);
     await page.waitForSelector('body[data-charts-drawn]');
     const charts = await page.evaluate(() => {
-      const all = (window as unknown as { reportCharts: Record<string, { canvas: HTMLCanvasElement; data: { datasets: { data: unknown[] }[] } }> }).reportCharts;
+      const all = (window as unknown as { reportCharts: Record<string, { canvas: HTMLCanvasElement; data: { datasets: { data: unknown[] }[] } }> })
+        .reportCharts;
       return Object.entries(all).map(([id, chart]) => {
         const { width, height } = chart.canvas;
         const pixels = chart.canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
@@ -85,13 +95,23 @@ describe(`report page (${BACKEND})`, function () {
       });
     });
     const ids = charts.map((c) => c.id);
-    expect(ids).to.include.members(['chart-clusters', 'chart-dropoffs', 'chart-virality', 'chart-history', 'chart-best-time-0', 'chart-best-time-1', 'chart-best-time-2']);
+    expect(ids).to.include.members([
+      'chart-clusters',
+      'chart-dropoffs',
+      'chart-virality',
+      'chart-history',
+      'chart-best-time-0',
+      'chart-best-time-1',
+      'chart-best-time-2',
+    ]);
     for (const chart of charts) {
       expect(chart.points.length, chart.id).to.be.greaterThan(0);
       expect(Math.min(...chart.points), chart.id).to.be.greaterThan(0);
       expect(chart.painted, `${chart.id} painted pixels`).to.be.greaterThan(1000);
     }
-    expect(await page.textContent('header')).to.contain(tenant).and.to.contain(day);
+    expect(await page.textContent('header'))
+      .to.contain(tenant)
+      .and.to.contain(day);
     expect(await page.locator('#insights tbody tr').count()).to.be.greaterThan(0);
     if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT, fullPage: true });
     expect(problems).to.deep.equal([]);
@@ -103,7 +123,20 @@ describe(`report page (${BACKEND})`, function () {
       day: '2026-01-01',
       generatedAt: '2026-01-02T00:00:00.000Z',
       run: { status: 'succeeded', startedAt: '2026-01-02T00:00:00.000Z', finishedAt: null, steps: [], modelVersions: {} },
-      report: { day: '2026-01-01', empty: true, summary: 'No metrics were observed on 2026-01-01.', postsAnalysed: 0, snapshots: [], platforms: [], clusters: [], worstDropOffs: [], bestPerformers: [], insights: [], recommendations: [], trend: { postsAnalysed: 0, completionRate: 0, first3sLoss: 0, engagementRate: 0 } },
+      report: {
+        day: '2026-01-01',
+        empty: true,
+        summary: 'No metrics were observed on 2026-01-01.',
+        postsAnalysed: 0,
+        snapshots: [],
+        platforms: [],
+        clusters: [],
+        worstDropOffs: [],
+        bestPerformers: [],
+        insights: [],
+        recommendations: [],
+        trend: { postsAnalysed: 0, completionRate: 0, first3sLoss: 0, engagementRate: 0 },
+      },
       history: { points: [], completionRateSlopePerDay: 0, first3sLossSlopePerDay: 0, retentionImproving: false },
       bestTime: { windowStartDay: '2025-12-05', windowEndDay: '2026-01-01', grids: [] },
       virality: { source: 'cold_start_formula', note: '', scores: [] },

@@ -23,7 +23,15 @@ describe(`soak, short mode (${BACKEND})`, () => {
     expect(line, output).to.not.equal(undefined);
     const result = JSON.parse(line!.slice('SOAK_RESULT '.length)) as { failures: number; calls: number; latency: Array<{ rpc: string }> };
     expect(result.failures).to.equal(0);
-    expect(result.latency.map((r) => r.rpc)).to.include.members(['Upsert', 'UpsertStream', 'Search', 'RecordMetrics', 'StreamMetrics', 'QueryMetrics', 'ListLearningRuns']);
+    expect(result.latency.map((r) => r.rpc)).to.include.members([
+      'Upsert',
+      'UpsertStream',
+      'Search',
+      'RecordMetrics',
+      'StreamMetrics',
+      'QueryMetrics',
+      'ListLearningRuns',
+    ]);
     expect(result.calls).to.be.greaterThan(50);
   });
 });

@@ -19,7 +19,12 @@ function bearer(token: string): Metadata {
   return md;
 }
 
-function clientStream<Req, Res>(client: Client, method: (md: Metadata, cb: (e: ServiceError | null, r: Res) => void) => { write(m: Req): boolean; end(): void }, md: Metadata, messages: Req[]): Promise<Res> {
+function clientStream<Req, Res>(
+  client: Client,
+  method: (md: Metadata, cb: (e: ServiceError | null, r: Res) => void) => { write(m: Req): boolean; end(): void },
+  md: Metadata,
+  messages: Req[],
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     const stream = method.call(client, md, (err, res) => (err ? reject(err) : resolve(res)));
     for (const m of messages) stream.write(m);
@@ -37,14 +42,36 @@ function serverStream<Req, Res>(client: Client, method: (req: Req, md: Metadata)
   });
 }
 
-const point = (id: string): Point => ({ id, contentId: 'c1', vector: { values: [1, 0.5, 0.25], float32Le: Buffer.alloc(0) }, metadata: { owner: 'a' }, createTime: undefined, updateTime: undefined });
+const point = (id: string): Point => ({
+  id,
+  contentId: 'c1',
+  vector: { values: [1, 0.5, 0.25], float32Le: Buffer.alloc(0) },
+  metadata: { owner: 'a' },
+  createTime: undefined,
+  updateTime: undefined,
+});
 const records = (prefix: string): MetricRecord[] => [
   {
     recordId: `${prefix}-ret`,
     observeTime: new Date(`${DAY}T10:00:00Z`),
-    payload: { $case: 'retention', value: { postId: 'p1', views: 1000, averageViewDurationS: 9, completionRate: 0.3, rewatchRate: 0.1, skipRateFirst3s: 0.2, retentionCurve: retentionCurve() } },
+    payload: {
+      $case: 'retention',
+      value: {
+        postId: 'p1',
+        views: 1000,
+        averageViewDurationS: 9,
+        completionRate: 0.3,
+        rewatchRate: 0.1,
+        skipRateFirst3s: 0.2,
+        retentionCurve: retentionCurve(),
+      },
+    },
   },
-  { recordId: `${prefix}-eng`, observeTime: new Date(`${DAY}T10:00:00Z`), payload: { $case: 'engagement', value: { postId: 'p1', likes: 50, comments: 5, shares: 5, saves: 5, follows: 1, reach: 900, impressions: 1200 } } },
+  {
+    recordId: `${prefix}-eng`,
+    observeTime: new Date(`${DAY}T10:00:00Z`),
+    payload: { $case: 'engagement', value: { postId: 'p1', likes: 50, comments: 5, shares: 5, saves: 5, follows: 1, reach: 900, impressions: 1200 } },
+  },
 ];
 
 describe(`tenancy (${BACKEND})`, () => {
@@ -67,8 +94,29 @@ describe(`tenancy (${BACKEND})`, () => {
     await call(e, e.createCollection, { collection: collectionSpec({ name: 'iso' }) }, a);
     await call(e, e.upsert, { collection: 'iso', points: [point('x1'), point('x2')] }, a);
     const m = server.metrics;
-    await call(m, m.registerContent, { content: { contentId: 'c1', durationS: 30, features: undefined, metadata: undefined, createTime: undefined, updateTime: undefined } }, a);
-    await call(m, m.registerPost, { post: { postId: 'p1', contentId: 'c1', platform: Platform.PLATFORM_TIKTOK, account: 'acc', publishTime: new Date(`${DAY}T08:00:00Z`), timeZone: 'UTC', createTime: undefined, updateTime: undefined } }, a);
+    await call(
+      m,
+      m.registerContent,
+      { content: { contentId: 'c1', durationS: 30, features: undefined, metadata: undefined, createTime: undefined, updateTime: undefined } },
+      a,
+    );
+    await call(
+      m,
+      m.registerPost,
+      {
+        post: {
+          postId: 'p1',
+          contentId: 'c1',
+          platform: Platform.PLATFORM_TIKTOK,
+          account: 'acc',
+          publishTime: new Date(`${DAY}T08:00:00Z`),
+          timeZone: 'UTC',
+          createTime: undefined,
+          updateTime: undefined,
+        },
+      },
+      a,
+    );
     const recorded = await call(m, m.recordMetrics, { records: records('a'), allOrNothing: true }, a);
     expect(recorded.acceptedCount).to.equal(2);
     const run = await call(server.learning, server.learning.runDailyLearning, { day: DAY, force: false }, a);
@@ -96,7 +144,7 @@ describe(`tenancy (${BACKEND})`, () => {
     await expectStatus(call(e, e.listCollections, { embeddingType: 0 }, bearer(token)), status.UNAUTHENTICATED, /unknown or revoked/);
   });
 
-  it('EmbeddingService: tenant B sees, changes and deletes none of tenant A\'s collections or points', async () => {
+  it("EmbeddingService: tenant B sees, changes and deletes none of tenant A's collections or points", async () => {
     const e = server.embedding;
     const notFound = async (name: string, p: Promise<unknown>) => {
       walked.add(name);
@@ -110,8 +158,22 @@ describe(`tenancy (${BACKEND})`, () => {
     await notFound('getPoints', call(e, e.getPoints, { collection: 'iso', ids: ['x1'], withVectors: true, vectorEncoding: 0 }, b));
     await notFound('deletePoints', call(e, e.deletePoints, { collection: 'iso', ids: ['x1'], filter: undefined }, b));
     await notFound('updateMetadata', call(e, e.updateMetadata, { collection: 'iso', ids: ['x1'], metadata: { owner: 'b' }, mode: 0 }, b));
-    await notFound('scroll', call(e, e.scroll, { collection: 'iso', filter: undefined, pageSize: 10, pageToken: '', withVectors: false, vectorEncoding: 0 }, b));
-    const search = { collection: 'iso', vector: { values: [1, 0.5, 0.25], float32Le: Buffer.alloc(0) }, pointId: '', topK: 5, filter: undefined, efSearch: 0, exact: false, groupByContent: false, withVectors: false, vectorEncoding: 0 };
+    await notFound(
+      'scroll',
+      call(e, e.scroll, { collection: 'iso', filter: undefined, pageSize: 10, pageToken: '', withVectors: false, vectorEncoding: 0 }, b),
+    );
+    const search = {
+      collection: 'iso',
+      vector: { values: [1, 0.5, 0.25], float32Le: Buffer.alloc(0) },
+      pointId: '',
+      topK: 5,
+      filter: undefined,
+      efSearch: 0,
+      exact: false,
+      groupByContent: false,
+      withVectors: false,
+      vectorEncoding: 0,
+    };
     await notFound('search', call(e, e.search, search, b));
     await notFound('searchBatch', call(e, e.searchBatch, { searches: [search] }, b));
     await notFound('deleteCollection', call(e, e.deleteCollection, { name: 'iso' }, b));
@@ -120,11 +182,14 @@ describe(`tenancy (${BACKEND})`, () => {
     await call(e, e.createCollection, { collection: collectionSpec({ name: 'iso' }) }, b);
     expect((await call(e, e.getCollection, { name: 'iso' }, b)).collection!.pointCount).to.equal(0);
     const mine = await call(e, e.getPoints, { collection: 'iso', ids: ['x1', 'x2'], withVectors: false, vectorEncoding: 0 }, a);
-    expect(mine.points.map((p) => [p.id, p.metadata])).to.deep.equal([['x1', { owner: 'a' }], ['x2', { owner: 'a' }]]);
+    expect(mine.points.map((p) => [p.id, p.metadata])).to.deep.equal([
+      ['x1', { owner: 'a' }],
+      ['x2', { owner: 'a' }],
+    ]);
     await call(e, e.deleteCollection, { name: 'iso' }, b);
   });
 
-  it('MetricsService: tenant B reads, writes and deletes none of tenant A\'s content, posts or records', async () => {
+  it("MetricsService: tenant B reads, writes and deletes none of tenant A's content, posts or records", async () => {
     const m = server.metrics;
     walked.add('getContent');
     await expectStatus(call(m, m.getContent, { contentId: 'c1' }, b), status.NOT_FOUND);
@@ -136,7 +201,23 @@ describe(`tenancy (${BACKEND})`, () => {
     expect((await call(m, m.listPosts, { contentId: '', platform: 0, pageSize: 1000, pageToken: '' }, b)).posts).to.deep.equal([]);
     walked.add('registerPost');
     await expectStatus(
-      call(m, m.registerPost, { post: { postId: 'p9', contentId: 'c1', platform: Platform.PLATFORM_TIKTOK, account: '', publishTime: new Date(), timeZone: '', createTime: undefined, updateTime: undefined } }, b),
+      call(
+        m,
+        m.registerPost,
+        {
+          post: {
+            postId: 'p9',
+            contentId: 'c1',
+            platform: Platform.PLATFORM_TIKTOK,
+            account: '',
+            publishTime: new Date(),
+            timeZone: '',
+            createTime: undefined,
+            updateTime: undefined,
+          },
+        },
+        b,
+      ),
       status.FAILED_PRECONDITION,
     );
     walked.add('recordMetrics');
@@ -144,13 +225,35 @@ describe(`tenancy (${BACKEND})`, () => {
     expect(recorded.acceptedCount).to.equal(0);
     expect(recorded.rejected.map((r) => r.field)).to.deep.equal(['retention.post_id', 'engagement.post_id']);
     walked.add('streamMetrics');
-    const streamed = await clientStream<unknown, { acceptedCount: number; rejectedCount: number }>(m, m.streamMetrics as never, b, [{ records: records('b2') }]);
+    const streamed = await clientStream<unknown, { acceptedCount: number; rejectedCount: number }>(m, m.streamMetrics as never, b, [
+      { records: records('b2') },
+    ]);
     expect([streamed.acceptedCount, streamed.rejectedCount]).to.deep.equal([0, 2]);
     walked.add('queryMetrics');
-    const queried = await call(m, m.queryMetrics, { family: MetricFamily.METRIC_FAMILY_RETENTION, postIds: [], contentIds: [], platform: 0, startTime: undefined, endTime: undefined, latestOnly: false, pageSize: 0, pageToken: '' }, b);
+    const queried = await call(
+      m,
+      m.queryMetrics,
+      {
+        family: MetricFamily.METRIC_FAMILY_RETENTION,
+        postIds: [],
+        contentIds: [],
+        platform: 0,
+        startTime: undefined,
+        endTime: undefined,
+        latestOnly: false,
+        pageSize: 0,
+        pageToken: '',
+      },
+      b,
+    );
     expect(queried.records).to.deep.equal([]);
     walked.add('exportMetrics');
-    const exported = await serverStream<unknown, { records: unknown[] }>(m, m.exportMetrics as never, { family: MetricFamily.METRIC_FAMILY_ENGAGEMENT, startTime: undefined, endTime: undefined, platform: 0 }, b);
+    const exported = await serverStream<unknown, { records: unknown[] }>(
+      m,
+      m.exportMetrics as never,
+      { family: MetricFamily.METRIC_FAMILY_ENGAGEMENT, startTime: undefined, endTime: undefined, platform: 0 },
+      b,
+    );
     expect(exported.flatMap((c) => c.records)).to.deep.equal([]);
     walked.add('listDailySnapshots');
     expect((await call(m, m.listDailySnapshots, { startDay: DAY, endDay: DAY, platform: 0 }, b)).snapshots).to.deep.equal([]);
@@ -158,15 +261,35 @@ describe(`tenancy (${BACKEND})`, () => {
     await expectStatus(call(m, m.deleteContent, { contentId: 'c1' }, b), status.NOT_FOUND);
     // B's own content with A's ids is B's alone; the same record ids are free for B.
     walked.add('registerContent');
-    await call(m, m.registerContent, { content: { contentId: 'c1', durationS: 12, features: undefined, metadata: undefined, createTime: undefined, updateTime: undefined } }, b);
+    await call(
+      m,
+      m.registerContent,
+      { content: { contentId: 'c1', durationS: 12, features: undefined, metadata: undefined, createTime: undefined, updateTime: undefined } },
+      b,
+    );
     expect((await call(m, m.getContent, { contentId: 'c1' }, a)).content!.durationS).to.equal(30);
-    const aRecords = await call(m, m.queryMetrics, { family: MetricFamily.METRIC_FAMILY_RETENTION, postIds: ['p1'], contentIds: [], platform: 0, startTime: undefined, endTime: undefined, latestOnly: false, pageSize: 0, pageToken: '' }, a);
+    const aRecords = await call(
+      m,
+      m.queryMetrics,
+      {
+        family: MetricFamily.METRIC_FAMILY_RETENTION,
+        postIds: ['p1'],
+        contentIds: [],
+        platform: 0,
+        startTime: undefined,
+        endTime: undefined,
+        latestOnly: false,
+        pageSize: 0,
+        pageToken: '',
+      },
+      a,
+    );
     expect(aRecords.records.map((r) => r.recordId)).to.deep.equal(['a-ret']);
     await call(m, m.deleteContent, { contentId: 'c1' }, b);
     expect((await call(m, m.getContent, { contentId: 'c1' }, a)).content!.contentId).to.equal('c1');
   });
 
-  it('LearningService: tenant B learns only from its own data and reads none of tenant A\'s runs', async () => {
+  it("LearningService: tenant B learns only from its own data and reads none of tenant A's runs", async () => {
     const l = server.learning;
     walked.add('getDailySnapshot');
     expect((await call(l, l.getDailySnapshot, { day: DAY, platform: 0 }, b)).snapshots).to.deep.equal([]);
@@ -180,11 +303,21 @@ describe(`tenancy (${BACKEND})`, () => {
     expect((await call(l, l.listLearningRuns, { startDay: '', endDay: '', pageSize: 0, pageToken: '' }, b)).runs).to.deep.equal([]);
     walked.add('predictVirality');
     await expectStatus(
-      call(l, l.predictVirality, { items: [{ contentId: 'c1', features: undefined, durationS: 0, platform: Platform.PLATFORM_TIKTOK, plannedPublishTime: undefined, timeZone: '' }] }, b),
+      call(
+        l,
+        l.predictVirality,
+        { items: [{ contentId: 'c1', features: undefined, durationS: 0, platform: Platform.PLATFORM_TIKTOK, plannedPublishTime: undefined, timeZone: '' }] },
+        b,
+      ),
       status.NOT_FOUND,
     );
     walked.add('getBestTimeToPost');
-    const best = await call(l, l.getBestTimeToPost, { platform: Platform.PLATFORM_TIKTOK, timeZone: 'UTC', lookbackDays: 365, metric: TimingMetric.TIMING_METRIC_VIEWS, afterTime: undefined }, b);
+    const best = await call(
+      l,
+      l.getBestTimeToPost,
+      { platform: Platform.PLATFORM_TIKTOK, timeZone: 'UTC', lookbackDays: 365, metric: TimingMetric.TIMING_METRIC_VIEWS, afterTime: undefined },
+      b,
+    );
     expect(best.sampleSize).to.equal(0);
     walked.add('buildDailySnapshot');
     expect((await call(l, l.buildDailySnapshot, { day: DAY }, b)).snapshots).to.deep.equal([]);

@@ -73,7 +73,7 @@ function heldOutFigures(posts: readonly WorldPost[], predictions: readonly Viral
   return { rho, coverage: covered / posts.length };
 }
 
-describe(`virality and best time to post (${BACKEND})`, function () {
+describe(`virality and best time to post (${BACKEND})`, () => {
   let server: TestServer;
   let world: WorldPost[];
   let heldOut: WorldPost[];
@@ -98,10 +98,18 @@ describe(`virality and best time to post (${BACKEND})`, function () {
 
   it('rejects bad input with clear statuses', async () => {
     const predict = (items: ViralityInput[]) => call(server.learning, server.learning.predictVirality, { items });
-    await expectStatus(predict([byFeatures(), byContent({ ...world[0], contentId: 'no-such-content' })]), status.NOT_FOUND, /content "no-such-content" \(items\[1\]\.content_id\) not found/);
+    await expectStatus(
+      predict([byFeatures(), byContent({ ...world[0], contentId: 'no-such-content' })]),
+      status.NOT_FOUND,
+      /content "no-such-content" \(items\[1\]\.content_id\) not found/,
+    );
     await expectStatus(predict([byFeatures({ platform: 42 as Platform })]), status.INVALID_ARGUMENT, /items\[0\]\.platform 42 is not a known platform/);
     await expectStatus(predict([byFeatures({ platform: Platform.PLATFORM_UNSPECIFIED })]), status.INVALID_ARGUMENT, /items\[0\]\.platform is required/);
-    await expectStatus(predict([byFeatures({ timeZone: 'Mars/Olympus_Mons' })]), status.INVALID_ARGUMENT, /time_zone "Mars\/Olympus_Mons" is not an IANA time zone/);
+    await expectStatus(
+      predict([byFeatures({ timeZone: 'Mars/Olympus_Mons' })]),
+      status.INVALID_ARGUMENT,
+      /time_zone "Mars\/Olympus_Mons" is not an IANA time zone/,
+    );
     await expectStatus(predict([byFeatures({ durationS: 0 })]), status.INVALID_ARGUMENT, /items\[0\]\.duration_s is 0/);
     await expectStatus(predict([byFeatures({ features: undefined })]), status.INVALID_ARGUMENT, /neither content_id nor features/);
     await expectStatus(predict([]), status.INVALID_ARGUMENT, /items is empty/);
@@ -116,7 +124,9 @@ describe(`virality and best time to post (${BACKEND})`, function () {
   });
 
   it('predicts with the cold-start formula before any training (35/30/20/15)', async () => {
-    const { predictions } = await call(server.learning, server.learning.predictVirality, { items: [byFeatures(), byFeatures({ platform: Platform.PLATFORM_YOUTUBE })] });
+    const { predictions } = await call(server.learning, server.learning.predictVirality, {
+      items: [byFeatures(), byFeatures({ platform: Platform.PLATFORM_YOUTUBE })],
+    });
     expect(predictions).to.have.length(2);
     const [first] = predictions;
     expect(first.index).to.equal(0);
@@ -125,12 +135,17 @@ describe(`virality and best time to post (${BACKEND})`, function () {
     expect(first.modelVersion).to.equal('formula');
     expect(Object.fromEntries(first.factors.map((f) => [f.factor, f.weight]))).to.deep.equal(FORMULA_WEIGHTS);
     for (const f of first.factors) expect(f.contributionPoints).to.be.closeTo(100 * f.weight * f.value, 1e-9);
-    expect(first.score).to.be.closeTo(first.factors.reduce((s, f) => s + f.contributionPoints, 0), 1e-9);
+    expect(first.score).to.be.closeTo(
+      first.factors.reduce((s, f) => s + f.contributionPoints, 0),
+      1e-9,
+    );
     expect(first.boostRecommended).to.equal(first.score >= server.config.boostThreshold);
     expect(first.viewsP10).to.be.lessThan(first.predictedViews);
     expect(first.viewsP90).to.be.greaterThan(first.predictedViews);
     // The planned slot is TikTok's planted peak: the timing factor (from the best-time grid) is far above 04:00's.
-    const night = await call(server.learning, server.learning.predictVirality, { items: [byFeatures({ plannedPublishTime: new Date('2021-03-05T09:10:00Z') })] });
+    const night = await call(server.learning, server.learning.predictVirality, {
+      items: [byFeatures({ plannedPublishTime: new Date('2021-03-05T09:10:00Z') })],
+    });
     const timing = (p: ViralityPrediction) => p.factors.find((f) => f.factor === 'timing')!.value;
     expect(timing(first)).to.be.greaterThan(timing(night.predictions[0]) + 0.3);
     expect(first.score).to.be.greaterThan(night.predictions[0].score);
@@ -148,9 +163,14 @@ describe(`virality and best time to post (${BACKEND})`, function () {
       const answer = await call(server.learning, server.learning.getBestTimeToPost, bestTimeRequest({ platform }));
       const peak = PLANTED.peakHour[platform];
       expect(answer.topHours, `top hours of platform ${platform}`).to.include(peak);
-      expect(answer.topSlots.some((s) => s.hour === peak), `a top slot at ${peak}:00`).to.equal(true);
+      expect(
+        answer.topSlots.some((s) => s.hour === peak),
+        `a top slot at ${peak}:00`,
+      ).to.equal(true);
       expect(answer.cells).to.have.length(168);
-      const expected = world.filter((p) => p.platform === platform && p.publishTime >= new Date(WORLD_END.getTime() - 60 * 86_400_000) && p.observeTime < WORLD_END);
+      const expected = world.filter(
+        (p) => p.platform === platform && p.publishTime >= new Date(WORLD_END.getTime() - 60 * 86_400_000) && p.observeTime < WORLD_END,
+      );
       expect(answer.sampleSize).to.equal(expected.length);
       expect(answer.cells.reduce((s, c) => s + c.sampleSize, 0)).to.equal(expected.length);
       expect(answer.confidence).to.be.greaterThan(0.5);
@@ -159,7 +179,9 @@ describe(`virality and best time to post (${BACKEND})`, function () {
       expect(next.getTime()).to.be.greaterThan(WORLD_END.getTime());
       const local = localTime(next, ZONE);
       expect(answer.topSlots.some((s) => s.weekday === local.weekday && s.hour === local.hour)).to.equal(true);
-      report(`best time platform ${platform}: top hours ${answer.topHours.join(', ')}, confidence ${answer.confidence.toFixed(3)} over ${answer.sampleSize} posts`);
+      report(
+        `best time platform ${platform}: top hours ${answer.topHours.join(', ')}, confidence ${answer.confidence.toFixed(3)} over ${answer.sampleSize} posts`,
+      );
     }
     const engagement = await call(server.learning, server.learning.getBestTimeToPost, bestTimeRequest({ metric: TimingMetric.TIMING_METRIC_ENGAGEMENT_RATE }));
     expect(engagement.platformMean).to.be.within(0.05, 0.12);
@@ -171,7 +193,9 @@ describe(`virality and best time to post (${BACKEND})`, function () {
       const months = await call(server.learning, server.learning.getBestTimeToPost, bestTimeRequest({ platform, lookbackDays: 0 }));
       expect(week.sampleSize).to.be.lessThan(months.sampleSize);
       expect(week.confidence, `platform ${platform}`).to.be.lessThan(months.confidence);
-      report(`confidence platform ${platform}: one week ${week.confidence.toFixed(3)} (${week.sampleSize} posts), two months ${months.confidence.toFixed(3)} (${months.sampleSize} posts)`);
+      report(
+        `confidence platform ${platform}: one week ${week.confidence.toFixed(3)} (${week.sampleSize} posts), two months ${months.confidence.toFixed(3)} (${months.sampleSize} posts)`,
+      );
     }
   });
 
@@ -200,14 +224,18 @@ describe(`virality and best time to post (${BACKEND})`, function () {
     expect(run!.modelVersions.virality_trained).to.equal(learnedVersion);
     expect(run!.modelVersions.best_time).to.equal('live');
 
-    const stored = await server.running.db.knex.raw(`select version, promoted, evaluation from learned_models where tenant_id = 'default' and model_name = 'virality'`);
+    const stored = await server.running.db.knex.raw(
+      `select version, promoted, evaluation from learned_models where tenant_id = 'default' and model_name = 'virality'`,
+    );
     expect(stored.rows).to.have.length(1);
     const { evaluation } = stored.rows[0];
     expect(stored.rows[0].promoted).to.equal(true);
     expect(evaluation.learned.spearman).to.be.greaterThan(evaluation.formula.spearman);
     expect(evaluation.learned.intervalCoverage).to.be.within(0.7, 0.9);
     expect(evaluation.decision.promote).to.equal(true);
-    report(`stored hold-out (${evaluation.holdout.examples}): ρ learned ${evaluation.learned.spearman.toFixed(3)} vs formula ${evaluation.formula.spearman.toFixed(3)}, MAE ${evaluation.learned.maeLogViews.toFixed(3)} vs ${evaluation.formula.maeLogViews.toFixed(3)}, coverage ${evaluation.learned.intervalCoverage.toFixed(3)}`);
+    report(
+      `stored hold-out (${evaluation.holdout.examples}): ρ learned ${evaluation.learned.spearman.toFixed(3)} vs formula ${evaluation.formula.spearman.toFixed(3)}, MAE ${evaluation.learned.maeLogViews.toFixed(3)} vs ${evaluation.formula.maeLogViews.toFixed(3)}, coverage ${evaluation.learned.intervalCoverage.toFixed(3)}`,
+    );
 
     // Content published after the training day, predicted through gRPC.
     const { predictions } = await call(server.learning, server.learning.predictVirality, { items: heldOut.map(byContent) });
@@ -215,12 +243,17 @@ describe(`virality and best time to post (${BACKEND})`, function () {
     const learned = heldOutFigures(heldOut, predictions);
     expect(learned.rho).to.be.greaterThan(formulaRho + 0.1);
     expect(learned.coverage).to.be.within(0.7, 0.9);
-    report(`gRPC held-out (${heldOut.length}): ρ learned ${learned.rho.toFixed(3)} vs formula ${formulaRho.toFixed(3)}, coverage ${learned.coverage.toFixed(3)}`);
+    report(
+      `gRPC held-out (${heldOut.length}): ρ learned ${learned.rho.toFixed(3)} vs formula ${formulaRho.toFixed(3)}, coverage ${learned.coverage.toFixed(3)}`,
+    );
   });
 
   it('scores as a percentile of the tenant history, with learned factors and per-platform recommendations', async () => {
     const good = byFeatures({ features: { qualityScore: 0.95, aestheticScore: 0.5, captionLengthChars: 80, ctaInFirst5s: true, hashtagCount: 3 } });
-    const poor = byFeatures({ features: { qualityScore: 0.05, aestheticScore: 0.5, captionLengthChars: 80, ctaInFirst5s: false, hashtagCount: 3 }, plannedPublishTime: new Date('2021-03-05T09:00:00Z') });
+    const poor = byFeatures({
+      features: { qualityScore: 0.05, aestheticScore: 0.5, captionLengthChars: 80, ctaInFirst5s: false, hashtagCount: 3 },
+      plannedPublishTime: new Date('2021-03-05T09:00:00Z'),
+    });
     const { predictions } = await call(server.learning, server.learning.predictVirality, { items: [good, poor] });
     const [high, low] = predictions;
     expect(high.score).to.be.greaterThan(80);

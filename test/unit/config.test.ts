@@ -1,6 +1,6 @@
 // The config module: defaults, validation, and errors that name the setting.
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { type ConfigError, loadConfig } from '../../src/config.js';
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {

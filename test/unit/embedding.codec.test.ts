@@ -50,7 +50,8 @@ describe('embedding binary COPY encoder', () => {
       Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'),
       Buffer.from([0, 0, 0, 0, 0, 0, 0, 0]), // flags, header extension
       Buffer.from([0, 2]), // two fields
-      Buffer.from([0, 0, 0, 2]), Buffer.from('ab'),
+      Buffer.from([0, 0, 0, 2]),
+      Buffer.from('ab'),
       Buffer.from([0xff, 0xff, 0xff, 0xff]), // NULL
       Buffer.from([0xff, 0xff]), // trailer
     ]);
@@ -60,7 +61,10 @@ describe('embedding binary COPY encoder', () => {
   it('encodes pgvector vector and halfvec as dimension, unused, then big-endian components; jsonb with version 1', () => {
     expect(vectorField(Float32Array.of(1, -2)).equals(Buffer.from([0, 2, 0, 0, 0x3f, 0x80, 0, 0, 0xc0, 0, 0, 0]))).to.equal(true);
     expect(halfvecField(Float32Array.of(1, -2)).equals(Buffer.from([0, 2, 0, 0, 0x3c, 0x00, 0xc0, 0x00]))).to.equal(true);
-    const jsonb = new BinaryCopyWriter().row(1).jsonb(JSON.stringify({ a: 'é' })).finish();
+    const jsonb = new BinaryCopyWriter()
+      .row(1)
+      .jsonb(JSON.stringify({ a: 'é' }))
+      .finish();
     const field = Buffer.concat([Buffer.from([0, 0, 0, 11, 1]), Buffer.from('{"a":"é"}', 'utf8')]);
     expect(jsonb.subarray(21, 21 + field.length).equals(field)).to.equal(true);
   });

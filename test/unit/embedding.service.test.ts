@@ -3,12 +3,30 @@ import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 import type { EmbeddingRepository } from '../../src/embedding/embedding.repository.js';
 import { EmbeddingService, lastWriteWins, MAX_REPORTED_REJECTIONS, STREAM_CHUNK_POINTS } from '../../src/embedding/embedding.service.js';
-import { createTableStatements, filterConditions, Params, hnswSettings, scoreFromDistance, searchStatement, tableNameFor } from '../../src/embedding/embedding.sql.js';
+import {
+  createTableStatements,
+  filterConditions,
+  Params,
+  hnswSettings,
+  scoreFromDistance,
+  searchStatement,
+  tableNameFor,
+} from '../../src/embedding/embedding.sql.js';
 import type { CollectionInfo, PointInput, UpsertStreamChunk } from '../../src/embedding/embedding.types.js';
 
 const collection: CollectionInfo = {
-  name: 'clip', embeddingType: 'visual_clip', dimension: 2, distance: 'cosine', precision: 'float32', hnswM: 16, hnswEfConstruction: 128, hnswEfSearch: 100,
-  description: '', tableName: tableNameFor('default', 'clip'), pointCount: 0, createdAt: new Date(0),
+  name: 'clip',
+  embeddingType: 'visual_clip',
+  dimension: 2,
+  distance: 'cosine',
+  precision: 'float32',
+  hnswM: 16,
+  hnswEfConstruction: 128,
+  hnswEfSearch: 100,
+  description: '',
+  tableName: tableNameFor('default', 'clip'),
+  pointCount: 0,
+  createdAt: new Date(0),
 };
 const pointInput = (id: string, vector = Float32Array.of(1, 0)): PointInput => ({ id, contentId: 'c', vector, metadata: {} });
 
@@ -49,7 +67,10 @@ describe('embedding service: upsert stream', () => {
     expect(sizes.slice(0, -1).every((n) => n >= STREAM_CHUNK_POINTS && n < STREAM_CHUNK_POINTS + 250)).to.equal(true);
     expect(sizes).to.deep.equal([2249, 2249, 500]);
     expect(result).to.deep.include({ inserted: 4998, updated: 0, rejectedCount: 2 });
-    expect(result.rejected.map((r) => [r.index, r.id])).to.deep.equal([[7, 'p7'], [2600, 'p2600']]);
+    expect(result.rejected.map((r) => [r.index, r.id])).to.deep.equal([
+      [7, 'p7'],
+      [2600, 'p2600'],
+    ]);
     expect(result.rejected[1]!.reason).to.equal('vector has 3 dimensions, collection "clip" expects 2');
   });
 
@@ -76,7 +97,10 @@ describe('embedding service: upsert stream', () => {
 
   it('keeps the last of repeated ids and counts the others as overwritten', () => {
     const { unique, overwritten } = lastWriteWins([pointInput('a', Float32Array.of(1, 0)), pointInput('b'), pointInput('a', Float32Array.of(0, 1))]);
-    expect(unique.map((p) => [p.id, Array.from(p.vector)])).to.deep.equal([['b', [1, 0]], ['a', [0, 1]]]);
+    expect(unique.map((p) => [p.id, Array.from(p.vector)])).to.deep.equal([
+      ['b', [1, 0]],
+      ['a', [0, 1]],
+    ]);
     expect(overwritten).to.equal(1);
   });
 });
@@ -85,8 +109,18 @@ describe('embedding SQL text', () => {
   it('derives a safe table name from tenant and collection, and creates the indices with the right opclass', () => {
     expect(tableNameFor('default', 'clip')).to.match(/^emb_[0-9a-f]{24}$/);
     expect(tableNameFor('default', 'clip')).to.not.equal(tableNameFor('other', 'clip'));
-    const statements = createTableStatements(collection.tableName, { ...collection, precision: 'float16', distance: 'inner_product', hnswM: 8, hnswEfConstruction: 64 });
-    expect(statements.join('\n')).to.include('embedding halfvec(2) not null').and.include('set storage plain').and.include('hnsw (embedding halfvec_ip_ops) with (m = 8, ef_construction = 64)').and.include('gin (metadata jsonb_path_ops)');
+    const statements = createTableStatements(collection.tableName, {
+      ...collection,
+      precision: 'float16',
+      distance: 'inner_product',
+      hnswM: 8,
+      hnswEfConstruction: 64,
+    });
+    expect(statements.join('\n'))
+      .to.include('embedding halfvec(2) not null')
+      .and.include('set storage plain')
+      .and.include('hnsw (embedding halfvec_ip_ops) with (m = 8, ef_construction = 64)')
+      .and.include('gin (metadata jsonb_path_ops)');
   });
 
   it('turns a filter into parameterised conditions', () => {
@@ -116,7 +150,8 @@ describe('embedding SQL text', () => {
   });
 
   it('sets ef_search to at least top_k, and iterative scans when filtering or grouping', () => {
-    const settings = (query: { topK: number; efSearch: number; groupByContent: boolean }, filtered: boolean) => Object.values(hnswSettings(collection, query, filtered));
+    const settings = (query: { topK: number; efSearch: number; groupByContent: boolean }, filtered: boolean) =>
+      Object.values(hnswSettings(collection, query, filtered));
     expect(settings({ topK: 10, efSearch: 0, groupByContent: false }, false)).to.deep.equal(['100', 'off', '20000']);
     expect(settings({ topK: 300, efSearch: 40, groupByContent: false }, true)).to.deep.equal(['300', 'relaxed_order', '200000']);
     expect(settings({ topK: 10, efSearch: 0, groupByContent: true }, false)[1]).to.equal('relaxed_order');

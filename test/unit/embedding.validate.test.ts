@@ -24,7 +24,13 @@ import {
 
 const limits = loadConfig({}).limits;
 const floats = (values: number[]) => ({ values, float32Le: new Uint8Array() });
-const pointRequest = (overrides: Partial<PointRequest> = {}): PointRequest => ({ id: 'a', contentId: 'c', vector: floats([1, 2, 3]), metadata: undefined, ...overrides });
+const pointRequest = (overrides: Partial<PointRequest> = {}): PointRequest => ({
+  id: 'a',
+  contentId: 'c',
+  vector: floats([1, 2, 3]),
+  metadata: undefined,
+  ...overrides,
+});
 const noFilter = { contentIds: [], createdAfter: undefined, createdBefore: undefined, metadataContains: undefined };
 
 /** Runs `fn` and returns the AppError it throws. */
@@ -40,12 +46,27 @@ function appError(fn: () => unknown): AppError {
 
 describe('embedding validation: collections', () => {
   const request = (overrides: Partial<CollectionRequest> = {}): CollectionRequest => ({
-    name: 'clip', embeddingType: 'visual_clip', dimension: 512, distance: 'unspecified', precision: 'unspecified', hnsw: undefined, description: '', ...overrides,
+    name: 'clip',
+    embeddingType: 'visual_clip',
+    dimension: 512,
+    distance: 'unspecified',
+    precision: 'unspecified',
+    hnsw: undefined,
+    description: '',
+    ...overrides,
   });
 
   it('fills defaults: cosine, float32, m 16, ef_construction 128, ef_search 100', () => {
     expect(validateCreateCollection(request())).to.deep.equal({
-      name: 'clip', embeddingType: 'visual_clip', dimension: 512, distance: 'cosine', precision: 'float32', hnswM: 16, hnswEfConstruction: 128, hnswEfSearch: 100, description: '',
+      name: 'clip',
+      embeddingType: 'visual_clip',
+      dimension: 512,
+      distance: 'cosine',
+      precision: 'float32',
+      hnswM: 16,
+      hnswEfConstruction: 128,
+      hnswEfSearch: 100,
+      description: '',
     });
     expect(validateCreateCollection(request({ hnsw: { m: 80, efConstruction: 0, efSearch: 0 } })).hnswEfConstruction).to.equal(160);
   });
@@ -54,9 +75,15 @@ describe('embedding validation: collections', () => {
     expect(appError(() => validateCreateCollection(undefined)).message).to.match(/collection is missing/);
     const bad = appError(() => validateCreateCollection(request({ name: '9lives' })));
     expect(bad).to.include({ kind: 'invalid_argument', field: 'collection.name' });
-    expect(appError(() => validateCreateCollection(request({ embeddingType: 'unspecified' }))).message).to.match(/embedding_type must be one of visual_clip, text/);
-    expect(appError(() => validateCreateCollection(request({ distance: 'unrecognized' }))).message).to.match(/distance must be one of cosine, l2, inner_product/);
-    expect(appError(() => validateCreateCollection(request({ dimension: 3000 }))).message).to.match(/allows 1..2000 dimensions \(float16 precision allows up to 4000\)/);
+    expect(appError(() => validateCreateCollection(request({ embeddingType: 'unspecified' }))).message).to.match(
+      /embedding_type must be one of visual_clip, text/,
+    );
+    expect(appError(() => validateCreateCollection(request({ distance: 'unrecognized' }))).message).to.match(
+      /distance must be one of cosine, l2, inner_product/,
+    );
+    expect(appError(() => validateCreateCollection(request({ dimension: 3000 }))).message).to.match(
+      /allows 1..2000 dimensions \(float16 precision allows up to 4000\)/,
+    );
     expect(validateCreateCollection(request({ dimension: 3000, precision: 'float16' })).dimension).to.equal(3000);
     expect(appError(() => validateCreateCollection(request({ hnsw: { m: 1, efConstruction: 0, efSearch: 0 } }))).message).to.match(/hnsw.m is 1; use 2..100/);
     expect(appError(() => validateCreateCollection(request({ hnsw: { m: 0, efConstruction: 0, efSearch: 5000 } }))).message).to.match(/ef_search is 5000/);
@@ -80,11 +107,15 @@ describe('embedding validation: points', () => {
 
   it('rejects bad ids, vectors and metadata naming the field', () => {
     expect(appError(() => validatePoint(pointRequest({ id: '' }), 'points[2]', limits))).to.include({ field: 'points[2].id' });
-    expect(appError(() => validatePoint(pointRequest({ contentId: 'x'.repeat(257) }), 'p', limits)).message).to.match(/content_id has 257 characters; at most 256/);
+    expect(appError(() => validatePoint(pointRequest({ contentId: 'x'.repeat(257) }), 'p', limits)).message).to.match(
+      /content_id has 257 characters; at most 256/,
+    );
     expect(appError(() => validatePoint(pointRequest({ vector: undefined }), 'p', limits)).message).to.match(/p.vector is missing/);
     expect(appError(() => validatePoint(pointRequest({ vector: floats([1, Infinity]) }), 'p', limits)).message).to.match(/component 1 is Infinity/);
     expect(appError(() => validatePoint(pointRequest({ vector: floats([1e39]) }), 'p', limits)).message).to.match(/component 0 is Infinity/); // overflows float32
-    expect(appError(() => validatePoint(pointRequest({ metadata: { x: 'y'.repeat(limits.maxMetadataBytes) } }), 'p', limits)).message).to.match(/LIMIT_MAX_METADATA_BYTES/);
+    expect(appError(() => validatePoint(pointRequest({ metadata: { x: 'y'.repeat(limits.maxMetadataBytes) } }), 'p', limits)).message).to.match(
+      /LIMIT_MAX_METADATA_BYTES/,
+    );
   });
 
   it('checks a vector against its collection: dimension, zero under cosine, float16 range', () => {
@@ -93,7 +124,9 @@ describe('embedding validation: points', () => {
     expect(vectorMismatch(Float32Array.of(1, 2), collection)).to.equal('vector has 2 dimensions, collection "clip" expects 3');
     expect(vectorMismatch(Float32Array.of(0, 0, 0), collection)).to.match(/all zeros/);
     expect(vectorMismatch(Float32Array.of(0, 0, 0), { ...collection, distance: 'l2' })).to.equal(undefined);
-    expect(vectorMismatch(Float32Array.of(1, 70000, 3), { ...collection, precision: 'float16' })).to.match(/component 1 is 70000; float16 collection "clip" stores at most ±65504/);
+    expect(vectorMismatch(Float32Array.of(1, 70000, 3), { ...collection, precision: 'float16' })).to.match(
+      /component 1 is 70000; float16 collection "clip" stores at most ±65504/,
+    );
   });
 
   it('validates an Upsert batch as a whole: empty, too big (RESOURCE_EXHAUSTED), a bad point names its index', () => {
@@ -116,21 +149,43 @@ describe('embedding validation: points', () => {
     expect(validateGetPoints({ collection: 'c', ids: ['a'], withVectors: true }, limits)).to.deep.equal({ collection: 'c', ids: ['a'], withVectors: true });
     expect(validateDeletePoints({ collection: 'c', ids: ['a'], filter: undefined }, limits)).to.deep.equal({ collection: 'c', ids: ['a'] });
     expect(validateDeletePoints({ collection: 'c', ids: [], filter: { ...noFilter, contentIds: ['x'] } }, limits)).to.have.property('filter');
-    expect(appError(() => validateDeletePoints({ collection: 'c', ids: [], filter: { ...noFilter, metadataContains: {} } }, limits)).message).to.match(/non-empty filter/);
+    expect(appError(() => validateDeletePoints({ collection: 'c', ids: [], filter: { ...noFilter, metadataContains: {} } }, limits)).message).to.match(
+      /non-empty filter/,
+    );
     expect(validateUpdateMetadata({ collection: 'c', ids: ['a'], metadata: { x: 1 }, mode: 'unspecified' }, limits).mode).to.equal('merge');
-    expect(validateUpdateMetadata({ collection: 'c', ids: ['a'], metadata: undefined, mode: 'replace' }, limits)).to.deep.include({ mode: 'replace', metadata: {} });
-    expect(validateScroll({ collection: 'c', filter: undefined, pageSize: 0, pageToken: '', withVectors: false }, limits)).to.deep.include({ pageSize: 100, afterId: undefined });
+    expect(validateUpdateMetadata({ collection: 'c', ids: ['a'], metadata: undefined, mode: 'replace' }, limits)).to.deep.include({
+      mode: 'replace',
+      metadata: {},
+    });
+    expect(validateScroll({ collection: 'c', filter: undefined, pageSize: 0, pageToken: '', withVectors: false }, limits)).to.deep.include({
+      pageSize: 100,
+      afterId: undefined,
+    });
     const after = new Date('2026-01-02T00:00:00Z');
     const before = new Date('2026-01-01T00:00:00Z');
-    expect(appError(() => validateScroll({ collection: 'c', filter: { ...noFilter, createdAfter: after, createdBefore: before }, pageSize: 1, pageToken: '', withVectors: false }, limits)).message).to.match(
-      /created_after must be before filter.created_before/,
-    );
+    expect(
+      appError(() =>
+        validateScroll(
+          { collection: 'c', filter: { ...noFilter, createdAfter: after, createdBefore: before }, pageSize: 1, pageToken: '', withVectors: false },
+          limits,
+        ),
+      ).message,
+    ).to.match(/created_after must be before filter.created_before/);
   });
 });
 
 describe('embedding validation: search', () => {
   const request = (overrides: Partial<SearchRequest> = {}): SearchRequest => ({
-    collection: 'c', vector: floats([1, 0]), pointId: '', topK: 10, filter: undefined, efSearch: 0, exact: false, groupByContent: false, withVectors: false, ...overrides,
+    collection: 'c',
+    vector: floats([1, 0]),
+    pointId: '',
+    topK: 10,
+    filter: undefined,
+    efSearch: 0,
+    exact: false,
+    groupByContent: false,
+    withVectors: false,
+    ...overrides,
   });
 
   it('accepts a vector or a point id, with an empty filter by default', () => {

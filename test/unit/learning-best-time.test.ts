@@ -109,7 +109,8 @@ describe('learning best time', () => {
     expect(localTime(new Date('2026-03-09T00:30:00Z'), NEW_YORK)).to.deep.equal({ weekday: 7, hour: 20, minute: 30 });
     expect(localTime(new Date('2026-01-01T04:59:00Z'), 'Asia/Kathmandu')).to.deep.equal({ weekday: 4, hour: 10, minute: 44 });
     const cached = localTimeCache('Asia/Kathmandu');
-    for (const iso of ['2026-01-01T04:59:00Z', '2026-01-01T05:14:59Z', '2026-06-30T23:59:00Z']) expect(cached(new Date(iso))).to.deep.equal(localTime(new Date(iso), 'Asia/Kathmandu'));
+    for (const iso of ['2026-01-01T04:59:00Z', '2026-01-01T05:14:59Z', '2026-06-30T23:59:00Z'])
+      expect(cached(new Date(iso))).to.deep.equal(localTime(new Date(iso), 'Asia/Kathmandu'));
     expect(isValidTimeZone('Europe/Madrid')).to.equal(true);
     expect(isValidTimeZone('Mars/Base')).to.equal(false);
     expect(isValidTimeZone('')).to.equal(false);

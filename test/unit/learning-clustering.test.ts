@@ -26,7 +26,14 @@ function plantedWorld(seed: number, sizes: Record<Shape, number>): Array<Cluster
   for (const shape of Object.keys(sizes) as Shape[]) {
     for (let i = 0; i < sizes[shape]; i++) {
       const curve = plantedCurve(shape, random);
-      posts.push({ postId: `${shape}-${String(i).padStart(4, '0')}`, curve, views: shape === 'hold' ? 1000 : 100, completionRate: curve[100], first3sLoss: 1 - curve[10], shape });
+      posts.push({
+        postId: `${shape}-${String(i).padStart(4, '0')}`,
+        curve,
+        views: shape === 'hold' ? 1000 : 100,
+        completionRate: curve[100],
+        first3sLoss: 1 - curve[10],
+        shape,
+      });
     }
   }
   return posts;

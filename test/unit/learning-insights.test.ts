@@ -125,7 +125,14 @@ describe('learning insights', () => {
     expect(comparison[0]).to.deep.include({ postsCount: 2, meanViews: 200, meanCompletionRate: 0.30000000000000004 });
     expect(comparison[0].viewsIndex).to.be.closeTo(200 / 150, 1e-12);
     expect(comparison[1].viewsIndex).to.be.closeTo(50 / 150, 1e-12);
-    const best = bestPerformers([{ postId: 'b', views: 5 }, { postId: 'a', views: 5 }, { postId: 'c', views: 9 }], 2);
+    const best = bestPerformers(
+      [
+        { postId: 'b', views: 5 },
+        { postId: 'a', views: 5 },
+        { postId: 'c', views: 9 },
+      ],
+      2,
+    );
     expect(best.map((p) => p.postId)).to.deep.equal(['c', 'a']);
   });
 });

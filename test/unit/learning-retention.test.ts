@@ -17,7 +17,14 @@ function curveThrough(knots: Array<[number, number]>): number[] {
 describe('learning retention', () => {
   it('reports a planted 70 % loss in the first 3 s of a 30 s video', () => {
     // 3 s of 30 s is 10 %: 1 → 0.3 over the first 10 %, then a gentle decline to 0.2.
-    const result = analyseRetention({ curve: curveThrough([[0, 1], [10, 0.3], [100, 0.2]]), durationS: 30 });
+    const result = analyseRetention({
+      curve: curveThrough([
+        [0, 1],
+        [10, 0.3],
+        [100, 0.2],
+      ]),
+      durationS: 30,
+    });
     expect(result.first3sLoss).to.be.closeTo(0.7, 1e-9);
     expect(result.completionRate).to.be.closeTo(0.2, 1e-9);
     expect(result.dropOffPoints).to.have.length.at.least(1);
@@ -33,20 +40,37 @@ describe('learning retention', () => {
 
   it('interpolates the 3 s point between curve samples', () => {
     // 3 s of 40 s is 7.5 %: halfway between the 7 % and 8 % samples.
-    const curve = curveThrough([[0, 1], [100, 0]]);
+    const curve = curveThrough([
+      [0, 1],
+      [100, 0],
+    ]);
     expect(first3sLoss(curve, 40)).to.be.closeTo(0.075, 1e-9);
     // A video shorter than 3 s loses everything it loses by its end.
     expect(first3sLoss(curve, 2)).to.be.closeTo(1, 1e-9);
   });
 
   it('finds no drop-off or dip on a steady linear decline', () => {
-    const result = analyseRetention({ curve: curveThrough([[0, 1], [100, 0.4]]), durationS: 60 });
+    const result = analyseRetention({
+      curve: curveThrough([
+        [0, 1],
+        [100, 0.4],
+      ]),
+      durationS: 60,
+    });
     expect(result.dropOffPoints).to.deep.equal([]);
     expect(result.keyMoments.map((m) => m.kind)).to.deep.equal(['intro']);
   });
 
   it('finds a mid-video dip, steepest drop-offs first and not overlapping', () => {
-    const curve = curveThrough([[0, 1], [5, 0.85], [50, 0.7], [55, 0.45], [80, 0.4], [82, 0.3], [100, 0.25]]);
+    const curve = curveThrough([
+      [0, 1],
+      [5, 0.85],
+      [50, 0.7],
+      [55, 0.45],
+      [80, 0.4],
+      [82, 0.3],
+      [100, 0.25],
+    ]);
     const result = analyseRetention({ curve, durationS: 100 });
     const [first, second, third] = result.dropOffPoints;
     expect(first.lossFraction).to.be.closeTo(0.25, 0.03);
@@ -65,7 +89,13 @@ describe('learning retention', () => {
   });
 
   it('reports a hold stretch where almost nobody leaves as a spike', () => {
-    const curve = curveThrough([[0, 1], [10, 0.5], [20, 0.45], [70, 0.45], [100, 0.3]]);
+    const curve = curveThrough([
+      [0, 1],
+      [10, 0.5],
+      [20, 0.45],
+      [70, 0.45],
+      [100, 0.3],
+    ]);
     const spikes = analyseRetention({ curve, durationS: 50 }).keyMoments.filter((m) => m.kind === 'spike');
     expect(spikes).to.have.length(1);
     expect(spikes[0].positionPercent).to.be.within(19, 21);
@@ -74,12 +104,20 @@ describe('learning retention', () => {
   });
 
   it('notes rewatches: a rising curve, or a reported rewatch rate', () => {
-    const rising = curveThrough([[0, 1], [40, 0.6], [45, 0.7], [100, 0.3]]);
+    const rising = curveThrough([
+      [0, 1],
+      [40, 0.6],
+      [45, 0.7],
+      [100, 0.3],
+    ]);
     const rewinds = analyseRetention({ curve: rising, durationS: 20 }).keyMoments.filter((m) => m.kind === 'spike');
     expect(rewinds).to.have.length(1);
     expect(rewinds[0].positionPercent).to.equal(41);
     expect(rewinds[0].description).to.match(/rewind/);
-    const plain = curveThrough([[0, 1], [100, 0.3]]);
+    const plain = curveThrough([
+      [0, 1],
+      [100, 0.3],
+    ]);
     const noted = analyseRetention({ curve: plain, durationS: 20, rewatchRate: 0.2 }).keyMoments.filter((m) => m.kind === 'spike');
     expect(noted).to.have.length(1);
     expect(noted[0].description).to.match(/20 % of viewers watch the video again/);

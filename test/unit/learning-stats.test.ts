@@ -80,7 +80,14 @@ describe('learning stats', () => {
 
   it('controls the false discovery rate with Benjamini–Hochberg', () => {
     expect(benjaminiHochberg([0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205], 0.05)).to.deep.equal([
-      true, true, false, false, false, false, false, false,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
     ]);
     expect(benjaminiHochberg([0.01, 0.02, 0.03], 0.05)).to.deep.equal([true, true, true]);
   });

@@ -54,7 +54,13 @@ function formulaContext(training: readonly ViralityExample[]): ColdStartContext 
   const engagementRateByPlatform: Record<string, number> = {};
   for (const platform of Object.keys(PLATFORM_EFFECT)) {
     const own = training.filter((e) => e.platform === platform);
-    grids.set(platform, bestTimeToPost(own.map((e) => ({ publishedAt: e.publishedAt, outcome: e.logViews })), 'UTC'));
+    grids.set(
+      platform,
+      bestTimeToPost(
+        own.map((e) => ({ publishedAt: e.publishedAt, outcome: e.logViews })),
+        'UTC',
+      ),
+    );
     engagementRateByPlatform[platform] = mean(own.map((e) => e.engagementRate ?? 0));
   }
   return {
@@ -141,7 +147,10 @@ describe('learning virality', () => {
     const model = fitViralityModel(early.training)!;
     expect(model.layout.useFirst3sLoss).to.equal(true);
     const withSignal = evaluatePredictor(new ViralityModel(model), early.holdout);
-    const withoutSignal = evaluatePredictor(new ViralityModel(model), early.holdout.map(({ first3sLoss: _unused, ...rest }) => rest));
+    const withoutSignal = evaluatePredictor(
+      new ViralityModel(model),
+      early.holdout.map(({ first3sLoss: _unused, ...rest }) => rest),
+    );
     expect(withSignal.spearman).to.be.greaterThan(withoutSignal.spearman);
   });
 

@@ -1,6 +1,6 @@
 // Pure helpers of the metrics area: binary COPY encoding, canonical hashes, page tokens, ingest bookkeeping.
 import { expect } from 'chai';
-import { AppError } from '../../src/errors.js';
+import type { AppError } from '../../src/errors.js';
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
 import { canonicalJson, encodeRecord, hashMatches, legacyRecordHash } from '../../src/metrics/canonical.js';
 import { FAMILIES, familyOfNumber, payloadFromRow, payloadValues } from '../../src/metrics/families.js';
@@ -24,7 +24,9 @@ describe('metrics binary COPY writer', () => {
     expect(body(new BinaryCopyWriter().row(1).int8(-2))).to.equal('00000008' + 'fffffffffffffffe');
     expect(body(new BinaryCopyWriter().row(1).timestamptz(Date.UTC(2000, 0, 1, 0, 0, 1)))).to.equal('00000008' + '00000000000f4240');
     expect(body(new BinaryCopyWriter().row(1).jsonb('{}'))).to.equal('00000003' + '01' + '7b7d');
-    expect(body(new BinaryCopyWriter().row(1).float4Array([1]))).to.equal('0000001c' + '00000001' + '00000000' + '000002bc' + '00000001' + '00000001' + '00000004' + '3f800000');
+    expect(body(new BinaryCopyWriter().row(1).float4Array([1]))).to.equal(
+      '0000001c' + '00000001' + '00000000' + '000002bc' + '00000001' + '00000001' + '00000004' + '3f800000',
+    );
   });
 
   it('grows its buffer for large rows', () => {
@@ -37,7 +39,10 @@ describe('metrics binary COPY writer', () => {
 describe('metrics canonical hash', () => {
   const spec = familyOfNumber(3)!;
   const payload = (trafficSources: Record<string, number>) =>
-    ({ $case: 'viewerBehavior', value: { postId: 'p', trafficSources, newViewerFraction: 0.1, returningViewerFraction: 0.2, audienceRegions: {}, watchTimeDistribution: [] } }) as MetricPayload;
+    ({
+      $case: 'viewerBehavior',
+      value: { postId: 'p', trafficSources, newViewerFraction: 0.1, returningViewerFraction: 0.2, audienceRegions: {}, watchTimeDistribution: [] },
+    }) as MetricPayload;
 
   const hashOf = (s: typeof spec, observedMs: number, p: MetricPayload) => encodeRecord(s, observedMs, payloadValues(s, p)).hash;
 
@@ -51,11 +56,24 @@ describe('metrics canonical hash', () => {
 
   it('hashes a record read back from storage like the one sent (float32 curves, empty structs)', () => {
     const retention = familyOfNumber(1)!;
-    const sent = { $case: 'retention', value: { postId: 'p', views: 1, averageViewDurationS: 1, completionRate: 0.1, rewatchRate: 0, skipRateFirst3s: 0, retentionCurve: [0.3, 0.1] } } as MetricPayload;
-    const row = { post_id: 'p', views: '1', average_view_duration_s: 1, completion_rate: 0.1, rewatch_rate: 0, skip_rate_first_3s: 0, retention_curve: [Math.fround(0.3), Math.fround(0.1)] };
+    const sent = {
+      $case: 'retention',
+      value: { postId: 'p', views: 1, averageViewDurationS: 1, completionRate: 0.1, rewatchRate: 0, skipRateFirst3s: 0, retentionCurve: [0.3, 0.1] },
+    } as MetricPayload;
+    const row = {
+      post_id: 'p',
+      views: '1',
+      average_view_duration_s: 1,
+      completion_rate: 0.1,
+      rewatch_rate: 0,
+      skip_rate_first_3s: 0,
+      retention_curve: [Math.fround(0.3), Math.fround(0.1)],
+    };
     const readBack = payloadFromRow(retention, row);
     expect(hex(hashOf(retention, 5, readBack))).to.equal(hex(hashOf(retention, 5, sent)));
-    expect(hex(legacyRecordHash(retention, 5, payloadValues(retention, readBack)))).to.equal(hex(legacyRecordHash(retention, 5, payloadValues(retention, sent))));
+    expect(hex(legacyRecordHash(retention, 5, payloadValues(retention, readBack)))).to.equal(
+      hex(legacyRecordHash(retention, 5, payloadValues(retention, sent))),
+    );
   });
 
   it('encodes the stored fields once: observe time then the columns, jsonb with sorted keys', () => {
@@ -85,7 +103,11 @@ describe('metrics page tokens', () => {
     const token = encodePageToken([123, 'r9'], fp);
     expect(decodePageToken(token, fp, 2)).to.deep.equal([123, 'r9']);
     expect(decodePageToken('', fp, 2)).to.equal(undefined);
-    for (const [bad, fingerprint] of [[token, queryFingerprint(['retention', ['p2']])], ['%%%', fp], [encodePageToken([1], fp), fp]] as const) {
+    for (const [bad, fingerprint] of [
+      [token, queryFingerprint(['retention', ['p2']])],
+      ['%%%', fp],
+      [encodePageToken([1], fp), fp],
+    ] as const) {
       try {
         decodePageToken(bad, fingerprint, 2);
         expect.fail('expected INVALID_ARGUMENT');
@@ -98,12 +120,23 @@ describe('metrics page tokens', () => {
 
 describe('metrics ingest bookkeeping', () => {
   const spec = familyOfNumber(2)!;
-  const rec = (index: number, recordId: string, hashByte: number): PreparedRecord => ({ index, recordId, spec, observedMs: 0, values: [], fields: Buffer.alloc(0), hash: Buffer.from([hashByte]) });
+  const rec = (index: number, recordId: string, hashByte: number): PreparedRecord => ({
+    index,
+    recordId,
+    spec,
+    observedMs: 0,
+    values: [],
+    fields: Buffer.alloc(0),
+    hash: Buffer.from([hashByte]),
+  });
 
   it('splits repeated ids and resolves them from the first occurrence', () => {
     const { unique, repeats } = splitRepeats([rec(0, 'a', 1), rec(1, 'b', 1), rec(2, 'a', 1), rec(3, 'a', 2)]);
     expect(unique.map((r) => r.index)).to.deep.equal([0, 1]);
-    expect(repeats.map((r) => [r.record.index, r.firstPosition])).to.deep.equal([[2, 0], [3, 0]]);
+    expect(repeats.map((r) => [r.record.index, r.firstPosition])).to.deep.equal([
+      [2, 0],
+      [3, 0],
+    ]);
     expect(repeatOutcome(repeats[0], unique[0], { kind: 'accepted' })).to.deep.equal({ kind: 'duplicate' });
     expect(repeatOutcome(repeats[1], unique[0], { kind: 'accepted' })).to.include({ kind: 'rejected', field: 'record_id' });
     const unknownPost = { kind: 'rejected', field: 'engagement.post_id', reason: 'unknown' } as const;

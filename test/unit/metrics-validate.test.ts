@@ -95,7 +95,10 @@ describe('metrics record validation', () => {
     const behavior = (patch: object): MetricRecord => ({
       recordId: 'v',
       observeTime: new Date(NOW),
-      payload: { $case: 'viewerBehavior', value: { postId: 'p', trafficSources: {}, newViewerFraction: 0, returningViewerFraction: 0, audienceRegions: {}, watchTimeDistribution: [], ...patch } },
+      payload: {
+        $case: 'viewerBehavior',
+        value: { postId: 'p', trafficSources: {}, newViewerFraction: 0, returningViewerFraction: 0, audienceRegions: {}, watchTimeDistribution: [], ...patch },
+      },
     });
     expect(rejection(behavior({ audienceRegions: { ES: 1.5 } })).field).to.equal('viewer_behavior.audience_regions');
     expect(rejection(behavior({ trafficSources: { '': 0.1 } })).field).to.equal('viewer_behavior.traffic_sources');
@@ -111,13 +114,36 @@ describe('metrics record validation', () => {
 
 describe('metrics request validation', () => {
   const contentBase = { contentId: 'c', durationS: 1, features: undefined, metadata: undefined, createTime: undefined, updateTime: undefined };
-  const postBase = { postId: 'p', contentId: 'c', platform: 1, account: '', publishTime: new Date(0), timeZone: '', createTime: undefined, updateTime: undefined };
-  const queryBase = { family: 1, postIds: [], contentIds: [], platform: 0, startTime: undefined, endTime: undefined, latestOnly: false, pageSize: 0, pageToken: '' };
+  const postBase = {
+    postId: 'p',
+    contentId: 'c',
+    platform: 1,
+    account: '',
+    publishTime: new Date(0),
+    timeZone: '',
+    createTime: undefined,
+    updateTime: undefined,
+  };
+  const queryBase = {
+    family: 1,
+    postIds: [],
+    contentIds: [],
+    platform: 0,
+    startTime: undefined,
+    endTime: undefined,
+    latestOnly: false,
+    pageSize: 0,
+    pageToken: '',
+  };
 
   it('fills defaults: features 0, metadata {}, time zone UTC, page sizes 100 and 500', () => {
     expect(validateRegisterContent(contentBase, LIMITS)).to.deep.include({ qualityScore: 0, hashtagCount: 0, metadata: {} });
     expect(validateRegisterPost(postBase)).to.deep.include({ platform: 'tiktok', timeZone: 'UTC' });
-    expect(validateListPosts({ contentId: '', platform: 0, pageSize: 0, pageToken: '' })).to.deep.include({ pageSize: 100, contentId: undefined, platform: undefined });
+    expect(validateListPosts({ contentId: '', platform: 0, pageSize: 0, pageToken: '' })).to.deep.include({
+      pageSize: 100,
+      contentId: undefined,
+      platform: undefined,
+    });
     expect(validateQueryMetrics(queryBase).pageSize).to.equal(500);
   });
 
@@ -146,7 +172,11 @@ describe('metrics request validation', () => {
   });
 
   it('checks snapshot day ranges: real days, in order, at most 366 days', () => {
-    expect(validateListDailySnapshots({ startDay: '2024-01-01', endDay: '2025-01-01', platform: 0 })).to.deep.equal({ startDay: '2024-01-01', endDay: '2025-01-01', platform: undefined });
+    expect(validateListDailySnapshots({ startDay: '2024-01-01', endDay: '2025-01-01', platform: 0 })).to.deep.equal({
+      startDay: '2024-01-01',
+      endDay: '2025-01-01',
+      platform: undefined,
+    });
     expect(fieldOf(() => validateListDailySnapshots({ startDay: '2024-1-01', endDay: '2024-01-02', platform: 0 }))).to.equal('start_day');
     expect(fieldOf(() => validateListDailySnapshots({ startDay: '2023-02-28', endDay: '2023-02-29', platform: 0 }))).to.equal('end_day');
     expect(fieldOf(() => validateListDailySnapshots({ startDay: '2024-01-01', endDay: '2025-01-03', platform: 0 }))).to.equal('end_day');

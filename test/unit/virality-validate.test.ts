@@ -6,7 +6,14 @@ import { validateBestTime, validatePredictVirality, type ViralityItemRequest } f
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const FEATURES = { qualityScore: 0.5, aestheticScore: 0.5, captionLengthChars: 10, ctaInFirst5s: false, hashtagCount: 1 };
-const item = (overrides: Partial<ViralityItemRequest> = {}): ViralityItemRequest => ({ contentId: '', features: FEATURES, durationS: 20, platform: 'tiktok', timeZone: '', ...overrides });
+const item = (overrides: Partial<ViralityItemRequest> = {}): ViralityItemRequest => ({
+  contentId: '',
+  features: FEATURES,
+  durationS: 20,
+  platform: 'tiktok',
+  timeZone: '',
+  ...overrides,
+});
 
 function invalid(fn: () => unknown, pattern: RegExp): void {
   try {
@@ -22,7 +29,10 @@ function invalid(fn: () => unknown, pattern: RegExp): void {
 
 describe('virality validation', () => {
   it('accepts content ids and features, defaulting the zone to UTC and the time to now', () => {
-    const [byId, byFeatures] = validatePredictVirality([item({ contentId: 'c1', features: undefined, durationS: 0 }), item({ timeZone: 'Europe/Madrid' })], NOW);
+    const [byId, byFeatures] = validatePredictVirality(
+      [item({ contentId: 'c1', features: undefined, durationS: 0 }), item({ timeZone: 'Europe/Madrid' })],
+      NOW,
+    );
     expect(byId).to.deep.equal({ index: 0, contentId: 'c1', platform: 'tiktok', plannedAt: NOW, timeZone: 'UTC' });
     expect(byFeatures.features).to.deep.equal({ ...FEATURES, durationS: 20 });
     expect(byFeatures.timeZone).to.equal('Europe/Madrid');
@@ -30,7 +40,14 @@ describe('virality validation', () => {
 
   it('names the item and field at fault', () => {
     invalid(() => validatePredictVirality([], NOW), /items is empty/);
-    invalid(() => validatePredictVirality(Array.from({ length: 1001 }, () => item()), NOW), /1001 entries; at most 1000/);
+    invalid(
+      () =>
+        validatePredictVirality(
+          Array.from({ length: 1001 }, () => item()),
+          NOW,
+        ),
+      /1001 entries; at most 1000/,
+    );
     invalid(() => validatePredictVirality([item(), item({ platform: 0 })], NOW), /items\[1\]\.platform is required/);
     invalid(() => validatePredictVirality([item({ platform: 17 })], NOW), /items\[0\]\.platform 17 is not a known platform/);
     invalid(() => validatePredictVirality([item({ timeZone: 'Nowhere/Land' })], NOW), /items\[0\]\.time_zone "Nowhere\/Land" is not an IANA time zone/);
