@@ -1,9 +1,8 @@
 // The command line: `stakazo-ml <command>`. One module per command under src/cli/; long work shows progress.
 import { ConfigError, loadConfig } from './config.js';
-import { assertReachable, openDb } from './db/connect.js';
-import { migrateLatest } from './db/migrate.js';
+import { openApp } from './app.js';
 import { AppError } from './errors.js';
-import { UsageError, type Command } from './cli/common.js';
+import { cliLogger, UsageError, type Command } from './cli/common.js';
 import { learnCommand } from './cli/learn.js';
 import { reportCommand } from './cli/report.js';
 import { seedDemoCommand } from './cli/seed-demo.js';
@@ -24,16 +23,10 @@ const migrateCommand: Command = {
   summary: 'bring the database schema up to date and exit',
   help: 'usage: stakazo-ml migrate\n\nApplies pending migrations to the database of DATABASE_URL / DATA_DIR (safe to run from several replicas).',
   async run() {
-    const config = loadConfig();
-    const options = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
-    const db = await openDb(options);
-    try {
-      await assertReachable(db, options);
-      const applied = await migrateLatest(db.knex);
-      process.stdout.write(applied.length ? `applied ${applied.length} migrations: ${applied.join(', ')}\n` : 'schema already up to date\n');
-    } finally {
-      await db.close();
-    }
+    const app = await openApp(loadConfig(), cliLogger());
+    await app.close();
+    const applied = app.migrationsApplied;
+    process.stdout.write(applied.length ? `applied ${applied.length} migrations: ${applied.join(', ')}\n` : 'schema already up to date\n');
     return 0;
   },
 };

@@ -5,19 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { addReflection } from 'grpc-server-reflection';
+import { openApp, type App, type Services } from './app.js';
 import type { Config } from './config.js';
-import { assertReachable, openDb, type Db } from './db/connect.js';
-import { migrateLatest } from './db/migrate.js';
+import type { Db } from './db/connect.js';
 import { EmbeddingServiceService } from './gen/stakazo/ml/v1/embedding.js';
 import { LearningServiceService } from './gen/stakazo/ml/v1/learning.js';
 import { MetricsServiceService } from './gen/stakazo/ml/v1/metrics.js';
 import { tokenAuthenticator } from './grpc/auth.js';
-import { TenancyRepository } from './tenancy/tenancy.repository.js';
-import { TokenAuthority } from './tenancy/tokens.js';
 import type { HandlerDeps } from './grpc/handlers.js';
-import { unimplementedHandlers } from './grpc/unimplemented.js';
 import { embeddingHandlers } from './embedding/embedding.grpc.js';
-import { createLearningService, learningHandlers, viralityOf } from './learning/learning.grpc.js';
+import { learningHandlers } from './learning/learning.grpc.js';
 import { LearningScheduler } from './learning/scheduler.js';
 import { AppError } from './errors.js';
 import { metricsHandlers } from './metrics/metrics.grpc.js';
@@ -36,6 +33,8 @@ export const DESCRIPTOR_SET_PATH = join(dirname(fileURLToPath(import.meta.url)),
 export interface RunningServer {
   port: number;
   db: Db;
+  /** The services of the composition root (tests and the bench drive them in-process). */
+  services: Services;
   server: Server;
   health: HealthImplementation;
   metrics: ServiceMetrics;
@@ -46,26 +45,16 @@ export interface RunningServer {
 }
 
 interface ServiceEntry {
-  name: string;
+  name: (typeof SERVICE_NAMES)[number];
   definition: ServiceDefinition;
-  owner: string;
-  handlers: (deps: HandlerDeps, db: Db, config: Config, parts: ServerParts) => object;
+  handlers: (deps: HandlerDeps, app: App) => UntypedServiceImplementation;
 }
 
-/** Objects shared by several services and the scheduler. */
-interface ServerParts {
-  learning: ReturnType<typeof createLearningService>;
-}
-
+// NOTE: each handler map is a complete `…Server` (a missing RPC is a compile error); grpc-js wants the untyped form.
 const SERVICES: ServiceEntry[] = [
-  { name: SERVICE_NAMES[0], definition: EmbeddingServiceService, owner: 'EmbeddingService issue', handlers: embeddingHandlers },
-  { name: SERVICE_NAMES[1], definition: MetricsServiceService, owner: 'MetricsService issue', handlers: metricsHandlers },
-  {
-    name: SERVICE_NAMES[2],
-    definition: LearningServiceService,
-    owner: 'LearningService issue',
-    handlers: (deps, db, config, parts) => learningHandlers(deps, db, config, parts.learning),
-  },
+  { name: SERVICE_NAMES[0], definition: EmbeddingServiceService, handlers: (deps, app) => ({ ...embeddingHandlers(deps, app.services, app.config) }) },
+  { name: SERVICE_NAMES[1], definition: MetricsServiceService, handlers: (deps, app) => ({ ...metricsHandlers(deps, app.services, app.config) }) },
+  { name: SERVICE_NAMES[2], definition: LearningServiceService, handlers: (deps, app) => ({ ...learningHandlers(deps, app.services, app.config) }) },
 ];
 
 function credentials(config: Config): ServerCredentials {
@@ -93,16 +82,12 @@ function bind(server: Server, address: string, creds: ServerCredentials): Promis
 
 /** Opens the database, migrates, starts serving; health turns SERVING only after migrations. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
-  const dbOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs };
-  const db = await openDb({ ...dbOptions, log: log.child({ component: 'database' }) });
-  try {
-    await assertReachable(db, dbOptions);
-    const applied = await migrateLatest(db.knex);
-    log.info({ backend: db.kind, applied }, 'database ready');
-  } catch (err) {
-    await db.close().catch(() => undefined);
-    throw err;
-  }
+  // NOTE: the metrics registry exists before the app so that the learning run can report its duration to it.
+  let metrics: ServiceMetrics | undefined;
+  const app = await openApp(config, log, { onLearningRunFinished: (status, ms) => metrics?.learningRunDuration.observe({ status }, ms / 1000) });
+  const { db, services } = app;
+  log.info({ backend: db.kind, applied: app.migrationsApplied }, 'database ready');
+  metrics = new ServiceMetrics(db);
 
   const server = new Server({
     'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
@@ -113,30 +98,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   health.addToServer(server);
   if (config.reflection) addReflection(server, DESCRIPTOR_SET_PATH);
 
-  const metrics = new ServiceMetrics(db);
-  const tenancy = new TenancyRepository(db.knex);
-  const parts: ServerParts = {
-    learning: createLearningService(
-      db,
-      { log },
-      {
-        onRunFinished: (status, ms) => metrics.learningRunDuration.observe({ status }, ms / 1000),
-        stateUpdater: viralityOf(db, log).trainer,
-      },
-    ),
-  };
-  const authority = new TokenAuthority(tenancy, log, config.authCacheMs);
-  const deps: HandlerDeps = {
-    log,
-    auth: tokenAuthenticator(authority),
-    observer: metrics,
-  };
-  for (const entry of SERVICES) {
-    server.addService(entry.definition, {
-      ...unimplementedHandlers(entry.definition, entry.owner),
-      ...(entry.handlers(deps, db, config, parts) as UntypedServiceImplementation),
-    });
-  }
+  const deps: HandlerDeps = { log, auth: tokenAuthenticator(services.tokens), observer: metrics };
+  for (const entry of SERVICES) server.addService(entry.definition, entry.handlers(deps, app));
 
   let port: number;
   try {
@@ -155,7 +118,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         metrics,
         isServing: () => serving,
         log,
-        routes: { '/report': reportRoute(db, authority, log) },
+        routes: { '/report': reportRoute(services, log) },
       });
     } catch (err) {
       server.forceShutdown();
@@ -169,10 +132,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     ? new LearningScheduler({
         config: config.scheduler,
         log,
-        tenants: () => tenancy.listTenantIds(),
+        tenants: () => services.tenancy.listTenantIds(),
         runDay: async (tenantId, day) => {
           try {
-            return !(await parts.learning.runDay(tenantId, day, { trigger: 'scheduler' })).reused;
+            return !(await services.learning.runDay(tenantId, day, { trigger: 'scheduler' })).reused;
           } catch (err) {
             // Another replica holds this day: its run is the one that counts.
             if (err instanceof AppError && err.kind === 'failed_precondition') return false;
@@ -205,5 +168,5 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await db.close();
       log.info('stopped');
     })());
-  return { port, db, server, health, metrics, httpPort: http?.port, stop };
+  return { port, db, services, server, health, metrics, httpPort: http?.port, stop };
 }

@@ -1,11 +1,9 @@
 // What every CLI command shares: usage errors, option parsing with --help, the database, tenants and days.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pino } from 'pino';
-import { loadConfig, type Config } from '../config.js';
-import { assertReachable, openDb, type Db } from '../db/connect.js';
-import { migrateLatest } from '../db/migrate.js';
+import { openApp, type App } from '../app.js';
+import { loadConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { TenancyRepository } from '../tenancy/tenancy.repository.js';
 
 /** Bad usage: the message says what is wrong; the process exits with code 2. */
 export class UsageError extends Error {
@@ -68,30 +66,22 @@ export function cliLogger(): Logger {
   return pino({ level: process.env.LOG_LEVEL ?? 'warn', base: { service: 'stakazo-ml-cli' } }, pino.destination(2));
 }
 
-/** The settings, the opened and migrated database, and the CLI logger. */
-export interface CliContext {
-  config: Config;
-  db: Db;
-  log: Logger;
-}
+/** What a command works with: the settings, the open and migrated database and the services (see src/app.ts). */
+export type CliContext = App;
 
-/** Opens and migrates the configured database (DATABASE_URL or DATA_DIR), runs `fn`, closes it. */
+/** Opens and migrates the configured database (DATABASE_URL or DATA_DIR), runs `fn` with the app, closes it. */
 export async function withDatabase<T>(fn: (context: CliContext) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const options = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
-  const db = await openDb(options);
+  const app = await openApp(loadConfig(), cliLogger());
   try {
-    await assertReachable(db, options);
-    await migrateLatest(db.knex);
-    return await fn({ config, db, log: cliLogger() });
+    return await fn(app);
   } finally {
-    await db.close();
+    await app.close();
   }
 }
 
 /** Fails with a UsageError naming the known tenants when `tenantId` does not exist. */
-export async function requireTenant(db: Db, tenantId: string): Promise<void> {
-  const tenants = await new TenancyRepository(db.knex).listTenantIds();
+export async function requireTenant(context: CliContext, tenantId: string): Promise<void> {
+  const tenants = await context.services.tenancy.listTenantIds();
   if (!tenants.includes(tenantId)) {
     throw new UsageError(
       `unknown tenant "${tenantId}" (known: ${tenants.join(', ') || 'none'}); create it with "tokens create --tenant ${tenantId}" or "seed-demo --tenant ${tenantId}"`,

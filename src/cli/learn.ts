@@ -1,5 +1,4 @@
 // `stakazo-ml learn`: runs the daily learning for a day or a range, in-process against the database.
-import { createLearningService, viralityOf } from '../learning/learning.grpc.js';
 import type { Reprocess, RunWithReport } from '../learning/learning.service.js';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
 import { dayOption, parseCommand, requireTenant, UsageError, withDatabase, type CliContext, type Command } from './common.js';
@@ -24,7 +23,7 @@ const REPROCESS: readonly Reprocess[] = ['none', 'failed', 'all'];
 /** Learns `days` of a tenant with a progress bar; returns the runs. */
 export async function learnDays(context: CliContext, tenantId: string, from: string, to: string, reprocess: Reprocess): Promise<RunWithReport[]> {
   // The same run as the service's: it also retrains the virality model (the learned state).
-  const service = createLearningService(context.db, { log: context.log }, { stateUpdater: viralityOf(context.db, context.log).trainer });
+  const service = context.services.learning;
   let progress: Progress | undefined;
   let previousDay = '';
   const { runs } = await service.backfill(tenantId, from, to, reprocess, (day, index, total) => {
@@ -71,7 +70,7 @@ export const learnCommand: Command = {
     if (!REPROCESS.includes(reprocess)) throw new UsageError(`--reprocess "${values.reprocess}" must be none, failed or all`, HELP);
     const tenantId = values.tenant ?? DEFAULT_TENANT;
     return withDatabase(async (context) => {
-      await requireTenant(context.db, tenantId);
+      await requireTenant(context, tenantId);
       const runs = await learnDays(context, tenantId, from, to, reprocess);
       for (const r of runs) process.stdout.write(`${runLine(r)}\n`);
       return runs.every((r) => r.run.status === 'succeeded') ? 0 : 1;

@@ -28,9 +28,9 @@ export const reportCommand: Command = {
     const day = dayOption(parsed.values.day, 'day', HELP);
     const tenantId = parsed.values.tenant ?? DEFAULT_TENANT;
     const out = parsed.values.out ?? `report-${tenantId}-${day}.html`;
-    const html = await withDatabase(async ({ db, log }) => {
-      await requireTenant(db, tenantId);
-      return renderReportPage(await gatherReportData(db, log, tenantId, day));
+    const html = await withDatabase(async (context) => {
+      await requireTenant(context, tenantId);
+      return renderReportPage(await gatherReportData(context.services, context.log, tenantId, day));
     });
     if (out === '-') process.stdout.write(html);
     else {

@@ -35,7 +35,7 @@ export const seedDemoCommand: Command = {
     return withDatabase(async (context) => {
       let current: Progress | undefined;
       const summary = await seedDemo(
-        context.db,
+        context.services,
         context.config,
         { tenantId, days, postsPerDay },
         {

@@ -1,5 +1,4 @@
 // `stakazo-ml tokens`: create, revoke and list API tokens (each maps a bearer token to a tenant).
-import { TenancyRepository } from '../tenancy/tenancy.repository.js';
 import { createToken, revokeToken, tokenId } from '../tenancy/tokens.js';
 import { parseCommand, UsageError, withDatabase, type Command } from './common.js';
 
@@ -27,8 +26,8 @@ export const tokensCommand: Command = {
     if (!['create', 'revoke', 'list'].includes(action ?? '')) throw new UsageError(`unknown tokens action "${action ?? ''}" (create, revoke or list)`, HELP);
     if (action === 'create' && !values.tenant) throw new UsageError('tokens create needs --tenant <tenant-id>', HELP);
     if (action === 'revoke' && positionals.length !== 1) throw new UsageError('tokens revoke needs exactly one token or token id', HELP);
-    await withDatabase(async ({ db }) => {
-      const repo = new TenancyRepository(db.knex);
+    await withDatabase(async ({ services }) => {
+      const repo = services.tenancy;
       if (action === 'create') {
         const { token, id } = await createToken(repo, values.tenant!, values.label ?? '');
         process.stdout.write(`tenant: ${values.tenant}\nid:     ${id}\ntoken:  ${token}\n(keep it: it is not stored and cannot be shown again)\n`);

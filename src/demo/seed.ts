@@ -1,15 +1,10 @@
 // Loads the demo world into one tenant in-process: content, posts, metric records and an embeddings collection.
 import type { Config } from '../config.js';
-import type { Db } from '../db/connect.js';
-import { EmbeddingRepository } from '../embedding/embedding.repository.js';
-import { EmbeddingService } from '../embedding/embedding.service.js';
+import type { Services } from '../app.js';
 import { AppError } from '../errors.js';
 import type { MetricRecord } from '../gen/stakazo/ml/v1/metrics.js';
 import { addDays, dayOf } from '../learning/days.js';
-import { MetricsIngestService } from '../metrics/ingest.service.js';
-import { MetricsService } from '../metrics/metrics.service.js';
 import { validateRegisterContent, validateRegisterPost } from '../metrics/metrics.validate.js';
-import { TenancyRepository } from '../tenancy/tenancy.repository.js';
 import { contentOf, generateEmbeddings, generateWorld, postOf, recordsOf, type WorldPost } from './world.js';
 
 /** The collection the demo embeddings go to. */
@@ -48,18 +43,21 @@ export interface SeedSummary {
 }
 
 /** Generates and loads the demo world (same seed: same world, so seeding twice adds nothing twice). */
-export async function seedDemo(db: Db, config: Config, options: DemoOptions, progress: SeedProgress): Promise<SeedSummary> {
+/** The services the demo world is loaded through. */
+type SeedServices = Pick<Services, 'tenancy' | 'metrics' | 'ingest' | 'embedding'>;
+
+export async function seedDemo(services: SeedServices, config: Config, options: DemoOptions, progress: SeedProgress): Promise<SeedSummary> {
   const { startDay, lastObservedDay } = demoDays(options);
-  await new TenancyRepository(db.knex).ensureTenant(options.tenantId, 'demo');
+  await services.tenancy.ensureTenant(options.tenantId, 'demo');
   const posts = generateWorld({ prefix: 'demo', seed: 7, postsPerDay: options.postsPerDay, startDay, days: options.days });
-  await registerPosts(db, config, options.tenantId, posts, progress.phase('register', posts.length));
-  const records = await streamRecords(db, config, options.tenantId, posts.flatMap(recordsOf), progress);
-  const embeddings = await upsertEmbeddings(db, config, options.tenantId, posts, progress.phase('embeddings', posts.length));
+  await registerPosts(services, config, options.tenantId, posts, progress.phase('register', posts.length));
+  const records = await streamRecords(services, options.tenantId, posts.flatMap(recordsOf), progress);
+  const embeddings = await upsertEmbeddings(services, options.tenantId, posts, progress.phase('embeddings', posts.length));
   return { posts: posts.length, records, embeddings, startDay, lastObservedDay };
 }
 
-async function registerPosts(db: Db, config: Config, tenantId: string, posts: WorldPost[], tick: (steps: number) => void): Promise<void> {
-  const service = new MetricsService(db);
+async function registerPosts(services: SeedServices, config: Config, tenantId: string, posts: WorldPost[], tick: (steps: number) => void): Promise<void> {
+  const service = services.metrics;
   for (let i = 0; i < posts.length; i += CONCURRENT_REGISTRATIONS) {
     const batch = posts.slice(i, i + CONCURRENT_REGISTRATIONS);
     await Promise.all(
@@ -72,7 +70,7 @@ async function registerPosts(db: Db, config: Config, tenantId: string, posts: Wo
   }
 }
 
-async function streamRecords(db: Db, config: Config, tenantId: string, records: MetricRecord[], progress: SeedProgress) {
+async function streamRecords(services: SeedServices, tenantId: string, records: MetricRecord[], progress: SeedProgress) {
   const tick = progress.phase('metrics', records.length);
   async function* messages() {
     for (let i = 0; i < records.length; i += RECORDS_PER_MESSAGE) {
@@ -81,12 +79,12 @@ async function streamRecords(db: Db, config: Config, tenantId: string, records: 
       tick(chunk.length);
     }
   }
-  const summary = await new MetricsIngestService(db, config.limits).streamMetrics(tenantId, messages(), new AbortController().signal);
+  const summary = await services.ingest.streamMetrics(tenantId, messages(), new AbortController().signal);
   return { accepted: summary.acceptedCount, duplicate: summary.duplicateCount, rejected: summary.rejectedCount };
 }
 
-async function upsertEmbeddings(db: Db, config: Config, tenantId: string, posts: WorldPost[], tick: (steps: number) => void) {
-  const service = new EmbeddingService(new EmbeddingRepository(db), config.limits);
+async function upsertEmbeddings(services: SeedServices, tenantId: string, posts: WorldPost[], tick: (steps: number) => void) {
+  const service = services.embedding;
   try {
     await service.createCollection(tenantId, {
       name: DEMO_COLLECTION,

@@ -1,6 +1,6 @@
 // gRPC handlers of EmbeddingService: validate, call the service, map domain results to messages.
 import type { Config } from '../config.js';
-import type { Db } from '../db/connect.js';
+import type { Services } from '../app.js';
 import {
   Distance,
   EmbeddingType,
@@ -15,8 +15,6 @@ import {
   type Vector,
 } from '../gen/stakazo/ml/v1/embedding.js';
 import { clientStream, unary, type HandlerDeps } from '../grpc/handlers.js';
-import { EmbeddingRepository } from './embedding.repository.js';
-import { EmbeddingService } from './embedding.service.js';
 import type { CollectionInfo, ScoredPoint as DomainScoredPoint, StoredPoint, UpsertStreamChunk } from './embedding.types.js';
 import {
   validateCreateCollection,
@@ -84,9 +82,9 @@ async function* validatedStream(requests: AsyncIterable<UpsertStreamRequest>, co
   for await (const request of requests) yield validateUpsertStreamMessage(request, config.limits);
 }
 
-/** The implemented methods of EmbeddingService; ctx.tenantId scopes every call. */
-export function embeddingHandlers(deps: HandlerDeps, db: Db, config: Config): Partial<EmbeddingServiceServer> {
-  const service = new EmbeddingService(new EmbeddingRepository(db), config.limits);
+/** Every method of EmbeddingService; ctx.tenantId scopes every call. */
+export function embeddingHandlers(deps: HandlerDeps, services: Pick<Services, 'embedding'>, config: Config): EmbeddingServiceServer {
+  const service = services.embedding;
   const limits = config.limits;
   return {
     createCollection: unary(deps, 'CreateCollection', async (request, ctx) => {

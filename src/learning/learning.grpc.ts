@@ -1,14 +1,11 @@
 // gRPC handlers of LearningService: validate, call the service, map results to messages.
+import type { Services } from '../app.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/connect.js';
-import { notFound, invalidArgument } from '../errors.js';
+import { invalidArgument } from '../errors.js';
 import { Platform } from '../gen/stakazo/ml/v1/common.js';
 import { ReprocessMode, TimingMetric, type LearningServiceServer } from '../gen/stakazo/ml/v1/learning.js';
 import { fromEnum } from '../grpc/enums.js';
 import { unary, type HandlerDeps } from '../grpc/handlers.js';
-import { LearningRepository } from './learning.repository.js';
-import type { Logger } from '../log.js';
-import { BestTimeService } from './best-time.service.js';
 import {
   bestTimeMessage,
   clusterMessage,
@@ -19,12 +16,7 @@ import {
   trendsMessage,
   viralityMessage,
 } from './learning.mapping.js';
-import { LearningService, type Reprocess, type RunWithReport } from './learning.service.js';
-import { postRetention } from './report.js';
-import { ViralityCache } from './virality-cache.js';
-import { ViralityTrainer } from './virality-training.js';
-import { ViralityRepository } from './virality.repository.js';
-import { ViralityService } from './virality.service.js';
+import type { Reprocess, RunWithReport } from './learning.service.js';
 import { validateBestTime, validatePredictVirality, type PlatformField } from './virality.validate.js';
 
 /** The platform filter of a request: undefined for unspecified, INVALID_ARGUMENT for an unknown value. */
@@ -48,38 +40,9 @@ const metricField = (value: number) => fromEnum(TimingMetric, 'TIMING_METRIC_', 
 
 const runResponse = (r: RunWithReport) => ({ run: runMessage(r.run), report: r.report ? reportMessage(r.report) : undefined, reused: r.reused });
 
-/** Builds the LearningService used by the handlers, the scheduler and the CLI. */
-export function createLearningService(db: Db, deps: Pick<HandlerDeps, 'log'>, hooks: ConstructorParameters<typeof LearningService>[2] = {}): LearningService {
-  return new LearningService(new LearningRepository(db.knex), deps.log, hooks);
-}
-
-/** The virality side of one database: predictions, best time and the trainer share one cache. */
-export interface Virality {
-  predictions: ViralityService;
-  bestTime: BestTimeService;
-  trainer: ViralityTrainer;
-}
-
-// NOTE: memoised per database so that the trainer the learning run calls (wired in server.ts) and the handlers
-// share one cache: a promotion invalidates exactly the cache predictions read.
-const viralityByDb = new WeakMap<Db, Virality>();
-
-/** The virality side of a database (one per open database). */
-export function viralityOf(db: Db, log: Logger): Virality {
-  let virality = viralityByDb.get(db);
-  if (!virality) {
-    const repo = new ViralityRepository(db.knex);
-    const cache = new ViralityCache(repo);
-    virality = { predictions: new ViralityService(repo, cache), bestTime: new BestTimeService(repo), trainer: new ViralityTrainer(repo, cache, log) };
-    viralityByDb.set(db, virality);
-  }
-  return virality;
-}
-
-/** The implemented methods of LearningService; the server answers UNIMPLEMENTED for the rest. */
-export function learningHandlers(deps: HandlerDeps, db: Db, config: Config, service = createLearningService(db, deps)): Partial<LearningServiceServer> {
-  const repo = new LearningRepository(db.knex);
-  const virality = viralityOf(db, deps.log);
+/** Every method of LearningService; ctx.tenantId scopes every call. */
+export function learningHandlers(deps: HandlerDeps, services: Pick<Services, 'learning' | 'virality' | 'bestTime'>, config: Config): LearningServiceServer {
+  const { learning: service, virality, bestTime } = services;
   return {
     buildDailySnapshot: unary(deps, 'BuildDailySnapshot', async (req, ctx) => ({
       snapshots: (await service.buildSnapshot(ctx.tenantId, req.day)).map(snapshotMessage),
@@ -89,9 +52,7 @@ export function learningHandlers(deps: HandlerDeps, db: Db, config: Config, serv
     })),
     getRetentionAnalysis: unary(deps, 'GetRetentionAnalysis', async (req, ctx) => {
       if (!req.postId) throw invalidArgument('post_id is empty', 'post_id');
-      const row = await repo.latestOfPost(ctx.tenantId, req.postId);
-      if (!row) throw notFound(`post "${req.postId}" has no retention observation (or does not exist)`);
-      return { analysis: retentionMessage(postRetention(row)) };
+      return { analysis: retentionMessage(await service.retentionOfPost(ctx.tenantId, req.postId)) };
     }),
     getRetentionClusters: unary(deps, 'GetRetentionClusters', async (req, ctx) => {
       const result = await service.clusters(ctx.tenantId, req.startDay, req.endDay, platformFilter(req.platform), req.maxClusters);
@@ -117,11 +78,11 @@ export function learningHandlers(deps: HandlerDeps, db: Db, config: Config, serv
         req.items.map((item) => ({ ...item, platform: platformField(item.platform) })),
         new Date(),
       );
-      return { predictions: (await virality.predictions.predict(ctx.tenantId, items, config.boostThreshold)).map(viralityMessage) };
+      return { predictions: (await virality.predict(ctx.tenantId, items, config.boostThreshold)).map(viralityMessage) };
     }),
     getBestTimeToPost: unary(deps, 'GetBestTimeToPost', async (req, ctx) => {
       const query = validateBestTime({ ...req, platform: platformField(req.platform), metric: metricField(req.metric) }, new Date());
-      return bestTimeMessage(await virality.bestTime.bestTime(ctx.tenantId, query));
+      return bestTimeMessage(await bestTime.bestTime(ctx.tenantId, query));
     }),
   };
 }

@@ -321,10 +321,4 @@ export class LearningRepository {
     );
     return new Set(result.rows.map((r: { day: string }) => r.day));
   }
-
-  /** Whether the tenant exists. */
-  async tenantExists(tenantId: string): Promise<boolean> {
-    const result = await this.knex.raw('select 1 from tenants where tenant_id = ?', [tenantId]);
-    return result.rows.length > 0;
-  }
 }

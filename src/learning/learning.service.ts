@@ -3,8 +3,18 @@ import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { clusterRetentionCurves, type ClusteringResult } from './clustering.js';
 import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from './days.js';
-import type { LearningRepository, RunRow, SnapshotRow } from './learning.repository.js';
-import { analyseDay, assembleReport, discoverInsights, insightRows, postRetention, recommend, type DayReport, type TrendFigures } from './report.js';
+import type { DayInput, LearningRepository, RunRow, SnapshotRow } from './learning.repository.js';
+import {
+  analyseDay,
+  assembleReport,
+  discoverInsights,
+  insightRows,
+  postRetention,
+  recommend,
+  type DayReport,
+  type PostRetention,
+  type TrendFigures,
+} from './report.js';
 import { decodePageToken, encodePageToken, queryFingerprint } from '../page-token.js';
 import { leastSquaresSlope } from './stats.js';
 
@@ -208,6 +218,19 @@ export class LearningService {
       }
     }
     return { runs, daysRun };
+  }
+
+  /** The posts observed in the whole days [fromDay, toDay] (UTC), each with its latest observation. */
+  postsObserved(tenantId: string, fromDay: string, toDay: string): Promise<DayInput> {
+    return this.repo.readDay(tenantId, dayBounds(fromDay).start, dayBounds(toDay).end);
+  }
+
+  /** The retention analysis of one post's latest observation. */
+  async retentionOfPost(tenantId: string, postId: string): Promise<PostRetention> {
+    if (!postId) throw invalidArgument('post_id is empty', 'post_id');
+    const row = await this.repo.latestOfPost(tenantId, postId);
+    if (!row) throw notFound(`post "${postId}" has no retention observation (or does not exist)`);
+    return postRetention(row);
   }
 
   async report(tenantId: string, dayValue: string): Promise<RunWithReport> {

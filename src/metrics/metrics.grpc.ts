@@ -1,17 +1,14 @@
 // gRPC handlers of MetricsService: validate, call the service, map errors (through the handler wrappers).
 import type { Config } from '../config.js';
-import type { Db } from '../db/connect.js';
+import type { Services } from '../app.js';
 import type { MetricsServiceServer } from '../gen/stakazo/ml/v1/metrics.js';
 import { clientStream, serverStream, unary, type HandlerDeps } from '../grpc/handlers.js';
-import { MetricsIngestService } from './ingest.service.js';
-import { MetricsService } from './metrics.service.js';
 import * as validate from './metrics.validate.js';
 
-/** The implemented methods of MetricsService; the server answers UNIMPLEMENTED for the rest. */
-export function metricsHandlers(deps: HandlerDeps, db: Db, config: Config): Partial<MetricsServiceServer> {
+/** Every method of MetricsService; ctx.tenantId scopes every call. */
+export function metricsHandlers(deps: HandlerDeps, services: Pick<Services, 'metrics' | 'ingest'>, config: Config): MetricsServiceServer {
   const limits = config.limits;
-  const service = new MetricsService(db);
-  const ingest = new MetricsIngestService(db, limits);
+  const { metrics: service, ingest } = services;
   return {
     registerContent: unary(deps, 'RegisterContent', (req, ctx) => service.registerContent(ctx.tenantId, validate.validateRegisterContent(req.content, limits))),
     getContent: unary(deps, 'GetContent', async (req, ctx) => ({

@@ -1,12 +1,11 @@
 // Gathers what the learning report page shows for a tenant and day: the stored report, history, best-time grids
 // and the day's virality scores. Reads through the learning service and repository; no rendering here.
-import type { Db } from '../db/connect.js';
+import type { Services } from '../app.js';
 import { notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bestTimeToPost, slotTimingValue, type TimeSlotEstimate } from '../learning/best-time.js';
-import { addDays, dayBounds } from '../learning/days.js';
-import { createLearningService, viralityOf } from '../learning/learning.grpc.js';
-import { LearningRepository, type DayPostRow } from '../learning/learning.repository.js';
+import { addDays } from '../learning/days.js';
+import type { DayPostRow } from '../learning/learning.repository.js';
 import type { Trends } from '../learning/learning.service.js';
 import { postRetention, type DayReport } from '../learning/report.js';
 import { localTime } from '../learning/time-zone.js';
@@ -94,7 +93,7 @@ export function coldStartScores(posts: readonly DayPostRow[], report: DayReport,
 
 /** Virality scores of the day's posts as PredictVirality gives them now; the formula if that fails. */
 async function viralityScores(
-  db: Db,
+  services: Pick<Services, 'virality'>,
   log: Logger,
   tenantId: string,
   posts: readonly DayPostRow[],
@@ -104,7 +103,7 @@ async function viralityScores(
   const formula = 'the cold-start formula (retention 35 %, engagement 30 %, quality 20 %, timing 15 %)';
   try {
     const items = posts.map((p, index) => ({ index, contentId: p.contentId, platform: p.platform, plannedAt: new Date(p.publishedAt), timeZone: p.timeZone }));
-    const answers = items.length ? await viralityOf(db, log).predictions.predict(tenantId, items, 100) : [];
+    const answers = items.length ? await services.virality.predict(tenantId, items, 100) : [];
     const learned = answers.length > 0 && !answers[0].coldStart;
     return {
       source: learned ? 'learned_model' : 'cold_start_formula',
@@ -122,16 +121,21 @@ async function viralityScores(
 }
 
 /** Reads the page's data; NOT_FOUND when the day has no learning run, FAILED_PRECONDITION when it failed. */
-export async function gatherReportData(db: Db, log: Logger, tenantId: string, day: string, now = new Date()): Promise<ReportPageData> {
-  const service = createLearningService(db, { log });
-  const repo = new LearningRepository(db.knex);
-  if (!(await repo.tenantExists(tenantId))) throw notFound(`tenant "${tenantId}" does not exist`);
+export async function gatherReportData(
+  services: Pick<Services, 'learning' | 'virality' | 'tenancy'>,
+  log: Logger,
+  tenantId: string,
+  day: string,
+  now = new Date(),
+): Promise<ReportPageData> {
+  const service = services.learning;
+  if (!(await services.tenancy.tenantExists(tenantId))) throw notFound(`tenant "${tenantId}" does not exist`);
   const { run, report } = await service.report(tenantId, day);
   if (!report) throw notFound(`the learning run of ${day} has no report`);
   const { trends } = await service.listRuns(tenantId, addDays(day, -(HISTORY_DAYS - 1)), day, 1000, '');
   const windowStartDay = addDays(day, -(BEST_TIME_WINDOW_DAYS - 1));
-  const window = await repo.readDay(tenantId, dayBounds(windowStartDay).start, dayBounds(day).end);
-  const dayPosts = await repo.readDay(tenantId, dayBounds(day).start, dayBounds(day).end);
+  const window = await service.postsObserved(tenantId, windowStartDay, day);
+  const dayPosts = await service.postsObserved(tenantId, day, day);
   return {
     tenantId,
     day,
@@ -146,6 +150,6 @@ export async function gatherReportData(db: Db, log: Logger, tenantId: string, da
     report,
     history: trends,
     bestTime: { windowStartDay, windowEndDay: day, grids: bestTimeGrids(window.posts) },
-    virality: await viralityScores(db, log, tenantId, dayPosts.posts, report, window.posts),
+    virality: await viralityScores(services, log, tenantId, dayPosts.posts, report, window.posts),
   };
 }

@@ -1,11 +1,9 @@
 // GET /report?day=YYYY-MM-DD on the HTTP side: the learning report page of the caller's tenant.
 import type { IncomingMessage } from 'node:http';
-import type { Db } from '../db/connect.js';
+import type { Services } from '../app.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { createLearningService } from '../learning/learning.grpc.js';
 import type { Route } from '../observability/http.js';
-import type { TokenAuthority } from '../tenancy/tokens.js';
 import { renderReportPage } from './page.js';
 import { gatherReportData } from './report-data.js';
 
@@ -24,17 +22,17 @@ const text = (status: number, body: string) => ({ status, contentType: 'text/pla
  * missing or unknown token gets 401; with none (single-tenant) the page is the default tenant's.
  * Without `day`, the latest successfully learned day is shown.
  */
-export function reportRoute(db: Db, authority: TokenAuthority, log: Logger): Route {
+export function reportRoute(services: Pick<Services, 'learning' | 'virality' | 'tenancy' | 'tokens'>, log: Logger): Route {
   return async (url: URL, req: IncomingMessage) => {
     try {
-      const tenantId = await authority.tenantFor(req.headers.authorization);
+      const tenantId = await services.tokens.tenantFor(req.headers.authorization);
       let day = url.searchParams.get('day') ?? '';
       if (!day) {
-        const { runs } = await createLearningService(db, { log }).listRuns(tenantId, '', '', 100, '');
+        const { runs } = await services.learning.listRuns(tenantId, '', '', 100, '');
         day = runs.find((r) => r.status === 'succeeded')?.day ?? '';
         if (!day) return text(404, 'no learned day yet: run the daily learning first (e.g. "stakazo-ml learn --day YYYY-MM-DD")');
       }
-      return { contentType: 'text/html; charset=utf-8', body: renderReportPage(await gatherReportData(db, log, tenantId, day)) };
+      return { contentType: 'text/html; charset=utf-8', body: renderReportPage(await gatherReportData(services, log, tenantId, day)) };
     } catch (err) {
       const status = err instanceof AppError ? STATUS_OF[err.kind] : undefined;
       if (status) return text(status, err instanceof AppError ? err.message : '');

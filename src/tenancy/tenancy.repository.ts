@@ -59,6 +59,12 @@ export class TenancyRepository {
     return Boolean(result.rows[0]?.present);
   }
 
+  /** Whether the tenant exists. */
+  async tenantExists(tenantId: string): Promise<boolean> {
+    const result = await this.knex.raw('select 1 from tenants where tenant_id = ?', [tenantId]);
+    return result.rows.length > 0;
+  }
+
   /** Every tenant id (the scheduler learns for each). */
   async listTenantIds(): Promise<string[]> {
     const result = await this.knex.raw('select tenant_id from tenants order by tenant_id');

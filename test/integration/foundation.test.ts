@@ -1,6 +1,6 @@
 // The skeleton: health, reflection a strict client can link, migrations, UNIMPLEMENTED, shutdown, bad config.
 import { spawn } from 'node:child_process';
-import { credentials, loadPackageDefinition, Server, ServerCredentials, status, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { expect } from 'chai';
@@ -9,10 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { migrateLatest } from '../../src/db/migrate.js';
-import { LearningServiceClient, LearningServiceService } from '../../src/gen/stakazo/ml/v1/learning.js';
-import { unimplementedHandlers } from '../../src/grpc/unimplemented.js';
 import { resolveAll } from '../helpers/reflection.js';
-import { BACKEND, call, expectStatus, seedDataDir, startTestServer, testConfig, type TestServer } from '../helpers/server.js';
+import { BACKEND, seedDataDir, startTestServer, testConfig, type TestServer } from '../helpers/server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -82,27 +80,6 @@ describe(`foundation (${BACKEND})`, () => {
       and table_name in ('tenants','collections','content','posts','metric_records','retention_metrics','engagement_metrics',
       'viewer_behavior','engine_performance','satellite_performance','meta_learning_scores','daily_snapshots','learning_runs','learned_models')`);
     expect(tables.rows[0].n).to.equal(14);
-  });
-
-  it('answers UNIMPLEMENTED, naming the method, for an RPC a later issue owns', async () => {
-    // Every RPC is implemented now, so a real grpc-js server hosts LearningService with only the fallback handlers.
-    const bare = new Server();
-    bare.addService(LearningServiceService, unimplementedHandlers(LearningServiceService, 'a later issue'));
-    const port = await new Promise<number>((resolve, reject) =>
-      bare.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
-    );
-    const client = new LearningServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
-    try {
-      await expectStatus(call(client, client.predictVirality, { items: [] }), status.UNIMPLEMENTED, /PredictVirality is not implemented yet \(a later issue\)/);
-      await expectStatus(
-        call(client, client.getBestTimeToPost, { platform: 0, timeZone: '', lookbackDays: 0, metric: 0, afterTime: undefined }),
-        status.UNIMPLEMENTED,
-        /GetBestTimeToPost/,
-      );
-    } finally {
-      client.close();
-      bare.forceShutdown();
-    }
   });
 });
 

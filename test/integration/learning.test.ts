@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
 import { KeyMomentKind, RecommendationKind, ReprocessMode, RunStatus, type LearningReport } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { createLogger } from '../../src/log.js';
-import { createLearningService } from '../../src/learning/learning.grpc.js';
 import { LearningScheduler } from '../../src/learning/scheduler.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 import { generateWorld, loadWorld, PLANTED, type WorldPost } from '../helpers/world.js';
@@ -152,7 +151,7 @@ describe(`learning (${BACKEND})`, () => {
   });
 
   it('scheduler: a service down for three days catches up three days, once each (injected clock)', async () => {
-    const learning = createLearningService(server.running.db, { log: createLogger('silent') });
+    const learning = server.running.services.learning;
     let now = new Date('2023-06-14T02:00:00Z');
     const ranDays: string[] = [];
     const scheduler = new LearningScheduler({

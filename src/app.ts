@@ -1,0 +1,87 @@
+// The composition root: opens the database and builds every repository and service once. The gRPC server, the
+// CLI, the scheduler and the report page all take their parts from here; nothing else constructs a service.
+import type { Config } from './config.js';
+import { assertReachable, openDb, type Db, type DbOptions } from './db/connect.js';
+import { migrateLatest } from './db/migrate.js';
+import { EmbeddingRepository } from './embedding/embedding.repository.js';
+import { EmbeddingService } from './embedding/embedding.service.js';
+import { BestTimeService } from './learning/best-time.service.js';
+import { LearningRepository } from './learning/learning.repository.js';
+import { LearningService } from './learning/learning.service.js';
+import { ViralityCache } from './learning/virality-cache.js';
+import { ViralityTrainer } from './learning/virality-training.js';
+import { ViralityRepository } from './learning/virality.repository.js';
+import { ViralityService } from './learning/virality.service.js';
+import type { Logger } from './log.js';
+import { MetricsIngestService } from './metrics/ingest.service.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { TenancyRepository } from './tenancy/tenancy.repository.js';
+import { TokenAuthority } from './tenancy/tokens.js';
+
+/** Every service of the process, built once per open database. */
+export interface Services {
+  embedding: EmbeddingService;
+  metrics: MetricsService;
+  ingest: MetricsIngestService;
+  learning: LearningService;
+  /** PredictVirality; shares its cache with `trainer`, so a promotion invalidates exactly what predictions read. */
+  virality: ViralityService;
+  bestTime: BestTimeService;
+  trainer: ViralityTrainer;
+  tenancy: TenancyRepository;
+  tokens: TokenAuthority;
+}
+
+/** Hooks of the process around the services (metrics of the gRPC server; none in the CLI). */
+export interface AppHooks {
+  onLearningRunFinished?: (status: 'succeeded' | 'failed', durationMs: number) => void;
+}
+
+/** An open database and the services over it. */
+export interface App {
+  config: Config;
+  db: Db;
+  log: Logger;
+  services: Services;
+  /** Closes the database (the services are unusable afterwards). */
+  close(): Promise<void>;
+}
+
+/** Builds the repositories and services over an open database. */
+export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHooks = {}): Services {
+  const viralityRepository = new ViralityRepository(db.knex);
+  const viralityCache = new ViralityCache(viralityRepository);
+  const trainer = new ViralityTrainer(viralityRepository, viralityCache, log);
+  const tenancy = new TenancyRepository(db.knex);
+  return {
+    embedding: new EmbeddingService(new EmbeddingRepository(db), config.limits),
+    metrics: new MetricsService(db),
+    ingest: new MetricsIngestService(db, config.limits),
+    learning: new LearningService(new LearningRepository(db.knex), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished }),
+    virality: new ViralityService(viralityRepository, viralityCache),
+    bestTime: new BestTimeService(viralityRepository),
+    trainer,
+    tenancy,
+    tokens: new TokenAuthority(tenancy, log, config.authCacheMs),
+  };
+}
+
+/** The database options of the settings. */
+export function dbOptionsOf(config: Config): DbOptions {
+  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs };
+}
+
+/** Opens the configured database, checks that it answers, migrates it and builds the services. */
+export async function openApp(config: Config, log: Logger, hooks: AppHooks = {}): Promise<App & { migrationsApplied: string[] }> {
+  const options = dbOptionsOf(config);
+  const db = await openDb({ ...options, log: log.child({ component: 'database' }) });
+  let migrationsApplied: string[];
+  try {
+    await assertReachable(db, options);
+    migrationsApplied = await migrateLatest(db.knex);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return { config, db, log, services: buildServices(db, config, log, hooks), close: () => db.close(), migrationsApplied };
+}
