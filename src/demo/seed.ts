@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Services } from '../app.js';
 import { AppError } from '../errors.js';
 import type { MetricRecord } from '../gen/stakazo/ml/v1/metrics.js';
-import { addDays, dayOf } from '../learning/days.js';
+import { addDays, dayOf } from '../domain/days.js';
 import { validateRegisterContent, validateRegisterPost } from '../metrics/metrics.validate.js';
 import { contentOf, generateEmbeddings, generateWorld, postOf, recordsOf, type WorldPost } from './world.js';
 

@@ -17,7 +17,7 @@ import type {
   UpsertStreamChunk,
   UpsertStreamResult,
 } from './embedding.types.js';
-import { encodePageToken } from '../page-token.js';
+import { encodePageToken } from '../domain/paging.js';
 import { filterIsEmpty, scrollFingerprint, vectorMismatch } from './embedding.validate.js';
 
 /** Points written per COPY + INSERT transaction of a stream: bounds memory and transaction size. */

@@ -2,7 +2,7 @@
 // Inputs are structural (the generated request types fit them); enums arrive as lower-case names.
 import type { Limits } from '../config.js';
 import { invalidArgument, resourceExhausted } from '../errors.js';
-import { decodePageToken, queryFingerprint } from '../page-token.js';
+import { decodePageToken, pageSizeOf, queryFingerprint } from '../domain/paging.js';
 import {
   DISTANCES,
   EMBEDDING_TYPES,
@@ -313,7 +313,7 @@ export function validateScroll(
   return {
     collection,
     filter,
-    pageSize: inRange(request.pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, 'page_size'),
+    pageSize: pageSizeOf(request.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
     afterId: after ? String(after[0]) : undefined,
     withVectors: request.withVectors,
   };

@@ -1,5 +1,5 @@
 // GetBestTimeToPost: reads a platform's posts of a look-back window and builds the weekday × hour grid.
-import { DAY_MS } from './days.js';
+import { DAY_MS } from '../domain/days.js';
 import { bestTimeToPost, nextBestSlotTime, type BestTimeOptions, type BestTimeResult, type TimedOutcome } from './best-time.js';
 import type { ViralityRepository } from './virality.repository.js';
 import type { BestTimeQuery, TimingMetricName } from './virality.validate.js';

@@ -17,7 +17,7 @@ import {
   type ViralityPrediction as ViralityPredictionMessage,
 } from '../gen/stakazo/ml/v1/learning.js';
 import { toEnum } from '../grpc/enums.js';
-import { platformNumber } from '../metrics/platform.js';
+import { platformNumber } from '../domain/platform.js';
 import type { RetentionClusterResult } from './clustering.js';
 import type { Insight } from './insights.js';
 import type { RunRow, SnapshotRow } from './learning.repository.js';

@@ -2,7 +2,7 @@
 import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { clusterRetentionCurves, type ClusteringResult } from './clustering.js';
-import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from './days.js';
+import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from '../domain/days.js';
 import type { DayInput, LearningRepository, RunRow, SnapshotRow } from './learning.repository.js';
 import {
   analyseDay,
@@ -15,7 +15,7 @@ import {
   type PostRetention,
   type TrendFigures,
 } from './report.js';
-import { decodePageToken, encodePageToken, queryFingerprint } from '../page-token.js';
+import { decodePageToken, encodePageToken, pageSizeOf, queryFingerprint } from '../domain/paging.js';
 import { leastSquaresSlope } from './stats.js';
 
 export type Trigger = 'api' | 'scheduler' | 'backfill';
@@ -251,8 +251,7 @@ export class LearningService {
   ): Promise<{ runs: RunRow[]; nextPageToken: string; trends: Trends }> {
     const start = startDay ? parseDay(startDay, 'start_day', this.now()) : null;
     const end = endDay ? parseDay(endDay, 'end_day', this.now()) : null;
-    if (pageSize > 1000) throw invalidArgument(`page_size ${pageSize} is over 1000`, 'page_size');
-    const limit = pageSize || 100;
+    const limit = pageSizeOf(pageSize, 100, 1000);
     const fingerprint = queryFingerprint(['runs', start, end]);
     const before = decodePageToken(pageToken, fingerprint, 1)?.[0];
     const runs = await this.repo.listRuns(tenantId, start, end, typeof before === 'string' ? before : null, limit + 1);

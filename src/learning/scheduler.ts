@@ -2,7 +2,7 @@
 import schedule from 'node-schedule';
 import type { SchedulerConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { addDays, dayOf, daysBetween } from './days.js';
+import { addDays, dayOf, daysBetween } from '../domain/days.js';
 
 /** What the scheduler needs: who to learn for, and how to learn one day (idempotent). */
 export interface SchedulerDeps {

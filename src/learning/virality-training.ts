@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
 import { bestTimeToPost, slotTimingValue, type BestTimeResult } from './best-time.js';
-import { DAY_MS, dayBounds } from './days.js';
+import { DAY_MS, dayBounds } from '../domain/days.js';
 import type { LearningStateUpdater } from './learning.service.js';
 import { mean, quantile } from './stats.js';
 import { isValidTimeZone, localTimeCache, type LocalTime } from './time-zone.js';

@@ -4,7 +4,7 @@ import { createHash, hash } from 'node:crypto';
 import { BinaryCopyWriter } from '../db/binary-copy.js';
 import type { ColumnType, FamilySpec } from './families.js';
 import type { PreparedRecord } from './ingest.js';
-import { platformName } from './platform.js';
+import { platformName } from '../domain/platform.js';
 
 /** JSON with object keys sorted at every level (arrays keep their order). */
 export function canonicalJson(value: unknown): string {

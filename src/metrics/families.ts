@@ -1,7 +1,7 @@
 // The six metric families described once: table, columns, storage type and validation rule of each value, so
 // validation, hashing, COPY staging, queries and decoding share one code path instead of six copies.
 import type { MetricPayload, PayloadCase } from './metrics.types.js';
-import { platformNumber } from './platform.js';
+import { platformNumber } from '../domain/platform.js';
 
 /** How a value is stored (and staged for binary COPY). `platform` is the enum stored as its text name. */
 export type ColumnType = 'text' | 'int8' | 'float8' | 'bool' | 'jsonb' | 'float4[]' | 'platform';

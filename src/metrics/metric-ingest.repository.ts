@@ -18,7 +18,7 @@ import { canonicalJson, hashMatches } from './canonical.js';
 import type { ColumnType, FamilySpec } from './families.js';
 import { conflictOutcome, type PreparedRecord } from './ingest.js';
 import type { RecordOutcome } from './metrics.types.js';
-import { platformName } from './platform.js';
+import { platformName } from '../domain/platform.js';
 
 /** First key of the tenant "posts" advisory lock (ASCII "mlps"); the second is derived from the tenant id. */
 const POSTS_LOCK_NAMESPACE = 0x6d6c7073;

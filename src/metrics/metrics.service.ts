@@ -6,8 +6,8 @@ import { queryMetricRows, type MetricPageKey, type MetricRow } from './metric-qu
 import * as repo from './metrics.repository.js';
 import type { Content, DailySnapshot, MetricRecord, Post, TopPerformer } from './metrics.types.js';
 import type { ContentInput, MetricFilter, PostInput } from './metrics.validate.js';
-import { decodePageToken, encodePageToken, queryFingerprint } from '../page-token.js';
-import { platformNumber } from './platform.js';
+import { decodePageToken, encodePageToken, queryFingerprint } from '../domain/paging.js';
+import { platformNumber } from '../domain/platform.js';
 
 /** Records per message of ExportMetrics (and per page query behind it). */
 export const EXPORT_CHUNK_RECORDS = 1000;

@@ -1,8 +1,9 @@
 // Validation of MetricsService requests, one function per request type: bad input → INVALID_ARGUMENT naming the field.
+import { pageSizeOf } from '../domain/paging.js';
 import { invalidArgument } from '../errors.js';
 import { familyOfNumber, type FamilySpec } from './families.js';
 import type { Content, MetricsLimits, Post } from './metrics.types.js';
-import { platformName, type PlatformName } from './platform.js';
+import { platformName, type PlatformName } from '../domain/platform.js';
 import { idProblem, rateProblem, structProblem } from './record.validate.js';
 
 const DEFAULT_LIST_PAGE_SIZE = 100;
@@ -49,12 +50,6 @@ export interface MetricFilter {
 function requireId(value: string, field: string): string {
   const problem = idProblem(value);
   if (problem) throw invalidArgument(`${field} ${problem}`, field);
-  return value;
-}
-
-function pageSize(value: number, fallback: number, max: number, field = 'page_size'): number {
-  if (value === 0) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) throw invalidArgument(`${field} is ${value}; must be 1..${max} (0 means ${fallback})`, field);
   return value;
 }
 
@@ -132,7 +127,7 @@ export function validatePostId(postId: string): string {
 
 /** Validates ListContent. */
 export function validateListContent(request: { pageSize: number; pageToken: string }) {
-  return { pageSize: pageSize(request.pageSize, DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE), pageToken: request.pageToken };
+  return { pageSize: pageSizeOf(request.pageSize, DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE), pageToken: request.pageToken };
 }
 
 /** Validates ListPosts. */
@@ -142,7 +137,7 @@ export function validateListPosts(request: { contentId: string; platform: number
   return {
     contentId: request.contentId || undefined,
     platform: optionalPlatform(request.platform),
-    pageSize: pageSize(request.pageSize, DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE),
+    pageSize: pageSizeOf(request.pageSize, DEFAULT_LIST_PAGE_SIZE, MAX_LIST_PAGE_SIZE),
     pageToken: request.pageToken,
   };
 }
@@ -212,7 +207,7 @@ export function validateQueryMetrics(request: {
   const spec = metricFamily(request.family);
   return {
     filter: filterFor(spec, request, request.latestOnly),
-    pageSize: pageSize(request.pageSize, DEFAULT_QUERY_PAGE_SIZE, MAX_QUERY_PAGE_SIZE),
+    pageSize: pageSizeOf(request.pageSize, DEFAULT_QUERY_PAGE_SIZE, MAX_QUERY_PAGE_SIZE),
     pageToken: request.pageToken,
   };
 }

@@ -4,7 +4,7 @@ import { encodeRecord } from './canonical.js';
 import { familyOfPayload, payloadValues, type Rule } from './families.js';
 import type { PreparedRecord } from './ingest.js';
 import type { MetricRecord, MetricsLimits, RejectedRecord } from './metrics.types.js';
-import { platformName } from './platform.js';
+import { platformName } from '../domain/platform.js';
 
 export const MAX_ID_CHARS = 256;
 const MAX_MESSAGE_CHARS = 4096;

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
 import { scrollFingerprint } from '../../src/embedding/embedding.validate.js';
 import { halfvecField, vectorField } from '../../src/embedding/pgvector-binary.js';
-import { decodePageToken, encodePageToken } from '../../src/page-token.js';
+import { decodePageToken, encodePageToken } from '../../src/domain/paging.js';
 import { decodeFloat32Le, encodeFloat32Le, float16Bits, fromPgvectorText, toPgvectorText } from '../../src/embedding/vector-codec.js';
 
 describe('embedding vector codec', () => {

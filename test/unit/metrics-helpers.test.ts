@@ -5,9 +5,9 @@ import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
 import { canonicalJson, encodeRecord, hashMatches, legacyRecordHash } from '../../src/metrics/canonical.js';
 import { FAMILIES, familyOfNumber, payloadFromRow, payloadValues } from '../../src/metrics/families.js';
 import { IngestTally, repeatOutcome, splitRepeats, type PreparedRecord } from '../../src/metrics/ingest.js';
-import { decodePageToken, encodePageToken, queryFingerprint } from '../../src/page-token.js';
+import { decodePageToken, encodePageToken, queryFingerprint } from '../../src/domain/paging.js';
 import type { MetricPayload } from '../../src/metrics/metrics.types.js';
-import { platformName, platformNumber } from '../../src/metrics/platform.js';
+import { platformName, platformNumber } from '../../src/domain/platform.js';
 
 const hex = (b: Buffer) => b.toString('hex');
 

@@ -1,6 +1,6 @@
 // Opaque page tokens for keyset paging: the last key of a page, bound to the query that issued it.
 import { createHash } from 'node:crypto';
-import { invalidArgument } from './errors.js';
+import { invalidArgument } from '../errors.js';
 
 interface TokenBody {
   /** The keyset position: the sort key of the last item returned. */
@@ -36,4 +36,15 @@ export function decodePageToken(token: string, fingerprint: string, keyLength: n
     throw invalidArgument('page_token belongs to a query with other filters; repeat the same filters or start without a token', 'page_token');
   }
   return body.k;
+}
+
+/**
+ * The one page-size rule of every list, scroll and query: 0 means `fallback`, otherwise a whole number in
+ * 1..`max`; anything else is INVALID_ARGUMENT naming the field and the range.
+ */
+export function pageSizeOf(value: number, fallback: number, max: number, field = 'page_size'): number {
+  if (value === 0) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw invalidArgument(`${field} is ${value}; use 1..${max}, or 0 for the default ${fallback}`, field);
+  return value;
 }
