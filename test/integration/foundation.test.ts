@@ -86,7 +86,7 @@ describe(`foundation (${BACKEND})`, () => {
 /** Runs src/main.ts as a child process with the given settings. */
 function spawnMain(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
-    env: { ...process.env, LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false', ...env },
+    env: { ...process.env, PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
