@@ -21,7 +21,7 @@ import { metricsHandlers } from './metrics/metrics.grpc.js';
 import type { Logger } from './log.js';
 import { startHttp } from './observability/http.js';
 import { reportRoute } from './report/report.http.js';
-import { ServiceMetrics } from './observability/metrics.js';
+import { ServiceMetrics } from './observability/prometheus.js';
 
 /** The fully-qualified names of our services, as reflection and health report them. */
 export const SERVICE_NAMES = ['stakazo.ml.v1.EmbeddingService', 'stakazo.ml.v1.MetricsService', 'stakazo.ml.v1.LearningService'] as const;

@@ -1,7 +1,7 @@
 // The plain HTTP side of the service: /metrics (Prometheus), /healthz (for load balancers), and extra routes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
-import type { ServiceMetrics } from './metrics.js';
+import type { ServiceMetrics } from './prometheus.js';
 
 /** An extra GET route: returns the body and content type, or undefined for 404. */
 export type Route = (url: URL, req: IncomingMessage) => Promise<{ contentType: string; body: string; status?: number } | undefined>;
