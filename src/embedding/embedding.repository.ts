@@ -132,6 +132,14 @@ function vectorParam(session: Session, collection: CollectionInfo, values: Float
   return session.binaryParams ? binaryFieldEncoder(collection.precision)(values) : toPgvectorText(values);
 }
 
+/**
+ * Quotes a table name read from the registry. NOTE: not `table()`, which accepts only the emb_<hash> names this
+ * area creates: DeleteContent also reaches tables registered otherwise (older rows, tests), as it always has.
+ */
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 /** Repository of collections and their points. */
 export class EmbeddingRepository {
   /** Collection metadata for searches; see search(). */
@@ -310,7 +318,7 @@ export class EmbeddingRepository {
         );
         let deletedCount = 0;
         for (const { name, table_name } of locked.rows) {
-          const deleted = await session.query(`delete from ${table({ tableName: table_name })} where content_id = $1`, [contentId]);
+          const deleted = await session.query(`delete from ${quoteIdentifier(table_name)} where content_id = $1`, [contentId]);
           await this.addToPointCount(session, tenantId, { name, tableName: table_name }, -deleted.rowCount);
           deletedCount += deleted.rowCount;
         }
