@@ -140,7 +140,11 @@ describe('metrics ingest service (in-memory repository)', () => {
           ledger.has(r.recordId) ? { kind: 'id_taken', storedHash: ledger.get(r.recordId)! } : { kind: 'written' },
         );
         const committed = keep(results);
-        if (committed) records.forEach((r, i) => results[i].kind === 'written' && ledger.set(r.recordId, r.hash));
+        if (committed) {
+          records.forEach((r, i) => {
+            if (results[i].kind === 'written') ledger.set(r.recordId, r.hash);
+          });
+        }
         return { results, committed };
       },
     };
