@@ -14,6 +14,9 @@ import { ViralityRepository } from './learning/virality.repository.js';
 import { ViralityService } from './learning/virality.service.js';
 import type { Logger } from './log.js';
 import { MetricsIngestService } from './metrics/ingest.service.js';
+import { MetricIngestRepository } from './metrics/metric-ingest.repository.js';
+import { MetricQueryRepository } from './metrics/metric-query.repository.js';
+import { MetricsRepository } from './metrics/metrics.repository.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { TenancyRepository } from './tenancy/tenancy.repository.js';
 import { TokenAuthority } from './tenancy/tokens.js';
@@ -53,11 +56,14 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const viralityCache = new ViralityCache(viralityRepository);
   const trainer = new ViralityTrainer(viralityRepository, viralityCache, log);
   const tenancy = new TenancyRepository(db.knex);
+  const embedding = new EmbeddingService(new EmbeddingRepository(db), config.limits);
+  const learning = new LearningService(new LearningRepository(db.knex), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished });
   return {
-    embedding: new EmbeddingService(new EmbeddingRepository(db), config.limits),
-    metrics: new MetricsService(db),
-    ingest: new MetricsIngestService(db, config.limits),
-    learning: new LearningService(new LearningRepository(db.knex), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished }),
+    embedding,
+    // DeleteContent asks the embedding area to delete points; ListDailySnapshots reads the learning area's snapshots.
+    metrics: new MetricsService(new MetricsRepository(db), new MetricQueryRepository(db), embedding, learning),
+    ingest: new MetricsIngestService(new MetricIngestRepository(db)),
+    learning,
     virality: new ViralityService(viralityRepository, viralityCache),
     bestTime: new BestTimeService(viralityRepository),
     trainer,

@@ -2,7 +2,7 @@
 // equal tables (copies of the ledger and family tables with their indices), and the unary RecordMetrics p50.
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
 import type { ColumnType, FamilySpec } from '../../src/metrics/families.js';
-import type { PreparedRecord } from '../../src/metrics/ingest.js';
+import type { PreparedRecord } from '../../src/metrics/metrics.types.js';
 import { isRejection, prepareRecord } from '../../src/metrics/record.validate.js';
 import { MetricsServiceService, StreamMetricsRequest, type MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import type { Backend } from '../backend.js';

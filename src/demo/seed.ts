@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import type { MetricRecord } from '../gen/stakazo/ml/v1/metrics.js';
 import { addDays, dayOf } from '../domain/days.js';
 import { validateRegisterContent, validateRegisterPost } from '../metrics/metrics.validate.js';
+import { prepareRecords } from '../metrics/record.validate.js';
 import { contentOf, generateEmbeddings, generateWorld, postOf, recordsOf, type WorldPost } from './world.js';
 
 /** The collection the demo embeddings go to. */
@@ -51,7 +52,7 @@ export async function seedDemo(services: SeedServices, config: Config, options: 
   await services.tenancy.ensureTenant(options.tenantId, 'demo');
   const posts = generateWorld({ prefix: 'demo', seed: 7, postsPerDay: options.postsPerDay, startDay, days: options.days });
   await registerPosts(services, config, options.tenantId, posts, progress.phase('register', posts.length));
-  const records = await streamRecords(services, options.tenantId, posts.flatMap(recordsOf), progress);
+  const records = await streamRecords(services, config, options.tenantId, posts.flatMap(recordsOf), progress);
   const embeddings = await upsertEmbeddings(services, options.tenantId, posts, progress.phase('embeddings', posts.length));
   return { posts: posts.length, records, embeddings, startDay, lastObservedDay };
 }
@@ -70,12 +71,12 @@ async function registerPosts(services: SeedServices, config: Config, tenantId: s
   }
 }
 
-async function streamRecords(services: SeedServices, tenantId: string, records: MetricRecord[], progress: SeedProgress) {
+async function streamRecords(services: SeedServices, config: Config, tenantId: string, records: MetricRecord[], progress: SeedProgress) {
   const tick = progress.phase('metrics', records.length);
   async function* messages() {
     for (let i = 0; i < records.length; i += RECORDS_PER_MESSAGE) {
       const chunk = records.slice(i, i + RECORDS_PER_MESSAGE);
-      yield { records: chunk };
+      yield prepareRecords(chunk, i, Date.now(), config.limits);
       tick(chunk.length);
     }
   }

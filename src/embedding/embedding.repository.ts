@@ -132,6 +132,14 @@ function vectorParam(session: Session, collection: CollectionInfo, values: Float
   return session.binaryParams ? binaryFieldEncoder(collection.precision)(values) : toPgvectorText(values);
 }
 
+/**
+ * Quotes a table name read from the registry. NOTE: not `table()`, which accepts only the emb_<hash> names this
+ * area creates: DeleteContent also reaches tables registered otherwise (older rows, tests), as it always has.
+ */
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 /** Repository of collections and their points. */
 export class EmbeddingRepository {
   /** Collection metadata for searches; see search(). */
@@ -248,7 +256,13 @@ export class EmbeddingRepository {
     );
   }
 
-  private async addToPointCount(session: Session, tenantId: string, collection: CollectionInfo, delta: number, maxPoints = Infinity): Promise<void> {
+  private async addToPointCount(
+    session: Session,
+    tenantId: string,
+    collection: Pick<CollectionInfo, 'name' | 'tableName'>,
+    delta: number,
+    maxPoints = Infinity,
+  ): Promise<void> {
     if (delta === 0) return;
     const updated = await session.query<{ point_count: number | string }>(
       'update collections set point_count = point_count + $3 where tenant_id = $1 and name = $2 and table_name = $4 returning point_count',
@@ -283,6 +297,32 @@ export class EmbeddingRepository {
         const deleted = await session.query(`delete from ${table(collection)} ${whereClause(conditions)}`, params.values);
         await this.addToPointCount(session, tenantId, collection, -deleted.rowCount);
         return deleted.rowCount;
+      }),
+    );
+  }
+
+  /**
+   * Deletes the points of a content item from every collection of the tenant, lowering each point count by what
+   * was deleted; returns how many points were deleted in all.
+   * NOTE: the collection rows are locked FOR NO KEY UPDATE (in table order, so two of these never deadlock) before
+   * their tables are touched: a DeleteCollection running at the same time (delete its row, drop its table) either
+   * waits for this transaction or, having committed first, is skipped here; without it the table could vanish
+   * between the list and the delete. The lock is the one the count update takes anyway, so it is never upgraded.
+   */
+  async deleteContentPoints(tenantId: string, contentId: string): Promise<number> {
+    return guarded('*', () =>
+      withTransaction(this.db, async (session) => {
+        const locked = await session.query<{ name: string; table_name: string }>(
+          'select name, table_name from collections where tenant_id = $1 order by table_name for no key update',
+          [tenantId],
+        );
+        let deletedCount = 0;
+        for (const { name, table_name } of locked.rows) {
+          const deleted = await session.query(`delete from ${quoteIdentifier(table_name)} where content_id = $1`, [contentId]);
+          await this.addToPointCount(session, tenantId, { name, tableName: table_name }, -deleted.rowCount);
+          deletedCount += deleted.rowCount;
+        }
+        return deletedCount;
       }),
     );
   }

@@ -132,6 +132,11 @@ export class EmbeddingService {
     return this.repository.deletePoints(tenantId, collection, target);
   }
 
+  /** Deletes a content item's points from every collection of the tenant (DeleteContent); returns how many. */
+  deleteContentPoints(tenantId: string, contentId: string): Promise<number> {
+    return this.repository.deleteContentPoints(tenantId, contentId);
+  }
+
   async updateMetadata(tenantId: string, collectionName: string, ids: string[], metadata: Metadata, mode: MetadataUpdateModeName): Promise<number> {
     const collection = await this.repository.getCollection(tenantId, collectionName);
     return this.repository.updateMetadata(collection, [...new Set(ids)], metadata, mode, this.limits.maxMetadataBytes);

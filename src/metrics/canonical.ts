@@ -3,8 +3,8 @@
 import { createHash, hash } from 'node:crypto';
 import { BinaryCopyWriter } from '../db/binary-copy.js';
 import type { ColumnType, FamilySpec } from './families.js';
-import type { PreparedRecord } from './ingest.js';
-import { platformName } from '../domain/platform.js';
+import type { PreparedRecord } from './metrics.types.js';
+import { platformNumber } from '../domain/platform.js';
 
 /** JSON with object keys sorted at every level (arrays keep their order). */
 export function canonicalJson(value: unknown): string {
@@ -52,10 +52,8 @@ const hashTags = new Map<string, Buffer>();
 function writeValue(writer: BinaryCopyWriter, type: ColumnType, value: unknown): void {
   switch (type) {
     case 'text':
-      writer.text(value as string);
-      break;
     case 'platform':
-      writer.text(platformName(value as number)!);
+      writer.text(value as string);
       break;
     case 'int8':
       writer.int8(value as number);
@@ -105,7 +103,12 @@ export function encodeRecord(spec: FamilySpec, observedMs: number, values: reado
  * before version 2, when a record's version 2 hash does not match.
  */
 export function legacyRecordHash(spec: FamilySpec, observedMs: number, values: readonly unknown[]): Buffer {
-  const normalised = values.map((v, i) => (spec.columns[i].type === 'float4[]' ? (v as number[]).map((x) => Math.fround(x)) : (v ?? null)));
+  // NOTE: version 1 hashed platforms as their enum numbers.
+  const normalised = values.map((v, i) => {
+    const type = spec.columns[i].type;
+    if (type === 'float4[]') return (v as number[]).map((x) => Math.fround(x));
+    return type === 'platform' ? platformNumber(v as string) : (v ?? null);
+  });
   const canonical = canonicalJson([spec.name, observedMs, ...normalised]);
   return createHash('sha256').update(canonical).digest();
 }

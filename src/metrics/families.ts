@@ -1,9 +1,11 @@
 // The six metric families described once: table, columns, storage type and validation rule of each value, so
-// validation, hashing, COPY staging, queries and decoding share one code path instead of six copies.
-import type { MetricPayload, PayloadCase } from './metrics.types.js';
-import { platformNumber } from '../domain/platform.js';
+// validation, hashing, COPY staging, queries and decoding share one code path instead of six copies. Plain data,
+// shared by the domain, the edge (validation, mapping) and the repositories.
 
-/** How a value is stored (and staged for binary COPY). `platform` is the enum stored as its text name. */
+/** The name of a family: the discriminant of a metric payload, metric_records.family, the prefix of rejected fields. */
+export type FamilyName = 'retention' | 'engagement' | 'viewer_behavior' | 'engine_performance' | 'satellite_performance' | 'meta_learning_score';
+
+/** How a value is stored (and staged for binary COPY). `platform` is a platform name (domain/platform.ts), stored as text. */
 export type ColumnType = 'text' | 'int8' | 'float8' | 'bool' | 'jsonb' | 'float4[]' | 'platform';
 
 /** What a valid value looks like; see metrics.validate.ts. */
@@ -23,10 +25,10 @@ export type Rule =
   | 'platform' // a known platform
   | 'any';
 
-/** One stored value of a family: the table column is also the proto field name (snake_case). */
+/** One stored value of a family: the table column is also the contract's field name (snake_case). */
 export interface ColumnSpec {
   column: string;
-  /** The property of the ts-proto payload object (camelCase). */
+  /** The property of the domain payload value (metrics.types.ts, camelCase). */
   property: string;
   type: ColumnType;
   rule: Rule;
@@ -36,10 +38,8 @@ export interface ColumnSpec {
 export interface FamilySpec {
   /** The MetricFamily enum value. */
   family: number;
-  /** The oneof case of MetricRecord.payload. */
-  payloadCase: PayloadCase;
   /** The oneof field name in the contract (prefix of rejected field names) and metric_records.family. */
-  name: string;
+  name: FamilyName;
   table: string;
   columns: readonly ColumnSpec[];
   /** Post families: rows belong to a registered post (first column post_id). */
@@ -58,7 +58,6 @@ const postId = col('post_id', 'postId', 'text', 'id');
 export const FAMILIES: readonly FamilySpec[] = [
   {
     family: 1,
-    payloadCase: 'retention',
     name: 'retention',
     table: 'retention_metrics',
     postKeyed: true,
@@ -75,7 +74,6 @@ export const FAMILIES: readonly FamilySpec[] = [
   },
   {
     family: 2,
-    payloadCase: 'engagement',
     name: 'engagement',
     table: 'engagement_metrics',
     postKeyed: true,
@@ -84,7 +82,6 @@ export const FAMILIES: readonly FamilySpec[] = [
   },
   {
     family: 3,
-    payloadCase: 'viewerBehavior',
     name: 'viewer_behavior',
     table: 'viewer_behavior',
     postKeyed: true,
@@ -100,7 +97,6 @@ export const FAMILIES: readonly FamilySpec[] = [
   },
   {
     family: 4,
-    payloadCase: 'enginePerformance',
     name: 'engine_performance',
     table: 'engine_performance',
     postKeyed: false,
@@ -119,7 +115,6 @@ export const FAMILIES: readonly FamilySpec[] = [
   },
   {
     family: 5,
-    payloadCase: 'satellitePerformance',
     name: 'satellite_performance',
     table: 'satellite_performance',
     postKeyed: false,
@@ -136,7 +131,6 @@ export const FAMILIES: readonly FamilySpec[] = [
   },
   {
     family: 6,
-    payloadCase: 'metaLearningScore',
     name: 'meta_learning_score',
     table: 'meta_learning_scores',
     postKeyed: false,
@@ -150,12 +144,12 @@ export const FAMILIES: readonly FamilySpec[] = [
   },
 ];
 
-const BY_CASE = new Map(FAMILIES.map((f) => [f.payloadCase, f]));
+const BY_NAME = new Map(FAMILIES.map((f) => [f.name, f]));
 const BY_NUMBER = new Map(FAMILIES.map((f) => [f.family, f]));
 
-/** The family of a payload. */
-export function familyOfPayload(payload: MetricPayload): FamilySpec {
-  return BY_CASE.get(payload.$case)!;
+/** The family of a name. */
+export function familyOfName(name: FamilyName): FamilySpec {
+  return BY_NAME.get(name)!;
 }
 
 /** The family of a MetricFamily enum value, or undefined when unspecified or unknown. */
@@ -164,12 +158,12 @@ export function familyOfNumber(family: number): FamilySpec | undefined {
 }
 
 /**
- * The values of a payload in column order: missing texts become '', missing maps and structs {}, missing arrays [].
- * Arrays are not copied: the float32 rounding of real[] columns happens when they are encoded (`encodeRecord`).
+ * The values of a payload value object in column order: missing texts become '', missing maps and structs {},
+ * missing arrays []. Arrays are not copied: the float32 rounding of real[] columns happens when they are encoded.
  */
-export function payloadValues(spec: FamilySpec, payload: MetricPayload): unknown[] {
-  const value = payload.value as unknown as Record<string, unknown>;
-  return spec.columns.map((c) => normalize(c.type, value[c.property]));
+export function payloadValues(spec: FamilySpec, value: object): unknown[] {
+  const properties = value as Record<string, unknown>;
+  return spec.columns.map((c) => normalize(c.type, properties[c.property]));
 }
 
 function normalize(type: ColumnType, raw: unknown): unknown {
@@ -182,31 +176,6 @@ function normalize(type: ColumnType, raw: unknown): unknown {
       return Array.isArray(raw) ? raw : [];
     default:
       return raw;
-  }
-}
-
-/** Rebuilds a payload from a stored row (column name → value as the driver returns it). */
-export function payloadFromRow(spec: FamilySpec, row: Record<string, unknown>): MetricPayload {
-  const value: Record<string, unknown> = {};
-  for (const c of spec.columns) value[c.property] = decodeColumn(c.type, row[c.column]);
-  return { $case: spec.payloadCase, value } as unknown as MetricPayload;
-}
-
-function decodeColumn(type: ColumnType, raw: unknown): unknown {
-  switch (type) {
-    case 'text':
-      return raw == null ? '' : String(raw);
-    case 'int8':
-    case 'float8':
-      return Number(raw);
-    case 'bool':
-      return Boolean(raw);
-    case 'jsonb':
-      return (raw ?? {}) as object;
-    case 'float4[]':
-      return Array.isArray(raw) ? raw.map(Number) : [];
-    case 'platform':
-      return platformNumber(String(raw ?? ''));
   }
 }
 

@@ -1,21 +1,6 @@
 // Pure bookkeeping of a metric write: counts, the first N rejections in detail, and repeated ids in one chunk.
-import type { FamilySpec } from './families.js';
-import type { RecordOutcome, RejectedRecord } from './metrics.types.js';
-
-/** A validated record ready to be staged. */
-export interface PreparedRecord {
-  /** Position in the request or stream, from 0. */
-  index: number;
-  recordId: string;
-  spec: FamilySpec;
-  observedMs: number;
-  /** Column values in spec order (see `payloadValues`). */
-  values: unknown[];
-  /** observe time and values as binary COPY fields, encoded once (see `encodeRecord`). */
-  fields: Buffer;
-  /** Payload hash (version 2) of `fields`. */
-  hash: Buffer;
-}
+import { hashMatches } from './canonical.js';
+import type { PreparedRecord, RecordOutcome, RejectedRecord, StoredRecordResult, WriteSummary } from './metrics.types.js';
 
 /** Running totals of a write; keeps at most `maxDetailed` rejections in detail (memory stays bounded). */
 export class IngestTally {
@@ -39,7 +24,7 @@ export class IngestTally {
   }
 
   /** The totals; detailed rejections by position. */
-  result() {
+  result(): WriteSummary {
     this.rejected.sort((a, b) => a.index - b.index);
     return { acceptedCount: this.acceptedCount, duplicateCount: this.duplicateCount, rejectedCount: this.rejectedCount, rejected: this.rejected };
   }
@@ -89,4 +74,27 @@ export function conflictOutcome(recordId: string): RecordOutcome {
 export function repeatOutcome(repeat: RepeatedRecord, first: PreparedRecord, firstOutcome: RecordOutcome): RecordOutcome {
   if (!repeat.record.hash.equals(first.hash)) return conflictOutcome(repeat.record.recordId);
   return firstOutcome.kind === 'rejected' ? firstOutcome : { kind: 'duplicate' };
+}
+
+const CONCURRENT_ROLLBACK: RecordOutcome = {
+  kind: 'rejected',
+  field: 'record_id',
+  reason: 'record was not written because of a concurrent write; send it again',
+};
+
+/** The outcome of a record from what the database did with it. */
+export function outcomeOf(record: PreparedRecord, stored: StoredRecordResult): RecordOutcome {
+  switch (stored.kind) {
+    case 'written':
+      return { kind: 'accepted' };
+    case 'unknown_post':
+      return {
+        kind: 'rejected',
+        field: `${record.spec.name}.post_id`,
+        reason: `post "${record.values[0] as string}" is not registered; call RegisterPost first`,
+      };
+    case 'id_taken':
+      if (!stored.storedHash) return CONCURRENT_ROLLBACK; // claimed by a concurrent writer that then rolled back
+      return hashMatches(record, stored.storedHash) ? { kind: 'duplicate' } : conflictOutcome(record.recordId);
+  }
 }

@@ -14,11 +14,8 @@ import type { Db } from '../db/connect.js';
 import { fromDbError } from '../db/pg-errors.js';
 import { withSession, withTransaction, type Session } from '../db/session.js';
 import { BinaryCopyWriter } from '../db/binary-copy.js';
-import { canonicalJson, hashMatches } from './canonical.js';
 import type { ColumnType, FamilySpec } from './families.js';
-import { conflictOutcome, type PreparedRecord } from './ingest.js';
-import type { RecordOutcome } from './metrics.types.js';
-import { platformName } from '../domain/platform.js';
+import type { PreparedRecord, StoredRecordResult } from './metrics.types.js';
 
 /** First key of the tenant "posts" advisory lock (ASCII "mlps"); the second is derived from the tenant id. */
 const POSTS_LOCK_NAMESPACE = 0x6d6c7073;
@@ -96,21 +93,8 @@ function ledgerPayload(tenantId: string, records: readonly PreparedRecord[]): Bu
 
 const postIdOf = (r: PreparedRecord) => r.values[0] as string;
 
-function unknownPost(r: PreparedRecord): RecordOutcome {
-  return { kind: 'rejected', field: `${r.spec.name}.post_id`, reason: `post "${postIdOf(r)}" is not registered; call RegisterPost first` };
-}
-
-const CONCURRENT_ROLLBACK: RecordOutcome = {
-  kind: 'rejected',
-  field: 'record_id',
-  reason: 'record was not written because of a concurrent write; send it again',
-};
-
-/** The outcome of a record whose id was not claimed, given the ledger's hash for it (null: no ledger row). */
-function unclaimedOutcome(r: PreparedRecord, storedHash: Uint8Array | null): RecordOutcome {
-  if (!storedHash) return CONCURRENT_ROLLBACK; // claimed by a concurrent writer that then rolled back
-  return hashMatches(r, storedHash) ? { kind: 'duplicate' } : conflictOutcome(r.recordId);
-}
+const WRITTEN: StoredRecordResult = { kind: 'written' };
+const UNKNOWN_POST: StoredRecordResult = { kind: 'unknown_post' };
 
 /**
  * Claims the records' ids in the ledger (records sorted by id). Returns undefined when every id was new (the fast
@@ -136,9 +120,9 @@ async function claim(s: Session, tenantId: string, records: readonly PreparedRec
   return new Set((await s.query<{ record_id: string }>(CLAIM_SQL, params)).rows.map((r) => r.record_id));
 }
 
-/** Writes records with distinct ids in the open transaction; returns each one's outcome (aligned with `records`). */
-async function writeMany(s: Session, tenantId: string, records: readonly PreparedRecord[]): Promise<RecordOutcome[]> {
-  const outcomes: RecordOutcome[] = new Array(records.length);
+/** Writes records with distinct ids in the open transaction; returns what became of each one (aligned with `records`). */
+async function writeMany(s: Session, tenantId: string, records: readonly PreparedRecord[]): Promise<StoredRecordResult[]> {
+  const outcomes: StoredRecordResult[] = new Array(records.length);
   const postIds = new Set<string>();
   for (const r of records) if (r.spec.postKeyed) postIds.add(postIdOf(r));
   let missing = new Set<string>();
@@ -148,7 +132,7 @@ async function writeMany(s: Session, tenantId: string, records: readonly Prepare
   }
   const writable: number[] = [];
   records.forEach((r, i) => {
-    if (r.spec.postKeyed && missing.has(postIdOf(r))) outcomes[i] = unknownPost(r);
+    if (r.spec.postKeyed && missing.has(postIdOf(r))) outcomes[i] = UNKNOWN_POST;
     else writable.push(i);
   });
   if (writable.length === 0) return outcomes;
@@ -163,7 +147,7 @@ async function writeMany(s: Session, tenantId: string, records: readonly Prepare
       unclaimed.push(i);
       continue;
     }
-    outcomes[i] = { kind: 'accepted' };
+    outcomes[i] = WRITTEN;
     const rows = byFamily.get(r.spec);
     if (rows) rows.push(r);
     else byFamily.set(r.spec, [r]);
@@ -171,7 +155,7 @@ async function writeMany(s: Session, tenantId: string, records: readonly Prepare
   for (const [spec, rows] of byFamily) await s.copyFrom(familyCopySql(spec), familyRowsPayload(spec, tenantId, rows));
   if (unclaimed.length > 0) {
     const stored = await s.query<{ ord: number; stored_hash: Uint8Array | null }>(STORED_HASHES_SQL, [tenantId, unclaimed.map((i) => records[i].recordId)]);
-    for (const row of stored.rows) outcomes[unclaimed[row.ord]] = unclaimedOutcome(records[unclaimed[row.ord]], row.stored_hash);
+    for (const row of stored.rows) outcomes[unclaimed[row.ord]] = { kind: 'id_taken', storedHash: row.stored_hash };
   }
   return outcomes;
 }
@@ -197,10 +181,9 @@ function paramCast(type: ColumnType): string {
 
 function paramValue(type: ColumnType, value: unknown): unknown {
   switch (type) {
-    case 'platform':
-      return platformName(value as number)!;
     case 'jsonb':
-      return canonicalJson(value);
+      // jsonb keeps no key order: the stored value is the same as from the sorted bytes COPY sends.
+      return JSON.stringify(value);
     case 'float4[]': {
       const values = value as number[];
       return values.length === 0 ? null : `{${values.join(',')}}`;
@@ -238,7 +221,7 @@ const ONE_RECORD_STATE_SQL = `select (select payload_hash from metric_records wh
   ($3::text is null or exists (select 1 from posts where tenant_id = $1 and post_id = $3)) as post_known`;
 
 /** Writes one record with one statement (no BEGIN/COMMIT round trips); a second one explains a record not written. */
-async function writeOne(s: Session, tenantId: string, r: PreparedRecord): Promise<RecordOutcome> {
+async function writeOne(s: Session, tenantId: string, r: PreparedRecord): Promise<StoredRecordResult> {
   const params = [
     tenantId,
     r.recordId,
@@ -247,52 +230,57 @@ async function writeOne(s: Session, tenantId: string, r: PreparedRecord): Promis
     ...r.spec.columns.map((c, i) => paramValue(c.type, r.values[i])),
   ];
   const written = await s.query(oneRecordSql(r.spec), params);
-  if (written.rowCount === 1) return { kind: 'accepted' };
+  if (written.rowCount === 1) return WRITTEN;
   const [state] = (
     await s.query<{ stored_hash: Uint8Array | null; post_known: boolean }>(ONE_RECORD_STATE_SQL, [tenantId, r.recordId, r.spec.postKeyed ? postIdOf(r) : null])
   ).rows;
-  if (!state.post_known) return unknownPost(r);
-  return unclaimedOutcome(r, state.stored_hash);
+  if (!state.post_known) return UNKNOWN_POST;
+  return { kind: 'id_taken', storedHash: state.stored_hash };
 }
 
-/** Thrown inside the transaction to roll back an all-or-nothing write that had rejections. */
+/** Thrown inside the transaction to roll back a write its caller does not keep. */
 class RollBack extends Error {
-  constructor(readonly outcomes: RecordOutcome[]) {
+  constructor(readonly results: StoredRecordResult[]) {
     super('roll back');
   }
 }
 
 const DEADLOCK_RETRIES = 3;
 
-/**
- * Writes records with distinct ids in one transaction and returns each one's outcome (aligned with `records`).
- * With `allOrNothing`, any rejection rolls the whole write back (`committed` false).
- */
-export async function writeRecords(
-  db: Db,
-  tenantId: string,
-  records: readonly PreparedRecord[],
-  allOrNothing: boolean,
-): Promise<{ outcomes: RecordOutcome[]; committed: boolean }> {
-  const attempt =
-    records.length === 1
-      ? // One record: nothing to roll back when it is rejected, so all-or-nothing needs no transaction either.
-        () => withSession(db, async (s) => [await writeOne(s, tenantId, records[0])])
-      : () =>
-          withTransaction(db, async (s) => {
-            const outcomes = await writeMany(s, tenantId, records);
-            if (allOrNothing && outcomes.some((o) => o.kind === 'rejected')) throw new RollBack(outcomes);
-            return outcomes;
-          });
-  for (let retry = 0; ; retry++) {
-    try {
-      const outcomes = await attempt();
-      return { outcomes, committed: !(allOrNothing && outcomes.some((o) => o.kind === 'rejected')) };
-    } catch (err) {
-      if (err instanceof RollBack) return { outcomes: err.outcomes, committed: false };
-      // NOTE: deadlocks should not happen (ids are claimed in order) but a retry is cheap and keeps them invisible.
-      if ((err as { code?: string }).code === '40P01' && retry < DEADLOCK_RETRIES) continue;
-      throw fromDbError(err, 'metric records') ?? err;
+/** Repository of metric record writes (the ledger and the family tables). */
+export class MetricIngestRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Writes records with distinct ids in one transaction and returns what became of each one (aligned with
+   * `records`). When `keep` says no to the results, the whole write is rolled back (`committed` false).
+   */
+  async writeRecords(
+    tenantId: string,
+    records: readonly PreparedRecord[],
+    keep: (results: readonly StoredRecordResult[]) => boolean = () => true,
+  ): Promise<{ results: StoredRecordResult[]; committed: boolean }> {
+    const attempt =
+      records.length === 1
+        ? // One record: nothing to roll back when it is not kept, so it needs no transaction either.
+          () => withSession(this.db, async (s) => [await writeOne(s, tenantId, records[0])])
+        : () =>
+            withTransaction(this.db, async (s) => {
+              const results = await writeMany(s, tenantId, records);
+              if (!keep(results)) throw new RollBack(results);
+              return results;
+            });
+    for (let retry = 0; ; retry++) {
+      try {
+        const results = await attempt();
+        // A transaction that returned was kept; a single record is judged here.
+        return { results, committed: records.length > 1 || keep(results) };
+      } catch (err) {
+        if (err instanceof RollBack) return { results: err.results, committed: false };
+        // NOTE: deadlocks should not happen (ids are claimed in order) but a retry is cheap and keeps them invisible.
+        if ((err as { code?: string }).code === '40P01' && retry < DEADLOCK_RETRIES) continue;
+        throw fromDbError(err, 'metric records') ?? err;
+      }
     }
   }
 }

@@ -3,16 +3,35 @@
 import type { Db } from '../db/connect.js';
 import { withDbErrors } from '../db/pg-errors.js';
 import { withSession } from '../db/session.js';
-import type { MetricFilter } from './metrics.validate.js';
-
-/** The keyset position after a row: its observation time in µs since the Unix epoch and its record id. */
-export interface MetricPageKey {
-  observedUs: number;
-  recordId: string;
-}
+import type { ColumnType, FamilySpec } from './families.js';
+import type { KeyedRecord, MetricFilter, MetricPageKey, MetricPayload } from './metrics.types.js';
 
 /** A stored row of a family table, plus its keyset position. */
-export type MetricRow = Record<string, unknown> & { record_id: string; observed_at: Date; observed_us: number };
+type MetricRow = Record<string, unknown> & { record_id: string; observed_at: Date; observed_us: number | string };
+
+/** Rebuilds a payload from a stored row (column name → value as the driver returns it). */
+export function payloadFromRow(spec: FamilySpec, row: Record<string, unknown>): MetricPayload {
+  const value: Record<string, unknown> = {};
+  for (const c of spec.columns) value[c.property] = decodeColumn(c.type, row[c.column]);
+  return { family: spec.name, value } as unknown as MetricPayload;
+}
+
+function decodeColumn(type: ColumnType, raw: unknown): unknown {
+  switch (type) {
+    case 'text':
+    case 'platform':
+      return raw == null ? '' : String(raw);
+    case 'int8':
+    case 'float8':
+      return Number(raw);
+    case 'bool':
+      return Boolean(raw);
+    case 'jsonb':
+      return (raw ?? {}) as object;
+    case 'float4[]':
+      return Array.isArray(raw) ? raw.map(Number) : [];
+  }
+}
 
 /** Collects bindings and hands out their $n placeholders. */
 class Bindings {
@@ -60,8 +79,17 @@ export function metricPageSql(filter: MetricFilter, tenantId: string, after: Met
   return { sql, params: bind.values };
 }
 
-/** One page of rows of a family, after `after`, at most `limit`. */
-export async function queryMetricRows(db: Db, tenantId: string, filter: MetricFilter, after: MetricPageKey | undefined, limit: number): Promise<MetricRow[]> {
-  const { sql, params } = metricPageSql(filter, tenantId, after, limit);
-  return withDbErrors(`${filter.spec.name} records`, () => withSession(db, async (s) => (await s.query<MetricRow>(sql, params)).rows));
+/** Reads of metric records. */
+export class MetricQueryRepository {
+  constructor(private readonly db: Db) {}
+
+  /** One page of records of a family in (observe time, record id) order, after `after`, at most `limit`. */
+  async page(tenantId: string, filter: MetricFilter, after: MetricPageKey | undefined, limit: number): Promise<KeyedRecord[]> {
+    const { sql, params } = metricPageSql(filter, tenantId, after, limit);
+    const rows = await withDbErrors(`${filter.spec.name} records`, () => withSession(this.db, async (s) => (await s.query<MetricRow>(sql, params)).rows));
+    return rows.map((row) => ({
+      record: { recordId: row.record_id, observedAt: row.observed_at, payload: payloadFromRow(filter.spec, row) },
+      key: { observedUs: Number(row.observed_us), recordId: row.record_id },
+    }));
+  }
 }

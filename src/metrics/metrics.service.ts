@@ -1,81 +1,25 @@
-// Content, posts, reads of metric records and daily snapshots (writes of records: ingest.service.ts).
-import type { Db } from '../db/connect.js';
+// Content, posts, reads of metric records and daily snapshots (writes of records: ingest.service.ts). Holds no
+// database: its repositories and the ports to the embedding and learning areas are injected (src/app.ts).
 import { AppError, notFound } from '../errors.js';
-import { payloadFromRow } from './families.js';
-import { queryMetricRows, type MetricPageKey, type MetricRow } from './metric-query.repository.js';
-import * as repo from './metrics.repository.js';
-import type { Content, DailySnapshot, MetricRecord, Post, TopPerformer } from './metrics.types.js';
-import type { ContentInput, MetricFilter, PostInput } from './metrics.validate.js';
+import type { MetricQueryRepository } from './metric-query.repository.js';
+import type { MetricsRepository } from './metrics.repository.js';
+import type {
+  Content,
+  ContentInput,
+  ContentPointsDeleter,
+  DailySnapshot,
+  DeletedCounts,
+  MetricFilter,
+  MetricPageKey,
+  MetricRecord,
+  Post,
+  PostInput,
+  SnapshotReader,
+} from './metrics.types.js';
 import { decodePageToken, encodePageToken, queryFingerprint } from '../domain/paging.js';
-import { platformNumber } from '../domain/platform.js';
 
 /** Records per message of ExportMetrics (and per page query behind it). */
 export const EXPORT_CHUNK_RECORDS = 1000;
-
-function contentFromRow(row: repo.ContentRow): Content {
-  return {
-    contentId: row.content_id,
-    durationS: Number(row.duration_s),
-    features: {
-      qualityScore: Number(row.quality_score),
-      aestheticScore: Number(row.aesthetic_score),
-      captionLengthChars: Number(row.caption_length_chars),
-      ctaInFirst5s: row.cta_in_first_5s,
-      hashtagCount: Number(row.hashtag_count),
-    },
-    metadata: row.metadata,
-    createTime: row.created_at,
-    updateTime: row.updated_at,
-  };
-}
-
-function postFromRow(row: repo.PostRow): Post {
-  return {
-    postId: row.post_id,
-    contentId: row.content_id,
-    platform: platformNumber(row.platform),
-    account: row.account,
-    publishTime: row.published_at,
-    timeZone: row.time_zone,
-    createTime: row.created_at,
-    updateTime: row.updated_at,
-  };
-}
-
-/** Reads a top performer written by the learning run (snake_case or camelCase keys). */
-function topPerformerFromJson(raw: Record<string, unknown>): TopPerformer {
-  const pick = (snake: string, camel: string) => raw[snake] ?? raw[camel];
-  const platform = pick('platform', 'platform');
-  return {
-    postId: String(pick('post_id', 'postId') ?? ''),
-    contentId: String(pick('content_id', 'contentId') ?? ''),
-    platform: typeof platform === 'number' ? platform : platformNumber(String(platform ?? '')),
-    views: Number(pick('views', 'views') ?? 0),
-    engagementRate: Number(pick('engagement_rate', 'engagementRate') ?? 0),
-    completionRate: Number(pick('completion_rate', 'completionRate') ?? 0),
-  };
-}
-
-function snapshotFromRow(row: repo.SnapshotRow): DailySnapshot {
-  return {
-    day: row.day,
-    platform: platformNumber(row.platform),
-    postsCount: Number(row.posts_count),
-    views: Number(row.views),
-    averageRetention: Number(row.average_retention),
-    completionRate: Number(row.completion_rate),
-    engagementRate: Number(row.engagement_rate),
-    savesRate: Number(row.saves_rate),
-    sharesRate: Number(row.shares_rate),
-    first3sLoss: Number(row.first_3s_loss),
-    topPerformers: Array.isArray(row.top_performers) ? row.top_performers.map((t) => topPerformerFromJson(t as Record<string, unknown>)) : [],
-    buildTime: row.built_at,
-  };
-}
-
-function recordFromRow(filter: MetricFilter, row: MetricRow): MetricRecord {
-  return { recordId: row.record_id, observeTime: row.observed_at, payload: payloadFromRow(filter.spec, row) };
-}
 
 /** What a page token of QueryMetrics is bound to. */
 function filterFingerprint(filter: MetricFilter): string {
@@ -100,58 +44,72 @@ function pageKeyFromToken(token: string, fingerprint: string): MetricPageKey | u
   return { observedUs, recordId };
 }
 
-/** The next page token for a page of `limit` read as `limit + 1` rows; empty on the last page. */
-function nextToken<Row>(rows: Row[], limit: number, keyOf: (row: Row) => unknown[], fingerprint: string): string {
-  return rows.length > limit ? encodePageToken(keyOf(rows[limit - 1]), fingerprint) : '';
+/** The next page token for a page of `limit` read as `limit + 1` items; empty on the last page. */
+function nextToken<Item>(items: Item[], limit: number, keyOf: (item: Item) => unknown[], fingerprint: string): string {
+  return items.length > limit ? encodePageToken(keyOf(items[limit - 1]), fingerprint) : '';
 }
 
-/** One page of rows keyed by a text id: read `pageSize + 1` rows after the token's id to know if more follow. */
-async function idPage<Row, Item>(
+/** One page of items keyed by a text id: read `pageSize + 1` items after the token's id to know if more follow. */
+async function idPage<Item>(
   pageToken: string,
   pageSize: number,
   fingerprint: string,
-  read: (afterId: string | undefined, limit: number) => Promise<Row[]>,
-  idOf: (row: Row) => string,
-  toItem: (row: Row) => Item,
+  read: (afterId: string | undefined, limit: number) => Promise<Item[]>,
+  idOf: (item: Item) => string,
 ): Promise<{ items: Item[]; nextPageToken: string }> {
   const after = decodePageToken(pageToken, fingerprint, 1)?.[0];
-  const rows = await read(after === undefined ? undefined : String(after), pageSize + 1);
-  return { items: rows.slice(0, pageSize).map(toItem), nextPageToken: nextToken(rows, pageSize, (r) => [idOf(r)], fingerprint) };
+  const items = await read(after === undefined ? undefined : String(after), pageSize + 1);
+  return { items: items.slice(0, pageSize), nextPageToken: nextToken(items, pageSize, (item) => [idOf(item)], fingerprint) };
 }
 
 export class MetricsService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly repository: MetricsRepository,
+    private readonly records: MetricQueryRepository,
+    private readonly points: ContentPointsDeleter,
+    private readonly snapshots: SnapshotReader,
+  ) {}
 
-  async registerContent(tenantId: string, content: ContentInput): Promise<{ content: Content; created: boolean }> {
-    const { row, created } = await repo.upsertContent(this.db, tenantId, content);
-    return { content: contentFromRow(row), created };
+  registerContent(tenantId: string, content: ContentInput): Promise<{ content: Content; created: boolean }> {
+    return this.repository.upsertContent(tenantId, content);
   }
 
   async getContent(tenantId: string, contentId: string): Promise<Content> {
-    const row = await repo.findContent(this.db, tenantId, contentId);
-    if (!row) throw notFound(`content "${contentId}" does not exist`);
-    return contentFromRow(row);
+    const content = await this.repository.findContent(tenantId, contentId);
+    if (!content) throw notFound(`content "${contentId}" does not exist`);
+    return content;
   }
 
   async listContent(tenantId: string, pageSize: number, pageToken: string): Promise<{ contents: Content[]; nextPageToken: string }> {
-    const read = (afterId: string | undefined, limit: number) => repo.listContent(this.db, tenantId, afterId, limit);
-    const { items, nextPageToken } = await idPage(pageToken, pageSize, queryFingerprint(['content']), read, (r) => r.content_id, contentFromRow);
+    const read = (afterId: string | undefined, limit: number) => this.repository.listContent(tenantId, afterId, limit);
+    const { items, nextPageToken } = await idPage(pageToken, pageSize, queryFingerprint(['content']), read, (c) => c.contentId);
     return { contents: items, nextPageToken };
   }
 
-  async deleteContent(tenantId: string, contentId: string): Promise<repo.DeletedCounts> {
-    return repo.deleteContent(this.db, tenantId, contentId);
+  /**
+   * Deletes a content item, the metric data derived from it and, through the embedding area, its points in every
+   * collection of the tenant. NOT_FOUND when it does not exist.
+   * NOTE: two transactions, one per area that owns the tables, so not atomic as a whole. The points go first: if
+   * the second step fails, the content and all its metric data are still there (never metric data without its
+   * content) and calling DeleteContent again finishes the job; the other order could leave points of a content
+   * that no longer exists, which DeleteContent could then not reach (NOT_FOUND). A point upserted for the content
+   * between the two steps survives, as it would if upserted just after the call.
+   */
+  async deleteContent(tenantId: string, contentId: string): Promise<DeletedCounts> {
+    await this.getContent(tenantId, contentId);
+    const pointsDeletedCount = await this.points.deleteContentPoints(tenantId, contentId);
+    const metricData = await this.repository.deleteContent(tenantId, contentId);
+    return { ...metricData, pointsDeletedCount };
   }
 
-  async registerPost(tenantId: string, post: PostInput): Promise<{ post: Post; created: boolean }> {
-    const { row, created } = await repo.upsertPost(this.db, tenantId, post);
-    return { post: postFromRow(row), created };
+  registerPost(tenantId: string, post: PostInput): Promise<{ post: Post; created: boolean }> {
+    return this.repository.upsertPost(tenantId, post);
   }
 
   async getPost(tenantId: string, postId: string): Promise<Post> {
-    const row = await repo.findPost(this.db, tenantId, postId);
-    if (!row) throw notFound(`post "${postId}" does not exist`);
-    return postFromRow(row);
+    const post = await this.repository.findPost(tenantId, postId);
+    if (!post) throw notFound(`post "${postId}" does not exist`);
+    return post;
   }
 
   async listPosts(
@@ -159,18 +117,18 @@ export class MetricsService {
     request: { contentId?: string; platform?: string; pageSize: number; pageToken: string },
   ): Promise<{ posts: Post[]; nextPageToken: string }> {
     const fingerprint = queryFingerprint(['posts', request.contentId ?? null, request.platform ?? null]);
-    const read = (afterId: string | undefined, limit: number) => repo.listPosts(this.db, tenantId, request, afterId, limit);
-    const { items, nextPageToken } = await idPage(request.pageToken, request.pageSize, fingerprint, read, (r) => r.post_id, postFromRow);
+    const read = (afterId: string | undefined, limit: number) => this.repository.listPosts(tenantId, request, afterId, limit);
+    const { items, nextPageToken } = await idPage(request.pageToken, request.pageSize, fingerprint, read, (p) => p.postId);
     return { posts: items, nextPageToken };
   }
 
   /** One page of records by (observe_time, record_id); the token is bound to the filters. */
   async queryMetrics(tenantId: string, filter: MetricFilter, pageSize: number, pageToken: string): Promise<{ records: MetricRecord[]; nextPageToken: string }> {
     const fingerprint = filterFingerprint(filter);
-    const rows = await queryMetricRows(this.db, tenantId, filter, pageKeyFromToken(pageToken, fingerprint), pageSize + 1);
+    const page = await this.records.page(tenantId, filter, pageKeyFromToken(pageToken, fingerprint), pageSize + 1);
     return {
-      records: rows.slice(0, pageSize).map((row) => recordFromRow(filter, row)),
-      nextPageToken: nextToken(rows, pageSize, (r) => [Number(r.observed_us), r.record_id], fingerprint),
+      records: page.slice(0, pageSize).map((r) => r.record),
+      nextPageToken: nextToken(page, pageSize, (r) => [r.key.observedUs, r.key.recordId], fingerprint),
     };
   }
 
@@ -182,17 +140,16 @@ export class MetricsService {
     let after: MetricPageKey | undefined;
     for (;;) {
       if (signal.aborted) throw new AppError('cancelled', 'the export was cancelled');
-      const rows = await queryMetricRows(this.db, tenantId, filter, after, EXPORT_CHUNK_RECORDS);
-      if (rows.length === 0) return;
-      await send(rows.map((row) => recordFromRow(filter, row)));
-      if (rows.length < EXPORT_CHUNK_RECORDS) return;
-      const last = rows[rows.length - 1];
-      after = { observedUs: Number(last.observed_us), recordId: last.record_id };
+      const page = await this.records.page(tenantId, filter, after, EXPORT_CHUNK_RECORDS);
+      if (page.length === 0) return;
+      await send(page.map((r) => r.record));
+      if (page.length < EXPORT_CHUNK_RECORDS) return;
+      after = page[page.length - 1].key;
     }
   }
 
-  async listDailySnapshots(tenantId: string, request: { startDay: string; endDay: string; platform?: string }): Promise<DailySnapshot[]> {
-    const rows = await repo.listDailySnapshots(this.db, tenantId, request.startDay, request.endDay, request.platform);
-    return rows.map(snapshotFromRow);
+  /** Daily snapshots of a day range (inclusive), by day then platform, as the learning area built them. */
+  listDailySnapshots(tenantId: string, request: { startDay: string; endDay: string; platform?: string }): Promise<DailySnapshot[]> {
+    return this.snapshots.listSnapshots(tenantId, request.startDay, request.endDay, request.platform);
   }
 }

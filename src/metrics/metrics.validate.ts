@@ -1,8 +1,9 @@
 // Validation of MetricsService requests, one function per request type: bad input → INVALID_ARGUMENT naming the field.
 import { pageSizeOf } from '../domain/paging.js';
 import { invalidArgument } from '../errors.js';
+import type { Content, Post } from '../gen/stakazo/ml/v1/metrics.js';
 import { familyOfNumber, type FamilySpec } from './families.js';
-import type { Content, MetricsLimits, Post } from './metrics.types.js';
+import type { ContentInput, MetricFilter, MetricsLimits, PostInput } from './metrics.types.js';
 import { platformName, type PlatformName } from '../domain/platform.js';
 import { idProblem, rateProblem, structProblem } from './record.validate.js';
 
@@ -13,39 +14,6 @@ const MAX_QUERY_PAGE_SIZE = 5000;
 const MAX_FILTER_IDS = 1000;
 const MAX_SNAPSHOT_DAYS = 366;
 const DAY_MS = 86_400_000;
-
-/** A content item as stored. */
-export interface ContentInput {
-  contentId: string;
-  durationS: number;
-  qualityScore: number;
-  aestheticScore: number;
-  captionLengthChars: number;
-  ctaInFirst5s: boolean;
-  hashtagCount: number;
-  metadata: Record<string, unknown>;
-}
-
-/** A post as stored. */
-export interface PostInput {
-  postId: string;
-  contentId: string;
-  platform: PlatformName;
-  account: string;
-  publishedAt: Date;
-  timeZone: string;
-}
-
-/** Filters of QueryMetrics and ExportMetrics. */
-export interface MetricFilter {
-  spec: FamilySpec;
-  postIds: string[];
-  contentIds: string[];
-  platform?: PlatformName;
-  startTime?: Date;
-  endTime?: Date;
-  latestOnly: boolean;
-}
 
 function requireId(value: string, field: string): string {
   const problem = idProblem(value);

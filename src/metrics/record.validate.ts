@@ -1,9 +1,10 @@
 // Validation of one metric record, driven by the family table: a bad record becomes a rejection naming the field
 // (e.g. "retention.completion_rate"), never a failure of the whole call.
+import type { MetricRecord } from '../gen/stakazo/ml/v1/metrics.js';
 import { encodeRecord } from './canonical.js';
-import { familyOfPayload, payloadValues, type Rule } from './families.js';
-import type { PreparedRecord } from './ingest.js';
-import type { MetricRecord, MetricsLimits, RejectedRecord } from './metrics.types.js';
+import { payloadValues, type FamilySpec, type Rule } from './families.js';
+import { familyOfCase } from './metrics.mapper.js';
+import type { MetricsLimits, PreparedRecord, RecordChunk, RejectedRecord } from './metrics.types.js';
 import { platformName } from '../domain/platform.js';
 
 export const MAX_ID_CHARS = 256;
@@ -118,8 +119,8 @@ export function ruleProblem(rule: Rule, value: unknown, limits: MetricsLimits): 
 }
 
 /**
- * Validates one record and prepares it for staging (normalised values and payload hash), or says why it is
- * rejected. `index` is its position in the request or stream; `nowMs` bounds observe_time.
+ * Validates one record of the contract and prepares it for staging (normalised domain values and payload hash),
+ * or says why it is rejected. `index` is its position in the request or stream; `nowMs` bounds observe_time.
  */
 export function prepareRecord(record: MetricRecord, index: number, nowMs: number, limits: MetricsLimits): PreparedRecord | RejectedRecord {
   const recordId = typeof record.recordId === 'string' ? record.recordId : '';
@@ -142,15 +143,21 @@ export function prepareRecord(record: MetricRecord, index: number, nowMs: number
       'payload',
       'no payload: set exactly one of retention, engagement, viewer_behavior, engine_performance, satellite_performance, meta_learning_score',
     );
-  const spec = familyOfPayload(record.payload);
-  const values = payloadValues(spec, record.payload);
+  const spec = familyOfCase(record.payload.$case);
+  const values = payloadValues(spec, record.payload.value);
   for (let i = 0; i < spec.columns.length; i++) {
     const column = spec.columns[i];
     const problem = ruleProblem(column.rule, values[i], limits);
     if (problem) return rejection(index, recordId, `${spec.name}.${column.column}`, `${spec.name}.${column.column} ${problem}`);
   }
+  if (spec.platformColumn) toPlatformNames(spec, values);
   const { fields, hash } = encodeRecord(spec, observedMs, values);
   return { index, recordId, spec, observedMs, values, fields, hash };
+}
+
+/** The contract's platform enum numbers (valid: checked by the rules) → domain platform names, in place. */
+function toPlatformNames(spec: FamilySpec, values: unknown[]): void {
+  for (let i = 0; i < spec.columns.length; i++) if (spec.columns[i].type === 'platform') values[i] = platformName(values[i] as number);
 }
 
 // NOTE: a function, not a closure per record: the dev runner (tsx, esbuild keepNames) wraps every named closure
@@ -162,4 +169,15 @@ function rejection(index: number, recordId: string, field: string, reason: strin
 /** True when `prepareRecord` rejected the record. */
 export function isRejection(result: PreparedRecord | RejectedRecord): result is RejectedRecord {
   return 'reason' in result;
+}
+
+/** Validates the records of a request or stream message, numbered from `firstIndex`: prepared ones and rejections. */
+export function prepareRecords(records: readonly MetricRecord[], firstIndex: number, nowMs: number, limits: MetricsLimits): RecordChunk {
+  const chunk: RecordChunk = { prepared: [], rejected: [] };
+  for (let i = 0; i < records.length; i++) {
+    const result = prepareRecord(records[i], firstIndex + i, nowMs, limits);
+    if (isRejection(result)) chunk.rejected.push(result);
+    else chunk.prepared.push(result);
+  }
+  return chunk;
 }

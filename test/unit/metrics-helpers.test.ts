@@ -3,10 +3,11 @@ import { expect } from 'chai';
 import type { AppError } from '../../src/errors.js';
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
 import { canonicalJson, encodeRecord, hashMatches, legacyRecordHash } from '../../src/metrics/canonical.js';
-import { FAMILIES, familyOfNumber, payloadFromRow, payloadValues } from '../../src/metrics/families.js';
-import { IngestTally, repeatOutcome, splitRepeats, type PreparedRecord } from '../../src/metrics/ingest.js';
+import { FAMILIES, familyOfNumber, payloadValues } from '../../src/metrics/families.js';
+import { IngestTally, repeatOutcome, splitRepeats } from '../../src/metrics/ingest.js';
+import { payloadFromRow } from '../../src/metrics/metric-query.repository.js';
 import { decodePageToken, encodePageToken, queryFingerprint } from '../../src/domain/paging.js';
-import type { MetricPayload } from '../../src/metrics/metrics.types.js';
+import type { MetricPayload, PreparedRecord } from '../../src/metrics/metrics.types.js';
 import { platformName, platformNumber } from '../../src/domain/platform.js';
 
 const hex = (b: Buffer) => b.toString('hex');
@@ -40,11 +41,11 @@ describe('metrics canonical hash', () => {
   const spec = familyOfNumber(3)!;
   const payload = (trafficSources: Record<string, number>) =>
     ({
-      $case: 'viewerBehavior',
+      family: 'viewer_behavior',
       value: { postId: 'p', trafficSources, newViewerFraction: 0.1, returningViewerFraction: 0.2, audienceRegions: {}, watchTimeDistribution: [] },
     }) as MetricPayload;
 
-  const hashOf = (s: typeof spec, observedMs: number, p: MetricPayload) => encodeRecord(s, observedMs, payloadValues(s, p)).hash;
+  const hashOf = (s: typeof spec, observedMs: number, p: MetricPayload) => encodeRecord(s, observedMs, payloadValues(s, p.value)).hash;
 
   it('ignores map key order and changes with any value, the family or the time', () => {
     const a = hashOf(spec, 1, payload({ a: 0.1, b: 0.2 }));
@@ -57,7 +58,7 @@ describe('metrics canonical hash', () => {
   it('hashes a record read back from storage like the one sent (float32 curves, empty structs)', () => {
     const retention = familyOfNumber(1)!;
     const sent = {
-      $case: 'retention',
+      family: 'retention',
       value: { postId: 'p', views: 1, averageViewDurationS: 1, completionRate: 0.1, rewatchRate: 0, skipRateFirst3s: 0, retentionCurve: [0.3, 0.1] },
     } as MetricPayload;
     const row = {
@@ -71,19 +72,19 @@ describe('metrics canonical hash', () => {
     };
     const readBack = payloadFromRow(retention, row);
     expect(hex(hashOf(retention, 5, readBack))).to.equal(hex(hashOf(retention, 5, sent)));
-    expect(hex(legacyRecordHash(retention, 5, payloadValues(retention, readBack)))).to.equal(
-      hex(legacyRecordHash(retention, 5, payloadValues(retention, sent))),
+    expect(hex(legacyRecordHash(retention, 5, payloadValues(retention, readBack.value)))).to.equal(
+      hex(legacyRecordHash(retention, 5, payloadValues(retention, sent.value))),
     );
   });
 
   it('encodes the stored fields once: observe time then the columns, jsonb with sorted keys', () => {
-    const { fields } = encodeRecord(spec, Date.UTC(2000, 0, 1, 0, 0, 1), payloadValues(spec, payload({ b: 0.2, a: 0.1 })));
+    const { fields } = encodeRecord(spec, Date.UTC(2000, 0, 1, 0, 0, 1), payloadValues(spec, payload({ b: 0.2, a: 0.1 }).value));
     expect(hex(fields.subarray(0, 12))).to.equal('00000008' + '00000000000f4240');
     expect(fields.toString('utf8')).to.contain('{"a":0.1,"b":0.2}');
   });
 
   it('recognises a ledger row hashed the old way (version 1, canonical JSON) as the same payload', () => {
-    const values = payloadValues(spec, payload({ a: 0.1, b: 0.2 }));
+    const values = payloadValues(spec, payload({ a: 0.1, b: 0.2 }).value);
     const record = { index: 0, recordId: 'r', spec, observedMs: 1, values, ...encodeRecord(spec, 1, values) } as PreparedRecord;
     expect(hashMatches(record, record.hash)).to.equal(true);
     expect(hashMatches(record, legacyRecordHash(spec, 1, values))).to.equal(true);

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
 import { isRejection, prepareRecord } from '../../src/metrics/record.validate.js';
-import type { MetricRecord, RejectedRecord } from '../../src/metrics/metrics.types.js';
+import type { MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
+import type { RejectedRecord } from '../../src/metrics/metrics.types.js';
 import {
   validateExportMetrics,
   validateListDailySnapshots,

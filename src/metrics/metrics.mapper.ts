@@ -1,0 +1,101 @@
+// Maps between the contract's messages (src/gen) and the metrics area's domain types; used by metrics.grpc.ts and,
+// for the payload cases of incoming records, by record.validate.ts.
+import type { DailySnapshot as DailySnapshotMessage, TopPerformer as TopPerformerMessage } from '../gen/stakazo/ml/v1/common.js';
+import type { Content as ContentMessage, MetricRecord as MetricRecordMessage, Post as PostMessage } from '../gen/stakazo/ml/v1/metrics.js';
+import { platformNumber } from '../domain/platform.js';
+import { familyOfName, type FamilyName, type FamilySpec } from './families.js';
+import type { Content, DailySnapshot, MetricPayload, MetricRecord, Post, StoredTopPerformer } from './metrics.types.js';
+
+/** The oneof case of MetricRecord.payload, e.g. "viewerBehavior". */
+export type PayloadCase = NonNullable<MetricRecordMessage['payload']>['$case'];
+
+const FAMILY_OF_CASE: Record<PayloadCase, FamilyName> = {
+  retention: 'retention',
+  engagement: 'engagement',
+  viewerBehavior: 'viewer_behavior',
+  enginePerformance: 'engine_performance',
+  satellitePerformance: 'satellite_performance',
+  metaLearningScore: 'meta_learning_score',
+};
+
+/** The family of a payload case of the contract. */
+export function familyOfCase(payloadCase: PayloadCase): FamilySpec {
+  return familyOfName(FAMILY_OF_CASE[payloadCase]);
+}
+
+export function contentMessage(c: Content): ContentMessage {
+  return {
+    contentId: c.contentId,
+    durationS: c.durationS,
+    features: c.features,
+    metadata: c.metadata,
+    createTime: c.createdAt,
+    updateTime: c.updatedAt,
+  };
+}
+
+export function postMessage(p: Post): PostMessage {
+  return {
+    postId: p.postId,
+    contentId: p.contentId,
+    platform: platformNumber(p.platform),
+    account: p.account,
+    publishTime: p.publishedAt,
+    timeZone: p.timeZone,
+    createTime: p.createdAt,
+    updateTime: p.updatedAt,
+  };
+}
+
+/** The payload as the contract's oneof (the value objects are shared, not copied, except for platforms). */
+function payloadMessage(payload: MetricPayload): MetricRecordMessage['payload'] {
+  switch (payload.family) {
+    case 'retention':
+      return { $case: 'retention', value: payload.value };
+    case 'engagement':
+      return { $case: 'engagement', value: payload.value };
+    case 'viewer_behavior':
+      return { $case: 'viewerBehavior', value: payload.value };
+    case 'engine_performance':
+      return { $case: 'enginePerformance', value: payload.value };
+    case 'satellite_performance':
+      return { $case: 'satellitePerformance', value: { ...payload.value, platform: platformNumber(payload.value.platform) } };
+    case 'meta_learning_score':
+      return { $case: 'metaLearningScore', value: payload.value };
+  }
+}
+
+export function recordMessage(r: MetricRecord): MetricRecordMessage {
+  return { recordId: r.recordId, observeTime: r.observedAt, payload: payloadMessage(r.payload) };
+}
+
+/** A stored top performer (camelCase, or snake_case keys of older learning runs; platform as a name or number). */
+function topPerformerMessage(raw: StoredTopPerformer): TopPerformerMessage {
+  const pick = (snake: string, camel: string) => raw[snake] ?? raw[camel];
+  const platform = raw.platform;
+  return {
+    postId: String(pick('post_id', 'postId') ?? ''),
+    contentId: String(pick('content_id', 'contentId') ?? ''),
+    platform: typeof platform === 'number' ? platform : platformNumber(String(platform ?? '')),
+    views: Number(raw.views ?? 0),
+    engagementRate: Number(pick('engagement_rate', 'engagementRate') ?? 0),
+    completionRate: Number(pick('completion_rate', 'completionRate') ?? 0),
+  };
+}
+
+export function snapshotMessage(s: DailySnapshot): DailySnapshotMessage {
+  return {
+    day: s.day,
+    platform: platformNumber(s.platform),
+    postsCount: Number(s.postsCount),
+    views: Number(s.views),
+    averageRetention: Number(s.averageRetention),
+    completionRate: Number(s.completionRate),
+    engagementRate: Number(s.engagementRate),
+    savesRate: Number(s.savesRate),
+    sharesRate: Number(s.sharesRate),
+    first3sLoss: Number(s.first3sLoss),
+    topPerformers: Array.isArray(s.topPerformers) ? s.topPerformers.map(topPerformerMessage) : [],
+    buildTime: s.builtAt,
+  };
+}
