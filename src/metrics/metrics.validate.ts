@@ -1,7 +1,6 @@
 // Validation of MetricsService requests, one function per request type: bad input → INVALID_ARGUMENT naming the field.
 import { pageSizeOf } from '../domain/paging.js';
 import { invalidArgument } from '../errors.js';
-import type { Content, Post } from '../gen/stakazo/ml/v1/metrics.js';
 import { familyOfNumber, type FamilySpec } from './families.js';
 import type { ContentInput, MetricFilter, MetricsLimits, PostInput } from './metrics.types.js';
 import { platformName, type PlatformName } from '../domain/platform.js';
@@ -33,8 +32,26 @@ function wholeNumber(value: number, field: string): number {
   return value;
 }
 
+/** What RegisterContent's validation reads (the contract's Content message fits it; src/gen stays in the transport). */
+export interface ContentRequest {
+  contentId: string;
+  durationS: number;
+  features?: { qualityScore: number; aestheticScore: number; captionLengthChars: number; ctaInFirst5s: boolean; hashtagCount: number } | undefined;
+  metadata?: { [key: string]: unknown } | undefined;
+}
+
+/** What RegisterPost's validation reads (the contract's Post message fits it). */
+export interface PostRequest {
+  postId: string;
+  contentId: string;
+  platform: number;
+  account: string;
+  publishTime?: Date | undefined;
+  timeZone: string;
+}
+
 /** Validates RegisterContent; `metadata` is limited to `limits.maxMetadataBytes` of JSON. */
-export function validateRegisterContent(content: Content | undefined, limits: MetricsLimits): ContentInput {
+export function validateRegisterContent(content: ContentRequest | undefined, limits: MetricsLimits): ContentInput {
   if (!content) throw invalidArgument('content is required', 'content');
   const contentId = requireId(content.contentId, 'content.content_id');
   if (!Number.isFinite(content.durationS) || content.durationS <= 0) {
@@ -64,7 +81,7 @@ export function validateRegisterContent(content: Content | undefined, limits: Me
 }
 
 /** Validates RegisterPost. */
-export function validateRegisterPost(post: Post | undefined): PostInput {
+export function validateRegisterPost(post: PostRequest | undefined): PostInput {
   if (!post) throw invalidArgument('post is required', 'post');
   const postId = requireId(post.postId, 'post.post_id');
   const contentId = requireId(post.contentId, 'post.content_id');

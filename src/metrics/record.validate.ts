@@ -1,11 +1,20 @@
 // Validation of one metric record, driven by the family table: a bad record becomes a rejection naming the field
 // (e.g. "retention.completion_rate"), never a failure of the whole call.
-import type { MetricRecord } from '../gen/stakazo/ml/v1/metrics.js';
 import { encodeRecord } from './canonical.js';
 import { payloadValues, type FamilySpec, type Rule } from './families.js';
-import { familyOfCase } from './metrics.mapper.js';
+import { familyOfCase, type PayloadCase } from './metrics.mapper.js';
 import type { MetricsLimits, PreparedRecord, RecordChunk, RejectedRecord } from './metrics.types.js';
 import { platformName } from '../domain/platform.js';
+
+/**
+ * What validation reads of an incoming record: the contract's MetricRecord message fits it. NOTE: declared here,
+ * not imported from src/gen, so that only the transport (metrics.grpc.ts, metrics.mapper.ts) sees generated code.
+ */
+export interface RecordRequest {
+  recordId: string;
+  observeTime?: Date | undefined;
+  payload?: { $case: PayloadCase; value: object } | undefined;
+}
 
 export const MAX_ID_CHARS = 256;
 const MAX_MESSAGE_CHARS = 4096;
@@ -122,7 +131,7 @@ export function ruleProblem(rule: Rule, value: unknown, limits: MetricsLimits): 
  * Validates one record of the contract and prepares it for staging (normalised domain values and payload hash),
  * or says why it is rejected. `index` is its position in the request or stream; `nowMs` bounds observe_time.
  */
-export function prepareRecord(record: MetricRecord, index: number, nowMs: number, limits: MetricsLimits): PreparedRecord | RejectedRecord {
+export function prepareRecord(record: RecordRequest, index: number, nowMs: number, limits: MetricsLimits): PreparedRecord | RejectedRecord {
   const recordId = typeof record.recordId === 'string' ? record.recordId : '';
   const idIssue = idProblem(record.recordId);
   if (idIssue) return rejection(index, recordId, 'record_id', `record_id ${idIssue}`);
@@ -172,7 +181,7 @@ export function isRejection(result: PreparedRecord | RejectedRecord): result is 
 }
 
 /** Validates the records of a request or stream message, numbered from `firstIndex`: prepared ones and rejections. */
-export function prepareRecords(records: readonly MetricRecord[], firstIndex: number, nowMs: number, limits: MetricsLimits): RecordChunk {
+export function prepareRecords(records: readonly RecordRequest[], firstIndex: number, nowMs: number, limits: MetricsLimits): RecordChunk {
   const chunk: RecordChunk = { prepared: [], rejected: [] };
   for (let i = 0; i < records.length; i++) {
     const result = prepareRecord(records[i], firstIndex + i, nowMs, limits);
