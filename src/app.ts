@@ -49,15 +49,15 @@ export interface App {
 
 /** Builds the repositories and services over an open database. */
 export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHooks = {}): Services {
-  const viralityRepository = new ViralityRepository(db.knex);
+  const viralityRepository = new ViralityRepository(db);
   const viralityCache = new ViralityCache(viralityRepository);
   const trainer = new ViralityTrainer(viralityRepository, viralityCache, log);
-  const tenancy = new TenancyRepository(db.knex);
+  const tenancy = new TenancyRepository(db);
   return {
     embedding: new EmbeddingService(new EmbeddingRepository(db), config.limits),
     metrics: new MetricsService(db),
     ingest: new MetricsIngestService(db, config.limits),
-    learning: new LearningService(new LearningRepository(db.knex), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished }),
+    learning: new LearningService(new LearningRepository(db), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished }),
     virality: new ViralityService(viralityRepository, viralityCache),
     bestTime: new BestTimeService(viralityRepository),
     trainer,

@@ -1,5 +1,6 @@
 // Turns SQL with knex-style named bindings (`:tenant`) into the `$n` form a Session runs, so repositories can keep
 // their readable named SQL while every query goes through withSession / withTransaction.
+import type { QueryResult, Session } from './session.js';
 
 /** A statement ready for Session.query. */
 export interface Statement {
@@ -61,4 +62,14 @@ function closingQuote(sql: string, start: number): number {
     } else i++;
   }
   return sql.length;
+}
+
+/** Runs `sql` with named bindings on `session` (see named()). */
+export function queryNamed<Row = Record<string, unknown>>(
+  session: Session,
+  sql: string,
+  bindings: Readonly<Record<string, unknown>>,
+): Promise<QueryResult<Row>> {
+  const statement = named(sql, bindings);
+  return session.query<Row>(statement.sql, statement.params);
 }
