@@ -3,6 +3,7 @@ import type { Db } from '../db/connect.js';
 import { queryNamed } from '../db/named-params.js';
 import { withDbErrors } from '../db/pg-errors.js';
 import { withSession, withTransaction, type Session } from '../db/session.js';
+import { currentScope, runInScope } from '../db/work-scope.js';
 import type { ContentFeatureValues } from './content-features.js';
 
 /** One post observed during a day: its latest retention and engagement observation of that day. */
@@ -254,33 +255,40 @@ export class LearningRepository {
     );
   }
 
-  /** Marks a claimed run finished (succeeded with its report, or failed with its error). */
+  /**
+   * Marks a claimed run finished (succeeded with its report, or failed with its error).
+   * NOTE: a failure is recorded outside the call's work scope: when the call was cancelled, its aborted signal
+   * would refuse (or cancel) this very statement and leave the run 'running' until it went stale.
+   */
   async finishRun(tenantId: string, day: string, attempt: number, outcome: RunOutcome): Promise<RunRow | undefined> {
+    const scope = outcome.status === 'failed' ? {} : currentScope();
     return withDbErrors(`learning run ${day}`, () =>
-      withSession(this.db, async (session) => {
-        const result = await queryNamed<RunRow>(
-          session,
-          `update learning_runs
+      runInScope(scope ?? {}, () =>
+        withSession(this.db, async (session) => {
+          const result = await queryNamed<RunRow>(
+            session,
+            `update learning_runs
             set status = :status, finished_at = clock_timestamp(), steps = :steps::jsonb, rows_read = :rowsRead,
                 latest_observed_at = :latest, model_versions = :models::jsonb, error_message = :error,
                 report = :report::jsonb
           where tenant_id = :tenant and day = :day::date and attempt = :attempt
           returning ${RUN_COLUMNS}`,
-          {
-            tenant: tenantId,
-            day,
-            attempt,
-            status: outcome.status,
-            steps: JSON.stringify(outcome.steps),
-            rowsRead: outcome.rowsRead,
-            latest: outcome.latestObservedAt,
-            models: JSON.stringify(outcome.modelVersions),
-            error: outcome.errorMessage,
-            report: outcome.report === null || outcome.report === undefined ? null : JSON.stringify(outcome.report),
-          },
-        );
-        return result.rows[0];
-      }),
+            {
+              tenant: tenantId,
+              day,
+              attempt,
+              status: outcome.status,
+              steps: JSON.stringify(outcome.steps),
+              rowsRead: outcome.rowsRead,
+              latest: outcome.latestObservedAt,
+              models: JSON.stringify(outcome.modelVersions),
+              error: outcome.errorMessage,
+              report: outcome.report === null || outcome.report === undefined ? null : JSON.stringify(outcome.report),
+            },
+          );
+          return result.rows[0];
+        }),
+      ),
     );
   }
 
