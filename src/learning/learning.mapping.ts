@@ -20,7 +20,7 @@ import { toEnum } from '../grpc/enums.js';
 import { platformNumber } from '../domain/platform.js';
 import type { RetentionClusterResult } from './clustering.js';
 import type { Insight } from './insights.js';
-import type { RunRow, SnapshotRow } from './learning.repository.js';
+import type { RunRow, SnapshotRow } from './learning.types.js';
 import type { Trends } from './learning.service.js';
 import type { Recommendation } from './recommendations.js';
 import type { TimeSlotEstimate } from './best-time.js';

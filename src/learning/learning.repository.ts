@@ -4,69 +4,7 @@ import { queryNamed } from '../db/named-params.js';
 import { withDbErrors } from '../db/pg-errors.js';
 import { withSession, withTransaction, type Session } from '../db/session.js';
 import { currentScope, runInScope } from '../db/work-scope.js';
-import type { ContentFeatureValues } from './content-features.js';
-
-/** One post observed during a day: its latest retention and engagement observation of that day. */
-export interface DayPostRow extends ContentFeatureValues {
-  postId: string;
-  contentId: string;
-  platform: string;
-  publishedAt: Date;
-  timeZone: string;
-  views: number;
-  averageViewDurationS: number;
-  completionRate: number;
-  rewatchRate: number;
-  skipRateFirst3s: number;
-  retentionCurve: number[] | null;
-  likes: number;
-  comments: number;
-  shares: number;
-  saves: number;
-  observedAt: Date;
-}
-
-export interface DayInput {
-  posts: DayPostRow[];
-  rowsRead: number;
-  latestObservedAt: Date | null;
-}
-
-export interface SnapshotRow {
-  day: string;
-  platform: string;
-  postsCount: number;
-  views: number;
-  averageRetention: number;
-  completionRate: number;
-  engagementRate: number;
-  savesRate: number;
-  sharesRate: number;
-  first3sLoss: number;
-  topPerformers: { postId: string; contentId: string; platform: string; views: number; engagementRate: number; completionRate: number }[];
-  builtAt: Date;
-}
-
-/** How a claimed run ended: what finishRun stores. */
-export interface RunOutcome {
-  status: 'succeeded' | 'failed';
-  steps: { step: string; durationMs: number }[];
-  rowsRead: number;
-  latestObservedAt: Date | null;
-  modelVersions: Record<string, string>;
-  errorMessage: string;
-  report: unknown;
-}
-
-export interface RunRow extends Omit<RunOutcome, 'status'> {
-  tenantId: string;
-  day: string;
-  status: 'running' | RunOutcome['status'];
-  trigger: string;
-  attempt: number;
-  startedAt: Date;
-  finishedAt: Date | null;
-}
+import type { DayInput, DayPostRow, RunOutcome, RunRow, SnapshotRow } from './learning.types.js';
 
 /**
  * Settings for the day's set-based queries. NOTE: right after a bulk load the tables have no statistics yet, the

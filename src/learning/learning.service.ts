@@ -4,7 +4,8 @@ import { AppError, failedPrecondition, invalidArgument, notFound } from '../erro
 import type { Logger } from '../log.js';
 import { clusterRetentionCurves, type ClusteringResult } from './clustering.js';
 import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from '../domain/days.js';
-import type { DayInput, LearningRepository, RunRow, SnapshotRow } from './learning.repository.js';
+import type { LearningRepository } from './learning.repository.js';
+import type { DayInput, RunRow, SnapshotRow } from './learning.types.js';
 import {
   analyseDay,
   assembleReport,

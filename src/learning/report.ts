@@ -1,7 +1,7 @@
 // Builds the day's learning report from the day's posts and snapshots. Pure: plain data in, plain data out.
 import { clusterRetentionCurves, type RetentionClusterResult } from './clustering.js';
 import { discoverInsights, type Insight, type InsightRow } from './insights.js';
-import type { DayPostRow, SnapshotRow } from './learning.repository.js';
+import type { DayPostRow, SnapshotRow } from './learning.types.js';
 import { bestPerformers, comparePlatforms, type PlatformComparison } from './platforms.js';
 import { recommend, type Recommendation } from './recommendations.js';
 import { analyseRetention, type DropOffPoint, type KeyMoment } from './retention.js';

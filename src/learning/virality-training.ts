@@ -9,7 +9,8 @@ import { isValidTimeZone, localTimeCache, type LocalTime } from './time-zone.js'
 import { FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCache } from './virality-cache.js';
 import { evaluatePredictor, shouldPromote, timeSplit, type ModelEvaluation, type PromotionDecision, type ScoredModel } from './virality-evaluation.js';
 import { fitViralityModel, ViralityModel, type ViralityExample, type ViralityModelParams } from './virality-model.js';
-import type { TrainingRow, ViralityRepository } from './virality.repository.js';
+import type { ViralityRepository } from './virality.repository.js';
+import type { TrainingRow } from './virality.types.js';
 import { coldStartPredictor, type ColdStartContext, type ViralityPredictor } from './virality.js';
 
 export interface TrainerOptions {

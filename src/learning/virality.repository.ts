@@ -3,52 +3,7 @@ import type { Db } from '../db/connect.js';
 import { queryNamed } from '../db/named-params.js';
 import { withDbErrors } from '../db/pg-errors.js';
 import { withSession, withTransaction } from '../db/session.js';
-import type { ContentFeatureValues } from './content-features.js';
-
-/** One published post with its outcome as known before `observedBefore` (a training or hold-out row). */
-export interface TrainingRow extends ContentFeatureValues {
-  postId: string;
-  platform: string;
-  publishedAt: Date;
-  timeZone: string;
-  /** Views at the latest observation. */
-  views: number;
-  /** Likes + comments + shares + saves at the latest engagement observation; null without one. */
-  interactions: number | null;
-  /** Share lost in the first 3 s at the earliest retention observation (the early signal). */
-  first3sLoss: number | null;
-}
-
-/** One post of a platform and its latest outcome, for the best-time grid. */
-export interface TimedRow {
-  publishedAt: Date;
-  views: number;
-  interactions: number | null;
-}
-
-/** A content item's stored features and, per platform, the early-retention signal of its post there. */
-export interface ContentRow extends ContentFeatureValues {
-  contentId: string;
-  /** Platform → share lost in the first 3 s at the earliest observation of the content's post there. */
-  first3sLossByPlatform: Record<string, number> | null;
-}
-
-/** What the cold-start formula knows about a tenant: views quantiles and engagement rate per platform. */
-export interface TenantOutcomes {
-  posts: number;
-  viewsP10: number;
-  viewsMedian: number;
-  viewsP90: number;
-  engagementRateByPlatform: Record<string, number>;
-}
-
-export interface ModelRow {
-  version: string;
-  trainedOnDay: string;
-  params: unknown;
-  evaluation: unknown;
-  promoted: boolean;
-}
+import type { ContentRow, ModelRow, TenantOutcomes, TimedRow, TrainingRow } from './virality.types.js';
 
 // NOTE: "latest observation" is per post and bounded by :until, so a run for a past day never sees later data.
 const LATEST_VIEWS = `

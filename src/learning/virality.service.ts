@@ -4,8 +4,8 @@ import { slotTimingValue, type BestTimeResult } from './best-time.js';
 import type { ContentFeatureValues } from './content-features.js';
 import { localTime } from './time-zone.js';
 import type { TenantPredictor, ViralityCache } from './virality-cache.js';
-import type { ContentRow, ViralityRepository } from './virality.repository.js';
-import { PLATFORM_NAMES, type ViralityItem } from './virality.validate.js';
+import type { ViralityRepository } from './virality.repository.js';
+import { PLATFORM_NAMES, type ContentRow, type ViralityItem } from './virality.types.js';
 import { coldStartPredictor, type ViralityFeatures, type ViralityPrediction, type ViralityPredictor } from './virality.js';
 
 /** The same content scored on one platform. */

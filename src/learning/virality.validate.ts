@@ -3,15 +3,14 @@
 import { invalidArgument } from '../errors.js';
 import type { ContentFeatureValues } from './content-features.js';
 import { isValidTimeZone } from './time-zone.js';
+import type { BestTimeQuery, ViralityItem } from './virality.types.js';
+import { PLATFORM_NAMES } from './virality.types.js';
 
 export const MAX_PREDICTION_ITEMS = 1000;
 export const DEFAULT_LOOKBACK_DAYS = 60;
 export const MAX_LOOKBACK_DAYS = 365;
 /** Longest video accepted in a features-only item: 24 hours. */
 const MAX_DURATION_S = 86_400;
-
-export const PLATFORM_NAMES = ['tiktok', 'instagram', 'youtube', 'facebook', 'x'] as const;
-export type TimingMetricName = 'views' | 'engagement_rate';
 
 /** A platform field as the gRPC layer decodes it: the name, or the raw number when it is not a known platform. */
 export type PlatformField = string | number;
@@ -26,31 +25,12 @@ export interface ViralityItemRequest {
   timeZone: string;
 }
 
-/** A checked item: either a content id or full features, a platform, a planned instant and a time zone. */
-export interface ViralityItem {
-  index: number;
-  contentId?: string;
-  features?: ContentFeatureValues;
-  platform: string;
-  plannedAt: Date;
-  timeZone: string;
-}
-
 export interface BestTimeRequest {
   platform: PlatformField;
   timeZone: string;
   lookbackDays: number;
   metric: string | number;
   afterTime?: Date;
-}
-
-export interface BestTimeQuery {
-  platform: string;
-  timeZone: string;
-  lookbackDays: number;
-  metric: TimingMetricName;
-  /** The next best slot is searched after this instant. */
-  after: Date;
 }
 
 /** A required platform: INVALID_ARGUMENT naming the field for unspecified (0) or an unknown value. */

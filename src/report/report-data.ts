@@ -5,7 +5,7 @@ import { notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { bestTimeToPost, slotTimingValue, type TimeSlotEstimate } from '../learning/best-time.js';
 import { addDays } from '../domain/days.js';
-import type { DayPostRow } from '../learning/learning.repository.js';
+import type { DayPostRow } from '../learning/learning.types.js';
 import type { Trends } from '../learning/learning.service.js';
 import { postRetention, type DayReport } from '../learning/report.js';
 import { localTime } from '../learning/time-zone.js';

@@ -2,14 +2,7 @@
 import type { Db } from '../db/connect.js';
 import { withDbErrors } from '../db/pg-errors.js';
 import { withSession, type QueryResult } from '../db/session.js';
-
-export interface TokenRow {
-  tokenHash: string;
-  tenantId: string;
-  label: string;
-  createdAt: Date;
-  revokedAt: Date | null;
-}
+import type { TokenRow } from './tenancy.types.js';
 
 export class TenancyRepository {
   constructor(private readonly db: Db) {}
