@@ -16,8 +16,8 @@ import {
   trendsMessage,
   viralityMessage,
 } from './learning.mapping.js';
-import type { Reprocess, RunWithReport } from './learning.service.js';
-import { validateBestTime, validatePredictVirality, type PlatformField } from './virality.validate.js';
+import type { Reprocess, RunWithReport } from './run/learning.service.js';
+import { validateBestTime, validatePredictVirality, type PlatformField } from './virality/virality.validate.js';
 
 /** The platform filter of a request: undefined for unspecified, INVALID_ARGUMENT for an unknown value. */
 export function platformFilter(value: number, field = 'platform'): string | undefined {

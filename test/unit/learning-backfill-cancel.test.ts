@@ -1,8 +1,8 @@
 // LearningService.backfill stops at a cancellation instead of recording it as one more failed day and going on.
 import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
-import type { LearningRepository } from '../../src/learning/learning.repository.js';
-import { LearningService } from '../../src/learning/learning.service.js';
+import type { LearningRepository } from '../../src/learning/run/learning.repository.js';
+import { LearningService } from '../../src/learning/run/learning.service.js';
 import { createLogger } from '../../src/log.js';
 
 /** A repository whose every claim fails (as a cancelled query does); counts the days claimed. */

@@ -1,8 +1,8 @@
 // All SQL of virality and best time to post: training examples, timed outcomes, content features, learned models.
-import type { Db } from '../db/connect.js';
-import { queryNamed } from '../db/named-params.js';
-import { withDbErrors } from '../db/pg-errors.js';
-import { withSession, withTransaction } from '../db/session.js';
+import type { Db } from '../../db/connect.js';
+import { queryNamed } from '../../db/named-params.js';
+import { withDbErrors } from '../../db/pg-errors.js';
+import { withSession, withTransaction } from '../../db/session.js';
 import type { ContentRow, ModelRow, TenantOutcomes, TimedRow, TrainingRow } from './virality.types.js';
 
 // NOTE: "latest observation" is per post and bounded by :until, so a run for a past day never sees later data.

@@ -1,9 +1,9 @@
 // All SQL of the learning side: the day's inputs, daily snapshots, learning runs and learned models.
-import type { Db } from '../db/connect.js';
-import { queryNamed } from '../db/named-params.js';
-import { withDbErrors } from '../db/pg-errors.js';
-import { withSession, withTransaction, type Session } from '../db/session.js';
-import { currentScope, runInScope } from '../db/work-scope.js';
+import type { Db } from '../../db/connect.js';
+import { queryNamed } from '../../db/named-params.js';
+import { withDbErrors } from '../../db/pg-errors.js';
+import { withSession, withTransaction, type Session } from '../../db/session.js';
+import { currentScope, runInScope } from '../../db/work-scope.js';
 import type { DayInput, DayPostRow, RunOutcome, RunRow, SnapshotRow } from './learning.types.js';
 
 /**

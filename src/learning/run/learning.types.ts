@@ -1,5 +1,5 @@
 // Plain domain types of the daily learning run: a day's input, daily snapshots and learning runs.
-import type { ContentFeatureValues } from './content-features.js';
+import type { ContentFeatureValues } from '../virality/content-features.js';
 
 /** One post observed during a day: its latest retention and engagement observation of that day. */
 export interface DayPostRow extends ContentFeatureValues {

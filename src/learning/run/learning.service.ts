@@ -1,9 +1,9 @@
 // The daily learning run and the reads around it: snapshots, retention analysis, clusters, reports, history.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { AppError, failedPrecondition, invalidArgument, notFound } from '../errors.js';
-import type { Logger } from '../log.js';
-import { clusterRetentionCurves, type ClusteringResult } from './clustering.js';
-import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from '../domain/days.js';
+import { AppError, failedPrecondition, invalidArgument, notFound } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { clusterRetentionCurves, type ClusteringResult } from '../retention/clustering.js';
+import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from '../../domain/days.js';
 import type { LearningRepository } from './learning.repository.js';
 import type { DayInput, RunRow, SnapshotRow } from './learning.types.js';
 import {
@@ -16,9 +16,9 @@ import {
   type DayReport,
   type PostRetention,
   type TrendFigures,
-} from './report.js';
-import { decodePageToken, encodePageToken, pageSizeOf, queryFingerprint } from '../domain/paging.js';
-import { leastSquaresSlope } from './stats.js';
+} from './day-report.js';
+import { decodePageToken, encodePageToken, pageSizeOf, queryFingerprint } from '../../domain/paging.js';
+import { leastSquaresSlope } from '../math/stats.js';
 
 export type Trigger = 'api' | 'scheduler' | 'backfill';
 export type Reprocess = 'none' | 'failed' | 'all';

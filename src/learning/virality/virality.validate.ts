@@ -1,8 +1,8 @@
 // Validation of PredictVirality and GetBestTimeToPost requests at the edge: plain data in, checked data out.
 // Enums arrive as lower-case names (undefined for unspecified or unknown values); the caller says which.
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../../errors.js';
 import type { ContentFeatureValues } from './content-features.js';
-import { isValidTimeZone } from './time-zone.js';
+import { isValidTimeZone } from '../best-time/time-zone.js';
 import type { BestTimeQuery, ViralityItem } from './virality.types.js';
 import { PLATFORM_NAMES } from './virality.types.js';
 

@@ -1,8 +1,8 @@
 // PredictVirality: scores content with the tenant's promoted model, or the cold-start formula before there is one.
-import { notFound } from '../errors.js';
-import { slotTimingValue, type BestTimeResult } from './best-time.js';
+import { notFound } from '../../errors.js';
+import { slotTimingValue, type BestTimeResult } from '../best-time/best-time.js';
 import type { ContentFeatureValues } from './content-features.js';
-import { localTime } from './time-zone.js';
+import { localTime } from '../best-time/time-zone.js';
 import type { TenantPredictor, ViralityCache } from './virality-cache.js';
 import type { ViralityRepository } from './virality.repository.js';
 import { PLATFORM_NAMES, type ContentRow, type ViralityItem } from './virality.types.js';
