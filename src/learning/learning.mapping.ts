@@ -20,13 +20,13 @@ import { toEnum } from '../grpc/enums.js';
 import { platformNumber } from '../domain/platform.js';
 import type { RetentionClusterResult } from './retention/clustering.js';
 import type { Insight } from './insights/insights.js';
-import type { RunRow, SnapshotRow } from './run/learning.types.js';
+import type { RunRow, SnapshotRow, TopPerformer } from './run/learning.types.js';
 import type { Trends } from './run/learning.service.js';
 import type { Recommendation } from './insights/recommendations.js';
 import type { TimeSlotEstimate } from './best-time/best-time.js';
 import type { BestTimeAnswer } from './best-time/best-time.service.js';
 import type { ViralityAnswer } from './virality/virality.service.js';
-import type { DayReport, PostRetention, TopPerformer } from './run/day-report.js';
+import type { DayReport, PostRetention } from './run/day-report.js';
 
 export const platformOf = (name: string | undefined): Platform => platformNumber(name ?? '');
 

@@ -5,22 +5,13 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { ReprocessMode } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
+import { eventually } from '../helpers/eventually.js';
 import { generateWorld, loadWorld } from '../helpers/world.js';
 
 // NOTE: days of their own (the default tenant and, on Postgres, the database are shared with other test files).
 const BACKFILL_START = '2021-01-01';
 const BACKFILL_END = '2021-12-31';
 const SLOW_DAY = '2022-06-15';
-
-/** Polls `check` every 50 ms until it is true or `timeoutMs` passes; returns whether it became true. */
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

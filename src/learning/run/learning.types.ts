@@ -29,7 +29,7 @@ export interface DayInput {
 }
 
 /** One of a snapshot's best posts of the day. */
-export interface TopPerformerRow {
+export interface TopPerformer {
   postId: string;
   contentId: string;
   platform: string;
@@ -50,7 +50,7 @@ export interface SnapshotRow {
   savesRate: number;
   sharesRate: number;
   first3sLoss: number;
-  topPerformers: TopPerformerRow[];
+  topPerformers: TopPerformer[];
   builtAt: Date;
 }
 
