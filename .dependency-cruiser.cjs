@@ -3,7 +3,7 @@
 // → <area>.repository.ts (SQL over Session) → src/db. See docs/architecture.md.
 
 /** Code that may see the generated contract: transport, the server, and callers of the service. */
-const TRANSPORT = ['\\.grpc\\.ts$', '\\.mapper\\.ts$', '\\.mapping\\.ts$', '^src/server\\.ts$', '^src/grpc/', '^src/gen/', '^src/client(-calls)?\\.ts$', '^src/demo/'];
+const TRANSPORT = ['\\.grpc\\.ts$', '\\.mapper\\.ts$', '^src/server\\.ts$', '^src/grpc/', '^src/gen/', '^src/client(-calls)?\\.ts$', '^src/demo/'];
 const DRIVERS = '^(knex|pg|pg-copy-streams|pgvector|knex-pglite|@electric-sql/.*)$';
 const SQL_LAYER = ['\\.repository\\.ts$', '^src/db/'];
 const AREAS = 'embedding|metrics|learning|tenancy';

@@ -1,7 +1,7 @@
 // Generated benchmark data: clustered unit vectors that resemble real embeddings, and synthetic metric streams.
 import { Platform } from '../src/gen/stakazo/ml/v1/common.js';
 import type { MetricRecord } from '../src/gen/stakazo/ml/v1/metrics.js';
-import { gaussian, mulberry32 } from '../src/learning/stats.js';
+import { gaussian, mulberry32 } from '../src/learning/math/stats.js';
 
 /** mulberry32: small, seeded, so every run sees the same data. */
 export const seededRandom = mulberry32;

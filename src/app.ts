@@ -5,13 +5,13 @@ import { assertReachable, openDb, type Db, type DbOptions } from './db/connect.j
 import { migrateLatest } from './db/migrate.js';
 import { EmbeddingRepository } from './embedding/embedding.repository.js';
 import { EmbeddingService } from './embedding/embedding.service.js';
-import { BestTimeService } from './learning/best-time.service.js';
-import { LearningRepository } from './learning/learning.repository.js';
-import { LearningService } from './learning/learning.service.js';
-import { ViralityCache } from './learning/virality-cache.js';
-import { ViralityTrainer } from './learning/virality-training.js';
-import { ViralityRepository } from './learning/virality.repository.js';
-import { ViralityService } from './learning/virality.service.js';
+import { BestTimeService } from './learning/best-time/best-time.service.js';
+import { LearningRepository } from './learning/run/learning.repository.js';
+import { LearningService } from './learning/run/learning.service.js';
+import { ViralityCache } from './learning/virality/virality-cache.js';
+import { ViralityTrainer } from './learning/virality/virality-training.js';
+import { ViralityRepository } from './learning/virality/virality.repository.js';
+import { ViralityService } from './learning/virality/virality.service.js';
 import type { Logger } from './log.js';
 import { MetricsIngestService } from './metrics/ingest.service.js';
 import { MetricIngestRepository } from './metrics/metric-ingest.repository.js';
@@ -52,12 +52,12 @@ export interface App {
 
 /** Builds the repositories and services over an open database. */
 export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHooks = {}): Services {
-  const viralityRepository = new ViralityRepository(db.knex);
+  const viralityRepository = new ViralityRepository(db);
   const viralityCache = new ViralityCache(viralityRepository);
   const trainer = new ViralityTrainer(viralityRepository, viralityCache, log);
-  const tenancy = new TenancyRepository(db.knex);
+  const tenancy = new TenancyRepository(db);
   const embedding = new EmbeddingService(new EmbeddingRepository(db), config.limits);
-  const learning = new LearningService(new LearningRepository(db.knex), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished });
+  const learning = new LearningService(new LearningRepository(db), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished });
   return {
     embedding,
     // DeleteContent asks the embedding area to delete points; ListDailySnapshots reads the learning area's snapshots.

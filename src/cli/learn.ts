@@ -1,5 +1,5 @@
 // `stakazo-ml learn`: runs the daily learning for a day or a range, in-process against the database.
-import type { Reprocess, RunWithReport } from '../learning/learning.service.js';
+import type { Reprocess, RunWithReport } from '../learning/run/learning.service.js';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
 import { dayOption, parseCommand, requireTenant, UsageError, withDatabase, type CliContext, type Command } from './common.js';
 import { Progress } from './progress.js';

@@ -2,7 +2,7 @@
 // content embeddings. Seeded, so every run generates the same world. Used by `stakazo-ml seed-demo` and the tests.
 import { Platform } from '../gen/stakazo/ml/v1/common.js';
 import type { Content, MetricRecord, Post } from '../gen/stakazo/ml/v1/metrics.js';
-import { gaussian, mulberry32 } from '../learning/stats.js';
+import { gaussian, mulberry32 } from '../learning/math/stats.js';
 
 export interface WorldOptions {
   prefix: string;

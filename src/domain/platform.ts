@@ -5,6 +5,9 @@ const PLATFORM_NAMES = ['', 'tiktok', 'instagram', 'youtube', 'facebook', 'x'] a
 
 export type PlatformName = Exclude<(typeof PLATFORM_NAMES)[number], ''>;
 
+/** Every platform's name, in enum order. */
+export const PLATFORMS: readonly PlatformName[] = PLATFORM_NAMES.slice(1) as PlatformName[];
+
 /** The stored name of a platform enum value, or undefined when unspecified or unknown. */
 export function platformName(platform: number): PlatformName | undefined {
   return Number.isInteger(platform) && platform > 0 && platform < PLATFORM_NAMES.length ? (PLATFORM_NAMES[platform] as PlatformName) : undefined;

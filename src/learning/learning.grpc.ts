@@ -15,9 +15,9 @@ import {
   snapshotMessage,
   trendsMessage,
   viralityMessage,
-} from './learning.mapping.js';
-import type { Reprocess, RunWithReport } from './learning.service.js';
-import { validateBestTime, validatePredictVirality, type PlatformField } from './virality.validate.js';
+} from './learning.mapper.js';
+import type { Reprocess, RunWithReport } from './run/learning.service.js';
+import { validateBestTime, validatePredictVirality, type PlatformField } from './virality/virality.validate.js';
 
 /** The platform filter of a request: undefined for unspecified, INVALID_ARGUMENT for an unknown value. */
 export function platformFilter(value: number, field = 'platform'): string | undefined {
@@ -59,10 +59,10 @@ export function learningHandlers(deps: HandlerDeps, services: Pick<Services, 'le
       return { clusters: result.clusters.map(clusterMessage), silhouette: result.silhouette, postsCount: result.postsCount };
     }),
     runDailyLearning: unary(deps, 'RunDailyLearning', async (req, ctx) =>
-      runResponse(await service.runDay(ctx.tenantId, req.day, { force: req.force, trigger: 'api' })),
+      runResponse(await service.runDay(ctx.tenantId, req.day, { force: req.force, trigger: 'api', signal: ctx.signal })),
     ),
     backfill: unary(deps, 'Backfill', async (req, ctx) => {
-      const { runs, daysRun } = await service.backfill(ctx.tenantId, req.startDay, req.endDay, reprocessOf(req.reprocess));
+      const { runs, daysRun } = await service.backfill(ctx.tenantId, req.startDay, req.endDay, reprocessOf(req.reprocess), undefined, ctx.signal);
       return { runs: runs.map((r) => runMessage(r.run)), daysRunCount: daysRun };
     }),
     getLearningReport: unary(deps, 'GetLearningReport', async (req, ctx) => {

@@ -1,10 +1,9 @@
 // Maps between the contract's messages (src/gen) and the metrics area's domain types; used by metrics.grpc.ts and,
 // for the payload cases of incoming records, by record.validate.ts.
-import type { DailySnapshot as DailySnapshotMessage, TopPerformer as TopPerformerMessage } from '../gen/stakazo/ml/v1/common.js';
 import type { Content as ContentMessage, MetricRecord as MetricRecordMessage, Post as PostMessage } from '../gen/stakazo/ml/v1/metrics.js';
 import { platformNumber } from '../domain/platform.js';
 import { familyOfName, type FamilyName, type FamilySpec } from './families.js';
-import type { Content, DailySnapshot, MetricPayload, MetricRecord, Post, StoredTopPerformer } from './metrics.types.js';
+import type { Content, MetricPayload, MetricRecord, Post } from './metrics.types.js';
 
 /** The oneof case of MetricRecord.payload, e.g. "viewerBehavior". */
 export type PayloadCase = NonNullable<MetricRecordMessage['payload']>['$case'];
@@ -70,32 +69,3 @@ export function recordMessage(r: MetricRecord): MetricRecordMessage {
 }
 
 /** A stored top performer (camelCase, or snake_case keys of older learning runs; platform as a name or number). */
-function topPerformerMessage(raw: StoredTopPerformer): TopPerformerMessage {
-  const pick = (snake: string, camel: string) => raw[snake] ?? raw[camel];
-  const platform = raw.platform;
-  return {
-    postId: String(pick('post_id', 'postId') ?? ''),
-    contentId: String(pick('content_id', 'contentId') ?? ''),
-    platform: typeof platform === 'number' ? platform : platformNumber(String(platform ?? '')),
-    views: Number(raw.views ?? 0),
-    engagementRate: Number(pick('engagement_rate', 'engagementRate') ?? 0),
-    completionRate: Number(pick('completion_rate', 'completionRate') ?? 0),
-  };
-}
-
-export function snapshotMessage(s: DailySnapshot): DailySnapshotMessage {
-  return {
-    day: s.day,
-    platform: platformNumber(s.platform),
-    postsCount: Number(s.postsCount),
-    views: Number(s.views),
-    averageRetention: Number(s.averageRetention),
-    completionRate: Number(s.completionRate),
-    engagementRate: Number(s.engagementRate),
-    savesRate: Number(s.savesRate),
-    sharesRate: Number(s.sharesRate),
-    first3sLoss: Number(s.first3sLoss),
-    topPerformers: Array.isArray(s.topPerformers) ? s.topPerformers.map(topPerformerMessage) : [],
-    buildTime: s.builtAt,
-  };
-}

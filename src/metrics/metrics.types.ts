@@ -1,5 +1,6 @@
 // Plain domain types of the metrics area, shared by validation, services and repositories (no gRPC, no SQL), and
 // the ports through which the area asks the areas that own other tables.
+import type { DailySnapshot } from '../domain/snapshot.js';
 import type { PlatformName } from '../domain/platform.js';
 import type { FamilySpec } from './families.js';
 
@@ -209,27 +210,7 @@ export interface MetricsLimits {
   maxMetadataBytes: number;
 }
 
-/**
- * A top performer of a snapshot as the learning run stored it (JSON): camelCase keys (postId, contentId, platform
- * as a name, views, engagementRate, completionRate), or snake_case from older runs.
- */
-export type StoredTopPerformer = Record<string, unknown>;
-
-/** A daily snapshot as the learning area stores it (day YYYY-MM-DD; platform as a name). */
-export interface DailySnapshot {
-  day: string;
-  platform: string;
-  postsCount: number;
-  views: number;
-  averageRetention: number;
-  completionRate: number;
-  engagementRate: number;
-  savesRate: number;
-  sharesRate: number;
-  first3sLoss: number;
-  topPerformers: StoredTopPerformer[];
-  builtAt: Date;
-}
+export type { DailySnapshot };
 
 /** Port: reads the daily snapshots, which the learning area owns (implemented by LearningService). */
 export interface SnapshotReader {

@@ -1,5 +1,5 @@
 // Renders the learning report page: one self-contained HTML file (data, Chart.js and styles inlined; no network).
-import type { Insight } from '../learning/insights.js';
+import type { Insight } from '../learning/insights/insights.js';
 import { chartLibraryScripts } from './assets.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import type { ReportPageData } from './report-data.js';

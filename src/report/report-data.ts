@@ -3,13 +3,13 @@
 import type { Services } from '../app.js';
 import { notFound } from '../errors.js';
 import type { Logger } from '../log.js';
-import { bestTimeToPost, slotTimingValue, type TimeSlotEstimate } from '../learning/best-time.js';
+import { bestTimeToPost, slotTimingValue, type TimeSlotEstimate } from '../learning/best-time/best-time.js';
 import { addDays } from '../domain/days.js';
-import type { DayPostRow } from '../learning/learning.repository.js';
-import type { Trends } from '../learning/learning.service.js';
-import { postRetention, type DayReport } from '../learning/report.js';
-import { localTime } from '../learning/time-zone.js';
-import { coldStartPrediction } from '../learning/virality.js';
+import type { DayPostRow } from '../learning/run/learning.types.js';
+import type { Trends } from '../learning/run/learning.service.js';
+import { postRetention, type DayReport } from '../learning/run/day-report.js';
+import { localTime } from '../learning/best-time/time-zone.js';
+import { coldStartPrediction } from '../learning/virality/virality.js';
 
 /** Days of posts the best-time grids are estimated from (ending on the report's day). */
 export const BEST_TIME_WINDOW_DAYS = 28;

@@ -1,44 +1,43 @@
 // SQL of tenants and their API tokens (stored as SHA-256 hashes, never in clear).
-import type { Knex } from 'knex';
+import type { Db } from '../db/connect.js';
 import { withDbErrors } from '../db/pg-errors.js';
-
-export interface TokenRow {
-  tokenHash: string;
-  tenantId: string;
-  label: string;
-  createdAt: Date;
-  revokedAt: Date | null;
-}
+import { withSession, type QueryResult } from '../db/session.js';
+import type { TokenRow } from './tenancy.types.js';
 
 export class TenancyRepository {
-  constructor(private readonly knex: Knex) {}
+  constructor(private readonly db: Db) {}
+
+  /** Runs one statement in a session of its own, with database failures as AppErrors naming `what`. */
+  private query<Row = Record<string, unknown>>(what: string, sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
+    return withDbErrors(what, () => withSession(this.db, (session) => session.query<Row>(sql, params)));
+  }
 
   /** Creates the tenant if it does not exist. */
   async ensureTenant(tenantId: string, displayName = ''): Promise<void> {
-    await withDbErrors(`tenant "${tenantId}"`, () =>
-      this.knex.raw('insert into tenants (tenant_id, display_name) values (?, ?) on conflict (tenant_id) do nothing', [tenantId, displayName]),
-    );
+    await this.query(`tenant "${tenantId}"`, 'insert into tenants (tenant_id, display_name) values ($1, $2) on conflict (tenant_id) do nothing', [
+      tenantId,
+      displayName,
+    ]);
   }
 
   async insertToken(tokenHash: string, tenantId: string, label: string): Promise<void> {
-    await withDbErrors('token', () => this.knex.raw('insert into api_tokens (token_hash, tenant_id, label) values (?, ?, ?)', [tokenHash, tenantId, label]));
+    await this.query('token', 'insert into api_tokens (token_hash, tenant_id, label) values ($1, $2, $3)', [tokenHash, tenantId, label]);
   }
 
   /** Revokes the tokens whose hash starts with `hashPrefix`; returns how many. */
   async revokeByHashPrefix(hashPrefix: string): Promise<number> {
-    const result = await withDbErrors('token', () =>
-      this.knex.raw(`update api_tokens set revoked_at = now() where token_hash like ? and revoked_at is null`, [`${hashPrefix}%`]),
-    );
-    return result.rowCount ?? 0;
+    const result = await this.query('token', 'update api_tokens set revoked_at = now() where token_hash like $1 and revoked_at is null', [`${hashPrefix}%`]);
+    return result.rowCount;
   }
 
   /** Deletes every token of a tenant (tests and tenant removal). */
   async deleteTokensOf(tenantId: string): Promise<void> {
-    await this.knex.raw('delete from api_tokens where tenant_id = ?', [tenantId]);
+    await this.query(`tokens of tenant "${tenantId}"`, 'delete from api_tokens where tenant_id = $1', [tenantId]);
   }
 
   async listTokens(): Promise<TokenRow[]> {
-    const result = await this.knex.raw(
+    const result = await this.query<TokenRow>(
+      'tokens',
       `select token_hash as "tokenHash", tenant_id as "tenantId", label, created_at as "createdAt", revoked_at as "revokedAt"
          from api_tokens order by created_at`,
     );
@@ -47,27 +46,27 @@ export class TenancyRepository {
 
   /** The tenant of an active token, or undefined. */
   async tenantOfToken(tokenHash: string): Promise<string | undefined> {
-    const result = await withDbErrors('token lookup', () =>
-      this.knex.raw('select tenant_id from api_tokens where token_hash = ? and revoked_at is null', [tokenHash]),
-    );
+    const result = await this.query<{ tenant_id: string }>('token lookup', 'select tenant_id from api_tokens where token_hash = $1 and revoked_at is null', [
+      tokenHash,
+    ]);
     return result.rows[0]?.tenant_id;
   }
 
   /** Whether any active token exists (if none, the service runs single-tenant). */
   async hasActiveTokens(): Promise<boolean> {
-    const result = await withDbErrors('token lookup', () => this.knex.raw('select exists (select 1 from api_tokens where revoked_at is null) as present'));
+    const result = await this.query<{ present: boolean }>('token lookup', 'select exists (select 1 from api_tokens where revoked_at is null) as present');
     return Boolean(result.rows[0]?.present);
   }
 
   /** Whether the tenant exists. */
   async tenantExists(tenantId: string): Promise<boolean> {
-    const result = await this.knex.raw('select 1 from tenants where tenant_id = ?', [tenantId]);
+    const result = await this.query(`tenant "${tenantId}"`, 'select 1 from tenants where tenant_id = $1', [tenantId]);
     return result.rows.length > 0;
   }
 
   /** Every tenant id (the scheduler learns for each). */
   async listTenantIds(): Promise<string[]> {
-    const result = await this.knex.raw('select tenant_id from tenants order by tenant_id');
-    return result.rows.map((r: { tenant_id: string }) => r.tenant_id);
+    const result = await this.query<{ tenant_id: string }>('tenants', 'select tenant_id from tenants order by tenant_id');
+    return result.rows.map((r) => r.tenant_id);
   }
 }

@@ -11,7 +11,7 @@ import {
   type UpsertStreamResponse,
 } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { clientStreamCall } from '../../src/client-calls.js';
-import { gaussian, mulberry32 } from '../../src/learning/stats.js';
+import { gaussian, mulberry32 } from '../../src/learning/math/stats.js';
 import { call, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
 /** A small deterministic PRNG (mulberry32), so every run sees the same data. */

@@ -43,13 +43,13 @@ describe(`python client example (${BACKEND})`, () => {
 
   after(async () => {
     if (!server) return;
-    if (tenant) await new TenancyRepository(server.running.db.knex).deleteTokensOf(tenant);
+    if (tenant) await new TenancyRepository(server.running.db).deleteTokensOf(tenant);
     await server.stop();
   });
 
   it('creates a collection, upserts and searches, streams metrics, learns a day and prints its report', async () => {
     tenant = uniq('py');
-    const { token } = await createToken(new TenancyRepository(server.running.db.knex), tenant, 'python example test');
+    const { token } = await createToken(new TenancyRepository(server.running.db), tenant, 'python example test');
     const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
     const args = ['--address', server.address, '--token', token, '--day', day, '--prefix', tenant];
 

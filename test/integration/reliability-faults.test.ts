@@ -7,6 +7,7 @@ import { EmbeddingServiceClient, SearchRequest } from '../../src/gen/stakazo/ml/
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server.js';
 import { BACKEND, call, expectStatus, seedDataDir, startTestServer, testConfig } from '../helpers/server.js';
+import { eventually } from '../helpers/eventually.js';
 import { createCollection, floats, point } from './embedding-fixtures.js';
 
 // NOTE: PGlite is one in-process connection: there is no backend to kill, no pool to exhaust and no
@@ -41,16 +42,6 @@ async function activeQueriesOn(db: pg.Client, table: string): Promise<number> {
     [table],
   );
   return r.rows[0].n;
-}
-
-/** Polls `check` every 50 ms until it is true or `timeoutMs` passes; returns whether it became true. */
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
 }
 
 async function tableOf(db: pg.Client, collection: string): Promise<string> {

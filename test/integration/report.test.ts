@@ -38,13 +38,13 @@ describe(`report page (${BACKEND})`, () => {
     const learning = server.running.services.learning;
     await learning.backfill(tenant, summary.startDay, summary.lastObservedDay, 'all');
     day = summary.lastObservedDay;
-    ({ token } = await createToken(new TenancyRepository(db.knex), tenant, 'report test'));
+    ({ token } = await createToken(new TenancyRepository(db), tenant, 'report test'));
   });
 
   after(async () => {
     await browser?.close();
     if (server) {
-      await new TenancyRepository(server.running.db.knex).deleteTokensOf(tenant);
+      await new TenancyRepository(server.running.db).deleteTokensOf(tenant);
       await server.stop();
     }
   });

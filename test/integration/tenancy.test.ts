@@ -85,7 +85,7 @@ describe(`tenancy (${BACKEND})`, () => {
 
   before(async () => {
     server = await startTestServer({ AUTH_CACHE_MS: '0' });
-    repo = new TenancyRepository(server.running.db.knex);
+    repo = new TenancyRepository(server.running.db);
     a = bearer((await createToken(repo, tenantA, 'test')).token);
     b = bearer((await createToken(repo, tenantB, 'test')).token);
 

@@ -1,7 +1,7 @@
 // Retention clusters: planted shapes are recovered, deterministically, with sensible fallbacks for few posts.
 import { expect } from 'chai';
-import { clusterRetentionCurves, describeCurveShape, type ClusterInput } from '../../src/learning/clustering.js';
-import { gaussian, mulberry32, shuffled, type Random } from '../../src/learning/stats.js';
+import { clusterRetentionCurves, describeCurveShape, type ClusterInput } from '../../src/learning/retention/clustering.js';
+import { gaussian, mulberry32, shuffled, type Random } from '../../src/learning/math/stats.js';
 
 type Shape = 'early' | 'steady' | 'hold';
 

@@ -1,9 +1,9 @@
 // Insights and recommendations: planted effects are found with their numbers; pure noise yields nothing.
 import { expect } from 'chai';
-import { discoverInsights, type InsightRow } from '../../src/learning/insights.js';
-import { bestPerformers, comparePlatforms } from '../../src/learning/platforms.js';
-import { recommend } from '../../src/learning/recommendations.js';
-import { clamp, gaussian, mulberry32, type Random } from '../../src/learning/stats.js';
+import { discoverInsights, type InsightRow } from '../../src/learning/insights/insights.js';
+import { bestPerformers, comparePlatforms } from '../../src/learning/insights/platform-comparison.js';
+import { recommend } from '../../src/learning/insights/recommendations.js';
+import { clamp, gaussian, mulberry32, type Random } from '../../src/learning/math/stats.js';
 
 const PLATFORMS = ['tiktok', 'instagram', 'youtube'];
 const DURATIONS = [8, 20, 45, 90];

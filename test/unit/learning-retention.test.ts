@@ -1,6 +1,6 @@
 // Retention analysis: planted drops, dips, holds and rewatches are found where they were planted.
 import { expect } from 'chai';
-import { analyseRetention, first3sLoss, resampleCurve, retentionAtPercent } from '../../src/learning/retention.js';
+import { analyseRetention, first3sLoss, resampleCurve, retentionAtPercent } from '../../src/learning/retention/retention.js';
 
 /** A 101-point curve through the given (percent, retention) knots, linear in between. */
 function curveThrough(knots: Array<[number, number]>): number[] {

@@ -18,7 +18,7 @@ import {
   summarize,
   variance,
   welchTTest,
-} from '../../src/learning/stats.js';
+} from '../../src/learning/math/stats.js';
 
 describe('learning stats', () => {
   it('computes means, variances and quantiles', () => {

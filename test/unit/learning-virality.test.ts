@@ -1,12 +1,12 @@
 // Virality: the cold-start formula's arithmetic, and a learned ridge model that beats it on a time-based hold-out.
 import { expect } from 'chai';
-import { bestTimeToPost, slotTimingValue, type BestTimeResult } from '../../src/learning/best-time.js';
-import { choleskySolve } from '../../src/learning/linear-algebra.js';
-import { gaussian, mean, mulberry32, quantile } from '../../src/learning/stats.js';
-import { localTime } from '../../src/learning/time-zone.js';
-import { evaluatePredictor, shouldPromote, timeSplit, type ScoredModel } from '../../src/learning/virality-evaluation.js';
-import { fitViralityModel, percentileWithin, ViralityModel, type ViralityExample } from '../../src/learning/virality-model.js';
-import { coldStartPrediction, coldStartPredictor, type ColdStartContext, type ViralityFeatures } from '../../src/learning/virality.js';
+import { bestTimeToPost, slotTimingValue, type BestTimeResult } from '../../src/learning/best-time/best-time.js';
+import { choleskySolve } from '../../src/learning/math/linear-algebra.js';
+import { gaussian, mean, mulberry32, quantile } from '../../src/learning/math/stats.js';
+import { localTime } from '../../src/learning/best-time/time-zone.js';
+import { evaluatePredictor, shouldPromote, timeSplit, type ScoredModel } from '../../src/learning/virality/virality-evaluation.js';
+import { fitViralityModel, percentileWithin, ViralityModel, type ViralityExample } from '../../src/learning/virality/virality-model.js';
+import { coldStartPrediction, coldStartPredictor, type ColdStartContext, type ViralityFeatures } from '../../src/learning/virality/virality.js';
 
 const PLATFORM_EFFECT: Record<string, number> = { tiktok: 0.5, instagram: 0, youtube: -0.3 };
 const START_MS = Date.UTC(2026, 0, 1);

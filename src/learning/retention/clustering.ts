@@ -1,6 +1,6 @@
 // Retention clusters: deterministic k-means on normalised curves, k chosen by the mean silhouette.
 import { CURVE_POINTS, resampleCurve } from './retention.js';
-import { clamp, mean, mulberry32, shuffled, type Random } from './stats.js';
+import { clamp, mean, mulberry32, shuffled, type Random } from '../math/stats.js';
 
 /** One post to cluster: its curve and the outcomes averaged per cluster. */
 export interface ClusterInput {

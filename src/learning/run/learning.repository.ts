@@ -1,78 +1,20 @@
 // All SQL of the learning side: the day's inputs, daily snapshots, learning runs and learned models.
-import type { Knex } from 'knex';
-import { withDbErrors } from '../db/pg-errors.js';
-import type { ContentFeatureValues } from './content-features.js';
-
-/** One post observed during a day: its latest retention and engagement observation of that day. */
-export interface DayPostRow extends ContentFeatureValues {
-  postId: string;
-  contentId: string;
-  platform: string;
-  publishedAt: Date;
-  timeZone: string;
-  views: number;
-  averageViewDurationS: number;
-  completionRate: number;
-  rewatchRate: number;
-  skipRateFirst3s: number;
-  retentionCurve: number[] | null;
-  likes: number;
-  comments: number;
-  shares: number;
-  saves: number;
-  observedAt: Date;
-}
-
-export interface DayInput {
-  posts: DayPostRow[];
-  rowsRead: number;
-  latestObservedAt: Date | null;
-}
-
-export interface SnapshotRow {
-  day: string;
-  platform: string;
-  postsCount: number;
-  views: number;
-  averageRetention: number;
-  completionRate: number;
-  engagementRate: number;
-  savesRate: number;
-  sharesRate: number;
-  first3sLoss: number;
-  topPerformers: { postId: string; contentId: string; platform: string; views: number; engagementRate: number; completionRate: number }[];
-  builtAt: Date;
-}
-
-/** How a claimed run ended: what finishRun stores. */
-export interface RunOutcome {
-  status: 'succeeded' | 'failed';
-  steps: { step: string; durationMs: number }[];
-  rowsRead: number;
-  latestObservedAt: Date | null;
-  modelVersions: Record<string, string>;
-  errorMessage: string;
-  report: unknown;
-}
-
-export interface RunRow extends Omit<RunOutcome, 'status'> {
-  tenantId: string;
-  day: string;
-  status: 'running' | RunOutcome['status'];
-  trigger: string;
-  attempt: number;
-  startedAt: Date;
-  finishedAt: Date | null;
-}
+import type { Db } from '../../db/connect.js';
+import { queryNamed } from '../../db/named-params.js';
+import { platformName } from '../../domain/platform.js';
+import { topPerformerOf } from '../../domain/snapshot.js';
+import { withDbErrors } from '../../db/pg-errors.js';
+import { withSession, withTransaction, type Session } from '../../db/session.js';
+import { currentScope, runInScope } from '../../db/work-scope.js';
+import type { DayInput, DayPostRow, RunOutcome, RunRow, SnapshotRow } from './learning.types.js';
 
 /**
  * Settings for the day's set-based queries. NOTE: right after a bulk load the tables have no statistics yet, the
  * planner expects a handful of rows and picks nested loops that rescan the day once per post (minutes for 10,000
  * posts). Hash joins are right for these queries at any size, so nested loops are turned off for them.
  */
-async function forSetQueries(trx: Knex.Transaction): Promise<void> {
-  await trx.raw('set local enable_nestloop = off');
-  await trx.raw(`set local work_mem = '64MB'`);
+function forSetQueries(session: Session): Promise<void> {
+  return session.useLocalSettings({ enable_nestloop: 'off', work_mem: '64MB' });
 }
 
 // NOTE: the day's posts are those with a retention observation in [start, end); for each, the latest
@@ -125,16 +67,17 @@ const RUN_COLUMNS = `tenant_id as "tenantId", to_char(day, 'YYYY-MM-DD') as day,
   latest_observed_at as "latestObservedAt", model_versions as "modelVersions", error_message as "errorMessage"`;
 
 export class LearningRepository {
-  constructor(private readonly knex: Knex) {}
+  constructor(private readonly db: Db) {}
 
   /** Reads the posts observed in [start, end) (latest observation each), rows read and the watermark. */
   async readDay(tenantId: string, start: Date, end: Date): Promise<DayInput> {
     const bindings = { tenant: tenantId, start, end, post: null };
     return withDbErrors(`metrics of tenant "${tenantId}"`, () =>
-      this.knex.transaction(async (trx) => {
-        await forSetQueries(trx);
-        const posts = await trx.raw(`${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`, bindings);
-        const watermark = await trx.raw(
+      withTransaction(this.db, async (session) => {
+        await forSetQueries(session);
+        const posts = await queryNamed<DayPostRow>(session, `${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`, bindings);
+        const watermark = await queryNamed<{ rows: number | null; latest: Date | null }>(
+          session,
           `select sum(n)::bigint as rows, max(latest) as latest from (
            select count(*) as n, max(observed_at) as latest from retention_metrics
             where tenant_id = :tenant and observed_at >= :start and observed_at < :end
@@ -152,7 +95,9 @@ export class LearningRepository {
   /** The latest retention observation of one post, with its post and content, or undefined. */
   async latestOfPost(tenantId: string, postId: string): Promise<DayPostRow | undefined> {
     const bindings = { tenant: tenantId, start: new Date(0), end: new Date('9999-01-01T00:00:00Z'), post: postId };
-    return withDbErrors(`post "${postId}"`, async () => (await this.knex.raw(`${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`, bindings)).rows[0]);
+    return withDbErrors(`post "${postId}"`, () =>
+      withSession(this.db, async (session) => (await queryNamed<DayPostRow>(session, `${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`, bindings)).rows[0]),
+    );
   }
 
   /**
@@ -162,10 +107,11 @@ export class LearningRepository {
   async buildSnapshots(tenantId: string, day: string, start: Date, end: Date): Promise<SnapshotRow[]> {
     const bindings = { tenant: tenantId, day, start, end, post: null };
     return withDbErrors(`daily snapshot ${day}`, () =>
-      this.knex.transaction(async (trx) => {
-        await forSetQueries(trx);
-        await trx.raw('delete from daily_snapshots where tenant_id = :tenant and day = :day', bindings);
-        await trx.raw(
+      withTransaction(this.db, async (session) => {
+        await forSetQueries(session);
+        await queryNamed(session, 'delete from daily_snapshots where tenant_id = :tenant and day = :day', bindings);
+        await queryNamed(
+          session,
           `${LATEST_OF_DAY}, ranked as (
              select d.*, row_number() over (partition by platform order by views desc, post_id) as rank
                from day_posts d
@@ -187,18 +133,19 @@ export class LearningRepository {
              from ranked group by platform`,
           bindings,
         );
-        return this.snapshotsIn(trx, tenantId, day, day);
+        return this.snapshotsIn(session, tenantId, day, day);
       }),
     );
   }
 
   /** Stored snapshots of a day range (inclusive), optionally of one platform. */
   async listSnapshots(tenantId: string, startDay: string, endDay: string, platform?: string): Promise<SnapshotRow[]> {
-    return withDbErrors('daily snapshots', () => this.snapshotsIn(this.knex, tenantId, startDay, endDay, platform));
+    return withDbErrors('daily snapshots', () => withSession(this.db, (session) => this.snapshotsIn(session, tenantId, startDay, endDay, platform)));
   }
 
-  private async snapshotsIn(k: Knex | Knex.Transaction, tenantId: string, startDay: string, endDay: string, platform?: string): Promise<SnapshotRow[]> {
-    const result = await k.raw(
+  private async snapshotsIn(session: Session, tenantId: string, startDay: string, endDay: string, platform?: string): Promise<SnapshotRow[]> {
+    const result = await queryNamed<Omit<SnapshotRow, 'topPerformers'> & { topPerformers: Record<string, unknown>[] | null }>(
+      session,
       `select to_char(day, 'YYYY-MM-DD') as day, platform, posts_count as "postsCount", views,
               average_retention as "averageRetention", completion_rate as "completionRate",
               engagement_rate as "engagementRate", saves_rate as "savesRate", shares_rate as "sharesRate",
@@ -208,7 +155,7 @@ export class LearningRepository {
         order by day, platform`,
       { tenant: tenantId, start: startDay, end: endDay, platform: platform ?? null },
     );
-    return result.rows;
+    return result.rows.map((row) => ({ ...row, topPerformers: (row.topPerformers ?? []).map((t) => topPerformerOf(t, platformName)) }));
   }
 
   /**
@@ -225,15 +172,16 @@ export class LearningRepository {
     staleAfterMs: number,
   ): Promise<{ claimed: true; run: RunRow } | { claimed: false; reason: 'locked' | 'done' | 'running'; run?: RunRow }> {
     return withDbErrors(`learning run ${day}`, () =>
-      this.knex.transaction(async (trx) => {
-        const lock = await trx.raw('select pg_try_advisory_xact_lock(hashtext(:key)) as locked', { key: `learning:${tenantId}:${day}` });
+      withTransaction(this.db, async (session) => {
+        const lock = await session.query<{ locked: boolean }>('select pg_try_advisory_xact_lock(hashtext($1)) as locked', [`learning:${tenantId}:${day}`]);
         if (!lock.rows[0].locked) return { claimed: false as const, reason: 'locked' as const };
-        const existing = await this.getRunIn(trx, tenantId, day);
+        const existing = await this.getRunIn(session, tenantId, day);
         if (existing?.status === 'succeeded' && !force) return { claimed: false as const, reason: 'done' as const, run: existing };
         if (existing?.status === 'running' && Date.now() - existing.startedAt.getTime() < staleAfterMs) {
           return { claimed: false as const, reason: 'running' as const, run: existing };
         }
-        const result = await trx.raw(
+        const result = await queryNamed<RunRow>(
+          session,
           `insert into learning_runs (tenant_id, day, status, trigger, attempt, started_at)
            values (:tenant, :day::date, 'running', :trigger, 1, clock_timestamp())
            on conflict (tenant_id, day) do update
@@ -242,83 +190,103 @@ export class LearningRepository {
            returning ${RUN_COLUMNS}`,
           { tenant: tenantId, day, trigger },
         );
-        return { claimed: true as const, run: result.rows[0] as RunRow };
+        return { claimed: true as const, run: result.rows[0] };
       }),
     );
   }
 
-  /** Marks a claimed run finished (succeeded with its report, or failed with its error). */
+  /**
+   * Marks a claimed run finished (succeeded with its report, or failed with its error).
+   * NOTE: a failure is recorded outside the call's work scope: when the call was cancelled, its aborted signal
+   * would refuse (or cancel) this very statement and leave the run 'running' until it went stale.
+   */
   async finishRun(tenantId: string, day: string, attempt: number, outcome: RunOutcome): Promise<RunRow | undefined> {
-    return withDbErrors(`learning run ${day}`, async () => {
-      const result = await this.knex.raw(
-        `update learning_runs
+    const scope = outcome.status === 'failed' ? {} : currentScope();
+    return withDbErrors(`learning run ${day}`, () =>
+      runInScope(scope ?? {}, () =>
+        withSession(this.db, async (session) => {
+          const result = await queryNamed<RunRow>(
+            session,
+            `update learning_runs
             set status = :status, finished_at = clock_timestamp(), steps = :steps::jsonb, rows_read = :rowsRead,
                 latest_observed_at = :latest, model_versions = :models::jsonb, error_message = :error,
                 report = :report::jsonb
           where tenant_id = :tenant and day = :day::date and attempt = :attempt
           returning ${RUN_COLUMNS}`,
-        {
-          tenant: tenantId,
-          day,
-          attempt,
-          status: outcome.status,
-          steps: JSON.stringify(outcome.steps),
-          rowsRead: outcome.rowsRead,
-          latest: outcome.latestObservedAt,
-          models: JSON.stringify(outcome.modelVersions),
-          error: outcome.errorMessage,
-          report: outcome.report === null || outcome.report === undefined ? null : JSON.stringify(outcome.report),
-        },
-      );
-      return result.rows[0];
-    });
+            {
+              tenant: tenantId,
+              day,
+              attempt,
+              status: outcome.status,
+              steps: JSON.stringify(outcome.steps),
+              rowsRead: outcome.rowsRead,
+              latest: outcome.latestObservedAt,
+              models: JSON.stringify(outcome.modelVersions),
+              error: outcome.errorMessage,
+              report: outcome.report === null || outcome.report === undefined ? null : JSON.stringify(outcome.report),
+            },
+          );
+          return result.rows[0];
+        }),
+      ),
+    );
   }
 
   async getRun(tenantId: string, day: string): Promise<RunRow | undefined> {
-    return withDbErrors(`learning run ${day}`, () => this.getRunIn(this.knex, tenantId, day));
+    return withDbErrors(`learning run ${day}`, () => withSession(this.db, (session) => this.getRunIn(session, tenantId, day)));
   }
 
-  private async getRunIn(k: Knex | Knex.Transaction, tenantId: string, day: string): Promise<RunRow | undefined> {
-    const result = await k.raw(`select ${RUN_COLUMNS}, report from learning_runs where tenant_id = ? and day = ?::date`, [tenantId, day]);
+  private async getRunIn(session: Session, tenantId: string, day: string): Promise<RunRow | undefined> {
+    const result = await session.query<RunRow>(`select ${RUN_COLUMNS}, report from learning_runs where tenant_id = $1 and day = $2::date`, [tenantId, day]);
     return result.rows[0];
   }
 
   /** Runs newest first, keyset-paged on day. */
   async listRuns(tenantId: string, startDay: string | null, endDay: string | null, beforeDay: string | null, limit: number): Promise<RunRow[]> {
-    return withDbErrors('learning runs', async () => {
-      const result = await this.knex.raw(
-        `select ${RUN_COLUMNS} from learning_runs
+    return withDbErrors('learning runs', () =>
+      withSession(this.db, async (session) => {
+        const result = await queryNamed<RunRow>(
+          session,
+          `select ${RUN_COLUMNS} from learning_runs
           where tenant_id = :tenant
             and (:start::date is null or day >= :start::date) and (:end::date is null or day <= :end::date)
             and (:before::date is null or day < :before::date)
           order by day desc limit :limit`,
-        { tenant: tenantId, start: startDay, end: endDay, before: beforeDay, limit },
-      );
-      return result.rows;
-    });
+          { tenant: tenantId, start: startDay, end: endDay, before: beforeDay, limit },
+        );
+        return result.rows;
+      }),
+    );
   }
 
   /** Per-day figures of successful runs in a range, oldest first, for trends. */
   async trendPoints(tenantId: string, startDay: string | null, endDay: string | null): Promise<{ day: string; report: unknown }[]> {
-    return withDbErrors('learning trends', async () => {
-      const result = await this.knex.raw(
-        `select to_char(day, 'YYYY-MM-DD') as day, report -> 'trend' as report from learning_runs
+    return withDbErrors('learning trends', () =>
+      withSession(this.db, async (session) => {
+        const result = await queryNamed<{ day: string; report: unknown }>(
+          session,
+          `select to_char(day, 'YYYY-MM-DD') as day, report -> 'trend' as report from learning_runs
           where tenant_id = :tenant and status = 'succeeded'
             and (:start::date is null or day >= :start::date) and (:end::date is null or day <= :end::date)
           order by day`,
-        { tenant: tenantId, start: startDay, end: endDay },
-      );
-      return result.rows;
-    });
+          { tenant: tenantId, start: startDay, end: endDay },
+        );
+        return result.rows;
+      }),
+    );
   }
 
   /** Days in [startDay, endDay] that have a run with one of the given statuses. */
   async daysWithStatus(tenantId: string, startDay: string, endDay: string, statuses: string[]): Promise<Set<string>> {
-    const result = await this.knex.raw(
-      `select to_char(day, 'YYYY-MM-DD') as day from learning_runs
-        where tenant_id = ? and day between ?::date and ?::date and status = any(?::text[])`,
-      [tenantId, startDay, endDay, statuses],
+    const result = await withDbErrors('learning runs', () =>
+      withSession(this.db, (session) =>
+        session.query<{ day: string }>(
+          `select to_char(day, 'YYYY-MM-DD') as day from learning_runs
+            where tenant_id = $1 and day between $2::date and $3::date and status = any($4::text[])`,
+          [tenantId, startDay, endDay, statuses],
+        ),
+      ),
     );
-    return new Set(result.rows.map((r: { day: string }) => r.day));
+    return new Set(result.rows.map((r) => r.day));
   }
 }

@@ -1,11 +1,12 @@
 // PredictVirality: scores content with the tenant's promoted model, or the cold-start formula before there is one.
-import { notFound } from '../errors.js';
-import { slotTimingValue, type BestTimeResult } from './best-time.js';
+import { notFound } from '../../errors.js';
+import { slotTimingValue, type BestTimeResult } from '../best-time/best-time.js';
 import type { ContentFeatureValues } from './content-features.js';
-import { localTime } from './time-zone.js';
+import { localTime } from '../best-time/time-zone.js';
 import type { TenantPredictor, ViralityCache } from './virality-cache.js';
-import type { ContentRow, ViralityRepository } from './virality.repository.js';
-import { PLATFORM_NAMES, type ViralityItem } from './virality.validate.js';
+import type { ViralityRepository } from './virality.repository.js';
+import { PLATFORMS } from '../../domain/platform.js';
+import type { ContentRow, ViralityItem } from './virality.types.js';
 import { coldStartPredictor, type ViralityFeatures, type ViralityPrediction, type ViralityPredictor } from './virality.js';
 
 /** The same content scored on one platform. */
@@ -45,7 +46,7 @@ export function recommendationTexts(scored: readonly { platform: string; predict
 /** The platforms a content item is compared on: those of the tenant's history, or all when there is none yet. */
 function comparedPlatforms(predictor: TenantPredictor): string[] {
   const known = predictor.kind === 'learned' ? predictor.model.params.layout.platforms : Object.keys(predictor.outcomes.engagementRateByPlatform);
-  return known.length ? [...known].sort() : [...PLATFORM_NAMES];
+  return known.length ? [...known].sort() : [...PLATFORMS];
 }
 
 function featuresOf(item: ViralityItem, content: ContentRow | undefined, platform: string): ViralityFeatures {

@@ -1,5 +1,5 @@
 // Best time to post: a weekday × hour grid in the audience's time zone, shrunk toward the mean, with a held-out confidence.
-import { clamp, mulberry32, normalCdf, summarize } from './stats.js';
+import { clamp, mulberry32, normalCdf, summarize } from '../math/stats.js';
 import { localTimeCache, nextLocalHourStart, type LocalTime } from './time-zone.js';
 
 /** One published post and the outcome to maximise (for views, pass ln(1 + views)). */

@@ -1,52 +1,9 @@
 // All SQL of virality and best time to post: training examples, timed outcomes, content features, learned models.
-import type { Knex } from 'knex';
-import { withDbErrors } from '../db/pg-errors.js';
-import type { ContentFeatureValues } from './content-features.js';
-
-/** One published post with its outcome as known before `observedBefore` (a training or hold-out row). */
-export interface TrainingRow extends ContentFeatureValues {
-  postId: string;
-  platform: string;
-  publishedAt: Date;
-  timeZone: string;
-  /** Views at the latest observation. */
-  views: number;
-  /** Likes + comments + shares + saves at the latest engagement observation; null without one. */
-  interactions: number | null;
-  /** Share lost in the first 3 s at the earliest retention observation (the early signal). */
-  first3sLoss: number | null;
-}
-
-/** One post of a platform and its latest outcome, for the best-time grid. */
-export interface TimedRow {
-  publishedAt: Date;
-  views: number;
-  interactions: number | null;
-}
-
-/** A content item's stored features and, per platform, the early-retention signal of its post there. */
-export interface ContentRow extends ContentFeatureValues {
-  contentId: string;
-  /** Platform → share lost in the first 3 s at the earliest observation of the content's post there. */
-  first3sLossByPlatform: Record<string, number> | null;
-}
-
-/** What the cold-start formula knows about a tenant: views quantiles and engagement rate per platform. */
-export interface TenantOutcomes {
-  posts: number;
-  viewsP10: number;
-  viewsMedian: number;
-  viewsP90: number;
-  engagementRateByPlatform: Record<string, number>;
-}
-
-export interface ModelRow {
-  version: string;
-  trainedOnDay: string;
-  params: unknown;
-  evaluation: unknown;
-  promoted: boolean;
-}
+import type { Db } from '../../db/connect.js';
+import { queryNamed } from '../../db/named-params.js';
+import { withDbErrors } from '../../db/pg-errors.js';
+import { withSession, withTransaction } from '../../db/session.js';
+import type { ContentRow, ModelRow, TenantOutcomes, TimedRow, TrainingRow } from './virality.types.js';
 
 // NOTE: "latest observation" is per post and bounded by :until, so a run for a past day never sees later data.
 const LATEST_VIEWS = `
@@ -68,7 +25,12 @@ const CONTENT_COLUMNS = `c.duration_s as "durationS", c.quality_score as "qualit
 const COLD_START_POSTS = 10_000;
 
 export class ViralityRepository {
-  constructor(private readonly knex: Knex) {}
+  constructor(private readonly db: Db) {}
+
+  /** Runs one named-binding query in a session of its own and returns its rows. */
+  private async rows<Row>(sql: string, bindings: Readonly<Record<string, unknown>>): Promise<Row[]> {
+    return withSession(this.db, async (session) => (await queryNamed<Row>(session, sql, bindings)).rows);
+  }
 
   /**
    * Posts published in [from, to) with at least one retention observation before `until`: features, platform,
@@ -76,7 +38,7 @@ export class ViralityRepository {
    */
   async trainingRows(tenantId: string, from: Date, to: Date, until: Date): Promise<TrainingRow[]> {
     return withDbErrors(`training examples of tenant "${tenantId}"`, async () => {
-      const result = await this.knex.raw(
+      return this.rows<TrainingRow>(
         `select p.post_id as "postId", p.platform, p.published_at as "publishedAt", p.time_zone as "timeZone",
                 ${CONTENT_COLUMNS}, latest.views, engagement.interactions, early.first_3s_loss as "first3sLoss"
            from posts p
@@ -91,14 +53,13 @@ export class ViralityRepository {
           order by p.published_at, p.post_id`,
         { tenant: tenantId, from, to, until },
       );
-      return result.rows;
     });
   }
 
   /** Posts of one platform published in [from, to) with their latest outcome observed before `to`. */
   async timedOutcomes(tenantId: string, platform: string, from: Date, to: Date): Promise<TimedRow[]> {
     return withDbErrors(`posts of tenant "${tenantId}" on ${platform}`, async () => {
-      const result = await this.knex.raw(
+      return this.rows<TimedRow>(
         `select p.published_at as "publishedAt", latest.views, engagement.interactions
            from posts p
            ${LATEST_VIEWS}
@@ -106,7 +67,6 @@ export class ViralityRepository {
           order by p.published_at, p.post_id`,
         { tenant: tenantId, platform, from, to, until: to },
       );
-      return result.rows;
     });
   }
 
@@ -114,7 +74,7 @@ export class ViralityRepository {
   async contentFeatures(tenantId: string, contentIds: readonly string[]): Promise<ContentRow[]> {
     if (contentIds.length === 0) return [];
     return withDbErrors(`content of tenant "${tenantId}"`, async () => {
-      const result = await this.knex.raw(
+      return this.rows<ContentRow>(
         `select c.content_id as "contentId", ${CONTENT_COLUMNS},
                 (select jsonb_object_agg(platform, loss) from (
                    select distinct on (p.platform) p.platform, r.skip_rate_first_3s as loss
@@ -127,14 +87,20 @@ export class ViralityRepository {
           where c.tenant_id = :tenant and c.content_id = any(:ids::text[])`,
         { tenant: tenantId, ids: [...contentIds] },
       );
-      return result.rows;
     });
   }
 
   /** Views quantiles and engagement rate per platform over the tenant's most recent posts (latest observation each). */
   async tenantOutcomes(tenantId: string): Promise<TenantOutcomes> {
     return withDbErrors(`outcomes of tenant "${tenantId}"`, async () => {
-      const result = await this.knex.raw(
+      const rows = await this.rows<{
+        platform: string | null;
+        posts: number;
+        p10: number | null;
+        median: number | null;
+        p90: number | null;
+        engagement_rate: number | null;
+      }>(
         `with recent as (
            select p.platform, latest.views, engagement.interactions
              from posts p
@@ -153,14 +119,6 @@ export class ViralityRepository {
            from recent where interactions is not null group by platform`,
         { tenant: tenantId, limit: COLD_START_POSTS, until: new Date('9999-01-01T00:00:00Z') },
       );
-      const rows = result.rows as {
-        platform: string | null;
-        posts: number;
-        p10: number | null;
-        median: number | null;
-        p90: number | null;
-        engagement_rate: number | null;
-      }[];
       const overall = rows.find((r) => r.platform === null);
       const engagementRateByPlatform: Record<string, number> = {};
       for (const row of rows) if (row.platform !== null && row.engagement_rate !== null) engagementRateByPlatform[row.platform] = row.engagement_rate;
@@ -177,19 +135,19 @@ export class ViralityRepository {
   /** The promoted version of a model, or undefined. */
   async promotedModel(tenantId: string, modelName: string): Promise<ModelRow | undefined> {
     return withDbErrors(`model "${modelName}"`, async () => {
-      const result = await this.knex.raw(
+      const rows = await this.rows<ModelRow>(
         `select version, to_char(trained_on_day, 'YYYY-MM-DD') as "trainedOnDay", params, evaluation, promoted
-           from learned_models where tenant_id = ? and model_name = ? and promoted`,
-        [tenantId, modelName],
+           from learned_models where tenant_id = :tenant and model_name = :model and promoted`,
+        { tenant: tenantId, model: modelName },
       );
-      return result.rows[0];
+      return rows[0];
     });
   }
 
   /** Stores a version with its evaluation; storing the same version again replaces its evaluation. */
   async saveModel(tenantId: string, modelName: string, version: string, trainedOnDay: string, params: unknown, evaluation: unknown): Promise<void> {
     await withDbErrors(`model "${modelName}" version ${version}`, () =>
-      this.knex.raw(
+      this.rows(
         `insert into learned_models (tenant_id, model_name, version, trained_on_day, params, evaluation)
          values (:tenant, :model, :version, :day::date, :params::jsonb, :evaluation::jsonb)
          on conflict (tenant_id, model_name, version) do update set evaluation = excluded.evaluation`,
@@ -204,16 +162,18 @@ export class ViralityRepository {
    */
   async promote(tenantId: string, modelName: string, version: string, expectedCurrent: string | undefined): Promise<boolean> {
     return withDbErrors(`model "${modelName}" version ${version}`, () =>
-      this.knex.transaction(async (trx) => {
-        await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`learned_models:${tenantId}:${modelName}`]);
-        const current = await trx.raw('select version from learned_models where tenant_id = ? and model_name = ? and promoted', [tenantId, modelName]);
-        if ((current.rows[0]?.version ?? undefined) !== expectedCurrent) return false;
-        await trx.raw('update learned_models set promoted = false where tenant_id = ? and model_name = ? and promoted', [tenantId, modelName]);
-        const updated = await trx.raw('update learned_models set promoted = true where tenant_id = ? and model_name = ? and version = ? returning version', [
+      withTransaction(this.db, async (session) => {
+        await session.query('select pg_advisory_xact_lock(hashtext($1))', [`learned_models:${tenantId}:${modelName}`]);
+        const current = await session.query<{ version: string }>('select version from learned_models where tenant_id = $1 and model_name = $2 and promoted', [
           tenantId,
           modelName,
-          version,
         ]);
+        if ((current.rows[0]?.version ?? undefined) !== expectedCurrent) return false;
+        await session.query('update learned_models set promoted = false where tenant_id = $1 and model_name = $2 and promoted', [tenantId, modelName]);
+        const updated = await session.query(
+          'update learned_models set promoted = true where tenant_id = $1 and model_name = $2 and version = $3 returning version',
+          [tenantId, modelName, version],
+        );
         return updated.rows.length > 0;
       }),
     );

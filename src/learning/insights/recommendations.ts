@@ -10,7 +10,7 @@ import {
   type InsightRow,
   type OutcomeName,
 } from './insights.js';
-import { oneSampleTTest, summarize } from './stats.js';
+import { oneSampleTTest, summarize } from '../math/stats.js';
 
 /** Kinds of recommendation (the proto's RecommendationKind without the prefix). */
 export type RecommendationKind = 'duration' | 'cta' | 'caption' | 'quality' | 'posting_time' | 'platform_focus' | 'hook';

@@ -1,5 +1,5 @@
 // Platform comparison and best performers of a set of posts.
-import { mean } from './stats.js';
+import { mean } from '../math/stats.js';
 
 /** One post's outcomes, for the platform comparison. */
 export interface PlatformPost {

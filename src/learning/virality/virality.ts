@@ -1,6 +1,6 @@
 // Virality: shared types and the cold-start formula (retention 35 %, engagement 30 %, quality 20 %, timing 15 %).
 import type { ContentFeatureValues } from './content-features.js';
-import { clamp } from './stats.js';
+import { clamp } from '../math/stats.js';
 
 /** What is known about a piece of content before (or soon after) it is published. */
 export interface ViralityFeatures extends ContentFeatureValues {

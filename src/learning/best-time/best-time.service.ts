@@ -1,8 +1,8 @@
 // GetBestTimeToPost: reads a platform's posts of a look-back window and builds the weekday × hour grid.
-import { DAY_MS } from '../domain/days.js';
+import { DAY_MS } from '../../domain/days.js';
 import { bestTimeToPost, nextBestSlotTime, type BestTimeOptions, type BestTimeResult, type TimedOutcome } from './best-time.js';
-import type { ViralityRepository } from './virality.repository.js';
-import type { BestTimeQuery, TimingMetricName } from './virality.validate.js';
+import type { ViralityRepository } from '../virality/virality.repository.js';
+import type { BestTimeQuery, TimingMetricName } from '../virality/virality.types.js';
 
 /** Below this many posts there is no peak to report: the tops are empty and the confidence 0. */
 export const MIN_POSTS_FOR_PEAK = 10;

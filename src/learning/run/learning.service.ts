@@ -1,9 +1,11 @@
 // The daily learning run and the reads around it: snapshots, retention analysis, clusters, reports, history.
-import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
-import type { Logger } from '../log.js';
-import { clusterRetentionCurves, type ClusteringResult } from './clustering.js';
-import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from '../domain/days.js';
-import type { DayInput, LearningRepository, RunRow, SnapshotRow } from './learning.repository.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { AppError, failedPrecondition, invalidArgument, notFound } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { clusterRetentionCurves, type ClusteringResult } from '../retention/clustering.js';
+import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from '../../domain/days.js';
+import type { LearningRepository } from './learning.repository.js';
+import type { DayInput, RunRow, SnapshotRow } from './learning.types.js';
 import {
   analyseDay,
   assembleReport,
@@ -14,9 +16,9 @@ import {
   type DayReport,
   type PostRetention,
   type TrendFigures,
-} from './report.js';
-import { decodePageToken, encodePageToken, pageSizeOf, queryFingerprint } from '../domain/paging.js';
-import { leastSquaresSlope } from './stats.js';
+} from './day-report.js';
+import { decodePageToken, encodePageToken, pageSizeOf, queryFingerprint } from '../../domain/paging.js';
+import { leastSquaresSlope } from '../math/stats.js';
 
 export type Trigger = 'api' | 'scheduler' | 'backfill';
 export type Reprocess = 'none' | 'failed' | 'all';
@@ -51,10 +53,22 @@ export interface LearningServiceOptions {
 
 const MAX_RANGE_DAYS = 366;
 
-/** Wall time of the steps of a run. */
+/**
+ * A point where long work may stop: lets the event loop run, then throws the abort reason if `signal` is aborted.
+ * NOTE: yielding matters: PGlite answers in microtasks, so a loop of its queries never let grpc-js read the
+ * client's cancel (or fire the deadline timer), and a 366-day backfill ran to its end unaware it was cancelled.
+ */
+async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
+  await yieldToEventLoop();
+  signal?.throwIfAborted();
+}
+
+/** Wall time of the steps of a run; a step does not start once `signal` is aborted (it throws the abort reason). */
 class StepTimer {
   readonly steps: { step: string; durationMs: number }[] = [];
+  constructor(private readonly signal?: AbortSignal) {}
   async time<T>(step: string, fn: () => Promise<T> | T): Promise<T> {
+    await checkpoint(this.signal);
     const start = performance.now();
     try {
       return await fn();
@@ -129,17 +143,20 @@ export class LearningService {
   /**
    * Learns one day: read → analyse retention → discover insights → recommendations → update state, recorded in
    * learning_runs. A day already learned is returned as stored unless `force`. Exactly one caller runs a given
-   * (tenant, day) at a time, across replicas.
+   * (tenant, day) at a time, across replicas. `signal` (the call's) is checked between the steps: a cancelled run
+   * stops there and is recorded as failed.
    */
-  async runDay(tenantId: string, dayValue: string, options: { force?: boolean; trigger?: Trigger } = {}): Promise<RunWithReport> {
+  async runDay(tenantId: string, dayValue: string, options: { force?: boolean; trigger?: Trigger; signal?: AbortSignal } = {}): Promise<RunWithReport> {
     const day = this.completedDay(dayValue);
+    const signal = options.signal;
+    signal?.throwIfAborted();
     const claim = await this.repo.claimRun(tenantId, day, options.trigger ?? 'api', Boolean(options.force), this.staleRunMs);
     if (!claim.claimed) {
       if (claim.reason === 'done' && claim.run) return { run: claim.run, report: reportOf(claim.run), reused: true };
       throw failedPrecondition(`the learning run of ${day} is in progress elsewhere; retry when it has finished`);
     }
     const attempt = claim.run.attempt;
-    const timer = new StepTimer();
+    const timer = new StepTimer(signal);
     const started = performance.now();
     let rowsRead = 0;
     let latestObservedAt: Date | null = null;
@@ -155,6 +172,7 @@ export class LearningService {
       const recommendations = await timer.time('generate_recommendations', () => recommend(insights, rows));
       const report = assembleReport(day, input.posts, snapshots, analysis, insights, recommendations);
       const modelVersions = await timer.time('update_state', () => this.options.stateUpdater?.update(tenantId, day) ?? {});
+      await checkpoint(signal);
       const run = await this.repo.finishRun(tenantId, day, attempt, {
         status: 'succeeded',
         steps: timer.steps,
@@ -187,13 +205,17 @@ export class LearningService {
     }
   }
 
-  /** Runs a day range in order; `reprocess` says which already-run days run again. */
+  /**
+   * Runs a day range in order; `reprocess` says which already-run days run again. A day that fails is recorded and
+   * the range goes on; a cancellation (`signal` aborted, checked before each day) stops it and is rethrown.
+   */
   async backfill(
     tenantId: string,
     startDay: string,
     endDay: string,
     reprocess: Reprocess,
     onDay?: (day: string, index: number, total: number) => void,
+    signal?: AbortSignal,
   ): Promise<{ runs: RunWithReport[]; daysRun: number }> {
     const days = this.range(startDay, endDay, { beforeToday: true });
     const skip =
@@ -203,6 +225,7 @@ export class LearningService {
     const runs: RunWithReport[] = [];
     let daysRun = 0;
     for (const [index, day] of days.entries()) {
+      await checkpoint(signal);
       onDay?.(day, index, days.length);
       if (skip.has(day)) {
         const stored = await this.repo.getRun(tenantId, day);
@@ -210,9 +233,10 @@ export class LearningService {
         continue;
       }
       try {
-        runs.push(await this.runDay(tenantId, day, { force: reprocess === 'all' || reprocess === 'failed', trigger: 'backfill' }));
+        runs.push(await this.runDay(tenantId, day, { force: reprocess === 'all' || reprocess === 'failed', trigger: 'backfill', signal }));
         daysRun++;
-      } catch {
+      } catch (err) {
+        if (signal?.aborted || isCancellation(err)) throw err;
         const failed = await this.repo.getRun(tenantId, day);
         if (failed) runs.push({ run: failed, reused: false });
       }
@@ -262,6 +286,11 @@ export class LearningService {
       .map((p) => ({ day: p.day, ...(p.report as TrendFigures) }));
     return { runs: page, nextPageToken, trends: trendsOf(points) };
   }
+}
+
+/** Whether `err` says the work was cancelled (by the caller, its deadline, or a cancelled query). */
+function isCancellation(err: unknown): boolean {
+  return err instanceof AppError && (err.kind === 'cancelled' || err.kind === 'deadline_exceeded');
 }
 
 function reportOf(run: RunRow): DayReport | undefined {

@@ -1,9 +1,10 @@
 // Per-tenant state behind a fast PredictVirality: the promoted model (or the formula's inputs) and timing grids.
-import { DAY_MS } from '../domain/days.js';
-import type { BestTimeResult } from './best-time.js';
-import { loadBestTime } from './best-time.service.js';
+import { DAY_MS } from '../../domain/days.js';
+import type { BestTimeResult } from '../best-time/best-time.js';
+import { loadBestTime } from '../best-time/best-time.service.js';
 import { ViralityModel, type ViralityModelParams } from './virality-model.js';
-import type { TenantOutcomes, ViralityRepository } from './virality.repository.js';
+import type { ViralityRepository } from './virality.repository.js';
+import type { TenantOutcomes } from './virality.types.js';
 
 /** Name of the virality model in learned_models. */
 export const VIRALITY_MODEL = 'virality';

@@ -1,5 +1,5 @@
 // Evaluating virality predictors on a time-based hold-out, and the rule that promotes a new model.
-import { mean, spearman } from './stats.js';
+import { mean, spearman } from '../math/stats.js';
 import { byPublicationTime, type ViralityExample } from './virality-model.js';
 import type { ViralityPredictor } from './virality.js';
 

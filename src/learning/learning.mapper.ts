@@ -18,15 +18,15 @@ import {
 } from '../gen/stakazo/ml/v1/learning.js';
 import { toEnum } from '../grpc/enums.js';
 import { platformNumber } from '../domain/platform.js';
-import type { RetentionClusterResult } from './clustering.js';
-import type { Insight } from './insights.js';
-import type { RunRow, SnapshotRow } from './learning.repository.js';
-import type { Trends } from './learning.service.js';
-import type { Recommendation } from './recommendations.js';
-import type { TimeSlotEstimate } from './best-time.js';
-import type { BestTimeAnswer } from './best-time.service.js';
-import type { ViralityAnswer } from './virality.service.js';
-import type { DayReport, PostRetention, TopPerformer } from './report.js';
+import type { RetentionClusterResult } from './retention/clustering.js';
+import type { Insight } from './insights/insights.js';
+import type { RunRow, SnapshotRow, TopPerformer } from './run/learning.types.js';
+import type { Trends } from './run/learning.service.js';
+import type { Recommendation } from './insights/recommendations.js';
+import type { TimeSlotEstimate } from './best-time/best-time.js';
+import type { BestTimeAnswer } from './best-time/best-time.service.js';
+import type { ViralityAnswer } from './virality/virality.service.js';
+import type { DayReport, PostRetention } from './run/day-report.js';
 
 export const platformOf = (name: string | undefined): Platform => platformNumber(name ?? '');
 

@@ -1,15 +1,16 @@
 // Daily retraining of the virality model (the learning run's update_state step): fit, evaluate, maybe promote.
 import { createHash } from 'node:crypto';
-import type { Logger } from '../log.js';
-import { bestTimeToPost, slotTimingValue, type BestTimeResult } from './best-time.js';
-import { DAY_MS, dayBounds } from '../domain/days.js';
-import type { LearningStateUpdater } from './learning.service.js';
-import { mean, quantile } from './stats.js';
-import { isValidTimeZone, localTimeCache, type LocalTime } from './time-zone.js';
+import type { Logger } from '../../log.js';
+import { bestTimeToPost, slotTimingValue, type BestTimeResult } from '../best-time/best-time.js';
+import { DAY_MS, dayBounds } from '../../domain/days.js';
+import type { LearningStateUpdater } from '../run/learning.service.js';
+import { mean, quantile } from '../math/stats.js';
+import { isValidTimeZone, localTimeCache, type LocalTime } from '../best-time/time-zone.js';
 import { FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCache } from './virality-cache.js';
 import { evaluatePredictor, shouldPromote, timeSplit, type ModelEvaluation, type PromotionDecision, type ScoredModel } from './virality-evaluation.js';
 import { fitViralityModel, ViralityModel, type ViralityExample, type ViralityModelParams } from './virality-model.js';
-import type { TrainingRow, ViralityRepository } from './virality.repository.js';
+import type { ViralityRepository } from './virality.repository.js';
+import type { TrainingRow } from './virality.types.js';
 import { coldStartPredictor, type ColdStartContext, type ViralityPredictor } from './virality.js';
 
 export interface TrainerOptions {

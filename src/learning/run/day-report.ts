@@ -1,11 +1,11 @@
 // Builds the day's learning report from the day's posts and snapshots. Pure: plain data in, plain data out.
-import { clusterRetentionCurves, type RetentionClusterResult } from './clustering.js';
-import { discoverInsights, type Insight, type InsightRow } from './insights.js';
-import type { DayPostRow, SnapshotRow } from './learning.repository.js';
-import { bestPerformers, comparePlatforms, type PlatformComparison } from './platforms.js';
-import { recommend, type Recommendation } from './recommendations.js';
-import { analyseRetention, type DropOffPoint, type KeyMoment } from './retention.js';
-import { mean } from './stats.js';
+import { clusterRetentionCurves, type RetentionClusterResult } from '../retention/clustering.js';
+import { discoverInsights, type Insight, type InsightRow } from '../insights/insights.js';
+import type { DayPostRow, SnapshotRow, TopPerformer } from './learning.types.js';
+import { bestPerformers, comparePlatforms, type PlatformComparison } from '../insights/platform-comparison.js';
+import { recommend, type Recommendation } from '../insights/recommendations.js';
+import { analyseRetention, type DropOffPoint, type KeyMoment } from '../retention/retention.js';
+import { mean } from '../math/stats.js';
 
 /** The retention analysis of one post (mirrors the proto's RetentionAnalysis). */
 export interface PostRetention {
@@ -19,15 +19,6 @@ export interface PostRetention {
   dropOffPoints: DropOffPoint[];
   keyMoments: KeyMoment[];
   observedAt: string;
-}
-
-export interface TopPerformer {
-  postId: string;
-  contentId: string;
-  platform: string;
-  views: number;
-  engagementRate: number;
-  completionRate: number;
 }
 
 /** The figures of a day that trends across runs are made of. */

@@ -1,5 +1,5 @@
 // Retention analysis of one post: drop-off points, first-3-s loss, completion and key moments from its curve.
-import { clamp, median } from './stats.js';
+import { clamp, median } from '../math/stats.js';
 
 /** Points of a normalised retention curve: 0 %, 1 %, …, 100 % of the video. */
 export const CURVE_POINTS = 101;

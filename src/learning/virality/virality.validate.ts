@@ -1,17 +1,16 @@
 // Validation of PredictVirality and GetBestTimeToPost requests at the edge: plain data in, checked data out.
 // Enums arrive as lower-case names (undefined for unspecified or unknown values); the caller says which.
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../../errors.js';
 import type { ContentFeatureValues } from './content-features.js';
-import { isValidTimeZone } from './time-zone.js';
+import { isValidTimeZone } from '../best-time/time-zone.js';
+import type { BestTimeQuery, ViralityItem } from './virality.types.js';
+import { PLATFORMS } from '../../domain/platform.js';
 
 export const MAX_PREDICTION_ITEMS = 1000;
 export const DEFAULT_LOOKBACK_DAYS = 60;
 export const MAX_LOOKBACK_DAYS = 365;
 /** Longest video accepted in a features-only item: 24 hours. */
 const MAX_DURATION_S = 86_400;
-
-export const PLATFORM_NAMES = ['tiktok', 'instagram', 'youtube', 'facebook', 'x'] as const;
-export type TimingMetricName = 'views' | 'engagement_rate';
 
 /** A platform field as the gRPC layer decodes it: the name, or the raw number when it is not a known platform. */
 export type PlatformField = string | number;
@@ -26,16 +25,6 @@ export interface ViralityItemRequest {
   timeZone: string;
 }
 
-/** A checked item: either a content id or full features, a platform, a planned instant and a time zone. */
-export interface ViralityItem {
-  index: number;
-  contentId?: string;
-  features?: ContentFeatureValues;
-  platform: string;
-  plannedAt: Date;
-  timeZone: string;
-}
-
 export interface BestTimeRequest {
   platform: PlatformField;
   timeZone: string;
@@ -44,19 +33,10 @@ export interface BestTimeRequest {
   afterTime?: Date;
 }
 
-export interface BestTimeQuery {
-  platform: string;
-  timeZone: string;
-  lookbackDays: number;
-  metric: TimingMetricName;
-  /** The next best slot is searched after this instant. */
-  after: Date;
-}
-
 /** A required platform: INVALID_ARGUMENT naming the field for unspecified (0) or an unknown value. */
 export function requirePlatform(value: PlatformField, field: string): string {
-  if (typeof value === 'string' && (PLATFORM_NAMES as readonly string[]).includes(value)) return value;
-  const known = PLATFORM_NAMES.map((p) => p.toUpperCase()).join(', ');
+  if (typeof value === 'string' && (PLATFORMS as readonly string[]).includes(value)) return value;
+  const known = PLATFORMS.map((p) => p.toUpperCase()).join(', ');
   if (value === 0 || value === '') throw invalidArgument(`${field} is required (${known})`, field);
   throw invalidArgument(`${field} ${value} is not a known platform (${known})`, field);
 }

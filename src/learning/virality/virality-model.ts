@@ -1,6 +1,6 @@
 // The learned virality model: ridge regression on ln(1 + views), λ and interval from a time-ordered validation split.
-import { choleskySolve } from './linear-algebra.js';
-import { normalCdf, quantileSorted, standardDeviation } from './stats.js';
+import { choleskySolve } from '../math/linear-algebra.js';
+import { normalCdf, quantileSorted, standardDeviation } from '../math/stats.js';
 import { columnGroup, columnNames, encodeFeatures, standardisation, standardise, type FeatureLayout } from './virality-features.js';
 import type { ContributingFactor, FactorName, ViralityFeatures, ViralityPrediction, ViralityPredictor } from './virality.js';
 

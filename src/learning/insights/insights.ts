@@ -1,6 +1,6 @@
 // Pattern discovery: each bucket of each content feature against the rest, with effect size and Welch confidence.
-import type { ContentFeatureValues } from './content-features.js';
-import { benjaminiHochberg, cohensD, summarize, welchTTest } from './stats.js';
+import type { ContentFeatureValues } from '../virality/content-features.js';
+import { benjaminiHochberg, cohensD, summarize, welchTTest } from '../math/stats.js';
 
 /** Outcomes measured per post. */
 export interface InsightOutcomes {

@@ -1,0 +1,71 @@
+// Plain domain types of virality and best time to post: stored rows the repository returns and checked requests.
+import type { ContentFeatureValues } from './content-features.js';
+
+/** What best-time ranks slots by. */
+export type TimingMetricName = 'views' | 'engagement_rate';
+
+/** A checked item: either a content id or full features, a platform, a planned instant and a time zone. */
+export interface ViralityItem {
+  index: number;
+  contentId?: string;
+  features?: ContentFeatureValues;
+  platform: string;
+  plannedAt: Date;
+  timeZone: string;
+}
+
+/** A checked GetBestTimeToPost request. */
+export interface BestTimeQuery {
+  platform: string;
+  timeZone: string;
+  lookbackDays: number;
+  metric: TimingMetricName;
+  /** The next best slot is searched after this instant. */
+  after: Date;
+}
+
+/** One published post with its outcome as known before `observedBefore` (a training or hold-out row). */
+export interface TrainingRow extends ContentFeatureValues {
+  postId: string;
+  platform: string;
+  publishedAt: Date;
+  timeZone: string;
+  /** Views at the latest observation. */
+  views: number;
+  /** Likes + comments + shares + saves at the latest engagement observation; null without one. */
+  interactions: number | null;
+  /** Share lost in the first 3 s at the earliest retention observation (the early signal). */
+  first3sLoss: number | null;
+}
+
+/** One post of a platform and its latest outcome, for the best-time grid. */
+export interface TimedRow {
+  publishedAt: Date;
+  views: number;
+  interactions: number | null;
+}
+
+/** A content item's stored features and, per platform, the early-retention signal of its post there. */
+export interface ContentRow extends ContentFeatureValues {
+  contentId: string;
+  /** Platform → share lost in the first 3 s at the earliest observation of the content's post there. */
+  first3sLossByPlatform: Record<string, number> | null;
+}
+
+/** What the cold-start formula knows about a tenant: views quantiles and engagement rate per platform. */
+export interface TenantOutcomes {
+  posts: number;
+  viewsP10: number;
+  viewsMedian: number;
+  viewsP90: number;
+  engagementRateByPlatform: Record<string, number>;
+}
+
+/** One stored version of a learned model. */
+export interface ModelRow {
+  version: string;
+  trainedOnDay: string;
+  params: unknown;
+  evaluation: unknown;
+  promoted: boolean;
+}
