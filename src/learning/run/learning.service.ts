@@ -116,9 +116,17 @@ export class LearningService {
     return this.repo.listSnapshots(tenantId, day, day, platform);
   }
 
+  /**
+   * Stored snapshots of the days [startDay, endDay], the one reader of daily_snapshots for other areas
+   * (ListDailySnapshots). NOTE: the days are checked, but not the range's length: the caller's edge bounds it
+   * (MetricsService's validation allows up to 366 days after the start), and a second, different limit here
+   * would change that RPC's answer.
+   */
   async listSnapshots(tenantId: string, startDay: string, endDay: string, platform?: string): Promise<SnapshotRow[]> {
-    const days = this.range(startDay, endDay);
-    return this.repo.listSnapshots(tenantId, days[0], days[days.length - 1], platform);
+    const start = parseDay(startDay, 'start_day', this.now());
+    const end = parseDay(endDay, 'end_day', this.now());
+    if (end < start) throw invalidArgument(`end_day ${end} is before start_day ${start}`, 'end_day');
+    return this.repo.listSnapshots(tenantId, start, end, platform);
   }
 
   /** Clusters the posts observed in a day range by the shape of their latest retention curve. */
