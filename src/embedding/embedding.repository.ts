@@ -3,7 +3,6 @@ import type { Db } from '../db/connect.js';
 import { fromDbError } from '../db/pg-errors.js';
 import { withSession, withTransaction, type QueryResult, type Session } from '../db/session.js';
 import { AppError, invalidArgument, notFound, resourceExhausted, alreadyExists } from '../errors.js';
-import { BinaryCopyWriter } from '../db/binary-copy.js';
 import { binaryFieldEncoder } from './pgvector-binary.js';
 import {
   createTableStatements,
@@ -22,76 +21,19 @@ import {
 import type {
   CollectionInfo,
   CollectionSpec,
-  DistanceName,
   EmbeddingTypeName,
   Metadata,
   MetadataUpdateModeName,
   PointFilter,
   PointInput,
-  PrecisionName,
   ScoredPoint,
   SearchQuery,
   StoredPoint,
   UpsertCounts,
 } from './embedding.types.js';
-import { fromPgvectorText, toPgvectorText } from './vector-codec.js';
+import { toPgvectorText } from './vector-codec.js';
 import { CollectionCache } from './collection-cache.js';
-
-interface CollectionRow {
-  name: string;
-  embedding_type: string;
-  dimension: number;
-  distance: string;
-  precision: string;
-  hnsw_m: number;
-  hnsw_ef_construction: number;
-  hnsw_ef_search: number;
-  description: string;
-  table_name: string;
-  point_count: number | string;
-  created_at: Date;
-}
-
-interface PointRow {
-  id: string;
-  content_id: string;
-  metadata: Metadata;
-  created_at: Date;
-  updated_at: Date;
-  vector_text?: string;
-  distance?: number;
-}
-
-const COLLECTION_COLUMNS = `name, embedding_type, dimension, distance, precision, hnsw_m, hnsw_ef_construction, hnsw_ef_search,
-  description, table_name, point_count, created_at`;
-
-function toCollection(row: CollectionRow): CollectionInfo {
-  return {
-    name: row.name,
-    embeddingType: row.embedding_type as EmbeddingTypeName,
-    dimension: row.dimension,
-    distance: row.distance as DistanceName,
-    precision: row.precision as PrecisionName,
-    hnswM: row.hnsw_m,
-    hnswEfConstruction: row.hnsw_ef_construction,
-    hnswEfSearch: row.hnsw_ef_search,
-    description: row.description,
-    tableName: row.table_name,
-    pointCount: Number(row.point_count),
-    createdAt: row.created_at,
-  };
-}
-
-function toPoint(row: PointRow): StoredPoint {
-  return {
-    id: row.id,
-    contentId: row.content_id,
-    vector: row.vector_text === undefined ? undefined : fromPgvectorText(row.vector_text),
-    metadata: row.metadata,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+import { COLLECTION_COLUMNS, copyRows, toCollection, toPoint, type CollectionRow, type PointRow } from './embedding.rows.js';
 
 /** A cached collection no longer matches the registry: the search is made again with a fresh lookup. */
 class StaleCollection extends Error {}
@@ -117,14 +59,6 @@ async function guarded<T>(collectionName: string, fn: () => Promise<T>): Promise
     if ((err as { code?: string }).code === '42P01') throw collectionNotFound(collectionName);
     throw fromDbError(err, `collection "${collectionName}"`) ?? err;
   }
-}
-
-/** Binary COPY rows (id, content_id, embedding, metadata) of points for a collection's precision. */
-function copyRows(points: readonly PointInput[], precision: PrecisionName): Buffer {
-  const encodeVector = binaryFieldEncoder(precision);
-  const writer = new BinaryCopyWriter();
-  for (const p of points) writer.row(4).text(p.id).text(p.contentId).bytea(encodeVector(p.vector)).jsonb(JSON.stringify(p.metadata));
-  return writer.finish();
 }
 
 /** The query vector as a parameter: pgvector's binary form where the driver sends it so, else its text form. */
