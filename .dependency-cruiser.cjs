@@ -4,7 +4,9 @@
 
 /** Code that may see the generated contract: transport, the server, and callers of the service. */
 const TRANSPORT = ['\\.grpc\\.ts$', '\\.mapper\\.ts$', '^src/server\\.ts$', '^src/grpc/', '^src/gen/', '^src/client(-calls)?\\.ts$', '^src/demo/'];
-const DRIVERS = '^(knex|pg|pg-copy-streams|pgvector|knex-pglite|@electric-sql/.*)$';
+// NOTE: packages are matched by their resolved path (node_modules/<name>/…), not by the import specifier.
+const DRIVERS = 'node_modules/(knex|pg|pg-copy-streams|pgvector|knex-pglite|@electric-sql/[^/]+|@types/(pg|pg-copy-streams))/';
+const GRPC = 'node_modules/@grpc/';
 const SQL_LAYER = ['\\.repository\\.ts$', '^src/db/'];
 const AREAS = 'embedding|metrics|learning|tenancy';
 
@@ -23,14 +25,14 @@ module.exports = {
       severity: 'error',
       comment: 'Repositories and src/db hold SQL only: no generated code, gRPC, validators or services.',
       from: { path: SQL_LAYER },
-      to: { path: ['^src/gen/', '^src/grpc/', '\\.validate\\.ts$', '\\.service\\.ts$', '\\.grpc\\.ts$', '^@grpc/'] },
+      to: { path: ['^src/gen/', '^src/grpc/', '\\.validate\\.ts$', '\\.service\\.ts$', '\\.grpc\\.ts$', GRPC] },
     },
     {
       name: 'services-without-transport-or-driver',
       severity: 'error',
       comment: 'Services hold domain logic over injected repositories: no gRPC, no generated code, no Db or driver.',
       from: { path: '\\.service\\.ts$' },
-      to: { path: ['^src/gen/', '^src/grpc/', '^@grpc/', '^src/db/connect\\.ts$', '^src/db/session\\.ts$', DRIVERS] },
+      to: { path: ['^src/gen/', '^src/grpc/', GRPC, '^src/db/connect\\.ts$', '^src/db/session\\.ts$', DRIVERS] },
     },
     {
       name: 'only-transport-sees-generated-code',
@@ -44,7 +46,7 @@ module.exports = {
       severity: 'error',
       comment: 'grpc-js belongs to the transport (and the Prometheus observer, which names status codes).',
       from: { path: '^src/', pathNot: [...TRANSPORT, '^src/observability/'] },
-      to: { path: '^@grpc/' },
+      to: { path: GRPC },
     },
     {
       name: 'only-storage-sees-the-driver',
@@ -72,7 +74,7 @@ module.exports = {
       severity: 'error',
       comment: 'src/domain holds pure shared helpers: it imports nothing of the areas, transport or storage.',
       from: { path: '^src/domain/' },
-      to: { path: ['^src/(?!domain/|errors\\.ts)', '^@grpc/', DRIVERS] },
+      to: { path: ['^src/(?!domain/|errors\\.ts)', GRPC, DRIVERS] },
     },
   ],
   options: {
