@@ -68,7 +68,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     bestTime: new BestTimeService(viralityRepository),
     trainer,
     tenancy,
-    tokens: new TokenAuthority(tenancy, log, config.authCacheMs),
+    tokens: new TokenAuthority(tenancy, log, config.authCacheMs, config.authMode),
   };
 }
 

@@ -36,6 +36,8 @@ export interface TlsConfig {
   clientCaFile?: string;
 }
 
+export type AuthMode = 'auto' | 'tokens' | 'none';
+
 export interface Config {
   host: string;
   port: number;
@@ -58,6 +60,11 @@ export interface Config {
   boostThreshold: number;
   /** How long token lookups are cached; a revoked token stops working within this time. */
   authCacheMs: number;
+  /**
+   * Who may call: `tokens` (every call needs an active token), `none` (single-tenant: every caller is tenant
+   * "default", tokens are not checked) or `auto` (tokens once any token has ever been created, else none).
+   */
+  authMode: AuthMode;
 }
 
 type Env = Record<string, string | undefined>;
@@ -162,5 +169,6 @@ export function loadConfig(env: Env = process.env): Config {
     tls: tls(env),
     boostThreshold: integer(env, 'BOOST_THRESHOLD', 75, 0, 100),
     authCacheMs: integer(env, 'AUTH_CACHE_MS', 5000, 0, 3_600_000),
+    authMode: oneOf(env, 'AUTH', 'auto', ['auto', 'tokens', 'none'] as const),
   };
 }

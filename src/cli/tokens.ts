@@ -8,8 +8,8 @@ const HELP = `usage: stakazo-ml tokens <create|revoke|list> [options]
   tokens revoke <token-or-id>            revoke a token (the token itself, or the id "tokens list" shows)
   tokens list                            list tokens: ids, tenants, state (never the tokens)
 
-Once any token exists, every gRPC call must send "authorization: Bearer <token>"; with none, the service is
-single-tenant (tenant "default"). Works in-process on the database of DATABASE_URL / DATA_DIR.`;
+Once a token has been created (even if revoked since), every gRPC call must send "authorization: Bearer <token>";
+before the first one the service is single-tenant (tenant "default"). AUTH=tokens|none fixes the mode. Works in-process on the database of DATABASE_URL / DATA_DIR.`;
 
 export const tokensCommand: Command = {
   name: 'tokens',

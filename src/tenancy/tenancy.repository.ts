@@ -52,9 +52,12 @@ export class TenancyRepository {
     return result.rows[0]?.tenant_id;
   }
 
-  /** Whether any active token exists (if none, the service runs single-tenant). */
-  async hasActiveTokens(): Promise<boolean> {
-    const result = await this.query<{ present: boolean }>('token lookup', 'select exists (select 1 from api_tokens where revoked_at is null) as present');
+  /**
+   * Whether any token was ever created, active or revoked (AUTH=auto runs single-tenant only when none was).
+   * NOTE: revoked tokens count, so revoking the last token never turns every caller into tenant "default".
+   */
+  async hasAnyTokens(): Promise<boolean> {
+    const result = await this.query<{ present: boolean }>('token lookup', 'select exists (select 1 from api_tokens) as present');
     return Boolean(result.rows[0]?.present);
   }
 
