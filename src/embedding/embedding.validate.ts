@@ -1,5 +1,6 @@
 // Validation of EmbeddingService requests at the edge: one function per request type, plain data in and out.
 // Inputs are structural (the generated request types fit them); enums arrive as lower-case names.
+import { nulProblem } from '../domain/text.js';
 import type { Limits } from '../config.js';
 import { invalidArgument, resourceExhausted } from '../errors.js';
 import { decodePageToken, pageSizeOf, queryFingerprint } from '../domain/paging.js';
@@ -121,6 +122,8 @@ export function validateCreateCollection(collection: CollectionRequest | undefin
       'collection.description',
     );
   }
+  const descriptionNul = nulProblem(collection.description);
+  if (descriptionNul) throw invalidArgument(`collection.description ${descriptionNul}`, 'collection.description');
   return {
     name,
     embeddingType,
@@ -152,6 +155,8 @@ export function validateListCollections(request: { embeddingType: string }): Emb
 export function validateId(id: string, field: string): string {
   if (id === '') throw invalidArgument(`${field} is empty; give it 1..${MAX_ID_LENGTH} characters`, field);
   if (id.length > MAX_ID_LENGTH) throw invalidArgument(`${field} has ${id.length} characters; at most ${MAX_ID_LENGTH}`, field);
+  const nul = nulProblem(id);
+  if (nul) throw invalidArgument(`${field} ${nul}`, field);
   return id;
 }
 
@@ -172,6 +177,8 @@ export function validateMetadata(metadata: Metadata | undefined, field: string, 
   if (bytes > limits.maxMetadataBytes) {
     throw invalidArgument(`${field} is ${bytes} bytes as JSON; at most ${limits.maxMetadataBytes} (LIMIT_MAX_METADATA_BYTES)`, field);
   }
+  const nul = nulProblem(metadata);
+  if (nul) throw invalidArgument(`${field} ${nul}`, field);
   return metadata;
 }
 

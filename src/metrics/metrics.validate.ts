@@ -27,8 +27,15 @@ function optionalPlatform(value: number, field = 'platform'): PlatformName | und
   return name;
 }
 
+/** The largest value of a Postgres `integer` column (content features are stored as such). */
+const MAX_INTEGER_COLUMN = 2_147_483_647;
+/** The longest content accepted: a week. NOTE: the learned model squares durations; absurd ones would overflow it. */
+export const MAX_DURATION_S = 7 * 86_400;
+
 function wholeNumber(value: number, field: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw invalidArgument(`${field} is ${value}; must be a whole number ≥ 0`, field);
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_INTEGER_COLUMN) {
+    throw invalidArgument(`${field} is ${value}; must be a whole number in 0..${MAX_INTEGER_COLUMN}`, field);
+  }
   return value;
 }
 
@@ -54,8 +61,11 @@ export interface PostRequest {
 export function validateRegisterContent(content: ContentRequest | undefined, limits: MetricsLimits): ContentInput {
   if (!content) throw invalidArgument('content is required', 'content');
   const contentId = requireId(content.contentId, 'content.content_id');
-  if (!Number.isFinite(content.durationS) || content.durationS <= 0) {
-    throw invalidArgument(`content.duration_s is ${content.durationS}; must be a number of seconds > 0`, 'content.duration_s');
+  if (!Number.isFinite(content.durationS) || content.durationS <= 0 || content.durationS > MAX_DURATION_S) {
+    throw invalidArgument(
+      `content.duration_s is ${content.durationS}; must be a number of seconds > 0 and at most ${MAX_DURATION_S} (a week)`,
+      'content.duration_s',
+    );
   }
   const features = content.features;
   for (const [field, value] of [

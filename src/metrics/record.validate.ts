@@ -5,6 +5,7 @@ import { payloadValues, type FamilySpec, type Rule } from './families.js';
 import { familyOfCase, type PayloadCase } from './metrics.mapper.js';
 import type { MetricsLimits, PreparedRecord, RecordChunk, RejectedRecord } from './metrics.types.js';
 import { platformName } from '../domain/platform.js';
+import { nulProblem } from '../domain/text.js';
 
 /**
  * What validation reads of an incoming record: the contract's MetricRecord message fits it. NOTE: declared here,
@@ -31,7 +32,7 @@ export function idProblem(value: unknown, required = true): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   if (required && value.length === 0) return 'is required (1..256 characters)';
   if (value.length > MAX_ID_CHARS) return `has ${value.length} characters; at most ${MAX_ID_CHARS} allowed`;
-  return undefined;
+  return nulProblem(value);
 }
 
 /** Why a fraction is invalid, or undefined. */
@@ -39,12 +40,18 @@ export function rateProblem(value: number): string | undefined {
   return Number.isFinite(value) && value >= 0 && value <= 1 ? undefined : `is ${value}; must be a fraction between 0 and 1`;
 }
 
+/**
+ * The largest magnitude a measured number may have. NOTE: 1e308 is finite, but the daily run sums and squares
+ * these values; bounded at the edge, no stored value can overflow a learning run into Infinity or NaN.
+ */
+export const MAX_MAGNITUDE = 1e15;
+
 function finiteProblem(value: number): string | undefined {
-  return Number.isFinite(value) ? undefined : `is ${value}; must be a finite number`;
+  return Number.isFinite(value) && Math.abs(value) <= MAX_MAGNITUDE ? undefined : `is ${value}; must be a finite number within ±1e15`;
 }
 
 function nonNegativeProblem(value: number): string | undefined {
-  return Number.isFinite(value) && value >= 0 ? undefined : `is ${value}; must be a finite number ≥ 0`;
+  return Number.isFinite(value) && value >= 0 && value <= MAX_MAGNITUDE ? undefined : `is ${value}; must be a finite number in 0..1e15`;
 }
 
 function countProblem(value: number): string | undefined {
@@ -90,7 +97,7 @@ function mapProblem(map: Record<string, number>, fractions: boolean): string | u
 /** Why a struct (JSON object) is too big, or undefined. */
 export function structProblem(value: unknown, maxBytes: number): string | undefined {
   const bytes = Buffer.byteLength(JSON.stringify(value ?? {}), 'utf8');
-  return bytes > maxBytes ? `is ${bytes} bytes as JSON; at most ${maxBytes} allowed (LIMIT_MAX_METADATA_BYTES)` : undefined;
+  return bytes > maxBytes ? `is ${bytes} bytes as JSON; at most ${maxBytes} allowed (LIMIT_MAX_METADATA_BYTES)` : nulProblem(value);
 }
 
 /** Why `value` breaks `rule`, or undefined when it is fine. */
@@ -101,7 +108,7 @@ export function ruleProblem(rule: Rule, value: unknown, limits: MetricsLimits): 
     case 'optionalId':
       return idProblem(value, false);
     case 'message':
-      return typeof value === 'string' && value.length <= MAX_MESSAGE_CHARS ? undefined : `must be at most ${MAX_MESSAGE_CHARS} characters`;
+      return typeof value === 'string' && value.length <= MAX_MESSAGE_CHARS ? nulProblem(value) : `must be at most ${MAX_MESSAGE_CHARS} characters`;
     case 'count':
       return countProblem(value as number);
     case 'rate':
