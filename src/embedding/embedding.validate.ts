@@ -1,5 +1,6 @@
 // Validation of EmbeddingService requests at the edge: one function per request type, plain data in and out.
 // Inputs are structural (the generated request types fit them); enums arrive as lower-case names.
+import { timestampProblem } from '../domain/time.js';
 import { nulProblem } from '../domain/text.js';
 import type { Limits } from '../config.js';
 import { invalidArgument, resourceExhausted } from '../errors.js';
@@ -268,7 +269,8 @@ export function validateFilter(filter: FilterRequest | undefined, field: string,
     ['created_after', filter.createdAfter],
     ['created_before', filter.createdBefore],
   ] as const) {
-    if (time && !Number.isFinite(time.getTime())) throw invalidArgument(`${field}.${name} is not a valid timestamp`, `${field}.${name}`);
+    const problem = time && timestampProblem(time);
+    if (problem) throw invalidArgument(`${field}.${name} ${problem}`, `${field}.${name}`);
   }
   if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
     throw invalidArgument(`${field}.created_after must be before ${field}.created_before`, field);

@@ -1,4 +1,5 @@
 // Validation of MetricsService requests, one function per request type: bad input → INVALID_ARGUMENT naming the field.
+import { MAX_PLAN_AHEAD_MS, timeProblem, timestampProblem } from '../domain/time.js';
 import { pageSizeOf } from '../domain/paging.js';
 import { invalidArgument } from '../errors.js';
 import { familyOfNumber, type FamilySpec } from './families.js';
@@ -100,7 +101,9 @@ export function validateRegisterPost(post: PostRequest | undefined): PostInput {
   const account = post.account ?? '';
   const accountProblem = idProblem(account, false);
   if (accountProblem) throw invalidArgument(`post.account ${accountProblem}`, 'post.account');
-  if (!post.publishTime || !Number.isFinite(post.publishTime.getTime())) throw invalidArgument('post.publish_time is required', 'post.publish_time');
+  if (!post.publishTime) throw invalidArgument('post.publish_time is required', 'post.publish_time');
+  const publishProblem = timeProblem(post.publishTime, new Date(Date.now() + MAX_PLAN_AHEAD_MS), 'a year from now at most');
+  if (publishProblem) throw invalidArgument(`post.publish_time ${publishProblem}`, 'post.publish_time');
   const timeZone = post.timeZone || 'UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
@@ -157,8 +160,13 @@ function idList(values: string[], field: string): string[] {
 
 function timeRange(startTime: Date | undefined, endTime: Date | undefined) {
   // NOTE: a Timestamp outside the years 0001..9999 decodes to an Invalid Date, which the driver cannot send.
-  if (startTime && !Number.isFinite(startTime.getTime())) throw invalidArgument('start_time is not a valid timestamp', 'start_time');
-  if (endTime && !Number.isFinite(endTime.getTime())) throw invalidArgument('end_time is not a valid timestamp', 'end_time');
+  for (const [name, time] of [
+    ['start_time', startTime],
+    ['end_time', endTime],
+  ] as const) {
+    const problem = time && timestampProblem(time);
+    if (problem) throw invalidArgument(`${name} ${problem}`, name);
+  }
   if (startTime && endTime && endTime.getTime() <= startTime.getTime()) {
     throw invalidArgument('end_time must be after start_time', 'end_time');
   }

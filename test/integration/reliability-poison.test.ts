@@ -94,6 +94,35 @@ describe(`reliability: poison records (${BACKEND})`, () => {
     await expectStatus(call(m, m.registerPost, { post }), status.INVALID_ARGUMENT, /post\.post_id contains a NUL/);
   });
 
+  it('timestamps: publish and observe times before 2000 or out of range are refused by field; after_time far ahead is INVALID_ARGUMENT', async () => {
+    const m = server.metrics;
+    const { contentId, postIds } = await registerPosts(server, uniq('ts'));
+    for (const publishTime of [new Date('0031-06-15T00:00:00Z'), new Date('1999-12-31T00:00:00Z'), new Date('9000-01-01T00:00:00Z')]) {
+      const post = { postId: uniq('tp'), contentId, platform: 1, account: '', publishTime, timeZone: 'UTC', createTime: undefined, updateTime: undefined };
+      await expectStatus(call(m, m.registerPost, { post }), status.INVALID_ARGUMENT, /post\.publish_time/);
+    }
+    const [retention] = payloads(postIds[0]!, contentId);
+    const records = ['0050-01-01', '2026-01-02', '0001-06-15'].map((day, i) => ({
+      recordId: uniq(`ts-${i}`),
+      observeTime: new Date(`${day}T00:00:00Z`),
+      payload: retention!,
+    }));
+    const answer = await streamAll(m, [{ records }]);
+    expect(answer.acceptedCount).to.equal(1);
+    expect(answer.rejected.map((r) => [r.index, r.field])).to.deep.equal([
+      [0, 'observe_time'],
+      [2, 'observe_time'],
+    ]);
+    // Every read of the post still answers: nothing out of range was stored.
+    expect((await call(m, m.getPost, { postId: postIds[0]! })).post!.publishTime!.toISOString()).to.equal('2026-01-01T10:00:00.000Z');
+    const l = server.learning;
+    await expectStatus(
+      call(l, l.getBestTimeToPost, { platform: 1, timeZone: 'UTC', lookbackDays: 0, metric: 0, afterTime: new Date('9000-01-01T00:00:00Z') }),
+      status.INVALID_ARGUMENT,
+      /after_time/,
+    );
+  });
+
   it('UpsertStream rejects the point with a NUL by index and id and stores the rest; Upsert names the field', async () => {
     const name = await createCollection(server.embedding, { dimension: 3 });
     const points = [

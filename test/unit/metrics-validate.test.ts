@@ -68,6 +68,13 @@ describe('metrics record validation', () => {
     expect(rejection(retention({}, { observeTime: new Date(NOW + 6 * 60_000) })).field).to.equal('observe_time');
   });
 
+  it('rejects observe_time before 2000-01-01 (PGlite misreads years 1–99; Timestamps end at 9999)', () => {
+    expect(isRejection(prepareRecord(retention({}, { observeTime: new Date('2000-01-01T00:00:00Z') }), 0, NOW, LIMITS))).to.equal(false);
+    for (const observeTime of [new Date('1999-12-31T23:59:59Z'), new Date('0031-01-01T00:00:00Z'), new Date('0001-06-15T00:00:00Z')]) {
+      expect(rejection(retention({}, { observeTime })).reason).to.match(/observe_time .* is before 2000-01-01/);
+    }
+  });
+
   const cases: Array<[string, MetricRecord, string]> = [
     ['empty record id', retention({}, { recordId: '' }), 'record_id'],
     ['257-character record id', retention({}, { recordId: 'x'.repeat(257) }), 'record_id'],
@@ -83,6 +90,8 @@ describe('metrics record validation', () => {
     ['increasing curve', retention({ retentionCurve: curve().map((v, i) => (i === 30 ? v + 0.02 : v)) }), 'retention.retention_curve'],
     ['curve above 1', retention({ retentionCurve: Array(101).fill(1.2) }), 'retention.retention_curve'],
     ['post id too long', retention({ postId: 'p'.repeat(300) }), 'retention.post_id'],
+    ['post id with a NUL', retention({ postId: 'p\u0000' }), 'retention.post_id'],
+    ['duration beyond 1e15', retention({ averageViewDurationS: 1e308 }), 'retention.average_view_duration_s'],
   ];
   for (const [what, record, field] of cases) {
     it(`rejects ${what} (${field})`, () => {
@@ -120,7 +129,7 @@ describe('metrics request validation', () => {
     contentId: 'c',
     platform: 1,
     account: '',
-    publishTime: new Date(0),
+    publishTime: new Date('2026-01-01T10:00:00Z'),
     timeZone: '',
     createTime: undefined,
     updateTime: undefined,
@@ -154,6 +163,19 @@ describe('metrics request validation', () => {
     expect(fieldOf(() => validateRegisterPost({ ...postBase, platform: 0 }))).to.equal('post.platform');
     expect(fieldOf(() => validateRegisterPost({ ...postBase, timeZone: 'Nowhere/Land' }))).to.equal('post.time_zone');
     expect(fieldOf(() => validateRegisterPost({ ...postBase, account: 'a'.repeat(257) }))).to.equal('post.account');
+    expect(fieldOf(() => validateRegisterContent({ ...contentBase, contentId: 'a\u0000b' }, LIMITS))).to.equal('content.content_id');
+  });
+
+  it('accepts publish times from 2000-01-01 to a year ahead, the same on both back-ends', () => {
+    expect(validateRegisterPost({ ...postBase, publishTime: new Date('2000-01-01T00:00:00Z') }).publishedAt.toISOString()).to.equal('2000-01-01T00:00:00.000Z');
+    for (const publishTime of [
+      new Date('1999-12-31T23:59:59Z'),
+      new Date('0031-06-15T00:00:00Z'),
+      new Date(Date.now() + 400 * 86_400_000),
+      new Date(Number.NaN),
+    ]) {
+      expect(fieldOf(() => validateRegisterPost({ ...postBase, publishTime }))).to.equal('post.publish_time');
+    }
   });
 
   it('limits a RecordMetrics batch to LIMIT_MAX_BATCH_SIZE', () => {

@@ -1,5 +1,7 @@
 // Validation of PredictVirality and GetBestTimeToPost requests at the edge: plain data in, checked data out.
 // Enums arrive as lower-case names (undefined for unspecified or unknown values); the caller says which.
+import { nulProblem } from '../../domain/text.js';
+import { MAX_PLAN_AHEAD_MS, timeProblem } from '../../domain/time.js';
 import { invalidArgument } from '../../errors.js';
 import type { ContentFeatureValues } from './content-features.js';
 import { isValidTimeZone } from '../best-time/time-zone.js';
@@ -61,9 +63,12 @@ export function validatePredictVirality(items: readonly ViralityItemRequest[], n
     const platform = requirePlatform(item.platform, `${at}.platform`);
     const timeZone = requireTimeZone(item.timeZone, `${at}.time_zone`);
     const plannedAt = item.plannedPublishTime ?? now;
-    if (Number.isNaN(plannedAt.getTime())) throw invalidArgument(`${at}.planned_publish_time is not a valid time`, `${at}.planned_publish_time`);
+    const plannedProblem = timeProblem(plannedAt, new Date(now.getTime() + MAX_PLAN_AHEAD_MS), 'a year from now at most');
+    if (plannedProblem) throw invalidArgument(`${at}.planned_publish_time ${plannedProblem}`, `${at}.planned_publish_time`);
     if (item.contentId) {
       if (item.contentId.length > 256) throw invalidArgument(`${at}.content_id is longer than 256 characters`, `${at}.content_id`);
+      const nul = nulProblem(item.contentId);
+      if (nul) throw invalidArgument(`${at}.content_id ${nul}`, `${at}.content_id`);
       return { index, contentId: item.contentId, platform, plannedAt, timeZone };
     }
     if (!item.features) throw invalidArgument(`${at} has neither content_id nor features; give one (features with duration_s)`, `${at}.features`);
@@ -91,6 +96,7 @@ export function validateBestTime(request: BestTimeRequest, now: Date): BestTimeQ
   if (metric !== 'views' && metric !== 'engagement_rate')
     throw invalidArgument(`metric ${request.metric} is not a known metric (VIEWS, ENGAGEMENT_RATE)`, 'metric');
   const after = request.afterTime ?? now;
-  if (Number.isNaN(after.getTime())) throw invalidArgument('after_time is not a valid time', 'after_time');
+  const afterProblem = timeProblem(after, new Date(now.getTime() + MAX_PLAN_AHEAD_MS), 'a year from now at most');
+  if (afterProblem) throw invalidArgument(`after_time ${afterProblem}`, 'after_time');
   return { platform, timeZone, lookbackDays, metric, after };
 }

@@ -683,7 +683,7 @@ export interface ViralityInput {
   durationS: number;
   /** The platform it will be posted on; required. */
   platform: Platform;
-  /** When it will be posted; unset means now. */
+  /** When it will be posted; unset means now. From 2000-01-01 to a year from now (else INVALID_ARGUMENT). */
   plannedPublishTime:
     | Date
     | undefined;
@@ -779,7 +779,7 @@ export interface GetBestTimeToPostRequest {
   lookbackDays: number;
   /** Outcome to maximise. */
   metric: TimingMetric;
-  /** Find the next best slot after this time; unset means now. */
+  /** Find the next best slot after this time; unset means now. From 2000-01-01 to a year from now. */
   afterTime: Date | undefined;
 }
 

@@ -129,7 +129,7 @@ export interface Post {
   platform: Platform;
   /** The account that published it (e.g. a satellite account handle). */
   account: string;
-  /** When it was published. */
+  /** When it was (or will be) published; required, from 2000-01-01 to a year from now (else INVALID_ARGUMENT). */
   publishTime:
     | Date
     | undefined;
@@ -270,7 +270,10 @@ export interface MetricRecord {
    * re-sending the id with a different payload is rejected.
    */
   recordId: string;
-  /** When the values were observed; at most 5 minutes in the future. */
+  /**
+   * When the values were observed: from 2000-01-01 to at most 5 minutes in the future (else the record is
+   * rejected).
+   */
   observeTime:
     | Date
     | undefined;
