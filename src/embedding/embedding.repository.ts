@@ -169,6 +169,7 @@ export class EmbeddingRepository {
     const t = table(collection);
     return guarded(collection.name, () =>
       withTransaction(this.db, async (session) => {
+        await this.lockCollection(session, tenantId, collection);
         await session.query(`create temp table emb_staging (id text, content_id text, embedding ${vectorType(collection)}, metadata jsonb) on commit drop`);
         await session.copyFrom('copy emb_staging (id, content_id, embedding, metadata) from stdin (format binary)', copyRows(points, collection.precision));
         // NOTE: `xmax = 0` holds only for rows this statement inserted, so one statement reports inserted and
@@ -188,6 +189,20 @@ export class EmbeddingRepository {
         return counts;
       }),
     );
+  }
+
+  /**
+   * Locks the collection's registry row for this transaction, NOT_FOUND when it is gone. NOTE: every writer locks
+   * the registry row before its points table, in that one order: DeleteCollection (row, then DROP TABLE) and a
+   * write that touched the table first and the row last deadlocked on Postgres; now one waits for the other.
+   */
+  private async lockCollection(session: Session, tenantId: string, collection: Pick<CollectionInfo, 'name' | 'tableName'>): Promise<void> {
+    const locked = await session.query('select 1 from collections where tenant_id = $1 and name = $2 and table_name = $3 for no key update', [
+      tenantId,
+      collection.name,
+      collection.tableName,
+    ]);
+    if (locked.rows.length === 0) throw collectionNotFound(collection.name);
   }
 
   private async addToPointCount(
@@ -228,6 +243,7 @@ export class EmbeddingRepository {
     const conditions = 'ids' in target ? [`id = any(${params.add(target.ids)}::text[])`] : filterConditions(target.filter, params);
     return guarded(collection.name, () =>
       withTransaction(this.db, async (session) => {
+        await this.lockCollection(session, tenantId, collection);
         const deleted = await session.query(`delete from ${table(collection)} ${whereClause(conditions)}`, params.values);
         await this.addToPointCount(session, tenantId, collection, -deleted.rowCount);
         return deleted.rowCount;

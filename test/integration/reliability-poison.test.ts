@@ -1,6 +1,7 @@
 // One poison record never fails its neighbours: a NUL character anywhere in a record's strings, a number beyond
 // 2^53 or beyond what its column holds, or an absurd magnitude is a rejection of that record (index, field,
-// reason) and the rest is stored — in unary writes and streams, for metrics and for points.
+// reason) and the rest is stored — in unary writes and streams, for metrics and for points; timestamps out of the
+// accepted span are refused by field; and a DeleteCollection racing an UpsertStream never deadlocks.
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import type { MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
@@ -144,5 +145,35 @@ describe(`reliability: poison records (${BACKEND})`, () => {
       status.INVALID_ARGUMENT,
       /points\[0\]\.content_id contains a NUL/,
     );
+  });
+});
+
+describe(`reliability: DeleteCollection during UpsertStream (${BACKEND})`, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server?.stop());
+
+  it('answers NOT_FOUND or succeeds, never a deadlock, in every trial', async () => {
+    for (let trial = 0; trial < 4; trial++) {
+      const name = await createCollection(server.embedding, { dimension: 8 });
+      const points = Array.from({ length: 12_000 }, (_, i) => point(`p${i}`, floats(Array.from({ length: 8 }, (_, j) => ((i * 7 + j) % 13) + 1))));
+      const stream = upsertStream(server.embedding, streamMessages(name, points, 500)).then(
+        () => 'ok',
+        (err: { code?: number }) => (err.code === status.NOT_FOUND ? 'not found' : `status ${err.code}: ${(err as Error).message}`),
+      );
+      // Delete once the stream has written something (its first chunks commit while the rest is still sent).
+      for (let i = 0; i < 200; i++) {
+        const { collection } = await call(server.embedding, server.embedding.getCollection, { name });
+        if (collection!.pointCount > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const deleted = await call(server.embedding, server.embedding.deleteCollection, { name }).then(
+        () => 'ok',
+        (err: { code?: number }) => (err.code === status.NOT_FOUND ? 'not found' : `status ${err.code}: ${(err as Error).message}`),
+      );
+      expect([await stream, deleted], `trial ${trial}`).to.satisfy(([s, d]: string[]) => ['ok', 'not found'].includes(s!) && ['ok', 'not found'].includes(d!));
+    }
   });
 });
