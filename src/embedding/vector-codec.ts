@@ -59,6 +59,16 @@ export function float16Bits(value: number): number {
   return sign | half;
 }
 
+/** The value of IEEE-754 half-precision bits (what a halfvec component holds). */
+export function float16Value(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >>> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 0x1f) return mantissa ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+
 /** pgvector's text form of a vector, used to pass a query vector as one parameter. */
 export function toPgvectorText(values: Float32Array): string {
   return `[${Array.prototype.join.call(values, ',')}]`;

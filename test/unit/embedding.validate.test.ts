@@ -129,6 +129,21 @@ describe('embedding validation: points', () => {
     );
   });
 
+  it('refuses degenerate vectors as the database would store and sum them: no direction, or distances that overflow', () => {
+    const cosine = { name: 'clip', dimension: 3, distance: 'cosine', precision: 'float32' } as CollectionInfo;
+    // float16 stores 1e-30 as 0: the vector would have no direction and never be found.
+    expect(vectorMismatch(Float32Array.of(1e-30, 0, 1e-30), { ...cosine, precision: 'float16' })).to.match(/too close to zero .* as float16/);
+    expect(vectorMismatch(Float32Array.of(1e-30, 0, 1e-30), cosine)).to.match(/too close to zero .* as float32/);
+    expect(vectorMismatch(Float32Array.of(1e-45, 0, 0), cosine)).to.match(/too close to zero/);
+    expect(vectorMismatch(Float32Array.of(1e-3, 0, 0), { ...cosine, precision: 'float16' })).to.equal(undefined);
+    // Squared lengths past float32 give Infinity or NaN scores, under every distance.
+    for (const distance of ['cosine', 'l2', 'inner_product'] as const) {
+      expect(vectorMismatch(Float32Array.of(3.4e38, 1, 1), { ...cosine, distance }), distance).to.match(/too long/);
+      expect(vectorMismatch(Float32Array.of(1e18, 1, 1), { ...cosine, distance }), distance).to.equal(undefined);
+    }
+    expect(vectorMismatch(Float32Array.of(60000, 60000, 60000), { ...cosine, precision: 'float16' })).to.equal(undefined);
+  });
+
   it('validates an Upsert batch as a whole: empty, too big (RESOURCE_EXHAUSTED), a bad point names its index', () => {
     expect(validateUpsert({ collection: 'c', points: [pointRequest()] }, limits).points).to.have.length(1);
     expect(appError(() => validateUpsert({ collection: 'c', points: [] }, limits)).message).to.match(/points is empty/);
