@@ -40,7 +40,8 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
   help         this help; "stakazo-ml <command> --help" explains a command
 
 Every command but serve works in-process on the database (DATABASE_URL for Postgres, else the embedded one in
-DATA_DIR, default ./data), so it needs no running server; see the README for every setting.
+DATA_DIR, default ./data), so it needs no running server. An embedded DATA_DIR has one process at a time: while a
+server runs on it, commands refuse and name the server's pid. See the README for every setting.
 Exit codes: 0 ok, 1 failure, 2 bad usage or settings.`;
 
 async function run(argv: string[]): Promise<number> {

@@ -8,7 +8,7 @@ const HELP = `usage: stakazo-ml learn (--day D | --from D --to D) [--tenant T] [
 
 Runs the daily learning (the same run as RunDailyLearning / Backfill) for one day or an inclusive range of days,
 in order, and prints one line per day. It works in-process on the database of DATABASE_URL / DATA_DIR (no server
-needed; a running service sees the results at once). Days must be over (before today, UTC).
+needed; on Postgres a running service sees the results at once; an embedded DATA_DIR must not be open in a server). Days must be over (before today, UTC).
 
 options:
   --day D            learn one day (YYYY-MM-DD)

@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import ClientPgLite from 'knex-pglite';
 import type { Logger } from '../log.js';
+import { lockDataFolder } from './folder-lock.js';
 
 const { knex } = knexPkg;
 
@@ -85,7 +86,14 @@ export async function openDb(options: DbOptions): Promise<Db> {
   }
   const dir = resolve(options.dataDir);
   mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir, extensions: { vector } });
+  const lock = lockDataFolder(dir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir: dir, extensions: { vector } });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const instance = knex({
     client: ClientPgLite as unknown as typeof Knex.Client,
     dialect: 'postgres',
@@ -94,7 +102,14 @@ export async function openDb(options: DbOptions): Promise<Db> {
     acquireConnectionTimeout: Math.max(options.acquireTimeoutMs ?? 0, 60_000),
     ...logOption,
   });
-  return { knex: instance, kind: 'pglite', pglite, close: () => instance.destroy() };
+  const close = async () => {
+    try {
+      await instance.destroy();
+    } finally {
+      lock.release();
+    }
+  };
+  return { knex: instance, kind: 'pglite', pglite, close };
 }
 
 /** Checks that the database answers, naming DATABASE_URL or DATA_DIR when it does not. */
