@@ -25,19 +25,27 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   let signalled = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      if (signalled) return;
-      signalled = true;
-      log.info({ signal }, 'shutting down');
-      running.stop().then(
-        () => process.exit(0),
-        (err) => {
-          log.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    });
+  const shutDown = (reason: string) => {
+    if (signalled) return;
+    signalled = true;
+    log.info({ reason }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => shutDown(signal));
+  // NOTE: `npm start` runs the server as npm's child and does not pass a SIGTERM sent to npm on to it; stopping npm
+  // left the server running and holding its port. Started by npm, the server follows its parent: when npm is gone
+  // (this process is re-parented), it shuts down as on SIGTERM. Run directly (Docker, systemd), nothing changes.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) shutDown('npm, the parent process, exited');
+    }, 500).unref();
   }
 }
 

@@ -145,7 +145,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       })
     : undefined;
   scheduler?.start();
-  log.info({ host: config.host, port, httpPort: http?.port, backend: db.kind, tls: Boolean(config.tls), reflection: config.reflection }, 'serving');
+  log.info(
+    { pid: process.pid, host: config.host, port, httpPort: http?.port, backend: db.kind, tls: Boolean(config.tls), reflection: config.reflection },
+    'serving',
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -84,8 +84,8 @@ describe(`foundation (${BACKEND})`, () => {
 });
 
 /** Runs src/main.ts as a child process with the given settings. */
-function spawnMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
+function spawnMain(env: Record<string, string>, command: [string, string[]] = [process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')]]) {
+  const child = spawn(command[0], command[1], {
     env: { ...process.env, PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -97,7 +97,42 @@ function spawnMain(env: Record<string, string>) {
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
+/** Whether a process with this pid still runs. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe(`process (${BACKEND})`, () => {
+  it("`npm start` stopped by npm's pid stops the server too (it follows its parent) and frees the port", async () => {
+    const { config, cleanup } = testConfig();
+    await seedDataDir(config.dataDir);
+    const npm = spawnMain({ HOST: '127.0.0.1', DATA_DIR: config.dataDir, DATABASE_URL: process.env.DATABASE_URL ?? '' }, ['npm', ['start', '--silent']]);
+    let serverPid = 0;
+    try {
+      for (let i = 0; i < 600 && !serverPid; i++) {
+        const line = npm
+          .output()
+          .stdout.split('\n')
+          .find((l) => l.includes('"msg":"serving"'));
+        if (line) serverPid = JSON.parse(line).pid;
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(serverPid, npm.output().stderr).to.be.greaterThan(0);
+      expect(serverPid).to.not.equal(npm.child.pid);
+      npm.child.kill('SIGTERM');
+      for (let i = 0; i < 100 && running(serverPid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(running(serverPid), 'the server outlived npm').to.equal(false);
+    } finally {
+      if (serverPid && running(serverPid)) process.kill(serverPid, 'SIGKILL');
+      cleanup();
+    }
+  });
+
   it('shuts down cleanly on SIGTERM after serving', async () => {
     const { config, cleanup } = testConfig();
     await seedDataDir(config.dataDir);
