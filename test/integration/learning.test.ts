@@ -114,6 +114,26 @@ describe(`learning (${BACKEND})`, () => {
     expect(run!.attempt).to.equal(1);
   });
 
+  it('answers one run per day of the range to each of three concurrent Backfills, waiting for days another holds', async () => {
+    // NOTE: days of a year with no data: each run is quick, so the three Backfills keep colliding on the same days.
+    const range = { startDay: '2023-04-01', endDay: '2023-04-30' };
+    await server.running.db.knex.raw(`delete from learning_runs where day between '2023-04-01' and '2023-04-30'`);
+    const days = Array.from({ length: 30 }, (_, i) => `2023-04-${String(i + 1).padStart(2, '0')}`);
+    const answers = await Promise.all(
+      [ReprocessMode.REPROCESS_MODE_ALL, ReprocessMode.REPROCESS_MODE_ALL, ReprocessMode.REPROCESS_MODE_NONE].map((reprocess) =>
+        call(server.learning, server.learning.backfill, { ...range, reprocess }),
+      ),
+    );
+    for (const answer of answers) {
+      expect(answer.runs.map((r) => r.day)).to.deep.equal(days);
+      expect(answer.runs.every((r) => r.status === RunStatus.RUN_STATUS_SUCCEEDED)).to.equal(true);
+    }
+    // Every day ran at least once and at most once per Backfill (a forced one arriving after another finished runs it again).
+    const { runs } = await call(server.learning, server.learning.listLearningRuns, { ...range, pageSize: 100, pageToken: '' });
+    expect(runs).to.have.length(30);
+    for (const run of runs) expect(run.attempt).to.be.within(1, 3);
+  });
+
   it('learns a day without data as an empty report that says so', async () => {
     const { report: empty } = await call(server.learning, server.learning.runDailyLearning, { day: '2023-03-05', force: false });
     expect(empty!.empty).to.equal(true);
