@@ -18,6 +18,8 @@ export interface Limits {
   maxBatchSize: number;
   maxTopK: number;
   maxMetadataBytes: number;
+  /** Largest answer a call may send (also grpc-js's max send message length). */
+  maxResponseBytes: number;
 }
 
 export interface SchedulerConfig {
@@ -159,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBatchSize: integer(env, 'LIMIT_MAX_BATCH_SIZE', 1000, 1, 100_000),
       maxTopK: integer(env, 'LIMIT_MAX_TOP_K', 1000, 1, 1000),
       maxMetadataBytes: integer(env, 'LIMIT_MAX_METADATA_BYTES', 16 * 1024, 16, 1024 * 1024),
+      maxResponseBytes: integer(env, 'LIMIT_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     },
     scheduler: {
       enabled: boolean(env, 'SCHEDULER_ENABLED', true),

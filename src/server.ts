@@ -91,7 +91,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   const server = new Server({
     'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
-    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.max_send_message_length': config.limits.maxResponseBytes,
     'grpc.enable_channelz': 0,
   });
   const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((n) => [n, 'NOT_SERVING'])) });

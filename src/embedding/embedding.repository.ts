@@ -329,18 +329,19 @@ export class EmbeddingRepository {
     tenantId: string,
     names: readonly string[],
     plan: (collections: ReadonlyMap<string, CollectionInfo>) => readonly { collection: CollectionInfo; query: SearchQuery; filtered: boolean }[],
+    onHits: (hits: readonly ScoredPoint[]) => void = () => undefined,
   ): Promise<ScoredPoint[][]> {
     const cached = this.collectionCache.getAll(tenantId, names);
     if (cached) {
       try {
-        return await this.searchIn(tenantId, names, plan, cached);
+        return await this.searchIn(tenantId, names, plan, cached, onHits);
       } catch (err) {
         this.collectionCache.forget(tenantId, names);
         // Cancellations, timeouts and an unavailable database are not about the metadata: no second try.
         if (!mayComeFromStaleMetadata(err)) throw err;
       }
     }
-    return this.searchIn(tenantId, names, plan, undefined);
+    return this.searchIn(tenantId, names, plan, undefined, onHits);
   }
 
   private async searchIn(
@@ -348,6 +349,7 @@ export class EmbeddingRepository {
     names: readonly string[],
     plan: (collections: ReadonlyMap<string, CollectionInfo>) => readonly { collection: CollectionInfo; query: SearchQuery; filtered: boolean }[],
     cached: ReadonlyMap<string, CollectionInfo> | undefined,
+    onHits: (hits: readonly ScoredPoint[]) => void,
   ): Promise<ScoredPoint[][]> {
     return guarded(names.join('", "'), () =>
       withSession(this.db, async (session) => {
@@ -368,11 +370,11 @@ export class EmbeddingRepository {
             rows = await run();
           }
           if (cached && rows.rows[0]?.fresh !== true) throw new StaleCollection();
-          results.push(
-            rows.rows
-              .filter((row) => row.id !== null)
-              .map((row) => ({ point: toPoint(row), distance: row.distance, score: scoreFromDistance(collection.distance, row.distance) })),
-          );
+          const hits = rows.rows
+            .filter((row) => row.id !== null)
+            .map((row) => ({ point: toPoint(row), distance: row.distance, score: scoreFromDistance(collection.distance, row.distance) }));
+          onHits(hits);
+          results.push(hits);
         }
         return results;
       }),

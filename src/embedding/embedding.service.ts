@@ -1,6 +1,6 @@
 // Domain logic of EmbeddingService: collection lookups, per-collection checks, chunked streaming ingest.
 import type { Limits } from '../config.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument, resourceExhausted } from '../errors.js';
 import type { EmbeddingRepository } from './embedding.repository.js';
 import type {
   CollectionInfo,
@@ -46,6 +46,41 @@ class Rejections {
   add(index: number, id: string, reason: string): void {
     this.count++;
     if (this.reported.length < MAX_REPORTED_REJECTIONS) this.reported.push({ index, id, reason });
+  }
+}
+
+/** Bytes of a hit besides its ids, vector and metadata (score, distance, times, field tags), rounded up. */
+const HIT_OVERHEAD_BYTES = 64;
+
+/** A byte count for a message: KiB below 1 MiB, else MiB. */
+const size = (bytes: number) => (bytes < 2 ** 20 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+
+/** The bytes an answer may still take; RESOURCE_EXHAUSTED, saying what to change, once they would run out. */
+class ResponseBudget {
+  private used = 0;
+  constructor(
+    private readonly limitBytes: number,
+    private readonly rpc: string,
+  ) {}
+
+  /** Counts bytes known before the work starts; refuses the request up front when they alone are too many. */
+  reserve(bytes: number): void {
+    if (bytes > this.limitBytes) {
+      throw resourceExhausted(
+        `${this.rpc} could answer ${size(bytes)} before metadata (top_k × (vector + hit) over its searches); at most ${size(this.limitBytes)} (LIMIT_MAX_RESPONSE_BYTES): lower top_k, leave with_vectors off or split the batch`,
+      );
+    }
+    this.used = bytes;
+  }
+
+  /** Counts bytes found while working; stops the request once the answer would pass the limit. */
+  charge(bytes: number): void {
+    this.used += bytes;
+    if (this.used > this.limitBytes) {
+      throw resourceExhausted(
+        `${this.rpc} answer passed ${size(this.limitBytes)} (LIMIT_MAX_RESPONSE_BYTES) with its points' metadata: lower top_k or split the batch`,
+      );
+    }
   }
 }
 
@@ -154,19 +189,35 @@ export class EmbeddingService {
     return { points, nextPageToken: next };
   }
 
-  /** Runs the searches (one or many) in one database transaction; results in request order. */
+  /**
+   * Runs the searches (one or many) on one connection; results in request order. The answer's size is bounded
+   * before any search runs (vectors and per-hit overhead, known from top_k and the dimensions) and as hits arrive
+   * (their metadata), so a batch that would answer more than LIMIT_MAX_RESPONSE_BYTES stops at that size instead of
+   * filling the heap (an 800 KB SearchBatch once grew it by 11 GB).
+   */
   async search(tenantId: string, queries: SearchQuery[]): Promise<ScoredPoint[][]> {
     const names = [...new Set(queries.map((q) => q.collection))];
-    return this.repository.search(tenantId, names, (collections) =>
-      queries.map((query, i) => {
-        const collection = collections.get(query.collection)!;
-        const mismatch = query.vector ? vectorMismatch(query.vector, collection) : undefined;
-        if (mismatch) {
-          const field = queries.length > 1 ? `searches[${i}].vector` : 'vector';
-          throw invalidArgument(`${field}: ${mismatch}`, field);
-        }
-        return { collection, query, filtered: !filterIsEmpty(query.filter) };
-      }),
+    const budget = new ResponseBudget(this.limits.maxResponseBytes, queries.length > 1 ? 'SearchBatch' : 'Search');
+    return this.repository.search(
+      tenantId,
+      names,
+      (collections) => {
+        const planned = queries.map((query, i) => {
+          const collection = collections.get(query.collection)!;
+          const mismatch = query.vector ? vectorMismatch(query.vector, collection) : undefined;
+          if (mismatch) {
+            const field = queries.length > 1 ? `searches[${i}].vector` : 'vector';
+            throw invalidArgument(`${field}: ${mismatch}`, field);
+          }
+          return { collection, query, filtered: !filterIsEmpty(query.filter) };
+        });
+        budget.reserve(
+          planned.reduce((bytes, { collection, query }) => bytes + query.topK * (HIT_OVERHEAD_BYTES + (query.withVectors ? 4 * collection.dimension : 0)), 0),
+        );
+        return planned;
+      },
+      (hits) =>
+        budget.charge(hits.reduce((bytes, hit) => bytes + hit.point.id.length + hit.point.contentId.length + JSON.stringify(hit.point.metadata).length, 0)),
     );
   }
 }

@@ -72,3 +72,40 @@ describe(`embedding limits (${BACKEND})`, () => {
     await expectStatus(createCollection(e), status.RESOURCE_EXHAUSTED, /this tenant already has \d+ collections; LIMIT_MAX_COLLECTIONS allows \d+/);
   });
 });
+
+describe(`embedding response size (${BACKEND})`, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ LIMIT_MAX_RESPONSE_BYTES: String(1024 * 1024) });
+  });
+  after(async () => {
+    await deleteCreatedCollections(server.embedding);
+    await server?.stop();
+  });
+
+  it('refuses a batch whose vectors alone pass LIMIT_MAX_RESPONSE_BYTES before searching, and stops one whose metadata does', async () => {
+    const e = server.embedding;
+    const name = await createCollection(e, { dimension: 512 });
+    const metadata = { caption: 'm'.repeat(4000) };
+    const many = Array.from({ length: 100 }, (_, i) => point(`big${i}`, floats(Array.from({ length: 512 }, (_, j) => ((i + j) % 7) + 1)), `c${i}`, metadata));
+    for (let i = 0; i < many.length; i += 50) await call(e, e.upsert, { collection: name, points: many.slice(i, i + 50) });
+    const query = { ...search, collection: name, vector: floats(Array.from({ length: 512 }, () => 1)) };
+    // 100 searches × top_k 100 × 512-d vectors: 20 MiB of vectors, refused before any search runs.
+    const searches = Array.from({ length: 100 }, () => ({ ...query, topK: 100, withVectors: true }));
+    await expectStatus(
+      call(e, e.searchBatch, { searches }),
+      status.RESOURCE_EXHAUSTED,
+      /SearchBatch could answer 20\.\d MiB before metadata .*at most 1\.0 MiB \(LIMIT_MAX_RESPONSE_BYTES\)/,
+    );
+    // Without vectors the estimate fits, but 4 KB of metadata per hit passes the limit as hits arrive.
+    const light = Array.from({ length: 100 }, () => ({ ...query, topK: 100, withVectors: false }));
+    await expectStatus(
+      call(e, e.searchBatch, { searches: light }),
+      status.RESOURCE_EXHAUSTED,
+      /SearchBatch answer passed 1\.0 MiB \(LIMIT_MAX_RESPONSE_BYTES\) with its points' metadata/,
+    );
+    // What fits is answered.
+    const answer = await call(e, e.searchBatch, { searches: light.slice(0, 2).map((s) => ({ ...s, topK: 10 })) });
+    expect(answer.results.map((r) => r.hits.length)).to.deep.equal([10, 10]);
+  });
+});
