@@ -12,6 +12,7 @@ import { EmbeddingServiceService } from './gen/stakazo/ml/v1/embedding.js';
 import { LearningServiceService } from './gen/stakazo/ml/v1/learning.js';
 import { MetricsServiceService } from './gen/stakazo/ml/v1/metrics.js';
 import { tokenAuthenticator } from './grpc/auth.js';
+import { EncodeProbe } from './grpc/encode-probe.js';
 import type { HandlerDeps } from './grpc/handlers.js';
 import { embeddingHandlers } from './embedding/embedding.grpc.js';
 import { learningHandlers } from './learning/learning.grpc.js';
@@ -98,8 +99,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   health.addToServer(server);
   if (config.reflection) addReflection(server, DESCRIPTOR_SET_PATH);
 
-  const deps: HandlerDeps = { log, auth: tokenAuthenticator(services.tokens), observer: metrics };
-  for (const entry of SERVICES) server.addService(entry.definition, entry.handlers(deps, app));
+  const encodeProbe = new EncodeProbe();
+  const deps: HandlerDeps = { log, auth: tokenAuthenticator(services.tokens), observer: metrics, encodeProbe };
+  for (const entry of SERVICES) server.addService(encodeProbe.watch(entry.definition), entry.handlers(deps, app));
 
   let port: number;
   try {

@@ -15,6 +15,7 @@ import { runInScope } from '../db/work-scope.js';
 import type { Logger } from '../log.js';
 import type { Authenticator, CallContext } from './context.js';
 import { AppError, toGrpcStatus } from './errors.js';
+import type { EncodeProbe } from './encode-probe.js';
 import type { CallObserver } from './observe.js';
 
 /** What the wrappers need from the server. */
@@ -22,6 +23,8 @@ export interface HandlerDeps {
   log: Logger;
   auth: Authenticator;
   observer?: CallObserver;
+  /** Tells the wrappers when a response failed to encode (grpc-js then answers INTERNAL by itself). */
+  encodeProbe?: EncodeProbe;
 }
 
 /** What the wrappers use of any call object. */
@@ -54,6 +57,20 @@ async function openContext(deps: HandlerDeps, method: string, call: AnyCall): Pr
   return { tenantId, requestId, signal: controller.signal, log: deps.log.child({ method, requestId, tenantId }) };
 }
 
+/**
+ * The status the caller got for a response just sent: OK, or INTERNAL when it failed to encode — logged with the
+ * call, since the cause is ours and nothing else would say so.
+ */
+function encodeOutcome(deps: HandlerDeps, log: Logger): number {
+  const failure = deps.encodeProbe?.take();
+  if (failure === undefined) return 0;
+  log.error({ err: failure }, 'the response could not be encoded; the caller got INTERNAL');
+  return INTERNAL;
+}
+
+/** grpc-js's INTERNAL status code (this module imports grpc-js for types only). */
+const INTERNAL = 13;
+
 /** Calls whose answer is decided (finish() ran). */
 const answered = new WeakSet<object>();
 
@@ -75,8 +92,9 @@ export function unary<Req, Res>(deps: HandlerDeps, method: string, fn: (request:
       return scoped(ctx, () => fn(call.request, ctx));
     })().then(
       (response) => {
-        finish(deps, call, method, start, 0, log);
+        answered.add(call);
         callback(null, response);
+        finish(deps, call, method, start, encodeOutcome(deps, log), log);
       },
       (err: unknown) => {
         const st = toGrpcStatus(err, log.child({ method }));
@@ -123,8 +141,9 @@ export function clientStream<Req, Res>(
       return scoped(ctx, () => fn(requestsOf(call), ctx));
     })().then(
       (response) => {
-        finish(deps, call, method, start, 0, log);
+        answered.add(call);
         callback(null, response);
+        finish(deps, call, method, start, encodeOutcome(deps, log), log);
       },
       (err: unknown) => {
         const st = toGrpcStatus(closedEarly(err), log.child({ method }));
@@ -152,7 +171,11 @@ export function serverStream<Req, Res>(
     let signal: AbortSignal | undefined;
     const send: Send<Res> = async (message) => {
       if (signal?.aborted) throw signal.reason;
-      if (!call.write(message)) {
+      const written = call.write(message);
+      // NOTE: a message that failed to encode ended the stream with INTERNAL in grpc-js; stop and report it.
+      const encodeFailure = deps.encodeProbe?.take();
+      if (encodeFailure !== undefined) throw encodeFailure;
+      if (!written) {
         await new Promise<void>((resolve, reject) => {
           const onDrain = () => {
             signal?.removeEventListener('abort', onAbort);
