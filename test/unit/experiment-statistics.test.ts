@@ -1,0 +1,137 @@
+// The pure pieces of the experiment statistics: always-valid widths, probability best, the decision rule.
+import { expect } from 'chai';
+import { analyseMetric } from '../../src/experiment/analysis.js';
+import { decide, MIN_POSTS_PER_VARIANT } from '../../src/experiment/decision.js';
+import { METRIC_SPECS, type MetricAnalysis } from '../../src/experiment/experiment.types.js';
+import { probabilityBest } from '../../src/experiment/probability-best.js';
+import { alwaysValidHalfWidth, fixedHorizonHalfWidth, normalQuantile } from '../../src/experiment/sequential.js';
+
+/** The direction a significant interval means for `metric` (a lower first-3-s loss is better). */
+function significance(metric: MetricAnalysis['metric'], lower: number, upper: number): 'better' | 'worse' | 'none' {
+  if (lower <= 0 && upper >= 0) return 'none';
+  return lower > 0 === METRIC_SPECS[metric].higherIsBetter ? 'better' : 'worse';
+}
+
+const analysis = (metric: MetricAnalysis['metric'], n: number, effects: [number, number, number][]): MetricAnalysis => ({
+  metric,
+  adjusted: false,
+  varianceReduction: 0,
+  variants: [
+    {
+      variant: 'A',
+      n,
+      mean: 1,
+      adjustedMean: 1,
+      effectRelative: null,
+      effectRelativeLower: null,
+      effectRelativeUpper: null,
+      significance: 'none',
+      probabilityBest: 0.5,
+    },
+    ...effects.map(([effectRelative, effectRelativeLower, effectRelativeUpper], i) => ({
+      variant: `T${i + 1}`,
+      n,
+      mean: 1,
+      adjustedMean: 1,
+      effectRelative,
+      effectRelativeLower,
+      effectRelativeUpper,
+      significance: significance(metric, effectRelativeLower, effectRelativeUpper),
+      probabilityBest: 0.5,
+    })),
+  ],
+});
+
+describe('experiment statistics', () => {
+  it('normal quantiles and interval widths: the always-valid one is wider than the one-look one and shrinks with data', () => {
+    expect(normalQuantile(0.975)).to.be.closeTo(1.959964, 1e-6);
+    expect(normalQuantile(0.005)).to.be.closeTo(-2.575829, 1e-6);
+    expect(fixedHorizonHalfWidth(1, 0.05)).to.be.closeTo(1.959964, 1e-6);
+    const tau2 = Math.log1p(0.1) ** 2;
+    for (const variance of [0.1, 0.01, 0.001]) expect(alwaysValidHalfWidth(variance, tau2, 0.05)).to.be.greaterThan(fixedHorizonHalfWidth(variance, 0.05));
+    expect(alwaysValidHalfWidth(0.001, tau2, 0.05)).to.be.lessThan(alwaysValidHalfWidth(0.01, tau2, 0.05));
+    expect(alwaysValidHalfWidth(Number.NaN, tau2, 0.05)).to.equal(Number.POSITIVE_INFINITY);
+  });
+
+  it('probability best: exact for two variants, seeded Monte Carlo for more, direction-aware', () => {
+    const two = probabilityBest(
+      [
+        { mean: 0, variance: 0.5 },
+        { mean: 1, variance: 0.5 },
+      ],
+      true,
+    );
+    expect(two[1]).to.be.closeTo(0.8413, 1e-3);
+    expect(two[0] + two[1]).to.be.closeTo(1, 1e-12);
+    const lowerBetter = probabilityBest(
+      [
+        { mean: 0, variance: 0.5 },
+        { mean: 1, variance: 0.5 },
+      ],
+      false,
+    );
+    expect(lowerBetter[0]).to.be.closeTo(0.8413, 1e-3);
+    const three = probabilityBest(
+      [
+        { mean: 0, variance: 0.01 },
+        { mean: 0.5, variance: 0.01 },
+        { mean: 5, variance: 0.01 },
+      ],
+      true,
+    );
+    expect(three[2]).to.equal(1);
+    expect(
+      probabilityBest(
+        [
+          { mean: Number.NaN, variance: Number.NaN },
+          { mean: 1, variance: 1 },
+        ],
+        true,
+      ),
+    ).to.deep.equal([0, 1]);
+  });
+
+  it('analyses a metric: a large effect is significant, the control carries no effect, rates are relative to the control', () => {
+    const points = Array.from({ length: 40 }, (_, i) => ({ variantIndex: i % 2, value: (i % 2 ? 0.3 : 0.2) + ((i % 5) - 2) * 0.001, covariate: null }));
+    const result = analyseMetric(METRIC_SPECS.completion_rate, ['A', 'B'], points, { alpha: 0.05, minimumDetectableEffect: 0.1, covariateAdjustment: true });
+    expect(result.adjusted).to.equal(false);
+    expect(result.variants[0].effectRelative).to.equal(null);
+    expect(result.variants[1].effectRelative).to.be.closeTo(0.5, 0.01);
+    expect(result.variants[1].significance).to.equal('better');
+    expect(result.variants[1].probabilityBest).to.be.greaterThan(0.99);
+    const loss = analyseMetric(METRIC_SPECS.first_3s_loss, ['A', 'B'], points, { alpha: 0.05, minimumDetectableEffect: 0.1, covariateAdjustment: true });
+    expect(loss.variants[1].significance).to.equal('worse');
+  });
+
+  it('decides: too few posts, guardrail, winner (treatment or control), no effect, planned end', () => {
+    const options = { minimumDetectableEffect: 0.1, plannedEndReached: false };
+    expect(decide(analysis('views', MIN_POSTS_PER_VARIANT - 1, [[0.5, 0.3, 0.7]]), [], options).decision).to.equal('continue');
+    const guardrail = decide(analysis('views', 20, [[0.5, 0.3, 0.7]]), [analysis('completion_rate', 20, [[-0.2, -0.3, -0.1]])], options);
+    expect(guardrail.decision).to.equal('stop_guardrail');
+    expect(guardrail.reason).to.match(/"T1" harms the guardrail completion rate/);
+    const winner = decide(
+      analysis('views', 20, [
+        [0.2, 0.05, 0.35],
+        [0.4, 0.2, 0.6],
+      ]),
+      [],
+      options,
+    );
+    expect(winner).to.include({ decision: 'stop_winner', winnerVariant: 'T2' });
+    expect(decide(analysis('views', 20, [[-0.3, -0.5, -0.1]]), [], options)).to.include({ decision: 'stop_winner', winnerVariant: 'A' });
+    expect(decide(analysis('views', 20, [[0.01, -0.05, 0.06]]), [], options).decision).to.equal('stop_no_effect');
+    expect(decide(analysis('views', 20, [[0.05, -0.2, 0.3]]), [], options).decision).to.equal('continue');
+    expect(decide(analysis('views', 20, [[0.05, -0.2, 0.3]]), [], { ...options, plannedEndReached: true }).decision).to.equal('stop_no_effect');
+    // first-3-s loss: a lower loss is better, so a negative effect wins, and the most negative one.
+    expect(
+      decide(
+        analysis('first_3s_loss', 20, [
+          [-0.3, -0.5, -0.1],
+          [-0.2, -0.3, -0.1],
+        ]),
+        [],
+        options,
+      ),
+    ).to.include({ decision: 'stop_winner', winnerVariant: 'T1' });
+  });
+});
