@@ -116,19 +116,6 @@ export interface ExperimentDayResult {
   result: ExperimentResult;
 }
 
-/** What the learning run receives for its report: one line per experiment updated. */
-export interface ExperimentDaySummary {
-  experimentId: string;
-  name: string;
-  primaryMetric: ExperimentMetric;
-  decision: Decision;
-  winnerVariant: string;
-  reason: string;
-  /** Effects of the treatments on the primary metric. */
-  effects: { variant: string; n: number; effectRelative: number | null; lower: number | null; upper: number | null }[];
-  stopped: boolean;
-}
-
 /** A post's pre-publication prediction, the covariate: ln(1 + predicted views). Port implemented by virality. */
 export interface OutcomePredictor {
   predictLogViews(
