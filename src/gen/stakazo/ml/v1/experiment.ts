@@ -243,8 +243,8 @@ export interface CreateExperimentRequest {
   /** YYYY-MM-DD (UTC), today or later, at most 366 days ahead; empty means 30 days from today. */
   plannedEndDay: string;
   /**
-   * True to compare raw outcomes: use it when the variants change what the model sees (caption, duration),
-   * where the adjustment would absorb part of the effect.
+   * True to compare raw outcomes. Use it when the variants differ in what the model sees (caption, duration,
+   * posting hour, platform): the adjustment would then absorb part of the effect being tested.
    */
   skipCovariateAdjustment: boolean;
 }
