@@ -123,6 +123,11 @@ export class ExperimentService implements ExperimentUpdater {
     return { experiment, result, history: await this.repo.history(tenantId, experimentId) };
   }
 
+  /** The daily looks of an experiment up to `untilDay` (inclusive), oldest first (the report page's chart). */
+  async history(tenantId: string, experimentId: string, untilDay: string): Promise<ExperimentDayResult[]> {
+    return (await this.repo.history(tenantId, experimentId)).filter((h) => h.day <= untilDay);
+  }
+
   /**
    * The learning run's look at every running experiment with the outcomes known at the end of `day`: the result is
    * stored for the day, and a decision other than CONTINUE stops the experiment (the intervals are valid at any
