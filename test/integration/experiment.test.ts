@@ -59,16 +59,22 @@ describe(`experiments (${BACKEND})`, () => {
     for (let i = 0; i < records.length; i += 100) await call(m, m.recordMetrics, { records: records.slice(i, i + 100), allOrNothing: true }, md);
   }
 
+  const tenants = [uniq('xa'), uniq('xb')];
+
   before(async () => {
     server = await startTestServer({ AUTH_CACHE_MS: '0' });
     const repo = new TenancyRepository(server.running.db);
-    a = bearer((await createToken(repo, uniq('xa'), 'test')).token);
-    b = bearer((await createToken(repo, uniq('xb'), 'test')).token);
+    a = bearer((await createToken(repo, tenants[0], 'test')).token);
+    b = bearer((await createToken(repo, tenants[1], 'test')).token);
     world = generateWorld({ prefix: 'xw', seed: 5, postsPerDay: 40, days: 2, startDay: START_DAY });
     await load(world, a);
     await load(world.slice(0, 2), b);
   });
-  after(async () => server?.stop());
+  after(async () => {
+    // NOTE: a token left behind would switch a shared database out of single-tenant mode for the other tests.
+    if (server) for (const tenant of tenants) await new TenancyRepository(server.running.db).deleteTokensOf(tenant);
+    await server?.stop();
+  });
 
   const e = () => server.experiment;
 
