@@ -1,7 +1,7 @@
 // Validation of ExperimentService requests: defaults, and INVALID_ARGUMENT naming the field.
 import { expect } from 'chai';
-import { AppError } from '../../src/errors.js';
 import { validateAssignments, validateCreateExperiment, validateExperimentId, type CreateExperimentInput } from '../../src/experiment/experiment.validate.js';
+import { fieldOf } from '../helpers/app-errors.js';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
 const input = (overrides: Partial<CreateExperimentInput> = {}): CreateExperimentInput => ({
@@ -17,17 +17,6 @@ const input = (overrides: Partial<CreateExperimentInput> = {}): CreateExperiment
   skipCovariateAdjustment: false,
   ...overrides,
 });
-
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(AppError);
-    expect((err as AppError).kind).to.equal('invalid_argument');
-    return (err as AppError).field;
-  }
-  throw new Error('expected INVALID_ARGUMENT');
-}
 
 describe('experiment validation', () => {
   it('fills the defaults: 10 % effect, 24 h horizon, 30 days, adjusted', () => {
