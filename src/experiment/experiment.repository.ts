@@ -78,7 +78,11 @@ export class ExperimentRepository {
     return rows[0] ? experimentOf(rows[0]) : undefined;
   }
 
-  /** Newest first, after the (createdAt, id) key of the previous page. */
+  /**
+   * Newest first, after the (createdAt, id) key of the previous page.
+   * NOTE: ordered and compared at millisecond precision, the precision of the page token's ISO time: with the
+   * stored microseconds, a row a few microseconds after the token's time would be skipped.
+   */
   async list(tenantId: string, status: ExperimentStatus | undefined, after: [string, string] | undefined, limit: number): Promise<Experiment[]> {
     const rows = await withDbErrors('experiments', () =>
       this.rows<ExperimentRow>(

@@ -45,7 +45,8 @@ export interface ExperimentDefinition {
 export interface Experiment extends ExperimentDefinition {
   experimentId: string;
   status: ExperimentStatus;
-  decision: Decision;
+  /** The latest decision; null before the first look. */
+  decision: Decision | null;
   decisionReason: string;
   winnerVariant: string;
   createdAt: Date;

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { analyseMetric } from '../../src/experiment/analysis.js';
 import { decide, MIN_POSTS_PER_VARIANT } from '../../src/experiment/decision.js';
-import { METRIC_SPECS, type MetricAnalysis } from '../../src/experiment/experiment.types.js';
+import { experimentResult } from '../../src/experiment/experiment-result.js';
+import { METRIC_SPECS, type Experiment, type ExperimentPostOutcome, type MetricAnalysis } from '../../src/experiment/experiment.types.js';
 import { probabilityBest } from '../../src/experiment/probability-best.js';
 import { alwaysValidHalfWidth, fixedHorizonHalfWidth, normalQuantile } from '../../src/experiment/sequential.js';
 
@@ -133,5 +134,57 @@ describe('experiment statistics', () => {
         options,
       ),
     ).to.include({ decision: 'stop_winner', winnerVariant: 'T1' });
+  });
+});
+
+describe('experiment result (pure)', () => {
+  const experiment: Experiment = {
+    experimentId: 'e1',
+    name: 'n',
+    hypothesis: '',
+    variants: ['A', 'B'],
+    primaryMetric: 'first_3s_loss',
+    guardrailMetrics: ['engagement_rate'],
+    minimumDetectableEffect: 0.1,
+    horizonHours: 24,
+    plannedEndDay: '2025-01-31',
+    covariateAdjustment: true,
+    status: 'running',
+    decision: null,
+    decisionReason: '',
+    winnerVariant: '',
+    createdAt: new Date('2025-01-01T00:00:00Z'),
+    stoppedAt: null,
+    postCounts: [0, 0],
+  };
+  const posts: ExperimentPostOutcome[] = Array.from({ length: 40 }, (_, i) => ({
+    postId: `p${i}`,
+    variant: i % 2 ? 'B' : 'A',
+    contentId: `c${i}`,
+    platform: 'tiktok',
+    publishedAt: new Date('2025-01-02T00:00:00Z'),
+    timeZone: 'UTC',
+    views: 1000,
+    completionRate: 0.2,
+    // B loses fewer viewers early: better on the primary metric.
+    first3sLoss: (i % 2 ? 0.2 : 0.4) + (i % 5) * 0.001,
+    engagementRate: i < 4 ? null : 0.08 + (i % 3) * 0.001,
+  }));
+
+  it('reads each metric from its outcome, skips missing ones, and decides in the metric direction', () => {
+    const result = experimentResult(experiment, posts, new Map(), new Date('2025-01-10T00:00:00Z'), '2025-01-09');
+    expect(result).to.include({ decision: 'stop_winner', winnerVariant: 'B' });
+    expect(result.primary.variants[1].effectRelative).to.be.closeTo(-0.5, 0.01);
+    expect(result.primary.adjusted).to.equal(false);
+    expect(result.guardrails[0].variants.map((v) => v.n)).to.deep.equal([18, 18]);
+  });
+
+  it('stops with no effect once the planned end day is reached without a winner', () => {
+    const flat = posts.map((p) => ({ ...p, first3sLoss: 0.3 + (Number(p.postId.slice(1)) % 7) * 0.05 }));
+    const before = experimentResult(experiment, flat.slice(0, 12), new Map(), new Date('2025-01-10T00:00:00Z'), '2025-01-30');
+    expect(before.decision).to.equal('continue');
+    const atEnd = experimentResult(experiment, flat.slice(0, 12), new Map(), new Date('2025-02-01T00:00:00Z'), '2025-01-31');
+    expect(atEnd.decision).to.equal('stop_no_effect');
+    expect(atEnd.reason).to.match(/planned end/);
   });
 });
