@@ -22,6 +22,17 @@ describe('experiment statistics in simulation', () => {
     expect(rate).to.be.at.most(0.05);
   });
 
+  it('A/A stays ≤ 5 % with three variants (α split over two comparisons) and on a rate (completion)', () => {
+    const simulations = 500;
+    for (const options of [{ variantCount: 3 }, { metric: 'completion_rate' as const }]) {
+      let winners = 0;
+      for (let s = 0; s < simulations; s++) if (dayOfWinner({ ...TRAFFIC, ...options, seed: 20_000 + s, trueEffect: 0 }) !== null) winners++;
+      const { rate, low, high } = wilson(winners, simulations);
+      console.log(`      A/A ${JSON.stringify(options)}: ${percent(rate)} (95 % interval ${percent(low)} – ${percent(high)})`);
+      expect(rate).to.be.at.most(0.05);
+    }
+  });
+
   it('the same A/A simulations with an ordinary 95 % interval checked daily exceed 5 % (the simulation can fail)', () => {
     const simulations = 1000;
     let winners = 0;

@@ -54,7 +54,7 @@ describe('experiment statistics', () => {
     expect(alwaysValidHalfWidth(Number.NaN, tau2, 0.05)).to.equal(Number.POSITIVE_INFINITY);
   });
 
-  it('probability best: exact for two variants, seeded Monte Carlo for more, direction-aware', () => {
+  it('probability best: sums to 1, matches the two-variant closed form, direction-aware', () => {
     const two = probabilityBest(
       [
         { mean: 0, variance: 0.5 },
@@ -80,7 +80,26 @@ describe('experiment statistics', () => {
       ],
       true,
     );
-    expect(three[2]).to.equal(1);
+    expect(three[2]).to.be.closeTo(1, 1e-6);
+    const tied = probabilityBest(
+      [
+        { mean: 0, variance: 1 },
+        { mean: 0, variance: 1 },
+        { mean: 0, variance: 1 },
+      ],
+      true,
+    );
+    for (const p of tied) expect(p).to.be.closeTo(1 / 3, 1e-4);
+    const mixed = probabilityBest(
+      [
+        { mean: 0, variance: 0.01 },
+        { mean: 0.1, variance: 0.02 },
+        { mean: 0.05, variance: 0.03 },
+      ],
+      false,
+    );
+    expect(mixed.reduce((a, b) => a + b, 0)).to.be.closeTo(1, 1e-6);
+    expect(mixed[0]).to.be.greaterThan(mixed[2]).and.greaterThan(mixed[1]);
     expect(
       probabilityBest(
         [
