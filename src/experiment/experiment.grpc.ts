@@ -7,7 +7,7 @@ import { fromEnum } from '../grpc/enums.js';
 import { unary, type HandlerDeps } from '../grpc/handlers.js';
 import { experimentMessage, resultMessage } from './experiment.mapper.js';
 import type { ExperimentStatus as StatusName } from './experiment.types.js';
-import { validateAssignments, validateCreateExperiment, validateExperimentId } from './experiment.validate.js';
+import { validateAssignments, validateCreateExperiment, validateExperimentId, validateStopReason } from './experiment.validate.js';
 
 /** An enum as the validators take it: its domain name, or the raw number when unspecified or unknown. */
 const metricField = (value: number) => fromEnum(ExperimentMetric, 'EXPERIMENT_METRIC_', value) ?? value;
@@ -48,10 +48,9 @@ export function experimentHandlers(deps: HandlerDeps, services: Pick<Services, '
       const { experiments, nextPageToken } = await service.list(ctx.tenantId, statusFilter(req.status), req.pageSize, req.pageToken);
       return { experiments: experiments.map(experimentMessage), nextPageToken };
     }),
-    stopExperiment: unary(deps, 'StopExperiment', async (req, ctx) => {
-      if (req.reason.length > 500) throw invalidArgument(`reason has ${req.reason.length} characters; at most 500`, 'reason');
-      return { experiment: experimentMessage(await service.stop(ctx.tenantId, validateExperimentId(req.experimentId), req.reason.trim())) };
-    }),
+    stopExperiment: unary(deps, 'StopExperiment', async (req, ctx) => ({
+      experiment: experimentMessage(await service.stop(ctx.tenantId, validateExperimentId(req.experimentId), validateStopReason(req.reason))),
+    })),
     getExperimentResult: unary(deps, 'GetExperimentResult', async (req, ctx) => {
       const { experiment, result, history } = await service.result(ctx.tenantId, validateExperimentId(req.experimentId));
       return resultMessage(experiment, result, history);

@@ -97,6 +97,11 @@ export function validateExperimentId(value: string): string {
   return value;
 }
 
+/** StopExperiment's reason: up to 500 characters, trimmed. */
+export function validateStopReason(value: string): string {
+  return text(value, 'reason', 500, false);
+}
+
 /** Checks AddPosts' assignments: 1..1000, ids and variants present, no post twice with different variants. */
 export function validateAssignments(assignments: readonly { postId: string; variant: string }[]): Assignment[] {
   if (assignments.length === 0) throw invalidArgument('assignments is empty; send 1..1000 post ids with their variant', 'assignments');

@@ -86,8 +86,12 @@ describe(`experiments (${BACKEND})`, () => {
     expect(experiment!.plannedEndDay).to.match(/^\d{4}-\d{2}-\d{2}$/);
     expect(experiment!.postCounts).to.deep.equal([0, 0]);
     winnerTest = experiment!;
-    // Another tenant does not see it.
-    await expectStatus(call(e(), e().getExperiment, { experimentId: experiment!.experimentId }, b), status.NOT_FOUND);
+    // Another tenant neither sees nor touches it.
+    const experimentId = experiment!.experimentId;
+    await expectStatus(call(e(), e().getExperiment, { experimentId }, b), status.NOT_FOUND);
+    await expectStatus(call(e(), e().getExperimentResult, { experimentId }, b), status.NOT_FOUND);
+    await expectStatus(call(e(), e().stopExperiment, { experimentId, reason: '' }, b), status.NOT_FOUND);
+    expect((await call(e(), e().listExperiments, { status: 0, pageSize: 0, pageToken: '' }, b)).experiments).to.deep.equal([]);
   });
 
   it('rejects fewer than 2 variants, unknown or missing metrics, repeated variants: statuses naming the field', async () => {

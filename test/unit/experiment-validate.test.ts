@@ -1,6 +1,12 @@
 // Validation of ExperimentService requests: defaults, and INVALID_ARGUMENT naming the field.
 import { expect } from 'chai';
-import { validateAssignments, validateCreateExperiment, validateExperimentId, type CreateExperimentInput } from '../../src/experiment/experiment.validate.js';
+import {
+  validateAssignments,
+  validateCreateExperiment,
+  validateExperimentId,
+  validateStopReason,
+  type CreateExperimentInput,
+} from '../../src/experiment/experiment.validate.js';
 import { fieldOf } from '../helpers/app-errors.js';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
@@ -52,6 +58,8 @@ describe('experiment validation', () => {
     expect(fieldOf(() => validateCreateExperiment(input({ plannedEndDay: '2025-02-28' }), NOW))).to.equal('planned_end_day');
     expect(fieldOf(() => validateCreateExperiment(input({ plannedEndDay: '2026-03-03' }), NOW))).to.equal('planned_end_day');
     expect(fieldOf(() => validateExperimentId(''))).to.equal('experiment_id');
+    expect(fieldOf(() => validateStopReason('x'.repeat(501)))).to.equal('reason');
+    expect(validateStopReason(' done ')).to.equal('done');
   });
 
   it('assignments: deduplicates retries within a call, refuses a post in two variants', () => {
