@@ -14,7 +14,7 @@ import { toEnum } from '../grpc/enums.js';
 import type { ExperimentDayUpdate } from '../learning/run/learning.types.js';
 import type { Experiment, ExperimentDayResult, ExperimentResult, MetricAnalysis, VariantEstimate } from './experiment.types.js';
 
-const optional = (value: number | null | undefined) => (value === null || value === undefined ? undefined : value);
+const orZero = (value: number | null | undefined) => value ?? 0;
 export const metricEnum = (name: string) => toEnum(ExperimentMetric, 'EXPERIMENT_METRIC_', name);
 const decisionEnum = (name: string | null) => toEnum(ExperimentDecision, 'EXPERIMENT_DECISION_', name ?? undefined);
 
@@ -48,13 +48,14 @@ function variantMessage(v: VariantLine): VariantResult {
   return {
     variant: v.variant,
     postsCount: v.n,
-    mean: optional(v.mean),
-    adjustedMean: optional(v.adjustedMean),
-    effectRelative: optional(v.effectRelative),
-    effectRelativeLower: optional(v.effectRelativeLower),
-    effectRelativeUpper: optional(v.effectRelativeUpper),
+    mean: orZero(v.mean),
+    adjustedMean: orZero(v.adjustedMean),
+    effectRelative: orZero(v.effectRelative),
+    effectRelativeLower: orZero(v.effectRelativeLower),
+    effectRelativeUpper: orZero(v.effectRelativeUpper),
     significant: v.significant,
     probabilityBest: v.probabilityBest,
+    effectEstimated: v.effectRelative !== null && v.effectRelativeLower !== null && v.effectRelativeUpper !== null,
   };
 }
 

@@ -337,30 +337,25 @@ export interface VariantResult {
   variant: string;
   /** Posts with an outcome at the horizon. */
   postsCount: number;
-  /** Mean outcome in metric units (views: geometric mean); unset without posts. */
-  mean?:
-    | number
-    | undefined;
-  /** Mean adjusted for the pre-publication prediction, in metric units; unset without posts. */
-  adjustedMean?:
-    | number
-    | undefined;
-  /** Effect vs the control as a fraction (0.2 = +20 %); unset for the control or with fewer than 2 posts. */
-  effectRelative?:
-    | number
-    | undefined;
+  /** Mean outcome in metric units (views: geometric mean); 0 without posts. */
+  mean: number;
+  /** Mean adjusted for the pre-publication prediction, in metric units; 0 without posts. */
+  adjustedMean: number;
+  /** Effect vs the control as a fraction (0.2 = +20 %); meaningful only when effect_estimated. */
+  effectRelative: number;
   /** Lower end of the always-valid 95 % interval of effect_relative. */
-  effectRelativeLower?:
-    | number
-    | undefined;
+  effectRelativeLower: number;
   /** Upper end of the always-valid 95 % interval of effect_relative. */
-  effectRelativeUpper?:
-    | number
-    | undefined;
+  effectRelativeUpper: number;
   /** Whether the interval excludes no effect: true when this variant is significantly different from the control. */
   significant: boolean;
   /** Probability (0..1) that this variant is the best on this metric. */
   probabilityBest: number;
+  /**
+   * False for the control, and while this variant or the control has fewer than 2 posts with an outcome: then the
+   * effect fields are 0. (Plain fields rather than proto3 `optional`, which older protoc versions reject.)
+   */
+  effectEstimated: boolean;
 }
 
 /** One metric's analysis. */
@@ -2066,13 +2061,14 @@ function createBaseVariantResult(): VariantResult {
   return {
     variant: "",
     postsCount: 0,
-    mean: undefined,
-    adjustedMean: undefined,
-    effectRelative: undefined,
-    effectRelativeLower: undefined,
-    effectRelativeUpper: undefined,
+    mean: 0,
+    adjustedMean: 0,
+    effectRelative: 0,
+    effectRelativeLower: 0,
+    effectRelativeUpper: 0,
     significant: false,
     probabilityBest: 0,
+    effectEstimated: false,
   };
 }
 
@@ -2084,19 +2080,19 @@ export const VariantResult: MessageFns<VariantResult> = {
     if (message.postsCount !== 0) {
       writer.uint32(16).uint64(message.postsCount);
     }
-    if (message.mean !== undefined) {
+    if (message.mean !== 0) {
       writer.uint32(25).double(message.mean);
     }
-    if (message.adjustedMean !== undefined) {
+    if (message.adjustedMean !== 0) {
       writer.uint32(33).double(message.adjustedMean);
     }
-    if (message.effectRelative !== undefined) {
+    if (message.effectRelative !== 0) {
       writer.uint32(41).double(message.effectRelative);
     }
-    if (message.effectRelativeLower !== undefined) {
+    if (message.effectRelativeLower !== 0) {
       writer.uint32(49).double(message.effectRelativeLower);
     }
-    if (message.effectRelativeUpper !== undefined) {
+    if (message.effectRelativeUpper !== 0) {
       writer.uint32(57).double(message.effectRelativeUpper);
     }
     if (message.significant !== false) {
@@ -2104,6 +2100,9 @@ export const VariantResult: MessageFns<VariantResult> = {
     }
     if (message.probabilityBest !== 0) {
       writer.uint32(73).double(message.probabilityBest);
+    }
+    if (message.effectEstimated !== false) {
+      writer.uint32(80).bool(message.effectEstimated);
     }
     return writer;
   },
@@ -2193,6 +2192,14 @@ export const VariantResult: MessageFns<VariantResult> = {
             message.probabilityBest = reader.double();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.effectEstimated = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2213,33 +2220,38 @@ export const VariantResult: MessageFns<VariantResult> = {
         : isSet(object.posts_count)
         ? globalThis.Number(object.posts_count)
         : 0,
-      mean: isSet(object.mean) ? globalThis.Number(object.mean) : undefined,
+      mean: isSet(object.mean) ? globalThis.Number(object.mean) : 0,
       adjustedMean: isSet(object.adjustedMean)
         ? globalThis.Number(object.adjustedMean)
         : isSet(object.adjusted_mean)
         ? globalThis.Number(object.adjusted_mean)
-        : undefined,
+        : 0,
       effectRelative: isSet(object.effectRelative)
         ? globalThis.Number(object.effectRelative)
         : isSet(object.effect_relative)
         ? globalThis.Number(object.effect_relative)
-        : undefined,
+        : 0,
       effectRelativeLower: isSet(object.effectRelativeLower)
         ? globalThis.Number(object.effectRelativeLower)
         : isSet(object.effect_relative_lower)
         ? globalThis.Number(object.effect_relative_lower)
-        : undefined,
+        : 0,
       effectRelativeUpper: isSet(object.effectRelativeUpper)
         ? globalThis.Number(object.effectRelativeUpper)
         : isSet(object.effect_relative_upper)
         ? globalThis.Number(object.effect_relative_upper)
-        : undefined,
+        : 0,
       significant: isSet(object.significant) ? globalThis.Boolean(object.significant) : false,
       probabilityBest: isSet(object.probabilityBest)
         ? globalThis.Number(object.probabilityBest)
         : isSet(object.probability_best)
         ? globalThis.Number(object.probability_best)
         : 0,
+      effectEstimated: isSet(object.effectEstimated)
+        ? globalThis.Boolean(object.effectEstimated)
+        : isSet(object.effect_estimated)
+        ? globalThis.Boolean(object.effect_estimated)
+        : false,
     };
   },
 
@@ -2251,19 +2263,19 @@ export const VariantResult: MessageFns<VariantResult> = {
     if (message.postsCount !== 0) {
       obj.postsCount = Math.round(message.postsCount);
     }
-    if (message.mean !== undefined) {
+    if (message.mean !== 0) {
       obj.mean = floatToJson(message.mean);
     }
-    if (message.adjustedMean !== undefined) {
+    if (message.adjustedMean !== 0) {
       obj.adjustedMean = floatToJson(message.adjustedMean);
     }
-    if (message.effectRelative !== undefined) {
+    if (message.effectRelative !== 0) {
       obj.effectRelative = floatToJson(message.effectRelative);
     }
-    if (message.effectRelativeLower !== undefined) {
+    if (message.effectRelativeLower !== 0) {
       obj.effectRelativeLower = floatToJson(message.effectRelativeLower);
     }
-    if (message.effectRelativeUpper !== undefined) {
+    if (message.effectRelativeUpper !== 0) {
       obj.effectRelativeUpper = floatToJson(message.effectRelativeUpper);
     }
     if (message.significant !== false) {
@@ -2271,6 +2283,9 @@ export const VariantResult: MessageFns<VariantResult> = {
     }
     if (message.probabilityBest !== 0) {
       obj.probabilityBest = floatToJson(message.probabilityBest);
+    }
+    if (message.effectEstimated !== false) {
+      obj.effectEstimated = message.effectEstimated;
     }
     return obj;
   },
@@ -2282,13 +2297,14 @@ export const VariantResult: MessageFns<VariantResult> = {
     const message = createBaseVariantResult();
     message.variant = object.variant ?? "";
     message.postsCount = object.postsCount ?? 0;
-    message.mean = object.mean ?? undefined;
-    message.adjustedMean = object.adjustedMean ?? undefined;
-    message.effectRelative = object.effectRelative ?? undefined;
-    message.effectRelativeLower = object.effectRelativeLower ?? undefined;
-    message.effectRelativeUpper = object.effectRelativeUpper ?? undefined;
+    message.mean = object.mean ?? 0;
+    message.adjustedMean = object.adjustedMean ?? 0;
+    message.effectRelative = object.effectRelative ?? 0;
+    message.effectRelativeLower = object.effectRelativeLower ?? 0;
+    message.effectRelativeUpper = object.effectRelativeUpper ?? 0;
     message.significant = object.significant ?? false;
     message.probabilityBest = object.probabilityBest ?? 0;
+    message.effectEstimated = object.effectEstimated ?? false;
     return message;
   },
 };
