@@ -8,7 +8,7 @@ const TRANSPORT = ['\\.grpc\\.ts$', '\\.mapper\\.ts$', '^src/server\\.ts$', '^sr
 const DRIVERS = 'node_modules/(knex|pg|pg-copy-streams|pgvector|knex-pglite|@electric-sql/[^/]+|@types/(pg|pg-copy-streams))/';
 const GRPC = 'node_modules/@grpc/';
 const SQL_LAYER = ['\\.repository\\.ts$', '^src/db/'];
-const AREAS = 'embedding|metrics|learning|tenancy';
+const AREAS = 'embedding|metrics|learning|tenancy|experiment';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -5,6 +5,9 @@ import { assertReachable, openDb, type Db, type DbOptions } from './db/connect.j
 import { migrateLatest } from './db/migrate.js';
 import { EmbeddingRepository } from './embedding/embedding.repository.js';
 import { EmbeddingService } from './embedding/embedding.service.js';
+import { ExperimentRepository } from './experiment/experiment.repository.js';
+import { ExperimentService } from './experiment/experiment.service.js';
+import type { OutcomePredictor } from './experiment/experiment.types.js';
 import { BestTimeService } from './learning/best-time/best-time.service.js';
 import { LearningRepository } from './learning/run/learning.repository.js';
 import { LearningService } from './learning/run/learning.service.js';
@@ -30,6 +33,8 @@ export interface Services {
   /** PredictVirality; shares its cache with `trainer`, so a promotion invalidates exactly what predictions read. */
   virality: ViralityService;
   bestTime: BestTimeService;
+  /** A/B experiments; the daily learning run updates the running ones through its ExperimentUpdater port. */
+  experiment: ExperimentService;
   trainer: ViralityTrainer;
   tenancy: TenancyRepository;
   tokens: TokenAuthority;
@@ -57,18 +62,42 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const trainer = new ViralityTrainer(viralityRepository, viralityCache, log);
   const tenancy = new TenancyRepository(db);
   const embedding = new EmbeddingService(new EmbeddingRepository(db), config.limits);
-  const learning = new LearningService(new LearningRepository(db), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished });
+  const virality = new ViralityService(viralityRepository, viralityCache);
+  const experiment = new ExperimentService(new ExperimentRepository(db), predictionCovariate(virality, config.boostThreshold));
+  const learning = new LearningService(new LearningRepository(db), log, {
+    stateUpdater: trainer,
+    experimentUpdater: experiment,
+    onRunFinished: hooks.onLearningRunFinished,
+  });
   return {
     embedding,
     // DeleteContent asks the embedding area to delete points; ListDailySnapshots reads the learning area's snapshots.
     metrics: new MetricsService(new MetricsRepository(db), new MetricQueryRepository(db), embedding, learning),
     ingest: new MetricsIngestService(new MetricIngestRepository(db)),
     learning,
-    virality: new ViralityService(viralityRepository, viralityCache),
+    virality,
     bestTime: new BestTimeService(viralityRepository),
+    experiment,
     trainer,
     tenancy,
     tokens: new TokenAuthority(tenancy, log, config.authCacheMs, config.authMode),
+  };
+}
+
+/** The experiments' covariate: the virality model's ln(1 + predicted views) of each post, as planned. */
+function predictionCovariate(virality: ViralityService, boostThreshold: number): OutcomePredictor {
+  return {
+    async predictLogViews(tenantId, posts) {
+      const items = posts.map((p, index) => ({
+        index,
+        contentId: p.contentId,
+        platform: p.platform,
+        plannedAt: new Date(p.publishedAt),
+        timeZone: p.timeZone,
+      }));
+      const predictions = items.length ? await virality.predict(tenantId, items, boostThreshold) : [];
+      return new Map(predictions.map((p) => [posts[p.index].postId, p.predictedLogViews]));
+    },
   };
 }
 

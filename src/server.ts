@@ -9,12 +9,14 @@ import { openApp, type App, type Services } from './app.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import { EmbeddingServiceService } from './gen/stakazo/ml/v1/embedding.js';
+import { ExperimentServiceService } from './gen/stakazo/ml/v1/experiment.js';
 import { LearningServiceService } from './gen/stakazo/ml/v1/learning.js';
 import { MetricsServiceService } from './gen/stakazo/ml/v1/metrics.js';
 import { tokenAuthenticator } from './grpc/auth.js';
 import { EncodeProbe } from './grpc/encode-probe.js';
 import type { HandlerDeps } from './grpc/handlers.js';
 import { embeddingHandlers } from './embedding/embedding.grpc.js';
+import { experimentHandlers } from './experiment/experiment.grpc.js';
 import { learningHandlers } from './learning/learning.grpc.js';
 import { LearningScheduler } from './learning/scheduler.js';
 import { AppError } from './errors.js';
@@ -25,7 +27,12 @@ import { reportRoute } from './report/report.http.js';
 import { ServiceMetrics } from './observability/prometheus.js';
 
 /** The fully-qualified names of our services, as reflection and health report them. */
-export const SERVICE_NAMES = ['stakazo.ml.v1.EmbeddingService', 'stakazo.ml.v1.MetricsService', 'stakazo.ml.v1.LearningService'] as const;
+export const SERVICE_NAMES = [
+  'stakazo.ml.v1.EmbeddingService',
+  'stakazo.ml.v1.MetricsService',
+  'stakazo.ml.v1.LearningService',
+  'stakazo.ml.v1.ExperimentService',
+] as const;
 
 /** The descriptor set built by `npm run generate` (our protos, their imports and grpc.health.v1). */
 export const DESCRIPTOR_SET_PATH = join(dirname(fileURLToPath(import.meta.url)), 'gen', 'descriptor_set.binpb');
@@ -56,6 +63,7 @@ const SERVICES: ServiceEntry[] = [
   { name: SERVICE_NAMES[0], definition: EmbeddingServiceService, handlers: (deps, app) => ({ ...embeddingHandlers(deps, app.services, app.config) }) },
   { name: SERVICE_NAMES[1], definition: MetricsServiceService, handlers: (deps, app) => ({ ...metricsHandlers(deps, app.services, app.config) }) },
   { name: SERVICE_NAMES[2], definition: LearningServiceService, handlers: (deps, app) => ({ ...learningHandlers(deps, app.services, app.config) }) },
+  { name: SERVICE_NAMES[3], definition: ExperimentServiceService, handlers: (deps, app) => ({ ...experimentHandlers(deps, app.services) }) },
 ];
 
 function credentials(config: Config): ServerCredentials {

@@ -9,7 +9,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROTO_ROOT = os.path.normpath(os.path.join(HERE, "..", "..", "proto"))
-PROTO_FILES = ["common", "embedding", "metrics", "learning"]
+PROTO_FILES = ["common", "embedding", "metrics", "experiment", "learning"]
 
 
 def generate(out_dir):

@@ -27,6 +27,7 @@ import type { TimeSlotEstimate } from './best-time/best-time.js';
 import type { BestTimeAnswer } from './best-time/best-time.service.js';
 import type { ViralityAnswer } from './virality/virality.service.js';
 import type { DayReport, PostRetention } from './run/day-report.js';
+import { experimentUpdateMessage } from '../experiment/experiment.mapper.js';
 
 export const platformOf = (name: string | undefined): Platform => platformNumber(name ?? '');
 
@@ -113,6 +114,7 @@ export function reportMessage(r: DayReport): LearningReport {
     bestPerformers: r.bestPerformers.map(topPerformer),
     insights: r.insights.map(insightMessage),
     recommendations: r.recommendations.map(recommendationMessage),
+    experiments: (r.experiments ?? []).map(experimentUpdateMessage),
   };
 }
 

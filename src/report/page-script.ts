@@ -110,6 +110,33 @@ export const PAGE_SCRIPT = String.raw`
     options: { scales: { y: axis('%', { min: 0 }), posts: axis('posts', { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false } }) } },
   });
 
+  // Experiments: each treatment's relative effect (%) per daily look, its always-valid interval as a band.
+  (data.experiments || []).forEach((experiment, index) => {
+    const names = [...new Set(experiment.points.flatMap((p) => p.variants.map((v) => v.variant)))];
+    const series = (name, key) => experiment.points.map((p) => {
+      const v = p.variants.find((x) => x.variant === name);
+      return v && v[key] !== null ? pct(v[key]) : null;
+    });
+    make('chart-experiment-' + index, {
+      type: 'line',
+      data: {
+        labels: experiment.points.map((p) => p.day),
+        datasets: names.flatMap((name, i) => {
+          const colour = palette[(i + 1) % palette.length];
+          return [
+            { label: name + ' lower', data: series(name, 'lower'), borderColor: colour, borderWidth: 0, pointRadius: 0, fill: false },
+            { label: name + ' interval', data: series(name, 'upper'), borderColor: colour, borderWidth: 0, pointRadius: 0, backgroundColor: colour + '33', fill: '-1' },
+            { label: name, data: series(name, 'effect'), borderColor: colour, backgroundColor: colour, pointRadius: 3 },
+          ];
+        }),
+      },
+      options: {
+        plugins: { legend: { labels: { filter: (item) => !item.text.endsWith(' lower') } } },
+        scales: { y: axis('effect vs control (%)') },
+      },
+    });
+  });
+
   window.reportCharts = charts;
   document.body.dataset.chartsDrawn = String(Object.keys(charts).length);
 })();

@@ -35,6 +35,7 @@ const STYLE = `
   .chart { position: relative; height: 300px; }
   .heatmaps { display: grid; grid-template-columns: repeat(auto-fit, minmax(330px, 1fr)); gap: 14px; }
   .heatmaps .chart { height: 230px; }
+  .chart.small { height: 200px; }
   table { border-collapse: collapse; width: 100%; font-size: 13px; margin-top: 8px; }
   th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
   th { color: #374151; font-weight: 600; }
@@ -114,6 +115,15 @@ function sections(data: ReportPageData): string {
       percent(p.meanEngagementRate),
     ]),
   );
+  const experiments = (data.experiments ?? [])
+    .map(
+      (
+        e,
+        i,
+      ) => `<figure><figcaption><b>${escapeHtml(e.name)}</b> · ${escapeHtml(e.primaryMetric.replace(/_/g, ' '))} · ${escapeHtml(e.decision.replace(/_/g, ' '))}: ${escapeHtml(e.reason)}</figcaption>
+        <div class="chart small"><canvas id="chart-experiment-${i}"></canvas></div></figure>`,
+    )
+    .join('\n');
   const h = data.history;
   const trendText =
     h.points.length >= 2
@@ -132,6 +142,13 @@ function sections(data: ReportPageData): string {
 <section id="virality"><h2>Virality score distribution</h2>
   <p class="note">${escapeHtml(data.virality.note)} (${data.virality.scores.length} posts)</p>
   <div class="chart"><canvas id="chart-virality"></canvas></div></section>
+${
+  experiments
+    ? `<section id="experiments"><h2>Experiments</h2>
+  <p class="note">Effect of each variant vs the control on the primary metric, with its always-valid 95 % interval, at each daily look.</p>
+  <div class="heatmaps">${experiments}</div></section>`
+    : ''
+}
 <section id="insights"><h2>Insights</h2>${insights}</section>
 <section id="recommendations"><h2>Recommendations</h2>${recommendations}</section>
 <section id="platforms"><h2>Platforms</h2>${platforms}</section>

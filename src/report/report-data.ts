@@ -1,5 +1,5 @@
 // Gathers what the learning report page shows for a tenant and day: the stored report, history, best-time grids
-// and the day's virality scores. Reads through the learning service and repository; no rendering here.
+// the day's virality scores and the experiments' effects over days. Reads through the services; no rendering here.
 import type { Services } from '../app.js';
 import { notFound } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -35,6 +35,37 @@ export interface ReportPageData {
   history: Trends;
   bestTime: { windowStartDay: string; windowEndDay: string; grids: BestTimeGrid[] };
   virality: { source: 'learned_model' | 'cold_start_formula'; note: string; scores: number[] };
+  /** The experiments the day's run looked at, each with its primary effect per day up to the report's day. */
+  experiments?: ExperimentChart[];
+}
+
+/** One experiment's chart: the treatments' relative effects and always-valid intervals, day by day. */
+export interface ExperimentChart {
+  experimentId: string;
+  name: string;
+  primaryMetric: string;
+  decision: string;
+  reason: string;
+  points: { day: string; variants: { variant: string; effect: number | null; lower: number | null; upper: number | null }[] }[];
+}
+
+/** The day's experiment lines with their history (read through the experiment service). */
+async function experimentCharts(services: Pick<Services, 'experiment'>, tenantId: string, report: DayReport, day: string): Promise<ExperimentChart[]> {
+  return Promise.all(
+    (report.experiments ?? []).map(async (e) => ({
+      experimentId: e.experimentId,
+      name: e.name,
+      primaryMetric: e.primaryMetric,
+      decision: e.decision,
+      reason: e.reason,
+      points: (await services.experiment.history(tenantId, e.experimentId, day)).map((h) => ({
+        day: h.day,
+        variants: h.result.primary.variants
+          .slice(1)
+          .map((v) => ({ variant: v.variant, effect: v.effectRelative, lower: v.effectRelativeLower, upper: v.effectRelativeUpper })),
+      })),
+    })),
+  );
 }
 
 /** The most common time zone of the posts (their audience's), UTC when there are none. */
@@ -122,7 +153,7 @@ async function viralityScores(
 
 /** Reads the page's data; NOT_FOUND when the day has no learning run, FAILED_PRECONDITION when it failed. */
 export async function gatherReportData(
-  services: Pick<Services, 'learning' | 'virality' | 'tenancy'>,
+  services: Pick<Services, 'learning' | 'virality' | 'tenancy' | 'experiment'>,
   log: Logger,
   tenantId: string,
   day: string,
@@ -151,5 +182,6 @@ export async function gatherReportData(
     history: trends,
     bestTime: { windowStartDay, windowEndDay: day, grids: bestTimeGrids(window.posts) },
     virality: await viralityScores(services, log, tenantId, dayPosts.posts, report, window.posts),
+    experiments: await experimentCharts(services, tenantId, report, day),
   };
 }

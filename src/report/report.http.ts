@@ -22,7 +22,7 @@ const text = (status: number, body: string) => ({ status, contentType: 'text/pla
  * missing or unknown token gets 401; with none (single-tenant) the page is the default tenant's.
  * Without `day`, the latest successfully learned day is shown.
  */
-export function reportRoute(services: Pick<Services, 'learning' | 'virality' | 'tenancy' | 'tokens'>, log: Logger): Route {
+export function reportRoute(services: Pick<Services, 'learning' | 'virality' | 'tenancy' | 'tokens' | 'experiment'>, log: Logger): Route {
   return async (url: URL, req: IncomingMessage) => {
     try {
       const tenantId = await services.tokens.tenantFor(req.headers.authorization);

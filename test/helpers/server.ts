@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { credentials, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { EmbeddingServiceClient } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { ExperimentServiceClient } from '../../src/gen/stakazo/ml/v1/experiment.js';
 import { LearningServiceClient } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { MetricsServiceClient } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { createLogger } from '../../src/log.js';
@@ -22,6 +23,7 @@ export interface TestServer {
   embedding: EmbeddingServiceClient;
   metrics: MetricsServiceClient;
   learning: LearningServiceClient;
+  experiment: ExperimentServiceClient;
   stop(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function startTestServer(env: Record<string, string | undefined> = 
   const embedding = new EmbeddingServiceClient(address, creds, opts);
   const metrics = new MetricsServiceClient(address, creds, opts);
   const learning = new LearningServiceClient(address, creds, opts);
+  const experiment = new ExperimentServiceClient(address, creds, opts);
   return {
     running,
     address,
@@ -84,8 +87,9 @@ export async function startTestServer(env: Record<string, string | undefined> = 
     embedding,
     metrics,
     learning,
+    experiment,
     async stop() {
-      for (const c of [embedding, metrics, learning] as Client[]) c.close();
+      for (const c of [embedding, metrics, learning, experiment] as Client[]) c.close();
       await running.stop();
       cleanup();
     },

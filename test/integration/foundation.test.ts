@@ -37,6 +37,7 @@ describe(`foundation (${BACKEND})`, () => {
   it('reports SERVING on the standard health service, overall and per service', async () => {
     expect(await healthCheck(server.address, '')).to.equal('SERVING');
     expect(await healthCheck(server.address, 'stakazo.ml.v1.EmbeddingService')).to.equal('SERVING');
+    expect(await healthCheck(server.address, 'stakazo.ml.v1.ExperimentService')).to.equal('SERVING');
   });
 
   it('serves reflection that a strict client links, with every method resolvable', async () => {
@@ -45,6 +46,7 @@ describe(`foundation (${BACKEND})`, () => {
       'stakazo.ml.v1.EmbeddingService',
       'stakazo.ml.v1.MetricsService',
       'stakazo.ml.v1.LearningService',
+      'stakazo.ml.v1.ExperimentService',
       'grpc.health.v1.Health',
     ]);
     let methods = 0;

@@ -38,6 +38,7 @@ describe(`learning (${BACKEND})`, () => {
       'discover_insights',
       'generate_recommendations',
       'update_state',
+      'update_experiments',
     ]);
     expect(response.run!.rowsRead).to.equal(world.length * 2);
     report = response.report!;

@@ -36,6 +36,21 @@ describe(`report page (${BACKEND})`, () => {
     const db = server.running.db;
     const summary = await seedDemo(server.running.services, server.config, { tenantId: tenant, days: 4, postsPerDay: 30 }, { phase: () => () => undefined });
     const learning = server.running.services.learning;
+    // An experiment the backfilled days look at: alternate posts of the first day in two variants.
+    const experiments = server.running.services.experiment;
+    const experiment = await experiments.create(tenant, {
+      name: 'alternate posts',
+      hypothesis: '',
+      variants: ['A', 'B'],
+      primaryMetric: 'views',
+      guardrailMetrics: [],
+      minimumDetectableEffect: 0.1,
+      horizonHours: 24,
+      plannedEndDay: '2099-01-01',
+      covariateAdjustment: true,
+    });
+    const assignments = Array.from({ length: 30 }, (_, i) => ({ index: i, postId: `demo-p0-${i}`, variant: i % 2 ? 'B' : 'A' }));
+    await experiments.addPosts(tenant, experiment.experimentId, assignments);
     await learning.backfill(tenant, summary.startDay, summary.lastObservedDay, 'all');
     day = summary.lastObservedDay;
     ({ token } = await createToken(new TenancyRepository(db), tenant, 'report test'));
@@ -101,6 +116,7 @@ describe(`report page (${BACKEND})`, () => {
       'chart-best-time-0',
       'chart-best-time-1',
       'chart-best-time-2',
+      'chart-experiment-0',
     ]);
     for (const chart of charts) {
       expect(chart.points.length, chart.id).to.be.greaterThan(0);

@@ -1,6 +1,5 @@
 // Validation of MetricsService requests and of single metric records (pure, no database).
 import { expect } from 'chai';
-import { AppError } from '../../src/errors.js';
 import { isRejection, prepareRecord } from '../../src/metrics/record.validate.js';
 import type { MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import type { RejectedRecord } from '../../src/metrics/metrics.types.js';
@@ -13,6 +12,7 @@ import {
   validateRegisterContent,
   validateRegisterPost,
 } from '../../src/metrics/metrics.validate.js';
+import { fieldOf } from '../helpers/app-errors.js';
 
 const LIMITS = { maxBatchSize: 1000, maxMetadataBytes: 1024 };
 const NOW = Date.UTC(2026, 5, 1);
@@ -35,17 +35,6 @@ function rejection(record: MetricRecord): RejectedRecord {
   if (!isRejection(result)) throw new Error('expected a rejection');
   expect(result.index).to.equal(4);
   return result;
-}
-
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(AppError);
-    expect((err as AppError).kind).to.equal('invalid_argument');
-    return (err as AppError).field;
-  }
-  throw new Error('expected INVALID_ARGUMENT');
 }
 
 describe('metrics record validation', () => {

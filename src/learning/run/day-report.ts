@@ -1,7 +1,7 @@
 // Builds the day's learning report from the day's posts and snapshots. Pure: plain data in, plain data out.
 import { clusterRetentionCurves, type RetentionClusterResult } from '../retention/clustering.js';
 import { discoverInsights, type Insight, type InsightRow } from '../insights/insights.js';
-import type { DayPostRow, SnapshotRow, TopPerformer } from './learning.types.js';
+import type { DayPostRow, ExperimentDayUpdate, SnapshotRow, TopPerformer } from './learning.types.js';
 import { bestPerformers, comparePlatforms, type PlatformComparison } from '../insights/platform-comparison.js';
 import { recommend, type Recommendation } from '../insights/recommendations.js';
 import { analyseRetention, type DropOffPoint, type KeyMoment } from '../retention/retention.js';
@@ -42,6 +42,8 @@ export interface DayReport {
   insights: Insight[];
   recommendations: Recommendation[];
   trend: TrendFigures;
+  /** The running experiments the run looked at (absent in reports stored before experiments existed). */
+  experiments?: ExperimentDayUpdate[];
 }
 
 /** (likes + comments + shares + saves) / views. */

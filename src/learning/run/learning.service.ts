@@ -5,7 +5,7 @@ import type { Logger } from '../../log.js';
 import { clusterRetentionCurves, type ClusteringResult } from '../retention/clustering.js';
 import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from '../../domain/days.js';
 import type { LearningRepository } from './learning.repository.js';
-import type { DayInput, RunRow, SnapshotRow } from './learning.types.js';
+import type { DayInput, ExperimentUpdater, RunRow, SnapshotRow } from './learning.types.js';
 import {
   analyseDay,
   assembleReport,
@@ -48,6 +48,8 @@ export interface LearningServiceOptions {
   staleRunMs?: number;
   now?: () => Date;
   stateUpdater?: LearningStateUpdater;
+  /** Looks at the running experiments after the models are updated (their covariate is the model's prediction). */
+  experimentUpdater?: ExperimentUpdater;
   onRunFinished?: (status: 'succeeded' | 'failed', durationMs: number) => void;
 }
 
@@ -149,7 +151,8 @@ export class LearningService {
   }
 
   /**
-   * Learns one day: read → analyse retention → discover insights → recommendations → update state, recorded in
+   * Learns one day: read → analyse retention → discover insights → recommendations → update state → update the
+   * running experiments (their decisions go in the report), recorded in
    * learning_runs. A day already learned is returned as stored unless `force`. Exactly one caller runs a given
    * (tenant, day) at a time, across replicas. `signal` (the call's) is checked between the steps: a cancelled run
    * stops there and is recorded as failed.
@@ -178,8 +181,9 @@ export class LearningService {
       const rows = insightRows(input.posts, analysis.retention);
       const insights = await timer.time('discover_insights', () => discoverInsights(rows));
       const recommendations = await timer.time('generate_recommendations', () => recommend(insights, rows));
-      const report = assembleReport(day, input.posts, snapshots, analysis, insights, recommendations);
       const modelVersions = await timer.time('update_state', () => this.options.stateUpdater?.update(tenantId, day) ?? {});
+      const experiments = await timer.time('update_experiments', () => this.options.experimentUpdater?.updateRunning(tenantId, day, signal) ?? []);
+      const report = { ...assembleReport(day, input.posts, snapshots, analysis, insights, recommendations), experiments };
       await checkpoint(signal);
       const run = await this.repo.finishRun(tenantId, day, attempt, {
         status: 'succeeded',

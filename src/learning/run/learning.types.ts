@@ -54,3 +54,32 @@ export interface RunRow extends Omit<RunOutcome, 'status'> {
   startedAt: Date;
   finishedAt: Date | null;
 }
+
+/** One running experiment as the day's run left it (what the report shows). */
+export interface ExperimentDayUpdate {
+  experimentId: string;
+  name: string;
+  primaryMetric: string;
+  /** continue, stop_winner, stop_no_effect or stop_guardrail. */
+  decision: string;
+  winnerVariant: string;
+  reason: string;
+  /** The treatments' effects on the primary metric (relative; null until estimable). */
+  variants: {
+    variant: string;
+    n: number;
+    effectRelative: number | null;
+    effectRelativeLower: number | null;
+    effectRelativeUpper: number | null;
+    significant: boolean;
+    probabilityBest: number;
+  }[];
+  /** Whether the decision stopped the experiment. */
+  stopped: boolean;
+}
+
+/** The port through which the daily run updates experiments (implemented by the experiment area's service). */
+export interface ExperimentUpdater {
+  /** Looks at every running experiment with the outcomes known at the end of `day`; stores and returns the decisions. */
+  updateRunning(tenantId: string, day: string, signal?: AbortSignal): Promise<ExperimentDayUpdate[]>;
+}

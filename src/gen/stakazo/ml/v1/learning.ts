@@ -30,6 +30,7 @@ import {
   weekdayFromJSON,
   weekdayToJSON,
 } from "./common.js";
+import { ExperimentUpdate } from "./experiment.js";
 
 /** State of a learning run. */
 export enum RunStatus {
@@ -460,11 +461,16 @@ export interface LearningReport {
   insights: Insight[];
   /** Recommendations, highest expected lift first. */
   recommendations: Recommendation[];
+  /** The running experiments the run updated, with their decisions (a decision other than CONTINUE stops one). */
+  experiments: ExperimentUpdate[];
 }
 
 /** Time spent in one step of a run. */
 export interface StepTiming {
-  /** The step: read_metrics, analyse_retention, discover_insights, generate_recommendations, update_state. */
+  /**
+   * The step: read_metrics, build_snapshot, analyse_retention, discover_insights, generate_recommendations,
+   * update_state, update_experiments.
+   */
   step: string;
   /** Wall time in milliseconds. */
   durationMs: number;
@@ -2212,6 +2218,7 @@ function createBaseLearningReport(): LearningReport {
     bestPerformers: [],
     insights: [],
     recommendations: [],
+    experiments: [],
   };
 }
 
@@ -2249,6 +2256,9 @@ export const LearningReport: MessageFns<LearningReport> = {
     }
     for (const v of message.recommendations) {
       Recommendation.encode(v!, writer.uint32(90).fork()).join();
+    }
+    for (const v of message.experiments) {
+      ExperimentUpdate.encode(v!, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -2354,6 +2364,14 @@ export const LearningReport: MessageFns<LearningReport> = {
             message.recommendations.push(Recommendation.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.experiments.push(ExperimentUpdate.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2401,6 +2419,9 @@ export const LearningReport: MessageFns<LearningReport> = {
       recommendations: globalThis.Array.isArray(object?.recommendations)
         ? object.recommendations.map((e: any) => Recommendation.fromJSON(e))
         : [],
+      experiments: globalThis.Array.isArray(object?.experiments)
+        ? object.experiments.map((e: any) => ExperimentUpdate.fromJSON(e))
+        : [],
     };
   },
 
@@ -2439,6 +2460,9 @@ export const LearningReport: MessageFns<LearningReport> = {
     if (message.recommendations?.length) {
       obj.recommendations = message.recommendations.map((e) => Recommendation.toJSON(e));
     }
+    if (message.experiments?.length) {
+      obj.experiments = message.experiments.map((e) => ExperimentUpdate.toJSON(e));
+    }
     return obj;
   },
 
@@ -2458,6 +2482,7 @@ export const LearningReport: MessageFns<LearningReport> = {
     message.bestPerformers = object.bestPerformers?.map((e) => TopPerformer.fromPartial(e)) || [];
     message.insights = object.insights?.map((e) => Insight.fromPartial(e)) || [];
     message.recommendations = object.recommendations?.map((e) => Recommendation.fromPartial(e)) || [];
+    message.experiments = object.experiments?.map((e) => ExperimentUpdate.fromPartial(e)) || [];
     return message;
   },
 };
