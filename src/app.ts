@@ -3,6 +3,8 @@
 import type { Config } from './config.js';
 import { assertReachable, openDb, type Db, type DbOptions } from './db/connect.js';
 import { migrateLatest } from './db/migrate.js';
+import { AliasRepository } from './embedding/alias.repository.js';
+import { AliasService } from './embedding/alias.service.js';
 import { EmbeddingRepository } from './embedding/embedding.repository.js';
 import { EmbeddingService } from './embedding/embedding.service.js';
 import { BestTimeService } from './learning/best-time/best-time.service.js';
@@ -24,6 +26,8 @@ import { TokenAuthority } from './tenancy/tokens.js';
 /** Every service of the process, built once per open database. */
 export interface Services {
   embedding: EmbeddingService;
+  /** Collection aliases (CreateAlias … SwitchAlias); the embedding service resolves them on every point call. */
+  aliases: AliasService;
   metrics: MetricsService;
   ingest: MetricsIngestService;
   learning: LearningService;
@@ -60,6 +64,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const learning = new LearningService(new LearningRepository(db), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished });
   return {
     embedding,
+    aliases: new AliasService(new AliasRepository(db)),
     // DeleteContent asks the embedding area to delete points; ListDailySnapshots reads the learning area's snapshots.
     metrics: new MetricsService(new MetricsRepository(db), new MetricQueryRepository(db), embedding, learning),
     ingest: new MetricsIngestService(new MetricIngestRepository(db)),

@@ -1,8 +1,7 @@
 // All SQL of the embedding area: the collections registry, each collection's points table, COPY ingest, search.
 import type { Db } from '../db/connect.js';
-import { fromDbError } from '../db/pg-errors.js';
 import { withSession, withTransaction, type QueryResult, type Session } from '../db/session.js';
-import { AppError, invalidArgument, notFound, resourceExhausted, alreadyExists } from '../errors.js';
+import { AppError, alreadyExists, failedPrecondition, invalidArgument, notFound, resourceExhausted } from '../errors.js';
 import { binaryFieldEncoder } from './pgvector-binary.js';
 import {
   createTableStatements,
@@ -34,6 +33,7 @@ import type {
 import { toPgvectorText } from './vector-codec.js';
 import { CollectionCache } from './collection-cache.js';
 import { COLLECTION_COLUMNS, copyRows, toCollection, toPoint, type CollectionRow, type PointRow } from './embedding.rows.js';
+import { collectionNotFound, guarded, lockTenantRegistry, resolveCollections } from './registry.js';
 
 /** A cached collection no longer matches the registry: the search is made again with a fresh lookup. */
 class StaleCollection extends Error {}
@@ -44,21 +44,6 @@ function mayComeFromStaleMetadata(err: unknown): boolean {
   if (err instanceof AppError) return err.kind === 'invalid_argument' || err.kind === 'not_found' || err.kind === 'failed_precondition';
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('42'));
-}
-
-const collectionNotFound = (name: string) => notFound(`collection "${name}" not found; create it first or check the name`);
-
-/**
- * Runs `fn`, turning driver errors into AppErrors. A points table that vanished under the query (the
- * collection was deleted meanwhile, SQLSTATE 42P01) is NOT_FOUND.
- */
-async function guarded<T>(collectionName: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if ((err as { code?: string }).code === '42P01') throw collectionNotFound(collectionName);
-    throw fromDbError(err, `collection "${collectionName}"`) ?? err;
-  }
 }
 
 /** The query vector as a parameter: pgvector's binary form where the driver sends it so, else its text form. */
@@ -86,9 +71,15 @@ export class EmbeddingRepository {
     const tableName = tableNameFor(tenantId, spec.name);
     return guarded(spec.name, () =>
       withTransaction(this.db, async (session) => {
-        // NOTE: locking the tenant row serialises creates per tenant, so the count check below cannot race.
-        const tenant = await session.query('select 1 from tenants where tenant_id = $1 for update', [tenantId]);
-        if (tenant.rows.length === 0) throw notFound(`tenant "${tenantId}" does not exist`);
+        // NOTE: the tenant's registry lock serialises creates per tenant, so the checks below cannot race.
+        await lockTenantRegistry(session, tenantId);
+        const alias = await session.query<{ collection_name: string }>('select collection_name from collection_aliases where tenant_id = $1 and alias = $2', [
+          tenantId,
+          spec.name,
+        ]);
+        if (alias.rows[0]) {
+          throw alreadyExists(`"${spec.name}" is already an alias of collection "${alias.rows[0].collection_name}"; choose another name`);
+        }
         const existing = await session.query<{ n: number }>('select count(*)::int as n from collections where tenant_id = $1', [tenantId]);
         if (Number(existing.rows[0]!.n) >= maxCollections) {
           throw resourceExhausted(`this tenant already has ${existing.rows[0]!.n} collections; LIMIT_MAX_COLLECTIONS allows ${maxCollections}`);
@@ -120,15 +111,10 @@ export class EmbeddingRepository {
     );
   }
 
-  /** The collection, or NOT_FOUND. */
+  /** The collection of this name or alias, or NOT_FOUND. */
   async getCollection(tenantId: string, name: string): Promise<CollectionInfo> {
-    const rows = await guarded(name, () =>
-      withSession(this.db, (session) =>
-        session.query<CollectionRow>(`select ${COLLECTION_COLUMNS} from collections where tenant_id = $1 and name = $2`, [tenantId, name]),
-      ),
-    );
-    if (rows.rows.length === 0) throw collectionNotFound(name);
-    return toCollection(rows.rows[0]!);
+    const found = await guarded(name, () => withSession(this.db, (session) => resolveCollections(session, tenantId, [name])));
+    return found.get(name)!;
   }
 
   async listCollections(tenantId: string, embeddingType: EmbeddingTypeName | undefined): Promise<CollectionInfo[]> {
@@ -143,11 +129,17 @@ export class EmbeddingRepository {
     return result.rows.map(toCollection);
   }
 
-  /** Unregisters the collection and drops its table; returns how many points it held. */
+  /**
+   * Unregisters the collection and drops its table; returns how many points it held. A collection that aliases
+   * point to is kept (FAILED_PRECONDITION), and an alias is not a collection name here (INVALID_ARGUMENT).
+   */
   async deleteCollection(tenantId: string, name: string): Promise<number> {
     this.collectionCache.forget(tenantId, [name]);
     return guarded(name, () =>
       withTransaction(this.db, async (session) => {
+        // NOTE: under the tenant's registry lock no alias can be created for it between the check and the delete.
+        await lockTenantRegistry(session, tenantId);
+        await this.refuseAliasedDelete(session, tenantId, name);
         const deleted = await session.query<{ table_name: string; point_count: number | string }>(
           'delete from collections where tenant_id = $1 and name = $2 returning table_name, point_count',
           [tenantId, name],
@@ -158,6 +150,25 @@ export class EmbeddingRepository {
         return Number(row.point_count);
       }),
     );
+  }
+
+  /** Throws when `name` is an alias, or a collection that aliases point to. */
+  private async refuseAliasedDelete(session: Session, tenantId: string, name: string): Promise<void> {
+    const aliases = await session.query<{ alias: string; collection_name: string }>(
+      'select alias, collection_name from collection_aliases where tenant_id = $1 and (collection_name = $2 or alias = $2) order by alias',
+      [tenantId, name],
+    );
+    const self = aliases.rows.find((row) => row.alias === name);
+    if (self) {
+      throw invalidArgument(
+        `"${name}" is an alias of collection "${self.collection_name}"; DeleteAlias removes an alias, DeleteCollection takes a collection name`,
+        'name',
+      );
+    }
+    if (aliases.rows.length > 0) {
+      const names = aliases.rows.map((row) => `"${row.alias}"`).join(', ');
+      throw failedPrecondition(`collection "${name}" is the target of alias ${names}; switch or delete the alias first (SwitchAlias, DeleteAlias)`);
+    }
   }
 
   /**
@@ -363,15 +374,9 @@ export class EmbeddingRepository {
     );
   }
 
-  /** The named collections from the registry (NOT_FOUND for a missing one); refreshes the cache. */
+  /** The named collections (or aliases) from the registry (NOT_FOUND for a missing one); refreshes the cache. */
   private async readCollections(session: Session, tenantId: string, names: readonly string[]): Promise<Map<string, CollectionInfo>> {
-    const found = await session.query<CollectionRow>(`select ${COLLECTION_COLUMNS} from collections where tenant_id = $1 and name = any($2::text[])`, [
-      tenantId,
-      names,
-    ]);
-    const collections = new Map(found.rows.map((row) => [row.name, toCollection(row)]));
-    const missing = names.find((name) => !collections.has(name));
-    if (missing !== undefined) throw collectionNotFound(missing);
+    const collections = await resolveCollections(session, tenantId, names);
     for (const collection of collections.values()) this.collectionCache.set(tenantId, collection);
     return collections;
   }

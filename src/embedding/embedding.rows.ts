@@ -33,6 +33,13 @@ export interface PointRow {
 export const COLLECTION_COLUMNS = `name, embedding_type, dimension, distance, precision, hnsw_m, hnsw_ef_construction, hnsw_ef_search,
   description, table_name, point_count, created_at`;
 
+/** The registry columns qualified by a table alias (`c.name, c.embedding_type, …`), for joins. */
+export function collectionColumns(tableAlias: string): string {
+  return COLLECTION_COLUMNS.split(',')
+    .map((column) => `${tableAlias}.${column.trim()}`)
+    .join(', ');
+}
+
 export function toCollection(row: CollectionRow): CollectionInfo {
   return {
     name: row.name,

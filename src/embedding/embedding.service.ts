@@ -89,6 +89,8 @@ export class EmbeddingService {
    */
   async upsertStream(tenantId: string, chunks: AsyncIterable<UpsertStreamChunk>, signal?: AbortSignal): Promise<UpsertStreamResult> {
     let collection: CollectionInfo | undefined;
+    /** The name the first message gave: the collection's or an alias resolved once, for the whole stream. */
+    let requested = '';
     const totals = { inserted: 0, updated: 0 };
     const rejections = new Rejections();
     let pending: PointInput[] = [];
@@ -104,9 +106,10 @@ export class EmbeddingService {
     for await (const chunk of chunks) {
       if (!collection) {
         if (chunk.collection === '') throw invalidArgument('the first message must name the collection', 'collection');
-        collection = await this.repository.getCollection(tenantId, chunk.collection);
-      } else if (chunk.collection !== '' && chunk.collection !== collection.name) {
-        throw invalidArgument(`collection changed from "${collection.name}" to "${chunk.collection}" mid-stream; use one stream per collection`, 'collection');
+        requested = chunk.collection;
+        collection = await this.repository.getCollection(tenantId, requested);
+      } else if (chunk.collection !== '' && chunk.collection !== requested) {
+        throw invalidArgument(`collection changed from "${requested}" to "${chunk.collection}" mid-stream; use one stream per collection`, 'collection');
       }
       for (const entry of chunk.points) {
         const reason = entry.ok ? vectorMismatch(entry.point.vector, collection) : entry.reason;
@@ -165,7 +168,7 @@ export class EmbeddingService {
           const field = queries.length > 1 ? `searches[${i}].vector` : 'vector';
           throw invalidArgument(`${field}: ${mismatch}`, field);
         }
-        return { collection, query, filtered: !filterIsEmpty(query.filter) };
+        return { collection, query, filtered: !filterIsEmpty(query.filter) || (query.excludeIds?.length ?? 0) > 0 };
       }),
     );
   }

@@ -117,13 +117,14 @@ const SEARCH_RELEVANT_COLUMNS: ReadonlyArray<readonly [string, (c: CollectionInf
  * `vector` is the query vector parameter (pgvector's binary or text form). With `checkTenant`, the collection
  * came from a cache and the statement also checks it against the registry: it then returns at least one row,
  * whose `fresh` column is true only if the registry still holds the collection with the same search-relevant
- * values (rows without a point when there are no hits).
+ * values (rows without a point when there are no hits), and, for a collection reached through an alias, the alias
+ * still points to it.
  * NOTE: with `hnsw.iterative_scan = relaxed_order` the index may return rows slightly out of order, so the
  * nearest rows are materialised first and sorted again (pgvector's documented pattern).
  */
 export function searchStatement(
   collection: CollectionInfo,
-  query: { topK: number; filter: PointFilter; exact: boolean; groupByContent: boolean; withVectors: boolean },
+  query: { topK: number; filter: PointFilter; exact: boolean; groupByContent: boolean; withVectors: boolean; excludeIds?: readonly string[] },
   vector: unknown,
   excludeId: string | undefined,
   checkTenant?: string,
@@ -133,6 +134,7 @@ export function searchStatement(
   const queryVector = `${params.add(vector)}::${vectorType(collection)}`;
   const conditions = filterConditions(query.filter, params);
   if (excludeId !== undefined) conditions.push(`id <> ${params.add(excludeId)}`);
+  if (query.excludeIds?.length) conditions.push(`id <> all(${params.add(query.excludeIds)}::text[])`);
   const nearest = (limit: number | undefined) =>
     `select ${pointColumns(query.withVectors)}, embedding ${distanceOperator(collection.distance)} ${queryVector} as distance
      from ${t} ${whereClause(conditions)}
@@ -150,9 +152,14 @@ export function searchStatement(
   if (checkTenant === undefined) return { sql, params: params.values };
   const same = [`tenant_id = ${params.add(checkTenant)}`, `name = ${params.add(collection.name)}`];
   for (const [column, value] of SEARCH_RELEVANT_COLUMNS) same.push(`${column} = ${params.add(value(collection))}`);
-  const fresh = `select exists (select 1 from collections where ${same.join(' and ')}) as fresh`;
+  let fresh = `exists (select 1 from collections where ${same.join(' and ')})`;
+  if (collection.alias !== undefined) {
+    // Reached through an alias: it must still point to this collection (SwitchAlias may have moved it).
+    const aliased = `tenant_id = ${params.add(checkTenant)} and alias = ${params.add(collection.alias)} and collection_name = ${params.add(collection.name)}`;
+    fresh += ` and exists (select 1 from collection_aliases where ${aliased})`;
+  }
   return {
-    sql: `with found as materialized (${sql}) select checked.fresh, found.* from (${fresh}) checked left join found on true order by found.distance`,
+    sql: `with found as materialized (${sql}) select checked.fresh, found.* from (select ${fresh} as fresh) checked left join found on true order by found.distance`,
     params: params.values,
   };
 }

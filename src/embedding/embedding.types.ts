@@ -33,6 +33,8 @@ export interface CollectionInfo extends CollectionSpec {
   tableName: string;
   pointCount: number;
   createdAt: Date;
+  /** The alias the caller named it by, when it was reached through one (searches check the alias still points here). */
+  alias?: string;
 }
 
 /** A validated point to write. */
@@ -74,6 +76,8 @@ export interface SearchQuery {
   exact: boolean;
   groupByContent: boolean;
   withVectors: boolean;
+  /** Ids never returned (Recommend's examples); searched as a filter, with iterative index scans. */
+  excludeIds?: string[];
 }
 
 export interface ScoredPoint {
@@ -105,4 +109,14 @@ export interface UpsertStreamResult extends UpsertCounts {
 export interface UpsertStreamChunk {
   collection: string;
   points: ({ ok: true; point: PointInput } | { ok: false; id: string; reason: string })[];
+}
+
+/** A second name of a collection. */
+export interface AliasInfo {
+  alias: string;
+  /** The collection it points to. */
+  collection: string;
+  createdAt: Date;
+  /** When it was last pointed at a collection (created or switched). */
+  updatedAt: Date;
 }

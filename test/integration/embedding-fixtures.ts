@@ -7,6 +7,7 @@ import {
   type Collection,
   type EmbeddingServiceClient,
   type Point,
+  type RecommendRequest,
   type UpsertStreamRequest,
   type UpsertStreamResponse,
 } from '../../src/gen/stakazo/ml/v1/embedding.js';
@@ -68,6 +69,26 @@ export function floats(values: number[]): { values: number[]; float32Le: Buffer 
 /** A point with defaults for the fields a test does not care about. */
 export function point(id: string, vector: { values: number[]; float32Le: Buffer }, contentId = `c-${id}`, metadata?: Record<string, unknown>): Point {
   return { id, contentId, vector, metadata, createTime: undefined, updateTime: undefined };
+}
+
+/** A Recommend request with defaults for the fields a test does not care about. */
+export function recommendRequest(collection: string, overrides: Partial<RecommendRequest> = {}): RecommendRequest {
+  return {
+    collection,
+    positiveIds: [],
+    negativeIds: [],
+    positiveVectors: [],
+    negativeVectors: [],
+    strategy: 0,
+    topK: 10,
+    filter: undefined,
+    efSearch: 0,
+    exact: false,
+    groupByContent: false,
+    withVectors: false,
+    vectorEncoding: 0,
+    ...overrides,
+  };
 }
 
 /** A collection to create, defaults filled. */
