@@ -7,6 +7,8 @@ import { AliasRepository } from './embedding/alias.repository.js';
 import { AliasService } from './embedding/alias.service.js';
 import { EmbeddingRepository } from './embedding/embedding.repository.js';
 import { EmbeddingService } from './embedding/embedding.service.js';
+import { CollectionCache } from './embedding/collection-cache.js';
+import { SearchRepository } from './embedding/search.repository.js';
 import { BestTimeService } from './learning/best-time/best-time.service.js';
 import { LearningRepository } from './learning/run/learning.repository.js';
 import { LearningService } from './learning/run/learning.service.js';
@@ -60,7 +62,9 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const viralityCache = new ViralityCache(viralityRepository);
   const trainer = new ViralityTrainer(viralityRepository, viralityCache, log);
   const tenancy = new TenancyRepository(db);
-  const embedding = new EmbeddingService(new EmbeddingRepository(db), config.limits);
+  // One collection cache per process: searches read it, DeleteCollection drops from it.
+  const collectionCache = new CollectionCache();
+  const embedding = new EmbeddingService(new EmbeddingRepository(db, collectionCache), config.limits, new SearchRepository(db, collectionCache));
   const learning = new LearningService(new LearningRepository(db), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished });
   return {
     embedding,

@@ -7,6 +7,7 @@ import {
   EmbeddingType,
   MetadataUpdateMode,
   Precision,
+  RecommendStrategy,
   VectorEncoding,
   type Collection,
   type EmbeddingServiceServer,
@@ -33,7 +34,7 @@ import {
   validateUpsertStreamMessage,
 } from './embedding.validate.js';
 import { fromEnum } from '../grpc/enums.js';
-import { unimplemented } from '../errors.js';
+import { validateRecommend } from './recommend.validate.js';
 import { encodeFloat32Le } from './vector-codec.js';
 
 /** The lower-case name of an enum value without its prefix ("DISTANCE_L2" → "l2"); "unrecognized" for unknown numbers. */
@@ -168,8 +169,10 @@ export function embeddingHandlers(deps: HandlerDeps, services: Pick<Services, 'e
       return { results: results.map((hits, i) => ({ hits: hits.map((hit) => toProtoHit(hit, request.searches[i]!.vectorEncoding)) })) };
     }),
 
-    recommend: unary(deps, 'Recommend', async () => {
-      throw unimplemented('Recommend is not available yet');
+    recommend: unary(deps, 'Recommend', async (request, ctx) => {
+      const query = validateRecommend({ ...request, strategy: enumName(RecommendStrategy, request.strategy, 'RECOMMEND_STRATEGY_') }, limits);
+      const hits = await service.recommend(ctx.tenantId, query);
+      return { hits: hits.map((hit) => toProtoHit(hit, request.vectorEncoding)) };
     }),
 
     createAlias: unary(deps, 'CreateAlias', async (request, ctx) => {

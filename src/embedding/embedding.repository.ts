@@ -1,22 +1,8 @@
-// All SQL of the embedding area: the collections registry, each collection's points table, COPY ingest, search.
+// SQL of the embedding registry and points: collections (names resolved through aliases), each collection's points table, COPY ingest.
 import type { Db } from '../db/connect.js';
-import { withSession, withTransaction, type QueryResult, type Session } from '../db/session.js';
-import { AppError, alreadyExists, failedPrecondition, invalidArgument, notFound, resourceExhausted } from '../errors.js';
-import { binaryFieldEncoder } from './pgvector-binary.js';
-import {
-  createTableStatements,
-  filterConditions,
-  Params,
-  pointColumns,
-  scoreFromDistance,
-  EXACT_SEARCH_SETTINGS,
-  hnswSettings,
-  searchStatement,
-  table,
-  tableNameFor,
-  vectorType,
-  whereClause,
-} from './embedding.sql.js';
+import { withSession, withTransaction, type Session } from '../db/session.js';
+import { alreadyExists, failedPrecondition, invalidArgument, resourceExhausted } from '../errors.js';
+import { createTableStatements, filterConditions, Params, pointColumns, table, tableNameFor, vectorType, whereClause } from './embedding.sql.js';
 import type {
   CollectionInfo,
   CollectionSpec,
@@ -25,31 +11,12 @@ import type {
   MetadataUpdateModeName,
   PointFilter,
   PointInput,
-  ScoredPoint,
-  SearchQuery,
   StoredPoint,
   UpsertCounts,
 } from './embedding.types.js';
-import { toPgvectorText } from './vector-codec.js';
-import { CollectionCache } from './collection-cache.js';
+import type { CollectionCache } from './collection-cache.js';
 import { COLLECTION_COLUMNS, copyRows, toCollection, toPoint, type CollectionRow, type PointRow } from './embedding.rows.js';
 import { collectionNotFound, guarded, lockTenantRegistry, resolveCollections } from './registry.js';
-
-/** A cached collection no longer matches the registry: the search is made again with a fresh lookup. */
-class StaleCollection extends Error {}
-
-/** Errors a stale cached collection can cause: the check failed, a dropped table, a vector or type mismatch. */
-function mayComeFromStaleMetadata(err: unknown): boolean {
-  if (err instanceof StaleCollection) return true;
-  if (err instanceof AppError) return err.kind === 'invalid_argument' || err.kind === 'not_found' || err.kind === 'failed_precondition';
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('42'));
-}
-
-/** The query vector as a parameter: pgvector's binary form where the driver sends it so, else its text form. */
-function vectorParam(session: Session, collection: CollectionInfo, values: Float32Array): unknown {
-  return session.binaryParams ? binaryFieldEncoder(collection.precision)(values) : toPgvectorText(values);
-}
 
 /**
  * Quotes a table name read from the registry. NOTE: not `table()`, which accepts only the emb_<hash> names this
@@ -61,10 +28,11 @@ function quoteIdentifier(name: string): string {
 
 /** Repository of collections and their points. */
 export class EmbeddingRepository {
-  /** Collection metadata for searches; see search(). */
-  private readonly collectionCache = new CollectionCache();
-
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Shared with SearchRepository: a deleted collection is dropped from it at once (searches check it anyway). */
+    private readonly collectionCache: CollectionCache,
+  ) {}
 
   /** Registers the collection and creates its table and indices, all in one transaction. */
   async createCollection(tenantId: string, spec: CollectionSpec, maxCollections: number): Promise<CollectionInfo> {
@@ -308,83 +276,5 @@ export class EmbeddingRepository {
     const sql = `select ${pointColumns(withVectors)} from ${table(collection)} ${whereClause(conditions)} order by id limit ${params.add(pageSize + 1)}`;
     const result = await guarded(collection.name, () => withSession(this.db, (session) => session.query<PointRow>(sql, params.values)));
     return result.rows.map(toPoint);
-  }
-
-  /**
-   * Runs searches on one connection: lets `plan` check the queries against the named collections, then per
-   * search reads the more-like-this vector if needed and runs the one search statement. An approximate search
-   * is one round trip once the pooled connection carries its HNSW settings (Session.useSettings); an exact one
-   * runs in a transaction of its own with index scans off.
-   * NOTE: the collections come from a per-process cache when it has them all; each search statement then also
-   * checks its collection against the registry, and any mismatch or error (dropped table, other dimension, failed
-   * check) sends the whole search once more through a fresh lookup, so a collection deleted and recreated under
-   * the same name never answers with stale metadata.
-   */
-  async search(
-    tenantId: string,
-    names: readonly string[],
-    plan: (collections: ReadonlyMap<string, CollectionInfo>) => readonly { collection: CollectionInfo; query: SearchQuery; filtered: boolean }[],
-  ): Promise<ScoredPoint[][]> {
-    const cached = this.collectionCache.getAll(tenantId, names);
-    if (cached) {
-      try {
-        return await this.searchIn(tenantId, names, plan, cached);
-      } catch (err) {
-        this.collectionCache.forget(tenantId, names);
-        // Cancellations, timeouts and an unavailable database are not about the metadata: no second try.
-        if (!mayComeFromStaleMetadata(err)) throw err;
-      }
-    }
-    return this.searchIn(tenantId, names, plan, undefined);
-  }
-
-  private async searchIn(
-    tenantId: string,
-    names: readonly string[],
-    plan: (collections: ReadonlyMap<string, CollectionInfo>) => readonly { collection: CollectionInfo; query: SearchQuery; filtered: boolean }[],
-    cached: ReadonlyMap<string, CollectionInfo> | undefined,
-  ): Promise<ScoredPoint[][]> {
-    return guarded(names.join('", "'), () =>
-      withSession(this.db, async (session) => {
-        const collections = cached ?? (await this.readCollections(session, tenantId, names));
-        const results: ScoredPoint[][] = [];
-        for (const { collection, query, filtered } of plan(collections)) {
-          const vector = query.vector ? vectorParam(session, collection, query.vector) : await this.vectorTextOf(session, collection, query.pointId!);
-          const statement = searchStatement(collection, query, vector, query.pointId, cached ? tenantId : undefined);
-          const run = () => session.query<PointRow & { distance: number; fresh?: boolean }>(statement.sql, statement.params);
-          let rows: QueryResult<PointRow & { distance: number; fresh?: boolean }>;
-          if (query.exact) {
-            rows = await session.transaction(async () => {
-              await session.useLocalSettings(EXACT_SEARCH_SETTINGS);
-              return run();
-            });
-          } else {
-            await session.useSettings(hnswSettings(collection, query, filtered));
-            rows = await run();
-          }
-          if (cached && rows.rows[0]?.fresh !== true) throw new StaleCollection();
-          results.push(
-            rows.rows
-              .filter((row) => row.id !== null)
-              .map((row) => ({ point: toPoint(row), distance: row.distance, score: scoreFromDistance(collection.distance, row.distance) })),
-          );
-        }
-        return results;
-      }),
-    );
-  }
-
-  /** The named collections (or aliases) from the registry (NOT_FOUND for a missing one); refreshes the cache. */
-  private async readCollections(session: Session, tenantId: string, names: readonly string[]): Promise<Map<string, CollectionInfo>> {
-    const collections = await resolveCollections(session, tenantId, names);
-    for (const collection of collections.values()) this.collectionCache.set(tenantId, collection);
-    return collections;
-  }
-
-  private async vectorTextOf(session: Session, collection: CollectionInfo, pointId: string): Promise<string> {
-    const result = await session.query<{ vector_text: string }>(`select embedding::text as vector_text from ${table(collection)} where id = $1`, [pointId]);
-    const row = result.rows[0];
-    if (!row) throw notFound(`point "${pointId}" not found in collection "${collection.name}"; search by vector or upsert it first`);
-    return row.vector_text;
   }
 }

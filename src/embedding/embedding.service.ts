@@ -2,6 +2,8 @@
 import type { Limits } from '../config.js';
 import { invalidArgument } from '../errors.js';
 import type { EmbeddingRepository } from './embedding.repository.js';
+import type { SearchRepository } from './search.repository.js';
+import { averageVector, exampleVectors } from './recommend.js';
 import type {
   CollectionInfo,
   CollectionSpec,
@@ -10,6 +12,7 @@ import type {
   MetadataUpdateModeName,
   PointFilter,
   PointInput,
+  RecommendQuery,
   ScoredPoint,
   SearchQuery,
   StoredPoint,
@@ -53,6 +56,7 @@ export class EmbeddingService {
   constructor(
     private readonly repository: EmbeddingRepository,
     private readonly limits: Limits,
+    private readonly searches: SearchRepository,
   ) {}
 
   createCollection(tenantId: string, spec: CollectionSpec): Promise<CollectionInfo> {
@@ -160,7 +164,7 @@ export class EmbeddingService {
   /** Runs the searches (one or many) in one database transaction; results in request order. */
   async search(tenantId: string, queries: SearchQuery[]): Promise<ScoredPoint[][]> {
     const names = [...new Set(queries.map((q) => q.collection))];
-    return this.repository.search(tenantId, names, (collections) =>
+    return this.searches.search(tenantId, names, (collections) =>
       queries.map((query, i) => {
         const collection = collections.get(query.collection)!;
         const mismatch = query.vector ? vectorMismatch(query.vector, collection) : undefined;
@@ -171,5 +175,23 @@ export class EmbeddingService {
         return { collection, query, filtered: !filterIsEmpty(query.filter) || (query.excludeIds?.length ?? 0) > 0 };
       }),
     );
+  }
+
+  /**
+   * More like the positive examples, less like the negative ones (Qdrant's recommend): the example ids are read
+   * with their vectors, then average-vector runs one ordinary search near the combined vector, and best-score
+   * scores candidates against every example. The examples are never returned.
+   */
+  async recommend(tenantId: string, query: RecommendQuery): Promise<ScoredPoint[]> {
+    const collection = await this.repository.getCollection(tenantId, query.collection);
+    const ids = [...new Set([...query.positiveIds, ...query.negativeIds])];
+    const stored = ids.length === 0 ? [] : await this.repository.getPoints(collection, ids, true);
+    const examples = exampleVectors(query, new Map(stored.map((p) => [p.id, p.vector!])), collection);
+    const { topK, filter, efSearch, exact, groupByContent, withVectors } = query;
+    const search = { topK, filter, efSearch, exact, groupByContent, withVectors, excludeIds: ids };
+    if (query.strategy === 'best_score') return this.searches.recommendBestScore(collection, search, examples);
+    // NOTE: by the collection's own name, not the alias the caller used: examples and results come from one collection.
+    const [hits] = await this.search(tenantId, [{ ...search, collection: collection.name, vector: averageVector(examples, collection.distance) }]);
+    return hits!;
   }
 }

@@ -80,6 +80,38 @@ export interface SearchQuery {
   excludeIds?: string[];
 }
 
+export const RECOMMEND_STRATEGIES = ['average_vector', 'best_score'] as const;
+export type RecommendStrategyName = (typeof RECOMMEND_STRATEGIES)[number];
+
+/** How a recommendation searches, as a Search would: results, filter, index and output options. */
+export interface RecommendSearch {
+  topK: number;
+  filter: PointFilter;
+  /** 0 means the collection's ef_search. */
+  efSearch: number;
+  exact: boolean;
+  groupByContent: boolean;
+  withVectors: boolean;
+  /** The example ids, never returned. */
+  excludeIds: string[];
+}
+
+/** A validated Recommend: at least one positive example (stored point ids and/or vectors). */
+export interface RecommendQuery extends Omit<RecommendSearch, 'excludeIds'> {
+  collection: string;
+  positiveIds: string[];
+  negativeIds: string[];
+  positiveVectors: Float32Array[];
+  negativeVectors: Float32Array[];
+  strategy: RecommendStrategyName;
+}
+
+/** The example vectors of a recommendation, ids resolved. */
+export interface RecommendExamples {
+  positive: Float32Array[];
+  negative: Float32Array[];
+}
+
 export interface ScoredPoint {
   point: StoredPoint;
   /** Similarity, higher is nearer. */

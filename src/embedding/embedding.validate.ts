@@ -79,7 +79,8 @@ export function validateCollectionName(name: string, field = 'collection'): stri
   return name;
 }
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T | undefined, field: string): T {
+/** An enum's lower-case name among `allowed`; "unspecified" becomes `fallback` when there is one. */
+export function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T | undefined, field: string): T {
   if (value === 'unspecified' && fallback) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw invalidArgument(`${field} must be one of ${allowed.join(', ')} (got ${value})`, field);
@@ -319,12 +320,10 @@ export function validateScroll(
   };
 }
 
-export function validateSearch(request: SearchRequest, limits: Limits, prefix = ''): SearchQuery {
-  const collection = validateCollectionName(request.collection, `${prefix}collection`);
-  const hasVector = (request.vector?.values.length ?? 0) > 0 || (request.vector?.float32Le.length ?? 0) > 0;
-  if (hasVector === (request.pointId !== '')) {
-    throw invalidArgument(`set exactly one of ${prefix}vector and ${prefix}point_id`, `${prefix}vector`);
-  }
+/** The options Search and Recommend share: top_k, ef_search, filter, exact, grouping and vectors. */
+export type SearchOptionsRequest = Pick<SearchRequest, 'topK' | 'filter' | 'efSearch' | 'exact' | 'groupByContent' | 'withVectors'>;
+
+export function validateSearchOptions(request: SearchOptionsRequest, limits: Limits, prefix = ''): Omit<SearchQuery, 'collection' | 'vector' | 'pointId'> {
   if (request.topK < 1 || request.topK > MAX_TOP_K) {
     throw invalidArgument(`${prefix}top_k is ${request.topK}; use 1..${MAX_TOP_K}`, `${prefix}top_k`);
   }
@@ -335,15 +334,27 @@ export function validateSearch(request: SearchRequest, limits: Limits, prefix = 
     throw invalidArgument(`${prefix}ef_search is ${request.efSearch}; use 1..1000, or 0 for the collection's default`, `${prefix}ef_search`);
   }
   return {
-    collection,
-    vector: hasVector ? validateVector(request.vector, `${prefix}vector`) : undefined,
-    pointId: hasVector ? undefined : validateId(request.pointId, `${prefix}point_id`),
     topK: request.topK,
     filter: validateFilter(request.filter, `${prefix}filter`, limits),
     efSearch: request.efSearch,
     exact: request.exact,
     groupByContent: request.groupByContent,
     withVectors: request.withVectors,
+  };
+}
+
+export function validateSearch(request: SearchRequest, limits: Limits, prefix = ''): SearchQuery {
+  const collection = validateCollectionName(request.collection, `${prefix}collection`);
+  const hasVector = (request.vector?.values.length ?? 0) > 0 || (request.vector?.float32Le.length ?? 0) > 0;
+  if (hasVector === (request.pointId !== '')) {
+    throw invalidArgument(`set exactly one of ${prefix}vector and ${prefix}point_id`, `${prefix}vector`);
+  }
+  const options = validateSearchOptions(request, limits, prefix);
+  return {
+    collection,
+    vector: hasVector ? validateVector(request.vector, `${prefix}vector`) : undefined,
+    pointId: hasVector ? undefined : validateId(request.pointId, `${prefix}point_id`),
+    ...options,
   };
 }
 
