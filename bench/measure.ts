@@ -67,6 +67,8 @@ export const MEASURE_IDS = [
   'halfvec.recall_loss',
   'filtered.full_k_fraction',
   'filtered.p50_vs_unfiltered',
+  'recommend.p50_vs_search',
+  'recommend.best_score_p50',
   'concurrency.two_clients_qps',
   'metric_ingest.records_per_s',
   'metric_write.unary_p50',

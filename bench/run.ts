@@ -9,6 +9,7 @@ import { measureConcurrency } from './measures/concurrency.js';
 import { measureHalfvec } from './measures/halfvec.js';
 import { measureLearningRun, measureVirality } from './measures/learning.js';
 import { measureMetricIngest, measureUnaryWrite, registerWorld } from './measures/metrics.js';
+import { measureRecommend } from './measures/recommend.js';
 import { exactResults, measureFiltered, measureGrpcOverhead, measureRecallAndSpeed } from './measures/search.js';
 import { measureVectorIngest } from './measures/vectors.js';
 import { parseOptions, type BackendName, type BenchOptions } from './options.js';
@@ -63,6 +64,7 @@ async function runBackend(name: BackendName, options: BenchOptions): Promise<Bac
     });
     await stage('gRPC against direct SQL', () => measureGrpcOverhead(backend, names.vector, names.vectorTable, queries, options.reps));
     await stage('filtered search', () => measureFiltered(backend, names.vector, queries, options.reps));
+    await stage('recommend', () => measureRecommend(backend, names.vector, options.vectorCount, queries, options.reps));
     await stage('halfvec', () => measureHalfvec(backend, names, vectors, queries, exact!.ids, vectorRecall));
     await stage('concurrency', () => measureConcurrency(backend, names.vector, options.dimension, space.clusters, options.concurrencySeconds));
 
