@@ -1,5 +1,5 @@
 // Recommend through gRPC: 3 positive + 2 negative example ids against a single Search on the same collection.
-import { RecommendStrategy, type RecommendRequest } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { RecommendRequest, RecommendStrategy } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import type { Backend } from '../backend.js';
 import { pointId } from '../data.js';
 import { call } from '../grpc.js';
@@ -14,20 +14,7 @@ function examples(rep: number, vectorCount: number): { positiveIds: string[]; ne
 }
 
 function recommendRequest(collection: string, rep: number, vectorCount: number, strategy: RecommendStrategy): RecommendRequest {
-  return {
-    collection,
-    ...examples(rep, vectorCount),
-    positiveVectors: [],
-    negativeVectors: [],
-    strategy,
-    topK: TOP_K,
-    filter: undefined,
-    efSearch: 0,
-    exact: false,
-    groupByContent: false,
-    withVectors: false,
-    vectorEncoding: 0,
-  };
+  return RecommendRequest.fromPartial({ collection, ...examples(rep, vectorCount), strategy, topK: TOP_K });
 }
 
 async function timedRecommend(backend: Backend, request: RecommendRequest): Promise<number> {

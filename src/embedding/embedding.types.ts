@@ -64,11 +64,8 @@ export interface PointFilter {
   metadataContains?: Metadata;
 }
 
-/** A validated search. Exactly one of `vector` and `pointId` is set. */
-export interface SearchQuery {
-  collection: string;
-  vector?: Float32Array;
-  pointId?: string;
+/** The options Search and Recommend share: results, filter, index and output. */
+export interface SearchOptions {
   topK: number;
   filter: PointFilter;
   /** 0 means the collection's ef_search. */
@@ -76,6 +73,13 @@ export interface SearchQuery {
   exact: boolean;
   groupByContent: boolean;
   withVectors: boolean;
+}
+
+/** A validated search. Exactly one of `vector` and `pointId` is set. */
+export interface SearchQuery extends SearchOptions {
+  collection: string;
+  vector?: Float32Array;
+  pointId?: string;
   /** Ids never returned (Recommend's examples); searched as a filter, with iterative index scans. */
   excludeIds?: string[];
 }
@@ -83,21 +87,14 @@ export interface SearchQuery {
 export const RECOMMEND_STRATEGIES = ['average_vector', 'best_score'] as const;
 export type RecommendStrategyName = (typeof RECOMMEND_STRATEGIES)[number];
 
-/** How a recommendation searches, as a Search would: results, filter, index and output options. */
-export interface RecommendSearch {
-  topK: number;
-  filter: PointFilter;
-  /** 0 means the collection's ef_search. */
-  efSearch: number;
-  exact: boolean;
-  groupByContent: boolean;
-  withVectors: boolean;
+/** How a recommendation searches, as a Search would, never returning its examples. */
+export interface RecommendSearch extends SearchOptions {
   /** The example ids, never returned. */
   excludeIds: string[];
 }
 
 /** A validated Recommend: at least one positive example (stored point ids and/or vectors). */
-export interface RecommendQuery extends Omit<RecommendSearch, 'excludeIds'> {
+export interface RecommendQuery extends SearchOptions {
   collection: string;
   positiveIds: string[];
   negativeIds: string[];

@@ -16,6 +16,7 @@ import {
   type PointFilter,
   type PointInput,
   type PrecisionName,
+  type SearchOptions,
   type SearchQuery,
   type UpsertStreamChunk,
 } from './embedding.types.js';
@@ -323,7 +324,7 @@ export function validateScroll(
 /** The options Search and Recommend share: top_k, ef_search, filter, exact, grouping and vectors. */
 export type SearchOptionsRequest = Pick<SearchRequest, 'topK' | 'filter' | 'efSearch' | 'exact' | 'groupByContent' | 'withVectors'>;
 
-export function validateSearchOptions(request: SearchOptionsRequest, limits: Limits, prefix = ''): Omit<SearchQuery, 'collection' | 'vector' | 'pointId'> {
+export function validateSearchOptions(request: SearchOptionsRequest, limits: Limits, prefix = ''): SearchOptions {
   if (request.topK < 1 || request.topK > MAX_TOP_K) {
     throw invalidArgument(`${prefix}top_k is ${request.topK}; use 1..${MAX_TOP_K}`, `${prefix}top_k`);
   }

@@ -7,7 +7,8 @@ import {
   type Collection,
   type EmbeddingServiceClient,
   type Point,
-  type RecommendRequest,
+  RecommendRequest,
+  SearchRequest,
   type UpsertStreamRequest,
   type UpsertStreamResponse,
 } from '../../src/gen/stakazo/ml/v1/embedding.js';
@@ -71,24 +72,14 @@ export function point(id: string, vector: { values: number[]; float32Le: Buffer 
   return { id, contentId, vector, metadata, createTime: undefined, updateTime: undefined };
 }
 
-/** A Recommend request with defaults for the fields a test does not care about. */
+/** A Search request: unset fields take their proto defaults. */
+export function searchRequest(collection: string, overrides: Partial<SearchRequest> = {}): SearchRequest {
+  return { ...SearchRequest.fromPartial({ collection, topK: 10 }), ...overrides };
+}
+
+/** A Recommend request: unset fields take their proto defaults. */
 export function recommendRequest(collection: string, overrides: Partial<RecommendRequest> = {}): RecommendRequest {
-  return {
-    collection,
-    positiveIds: [],
-    negativeIds: [],
-    positiveVectors: [],
-    negativeVectors: [],
-    strategy: 0,
-    topK: 10,
-    filter: undefined,
-    efSearch: 0,
-    exact: false,
-    groupByContent: false,
-    withVectors: false,
-    vectorEncoding: 0,
-    ...overrides,
-  };
+  return { ...RecommendRequest.fromPartial({ collection, topK: 10 }), ...overrides };
 }
 
 /** A collection to create, defaults filled. */

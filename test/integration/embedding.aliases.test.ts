@@ -4,23 +4,11 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import type { SearchRequest } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { BACKEND, call, expectStatus, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, sharedServer, upsertStream } from './embedding-fixtures.js';
+import { createCollection, floats, point, searchRequest, sharedServer, upsertStream } from './embedding-fixtures.js';
 
-function searchRequest(collection: string, values: number[], overrides: Partial<SearchRequest> = {}): SearchRequest {
-  return {
-    collection,
-    vector: floats(values),
-    pointId: '',
-    topK: 10,
-    filter: undefined,
-    efSearch: 0,
-    exact: false,
-    groupByContent: false,
-    withVectors: false,
-    vectorEncoding: 0,
-    ...overrides,
-  };
-}
+/** A search of `collection` near `values`. */
+const searchNear = (collection: string, values: number[], overrides: Partial<SearchRequest> = {}) =>
+  searchRequest(collection, { vector: floats(values), ...overrides });
 
 describe(`embedding aliases (${BACKEND})`, () => {
   let server: TestServer;
@@ -75,10 +63,10 @@ describe(`embedding aliases (${BACKEND})`, () => {
       vectorEncoding: 0,
     });
     expect(scrolled.points.map((p) => p.id)).to.deep.equal(['a']);
-    expect(ids(await call(e, e.search, searchRequest(alias, [1, 0, 0, 0], { topK: 1 })))).to.deep.equal(['a']);
-    expect(ids(await call(e, e.search, searchRequest(alias, [1, 0, 0, 0], { topK: 1, exact: true })))).to.deep.equal(['a']);
+    expect(ids(await call(e, e.search, searchNear(alias, [1, 0, 0, 0], { topK: 1 })))).to.deep.equal(['a']);
+    expect(ids(await call(e, e.search, searchNear(alias, [1, 0, 0, 0], { topK: 1, exact: true })))).to.deep.equal(['a']);
     const batch = await call(e, e.searchBatch, {
-      searches: [searchRequest(alias, [0, 1, 0, 0], { topK: 1 }), searchRequest(target, [0, 0, 1, 0], { topK: 1 })],
+      searches: [searchNear(alias, [0, 1, 0, 0], { topK: 1 }), searchNear(target, [0, 0, 1, 0], { topK: 1 })],
     });
     expect(batch.results.map(ids)).to.deep.equal([['b'], ['c']]);
     expect(await call(e, e.deletePoints, { collection: alias, ids: ['d'], filter: undefined })).to.deep.equal({ deletedCount: 1 });
@@ -94,23 +82,23 @@ describe(`embedding aliases (${BACKEND})`, () => {
     const alias = uniq('al');
     await createAlias(alias, v1);
     // Warm this process's collection cache with the alias → v1.
-    expect(ids(await call(e, e.search, searchRequest(alias, [1, 0, 0, 0])))).to.deep.equal(['old']);
+    expect(ids(await call(e, e.search, searchNear(alias, [1, 0, 0, 0])))).to.deep.equal(['old']);
 
     const switched = await call(e, e.switchAlias, { alias, collection: v2 });
     expect(switched.previousCollection).to.equal(v1);
     expect(switched.alias).to.include({ alias, collection: v2 });
     expect(switched.alias!.updateTime!.getTime()).to.be.at.least(switched.alias!.createTime!.getTime());
-    expect(ids(await call(e, e.search, searchRequest(alias, [1, 0, 0, 0])))).to.deep.equal(['new']);
-    expect(ids(await call(e, e.search, searchRequest(alias, [1, 0, 0, 0], { exact: true })))).to.deep.equal(['new']);
+    expect(ids(await call(e, e.search, searchNear(alias, [1, 0, 0, 0])))).to.deep.equal(['new']);
+    expect(ids(await call(e, e.search, searchNear(alias, [1, 0, 0, 0], { exact: true })))).to.deep.equal(['new']);
 
     // Searches running while the alias flips back and forth each answer from one of the two collections.
-    const searches = Array.from({ length: 40 }, () => call(e, e.search, searchRequest(alias, [1, 0, 0, 0])));
+    const searches = Array.from({ length: 40 }, () => call(e, e.search, searchNear(alias, [1, 0, 0, 0])));
     for (const next of [v1, v2, v1, v2]) await call(e, e.switchAlias, { alias, collection: next });
     for (const res of await Promise.all(searches)) {
       expect(ids(res)).to.have.length(1);
       expect(ids(res)[0]).to.be.oneOf(['old', 'new']);
     }
-    expect(ids(await call(e, e.search, searchRequest(alias, [1, 0, 0, 0])))).to.deep.equal(['new']);
+    expect(ids(await call(e, e.search, searchNear(alias, [1, 0, 0, 0])))).to.deep.equal(['new']);
 
     const listed = await call(e, e.listAliases, { collection: v2 });
     expect(listed.aliases.map((a) => [a.alias, a.collection])).to.deep.equal([[alias, v2]]);
@@ -122,7 +110,7 @@ describe(`embedding aliases (${BACKEND})`, () => {
     await expectStatus(call(e, e.deleteCollection, { name: v2 }), status.FAILED_PRECONDITION, new RegExp(`target of alias "${alias}"; switch or delete`));
     await expectStatus(call(e, e.deleteCollection, { name: alias }), status.INVALID_ARGUMENT, new RegExp(`"${alias}" is an alias of collection "${v2}"`));
     expect(await call(e, e.deleteAlias, { alias })).to.deep.equal({ collection: v2 });
-    await expectStatus(call(e, e.search, searchRequest(alias, [1, 0, 0, 0])), status.NOT_FOUND, new RegExp(`collection "${alias}" not found`));
+    await expectStatus(call(e, e.search, searchNear(alias, [1, 0, 0, 0])), status.NOT_FOUND, new RegExp(`collection "${alias}" not found`));
     await expectStatus(call(e, e.deleteAlias, { alias }), status.NOT_FOUND, new RegExp(`alias "${alias}" not found`));
     await call(e, e.deleteCollection, { name: v2 });
   });

@@ -12,6 +12,7 @@ import {
   packed,
   point,
   recommendRequest,
+  searchRequest,
   sharedServer,
   streamMessages,
   upsertStream,
@@ -102,18 +103,7 @@ describe(`embedding recommend (${BACKEND})`, () => {
 
   it('average vector with one positive id is a more-like-this Search of that point', async () => {
     const single = await recommend({ positiveIds: ['p7'], negativeIds: [], positiveVectors: [], negativeVectors: [], exact: true });
-    const search = await call(server.embedding, server.embedding.search, {
-      collection: name,
-      vector: undefined,
-      pointId: 'p7',
-      topK: 10,
-      filter: undefined,
-      efSearch: 0,
-      exact: true,
-      groupByContent: false,
-      withVectors: false,
-      vectorEncoding: 0,
-    });
+    const search = await call(server.embedding, server.embedding.search, searchRequest(name, { pointId: 'p7', exact: true }));
     expect(hitIds(single)).to.deep.equal(hitIds(search));
   });
 

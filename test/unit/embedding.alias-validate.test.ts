@@ -1,17 +1,7 @@
 // Validation of the alias requests: names checked like collection names, an alias never pointing to itself.
 import { expect } from 'chai';
 import { validateAliasTarget, validateDeleteAlias, validateListAliases } from '../../src/embedding/alias.validate.js';
-import { AppError } from '../../src/errors.js';
-
-function rejection(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from './embedding-fixtures.js';
 
 describe('embedding alias validation', () => {
   it('accepts an alias and a collection, both valid names', () => {

@@ -1,27 +1,13 @@
 // Recommend without a database: request validation, example resolution, the average vector, the best-score SQL.
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
-import { tableNameFor } from '../../src/embedding/embedding.sql.js';
-import type { CollectionInfo, RecommendQuery } from '../../src/embedding/embedding.types.js';
+import type { RecommendQuery } from '../../src/embedding/embedding.types.js';
 import { averageVector, exampleVectors } from '../../src/embedding/recommend.js';
 import { bestScoreStatement, recommendCandidateCount } from '../../src/embedding/recommend.sql.js';
 import { type RecommendRequest, validateRecommend } from '../../src/embedding/recommend.validate.js';
-import { AppError } from '../../src/errors.js';
+import { clipCollection, rejection } from './embedding-fixtures.js';
 
-const collection: CollectionInfo = {
-  name: 'clip',
-  embeddingType: 'visual_clip',
-  dimension: 2,
-  distance: 'cosine',
-  precision: 'float32',
-  hnswM: 16,
-  hnswEfConstruction: 128,
-  hnswEfSearch: 100,
-  description: '',
-  tableName: tableNameFor('default', 'clip'),
-  pointCount: 0,
-  createdAt: new Date(0),
-};
+const collection = clipCollection;
 const limits = loadConfig({}).limits;
 const vector = (values: number[]) => ({ values, float32Le: new Uint8Array() });
 
@@ -41,16 +27,6 @@ function request(overrides: Partial<RecommendRequest>): RecommendRequest {
     withVectors: false,
     ...overrides,
   };
-}
-
-function rejection(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('embedding recommend: validation', () => {

@@ -14,21 +14,9 @@ import {
   tableNameFor,
 } from '../../src/embedding/embedding.sql.js';
 import type { CollectionInfo, PointInput, UpsertStreamChunk } from '../../src/embedding/embedding.types.js';
+import { clipCollection } from './embedding-fixtures.js';
 
-const collection: CollectionInfo = {
-  name: 'clip',
-  embeddingType: 'visual_clip',
-  dimension: 2,
-  distance: 'cosine',
-  precision: 'float32',
-  hnswM: 16,
-  hnswEfConstruction: 128,
-  hnswEfSearch: 100,
-  description: '',
-  tableName: tableNameFor('default', 'clip'),
-  pointCount: 0,
-  createdAt: new Date(0),
-};
+const collection = clipCollection;
 const pointInput = (id: string, vector = Float32Array.of(1, 0)): PointInput => ({ id, contentId: 'c', vector, metadata: {} });
 
 /** A repository that records what upsertPoints receives and reports every point as inserted. */
