@@ -9,6 +9,8 @@ import { EmbeddingRepository } from './embedding/embedding.repository.js';
 import { EmbeddingService } from './embedding/embedding.service.js';
 import { CollectionCache } from './embedding/collection-cache.js';
 import { SearchRepository } from './embedding/search.repository.js';
+import { IndexBuildRepository } from './embedding/index-build.repository.js';
+import { IndexBuilds } from './embedding/index-builds.js';
 import { BestTimeService } from './learning/best-time/best-time.service.js';
 import { LearningRepository } from './learning/run/learning.repository.js';
 import { LearningService } from './learning/run/learning.service.js';
@@ -64,7 +66,13 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const tenancy = new TenancyRepository(db);
   // One collection cache per process: searches read it, DeleteCollection drops from it.
   const collectionCache = new CollectionCache();
-  const embedding = new EmbeddingService(new EmbeddingRepository(db, collectionCache), config.limits, new SearchRepository(db, collectionCache));
+  const indexBuildRepository = new IndexBuildRepository(db, config.indexing);
+  const indexing = {
+    builds: new IndexBuilds(indexBuildRepository, log.child({ component: 'index-builds' })),
+    repository: indexBuildRepository,
+    defaultThreshold: config.indexing.defaultThreshold,
+  };
+  const embedding = new EmbeddingService(new EmbeddingRepository(db, collectionCache), config.limits, new SearchRepository(db, collectionCache), indexing);
   const learning = new LearningService(new LearningRepository(db), log, { stateUpdater: trainer, onRunFinished: hooks.onLearningRunFinished });
   return {
     embedding,
@@ -98,5 +106,12 @@ export async function openApp(config: Config, log: Logger, hooks: AppHooks = {})
     await db.close().catch(() => undefined);
     throw err;
   }
-  return { config, db, log, services: buildServices(db, config, log, hooks), close: () => db.close(), migrationsApplied };
+  const services = buildServices(db, config, log, hooks);
+  // Index builds cut off by a crash or restart go on in the background; close() waits for running ones.
+  void services.embedding.resumeIndexBuilds();
+  const close = async () => {
+    await services.embedding.indexBuildsIdle();
+    await db.close();
+  };
+  return { config, db, log, services, close, migrationsApplied };
 }

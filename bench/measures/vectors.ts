@@ -25,6 +25,10 @@ export async function createCollection(backend: Backend, name: string, dimension
       description: 'benchmark',
       pointCount: 0,
       createTime: undefined,
+      // NOTE: indexed from the start, so the ingest and search measures keep measuring HNSW at every size.
+      indexingThreshold: 0,
+      indexState: 0,
+      indexBuildProgress: undefined,
     },
   });
   const [row] = await backend.direct.query<{ table_name: string }>(`select table_name from collections where name = $1`, [name]);

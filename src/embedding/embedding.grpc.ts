@@ -5,6 +5,7 @@ import {
   type Alias,
   Distance,
   EmbeddingType,
+  IndexState,
   MetadataUpdateMode,
   Precision,
   RecommendStrategy,
@@ -20,6 +21,7 @@ import { clientStream, unary, type HandlerDeps } from '../grpc/handlers.js';
 import { validateAliasTarget, validateDeleteAlias, validateListAliases } from './alias.validate.js';
 import type { AliasInfo, CollectionInfo, ScoredPoint as DomainScoredPoint, StoredPoint, UpsertStreamChunk } from './embedding.types.js';
 import {
+  validateCollectionName,
   validateCreateCollection,
   validateDeleteCollection,
   validateDeletePoints,
@@ -58,6 +60,9 @@ function toProtoCollection(c: CollectionInfo): Collection {
     description: c.description,
     pointCount: c.pointCount,
     createTime: c.createdAt,
+    indexState: enumValue<IndexState>(IndexState, c.indexState, 'INDEX_STATE_'),
+    indexingThreshold: c.indexingThreshold,
+    indexBuildProgress: c.indexBuild,
   };
 }
 
@@ -186,6 +191,10 @@ export function embeddingHandlers(deps: HandlerDeps, services: Pick<Services, 'e
 
     listAliases: unary(deps, 'ListAliases', async (request, ctx) => ({
       aliases: (await aliases.listAliases(ctx.tenantId, validateListAliases(request))).map(toProtoAlias),
+    })),
+
+    buildIndex: unary(deps, 'BuildIndex', async (request, ctx) => ({
+      collection: toProtoCollection(await service.buildIndex(ctx.tenantId, validateCollectionName(request.collection))),
     })),
 
     switchAlias: unary(deps, 'SwitchAlias', async (request, ctx) => {

@@ -12,7 +12,7 @@ import type {
   PointFilter,
   PointInput,
   StoredPoint,
-  UpsertCounts,
+  PointWrite,
 } from './embedding.types.js';
 import type { CollectionCache } from './collection-cache.js';
 import { COLLECTION_COLUMNS, copyRows, toCollection, toPoint, type CollectionRow, type PointRow } from './embedding.rows.js';
@@ -37,6 +37,8 @@ export class EmbeddingRepository {
   /** Registers the collection and creates its table and indices, all in one transaction. */
   async createCollection(tenantId: string, spec: CollectionSpec, maxCollections: number): Promise<CollectionInfo> {
     const tableName = tableNameFor(tenantId, spec.name);
+    // NOTE: the service fills in its default; a caller below it that leaves it unset gets an index at once.
+    const threshold = spec.indexingThreshold ?? 0;
     return guarded(spec.name, () =>
       withTransaction(this.db, async (session) => {
         // NOTE: the tenant's registry lock serialises creates per tenant, so the checks below cannot race.
@@ -54,8 +56,8 @@ export class EmbeddingRepository {
         }
         const inserted = await session.query<CollectionRow>(
           `insert into collections (tenant_id, name, embedding_type, dimension, distance, precision, hnsw_m, hnsw_ef_construction,
-             hnsw_ef_search, description, table_name)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             hnsw_ef_search, description, table_name, indexing_threshold, index_state)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
            on conflict do nothing
            returning ${COLLECTION_COLUMNS}`,
           [
@@ -70,10 +72,12 @@ export class EmbeddingRepository {
             spec.hnswEfSearch,
             spec.description,
             tableName,
+            threshold,
+            threshold === 0 ? 'ready' : 'none',
           ],
         );
         if (inserted.rows.length === 0) throw alreadyExists(`collection "${spec.name}" already exists; choose another name or delete it first`);
-        for (const statement of createTableStatements(tableName, spec)) await session.query(statement);
+        for (const statement of createTableStatements(tableName, { ...spec, indexingThreshold: threshold })) await session.query(statement);
         return toCollection(inserted.rows[0]!);
       }),
     );
@@ -142,9 +146,10 @@ export class EmbeddingRepository {
   /**
    * Writes points through binary COPY into a staging table, then one INSERT … ON CONFLICT; keeps the registry's
    * point count and rolls everything back when it would pass `maxPoints`. Ids must be unique within `points`.
+   * `indexDue` says the collection has no index yet and now holds at least its indexing threshold of points.
    */
-  async upsertPoints(tenantId: string, collection: CollectionInfo, points: readonly PointInput[], maxPoints: number): Promise<UpsertCounts> {
-    if (points.length === 0) return { inserted: 0, updated: 0 };
+  async upsertPoints(tenantId: string, collection: CollectionInfo, points: readonly PointInput[], maxPoints: number): Promise<PointWrite> {
+    if (points.length === 0) return { inserted: 0, updated: 0, indexDue: false };
     const t = table(collection);
     return guarded(collection.name, () =>
       withTransaction(this.db, async (session) => {
@@ -163,8 +168,9 @@ export class EmbeddingRepository {
            select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from written`,
         );
         const counts = { inserted: Number(written.rows[0]!.inserted), updated: Number(written.rows[0]!.updated) };
-        await this.addToPointCount(session, tenantId, collection, counts.inserted, maxPoints);
-        return counts;
+        const registry = await this.addToPointCount(session, tenantId, collection, counts.inserted, maxPoints);
+        const indexDue = registry !== undefined && registry.index_state === 'none' && Number(registry.point_count) >= Number(registry.indexing_threshold);
+        return { ...counts, indexDue };
       }),
     );
   }
@@ -175,10 +181,11 @@ export class EmbeddingRepository {
     collection: Pick<CollectionInfo, 'name' | 'tableName'>,
     delta: number,
     maxPoints = Infinity,
-  ): Promise<void> {
-    if (delta === 0) return;
-    const updated = await session.query<{ point_count: number | string }>(
-      'update collections set point_count = point_count + $3 where tenant_id = $1 and name = $2 and table_name = $4 returning point_count',
+  ): Promise<{ point_count: number | string; index_state: string; indexing_threshold: number | string } | undefined> {
+    if (delta === 0) return undefined;
+    const updated = await session.query<{ point_count: number | string; index_state: string; indexing_threshold: number | string }>(
+      `update collections set point_count = point_count + $3 where tenant_id = $1 and name = $2 and table_name = $4
+       returning point_count, index_state, indexing_threshold`,
       [tenantId, collection.name, delta, collection.tableName],
     );
     const row = updated.rows[0];
@@ -188,6 +195,7 @@ export class EmbeddingRepository {
         `collection "${collection.name}" would hold ${row.point_count} points; LIMIT_MAX_POINTS_PER_COLLECTION allows ${maxPoints}; nothing of this batch was written`,
       );
     }
+    return row;
   }
 
   /** The points with these ids, in no particular order; unknown ids are skipped. */

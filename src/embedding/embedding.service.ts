@@ -3,6 +3,8 @@ import type { Limits } from '../config.js';
 import { invalidArgument } from '../errors.js';
 import type { EmbeddingRepository } from './embedding.repository.js';
 import type { SearchRepository } from './search.repository.js';
+import type { IndexBuildRepository } from './index-build.repository.js';
+import type { IndexBuilds } from './index-builds.js';
 import { averageVector, exampleVectors } from './recommend.js';
 import type {
   CollectionInfo,
@@ -57,14 +59,42 @@ export class EmbeddingService {
     private readonly repository: EmbeddingRepository,
     private readonly limits: Limits,
     private readonly searches: SearchRepository,
+    private readonly indexing: { builds: IndexBuilds; repository: IndexBuildRepository; defaultThreshold: number },
   ) {}
 
+  /** Creates the collection; an unset indexing threshold takes the INDEXING_THRESHOLD setting. */
   createCollection(tenantId: string, spec: CollectionSpec): Promise<CollectionInfo> {
-    return this.repository.createCollection(tenantId, spec, this.limits.maxCollections);
+    const indexingThreshold = spec.indexingThreshold ?? this.indexing.defaultThreshold;
+    return this.repository.createCollection(tenantId, { ...spec, indexingThreshold }, this.limits.maxCollections);
   }
 
-  getCollection(tenantId: string, name: string): Promise<CollectionInfo> {
-    return this.repository.getCollection(tenantId, name);
+  /** The collection (by name or alias), with the progress of its index build while one runs. */
+  async getCollection(tenantId: string, name: string): Promise<CollectionInfo> {
+    const collection = await this.repository.getCollection(tenantId, name);
+    if (collection.indexState !== 'building') return collection;
+    return { ...collection, indexBuild: await this.indexing.repository.progress(collection) };
+  }
+
+  /**
+   * Starts the collection's index build now (BuildIndex) and returns the collection as it then is; a collection
+   * whose index is ready is only returned.
+   */
+  async buildIndex(tenantId: string, name: string): Promise<CollectionInfo> {
+    const collection = await this.repository.getCollection(tenantId, name);
+    if (collection.indexState === 'ready') return collection;
+    await this.indexing.repository.markBuilding(tenantId, collection);
+    this.indexing.builds.start(tenantId, collection);
+    return this.getCollection(tenantId, name);
+  }
+
+  /** Starts the index builds a crash or restart cut off, and those due but never started (at start-up). */
+  resumeIndexBuilds(): Promise<void> {
+    return this.indexing.builds.resume();
+  }
+
+  /** Resolves when no index build of this process runs. */
+  indexBuildsIdle(): Promise<void> {
+    return this.indexing.builds.idle();
   }
 
   listCollections(tenantId: string, embeddingType: EmbeddingTypeName | undefined): Promise<CollectionInfo[]> {
@@ -84,6 +114,7 @@ export class EmbeddingService {
     });
     const { unique, overwritten } = lastWriteWins(points);
     const counts = await this.repository.upsertPoints(tenantId, collection, unique, this.limits.maxPointsPerCollection);
+    if (counts.indexDue) this.indexing.builds.start(tenantId, collection);
     return { inserted: counts.inserted, updated: counts.updated + overwritten };
   }
 
@@ -104,6 +135,7 @@ export class EmbeddingService {
       const { unique, overwritten } = lastWriteWins(pending);
       pending = [];
       const counts = await this.repository.upsertPoints(tenantId, collection!, unique, this.limits.maxPointsPerCollection);
+      if (counts.indexDue) this.indexing.builds.start(tenantId, collection!);
       totals.inserted += counts.inserted;
       totals.updated += counts.updated + overwritten;
     };

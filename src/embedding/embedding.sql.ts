@@ -36,12 +36,33 @@ export function scoreFromDistance(distance: DistanceName, value: number): number
   return distance === 'cosine' ? 1 - value : 0 - value;
 }
 
-/** The statements that create a collection's table and indices. */
-export function createTableStatements(tableName: string, spec: CollectionSpec): string[] {
+/**
+ * The HNSW index of a collection's table. `concurrently` (Postgres, a background build) keeps writes flowing
+ * while it builds; a build killed mid-way then leaves an INVALID index of this name, dropped before a rebuild.
+ */
+export function hnswIndexStatement(
+  tableName: string,
+  spec: Pick<CollectionSpec, 'precision' | 'distance' | 'hnswM' | 'hnswEfConstruction'>,
+  concurrently: boolean,
+): string {
   const t = table({ tableName });
   const opclass = `${COLUMN_TYPES[spec.precision]}_${OPCLASS_SUFFIX[spec.distance]}`;
   const m = Math.trunc(spec.hnswM);
   const efConstruction = Math.trunc(spec.hnswEfConstruction);
+  return `create index ${concurrently ? 'concurrently ' : ''}if not exists ${hnswIndexName(tableName)} on ${t} using hnsw (embedding ${opclass}) with (m = ${m}, ef_construction = ${efConstruction})`;
+}
+
+/** The name of a collection's HNSW index. */
+export function hnswIndexName(tableName: string): string {
+  return `${table({ tableName })}_hnsw`;
+}
+
+/**
+ * The statements that create a collection's table and indices; the HNSW index only when the collection is
+ * indexed from the start (indexing threshold 0), else it is built later (deferred indexing).
+ */
+export function createTableStatements(tableName: string, spec: CollectionSpec): string[] {
+  const t = table({ tableName });
   return [
     `create table ${t} (
        id text primary key,
@@ -53,7 +74,7 @@ export function createTableStatements(tableName: string, spec: CollectionSpec): 
      )`,
     // NOTE: keeps vectors inline: TOASTed vectors (over ~2 KB) make exact scans several times slower.
     `alter table ${t} alter column embedding set storage plain`,
-    `create index ${t}_hnsw on ${t} using hnsw (embedding ${opclass}) with (m = ${m}, ef_construction = ${efConstruction})`,
+    ...((spec.indexingThreshold ?? 0) === 0 ? [hnswIndexStatement(tableName, spec, false)] : []),
     `create index ${t}_content on ${t} (content_id)`,
     `create index ${t}_metadata on ${t} using gin (metadata jsonb_path_ops)`,
     `create index ${t}_created on ${t} (created_at)`,

@@ -25,14 +25,33 @@ export interface CollectionSpec {
   hnswEfConstruction: number;
   hnswEfSearch: number;
   description: string;
+  /**
+   * Point count at which the HNSW index is built; 0 = built with the table and maintained from the start;
+   * undefined = the service's INDEXING_THRESHOLD.
+   */
+  indexingThreshold?: number;
+}
+
+export const INDEX_STATES = ['none', 'building', 'ready'] as const;
+export type IndexStateName = (typeof INDEX_STATES)[number];
+
+/** Progress of a running index build, as Postgres reports it. */
+export interface IndexBuildProgress {
+  phase: string;
+  tuplesDone: number;
+  tuplesTotal: number;
 }
 
 /** A stored collection. */
 export interface CollectionInfo extends CollectionSpec {
   /** The table holding its points (`emb_<hash>`). */
   tableName: string;
+  indexingThreshold: number;
   pointCount: number;
   createdAt: Date;
+  indexState: IndexStateName;
+  /** Only while building, on Postgres, when asked for (GetCollection). */
+  indexBuild?: IndexBuildProgress;
   /** The alias the caller named it by, when it was reached through one (searches check the alias still points here). */
   alias?: string;
 }
@@ -120,6 +139,11 @@ export interface ScoredPoint {
 export interface UpsertCounts {
   inserted: number;
   updated: number;
+}
+
+/** What a write reports besides its counts: whether the collection just reached its indexing threshold. */
+export interface PointWrite extends UpsertCounts {
+  indexDue: boolean;
 }
 
 export interface RejectedPoint {

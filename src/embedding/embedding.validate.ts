@@ -30,6 +30,8 @@ export const MAX_TOP_K = 1000;
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_SEARCHES_PER_BATCH = 100;
+/** The largest indexing threshold: the most points a collection may hold (LIMIT_MAX_POINTS_PER_COLLECTION's range). */
+export const MAX_INDEXING_THRESHOLD = 2_000_000_000;
 const MAX_DESCRIPTION_LENGTH = 1000;
 const COLLECTION_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
@@ -58,6 +60,8 @@ export interface CollectionRequest {
   precision: string;
   hnsw: { m: number; efConstruction: number; efSearch: number } | undefined;
   description: string;
+  /** Unset: the service's default. */
+  indexingThreshold?: number | undefined;
 }
 export interface SearchRequest {
   collection: string;
@@ -123,9 +127,17 @@ export function validateCreateCollection(collection: CollectionRequest | undefin
       'collection.description',
     );
   }
+  const indexingThreshold = collection.indexingThreshold;
+  if (indexingThreshold !== undefined && (!Number.isSafeInteger(indexingThreshold) || indexingThreshold > MAX_INDEXING_THRESHOLD)) {
+    throw invalidArgument(
+      `collection.indexing_threshold is ${indexingThreshold}; use 0 (index at once) .. ${MAX_INDEXING_THRESHOLD}, or leave it unset for the service's default`,
+      'collection.indexing_threshold',
+    );
+  }
   return {
     name,
     embeddingType,
+    ...(indexingThreshold === undefined ? {} : { indexingThreshold }),
     dimension: collection.dimension,
     distance,
     precision,

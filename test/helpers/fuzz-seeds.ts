@@ -88,6 +88,7 @@ export function fuzzSeeds(world: FuzzWorld): Map<string, Uint8Array[]> {
   add(E, 'switchAlias', { alias: 'fuzz-alias', collection });
   add(E, 'listAliases', { collection });
   add(E, 'deleteAlias', { alias: 'fuzz-alias' });
+  add(E, 'buildIndex', { collection });
 
   const observeTime = new Date(Date.now() - 60_000);
   const records = payloads(postId, contentId).map((payload, i) => ({ recordId: `seed-${i}`, observeTime, payload }));

@@ -94,6 +94,10 @@ export function collectionSpec(overrides: Partial<Collection> = {}): Collection 
     description: '',
     pointCount: 0,
     createTime: undefined,
+    // NOTE: indexed from the start, as every collection was before deferred indexing; tests of it set a threshold.
+    indexingThreshold: 0,
+    indexState: 0,
+    indexBuildProgress: undefined,
     ...overrides,
   };
 }

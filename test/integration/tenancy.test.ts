@@ -187,6 +187,7 @@ describe(`tenancy (${BACKEND})`, () => {
     await expectStatus(call(e, e.switchAlias, { alias: 'iso-alias', collection: 'iso' }, b), status.NOT_FOUND, /alias "iso-alias" not found/);
     walked.add('deleteAlias');
     await expectStatus(call(e, e.deleteAlias, { alias: 'iso-alias' }, b), status.NOT_FOUND, /alias "iso-alias" not found/);
+    await notFound('buildIndex', call(e, e.buildIndex, { collection: 'iso' }, b));
     await notFound('deleteCollection', call(e, e.deleteCollection, { name: 'iso' }, b));
     // B may use the same name for a collection of its own; A's stays untouched.
     walked.add('createCollection');

@@ -17,6 +17,8 @@ export const clipCollection: CollectionInfo = {
   tableName: tableNameFor('default', 'clip'),
   pointCount: 0,
   createdAt: new Date(0),
+  indexState: 'ready',
+  indexingThreshold: 0,
 };
 
 /** The AppError `fn` throws; fails the test when it throws nothing or something else. */

@@ -41,7 +41,7 @@ describe('embedding service: upsert stream', () => {
 
   it('writes in chunks of about STREAM_CHUNK_POINTS and reports rejections by stream position', async () => {
     const { repository, batches } = recordingRepository();
-    const service = new EmbeddingService(repository, limits, {} as SearchRepository);
+    const service = new EmbeddingService(repository, limits, {} as SearchRepository, {} as ConstructorParameters<typeof EmbeddingService>[3]);
     const messages: UpsertStreamChunk[] = Array.from({ length: 20 }, (_, m) => ({
       collection: m === 0 ? 'clip' : '',
       points: Array.from({ length: 250 }, (_, i) => {
@@ -65,7 +65,7 @@ describe('embedding service: upsert stream', () => {
 
   it('counts every rejection but reports only the first MAX_REPORTED_REJECTIONS', async () => {
     const { repository, batches } = recordingRepository();
-    const service = new EmbeddingService(repository, limits, {} as SearchRepository);
+    const service = new EmbeddingService(repository, limits, {} as SearchRepository, {} as ConstructorParameters<typeof EmbeddingService>[3]);
     const bad = Array.from({ length: MAX_REPORTED_REJECTIONS + 5 }, (_, i) => ({ ok: false as const, id: `p${i}`, reason: 'bad' }));
     const result = await service.upsertStream('default', chunks([{ collection: 'clip', points: bad }]));
     expect(result.rejectedCount).to.equal(MAX_REPORTED_REJECTIONS + 5);
@@ -75,7 +75,7 @@ describe('embedding service: upsert stream', () => {
 
   it('stops writing when the call is cancelled', async () => {
     const { repository } = recordingRepository();
-    const service = new EmbeddingService(repository, limits, {} as SearchRepository);
+    const service = new EmbeddingService(repository, limits, {} as SearchRepository, {} as ConstructorParameters<typeof EmbeddingService>[3]);
     const controller = new AbortController();
     controller.abort(new Error('cancelled by the client'));
     const points = Array.from({ length: STREAM_CHUNK_POINTS }, (_, i) => ({ ok: true as const, point: pointInput(`p${i}`) }));

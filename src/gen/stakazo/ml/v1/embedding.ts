@@ -273,6 +273,59 @@ export function metadataUpdateModeToJSON(object: MetadataUpdateMode): string {
   }
 }
 
+/** Whether a collection has its HNSW index. */
+export enum IndexState {
+  /** INDEX_STATE_UNSPECIFIED - Not set; never returned. */
+  INDEX_STATE_UNSPECIFIED = 0,
+  /** INDEX_STATE_NONE - No index yet (fewer points than the indexing threshold): searches scan exactly, writes load fast. */
+  INDEX_STATE_NONE = 1,
+  /**
+   * INDEX_STATE_BUILDING - The index is being built in the background (Postgres: CREATE INDEX CONCURRENTLY); searches scan exactly and
+   * writes are kept and indexed.
+   */
+  INDEX_STATE_BUILDING = 2,
+  /** INDEX_STATE_READY - The index is ready and maintained on every write. */
+  INDEX_STATE_READY = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function indexStateFromJSON(object: any): IndexState {
+  switch (object) {
+    case 0:
+    case "INDEX_STATE_UNSPECIFIED":
+      return IndexState.INDEX_STATE_UNSPECIFIED;
+    case 1:
+    case "INDEX_STATE_NONE":
+      return IndexState.INDEX_STATE_NONE;
+    case 2:
+    case "INDEX_STATE_BUILDING":
+      return IndexState.INDEX_STATE_BUILDING;
+    case 3:
+    case "INDEX_STATE_READY":
+      return IndexState.INDEX_STATE_READY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return IndexState.UNRECOGNIZED;
+  }
+}
+
+export function indexStateToJSON(object: IndexState): string {
+  switch (object) {
+    case IndexState.INDEX_STATE_UNSPECIFIED:
+      return "INDEX_STATE_UNSPECIFIED";
+    case IndexState.INDEX_STATE_NONE:
+      return "INDEX_STATE_NONE";
+    case IndexState.INDEX_STATE_BUILDING:
+      return "INDEX_STATE_BUILDING";
+    case IndexState.INDEX_STATE_READY:
+      return "INDEX_STATE_READY";
+    case IndexState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** How Recommend combines its examples. */
 export enum RecommendStrategy {
   /** RECOMMEND_STRATEGY_UNSPECIFIED - Not set; same as RECOMMEND_STRATEGY_AVERAGE_VECTOR. */
@@ -354,7 +407,30 @@ export interface Collection {
   /** Number of points stored (output only). */
   pointCount: number;
   /** When the collection was created (output only). */
-  createTime: Date | undefined;
+  createTime:
+    | Date
+    | undefined;
+  /** Whether the HNSW index exists (output only). Searches are exact while it does not, and stay correct throughout. */
+  indexState: IndexState;
+  /**
+   * Point count at which the HNSW index is built in the background. On create: unset takes the service's
+   * INDEXING_THRESHOLD setting (default 20,000); 0 builds the index at once and maintains it on every write.
+   */
+  indexingThreshold?:
+    | number
+    | undefined;
+  /** How far the index build is, while index_state is INDEX_STATE_BUILDING (Postgres only; output only). */
+  indexBuildProgress: IndexBuildProgress | undefined;
+}
+
+/** Progress of an index build, as Postgres reports it (pg_stat_progress_create_index). */
+export interface IndexBuildProgress {
+  /** The build's current phase, e.g. "building index: loading tuples in tree". */
+  phase: string;
+  /** Rows processed in this phase. */
+  tuplesDone: number;
+  /** Rows to process in this phase (0 when unknown). */
+  tuplesTotal: number;
 }
 
 /** A vector, in one of two forms: set exactly one of them. */
@@ -750,6 +826,21 @@ export interface SwitchAliasResponse {
   previousCollection: string;
 }
 
+/** Request of BuildIndex. */
+export interface BuildIndexRequest {
+  /** Name of the collection, or an alias of it. */
+  collection: string;
+}
+
+/** Response of BuildIndex. */
+export interface BuildIndexResponse {
+  /**
+   * The collection after the build was started: INDEX_STATE_BUILDING, or INDEX_STATE_READY if it already was or
+   * finished at once.
+   */
+  collection: Collection | undefined;
+}
+
 function createBaseHnswConfig(): HnswConfig {
   return { m: 0, efConstruction: 0, efSearch: 0 };
 }
@@ -870,6 +961,9 @@ function createBaseCollection(): Collection {
     description: "",
     pointCount: 0,
     createTime: undefined,
+    indexState: 0,
+    indexingThreshold: undefined,
+    indexBuildProgress: undefined,
   };
 }
 
@@ -901,6 +995,15 @@ export const Collection: MessageFns<Collection> = {
     }
     if (message.createTime !== undefined) {
       Timestamp.encode(toTimestamp(message.createTime), writer.uint32(74).fork()).join();
+    }
+    if (message.indexState !== 0) {
+      writer.uint32(80).int32(message.indexState);
+    }
+    if (message.indexingThreshold !== undefined) {
+      writer.uint32(88).uint64(message.indexingThreshold);
+    }
+    if (message.indexBuildProgress !== undefined) {
+      IndexBuildProgress.encode(message.indexBuildProgress, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -990,6 +1093,30 @@ export const Collection: MessageFns<Collection> = {
             message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.indexState = reader.int32() as any;
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.indexingThreshold = longToNumber(reader.uint64());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.indexBuildProgress = IndexBuildProgress.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1025,6 +1152,21 @@ export const Collection: MessageFns<Collection> = {
         : isSet(object.create_time)
         ? fromJsonTimestamp(object.create_time)
         : undefined,
+      indexState: isSet(object.indexState)
+        ? indexStateFromJSON(object.indexState)
+        : isSet(object.index_state)
+        ? indexStateFromJSON(object.index_state)
+        : 0,
+      indexingThreshold: isSet(object.indexingThreshold)
+        ? globalThis.Number(object.indexingThreshold)
+        : isSet(object.indexing_threshold)
+        ? globalThis.Number(object.indexing_threshold)
+        : undefined,
+      indexBuildProgress: isSet(object.indexBuildProgress)
+        ? IndexBuildProgress.fromJSON(object.indexBuildProgress)
+        : isSet(object.index_build_progress)
+        ? IndexBuildProgress.fromJSON(object.index_build_progress)
+        : undefined,
     };
   },
 
@@ -1057,6 +1199,15 @@ export const Collection: MessageFns<Collection> = {
     if (message.createTime !== undefined) {
       obj.createTime = message.createTime.toISOString();
     }
+    if (message.indexState !== 0) {
+      obj.indexState = indexStateToJSON(message.indexState);
+    }
+    if (message.indexingThreshold !== undefined) {
+      obj.indexingThreshold = Math.round(message.indexingThreshold);
+    }
+    if (message.indexBuildProgress !== undefined) {
+      obj.indexBuildProgress = IndexBuildProgress.toJSON(message.indexBuildProgress);
+    }
     return obj;
   },
 
@@ -1076,6 +1227,120 @@ export const Collection: MessageFns<Collection> = {
     message.description = object.description ?? "";
     message.pointCount = object.pointCount ?? 0;
     message.createTime = object.createTime ?? undefined;
+    message.indexState = object.indexState ?? 0;
+    message.indexingThreshold = object.indexingThreshold ?? undefined;
+    message.indexBuildProgress = (object.indexBuildProgress !== undefined && object.indexBuildProgress !== null)
+      ? IndexBuildProgress.fromPartial(object.indexBuildProgress)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseIndexBuildProgress(): IndexBuildProgress {
+  return { phase: "", tuplesDone: 0, tuplesTotal: 0 };
+}
+
+export const IndexBuildProgress: MessageFns<IndexBuildProgress> = {
+  encode(message: IndexBuildProgress, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.phase !== "") {
+      writer.uint32(10).string(message.phase);
+    }
+    if (message.tuplesDone !== 0) {
+      writer.uint32(16).uint64(message.tuplesDone);
+    }
+    if (message.tuplesTotal !== 0) {
+      writer.uint32(24).uint64(message.tuplesTotal);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IndexBuildProgress {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIndexBuildProgress();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.phase = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.tuplesDone = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.tuplesTotal = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IndexBuildProgress {
+    return {
+      phase: isSet(object.phase) ? globalThis.String(object.phase) : "",
+      tuplesDone: isSet(object.tuplesDone)
+        ? globalThis.Number(object.tuplesDone)
+        : isSet(object.tuples_done)
+        ? globalThis.Number(object.tuples_done)
+        : 0,
+      tuplesTotal: isSet(object.tuplesTotal)
+        ? globalThis.Number(object.tuplesTotal)
+        : isSet(object.tuples_total)
+        ? globalThis.Number(object.tuples_total)
+        : 0,
+    };
+  },
+
+  toJSON(message: IndexBuildProgress): unknown {
+    const obj: any = {};
+    if (message.phase !== "") {
+      obj.phase = message.phase;
+    }
+    if (message.tuplesDone !== 0) {
+      obj.tuplesDone = Math.round(message.tuplesDone);
+    }
+    if (message.tuplesTotal !== 0) {
+      obj.tuplesTotal = Math.round(message.tuplesTotal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IndexBuildProgress>, I>>(base?: I): IndexBuildProgress {
+    return IndexBuildProgress.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IndexBuildProgress>, I>>(object: I): IndexBuildProgress {
+    const message = createBaseIndexBuildProgress();
+    message.phase = object.phase ?? "";
+    message.tuplesDone = object.tuplesDone ?? 0;
+    message.tuplesTotal = object.tuplesTotal ?? 0;
     return message;
   },
 };
@@ -5016,6 +5281,142 @@ export const SwitchAliasResponse: MessageFns<SwitchAliasResponse> = {
   },
 };
 
+function createBaseBuildIndexRequest(): BuildIndexRequest {
+  return { collection: "" };
+}
+
+export const BuildIndexRequest: MessageFns<BuildIndexRequest> = {
+  encode(message: BuildIndexRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.collection !== "") {
+      writer.uint32(10).string(message.collection);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BuildIndexRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBuildIndexRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.collection = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BuildIndexRequest {
+    return { collection: isSet(object.collection) ? globalThis.String(object.collection) : "" };
+  },
+
+  toJSON(message: BuildIndexRequest): unknown {
+    const obj: any = {};
+    if (message.collection !== "") {
+      obj.collection = message.collection;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BuildIndexRequest>, I>>(base?: I): BuildIndexRequest {
+    return BuildIndexRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BuildIndexRequest>, I>>(object: I): BuildIndexRequest {
+    const message = createBaseBuildIndexRequest();
+    message.collection = object.collection ?? "";
+    return message;
+  },
+};
+
+function createBaseBuildIndexResponse(): BuildIndexResponse {
+  return { collection: undefined };
+}
+
+export const BuildIndexResponse: MessageFns<BuildIndexResponse> = {
+  encode(message: BuildIndexResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.collection !== undefined) {
+      Collection.encode(message.collection, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BuildIndexResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBuildIndexResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.collection = Collection.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BuildIndexResponse {
+    return { collection: isSet(object.collection) ? Collection.fromJSON(object.collection) : undefined };
+  },
+
+  toJSON(message: BuildIndexResponse): unknown {
+    const obj: any = {};
+    if (message.collection !== undefined) {
+      obj.collection = Collection.toJSON(message.collection);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BuildIndexResponse>, I>>(base?: I): BuildIndexResponse {
+    return BuildIndexResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BuildIndexResponse>, I>>(object: I): BuildIndexResponse {
+    const message = createBaseBuildIndexResponse();
+    message.collection = (object.collection !== undefined && object.collection !== null)
+      ? Collection.fromPartial(object.collection)
+      : undefined;
+    return message;
+  },
+};
+
 /** Stores, updates, deletes and searches content embeddings, grouped in collections. */
 export type EmbeddingServiceService = typeof EmbeddingServiceService;
 export const EmbeddingServiceService = {
@@ -5200,6 +5601,19 @@ export const EmbeddingServiceService = {
     responseSerialize: (value: SwitchAliasResponse): Buffer => Buffer.from(SwitchAliasResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SwitchAliasResponse => SwitchAliasResponse.decode(value),
   },
+  /**
+   * Starts building a collection's HNSW index in the background now, below its indexing threshold; on a collection
+   * whose index is ready it only returns the collection.
+   */
+  buildIndex: {
+    path: "/stakazo.ml.v1.EmbeddingService/BuildIndex" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BuildIndexRequest): Buffer => Buffer.from(BuildIndexRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BuildIndexRequest => BuildIndexRequest.decode(value),
+    responseSerialize: (value: BuildIndexResponse): Buffer => Buffer.from(BuildIndexResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BuildIndexResponse => BuildIndexResponse.decode(value),
+  },
 } as const;
 
 export interface EmbeddingServiceServer extends UntypedServiceImplementation {
@@ -5237,6 +5651,11 @@ export interface EmbeddingServiceServer extends UntypedServiceImplementation {
   listAliases: handleUnaryCall<ListAliasesRequest, ListAliasesResponse>;
   /** Points an existing alias at another collection of the same dimension, atomically (re-index without downtime). */
   switchAlias: handleUnaryCall<SwitchAliasRequest, SwitchAliasResponse>;
+  /**
+   * Starts building a collection's HNSW index in the background now, below its indexing threshold; on a collection
+   * whose index is ready it only returns the collection.
+   */
+  buildIndex: handleUnaryCall<BuildIndexRequest, BuildIndexResponse>;
 }
 
 export interface EmbeddingServiceClient extends Client {
@@ -5512,6 +5931,25 @@ export interface EmbeddingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SwitchAliasResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Starts building a collection's HNSW index in the background now, below its indexing threshold; on a collection
+   * whose index is ready it only returns the collection.
+   */
+  buildIndex(
+    request: BuildIndexRequest,
+    callback: (error: ServiceError | null, response: BuildIndexResponse) => void,
+  ): ClientUnaryCall;
+  buildIndex(
+    request: BuildIndexRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BuildIndexResponse) => void,
+  ): ClientUnaryCall;
+  buildIndex(
+    request: BuildIndexRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BuildIndexResponse) => void,
   ): ClientUnaryCall;
 }
 

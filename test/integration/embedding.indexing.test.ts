@@ -1,0 +1,118 @@
+// Deferred indexing over gRPC: no HNSW index below the threshold (searches exact), a background build when the
+// threshold is reached or BuildIndex asks, READY afterwards, and an INVALID index left by a killed build detected,
+// dropped and rebuilt.
+import { status } from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { withSession } from '../../src/db/session.js';
+import { IndexState, type Collection } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { eventually } from '../helpers/eventually.js';
+import { BACKEND, call, expectStatus, uniq, type TestServer } from '../helpers/server.js';
+import {
+  clusteredVectors,
+  createCollection,
+  exactNearest,
+  packed,
+  point,
+  searchRequest,
+  sharedServer,
+  streamMessages,
+  upsertStream,
+} from './embedding-fixtures.js';
+
+const DIMENSION = 16;
+
+describe(`embedding deferred indexing (${BACKEND})`, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedServer();
+  });
+
+  const get = async (name: string): Promise<Collection> => (await call(server.embedding, server.embedding.getCollection, { name })).collection!;
+  /** Whether the collection's HNSW index exists and is valid: undefined (none), true or false (INVALID). */
+  const hnswIndex = async (name: string) => {
+    const [row] = await withSession(server.running.db, async (session) => {
+      const table = await session.query<{ table_name: string }>('select table_name from collections where name = $1', [name]);
+      const index = `${table.rows[0]!.table_name}_hnsw`;
+      return (await session.query<{ valid: boolean }>('select indisvalid as valid from pg_index where indexrelid = to_regclass($1)', [index])).rows;
+    });
+    return row?.valid;
+  };
+  const ready = (name: string) => eventually(async () => (await get(name)).indexState === IndexState.INDEX_STATE_READY, 60_000);
+
+  it('keeps no index below the threshold (exact searches), builds it in the background once the threshold is reached', async () => {
+    const e = server.embedding;
+    const name = await createCollection(e, { dimension: DIMENSION, indexingThreshold: 300 });
+    const created = await get(name);
+    expect(created).to.include({ indexState: IndexState.INDEX_STATE_NONE, indexingThreshold: 300 });
+    expect(await hnswIndex(name)).to.equal(undefined);
+
+    const vectors = clusteredVectors(400, DIMENSION, 8, 5);
+    const ids = vectors.map((_, i) => `p${i}`);
+    const points = vectors.map((v, i) => point(ids[i]!, packed(v)));
+    await upsertStream(e, streamMessages(name, points.slice(0, 299)));
+    expect((await get(name)).indexState).to.equal(IndexState.INDEX_STATE_NONE);
+    // Without an index every search is exact, approximate or not.
+    const query = clusteredVectors(1, DIMENSION, 8, 77)[0]!;
+    const truth = exactNearest(query, ids.slice(0, 299), vectors.slice(0, 299), 10);
+    const hits = await call(e, e.search, searchRequest(name, { vector: packed(query) }));
+    expect(hits.hits.map((h) => h.point!.id)).to.deep.equal(truth);
+
+    // The point that reaches the threshold starts the build; later writes are kept and indexed.
+    await call(e, e.upsert, { collection: name, points: points.slice(299, 300) });
+    await call(e, e.upsert, { collection: name, points: points.slice(300) });
+    expect(await ready(name)).to.equal(true);
+    expect(await hnswIndex(name)).to.equal(true);
+    const after = await get(name);
+    expect(after).to.include({ pointCount: 400, indexingThreshold: 300 });
+    expect(after.indexBuildProgress).to.equal(undefined);
+    const all = await call(e, e.search, searchRequest(name, { vector: packed(query), exact: true }));
+    expect(all.hits.map((h) => h.point!.id)).to.deep.equal(exactNearest(query, ids, vectors, 10));
+  });
+
+  it('BuildIndex builds below the threshold, and on a READY collection only returns it', async () => {
+    const e = server.embedding;
+    const name = await createCollection(e, { dimension: DIMENSION, indexingThreshold: 1_000_000 });
+    const vectors = clusteredVectors(50, DIMENSION, 4, 9);
+    await call(e, e.upsert, { collection: name, points: vectors.map((v, i) => point(`p${i}`, packed(v))) });
+    const started = await call(e, e.buildIndex, { collection: name });
+    expect([IndexState.INDEX_STATE_BUILDING, IndexState.INDEX_STATE_READY]).to.include(started.collection!.indexState);
+    expect(await ready(name)).to.equal(true);
+    expect(await hnswIndex(name)).to.equal(true);
+    const again = await call(e, e.buildIndex, { collection: name });
+    expect(again.collection).to.include({ name, indexState: IndexState.INDEX_STATE_READY, pointCount: 50 });
+    await expectStatus(call(e, e.buildIndex, { collection: uniq('nope') }), status.NOT_FOUND, /collection "nope\w+" not found/);
+    await expectStatus(call(e, e.buildIndex, { collection: 'Bad Name' }), status.INVALID_ARGUMENT, /not a valid name/);
+  });
+
+  it('an index built from the start is READY at once; a threshold out of range is refused', async () => {
+    const e = server.embedding;
+    const name = await createCollection(e, { dimension: DIMENSION, indexingThreshold: 0 });
+    expect(await get(name)).to.include({ indexState: IndexState.INDEX_STATE_READY, indexingThreshold: 0 });
+    expect(await hnswIndex(name)).to.equal(true);
+    await expectStatus(
+      createCollection(e, { dimension: DIMENSION, indexingThreshold: 3_000_000_000 }),
+      status.INVALID_ARGUMENT,
+      /collection.indexing_threshold is 3000000000; use 0 \(index at once\)/,
+    );
+  });
+
+  it('detects an INVALID index left by a killed build, drops it and builds again', async () => {
+    const e = server.embedding;
+    const name = await createCollection(e, { dimension: DIMENSION, indexingThreshold: 1_000_000 });
+    const vectors = clusteredVectors(40, DIMENSION, 4, 13);
+    await call(e, e.upsert, { collection: name, points: vectors.map((v, i) => point(`p${i}`, packed(v))) });
+    // What a build killed mid-way leaves: the index exists, marked invalid, and the registry says building.
+    await withSession(server.running.db, async (session) => {
+      const table = (await session.query<{ table_name: string }>('select table_name from collections where name = $1', [name])).rows[0]!.table_name;
+      await session.query(`create index ${table}_hnsw on ${table} using hnsw (embedding vector_cosine_ops)`);
+      await session.query('update pg_index set indisvalid = false where indexrelid = to_regclass($1)', [`${table}_hnsw`]);
+      await session.query(`update collections set index_state = 'building' where name = $1`, [name]);
+    });
+    expect(await hnswIndex(name)).to.equal(false);
+    expect((await get(name)).indexState).to.equal(IndexState.INDEX_STATE_BUILDING);
+    // BuildIndex (or a restart, which resumes every cut-off build) finds no build holding the lock and rebuilds.
+    await call(e, e.buildIndex, { collection: name });
+    expect(await ready(name)).to.equal(true);
+    expect(await hnswIndex(name)).to.equal(true);
+  });
+});
