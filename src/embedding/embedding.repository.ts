@@ -13,6 +13,7 @@ import type {
   PointInput,
   StoredPoint,
   PointWrite,
+  UpsertCounts,
 } from './embedding.types.js';
 import type { CollectionCache } from './collection-cache.js';
 import { COLLECTION_COLUMNS, copyRows, toCollection, toPoint, type CollectionRow, type PointRow } from './embedding.rows.js';
@@ -150,29 +151,53 @@ export class EmbeddingRepository {
    */
   async upsertPoints(tenantId: string, collection: CollectionInfo, points: readonly PointInput[], maxPoints: number): Promise<PointWrite> {
     if (points.length === 0) return { inserted: 0, updated: 0, indexDue: false };
-    const t = table(collection);
+    const rows = copyRows(points, collection.precision);
     return guarded(collection.name, () =>
       withTransaction(this.db, async (session) => {
-        await session.query(`create temp table emb_staging (id text, content_id text, embedding ${vectorType(collection)}, metadata jsonb) on commit drop`);
-        await session.copyFrom('copy emb_staging (id, content_id, embedding, metadata) from stdin (format binary)', copyRows(points, collection.precision));
-        // NOTE: `xmax = 0` holds only for rows this statement inserted, so one statement reports inserted and
-        // updated counts. Rows go in id order so that concurrent upserts lock shared ids in the same order.
-        const written = await session.query<{ inserted: number; updated: number }>(
-          `with written as (
-             insert into ${t} as p (id, content_id, embedding, metadata)
-             select id, content_id, embedding, metadata from emb_staging order by id
-             on conflict (id) do update
-               set content_id = excluded.content_id, embedding = excluded.embedding, metadata = excluded.metadata, updated_at = now()
-             returning (p.xmax = 0) as inserted
-           )
-           select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from written`,
-        );
-        const counts = { inserted: Number(written.rows[0]!.inserted), updated: Number(written.rows[0]!.updated) };
+        const bulk = collection.indexState === 'ready' ? undefined : await this.copyNewPoints(session, collection, rows, points.length);
+        const counts = bulk ?? (await this.upsertThroughStaging(session, collection, rows));
         const registry = await this.addToPointCount(session, tenantId, collection, counts.inserted, maxPoints);
         const indexDue = registry !== undefined && registry.index_state === 'none' && Number(registry.point_count) >= Number(registry.indexing_threshold);
         return { ...counts, indexDue };
       }),
     );
+  }
+
+  /**
+   * The bulk path of a collection without a ready index (a catalog being loaded): binary COPY straight into its
+   * table inside a savepoint, no staging table. An id that exists already (23505) undoes it and returns
+   * undefined, and the write takes the staging path.
+   */
+  private async copyNewPoints(session: Session, collection: CollectionInfo, rows: Buffer, count: number): Promise<UpsertCounts | undefined> {
+    await session.query('savepoint emb_bulk');
+    try {
+      await session.copyFrom(`copy ${table(collection)} (id, content_id, embedding, metadata) from stdin (format binary)`, rows);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err;
+      await session.query('rollback to savepoint emb_bulk');
+      return undefined;
+    }
+    await session.query('release savepoint emb_bulk');
+    return { inserted: count, updated: 0 };
+  }
+
+  /** COPY into a temp staging table, then one INSERT … ON CONFLICT DO UPDATE reporting inserted and updated. */
+  private async upsertThroughStaging(session: Session, collection: CollectionInfo, rows: Buffer): Promise<UpsertCounts> {
+    await session.query(`create temp table emb_staging (id text, content_id text, embedding ${vectorType(collection)}, metadata jsonb) on commit drop`);
+    await session.copyFrom('copy emb_staging (id, content_id, embedding, metadata) from stdin (format binary)', rows);
+    // NOTE: `xmax = 0` holds only for rows this statement inserted, so one statement reports inserted and
+    // updated counts. Rows go in id order so that concurrent upserts lock shared ids in the same order.
+    const written = await session.query<{ inserted: number; updated: number }>(
+      `with written as (
+         insert into ${table(collection)} as p (id, content_id, embedding, metadata)
+         select id, content_id, embedding, metadata from emb_staging order by id
+         on conflict (id) do update
+           set content_id = excluded.content_id, embedding = excluded.embedding, metadata = excluded.metadata, updated_at = now()
+         returning (p.xmax = 0) as inserted
+       )
+       select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from written`,
+    );
+    return { inserted: Number(written.rows[0]!.inserted), updated: Number(written.rows[0]!.updated) };
   }
 
   private async addToPointCount(

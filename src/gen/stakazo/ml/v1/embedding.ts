@@ -22,6 +22,7 @@ import {
 } from "@grpc/grpc-js";
 import { Struct } from "../../../google/protobuf/struct.js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
+import { UInt64Value } from "../../../google/protobuf/wrappers.js";
 
 /** What an embedding represents; informational, used to find collections. */
 export enum EmbeddingType {
@@ -414,9 +415,10 @@ export interface Collection {
   indexState: IndexState;
   /**
    * Point count at which the HNSW index is built in the background. On create: unset takes the service's
-   * INDEXING_THRESHOLD setting (default 20,000); 0 builds the index at once and maintains it on every write.
+   * INDEXING_THRESHOLD setting (default 20,000); 0 builds the index at once and maintains it on every write. A
+   * wrapper rather than `optional`, so that older protoc versions compile the contract too.
    */
-  indexingThreshold?:
+  indexingThreshold:
     | number
     | undefined;
   /** How far the index build is, while index_state is INDEX_STATE_BUILDING (Postgres only; output only). */
@@ -1000,7 +1002,7 @@ export const Collection: MessageFns<Collection> = {
       writer.uint32(80).int32(message.indexState);
     }
     if (message.indexingThreshold !== undefined) {
-      writer.uint32(88).uint64(message.indexingThreshold);
+      UInt64Value.encode({ value: message.indexingThreshold! }, writer.uint32(90).fork()).join();
     }
     if (message.indexBuildProgress !== undefined) {
       IndexBuildProgress.encode(message.indexBuildProgress, writer.uint32(98).fork()).join();
@@ -1102,11 +1104,11 @@ export const Collection: MessageFns<Collection> = {
             continue;
           }
           case 11: {
-            if (tag !== 88) {
+            if (tag !== 90) {
               break;
             }
 
-            message.indexingThreshold = longToNumber(reader.uint64());
+            message.indexingThreshold = UInt64Value.decode(reader, reader.uint32()).value;
             continue;
           }
           case 12: {
@@ -1158,9 +1160,9 @@ export const Collection: MessageFns<Collection> = {
         ? indexStateFromJSON(object.index_state)
         : 0,
       indexingThreshold: isSet(object.indexingThreshold)
-        ? globalThis.Number(object.indexingThreshold)
+        ? Number(object.indexingThreshold)
         : isSet(object.indexing_threshold)
-        ? globalThis.Number(object.indexing_threshold)
+        ? Number(object.indexing_threshold)
         : undefined,
       indexBuildProgress: isSet(object.indexBuildProgress)
         ? IndexBuildProgress.fromJSON(object.indexBuildProgress)
@@ -1203,7 +1205,7 @@ export const Collection: MessageFns<Collection> = {
       obj.indexState = indexStateToJSON(message.indexState);
     }
     if (message.indexingThreshold !== undefined) {
-      obj.indexingThreshold = Math.round(message.indexingThreshold);
+      obj.indexingThreshold = message.indexingThreshold;
     }
     if (message.indexBuildProgress !== undefined) {
       obj.indexBuildProgress = IndexBuildProgress.toJSON(message.indexBuildProgress);
