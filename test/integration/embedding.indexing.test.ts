@@ -115,4 +115,26 @@ describe(`embedding deferred indexing (${BACKEND})`, () => {
     expect(await ready(name)).to.equal(true);
     expect(await hnswIndex(name)).to.equal(true);
   });
+
+  it('loads a collection without an index by COPY; re-sent and overlapping points still count as updates', async () => {
+    const e = server.embedding;
+    const name = await createCollection(e, { dimension: DIMENSION, indexingThreshold: 1_000_000 });
+    const vectors = clusteredVectors(600, DIMENSION, 6, 21);
+    const points = vectors.map((v, i) => point(`p${i}`, packed(v), `c${i}`, { version: 1 }));
+    const first = await upsertStream(e, streamMessages(name, points.slice(0, 500)));
+    expect(first).to.include({ insertedCount: 500, updatedCount: 0, rejectedCount: 0 });
+    const again = await upsertStream(e, streamMessages(name, points.slice(0, 500)));
+    expect(again).to.include({ insertedCount: 0, updatedCount: 500 });
+    const newer = points.slice(450, 600).map((p) => ({ ...p, metadata: { version: 2 } }));
+    const overlapping = await upsertStream(e, streamMessages(name, newer));
+    expect(overlapping).to.include({ insertedCount: 100, updatedCount: 50 });
+    expect((await get(name)).pointCount).to.equal(600);
+    const read = await call(e, e.getPoints, { collection: name, ids: ['p0', 'p460', 'p599'], withVectors: false, vectorEncoding: 0 });
+    expect(read.points.map((p) => [p.id, p.metadata])).to.deep.equal([
+      ['p0', { version: 1 }],
+      ['p460', { version: 2 }],
+      ['p599', { version: 2 }],
+    ]);
+    expect((await get(name)).indexState).to.equal(IndexState.INDEX_STATE_NONE);
+  });
 });
