@@ -137,4 +137,49 @@ describe(`embedding deferred indexing (${BACKEND})`, () => {
     ]);
     expect((await get(name)).indexState).to.equal(IndexState.INDEX_STATE_NONE);
   });
+
+  it('while a build runs: BUILDING with its progress, and searches exact (Postgres: a writer holds the build back)', async function () {
+    if (BACKEND !== 'postgres') this.skip(); // PGlite builds on its single connection: nothing runs beside a build
+    const e = server.embedding;
+    const name = await createCollection(e, { dimension: DIMENSION, indexingThreshold: 1_000_000 });
+    const vectors = clusteredVectors(300, DIMENSION, 6, 31);
+    const ids = vectors.map((_, i) => `p${i}`);
+    await upsertStream(
+      e,
+      streamMessages(
+        name,
+        vectors.map((v, i) => point(ids[i]!, packed(v))),
+      ),
+    );
+    // An open write transaction on the table: CREATE INDEX CONCURRENTLY waits for it before building.
+    let holding!: () => void;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const writer = withSession(server.running.db, (session) =>
+      session.transaction(async () => {
+        const table = (await session.query<{ table_name: string }>('select table_name from collections where name = $1', [name])).rows[0]!.table_name;
+        await session.query(`update ${table} set metadata = metadata where id = 'p0'`);
+        holding();
+        await released;
+      }),
+    );
+    try {
+      await held;
+      expect((await call(e, e.buildIndex, { collection: name })).collection!.indexState).to.equal(IndexState.INDEX_STATE_BUILDING);
+      const waiting = await eventually(async () => /waiting for writers/.test((await get(name)).indexBuildProgress?.phase ?? ''), 30_000);
+      expect(waiting).to.equal(true);
+      expect((await get(name)).indexState).to.equal(IndexState.INDEX_STATE_BUILDING);
+      for (const query of clusteredVectors(5, DIMENSION, 6, 41)) {
+        const hits = await call(e, e.search, searchRequest(name, { vector: packed(query) }));
+        expect(hits.hits.map((h) => h.point!.id)).to.deep.equal(exactNearest(query, ids, vectors, 10));
+      }
+    } finally {
+      release();
+      await writer;
+    }
+    expect(await ready(name)).to.equal(true);
+    expect(await hnswIndex(name)).to.equal(true);
+    expect((await get(name)).indexBuildProgress).to.equal(undefined);
+  });
 });
