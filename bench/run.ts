@@ -9,6 +9,8 @@ import { measureConcurrency } from './measures/concurrency.js';
 import { measureHalfvec } from './measures/halfvec.js';
 import { measureLearningRun, measureVirality } from './measures/learning.js';
 import { measureMetricIngest, measureUnaryWrite, registerWorld } from './measures/metrics.js';
+import { measureRecommend } from './measures/recommend.js';
+import { measureBulkIngest } from './measures/bulk.js';
 import { exactResults, measureFiltered, measureGrpcOverhead, measureRecallAndSpeed } from './measures/search.js';
 import { measureVectorIngest } from './measures/vectors.js';
 import { parseOptions, type BackendName, type BenchOptions } from './options.js';
@@ -39,7 +41,7 @@ async function runBackend(name: BackendName, options: BenchOptions): Promise<Bac
   progress(`${name}: starting the server`);
   const backend: Backend = await startBackend(name, options.databaseUrl);
   const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const names = { vector: `bench_${runId}_vec`, halfvec: `bench_${runId}_half`, vectorTable: '' };
+  const names = { vector: `bench_${runId}_vec`, halfvec: `bench_${runId}_half`, bulk: `bench_${runId}_bulk`, vectorTable: '' };
   try {
     progress(`${name}: generating ${options.vectorCount} clustered ${options.dimension}-d vectors`);
     const space = ClusteredVectors.forCount(options.vectorCount, options.dimension);
@@ -63,6 +65,8 @@ async function runBackend(name: BackendName, options: BenchOptions): Promise<Bac
     });
     await stage('gRPC against direct SQL', () => measureGrpcOverhead(backend, names.vector, names.vectorTable, queries, options.reps));
     await stage('filtered search', () => measureFiltered(backend, names.vector, queries, options.reps));
+    await stage('bulk ingest until searchable', () => measureBulkIngest(backend, names.bulk, vectors, queries, exact!.ids));
+    await stage('recommend', () => measureRecommend(backend, names.vector, options.vectorCount, queries, options.reps));
     await stage('halfvec', () => measureHalfvec(backend, names, vectors, queries, exact!.ids, vectorRecall));
     await stage('concurrency', () => measureConcurrency(backend, names.vector, options.dimension, space.clusters, options.concurrencySeconds));
 
@@ -77,7 +81,7 @@ async function runBackend(name: BackendName, options: BenchOptions): Promise<Bac
     await stage('learning run', () => measureLearningRun(backend, world, recordCount));
     await stage('virality prediction', () => measureVirality(backend, options.reps));
   } finally {
-    for (const collection of [names.vector, names.halfvec])
+    for (const collection of [names.vector, names.halfvec, names.bulk])
       await call(backend.embedding, backend.embedding.deleteCollection, { name: collection }).catch(() => undefined);
     await backend.stop();
   }

@@ -3,8 +3,14 @@
 import type { Config } from './config.js';
 import { assertReachable, openDb, type Db, type DbOptions } from './db/connect.js';
 import { migrateLatest } from './db/migrate.js';
+import { AliasRepository } from './embedding/alias.repository.js';
+import { AliasService } from './embedding/alias.service.js';
 import { EmbeddingRepository } from './embedding/embedding.repository.js';
 import { EmbeddingService } from './embedding/embedding.service.js';
+import { CollectionCache } from './embedding/collection-cache.js';
+import { SearchRepository } from './embedding/search.repository.js';
+import { IndexBuildRepository } from './embedding/index-build.repository.js';
+import { IndexBuilds } from './embedding/index-builds.js';
 import { ExperimentRepository } from './experiment/experiment.repository.js';
 import { ExperimentService } from './experiment/experiment.service.js';
 import type { OutcomePredictor } from './experiment/experiment.types.js';
@@ -27,6 +33,8 @@ import { TokenAuthority } from './tenancy/tokens.js';
 /** Every service of the process, built once per open database. */
 export interface Services {
   embedding: EmbeddingService;
+  /** Collection aliases (CreateAlias … SwitchAlias); the embedding service resolves them on every point call. */
+  aliases: AliasService;
   metrics: MetricsService;
   ingest: MetricsIngestService;
   learning: LearningService;
@@ -61,7 +69,15 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const viralityCache = new ViralityCache(viralityRepository);
   const trainer = new ViralityTrainer(viralityRepository, viralityCache, log);
   const tenancy = new TenancyRepository(db);
-  const embedding = new EmbeddingService(new EmbeddingRepository(db), config.limits);
+  // One collection cache per process: searches read it, DeleteCollection drops from it.
+  const collectionCache = new CollectionCache();
+  const indexBuildRepository = new IndexBuildRepository(db, config.indexing);
+  const indexing = {
+    builds: new IndexBuilds(indexBuildRepository, log.child({ component: 'index-builds' })),
+    repository: indexBuildRepository,
+    defaultThreshold: config.indexing.defaultThreshold,
+  };
+  const embedding = new EmbeddingService(new EmbeddingRepository(db, collectionCache), config.limits, new SearchRepository(db, collectionCache), indexing);
   const virality = new ViralityService(viralityRepository, viralityCache);
   const experiment = new ExperimentService(new ExperimentRepository(db), predictionCovariate(virality, config.boostThreshold));
   const learning = new LearningService(new LearningRepository(db), log, {
@@ -71,6 +87,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   });
   return {
     embedding,
+    aliases: new AliasService(new AliasRepository(db)),
     // DeleteContent asks the embedding area to delete points; ListDailySnapshots reads the learning area's snapshots.
     metrics: new MetricsService(new MetricsRepository(db), new MetricQueryRepository(db), embedding, learning),
     ingest: new MetricsIngestService(new MetricIngestRepository(db)),
@@ -118,5 +135,12 @@ export async function openApp(config: Config, log: Logger, hooks: AppHooks = {})
     await db.close().catch(() => undefined);
     throw err;
   }
-  return { config, db, log, services: buildServices(db, config, log, hooks), close: () => db.close(), migrationsApplied };
+  const services = buildServices(db, config, log, hooks);
+  // Index builds cut off by a crash or restart go on in the background; close() waits for running ones.
+  void services.embedding.resumeIndexBuilds();
+  const close = async () => {
+    await services.embedding.indexBuildsIdle();
+    await db.close();
+  };
+  return { config, db, log, services, close, migrationsApplied };
 }

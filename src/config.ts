@@ -22,6 +22,16 @@ export interface Limits {
   maxResponseBytes: number;
 }
 
+/** Deferred HNSW index builds of embedding collections. */
+export interface IndexingConfig {
+  /** Point count at which a new collection's index is built when CreateCollection does not say; 0 = at once. */
+  defaultThreshold: number;
+  /** `maintenance_work_mem` of a build's connection (Postgres), e.g. "512MB". */
+  maintenanceWorkMem: string;
+  /** `max_parallel_maintenance_workers` of a build's connection (Postgres). */
+  parallelWorkers: number;
+}
+
 export interface SchedulerConfig {
   enabled: boolean;
   /** Daily fire time, HH:MM in `timeZone`. */
@@ -56,6 +66,7 @@ export interface Config {
   shutdownGraceMs: number;
   maxReceiveMessageBytes: number;
   limits: Limits;
+  indexing: IndexingConfig;
   scheduler: SchedulerConfig;
   tls?: TlsConfig;
   /** Minimum virality score (0..100) for boost_recommended. */
@@ -86,6 +97,13 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, `"${env[name]}" is not a boolean (use true or false)`);
+}
+
+/** A Postgres memory size such as "512MB" or "1GB" (sent to the database as it is, so only this form passes). */
+function memorySize(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim() || fallback;
+  if (!/^[1-9][0-9]{0,6}(kB|MB|GB)$/.test(value)) throw new ConfigError(name, `"${value}" is not a memory size like 256MB or 1GB (units kB, MB, GB)`);
+  return value;
 }
 
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
@@ -162,6 +180,11 @@ export function loadConfig(env: Env = process.env): Config {
       maxTopK: integer(env, 'LIMIT_MAX_TOP_K', 1000, 1, 1000),
       maxMetadataBytes: integer(env, 'LIMIT_MAX_METADATA_BYTES', 16 * 1024, 16, 1024 * 1024),
       maxResponseBytes: integer(env, 'LIMIT_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    },
+    indexing: {
+      defaultThreshold: integer(env, 'INDEXING_THRESHOLD', 20_000, 0, 2_000_000_000),
+      maintenanceWorkMem: memorySize(env, 'INDEX_BUILD_MAINTENANCE_WORK_MEM', '256MB'),
+      parallelWorkers: integer(env, 'INDEX_BUILD_PARALLEL_WORKERS', 1, 0, 64),
     },
     scheduler: {
       enabled: boolean(env, 'SCHEDULER_ENABLED', true),

@@ -12,8 +12,8 @@ import { progress, timed } from '../stats.js';
 
 const POINTS_PER_MESSAGE = 200;
 
-/** Creates a collection with default HNSW settings; returns its points table. */
-export async function createCollection(backend: Backend, name: string, dimension: number, precision: Precision): Promise<string> {
+/** Creates a collection with default HNSW settings (indexed from the start unless a threshold is given); returns its points table. */
+export async function createCollection(backend: Backend, name: string, dimension: number, precision: Precision, indexingThreshold = 0): Promise<string> {
   await call(backend.embedding, backend.embedding.createCollection, {
     collection: {
       name,
@@ -25,6 +25,10 @@ export async function createCollection(backend: Backend, name: string, dimension
       description: 'benchmark',
       pointCount: 0,
       createTime: undefined,
+      // NOTE: 0 (indexed from the start) keeps the ingest and search measures measuring HNSW at every size.
+      indexingThreshold,
+      indexState: 0,
+      indexBuildProgress: undefined,
     },
   });
   const [row] = await backend.direct.query<{ table_name: string }>(`select table_name from collections where name = $1`, [name]);
@@ -56,7 +60,7 @@ export async function streamVectors(backend: Backend, collection: string, vector
 }
 
 /** The rows a points table's COPY takes: id, content_id, embedding, metadata. */
-function copyPayload(vectors: readonly Float32Array[]): Buffer {
+export function copyPayload(vectors: readonly Float32Array[]): Buffer {
   const writer = new BinaryCopyWriter(vectors.length * (vectors[0]!.length * 4 + 64));
   vectors.forEach((v, i) => {
     writer

@@ -24,9 +24,10 @@ export class CollectionCache {
     return found;
   }
 
+  /** Keeps the collection under the name it was asked by: its alias when it was reached through one. */
   set(tenantId: string, collection: CollectionInfo, nowMs = Date.now()): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(key(tenantId, collection.name), { collection, expiresAtMs: nowMs + this.ttlMs });
+    this.entries.set(key(tenantId, collection.alias ?? collection.name), { collection, expiresAtMs: nowMs + this.ttlMs });
   }
 
   forget(tenantId: string, names: readonly string[]): void {

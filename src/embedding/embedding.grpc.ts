@@ -2,10 +2,13 @@
 import type { Config } from '../config.js';
 import type { Services } from '../app.js';
 import {
+  type Alias,
   Distance,
   EmbeddingType,
+  IndexState,
   MetadataUpdateMode,
   Precision,
+  RecommendStrategy,
   VectorEncoding,
   type Collection,
   type EmbeddingServiceServer,
@@ -15,8 +18,10 @@ import {
   type Vector,
 } from '../gen/stakazo/ml/v1/embedding.js';
 import { clientStream, unary, type HandlerDeps } from '../grpc/handlers.js';
-import type { CollectionInfo, ScoredPoint as DomainScoredPoint, StoredPoint, UpsertStreamChunk } from './embedding.types.js';
+import { validateAliasTarget, validateDeleteAlias, validateListAliases } from './alias.validate.js';
+import type { AliasInfo, CollectionInfo, ScoredPoint as DomainScoredPoint, StoredPoint, UpsertStreamChunk } from './embedding.types.js';
 import {
+  validateCollectionName,
   validateCreateCollection,
   validateDeleteCollection,
   validateDeletePoints,
@@ -31,6 +36,7 @@ import {
   validateUpsertStreamMessage,
 } from './embedding.validate.js';
 import { fromEnum } from '../grpc/enums.js';
+import { validateRecommend } from './recommend.validate.js';
 import { encodeFloat32Le } from './vector-codec.js';
 
 /** The lower-case name of an enum value without its prefix ("DISTANCE_L2" → "l2"); "unrecognized" for unknown numbers. */
@@ -54,7 +60,14 @@ function toProtoCollection(c: CollectionInfo): Collection {
     description: c.description,
     pointCount: c.pointCount,
     createTime: c.createdAt,
+    indexState: enumValue<IndexState>(IndexState, c.indexState, 'INDEX_STATE_'),
+    indexingThreshold: c.indexingThreshold,
+    indexBuildProgress: c.indexBuild,
   };
+}
+
+function toProtoAlias(a: AliasInfo): Alias {
+  return { alias: a.alias, collection: a.collection, createTime: a.createdAt, updateTime: a.updatedAt };
 }
 
 function toProtoVector(values: Float32Array | undefined, encoding: VectorEncoding): Vector | undefined {
@@ -83,8 +96,9 @@ async function* validatedStream(requests: AsyncIterable<UpsertStreamRequest>, co
 }
 
 /** Every method of EmbeddingService; ctx.tenantId scopes every call. */
-export function embeddingHandlers(deps: HandlerDeps, services: Pick<Services, 'embedding'>, config: Config): EmbeddingServiceServer {
+export function embeddingHandlers(deps: HandlerDeps, services: Pick<Services, 'embedding' | 'aliases'>, config: Config): EmbeddingServiceServer {
   const service = services.embedding;
+  const aliases = services.aliases;
   const limits = config.limits;
   return {
     createCollection: unary(deps, 'CreateCollection', async (request, ctx) => {
@@ -158,6 +172,35 @@ export function embeddingHandlers(deps: HandlerDeps, services: Pick<Services, 'e
     searchBatch: unary(deps, 'SearchBatch', async (request, ctx) => {
       const results = await service.search(ctx.tenantId, validateSearchBatch(request, limits));
       return { results: results.map((hits, i) => ({ hits: hits.map((hit) => toProtoHit(hit, request.searches[i]!.vectorEncoding)) })) };
+    }),
+
+    recommend: unary(deps, 'Recommend', async (request, ctx) => {
+      const query = validateRecommend({ ...request, strategy: enumName(RecommendStrategy, request.strategy, 'RECOMMEND_STRATEGY_') }, limits);
+      const hits = await service.recommend(ctx.tenantId, query);
+      return { hits: hits.map((hit) => toProtoHit(hit, request.vectorEncoding)) };
+    }),
+
+    createAlias: unary(deps, 'CreateAlias', async (request, ctx) => {
+      const { alias, collection } = validateAliasTarget(request);
+      return { alias: toProtoAlias(await aliases.createAlias(ctx.tenantId, alias, collection)) };
+    }),
+
+    deleteAlias: unary(deps, 'DeleteAlias', async (request, ctx) => ({
+      collection: await aliases.deleteAlias(ctx.tenantId, validateDeleteAlias(request)),
+    })),
+
+    listAliases: unary(deps, 'ListAliases', async (request, ctx) => ({
+      aliases: (await aliases.listAliases(ctx.tenantId, validateListAliases(request))).map(toProtoAlias),
+    })),
+
+    buildIndex: unary(deps, 'BuildIndex', async (request, ctx) => ({
+      collection: toProtoCollection(await service.buildIndex(ctx.tenantId, validateCollectionName(request.collection))),
+    })),
+
+    switchAlias: unary(deps, 'SwitchAlias', async (request, ctx) => {
+      const { alias, collection } = validateAliasTarget(request);
+      const switched = await aliases.switchAlias(ctx.tenantId, alias, collection);
+      return { alias: toProtoAlias(switched.alias), previousCollection: switched.previousCollection };
     }),
   };
 }

@@ -1,23 +1,8 @@
-// All SQL of the embedding area: the collections registry, each collection's points table, COPY ingest, search.
+// SQL of the embedding registry and points: collections (names resolved through aliases), each collection's points table, COPY ingest.
 import type { Db } from '../db/connect.js';
-import { fromDbError } from '../db/pg-errors.js';
-import { withSession, withTransaction, type QueryResult, type Session } from '../db/session.js';
-import { AppError, invalidArgument, notFound, resourceExhausted, alreadyExists } from '../errors.js';
-import { binaryFieldEncoder } from './pgvector-binary.js';
-import {
-  createTableStatements,
-  filterConditions,
-  Params,
-  pointColumns,
-  scoreFromDistance,
-  EXACT_SEARCH_SETTINGS,
-  hnswSettings,
-  searchStatement,
-  table,
-  tableNameFor,
-  vectorType,
-  whereClause,
-} from './embedding.sql.js';
+import { withSession, withTransaction, type Session } from '../db/session.js';
+import { alreadyExists, failedPrecondition, invalidArgument, resourceExhausted } from '../errors.js';
+import { createTableStatements, filterConditions, Params, pointColumns, table, tableNameFor, vectorType, whereClause } from './embedding.sql.js';
 import type {
   CollectionInfo,
   CollectionSpec,
@@ -26,45 +11,13 @@ import type {
   MetadataUpdateModeName,
   PointFilter,
   PointInput,
-  ScoredPoint,
-  SearchQuery,
   StoredPoint,
+  PointWrite,
   UpsertCounts,
 } from './embedding.types.js';
-import { toPgvectorText } from './vector-codec.js';
-import { CollectionCache } from './collection-cache.js';
+import type { CollectionCache } from './collection-cache.js';
 import { COLLECTION_COLUMNS, copyRows, toCollection, toPoint, type CollectionRow, type PointRow } from './embedding.rows.js';
-
-/** A cached collection no longer matches the registry: the search is made again with a fresh lookup. */
-class StaleCollection extends Error {}
-
-/** Errors a stale cached collection can cause: the check failed, a dropped table, a vector or type mismatch. */
-function mayComeFromStaleMetadata(err: unknown): boolean {
-  if (err instanceof StaleCollection) return true;
-  if (err instanceof AppError) return err.kind === 'invalid_argument' || err.kind === 'not_found' || err.kind === 'failed_precondition';
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('42'));
-}
-
-const collectionNotFound = (name: string) => notFound(`collection "${name}" not found; create it first or check the name`);
-
-/**
- * Runs `fn`, turning driver errors into AppErrors. A points table that vanished under the query (the
- * collection was deleted meanwhile, SQLSTATE 42P01) is NOT_FOUND.
- */
-async function guarded<T>(collectionName: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if ((err as { code?: string }).code === '42P01') throw collectionNotFound(collectionName);
-    throw fromDbError(err, `collection "${collectionName}"`) ?? err;
-  }
-}
-
-/** The query vector as a parameter: pgvector's binary form where the driver sends it so, else its text form. */
-function vectorParam(session: Session, collection: CollectionInfo, values: Float32Array): unknown {
-  return session.binaryParams ? binaryFieldEncoder(collection.precision)(values) : toPgvectorText(values);
-}
+import { collectionNotFound, guarded, lockTenantRegistry, resolveCollections } from './registry.js';
 
 /**
  * Quotes a table name read from the registry. NOTE: not `table()`, which accepts only the emb_<hash> names this
@@ -76,27 +29,36 @@ function quoteIdentifier(name: string): string {
 
 /** Repository of collections and their points. */
 export class EmbeddingRepository {
-  /** Collection metadata for searches; see search(). */
-  private readonly collectionCache = new CollectionCache();
-
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Shared with SearchRepository: a deleted collection is dropped from it at once (searches check it anyway). */
+    private readonly collectionCache: CollectionCache,
+  ) {}
 
   /** Registers the collection and creates its table and indices, all in one transaction. */
   async createCollection(tenantId: string, spec: CollectionSpec, maxCollections: number): Promise<CollectionInfo> {
     const tableName = tableNameFor(tenantId, spec.name);
+    // NOTE: the service fills in its default; a caller below it that leaves it unset gets an index at once.
+    const threshold = spec.indexingThreshold ?? 0;
     return guarded(spec.name, () =>
       withTransaction(this.db, async (session) => {
-        // NOTE: locking the tenant row serialises creates per tenant, so the count check below cannot race.
-        const tenant = await session.query('select 1 from tenants where tenant_id = $1 for update', [tenantId]);
-        if (tenant.rows.length === 0) throw notFound(`tenant "${tenantId}" does not exist`);
+        // NOTE: the tenant's registry lock serialises creates per tenant, so the checks below cannot race.
+        await lockTenantRegistry(session, tenantId);
+        const alias = await session.query<{ collection_name: string }>('select collection_name from collection_aliases where tenant_id = $1 and alias = $2', [
+          tenantId,
+          spec.name,
+        ]);
+        if (alias.rows[0]) {
+          throw alreadyExists(`"${spec.name}" is already an alias of collection "${alias.rows[0].collection_name}"; choose another name`);
+        }
         const existing = await session.query<{ n: number }>('select count(*)::int as n from collections where tenant_id = $1', [tenantId]);
         if (Number(existing.rows[0]!.n) >= maxCollections) {
           throw resourceExhausted(`this tenant already has ${existing.rows[0]!.n} collections; LIMIT_MAX_COLLECTIONS allows ${maxCollections}`);
         }
         const inserted = await session.query<CollectionRow>(
           `insert into collections (tenant_id, name, embedding_type, dimension, distance, precision, hnsw_m, hnsw_ef_construction,
-             hnsw_ef_search, description, table_name)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             hnsw_ef_search, description, table_name, indexing_threshold, index_state)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
            on conflict do nothing
            returning ${COLLECTION_COLUMNS}`,
           [
@@ -111,24 +73,21 @@ export class EmbeddingRepository {
             spec.hnswEfSearch,
             spec.description,
             tableName,
+            threshold,
+            threshold === 0 ? 'ready' : 'none',
           ],
         );
         if (inserted.rows.length === 0) throw alreadyExists(`collection "${spec.name}" already exists; choose another name or delete it first`);
-        for (const statement of createTableStatements(tableName, spec)) await session.query(statement);
+        for (const statement of createTableStatements(tableName, { ...spec, indexingThreshold: threshold })) await session.query(statement);
         return toCollection(inserted.rows[0]!);
       }),
     );
   }
 
-  /** The collection, or NOT_FOUND. */
+  /** The collection of this name or alias, or NOT_FOUND. */
   async getCollection(tenantId: string, name: string): Promise<CollectionInfo> {
-    const rows = await guarded(name, () =>
-      withSession(this.db, (session) =>
-        session.query<CollectionRow>(`select ${COLLECTION_COLUMNS} from collections where tenant_id = $1 and name = $2`, [tenantId, name]),
-      ),
-    );
-    if (rows.rows.length === 0) throw collectionNotFound(name);
-    return toCollection(rows.rows[0]!);
+    const found = await guarded(name, () => withSession(this.db, (session) => resolveCollections(session, tenantId, [name])));
+    return found.get(name)!;
   }
 
   async listCollections(tenantId: string, embeddingType: EmbeddingTypeName | undefined): Promise<CollectionInfo[]> {
@@ -143,11 +102,17 @@ export class EmbeddingRepository {
     return result.rows.map(toCollection);
   }
 
-  /** Unregisters the collection and drops its table; returns how many points it held. */
+  /**
+   * Unregisters the collection and drops its table; returns how many points it held. A collection that aliases
+   * point to is kept (FAILED_PRECONDITION), and an alias is not a collection name here (INVALID_ARGUMENT).
+   */
   async deleteCollection(tenantId: string, name: string): Promise<number> {
     this.collectionCache.forget(tenantId, [name]);
     return guarded(name, () =>
       withTransaction(this.db, async (session) => {
+        // NOTE: under the tenant's registry lock no alias can be created for it between the check and the delete.
+        await lockTenantRegistry(session, tenantId);
+        await this.refuseAliasedDelete(session, tenantId, name);
         const deleted = await session.query<{ table_name: string; point_count: number | string }>(
           'delete from collections where tenant_id = $1 and name = $2 returning table_name, point_count',
           [tenantId, name],
@@ -160,33 +125,41 @@ export class EmbeddingRepository {
     );
   }
 
+  /** Throws when `name` is an alias, or a collection that aliases point to. */
+  private async refuseAliasedDelete(session: Session, tenantId: string, name: string): Promise<void> {
+    const aliases = await session.query<{ alias: string; collection_name: string }>(
+      'select alias, collection_name from collection_aliases where tenant_id = $1 and (collection_name = $2 or alias = $2) order by alias',
+      [tenantId, name],
+    );
+    const self = aliases.rows.find((row) => row.alias === name);
+    if (self) {
+      throw invalidArgument(
+        `"${name}" is an alias of collection "${self.collection_name}"; DeleteAlias removes an alias, DeleteCollection takes a collection name`,
+        'name',
+      );
+    }
+    if (aliases.rows.length > 0) {
+      const names = aliases.rows.map((row) => `"${row.alias}"`).join(', ');
+      throw failedPrecondition(`collection "${name}" is the target of alias ${names}; switch or delete the alias first (SwitchAlias, DeleteAlias)`);
+    }
+  }
+
   /**
    * Writes points through binary COPY into a staging table, then one INSERT … ON CONFLICT; keeps the registry's
    * point count and rolls everything back when it would pass `maxPoints`. Ids must be unique within `points`.
+   * `indexDue` says the collection has no index yet and now holds at least its indexing threshold of points.
    */
-  async upsertPoints(tenantId: string, collection: CollectionInfo, points: readonly PointInput[], maxPoints: number): Promise<UpsertCounts> {
-    if (points.length === 0) return { inserted: 0, updated: 0 };
-    const t = table(collection);
+  async upsertPoints(tenantId: string, collection: CollectionInfo, points: readonly PointInput[], maxPoints: number): Promise<PointWrite> {
+    if (points.length === 0) return { inserted: 0, updated: 0, indexDue: false };
+    const rows = copyRows(points, collection.precision);
     return guarded(collection.name, () =>
       withTransaction(this.db, async (session) => {
         await this.lockCollection(session, tenantId, collection);
-        await session.query(`create temp table emb_staging (id text, content_id text, embedding ${vectorType(collection)}, metadata jsonb) on commit drop`);
-        await session.copyFrom('copy emb_staging (id, content_id, embedding, metadata) from stdin (format binary)', copyRows(points, collection.precision));
-        // NOTE: `xmax = 0` holds only for rows this statement inserted, so one statement reports inserted and
-        // updated counts. Rows go in id order so that concurrent upserts lock shared ids in the same order.
-        const written = await session.query<{ inserted: number; updated: number }>(
-          `with written as (
-             insert into ${t} as p (id, content_id, embedding, metadata)
-             select id, content_id, embedding, metadata from emb_staging order by id
-             on conflict (id) do update
-               set content_id = excluded.content_id, embedding = excluded.embedding, metadata = excluded.metadata, updated_at = now()
-             returning (p.xmax = 0) as inserted
-           )
-           select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from written`,
-        );
-        const counts = { inserted: Number(written.rows[0]!.inserted), updated: Number(written.rows[0]!.updated) };
-        await this.addToPointCount(session, tenantId, collection, counts.inserted, maxPoints);
-        return counts;
+        const bulk = collection.indexState === 'ready' ? undefined : await this.copyNewPoints(session, collection, rows, points.length);
+        const counts = bulk ?? (await this.upsertThroughStaging(session, collection, rows));
+        const registry = await this.addToPointCount(session, tenantId, collection, counts.inserted, maxPoints);
+        const indexDue = registry !== undefined && registry.index_state === 'none' && Number(registry.point_count) >= Number(registry.indexing_threshold);
+        return { ...counts, indexDue };
       }),
     );
   }
@@ -205,16 +178,54 @@ export class EmbeddingRepository {
     if (locked.rows.length === 0) throw collectionNotFound(collection.name);
   }
 
+  /**
+   * The bulk path of a collection without a ready index (a catalog being loaded): binary COPY straight into its
+   * table inside a savepoint, no staging table. An id that exists already (23505) undoes it and returns
+   * undefined, and the write takes the staging path.
+   */
+  private async copyNewPoints(session: Session, collection: CollectionInfo, rows: Buffer, count: number): Promise<UpsertCounts | undefined> {
+    await session.query('savepoint emb_bulk');
+    try {
+      await session.copyFrom(`copy ${table(collection)} (id, content_id, embedding, metadata) from stdin (format binary)`, rows);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err;
+      await session.query('rollback to savepoint emb_bulk');
+      return undefined;
+    }
+    await session.query('release savepoint emb_bulk');
+    return { inserted: count, updated: 0 };
+  }
+
+  /** COPY into a temp staging table, then one INSERT … ON CONFLICT DO UPDATE reporting inserted and updated. */
+  private async upsertThroughStaging(session: Session, collection: CollectionInfo, rows: Buffer): Promise<UpsertCounts> {
+    await session.query(`create temp table emb_staging (id text, content_id text, embedding ${vectorType(collection)}, metadata jsonb) on commit drop`);
+    await session.copyFrom('copy emb_staging (id, content_id, embedding, metadata) from stdin (format binary)', rows);
+    // NOTE: `xmax = 0` holds only for rows this statement inserted, so one statement reports inserted and
+    // updated counts. Rows go in id order so that concurrent upserts lock shared ids in the same order.
+    const written = await session.query<{ inserted: number; updated: number }>(
+      `with written as (
+         insert into ${table(collection)} as p (id, content_id, embedding, metadata)
+         select id, content_id, embedding, metadata from emb_staging order by id
+         on conflict (id) do update
+           set content_id = excluded.content_id, embedding = excluded.embedding, metadata = excluded.metadata, updated_at = now()
+         returning (p.xmax = 0) as inserted
+       )
+       select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from written`,
+    );
+    return { inserted: Number(written.rows[0]!.inserted), updated: Number(written.rows[0]!.updated) };
+  }
+
   private async addToPointCount(
     session: Session,
     tenantId: string,
     collection: Pick<CollectionInfo, 'name' | 'tableName'>,
     delta: number,
     maxPoints = Infinity,
-  ): Promise<void> {
-    if (delta === 0) return;
-    const updated = await session.query<{ point_count: number | string }>(
-      'update collections set point_count = point_count + $3 where tenant_id = $1 and name = $2 and table_name = $4 returning point_count',
+  ): Promise<{ point_count: number | string; index_state: string; indexing_threshold: number | string } | undefined> {
+    if (delta === 0) return undefined;
+    const updated = await session.query<{ point_count: number | string; index_state: string; indexing_threshold: number | string }>(
+      `update collections set point_count = point_count + $3 where tenant_id = $1 and name = $2 and table_name = $4
+       returning point_count, index_state, indexing_threshold`,
       [tenantId, collection.name, delta, collection.tableName],
     );
     const row = updated.rows[0];
@@ -224,6 +235,7 @@ export class EmbeddingRepository {
         `collection "${collection.name}" would hold ${row.point_count} points; LIMIT_MAX_POINTS_PER_COLLECTION allows ${maxPoints}; nothing of this batch was written`,
       );
     }
+    return row;
   }
 
   /** The points with these ids, in no particular order; unknown ids are skipped. */
@@ -313,91 +325,5 @@ export class EmbeddingRepository {
     const sql = `select ${pointColumns(withVectors)} from ${table(collection)} ${whereClause(conditions)} order by id limit ${params.add(pageSize + 1)}`;
     const result = await guarded(collection.name, () => withSession(this.db, (session) => session.query<PointRow>(sql, params.values)));
     return result.rows.map(toPoint);
-  }
-
-  /**
-   * Runs searches on one connection: lets `plan` check the queries against the named collections, then per
-   * search reads the more-like-this vector if needed and runs the one search statement. An approximate search
-   * is one round trip once the pooled connection carries its HNSW settings (Session.useSettings); an exact one
-   * runs in a transaction of its own with index scans off.
-   * NOTE: the collections come from a per-process cache when it has them all; each search statement then also
-   * checks its collection against the registry, and any mismatch or error (dropped table, other dimension, failed
-   * check) sends the whole search once more through a fresh lookup, so a collection deleted and recreated under
-   * the same name never answers with stale metadata.
-   */
-  async search(
-    tenantId: string,
-    names: readonly string[],
-    plan: (collections: ReadonlyMap<string, CollectionInfo>) => readonly { collection: CollectionInfo; query: SearchQuery; filtered: boolean }[],
-    onHits: (hits: readonly ScoredPoint[]) => void = () => undefined,
-  ): Promise<ScoredPoint[][]> {
-    const cached = this.collectionCache.getAll(tenantId, names);
-    if (cached) {
-      try {
-        return await this.searchIn(tenantId, names, plan, cached, onHits);
-      } catch (err) {
-        this.collectionCache.forget(tenantId, names);
-        // Cancellations, timeouts and an unavailable database are not about the metadata: no second try.
-        if (!mayComeFromStaleMetadata(err)) throw err;
-      }
-    }
-    return this.searchIn(tenantId, names, plan, undefined, onHits);
-  }
-
-  private async searchIn(
-    tenantId: string,
-    names: readonly string[],
-    plan: (collections: ReadonlyMap<string, CollectionInfo>) => readonly { collection: CollectionInfo; query: SearchQuery; filtered: boolean }[],
-    cached: ReadonlyMap<string, CollectionInfo> | undefined,
-    onHits: (hits: readonly ScoredPoint[]) => void,
-  ): Promise<ScoredPoint[][]> {
-    return guarded(names.join('", "'), () =>
-      withSession(this.db, async (session) => {
-        const collections = cached ?? (await this.readCollections(session, tenantId, names));
-        const results: ScoredPoint[][] = [];
-        for (const { collection, query, filtered } of plan(collections)) {
-          const vector = query.vector ? vectorParam(session, collection, query.vector) : await this.vectorTextOf(session, collection, query.pointId!);
-          const statement = searchStatement(collection, query, vector, query.pointId, cached ? tenantId : undefined);
-          const run = () => session.query<PointRow & { distance: number; fresh?: boolean }>(statement.sql, statement.params);
-          let rows: QueryResult<PointRow & { distance: number; fresh?: boolean }>;
-          if (query.exact) {
-            rows = await session.transaction(async () => {
-              await session.useLocalSettings(EXACT_SEARCH_SETTINGS);
-              return run();
-            });
-          } else {
-            await session.useSettings(hnswSettings(collection, query, filtered));
-            rows = await run();
-          }
-          if (cached && rows.rows[0]?.fresh !== true) throw new StaleCollection();
-          const hits = rows.rows
-            .filter((row) => row.id !== null)
-            .map((row) => ({ point: toPoint(row), distance: row.distance, score: scoreFromDistance(collection.distance, row.distance) }));
-          onHits(hits);
-          results.push(hits);
-        }
-        return results;
-      }),
-    );
-  }
-
-  /** The named collections from the registry (NOT_FOUND for a missing one); refreshes the cache. */
-  private async readCollections(session: Session, tenantId: string, names: readonly string[]): Promise<Map<string, CollectionInfo>> {
-    const found = await session.query<CollectionRow>(`select ${COLLECTION_COLUMNS} from collections where tenant_id = $1 and name = any($2::text[])`, [
-      tenantId,
-      names,
-    ]);
-    const collections = new Map(found.rows.map((row) => [row.name, toCollection(row)]));
-    const missing = names.find((name) => !collections.has(name));
-    if (missing !== undefined) throw collectionNotFound(missing);
-    for (const collection of collections.values()) this.collectionCache.set(tenantId, collection);
-    return collections;
-  }
-
-  private async vectorTextOf(session: Session, collection: CollectionInfo, pointId: string): Promise<string> {
-    const result = await session.query<{ vector_text: string }>(`select embedding::text as vector_text from ${table(collection)} where id = $1`, [pointId]);
-    const row = result.rows[0];
-    if (!row) throw notFound(`point "${pointId}" not found in collection "${collection.name}"; search by vector or upsert it first`);
-    return row.vector_text;
   }
 }

@@ -1,7 +1,7 @@
 // Row shapes of the embedding tables and their mapping to the area's types: the registry row, a point row, and the
 // binary COPY rows a write sends. Used by embedding.repository.ts only (split from it to keep each file readable).
 import { BinaryCopyWriter } from '../db/binary-copy.js';
-import type { CollectionInfo, DistanceName, EmbeddingTypeName, Metadata, PointInput, PrecisionName, StoredPoint } from './embedding.types.js';
+import type { CollectionInfo, DistanceName, EmbeddingTypeName, IndexStateName, Metadata, PointInput, PrecisionName, StoredPoint } from './embedding.types.js';
 import { binaryFieldEncoder } from './pgvector-binary.js';
 import { fromPgvectorText } from './vector-codec.js';
 
@@ -18,6 +18,8 @@ export interface CollectionRow {
   table_name: string;
   point_count: number | string;
   created_at: Date;
+  index_state: string;
+  indexing_threshold: number | string;
 }
 
 export interface PointRow {
@@ -31,7 +33,14 @@ export interface PointRow {
 }
 
 export const COLLECTION_COLUMNS = `name, embedding_type, dimension, distance, precision, hnsw_m, hnsw_ef_construction, hnsw_ef_search,
-  description, table_name, point_count, created_at`;
+  description, table_name, point_count, created_at, index_state, indexing_threshold`;
+
+/** The registry columns qualified by a table alias (`c.name, c.embedding_type, …`), for joins. */
+export function collectionColumns(tableAlias: string): string {
+  return COLLECTION_COLUMNS.split(',')
+    .map((column) => `${tableAlias}.${column.trim()}`)
+    .join(', ');
+}
 
 export function toCollection(row: CollectionRow): CollectionInfo {
   return {
@@ -47,6 +56,8 @@ export function toCollection(row: CollectionRow): CollectionInfo {
     tableName: row.table_name,
     pointCount: Number(row.point_count),
     createdAt: row.created_at,
+    indexState: row.index_state as IndexStateName,
+    indexingThreshold: Number(row.indexing_threshold),
   };
 }
 

@@ -2,6 +2,10 @@
 import type { Limits } from '../config.js';
 import { invalidArgument, resourceExhausted } from '../errors.js';
 import type { EmbeddingRepository } from './embedding.repository.js';
+import type { SearchRepository } from './search.repository.js';
+import type { IndexBuildRepository } from './index-build.repository.js';
+import type { IndexBuilds } from './index-builds.js';
+import { averageVector, exampleVectors } from './recommend.js';
 import type {
   CollectionInfo,
   CollectionSpec,
@@ -10,6 +14,7 @@ import type {
   MetadataUpdateModeName,
   PointFilter,
   PointInput,
+  RecommendQuery,
   ScoredPoint,
   SearchQuery,
   StoredPoint,
@@ -88,14 +93,43 @@ export class EmbeddingService {
   constructor(
     private readonly repository: EmbeddingRepository,
     private readonly limits: Limits,
+    private readonly searches: SearchRepository,
+    private readonly indexing: { builds: IndexBuilds; repository: IndexBuildRepository; defaultThreshold: number },
   ) {}
 
+  /** Creates the collection; an unset indexing threshold takes the INDEXING_THRESHOLD setting. */
   createCollection(tenantId: string, spec: CollectionSpec): Promise<CollectionInfo> {
-    return this.repository.createCollection(tenantId, spec, this.limits.maxCollections);
+    const indexingThreshold = spec.indexingThreshold ?? this.indexing.defaultThreshold;
+    return this.repository.createCollection(tenantId, { ...spec, indexingThreshold }, this.limits.maxCollections);
   }
 
-  getCollection(tenantId: string, name: string): Promise<CollectionInfo> {
-    return this.repository.getCollection(tenantId, name);
+  /** The collection (by name or alias), with the progress of its index build while one runs. */
+  async getCollection(tenantId: string, name: string): Promise<CollectionInfo> {
+    const collection = await this.repository.getCollection(tenantId, name);
+    if (collection.indexState !== 'building') return collection;
+    return { ...collection, indexBuild: await this.indexing.repository.progress(collection) };
+  }
+
+  /**
+   * Starts the collection's index build now (BuildIndex) and returns the collection as it then is; a collection
+   * whose index is ready is only returned.
+   */
+  async buildIndex(tenantId: string, name: string): Promise<CollectionInfo> {
+    const collection = await this.repository.getCollection(tenantId, name);
+    if (collection.indexState === 'ready') return collection;
+    await this.indexing.repository.markBuilding(tenantId, collection);
+    this.indexing.builds.start(tenantId, collection);
+    return this.getCollection(tenantId, name);
+  }
+
+  /** Starts the index builds a crash or restart cut off, and those due but never started (at start-up). */
+  resumeIndexBuilds(): Promise<void> {
+    return this.indexing.builds.resume();
+  }
+
+  /** Resolves when no index build of this process runs. */
+  indexBuildsIdle(): Promise<void> {
+    return this.indexing.builds.idle();
   }
 
   listCollections(tenantId: string, embeddingType: EmbeddingTypeName | undefined): Promise<CollectionInfo[]> {
@@ -115,6 +149,7 @@ export class EmbeddingService {
     });
     const { unique, overwritten } = lastWriteWins(points);
     const counts = await this.repository.upsertPoints(tenantId, collection, unique, this.limits.maxPointsPerCollection);
+    if (counts.indexDue) this.indexing.builds.start(tenantId, collection);
     return { inserted: counts.inserted, updated: counts.updated + overwritten };
   }
 
@@ -124,6 +159,8 @@ export class EmbeddingService {
    */
   async upsertStream(tenantId: string, chunks: AsyncIterable<UpsertStreamChunk>, signal?: AbortSignal): Promise<UpsertStreamResult> {
     let collection: CollectionInfo | undefined;
+    /** The name the first message gave: the collection's or an alias resolved once, for the whole stream. */
+    let requested = '';
     const totals = { inserted: 0, updated: 0 };
     const rejections = new Rejections();
     let pending: PointInput[] = [];
@@ -133,15 +170,17 @@ export class EmbeddingService {
       const { unique, overwritten } = lastWriteWins(pending);
       pending = [];
       const counts = await this.repository.upsertPoints(tenantId, collection!, unique, this.limits.maxPointsPerCollection);
+      if (counts.indexDue) this.indexing.builds.start(tenantId, collection!);
       totals.inserted += counts.inserted;
       totals.updated += counts.updated + overwritten;
     };
     for await (const chunk of chunks) {
       if (!collection) {
         if (chunk.collection === '') throw invalidArgument('the first message must name the collection', 'collection');
-        collection = await this.repository.getCollection(tenantId, chunk.collection);
-      } else if (chunk.collection !== '' && chunk.collection !== collection.name) {
-        throw invalidArgument(`collection changed from "${collection.name}" to "${chunk.collection}" mid-stream; use one stream per collection`, 'collection');
+        requested = chunk.collection;
+        collection = await this.repository.getCollection(tenantId, requested);
+      } else if (chunk.collection !== '' && chunk.collection !== requested) {
+        throw invalidArgument(`collection changed from "${requested}" to "${chunk.collection}" mid-stream; use one stream per collection`, 'collection');
       }
       for (const entry of chunk.points) {
         const reason = entry.ok ? vectorMismatch(entry.point.vector, collection) : entry.reason;
@@ -198,7 +237,7 @@ export class EmbeddingService {
   async search(tenantId: string, queries: SearchQuery[]): Promise<ScoredPoint[][]> {
     const names = [...new Set(queries.map((q) => q.collection))];
     const budget = new ResponseBudget(this.limits.maxResponseBytes, queries.length > 1 ? 'SearchBatch' : 'Search');
-    return this.repository.search(
+    return this.searches.search(
       tenantId,
       names,
       (collections) => {
@@ -209,7 +248,7 @@ export class EmbeddingService {
             const field = queries.length > 1 ? `searches[${i}].vector` : 'vector';
             throw invalidArgument(`${field}: ${mismatch}`, field);
           }
-          return { collection, query, filtered: !filterIsEmpty(query.filter) };
+          return { collection, query, filtered: !filterIsEmpty(query.filter) || (query.excludeIds?.length ?? 0) > 0 };
         });
         budget.reserve(
           planned.reduce((bytes, { collection, query }) => bytes + query.topK * (HIT_OVERHEAD_BYTES + (query.withVectors ? 4 * collection.dimension : 0)), 0),
@@ -219,5 +258,23 @@ export class EmbeddingService {
       (hits) =>
         budget.charge(hits.reduce((bytes, hit) => bytes + hit.point.id.length + hit.point.contentId.length + JSON.stringify(hit.point.metadata).length, 0)),
     );
+  }
+
+  /**
+   * More like the positive examples, less like the negative ones (Qdrant's recommend): the example ids are read
+   * with their vectors, then average-vector runs one ordinary search near the combined vector, and best-score
+   * scores candidates against every example. The examples are never returned.
+   */
+  async recommend(tenantId: string, query: RecommendQuery): Promise<ScoredPoint[]> {
+    const collection = await this.repository.getCollection(tenantId, query.collection);
+    const ids = [...new Set([...query.positiveIds, ...query.negativeIds])];
+    const stored = ids.length === 0 ? [] : await this.repository.getPoints(collection, ids, true);
+    const examples = exampleVectors(query, new Map(stored.map((p) => [p.id, p.vector!])), collection);
+    const { topK, filter, efSearch, exact, groupByContent, withVectors } = query;
+    const search = { topK, filter, efSearch, exact, groupByContent, withVectors, excludeIds: ids };
+    if (query.strategy === 'best_score') return this.searches.recommendBestScore(collection, search, examples);
+    // NOTE: by the collection's own name, not the alias the caller used: examples and results come from one collection.
+    const [hits] = await this.search(tenantId, [{ ...search, collection: collection.name, vector: averageVector(examples, collection.distance) }]);
+    return hits!;
   }
 }

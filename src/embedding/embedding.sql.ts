@@ -36,12 +36,33 @@ export function scoreFromDistance(distance: DistanceName, value: number): number
   return distance === 'cosine' ? 1 - value : 0 - value;
 }
 
-/** The statements that create a collection's table and indices. */
-export function createTableStatements(tableName: string, spec: CollectionSpec): string[] {
+/**
+ * The HNSW index of a collection's table. `concurrently` (Postgres, a background build) keeps writes flowing
+ * while it builds; a build killed mid-way then leaves an INVALID index of this name, dropped before a rebuild.
+ */
+export function hnswIndexStatement(
+  tableName: string,
+  spec: Pick<CollectionSpec, 'precision' | 'distance' | 'hnswM' | 'hnswEfConstruction'>,
+  concurrently: boolean,
+): string {
   const t = table({ tableName });
   const opclass = `${COLUMN_TYPES[spec.precision]}_${OPCLASS_SUFFIX[spec.distance]}`;
   const m = Math.trunc(spec.hnswM);
   const efConstruction = Math.trunc(spec.hnswEfConstruction);
+  return `create index ${concurrently ? 'concurrently ' : ''}if not exists ${hnswIndexName(tableName)} on ${t} using hnsw (embedding ${opclass}) with (m = ${m}, ef_construction = ${efConstruction})`;
+}
+
+/** The name of a collection's HNSW index. */
+export function hnswIndexName(tableName: string): string {
+  return `${table({ tableName })}_hnsw`;
+}
+
+/**
+ * The statements that create a collection's table and indices; the HNSW index only when the collection is
+ * indexed from the start (indexing threshold 0), else it is built later (deferred indexing).
+ */
+export function createTableStatements(tableName: string, spec: CollectionSpec): string[] {
+  const t = table({ tableName });
   return [
     `create table ${t} (
        id text primary key,
@@ -53,7 +74,7 @@ export function createTableStatements(tableName: string, spec: CollectionSpec): 
      )`,
     // NOTE: keeps vectors inline: TOASTed vectors (over ~2 KB) make exact scans several times slower.
     `alter table ${t} alter column embedding set storage plain`,
-    `create index ${t}_hnsw on ${t} using hnsw (embedding ${opclass}) with (m = ${m}, ef_construction = ${efConstruction})`,
+    ...((spec.indexingThreshold ?? 0) === 0 ? [hnswIndexStatement(tableName, spec, false)] : []),
     `create index ${t}_content on ${t} (content_id)`,
     `create index ${t}_metadata on ${t} using gin (metadata jsonb_path_ops)`,
     `create index ${t}_created on ${t} (created_at)`,
@@ -117,13 +138,14 @@ const SEARCH_RELEVANT_COLUMNS: ReadonlyArray<readonly [string, (c: CollectionInf
  * `vector` is the query vector parameter (pgvector's binary or text form). With `checkTenant`, the collection
  * came from a cache and the statement also checks it against the registry: it then returns at least one row,
  * whose `fresh` column is true only if the registry still holds the collection with the same search-relevant
- * values (rows without a point when there are no hits).
+ * values (rows without a point when there are no hits), and, for a collection reached through an alias, the alias
+ * still points to it.
  * NOTE: with `hnsw.iterative_scan = relaxed_order` the index may return rows slightly out of order, so the
  * nearest rows are materialised first and sorted again (pgvector's documented pattern).
  */
 export function searchStatement(
   collection: CollectionInfo,
-  query: { topK: number; filter: PointFilter; exact: boolean; groupByContent: boolean; withVectors: boolean },
+  query: { topK: number; filter: PointFilter; exact: boolean; groupByContent: boolean; withVectors: boolean; excludeIds?: readonly string[] },
   vector: unknown,
   excludeId: string | undefined,
   checkTenant?: string,
@@ -133,6 +155,7 @@ export function searchStatement(
   const queryVector = `${params.add(vector)}::${vectorType(collection)}`;
   const conditions = filterConditions(query.filter, params);
   if (excludeId !== undefined) conditions.push(`id <> ${params.add(excludeId)}`);
+  if (query.excludeIds?.length) conditions.push(`id <> all(${params.add(query.excludeIds)}::text[])`);
   const nearest = (limit: number | undefined) =>
     `select ${pointColumns(query.withVectors)}, embedding ${distanceOperator(collection.distance)} ${queryVector} as distance
      from ${t} ${whereClause(conditions)}
@@ -150,9 +173,14 @@ export function searchStatement(
   if (checkTenant === undefined) return { sql, params: params.values };
   const same = [`tenant_id = ${params.add(checkTenant)}`, `name = ${params.add(collection.name)}`];
   for (const [column, value] of SEARCH_RELEVANT_COLUMNS) same.push(`${column} = ${params.add(value(collection))}`);
-  const fresh = `select exists (select 1 from collections where ${same.join(' and ')}) as fresh`;
+  let fresh = `exists (select 1 from collections where ${same.join(' and ')})`;
+  if (collection.alias !== undefined) {
+    // Reached through an alias: it must still point to this collection (SwitchAlias may have moved it).
+    const aliased = `tenant_id = ${params.add(checkTenant)} and alias = ${params.add(collection.alias)} and collection_name = ${params.add(collection.name)}`;
+    fresh += ` and exists (select 1 from collection_aliases where ${aliased})`;
+  }
   return {
-    sql: `with found as materialized (${sql}) select checked.fresh, found.* from (${fresh}) checked left join found on true order by found.distance`,
+    sql: `with found as materialized (${sql}) select checked.fresh, found.* from (select ${fresh} as fresh) checked left join found on true order by found.distance`,
     params: params.values,
   };
 }

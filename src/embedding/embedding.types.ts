@@ -25,14 +25,35 @@ export interface CollectionSpec {
   hnswEfConstruction: number;
   hnswEfSearch: number;
   description: string;
+  /**
+   * Point count at which the HNSW index is built; 0 = built with the table and maintained from the start;
+   * undefined = the service's INDEXING_THRESHOLD.
+   */
+  indexingThreshold?: number;
+}
+
+export const INDEX_STATES = ['none', 'building', 'ready'] as const;
+export type IndexStateName = (typeof INDEX_STATES)[number];
+
+/** Progress of a running index build, as Postgres reports it. */
+export interface IndexBuildProgress {
+  phase: string;
+  tuplesDone: number;
+  tuplesTotal: number;
 }
 
 /** A stored collection. */
 export interface CollectionInfo extends CollectionSpec {
   /** The table holding its points (`emb_<hash>`). */
   tableName: string;
+  indexingThreshold: number;
   pointCount: number;
   createdAt: Date;
+  indexState: IndexStateName;
+  /** Only while building, on Postgres, when asked for (GetCollection). */
+  indexBuild?: IndexBuildProgress;
+  /** The alias the caller named it by, when it was reached through one (searches check the alias still points here). */
+  alias?: string;
 }
 
 /** A validated point to write. */
@@ -62,11 +83,8 @@ export interface PointFilter {
   metadataContains?: Metadata;
 }
 
-/** A validated search. Exactly one of `vector` and `pointId` is set. */
-export interface SearchQuery {
-  collection: string;
-  vector?: Float32Array;
-  pointId?: string;
+/** The options Search and Recommend share: results, filter, index and output. */
+export interface SearchOptions {
   topK: number;
   filter: PointFilter;
   /** 0 means the collection's ef_search. */
@@ -74,6 +92,40 @@ export interface SearchQuery {
   exact: boolean;
   groupByContent: boolean;
   withVectors: boolean;
+}
+
+/** A validated search. Exactly one of `vector` and `pointId` is set. */
+export interface SearchQuery extends SearchOptions {
+  collection: string;
+  vector?: Float32Array;
+  pointId?: string;
+  /** Ids never returned (Recommend's examples); searched as a filter, with iterative index scans. */
+  excludeIds?: string[];
+}
+
+export const RECOMMEND_STRATEGIES = ['average_vector', 'best_score'] as const;
+export type RecommendStrategyName = (typeof RECOMMEND_STRATEGIES)[number];
+
+/** How a recommendation searches, as a Search would, never returning its examples. */
+export interface RecommendSearch extends SearchOptions {
+  /** The example ids, never returned. */
+  excludeIds: string[];
+}
+
+/** A validated Recommend: at least one positive example (stored point ids and/or vectors). */
+export interface RecommendQuery extends SearchOptions {
+  collection: string;
+  positiveIds: string[];
+  negativeIds: string[];
+  positiveVectors: Float32Array[];
+  negativeVectors: Float32Array[];
+  strategy: RecommendStrategyName;
+}
+
+/** The example vectors of a recommendation, ids resolved. */
+export interface RecommendExamples {
+  positive: Float32Array[];
+  negative: Float32Array[];
 }
 
 export interface ScoredPoint {
@@ -87,6 +139,11 @@ export interface ScoredPoint {
 export interface UpsertCounts {
   inserted: number;
   updated: number;
+}
+
+/** What a write reports besides its counts: whether the collection just reached its indexing threshold. */
+export interface PointWrite extends UpsertCounts {
+  indexDue: boolean;
 }
 
 export interface RejectedPoint {
@@ -105,4 +162,14 @@ export interface UpsertStreamResult extends UpsertCounts {
 export interface UpsertStreamChunk {
   collection: string;
   points: ({ ok: true; point: PointInput } | { ok: false; id: string; reason: string })[];
+}
+
+/** A second name of a collection. */
+export interface AliasInfo {
+  alias: string;
+  /** The collection it points to. */
+  collection: string;
+  createdAt: Date;
+  /** When it was last pointed at a collection (created or switched). */
+  updatedAt: Date;
 }

@@ -18,6 +18,7 @@ import {
   type PointFilter,
   type PointInput,
   type PrecisionName,
+  type SearchOptions,
   type SearchQuery,
   type UpsertStreamChunk,
 } from './embedding.types.js';
@@ -31,6 +32,8 @@ export const MAX_TOP_K = 1000;
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_SEARCHES_PER_BATCH = 100;
+/** The largest indexing threshold: the most points a collection may hold (LIMIT_MAX_POINTS_PER_COLLECTION's range). */
+export const MAX_INDEXING_THRESHOLD = 2_000_000_000;
 const MAX_DESCRIPTION_LENGTH = 1000;
 const COLLECTION_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
@@ -59,6 +62,8 @@ export interface CollectionRequest {
   precision: string;
   hnsw: { m: number; efConstruction: number; efSearch: number } | undefined;
   description: string;
+  /** Unset: the service's default. */
+  indexingThreshold?: number | undefined;
 }
 export interface SearchRequest {
   collection: string;
@@ -81,7 +86,8 @@ export function validateCollectionName(name: string, field = 'collection'): stri
   return name;
 }
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T | undefined, field: string): T {
+/** An enum's lower-case name among `allowed`; "unspecified" becomes `fallback` when there is one. */
+export function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T | undefined, field: string): T {
   if (value === 'unspecified' && fallback) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw invalidArgument(`${field} must be one of ${allowed.join(', ')} (got ${value})`, field);
@@ -125,9 +131,17 @@ export function validateCreateCollection(collection: CollectionRequest | undefin
   }
   const descriptionNul = nulProblem(collection.description);
   if (descriptionNul) throw invalidArgument(`collection.description ${descriptionNul}`, 'collection.description');
+  const indexingThreshold = collection.indexingThreshold;
+  if (indexingThreshold !== undefined && (!Number.isSafeInteger(indexingThreshold) || indexingThreshold > MAX_INDEXING_THRESHOLD)) {
+    throw invalidArgument(
+      `collection.indexing_threshold is ${indexingThreshold}; use 0 (index at once) .. ${MAX_INDEXING_THRESHOLD}, or leave it unset for the service's default`,
+      'collection.indexing_threshold',
+    );
+  }
   return {
     name,
     embeddingType,
+    ...(indexingThreshold === undefined ? {} : { indexingThreshold }),
     dimension: collection.dimension,
     distance,
     precision,
@@ -351,12 +365,10 @@ export function validateScroll(
   };
 }
 
-export function validateSearch(request: SearchRequest, limits: Limits, prefix = ''): SearchQuery {
-  const collection = validateCollectionName(request.collection, `${prefix}collection`);
-  const hasVector = (request.vector?.values.length ?? 0) > 0 || (request.vector?.float32Le.length ?? 0) > 0;
-  if (hasVector === (request.pointId !== '')) {
-    throw invalidArgument(`set exactly one of ${prefix}vector and ${prefix}point_id`, `${prefix}vector`);
-  }
+/** The options Search and Recommend share: top_k, ef_search, filter, exact, grouping and vectors. */
+export type SearchOptionsRequest = Pick<SearchRequest, 'topK' | 'filter' | 'efSearch' | 'exact' | 'groupByContent' | 'withVectors'>;
+
+export function validateSearchOptions(request: SearchOptionsRequest, limits: Limits, prefix = ''): SearchOptions {
   if (request.topK < 1 || request.topK > MAX_TOP_K) {
     throw invalidArgument(`${prefix}top_k is ${request.topK}; use 1..${MAX_TOP_K}`, `${prefix}top_k`);
   }
@@ -367,15 +379,27 @@ export function validateSearch(request: SearchRequest, limits: Limits, prefix = 
     throw invalidArgument(`${prefix}ef_search is ${request.efSearch}; use 1..1000, or 0 for the collection's default`, `${prefix}ef_search`);
   }
   return {
-    collection,
-    vector: hasVector ? validateVector(request.vector, `${prefix}vector`) : undefined,
-    pointId: hasVector ? undefined : validateId(request.pointId, `${prefix}point_id`),
     topK: request.topK,
     filter: validateFilter(request.filter, `${prefix}filter`, limits),
     efSearch: request.efSearch,
     exact: request.exact,
     groupByContent: request.groupByContent,
     withVectors: request.withVectors,
+  };
+}
+
+export function validateSearch(request: SearchRequest, limits: Limits, prefix = ''): SearchQuery {
+  const collection = validateCollectionName(request.collection, `${prefix}collection`);
+  const hasVector = (request.vector?.values.length ?? 0) > 0 || (request.vector?.float32Le.length ?? 0) > 0;
+  if (hasVector === (request.pointId !== '')) {
+    throw invalidArgument(`set exactly one of ${prefix}vector and ${prefix}point_id`, `${prefix}vector`);
+  }
+  const options = validateSearchOptions(request, limits, prefix);
+  return {
+    collection,
+    vector: hasVector ? validateVector(request.vector, `${prefix}vector`) : undefined,
+    pointId: hasVector ? undefined : validateId(request.pointId, `${prefix}point_id`),
+    ...options,
   };
 }
 

@@ -82,6 +82,13 @@ export function fuzzSeeds(world: FuzzWorld): Map<string, Uint8Array[]> {
   const search = { collection, vector, pointId: '', topK: 3, filter, efSearch: 40, exact: false, groupByContent: false, withVectors: false, vectorEncoding: 0 };
   add(E, 'search', search, { ...search, filter: undefined, exact: true, groupByContent: true }, { ...search, vector: undefined, pointId: 'p1' });
   add(E, 'searchBatch', { searches: [search, { ...search, exact: true }] });
+  const recommend = { ...search, positiveIds: world.pointIds.slice(0, 2), negativeIds: [], positiveVectors: [vector], negativeVectors: [vector], strategy: 2 };
+  add(E, 'recommend', recommend, { ...recommend, strategy: 1, filter: undefined, groupByContent: true });
+  add(E, 'createAlias', { alias: 'fuzz-alias', collection });
+  add(E, 'switchAlias', { alias: 'fuzz-alias', collection });
+  add(E, 'listAliases', { collection });
+  add(E, 'deleteAlias', { alias: 'fuzz-alias' });
+  add(E, 'buildIndex', { collection });
 
   const observeTime = new Date(Date.now() - 60_000);
   const records = payloads(postId, contentId).map((payload, i) => ({ recordId: `seed-${i}`, observeTime, payload }));

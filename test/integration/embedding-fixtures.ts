@@ -7,6 +7,8 @@ import {
   type Collection,
   type EmbeddingServiceClient,
   type Point,
+  RecommendRequest,
+  SearchRequest,
   type UpsertStreamRequest,
   type UpsertStreamResponse,
 } from '../../src/gen/stakazo/ml/v1/embedding.js';
@@ -70,6 +72,16 @@ export function point(id: string, vector: { values: number[]; float32Le: Buffer 
   return { id, contentId, vector, metadata, createTime: undefined, updateTime: undefined };
 }
 
+/** A Search request: unset fields take their proto defaults. */
+export function searchRequest(collection: string, overrides: Partial<SearchRequest> = {}): SearchRequest {
+  return { ...SearchRequest.fromPartial({ collection, topK: 10 }), ...overrides };
+}
+
+/** A Recommend request: unset fields take their proto defaults. */
+export function recommendRequest(collection: string, overrides: Partial<RecommendRequest> = {}): RecommendRequest {
+  return { ...RecommendRequest.fromPartial({ collection, topK: 10 }), ...overrides };
+}
+
 /** A collection to create, defaults filled. */
 export function collectionSpec(overrides: Partial<Collection> = {}): Collection {
   return {
@@ -82,6 +94,10 @@ export function collectionSpec(overrides: Partial<Collection> = {}): Collection 
     description: '',
     pointCount: 0,
     createTime: undefined,
+    // NOTE: indexed from the start, as every collection was before deferred indexing; tests of it set a threshold.
+    indexingThreshold: 0,
+    indexState: 0,
+    indexBuildProgress: undefined,
     ...overrides,
   };
 }

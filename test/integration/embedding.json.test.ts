@@ -54,6 +54,9 @@ describe(`embedding from JSON, as grpcurl sends it (${BACKEND})`, () => {
         precision: 'PRECISION_FLOAT32',
         hnsw: { m: 16, efConstruction: 128, efSearch: 100 },
         createTime: (created as { collection: { createTime: string } }).collection.createTime,
+        // Deferred indexing: exact search until INDEXING_THRESHOLD (20,000) points, then an HNSW index.
+        indexState: 'INDEX_STATE_NONE',
+        indexingThreshold: '20000',
       },
     });
     const upserted = await grpcurl(server, 'stakazo.ml.v1.EmbeddingService/Upsert', {

@@ -1,7 +1,9 @@
 // The search path's per-process collection cache: another process deleting and recreating a collection under the
 // same name (other dimension, other distance) must never be answered with the stale metadata.
 import { expect } from 'chai';
+import { CollectionCache } from '../../src/embedding/collection-cache.js';
 import { EmbeddingRepository } from '../../src/embedding/embedding.repository.js';
+import { SearchRepository } from '../../src/embedding/search.repository.js';
 import type { CollectionInfo, CollectionSpec, SearchQuery } from '../../src/embedding/embedding.types.js';
 import { AppError } from '../../src/errors.js';
 import { BACKEND, uniq, type TestServer } from '../helpers/server.js';
@@ -57,11 +59,14 @@ describe(`embedding search cache (${BACKEND})`, () => {
 
   it('searches a collection recreated by another process with its new dimension and distance', async () => {
     const name = uniq('cache');
-    const thisProcess = new EmbeddingRepository(server.running.db);
-    const otherProcess = new EmbeddingRepository(server.running.db);
+    // A process's repositories share its collection cache, as src/app.ts builds them.
+    const thisCache = new CollectionCache();
+    const thisProcess = new EmbeddingRepository(server.running.db, thisCache);
+    const thisSearch = new SearchRepository(server.running.db, thisCache);
+    const otherProcess = new EmbeddingRepository(server.running.db, new CollectionCache());
     const first = await otherProcess.createCollection(TENANT, spec(name, 3, 'cosine'), 1000);
     await otherProcess.upsertPoints(TENANT, first, [{ id: 'a', contentId: 'c', vector: Float32Array.from([1, 0, 0]), metadata: {} }], 1e9);
-    const before = await thisProcess.search(TENANT, [name], plan(query(name, [1, 0, 0])));
+    const before = await thisSearch.search(TENANT, [name], plan(query(name, [1, 0, 0])));
     expect(before[0]!.map((h) => h.point.id)).to.deep.equal(['a']);
 
     // Same dimension, l2 instead of cosine: the plan passes on the cached entry, the check in the search catches it.
@@ -70,14 +75,14 @@ describe(`embedding search cache (${BACKEND})`, () => {
       ['near', [5, 15, 0]],
       ['aligned', [90, 100, 0]],
     ]);
-    const sameDimension = await thisProcess.search(TENANT, [name], plan(query(name, [9, 9, 0])));
+    const sameDimension = await thisSearch.search(TENANT, [name], plan(query(name, [9, 9, 0])));
     expect(sameDimension[0]!.map((h) => h.point.id)).to.deep.equal(['near', 'aligned']);
     // Another dimension: the cached entry would reject the vector; the fresh one takes it.
     await recreate(otherProcess, name, 2, 'l2', [
       ['near', [10, 10]],
       ['far', [1, 1]],
     ]);
-    const otherDimension = await thisProcess.search(TENANT, [name], plan(query(name, [9, 9])));
+    const otherDimension = await thisSearch.search(TENANT, [name], plan(query(name, [9, 9])));
     expect(otherDimension[0]!.map((h) => h.point.id)).to.deep.equal(['near', 'far']);
     await thisProcess.deleteCollection(TENANT, name);
   });

@@ -11,6 +11,7 @@ import {
   floats,
   packed,
   point,
+  searchRequest,
   sharedServer,
   streamMessages,
   upsertStream,
@@ -22,22 +23,6 @@ const BUCKETS = 20; // metadata bucket i % 20: one bucket is 5 % of the points
 const CONTENTS = 600; // content id i % 600: five points per content
 
 const noFilter = { contentIds: [], createdAfter: undefined, createdBefore: undefined, metadataContains: undefined };
-
-function searchRequest(collection: string, overrides: Partial<SearchRequest>): SearchRequest {
-  return {
-    collection,
-    vector: undefined,
-    pointId: '',
-    topK: 10,
-    filter: undefined,
-    efSearch: 0,
-    exact: false,
-    groupByContent: false,
-    withVectors: false,
-    vectorEncoding: 0,
-    ...overrides,
-  };
-}
 
 function recall(found: string[], truth: string[]): number {
   const expected = new Set(truth);

@@ -7,7 +7,7 @@ import { LearningServiceService, TimingMetric } from '../../src/gen/stakazo/ml/v
 import { MetricFamily, MetricsServiceService, type MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { createToken, revokeToken } from '../../src/tenancy/tokens.js';
-import { collectionSpec } from './embedding-fixtures.js';
+import { collectionSpec, recommendRequest } from './embedding-fixtures.js';
 import { retentionCurve } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
@@ -93,6 +93,7 @@ describe(`tenancy (${BACKEND})`, () => {
     const e = server.embedding;
     await call(e, e.createCollection, { collection: collectionSpec({ name: 'iso' }) }, a);
     await call(e, e.upsert, { collection: 'iso', points: [point('x1'), point('x2')] }, a);
+    await call(e, e.createAlias, { alias: 'iso-alias', collection: 'iso' }, a);
     const m = server.metrics;
     await call(
       m,
@@ -176,6 +177,17 @@ describe(`tenancy (${BACKEND})`, () => {
     };
     await notFound('search', call(e, e.search, search, b));
     await notFound('searchBatch', call(e, e.searchBatch, { searches: [search] }, b));
+    await expectStatus(call(e, e.search, { ...search, collection: 'iso-alias' }, b), status.NOT_FOUND, /collection "iso-alias" not found/);
+    await notFound('recommend', call(e, e.recommend, recommendRequest('iso', { positiveIds: ['x1'] }), b));
+    await expectStatus(call(e, e.recommend, recommendRequest('iso-alias', { positiveIds: ['x1'] }), b), status.NOT_FOUND, /collection "iso-alias"/);
+    await notFound('createAlias', call(e, e.createAlias, { alias: 'mine', collection: 'iso' }, b));
+    walked.add('listAliases');
+    expect((await call(e, e.listAliases, { collection: '' }, b)).aliases).to.deep.equal([]);
+    walked.add('switchAlias');
+    await expectStatus(call(e, e.switchAlias, { alias: 'iso-alias', collection: 'iso' }, b), status.NOT_FOUND, /alias "iso-alias" not found/);
+    walked.add('deleteAlias');
+    await expectStatus(call(e, e.deleteAlias, { alias: 'iso-alias' }, b), status.NOT_FOUND, /alias "iso-alias" not found/);
+    await notFound('buildIndex', call(e, e.buildIndex, { collection: 'iso' }, b));
     await notFound('deleteCollection', call(e, e.deleteCollection, { name: 'iso' }, b));
     // B may use the same name for a collection of its own; A's stays untouched.
     walked.add('createCollection');
@@ -187,6 +199,7 @@ describe(`tenancy (${BACKEND})`, () => {
       ['x2', { owner: 'a' }],
     ]);
     await call(e, e.deleteCollection, { name: 'iso' }, b);
+    expect((await call(e, e.listAliases, { collection: '' }, a)).aliases.map((x) => [x.alias, x.collection])).to.deep.equal([['iso-alias', 'iso']]);
   });
 
   it("MetricsService: tenant B reads, writes and deletes none of tenant A's content, posts or records", async () => {

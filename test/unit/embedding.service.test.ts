@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 import type { EmbeddingRepository } from '../../src/embedding/embedding.repository.js';
+import type { SearchRepository } from '../../src/embedding/search.repository.js';
 import { EmbeddingService, lastWriteWins, MAX_REPORTED_REJECTIONS, STREAM_CHUNK_POINTS } from '../../src/embedding/embedding.service.js';
 import {
   createTableStatements,
@@ -13,21 +14,9 @@ import {
   tableNameFor,
 } from '../../src/embedding/embedding.sql.js';
 import type { CollectionInfo, PointInput, UpsertStreamChunk } from '../../src/embedding/embedding.types.js';
+import { clipCollection } from './embedding-fixtures.js';
 
-const collection: CollectionInfo = {
-  name: 'clip',
-  embeddingType: 'visual_clip',
-  dimension: 2,
-  distance: 'cosine',
-  precision: 'float32',
-  hnswM: 16,
-  hnswEfConstruction: 128,
-  hnswEfSearch: 100,
-  description: '',
-  tableName: tableNameFor('default', 'clip'),
-  pointCount: 0,
-  createdAt: new Date(0),
-};
+const collection = clipCollection;
 const pointInput = (id: string, vector = Float32Array.of(1, 0)): PointInput => ({ id, contentId: 'c', vector, metadata: {} });
 
 /** A repository that records what upsertPoints receives and reports every point as inserted. */
@@ -52,7 +41,7 @@ describe('embedding service: upsert stream', () => {
 
   it('writes in chunks of about STREAM_CHUNK_POINTS and reports rejections by stream position', async () => {
     const { repository, batches } = recordingRepository();
-    const service = new EmbeddingService(repository, limits);
+    const service = new EmbeddingService(repository, limits, {} as SearchRepository, {} as ConstructorParameters<typeof EmbeddingService>[3]);
     const messages: UpsertStreamChunk[] = Array.from({ length: 20 }, (_, m) => ({
       collection: m === 0 ? 'clip' : '',
       points: Array.from({ length: 250 }, (_, i) => {
@@ -76,7 +65,7 @@ describe('embedding service: upsert stream', () => {
 
   it('counts every rejection but reports only the first MAX_REPORTED_REJECTIONS', async () => {
     const { repository, batches } = recordingRepository();
-    const service = new EmbeddingService(repository, limits);
+    const service = new EmbeddingService(repository, limits, {} as SearchRepository, {} as ConstructorParameters<typeof EmbeddingService>[3]);
     const bad = Array.from({ length: MAX_REPORTED_REJECTIONS + 5 }, (_, i) => ({ ok: false as const, id: `p${i}`, reason: 'bad' }));
     const result = await service.upsertStream('default', chunks([{ collection: 'clip', points: bad }]));
     expect(result.rejectedCount).to.equal(MAX_REPORTED_REJECTIONS + 5);
@@ -86,7 +75,7 @@ describe('embedding service: upsert stream', () => {
 
   it('stops writing when the call is cancelled', async () => {
     const { repository } = recordingRepository();
-    const service = new EmbeddingService(repository, limits);
+    const service = new EmbeddingService(repository, limits, {} as SearchRepository, {} as ConstructorParameters<typeof EmbeddingService>[3]);
     const controller = new AbortController();
     controller.abort(new Error('cancelled by the client'));
     const points = Array.from({ length: STREAM_CHUNK_POINTS }, (_, i) => ({ ok: true as const, point: pointInput(`p${i}`) }));

@@ -22,6 +22,7 @@ import {
 } from "@grpc/grpc-js";
 import { Struct } from "../../../google/protobuf/struct.js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
+import { UInt64Value } from "../../../google/protobuf/wrappers.js";
 
 /** What an embedding represents; informational, used to find collections. */
 export enum EmbeddingType {
@@ -273,6 +274,109 @@ export function metadataUpdateModeToJSON(object: MetadataUpdateMode): string {
   }
 }
 
+/** Whether a collection has its HNSW index. */
+export enum IndexState {
+  /** INDEX_STATE_UNSPECIFIED - Not set; never returned. */
+  INDEX_STATE_UNSPECIFIED = 0,
+  /** INDEX_STATE_NONE - No index yet (fewer points than the indexing threshold): searches scan exactly, writes load fast. */
+  INDEX_STATE_NONE = 1,
+  /**
+   * INDEX_STATE_BUILDING - The index is being built in the background (Postgres: CREATE INDEX CONCURRENTLY); searches scan exactly and
+   * writes are kept and indexed.
+   */
+  INDEX_STATE_BUILDING = 2,
+  /** INDEX_STATE_READY - The index is ready and maintained on every write. */
+  INDEX_STATE_READY = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function indexStateFromJSON(object: any): IndexState {
+  switch (object) {
+    case 0:
+    case "INDEX_STATE_UNSPECIFIED":
+      return IndexState.INDEX_STATE_UNSPECIFIED;
+    case 1:
+    case "INDEX_STATE_NONE":
+      return IndexState.INDEX_STATE_NONE;
+    case 2:
+    case "INDEX_STATE_BUILDING":
+      return IndexState.INDEX_STATE_BUILDING;
+    case 3:
+    case "INDEX_STATE_READY":
+      return IndexState.INDEX_STATE_READY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return IndexState.UNRECOGNIZED;
+  }
+}
+
+export function indexStateToJSON(object: IndexState): string {
+  switch (object) {
+    case IndexState.INDEX_STATE_UNSPECIFIED:
+      return "INDEX_STATE_UNSPECIFIED";
+    case IndexState.INDEX_STATE_NONE:
+      return "INDEX_STATE_NONE";
+    case IndexState.INDEX_STATE_BUILDING:
+      return "INDEX_STATE_BUILDING";
+    case IndexState.INDEX_STATE_READY:
+      return "INDEX_STATE_READY";
+    case IndexState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** How Recommend combines its examples. */
+export enum RecommendStrategy {
+  /** RECOMMEND_STRATEGY_UNSPECIFIED - Not set; same as RECOMMEND_STRATEGY_AVERAGE_VECTOR. */
+  RECOMMEND_STRATEGY_UNSPECIFIED = 0,
+  /**
+   * RECOMMEND_STRATEGY_AVERAGE_VECTOR - One search near mean(positives) + (mean(positives) - mean(negatives)) (Qdrant's default); under cosine each
+   * example is normalised to length 1 first, so every example weighs the same. As fast as one Search.
+   */
+  RECOMMEND_STRATEGY_AVERAGE_VECTOR = 1,
+  /**
+   * RECOMMEND_STRATEGY_BEST_SCORE - Every candidate is scored against every example: when its best positive similarity beats its best negative
+   * one, the score is sigmoid(best positive) in (0, 1), else -sigmoid(best negative) in (-1, 0). Better when the
+   * positives are far apart; candidates are the nearest neighbours of each positive (or every point with exact).
+   */
+  RECOMMEND_STRATEGY_BEST_SCORE = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function recommendStrategyFromJSON(object: any): RecommendStrategy {
+  switch (object) {
+    case 0:
+    case "RECOMMEND_STRATEGY_UNSPECIFIED":
+      return RecommendStrategy.RECOMMEND_STRATEGY_UNSPECIFIED;
+    case 1:
+    case "RECOMMEND_STRATEGY_AVERAGE_VECTOR":
+      return RecommendStrategy.RECOMMEND_STRATEGY_AVERAGE_VECTOR;
+    case 2:
+    case "RECOMMEND_STRATEGY_BEST_SCORE":
+      return RecommendStrategy.RECOMMEND_STRATEGY_BEST_SCORE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return RecommendStrategy.UNRECOGNIZED;
+  }
+}
+
+export function recommendStrategyToJSON(object: RecommendStrategy): string {
+  switch (object) {
+    case RecommendStrategy.RECOMMEND_STRATEGY_UNSPECIFIED:
+      return "RECOMMEND_STRATEGY_UNSPECIFIED";
+    case RecommendStrategy.RECOMMEND_STRATEGY_AVERAGE_VECTOR:
+      return "RECOMMEND_STRATEGY_AVERAGE_VECTOR";
+    case RecommendStrategy.RECOMMEND_STRATEGY_BEST_SCORE:
+      return "RECOMMEND_STRATEGY_BEST_SCORE";
+    case RecommendStrategy.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** HNSW index parameters of a collection. */
 export interface HnswConfig {
   /** Maximum connections per node; 0 means the default, 16. Range 2..100. */
@@ -304,7 +408,31 @@ export interface Collection {
   /** Number of points stored (output only). */
   pointCount: number;
   /** When the collection was created (output only). */
-  createTime: Date | undefined;
+  createTime:
+    | Date
+    | undefined;
+  /** Whether the HNSW index exists (output only). Searches are exact while it does not, and stay correct throughout. */
+  indexState: IndexState;
+  /**
+   * Point count at which the HNSW index is built in the background. On create: unset takes the service's
+   * INDEXING_THRESHOLD setting (default 20,000); 0 builds the index at once and maintains it on every write. A
+   * wrapper rather than `optional`, so that older protoc versions compile the contract too.
+   */
+  indexingThreshold:
+    | number
+    | undefined;
+  /** How far the index build is, while index_state is INDEX_STATE_BUILDING (Postgres only; output only). */
+  indexBuildProgress: IndexBuildProgress | undefined;
+}
+
+/** Progress of an index build, as Postgres reports it (pg_stat_progress_create_index). */
+export interface IndexBuildProgress {
+  /** The build's current phase, e.g. "building index: loading tuples in tree". */
+  phase: string;
+  /** Rows processed in this phase. */
+  tuplesDone: number;
+  /** Rows to process in this phase (0 when unknown). */
+  tuplesTotal: number;
 }
 
 /** A vector, in one of two forms: set exactly one of them. */
@@ -367,7 +495,7 @@ export interface CreateCollectionResponse {
 
 /** Request of GetCollection. */
 export interface GetCollectionRequest {
-  /** Name of the collection. */
+  /** Name of the collection, or an alias of it (the response then names the collection the alias points to). */
   name: string;
 }
 
@@ -391,7 +519,7 @@ export interface ListCollectionsResponse {
 
 /** Request of DeleteCollection. */
 export interface DeleteCollectionRequest {
-  /** Name of the collection. */
+  /** Name of the collection (not an alias); a collection that an alias points to cannot be deleted. */
   name: string;
 }
 
@@ -403,7 +531,7 @@ export interface DeleteCollectionResponse {
 
 /** Request of Upsert. */
 export interface UpsertRequest {
-  /** Name of the collection. */
+  /** Name of the collection, or an alias of it. */
   collection: string;
   /** The points to insert or update (by id); at most the configured batch size (default 1,000). */
   points: Point[];
@@ -419,7 +547,10 @@ export interface UpsertResponse {
 
 /** One message of an UpsertStream. */
 export interface UpsertStreamRequest {
-  /** Name of the collection; required in the first message, and if set later it must be the same. */
+  /**
+   * Name of the collection or an alias of it (resolved once, by the first message: the whole stream writes to the
+   * collection the alias named then); required in the first message, and if set later it must be the same.
+   */
   collection: string;
   /** Points; any number per message (about 200 per message is a good size). */
   points: Point[];
@@ -449,7 +580,7 @@ export interface UpsertStreamResponse {
 
 /** Request of GetPoints. */
 export interface GetPointsRequest {
-  /** Name of the collection. */
+  /** Name of the collection, or an alias of it. */
   collection: string;
   /** Ids of the points; unknown ids are skipped. */
   ids: string[];
@@ -467,7 +598,7 @@ export interface GetPointsResponse {
 
 /** Request of DeletePoints: set ids or a non-empty filter, not both. */
 export interface DeletePointsRequest {
-  /** Name of the collection. */
+  /** Name of the collection, or an alias of it. */
   collection: string;
   /** Ids of the points to delete. */
   ids: string[];
@@ -483,7 +614,7 @@ export interface DeletePointsResponse {
 
 /** Request of UpdateMetadata. */
 export interface UpdateMetadataRequest {
-  /** Name of the collection. */
+  /** Name of the collection, or an alias of it. */
   collection: string;
   /** Ids of the points to update. */
   ids: string[];
@@ -503,7 +634,7 @@ export interface UpdateMetadataResponse {
 
 /** Request of Scroll. */
 export interface ScrollRequest {
-  /** Name of the collection. */
+  /** Name of the collection, or an alias of it. */
   collection: string;
   /** Only points matching this filter. */
   filter:
@@ -529,7 +660,7 @@ export interface ScrollResponse {
 
 /** Request of Search: set exactly one of vector and point_id. */
 export interface SearchRequest {
-  /** Name of the collection. */
+  /** Name of the collection, or an alias of it. */
   collection: string;
   /** Search near this vector. */
   vector:
@@ -583,6 +714,133 @@ export interface SearchBatchRequest {
 export interface SearchBatchResponse {
   /** One result per search, in request order. */
   results: SearchResponse[];
+}
+
+/** Request of Recommend: at least one positive example (id or vector); at most 100 examples in all. */
+export interface RecommendRequest {
+  /** Name of the collection, or an alias of it. */
+  collection: string;
+  /** Ids of stored points to look like; they are excluded from the results. */
+  positiveIds: string[];
+  /** Ids of stored points not to look like; they are excluded from the results. */
+  negativeIds: string[];
+  /** Vectors to look like (each of the collection's dimension). */
+  positiveVectors: Vector[];
+  /** Vectors not to look like (each of the collection's dimension). */
+  negativeVectors: Vector[];
+  /** How the examples are combined. */
+  strategy: RecommendStrategy;
+  /** Number of results: 1..1000 (and at most the tenant's limit). */
+  topK: number;
+  /** Only points matching this filter. */
+  filter:
+    | Filter
+    | undefined;
+  /** HNSW candidate list size (1..1000); 0 uses the collection's ef_search. */
+  efSearch: number;
+  /** Skip the index and scan exactly (slow, perfect recall). */
+  exact: boolean;
+  /** Return at most one point per content_id (the best scored). */
+  groupByContent: boolean;
+  /** Return the vectors of the hits too. */
+  withVectors: boolean;
+  /** Form of the returned vectors. */
+  vectorEncoding: VectorEncoding;
+}
+
+/** Response of Recommend. */
+export interface RecommendResponse {
+  /**
+   * The best points, best first. `score` is the similarity to the combined vector (average vector) or the best-score
+   * value; `distance` is the raw distance to the combined vector (average vector) or to the nearest positive example
+   * (best score).
+   */
+  hits: ScoredPoint[];
+}
+
+/** A second name of a collection. */
+export interface Alias {
+  /** The alias: same rules as a collection name, and unique among the tenant's collection and alias names. */
+  alias: string;
+  /** Name of the collection it points to. */
+  collection: string;
+  /** When the alias was created (output only). */
+  createTime:
+    | Date
+    | undefined;
+  /** When the alias was last pointed at a collection: created or switched (output only). */
+  updateTime: Date | undefined;
+}
+
+/** Request of CreateAlias. */
+export interface CreateAliasRequest {
+  /** The alias to create; must not be the name of a collection or of another alias. */
+  alias: string;
+  /** Name of the collection it points to (a real collection, not an alias). */
+  collection: string;
+}
+
+/** Response of CreateAlias. */
+export interface CreateAliasResponse {
+  /** The alias as stored. */
+  alias: Alias | undefined;
+}
+
+/** Request of DeleteAlias. */
+export interface DeleteAliasRequest {
+  /** The alias to delete. */
+  alias: string;
+}
+
+/** Response of DeleteAlias. */
+export interface DeleteAliasResponse {
+  /** Name of the collection the alias pointed to (it is kept). */
+  collection: string;
+}
+
+/** Request of ListAliases. */
+export interface ListAliasesRequest {
+  /** Only aliases of this collection; empty lists all. */
+  collection: string;
+}
+
+/** Response of ListAliases. */
+export interface ListAliasesResponse {
+  /** The aliases, by alias name. */
+  aliases: Alias[];
+}
+
+/** Request of SwitchAlias. */
+export interface SwitchAliasRequest {
+  /** The existing alias to move. */
+  alias: string;
+  /** Name of the collection it points to from now on: a real collection of the same dimension. */
+  collection: string;
+}
+
+/** Response of SwitchAlias. */
+export interface SwitchAliasResponse {
+  /** The alias as stored, pointing at the new collection. */
+  alias:
+    | Alias
+    | undefined;
+  /** Name of the collection it pointed to before. */
+  previousCollection: string;
+}
+
+/** Request of BuildIndex. */
+export interface BuildIndexRequest {
+  /** Name of the collection, or an alias of it. */
+  collection: string;
+}
+
+/** Response of BuildIndex. */
+export interface BuildIndexResponse {
+  /**
+   * The collection after the build was started: INDEX_STATE_BUILDING, or INDEX_STATE_READY if it already was or
+   * finished at once.
+   */
+  collection: Collection | undefined;
 }
 
 function createBaseHnswConfig(): HnswConfig {
@@ -705,6 +963,9 @@ function createBaseCollection(): Collection {
     description: "",
     pointCount: 0,
     createTime: undefined,
+    indexState: 0,
+    indexingThreshold: undefined,
+    indexBuildProgress: undefined,
   };
 }
 
@@ -736,6 +997,15 @@ export const Collection: MessageFns<Collection> = {
     }
     if (message.createTime !== undefined) {
       Timestamp.encode(toTimestamp(message.createTime), writer.uint32(74).fork()).join();
+    }
+    if (message.indexState !== 0) {
+      writer.uint32(80).int32(message.indexState);
+    }
+    if (message.indexingThreshold !== undefined) {
+      UInt64Value.encode({ value: message.indexingThreshold! }, writer.uint32(90).fork()).join();
+    }
+    if (message.indexBuildProgress !== undefined) {
+      IndexBuildProgress.encode(message.indexBuildProgress, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -825,6 +1095,30 @@ export const Collection: MessageFns<Collection> = {
             message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.indexState = reader.int32() as any;
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.indexingThreshold = UInt64Value.decode(reader, reader.uint32()).value;
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.indexBuildProgress = IndexBuildProgress.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -860,6 +1154,21 @@ export const Collection: MessageFns<Collection> = {
         : isSet(object.create_time)
         ? fromJsonTimestamp(object.create_time)
         : undefined,
+      indexState: isSet(object.indexState)
+        ? indexStateFromJSON(object.indexState)
+        : isSet(object.index_state)
+        ? indexStateFromJSON(object.index_state)
+        : 0,
+      indexingThreshold: isSet(object.indexingThreshold)
+        ? Number(object.indexingThreshold)
+        : isSet(object.indexing_threshold)
+        ? Number(object.indexing_threshold)
+        : undefined,
+      indexBuildProgress: isSet(object.indexBuildProgress)
+        ? IndexBuildProgress.fromJSON(object.indexBuildProgress)
+        : isSet(object.index_build_progress)
+        ? IndexBuildProgress.fromJSON(object.index_build_progress)
+        : undefined,
     };
   },
 
@@ -892,6 +1201,15 @@ export const Collection: MessageFns<Collection> = {
     if (message.createTime !== undefined) {
       obj.createTime = message.createTime.toISOString();
     }
+    if (message.indexState !== 0) {
+      obj.indexState = indexStateToJSON(message.indexState);
+    }
+    if (message.indexingThreshold !== undefined) {
+      obj.indexingThreshold = message.indexingThreshold;
+    }
+    if (message.indexBuildProgress !== undefined) {
+      obj.indexBuildProgress = IndexBuildProgress.toJSON(message.indexBuildProgress);
+    }
     return obj;
   },
 
@@ -911,6 +1229,120 @@ export const Collection: MessageFns<Collection> = {
     message.description = object.description ?? "";
     message.pointCount = object.pointCount ?? 0;
     message.createTime = object.createTime ?? undefined;
+    message.indexState = object.indexState ?? 0;
+    message.indexingThreshold = object.indexingThreshold ?? undefined;
+    message.indexBuildProgress = (object.indexBuildProgress !== undefined && object.indexBuildProgress !== null)
+      ? IndexBuildProgress.fromPartial(object.indexBuildProgress)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseIndexBuildProgress(): IndexBuildProgress {
+  return { phase: "", tuplesDone: 0, tuplesTotal: 0 };
+}
+
+export const IndexBuildProgress: MessageFns<IndexBuildProgress> = {
+  encode(message: IndexBuildProgress, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.phase !== "") {
+      writer.uint32(10).string(message.phase);
+    }
+    if (message.tuplesDone !== 0) {
+      writer.uint32(16).uint64(message.tuplesDone);
+    }
+    if (message.tuplesTotal !== 0) {
+      writer.uint32(24).uint64(message.tuplesTotal);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IndexBuildProgress {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIndexBuildProgress();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.phase = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.tuplesDone = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.tuplesTotal = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IndexBuildProgress {
+    return {
+      phase: isSet(object.phase) ? globalThis.String(object.phase) : "",
+      tuplesDone: isSet(object.tuplesDone)
+        ? globalThis.Number(object.tuplesDone)
+        : isSet(object.tuples_done)
+        ? globalThis.Number(object.tuples_done)
+        : 0,
+      tuplesTotal: isSet(object.tuplesTotal)
+        ? globalThis.Number(object.tuplesTotal)
+        : isSet(object.tuples_total)
+        ? globalThis.Number(object.tuples_total)
+        : 0,
+    };
+  },
+
+  toJSON(message: IndexBuildProgress): unknown {
+    const obj: any = {};
+    if (message.phase !== "") {
+      obj.phase = message.phase;
+    }
+    if (message.tuplesDone !== 0) {
+      obj.tuplesDone = Math.round(message.tuplesDone);
+    }
+    if (message.tuplesTotal !== 0) {
+      obj.tuplesTotal = Math.round(message.tuplesTotal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IndexBuildProgress>, I>>(base?: I): IndexBuildProgress {
+    return IndexBuildProgress.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IndexBuildProgress>, I>>(object: I): IndexBuildProgress {
+    const message = createBaseIndexBuildProgress();
+    message.phase = object.phase ?? "";
+    message.tuplesDone = object.tuplesDone ?? 0;
+    message.tuplesTotal = object.tuplesTotal ?? 0;
     return message;
   },
 };
@@ -3750,6 +4182,1243 @@ export const SearchBatchResponse: MessageFns<SearchBatchResponse> = {
   },
 };
 
+function createBaseRecommendRequest(): RecommendRequest {
+  return {
+    collection: "",
+    positiveIds: [],
+    negativeIds: [],
+    positiveVectors: [],
+    negativeVectors: [],
+    strategy: 0,
+    topK: 0,
+    filter: undefined,
+    efSearch: 0,
+    exact: false,
+    groupByContent: false,
+    withVectors: false,
+    vectorEncoding: 0,
+  };
+}
+
+export const RecommendRequest: MessageFns<RecommendRequest> = {
+  encode(message: RecommendRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.collection !== "") {
+      writer.uint32(10).string(message.collection);
+    }
+    for (const v of message.positiveIds) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.negativeIds) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.positiveVectors) {
+      Vector.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.negativeVectors) {
+      Vector.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.strategy !== 0) {
+      writer.uint32(48).int32(message.strategy);
+    }
+    if (message.topK !== 0) {
+      writer.uint32(56).uint32(message.topK);
+    }
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(66).fork()).join();
+    }
+    if (message.efSearch !== 0) {
+      writer.uint32(72).uint32(message.efSearch);
+    }
+    if (message.exact !== false) {
+      writer.uint32(80).bool(message.exact);
+    }
+    if (message.groupByContent !== false) {
+      writer.uint32(88).bool(message.groupByContent);
+    }
+    if (message.withVectors !== false) {
+      writer.uint32(96).bool(message.withVectors);
+    }
+    if (message.vectorEncoding !== 0) {
+      writer.uint32(104).int32(message.vectorEncoding);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecommendRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecommendRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.collection = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.positiveIds.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.negativeIds.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.positiveVectors.push(Vector.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.negativeVectors.push(Vector.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.strategy = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.topK = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.efSearch = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.exact = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.groupByContent = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.withVectors = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.vectorEncoding = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecommendRequest {
+    return {
+      collection: isSet(object.collection) ? globalThis.String(object.collection) : "",
+      positiveIds: globalThis.Array.isArray(object?.positiveIds)
+        ? object.positiveIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.positive_ids)
+        ? object.positive_ids.map((e: any) => globalThis.String(e))
+        : [],
+      negativeIds: globalThis.Array.isArray(object?.negativeIds)
+        ? object.negativeIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.negative_ids)
+        ? object.negative_ids.map((e: any) => globalThis.String(e))
+        : [],
+      positiveVectors: globalThis.Array.isArray(object?.positiveVectors)
+        ? object.positiveVectors.map((e: any) => Vector.fromJSON(e))
+        : globalThis.Array.isArray(object?.positive_vectors)
+        ? object.positive_vectors.map((e: any) => Vector.fromJSON(e))
+        : [],
+      negativeVectors: globalThis.Array.isArray(object?.negativeVectors)
+        ? object.negativeVectors.map((e: any) => Vector.fromJSON(e))
+        : globalThis.Array.isArray(object?.negative_vectors)
+        ? object.negative_vectors.map((e: any) => Vector.fromJSON(e))
+        : [],
+      strategy: isSet(object.strategy) ? recommendStrategyFromJSON(object.strategy) : 0,
+      topK: isSet(object.topK)
+        ? globalThis.Number(object.topK)
+        : isSet(object.top_k)
+        ? globalThis.Number(object.top_k)
+        : 0,
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      efSearch: isSet(object.efSearch)
+        ? globalThis.Number(object.efSearch)
+        : isSet(object.ef_search)
+        ? globalThis.Number(object.ef_search)
+        : 0,
+      exact: isSet(object.exact) ? globalThis.Boolean(object.exact) : false,
+      groupByContent: isSet(object.groupByContent)
+        ? globalThis.Boolean(object.groupByContent)
+        : isSet(object.group_by_content)
+        ? globalThis.Boolean(object.group_by_content)
+        : false,
+      withVectors: isSet(object.withVectors)
+        ? globalThis.Boolean(object.withVectors)
+        : isSet(object.with_vectors)
+        ? globalThis.Boolean(object.with_vectors)
+        : false,
+      vectorEncoding: isSet(object.vectorEncoding)
+        ? vectorEncodingFromJSON(object.vectorEncoding)
+        : isSet(object.vector_encoding)
+        ? vectorEncodingFromJSON(object.vector_encoding)
+        : 0,
+    };
+  },
+
+  toJSON(message: RecommendRequest): unknown {
+    const obj: any = {};
+    if (message.collection !== "") {
+      obj.collection = message.collection;
+    }
+    if (message.positiveIds?.length) {
+      obj.positiveIds = message.positiveIds;
+    }
+    if (message.negativeIds?.length) {
+      obj.negativeIds = message.negativeIds;
+    }
+    if (message.positiveVectors?.length) {
+      obj.positiveVectors = message.positiveVectors.map((e) => Vector.toJSON(e));
+    }
+    if (message.negativeVectors?.length) {
+      obj.negativeVectors = message.negativeVectors.map((e) => Vector.toJSON(e));
+    }
+    if (message.strategy !== 0) {
+      obj.strategy = recommendStrategyToJSON(message.strategy);
+    }
+    if (message.topK !== 0) {
+      obj.topK = Math.round(message.topK);
+    }
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.efSearch !== 0) {
+      obj.efSearch = Math.round(message.efSearch);
+    }
+    if (message.exact !== false) {
+      obj.exact = message.exact;
+    }
+    if (message.groupByContent !== false) {
+      obj.groupByContent = message.groupByContent;
+    }
+    if (message.withVectors !== false) {
+      obj.withVectors = message.withVectors;
+    }
+    if (message.vectorEncoding !== 0) {
+      obj.vectorEncoding = vectorEncodingToJSON(message.vectorEncoding);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecommendRequest>, I>>(base?: I): RecommendRequest {
+    return RecommendRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecommendRequest>, I>>(object: I): RecommendRequest {
+    const message = createBaseRecommendRequest();
+    message.collection = object.collection ?? "";
+    message.positiveIds = object.positiveIds?.map((e) => e) || [];
+    message.negativeIds = object.negativeIds?.map((e) => e) || [];
+    message.positiveVectors = object.positiveVectors?.map((e) => Vector.fromPartial(e)) || [];
+    message.negativeVectors = object.negativeVectors?.map((e) => Vector.fromPartial(e)) || [];
+    message.strategy = object.strategy ?? 0;
+    message.topK = object.topK ?? 0;
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.efSearch = object.efSearch ?? 0;
+    message.exact = object.exact ?? false;
+    message.groupByContent = object.groupByContent ?? false;
+    message.withVectors = object.withVectors ?? false;
+    message.vectorEncoding = object.vectorEncoding ?? 0;
+    return message;
+  },
+};
+
+function createBaseRecommendResponse(): RecommendResponse {
+  return { hits: [] };
+}
+
+export const RecommendResponse: MessageFns<RecommendResponse> = {
+  encode(message: RecommendResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.hits) {
+      ScoredPoint.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecommendResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecommendResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hits.push(ScoredPoint.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecommendResponse {
+    return { hits: globalThis.Array.isArray(object?.hits) ? object.hits.map((e: any) => ScoredPoint.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: RecommendResponse): unknown {
+    const obj: any = {};
+    if (message.hits?.length) {
+      obj.hits = message.hits.map((e) => ScoredPoint.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecommendResponse>, I>>(base?: I): RecommendResponse {
+    return RecommendResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecommendResponse>, I>>(object: I): RecommendResponse {
+    const message = createBaseRecommendResponse();
+    message.hits = object.hits?.map((e) => ScoredPoint.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAlias(): Alias {
+  return { alias: "", collection: "", createTime: undefined, updateTime: undefined };
+}
+
+export const Alias: MessageFns<Alias> = {
+  encode(message: Alias, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.alias !== "") {
+      writer.uint32(10).string(message.alias);
+    }
+    if (message.collection !== "") {
+      writer.uint32(18).string(message.collection);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(26).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Alias {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAlias();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.alias = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.collection = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Alias {
+    return {
+      alias: isSet(object.alias) ? globalThis.String(object.alias) : "",
+      collection: isSet(object.collection) ? globalThis.String(object.collection) : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Alias): unknown {
+    const obj: any = {};
+    if (message.alias !== "") {
+      obj.alias = message.alias;
+    }
+    if (message.collection !== "") {
+      obj.collection = message.collection;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Alias>, I>>(base?: I): Alias {
+    return Alias.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Alias>, I>>(object: I): Alias {
+    const message = createBaseAlias();
+    message.alias = object.alias ?? "";
+    message.collection = object.collection ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCreateAliasRequest(): CreateAliasRequest {
+  return { alias: "", collection: "" };
+}
+
+export const CreateAliasRequest: MessageFns<CreateAliasRequest> = {
+  encode(message: CreateAliasRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.alias !== "") {
+      writer.uint32(10).string(message.alias);
+    }
+    if (message.collection !== "") {
+      writer.uint32(18).string(message.collection);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateAliasRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateAliasRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.alias = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.collection = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateAliasRequest {
+    return {
+      alias: isSet(object.alias) ? globalThis.String(object.alias) : "",
+      collection: isSet(object.collection) ? globalThis.String(object.collection) : "",
+    };
+  },
+
+  toJSON(message: CreateAliasRequest): unknown {
+    const obj: any = {};
+    if (message.alias !== "") {
+      obj.alias = message.alias;
+    }
+    if (message.collection !== "") {
+      obj.collection = message.collection;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateAliasRequest>, I>>(base?: I): CreateAliasRequest {
+    return CreateAliasRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateAliasRequest>, I>>(object: I): CreateAliasRequest {
+    const message = createBaseCreateAliasRequest();
+    message.alias = object.alias ?? "";
+    message.collection = object.collection ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateAliasResponse(): CreateAliasResponse {
+  return { alias: undefined };
+}
+
+export const CreateAliasResponse: MessageFns<CreateAliasResponse> = {
+  encode(message: CreateAliasResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.alias !== undefined) {
+      Alias.encode(message.alias, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateAliasResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateAliasResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.alias = Alias.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateAliasResponse {
+    return { alias: isSet(object.alias) ? Alias.fromJSON(object.alias) : undefined };
+  },
+
+  toJSON(message: CreateAliasResponse): unknown {
+    const obj: any = {};
+    if (message.alias !== undefined) {
+      obj.alias = Alias.toJSON(message.alias);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateAliasResponse>, I>>(base?: I): CreateAliasResponse {
+    return CreateAliasResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateAliasResponse>, I>>(object: I): CreateAliasResponse {
+    const message = createBaseCreateAliasResponse();
+    message.alias = (object.alias !== undefined && object.alias !== null) ? Alias.fromPartial(object.alias) : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteAliasRequest(): DeleteAliasRequest {
+  return { alias: "" };
+}
+
+export const DeleteAliasRequest: MessageFns<DeleteAliasRequest> = {
+  encode(message: DeleteAliasRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.alias !== "") {
+      writer.uint32(10).string(message.alias);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteAliasRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteAliasRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.alias = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteAliasRequest {
+    return { alias: isSet(object.alias) ? globalThis.String(object.alias) : "" };
+  },
+
+  toJSON(message: DeleteAliasRequest): unknown {
+    const obj: any = {};
+    if (message.alias !== "") {
+      obj.alias = message.alias;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteAliasRequest>, I>>(base?: I): DeleteAliasRequest {
+    return DeleteAliasRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteAliasRequest>, I>>(object: I): DeleteAliasRequest {
+    const message = createBaseDeleteAliasRequest();
+    message.alias = object.alias ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteAliasResponse(): DeleteAliasResponse {
+  return { collection: "" };
+}
+
+export const DeleteAliasResponse: MessageFns<DeleteAliasResponse> = {
+  encode(message: DeleteAliasResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.collection !== "") {
+      writer.uint32(10).string(message.collection);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteAliasResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteAliasResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.collection = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteAliasResponse {
+    return { collection: isSet(object.collection) ? globalThis.String(object.collection) : "" };
+  },
+
+  toJSON(message: DeleteAliasResponse): unknown {
+    const obj: any = {};
+    if (message.collection !== "") {
+      obj.collection = message.collection;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteAliasResponse>, I>>(base?: I): DeleteAliasResponse {
+    return DeleteAliasResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteAliasResponse>, I>>(object: I): DeleteAliasResponse {
+    const message = createBaseDeleteAliasResponse();
+    message.collection = object.collection ?? "";
+    return message;
+  },
+};
+
+function createBaseListAliasesRequest(): ListAliasesRequest {
+  return { collection: "" };
+}
+
+export const ListAliasesRequest: MessageFns<ListAliasesRequest> = {
+  encode(message: ListAliasesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.collection !== "") {
+      writer.uint32(10).string(message.collection);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAliasesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAliasesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.collection = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAliasesRequest {
+    return { collection: isSet(object.collection) ? globalThis.String(object.collection) : "" };
+  },
+
+  toJSON(message: ListAliasesRequest): unknown {
+    const obj: any = {};
+    if (message.collection !== "") {
+      obj.collection = message.collection;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAliasesRequest>, I>>(base?: I): ListAliasesRequest {
+    return ListAliasesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAliasesRequest>, I>>(object: I): ListAliasesRequest {
+    const message = createBaseListAliasesRequest();
+    message.collection = object.collection ?? "";
+    return message;
+  },
+};
+
+function createBaseListAliasesResponse(): ListAliasesResponse {
+  return { aliases: [] };
+}
+
+export const ListAliasesResponse: MessageFns<ListAliasesResponse> = {
+  encode(message: ListAliasesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.aliases) {
+      Alias.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAliasesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAliasesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.aliases.push(Alias.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAliasesResponse {
+    return {
+      aliases: globalThis.Array.isArray(object?.aliases) ? object.aliases.map((e: any) => Alias.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListAliasesResponse): unknown {
+    const obj: any = {};
+    if (message.aliases?.length) {
+      obj.aliases = message.aliases.map((e) => Alias.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAliasesResponse>, I>>(base?: I): ListAliasesResponse {
+    return ListAliasesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAliasesResponse>, I>>(object: I): ListAliasesResponse {
+    const message = createBaseListAliasesResponse();
+    message.aliases = object.aliases?.map((e) => Alias.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSwitchAliasRequest(): SwitchAliasRequest {
+  return { alias: "", collection: "" };
+}
+
+export const SwitchAliasRequest: MessageFns<SwitchAliasRequest> = {
+  encode(message: SwitchAliasRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.alias !== "") {
+      writer.uint32(10).string(message.alias);
+    }
+    if (message.collection !== "") {
+      writer.uint32(18).string(message.collection);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchAliasRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchAliasRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.alias = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.collection = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SwitchAliasRequest {
+    return {
+      alias: isSet(object.alias) ? globalThis.String(object.alias) : "",
+      collection: isSet(object.collection) ? globalThis.String(object.collection) : "",
+    };
+  },
+
+  toJSON(message: SwitchAliasRequest): unknown {
+    const obj: any = {};
+    if (message.alias !== "") {
+      obj.alias = message.alias;
+    }
+    if (message.collection !== "") {
+      obj.collection = message.collection;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SwitchAliasRequest>, I>>(base?: I): SwitchAliasRequest {
+    return SwitchAliasRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchAliasRequest>, I>>(object: I): SwitchAliasRequest {
+    const message = createBaseSwitchAliasRequest();
+    message.alias = object.alias ?? "";
+    message.collection = object.collection ?? "";
+    return message;
+  },
+};
+
+function createBaseSwitchAliasResponse(): SwitchAliasResponse {
+  return { alias: undefined, previousCollection: "" };
+}
+
+export const SwitchAliasResponse: MessageFns<SwitchAliasResponse> = {
+  encode(message: SwitchAliasResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.alias !== undefined) {
+      Alias.encode(message.alias, writer.uint32(10).fork()).join();
+    }
+    if (message.previousCollection !== "") {
+      writer.uint32(18).string(message.previousCollection);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SwitchAliasResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSwitchAliasResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.alias = Alias.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.previousCollection = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SwitchAliasResponse {
+    return {
+      alias: isSet(object.alias) ? Alias.fromJSON(object.alias) : undefined,
+      previousCollection: isSet(object.previousCollection)
+        ? globalThis.String(object.previousCollection)
+        : isSet(object.previous_collection)
+        ? globalThis.String(object.previous_collection)
+        : "",
+    };
+  },
+
+  toJSON(message: SwitchAliasResponse): unknown {
+    const obj: any = {};
+    if (message.alias !== undefined) {
+      obj.alias = Alias.toJSON(message.alias);
+    }
+    if (message.previousCollection !== "") {
+      obj.previousCollection = message.previousCollection;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SwitchAliasResponse>, I>>(base?: I): SwitchAliasResponse {
+    return SwitchAliasResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SwitchAliasResponse>, I>>(object: I): SwitchAliasResponse {
+    const message = createBaseSwitchAliasResponse();
+    message.alias = (object.alias !== undefined && object.alias !== null) ? Alias.fromPartial(object.alias) : undefined;
+    message.previousCollection = object.previousCollection ?? "";
+    return message;
+  },
+};
+
+function createBaseBuildIndexRequest(): BuildIndexRequest {
+  return { collection: "" };
+}
+
+export const BuildIndexRequest: MessageFns<BuildIndexRequest> = {
+  encode(message: BuildIndexRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.collection !== "") {
+      writer.uint32(10).string(message.collection);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BuildIndexRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBuildIndexRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.collection = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BuildIndexRequest {
+    return { collection: isSet(object.collection) ? globalThis.String(object.collection) : "" };
+  },
+
+  toJSON(message: BuildIndexRequest): unknown {
+    const obj: any = {};
+    if (message.collection !== "") {
+      obj.collection = message.collection;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BuildIndexRequest>, I>>(base?: I): BuildIndexRequest {
+    return BuildIndexRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BuildIndexRequest>, I>>(object: I): BuildIndexRequest {
+    const message = createBaseBuildIndexRequest();
+    message.collection = object.collection ?? "";
+    return message;
+  },
+};
+
+function createBaseBuildIndexResponse(): BuildIndexResponse {
+  return { collection: undefined };
+}
+
+export const BuildIndexResponse: MessageFns<BuildIndexResponse> = {
+  encode(message: BuildIndexResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.collection !== undefined) {
+      Collection.encode(message.collection, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BuildIndexResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBuildIndexResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.collection = Collection.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BuildIndexResponse {
+    return { collection: isSet(object.collection) ? Collection.fromJSON(object.collection) : undefined };
+  },
+
+  toJSON(message: BuildIndexResponse): unknown {
+    const obj: any = {};
+    if (message.collection !== undefined) {
+      obj.collection = Collection.toJSON(message.collection);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BuildIndexResponse>, I>>(base?: I): BuildIndexResponse {
+    return BuildIndexResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BuildIndexResponse>, I>>(object: I): BuildIndexResponse {
+    const message = createBaseBuildIndexResponse();
+    message.collection = (object.collection !== undefined && object.collection !== null)
+      ? Collection.fromPartial(object.collection)
+      : undefined;
+    return message;
+  },
+};
+
 /** Stores, updates, deletes and searches content embeddings, grouped in collections. */
 export type EmbeddingServiceService = typeof EmbeddingServiceService;
 export const EmbeddingServiceService = {
@@ -3884,6 +5553,69 @@ export const EmbeddingServiceService = {
     responseSerialize: (value: SearchBatchResponse): Buffer => Buffer.from(SearchBatchResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SearchBatchResponse => SearchBatchResponse.decode(value),
   },
+  /** Finds the points most like some examples and least like others (positive and negative example points or vectors). */
+  recommend: {
+    path: "/stakazo.ml.v1.EmbeddingService/Recommend" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecommendRequest): Buffer => Buffer.from(RecommendRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecommendRequest => RecommendRequest.decode(value),
+    responseSerialize: (value: RecommendResponse): Buffer => Buffer.from(RecommendResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecommendResponse => RecommendResponse.decode(value),
+  },
+  /** Creates an alias: a second name for a collection, usable wherever a point RPC takes a collection name. */
+  createAlias: {
+    path: "/stakazo.ml.v1.EmbeddingService/CreateAlias" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateAliasRequest): Buffer => Buffer.from(CreateAliasRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateAliasRequest => CreateAliasRequest.decode(value),
+    responseSerialize: (value: CreateAliasResponse): Buffer => Buffer.from(CreateAliasResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateAliasResponse => CreateAliasResponse.decode(value),
+  },
+  /** Deletes an alias; the collection it named is kept. */
+  deleteAlias: {
+    path: "/stakazo.ml.v1.EmbeddingService/DeleteAlias" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteAliasRequest): Buffer => Buffer.from(DeleteAliasRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteAliasRequest => DeleteAliasRequest.decode(value),
+    responseSerialize: (value: DeleteAliasResponse): Buffer => Buffer.from(DeleteAliasResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteAliasResponse => DeleteAliasResponse.decode(value),
+  },
+  /** Lists the caller's aliases. */
+  listAliases: {
+    path: "/stakazo.ml.v1.EmbeddingService/ListAliases" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAliasesRequest): Buffer => Buffer.from(ListAliasesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAliasesRequest => ListAliasesRequest.decode(value),
+    responseSerialize: (value: ListAliasesResponse): Buffer => Buffer.from(ListAliasesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAliasesResponse => ListAliasesResponse.decode(value),
+  },
+  /** Points an existing alias at another collection of the same dimension, atomically (re-index without downtime). */
+  switchAlias: {
+    path: "/stakazo.ml.v1.EmbeddingService/SwitchAlias" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SwitchAliasRequest): Buffer => Buffer.from(SwitchAliasRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SwitchAliasRequest => SwitchAliasRequest.decode(value),
+    responseSerialize: (value: SwitchAliasResponse): Buffer => Buffer.from(SwitchAliasResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SwitchAliasResponse => SwitchAliasResponse.decode(value),
+  },
+  /**
+   * Starts building a collection's HNSW index in the background now, below its indexing threshold; on a collection
+   * whose index is ready it only returns the collection.
+   */
+  buildIndex: {
+    path: "/stakazo.ml.v1.EmbeddingService/BuildIndex" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BuildIndexRequest): Buffer => Buffer.from(BuildIndexRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BuildIndexRequest => BuildIndexRequest.decode(value),
+    responseSerialize: (value: BuildIndexResponse): Buffer => Buffer.from(BuildIndexResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BuildIndexResponse => BuildIndexResponse.decode(value),
+  },
 } as const;
 
 export interface EmbeddingServiceServer extends UntypedServiceImplementation {
@@ -3911,6 +5643,21 @@ export interface EmbeddingServiceServer extends UntypedServiceImplementation {
   search: handleUnaryCall<SearchRequest, SearchResponse>;
   /** Runs many searches in one call. */
   searchBatch: handleUnaryCall<SearchBatchRequest, SearchBatchResponse>;
+  /** Finds the points most like some examples and least like others (positive and negative example points or vectors). */
+  recommend: handleUnaryCall<RecommendRequest, RecommendResponse>;
+  /** Creates an alias: a second name for a collection, usable wherever a point RPC takes a collection name. */
+  createAlias: handleUnaryCall<CreateAliasRequest, CreateAliasResponse>;
+  /** Deletes an alias; the collection it named is kept. */
+  deleteAlias: handleUnaryCall<DeleteAliasRequest, DeleteAliasResponse>;
+  /** Lists the caller's aliases. */
+  listAliases: handleUnaryCall<ListAliasesRequest, ListAliasesResponse>;
+  /** Points an existing alias at another collection of the same dimension, atomically (re-index without downtime). */
+  switchAlias: handleUnaryCall<SwitchAliasRequest, SwitchAliasResponse>;
+  /**
+   * Starts building a collection's HNSW index in the background now, below its indexing threshold; on a collection
+   * whose index is ready it only returns the collection.
+   */
+  buildIndex: handleUnaryCall<BuildIndexRequest, BuildIndexResponse>;
 }
 
 export interface EmbeddingServiceClient extends Client {
@@ -4106,6 +5853,105 @@ export interface EmbeddingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SearchBatchResponse) => void,
+  ): ClientUnaryCall;
+  /** Finds the points most like some examples and least like others (positive and negative example points or vectors). */
+  recommend(
+    request: RecommendRequest,
+    callback: (error: ServiceError | null, response: RecommendResponse) => void,
+  ): ClientUnaryCall;
+  recommend(
+    request: RecommendRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecommendResponse) => void,
+  ): ClientUnaryCall;
+  recommend(
+    request: RecommendRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecommendResponse) => void,
+  ): ClientUnaryCall;
+  /** Creates an alias: a second name for a collection, usable wherever a point RPC takes a collection name. */
+  createAlias(
+    request: CreateAliasRequest,
+    callback: (error: ServiceError | null, response: CreateAliasResponse) => void,
+  ): ClientUnaryCall;
+  createAlias(
+    request: CreateAliasRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateAliasResponse) => void,
+  ): ClientUnaryCall;
+  createAlias(
+    request: CreateAliasRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateAliasResponse) => void,
+  ): ClientUnaryCall;
+  /** Deletes an alias; the collection it named is kept. */
+  deleteAlias(
+    request: DeleteAliasRequest,
+    callback: (error: ServiceError | null, response: DeleteAliasResponse) => void,
+  ): ClientUnaryCall;
+  deleteAlias(
+    request: DeleteAliasRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteAliasResponse) => void,
+  ): ClientUnaryCall;
+  deleteAlias(
+    request: DeleteAliasRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteAliasResponse) => void,
+  ): ClientUnaryCall;
+  /** Lists the caller's aliases. */
+  listAliases(
+    request: ListAliasesRequest,
+    callback: (error: ServiceError | null, response: ListAliasesResponse) => void,
+  ): ClientUnaryCall;
+  listAliases(
+    request: ListAliasesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAliasesResponse) => void,
+  ): ClientUnaryCall;
+  listAliases(
+    request: ListAliasesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAliasesResponse) => void,
+  ): ClientUnaryCall;
+  /** Points an existing alias at another collection of the same dimension, atomically (re-index without downtime). */
+  switchAlias(
+    request: SwitchAliasRequest,
+    callback: (error: ServiceError | null, response: SwitchAliasResponse) => void,
+  ): ClientUnaryCall;
+  switchAlias(
+    request: SwitchAliasRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SwitchAliasResponse) => void,
+  ): ClientUnaryCall;
+  switchAlias(
+    request: SwitchAliasRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SwitchAliasResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Starts building a collection's HNSW index in the background now, below its indexing threshold; on a collection
+   * whose index is ready it only returns the collection.
+   */
+  buildIndex(
+    request: BuildIndexRequest,
+    callback: (error: ServiceError | null, response: BuildIndexResponse) => void,
+  ): ClientUnaryCall;
+  buildIndex(
+    request: BuildIndexRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BuildIndexResponse) => void,
+  ): ClientUnaryCall;
+  buildIndex(
+    request: BuildIndexRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BuildIndexResponse) => void,
   ): ClientUnaryCall;
 }
 
