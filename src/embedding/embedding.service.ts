@@ -23,7 +23,8 @@ import type {
   UpsertStreamResult,
 } from './embedding.types.js';
 import { encodePageToken } from '../domain/paging.js';
-import { filterIsEmpty, scrollFingerprint, vectorMismatch } from './embedding.validate.js';
+import { filterIsEmpty, scrollFingerprint } from './embedding.validate.js';
+import { vectorMismatch } from './vector.validate.js';
 
 /** Points written per COPY + INSERT transaction of a stream: bounds memory and transaction size. */
 export const STREAM_CHUNK_POINTS = 2000;

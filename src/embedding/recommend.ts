@@ -2,7 +2,7 @@
 // average-vector strategy's target. No database: the service fetches, these combine.
 import { invalidArgument } from '../errors.js';
 import type { CollectionInfo, DistanceName, RecommendExamples, RecommendQuery } from './embedding.types.js';
-import { vectorMismatch } from './embedding.validate.js';
+import { vectorMismatch } from './vector.validate.js';
 
 /** Positive and negative example ids and vectors allowed per Recommend, in all. */
 export const MAX_RECOMMEND_EXAMPLES = 100;

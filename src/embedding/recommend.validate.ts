@@ -2,15 +2,8 @@
 import type { Limits } from '../config.js';
 import { invalidArgument } from '../errors.js';
 import { RECOMMEND_STRATEGIES, type RecommendQuery, type RecommendStrategyName } from './embedding.types.js';
-import {
-  type SearchOptionsRequest,
-  type VectorInput,
-  oneOf,
-  validateCollectionName,
-  validateId,
-  validateSearchOptions,
-  validateVector,
-} from './embedding.validate.js';
+import { type SearchOptionsRequest, oneOf, validateCollectionName, validateId, validateSearchOptions } from './embedding.validate.js';
+import { validateVector, type VectorInput } from './vector.validate.js';
 import { MAX_RECOMMEND_EXAMPLES } from './recommend.js';
 
 export interface RecommendRequest extends SearchOptionsRequest {

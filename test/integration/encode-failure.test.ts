@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { credentials, Server, ServerCredentials, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { EmbeddingServiceClient, EmbeddingServiceService } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { Collection, EmbeddingServiceClient, EmbeddingServiceService } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { EncodeProbe } from '../../src/grpc/encode-probe.js';
 import { unary, type HandlerDeps } from '../../src/grpc/handlers.js';
 import { ServiceMetrics } from '../../src/observability/prometheus.js';
@@ -22,17 +22,7 @@ describe('responses that fail to encode', () => {
     const metrics = new ServiceMetrics();
     const probe = new EncodeProbe();
     const deps: HandlerDeps = { log: pino({ level: 'info' }, sink), auth: { authenticate: async () => 'default' }, observer: metrics, encodeProbe: probe };
-    const collection = (dimension: number) => ({
-      name: 'x',
-      embeddingType: 1,
-      dimension,
-      distance: 1,
-      precision: 1,
-      hnsw: undefined,
-      description: '',
-      pointCount: 0,
-      createTime: undefined,
-    });
+    const collection = (dimension: number) => Collection.fromPartial({ name: 'x', embeddingType: 1, dimension, distance: 1, precision: 1 });
     const server = new Server();
     server.addService(probe.watch(EmbeddingServiceService), {
       // NaN in an integer field cannot be encoded.

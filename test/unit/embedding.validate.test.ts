@@ -16,11 +16,11 @@ import {
   validateUpdateMetadata,
   validateUpsert,
   validateUpsertStreamMessage,
-  vectorMismatch,
   type CollectionRequest,
   type PointRequest,
   type SearchRequest,
 } from '../../src/embedding/embedding.validate.js';
+import { vectorMismatch } from '../../src/embedding/vector.validate.js';
 
 const limits = loadConfig({}).limits;
 const floats = (values: number[]) => ({ values, float32Le: new Uint8Array() });
