@@ -60,7 +60,28 @@ const ODD_STRINGS = [
   'Not/AZone',
   'UTC',
 ];
-const ODD_NUMBERS = [0, 1, -1, 2, 3, 7, 100, 1000, 1001, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 - 1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+const ODD_NUMBERS = [
+  0,
+  1,
+  -1,
+  2,
+  3,
+  7,
+  100,
+  1000,
+  1001,
+  2 ** 31 - 1,
+  -(2 ** 31),
+  2 ** 32 - 1,
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+  // Timestamps' seconds at the edges: year 31 (PGlite misread years 1–99), year 10000 (past protobuf's range).
+  -61_200_000_000,
+  253_402_300_800,
+];
+/** 64-bit values beyond 2^53 (decoded as unsafe numbers; every such field must be rejected per record). */
+const HUGE_INT64 = ['9007199254740993', '-9223372036854775808'];
+const HUGE_UINT64 = ['9007199254740993', '18446744073709551615'];
 const ODD_FLOATS = [0, -0, 1, -1, 0.5, 1e-45, 3.4e38, 1e308, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1.5];
 
 /** Knobs of one generated message. */
@@ -103,10 +124,10 @@ function writeScalar(w: BinaryWriter, type: ScalarType, o: GenOptions): void {
       w.fixed32(new Uint32Array(Float32Array.of(o.random() < 0.5 ? o.random() : pick(o.random, ODD_FLOATS)).buffer)[0]!);
       break;
     case ScalarType.INT64:
-      w.int64(int());
+      w.int64(o.random() < 0.05 ? pick(o.random, HUGE_INT64) : int());
       break;
     case ScalarType.UINT64:
-      w.uint64(Math.abs(int()));
+      w.uint64(o.random() < 0.05 ? pick(o.random, HUGE_UINT64) : Math.abs(int()));
       break;
     case ScalarType.INT32:
       w.int32(int() | 0);
