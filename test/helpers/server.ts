@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { EmbeddingServiceClient } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { ExperimentServiceClient } from '../../src/gen/stakazo/ml/v1/experiment.js';
@@ -115,4 +115,11 @@ export async function expectStatus(promise: Promise<unknown>, code: number, mess
 /** A short random prefix so tests sharing a database never collide. */
 export function uniq(prefix = 't'): string {
   return `${prefix}${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Call metadata carrying `authorization: Bearer <token>`. */
+export function bearer(token: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  return metadata;
 }

@@ -1,16 +1,10 @@
 // Authentication fails closed: revoking the last token keeps token mode, a token sent to a single-tenant service is
 // refused, and AUTH=tokens|none make the mode explicit.
-import { Metadata, status } from '@grpc/grpc-js';
+import { type Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { createToken, revokeToken } from '../../src/tenancy/tokens.js';
-import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
-
-function bearer(token: string): Metadata {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${token}`);
-  return metadata;
-}
+import { bearer, BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
 const listCollections = (server: TestServer, metadata?: Metadata) => call(server.embedding, server.embedding.listCollections, { embeddingType: 0 }, metadata);
 

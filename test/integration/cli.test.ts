@@ -1,23 +1,16 @@
 // The command line as a user runs it: a child process per command, exit codes, messages, and the demo world
 // seeded, learned and reported on the test back-end (a fresh tenant per run).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { runCli } from '../helpers/cli.js';
 import { BACKEND, uniq } from '../helpers/server.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stakazo-cli-'));
 
-/** Runs `stakazo-ml <args>` on the test back-end; stdin/stdout are pipes, so progress is plain lines. */
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: process.env.DATABASE_URL ?? '', LOG_LEVEL: 'silent' },
-    timeout: 170_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** Runs `stakazo-ml <args>` on the test back-end. */
+const cli = (...args: string[]) => runCli(dataDir, process.env.DATABASE_URL ?? '', ...args);
 
 describe(`cli (${BACKEND})`, () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }));

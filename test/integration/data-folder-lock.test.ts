@@ -5,16 +5,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { runCli } from '../helpers/cli.js';
 import { BACKEND, seedDataDir, startTestServer, type TestServer } from '../helpers/server.js';
 
-function cli(dataDir: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' },
-    timeout: 120_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** The CLI on the embedded database in `dataDir`. */
+const cli = (dataDir: string, ...args: string[]) => runCli(dataDir, '', ...args);
 
 /** A pid that no process has any more (a child that has exited). */
 function deadPid(): number {

@@ -1,7 +1,7 @@
 // ExperimentService over a real socket: create, assign, results with always-valid intervals, the daily learning
 // run's decisions, listing and stopping; and the bad inputs (another tenant's posts, a post in two variants,
 // fewer than 2 variants, unknown metric, posts added to a stopped experiment).
-import { Metadata, status } from '@grpc/grpc-js';
+import { type Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { contentOf, postOf, recordsOf } from '../../src/demo/world.js';
 import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
@@ -14,18 +14,12 @@ import {
 } from '../../src/gen/stakazo/ml/v1/experiment.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { createToken } from '../../src/tenancy/tokens.js';
-import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
+import { bearer, BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 import { generateWorld, type WorldPost } from '../helpers/world.js';
 
 const START_DAY = '2024-06-10';
 /** The learned day: every post's horizon (24 h) is over by its end. */
 const DAY = '2024-06-12';
-
-function bearer(token: string): Metadata {
-  const md = new Metadata();
-  md.set('authorization', `Bearer ${token}`);
-  return md;
-}
 
 const request = (overrides: Partial<CreateExperimentRequest> = {}): CreateExperimentRequest => ({
   name: 'top half vs bottom half',

@@ -9,15 +9,9 @@ import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { createToken, revokeToken } from '../../src/tenancy/tokens.js';
 import { collectionSpec, recommendRequest } from './embedding-fixtures.js';
 import { retentionCurve } from '../helpers/metrics-fixtures.js';
-import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
+import { bearer, BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
 const DAY = '2025-01-15';
-
-function bearer(token: string): Metadata {
-  const md = new Metadata();
-  md.set('authorization', `Bearer ${token}`);
-  return md;
-}
 
 function clientStream<Req, Res>(
   client: Client,

@@ -1,0 +1,12 @@
+// Runs the command line as a user does: a child process per command, with pipes (progress as plain lines).
+import { spawnSync } from 'node:child_process';
+
+/** Runs `stakazo-ml <args>` with DATA_DIR = `dataDir` and the given DATABASE_URL ('' for the embedded database). */
+export function runCli(dataDir: string, databaseUrl: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+    timeout: 170_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
