@@ -1,6 +1,6 @@
 // Validation of one metric record, driven by the family table: a bad record becomes a rejection naming the field
 // (e.g. "retention.completion_rate"), never a failure of the whole call.
-import { EARLIEST_TIME, LATEST_TIMESTAMP, timeProblem } from '../domain/time.js';
+import { LATEST_TIMESTAMP, timeProblem } from '../domain/time.js';
 import { encodeRecord } from './canonical.js';
 import { payloadValues, type FamilySpec, type Rule } from './families.js';
 import { familyOfCase, type PayloadCase } from './metrics.mapper.js';
@@ -153,9 +153,9 @@ export function prepareRecord(record: RecordRequest, index: number, nowMs: numbe
       `observe_time ${record.observeTime!.toISOString()} is more than 5 minutes in the future; send the time of observation`,
     );
   }
-  if (observedMs < EARLIEST_TIME.getTime()) {
-    return rejection(index, recordId, 'observe_time', `observe_time ${timeProblem(record.observeTime!, LATEST_TIMESTAMP, '')}`);
-  }
+  // NOTE: the future bound is checked above with its own message; here only the lower bound can still fail.
+  const observeProblem = timeProblem(record.observeTime!, LATEST_TIMESTAMP, 'the last time a protobuf Timestamp carries');
+  if (observeProblem) return rejection(index, recordId, 'observe_time', `observe_time ${observeProblem}`);
   if (!record.payload)
     return rejection(
       index,
