@@ -1,4 +1,5 @@
 // Validation of ExperimentService requests: plain fields in, domain input out; INVALID_ARGUMENT names the field.
+import { nulProblem } from '../domain/text.js';
 import { addDays, dayCount, dayOf, parseDay } from '../domain/days.js';
 import { PLATFORMS } from '../domain/platform.js';
 import { invalidArgument } from '../errors.js';
@@ -37,7 +38,14 @@ function text(value: string, field: string, max: number, required: boolean): str
   const trimmed = (value ?? '').trim();
   if (required && !trimmed) throw invalidArgument(`${field} is empty`, field);
   if (trimmed.length > max) throw invalidArgument(`${field} has ${trimmed.length} characters; at most ${max}`, field);
+  requireStorable(trimmed, field);
   return trimmed;
+}
+
+/** INVALID_ARGUMENT naming `field` when the text holds a NUL character, which Postgres cannot store. */
+function requireStorable(value: string, field: string): void {
+  const nul = nulProblem(value);
+  if (nul) throw invalidArgument(`${field} ${nul}`, field);
 }
 
 /** Checks a CreateExperiment request against `now` (the planned end is today or later). */
@@ -94,6 +102,7 @@ export function validateCreateExperiment(input: CreateExperimentInput, now: Date
 export function validateExperimentId(value: string): string {
   if (!value) throw invalidArgument('experiment_id is empty', 'experiment_id');
   if (value.length > 100) throw invalidArgument('experiment_id is longer than 100 characters', 'experiment_id');
+  requireStorable(value, 'experiment_id');
   return value;
 }
 
@@ -111,6 +120,8 @@ export function validateAssignments(assignments: readonly { postId: string; vari
   assignments.forEach((a, index) => {
     if (!a.postId) throw invalidArgument(`assignments[${index}].post_id is empty`, `assignments[${index}].post_id`);
     if (!a.variant) throw invalidArgument(`assignments[${index}].variant is empty`, `assignments[${index}].variant`);
+    requireStorable(a.postId, `assignments[${index}].post_id`);
+    requireStorable(a.variant, `assignments[${index}].variant`);
     const earlier = seen.get(a.postId);
     if (earlier && earlier.variant !== a.variant)
       throw invalidArgument(

@@ -84,4 +84,12 @@ describe('experiment validation', () => {
     expect(fieldOf(() => validateAssignments([]))).to.equal('assignments');
     expect(fieldOf(() => validateAssignments([{ postId: 'p1', variant: '' }]))).to.equal('assignments[0].variant');
   });
+
+  it('names the field of a NUL character, which Postgres cannot store, instead of failing in the database', () => {
+    expect(fieldOf(() => validateCreateExperiment(input({ name: 'a\u0000b' }), NOW))).to.equal('name');
+    expect(fieldOf(() => validateCreateExperiment(input({ variants: ['a', 'b\u0000'] }), NOW))).to.equal('variants[1]');
+    expect(fieldOf(() => validateExperimentId('e\u0000'))).to.equal('experiment_id');
+    expect(fieldOf(() => validateAssignments([{ postId: 'p\u0000', variant: 'a' }]))).to.equal('assignments[0].post_id');
+    expect(fieldOf(() => validateStopReason('why\u0000'))).to.equal('reason');
+  });
 });
