@@ -81,6 +81,16 @@ function finish(deps: HandlerDeps, call: AnyCall, method: string, startNs: bigin
   log.debug({ code, durationMs }, 'call finished');
 }
 
+/**
+ * Sends a successful single answer and records how the call ended: OK, or INTERNAL when grpc-js could not encode
+ * the response. The call counts as answered before `send`, so the stream closing inside it aborts nothing.
+ */
+function answerOk(deps: HandlerDeps, call: AnyCall, method: string, startNs: bigint, log: Logger, send: () => void): void {
+  answered.add(call);
+  send();
+  finish(deps, call, method, startNs, encodeOutcome(deps, log), log);
+}
+
 /** Wraps `fn` as a unary handler. */
 export function unary<Req, Res>(deps: HandlerDeps, method: string, fn: (request: Req, ctx: CallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
@@ -92,9 +102,7 @@ export function unary<Req, Res>(deps: HandlerDeps, method: string, fn: (request:
       return scoped(ctx, () => fn(call.request, ctx));
     })().then(
       (response) => {
-        answered.add(call);
-        callback(null, response);
-        finish(deps, call, method, start, encodeOutcome(deps, log), log);
+        answerOk(deps, call, method, start, log, () => callback(null, response));
       },
       (err: unknown) => {
         const st = toGrpcStatus(err, log.child({ method }));
@@ -141,9 +149,7 @@ export function clientStream<Req, Res>(
       return scoped(ctx, () => fn(requestsOf(call), ctx));
     })().then(
       (response) => {
-        answered.add(call);
-        callback(null, response);
-        finish(deps, call, method, start, encodeOutcome(deps, log), log);
+        answerOk(deps, call, method, start, log, () => callback(null, response));
       },
       (err: unknown) => {
         const st = toGrpcStatus(closedEarly(err), log.child({ method }));
