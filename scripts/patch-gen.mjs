@@ -26,3 +26,20 @@ for (const path of files('src/gen')) {
   patched++;
 }
 console.log(`patch-gen: longToNumber patched in ${patched} files`);
+
+// Every Struct field (metadata, context, metadata_contains) is decoded through src/grpc/bounded-struct.ts, which
+// checks the Struct's keys, depth and size on its wire bytes before converting it (src/domain/struct-bounds.ts).
+const STRUCT_CALL = /Struct\.unwrap\(Struct\.decode\(reader, reader\.uint32\(\)\)\)/g;
+const STRUCT_IMPORT = 'import { Struct } from "../../../google/protobuf/struct.js";';
+let bounded = 0;
+for (const path of files('src/gen/stakazo')) {
+  const text = readFileSync(path, 'utf8');
+  if (!text.includes('Struct.unwrap(Struct.decode(reader, reader.uint32()))')) continue;
+  if (!text.includes(STRUCT_IMPORT)) throw new Error(`patch-gen: ${path} decodes a Struct but imports it differently; update the pattern`);
+  const next = text
+    .replace(STRUCT_CALL, 'decodeBoundedStruct(reader, reader.uint32())')
+    .replace(STRUCT_IMPORT, `${STRUCT_IMPORT}\nimport { decodeBoundedStruct } from "../../../../grpc/bounded-struct.js"; // scripts/patch-gen.mjs`);
+  writeFileSync(path, next);
+  bounded++;
+}
+console.log(`patch-gen: Struct fields bounded in ${bounded} files`);

@@ -11,6 +11,7 @@ import { CollectionCache } from './embedding/collection-cache.js';
 import { SearchRepository } from './embedding/search.repository.js';
 import { IndexBuildRepository } from './embedding/index-build.repository.js';
 import { IndexBuilds } from './embedding/index-builds.js';
+import type { EmbeddingObserver } from './embedding/embedding.types.js';
 import { ExperimentRepository } from './experiment/experiment.repository.js';
 import { ExperimentService } from './experiment/experiment.service.js';
 import type { OutcomePredictor } from './experiment/experiment.types.js';
@@ -51,6 +52,8 @@ export interface Services {
 /** Hooks of the process around the services (metrics of the gRPC server; none in the CLI). */
 export interface AppHooks {
   onLearningRunFinished?: (status: 'succeeded' | 'failed', durationMs: number) => void;
+  /** Points written by Upsert / UpsertStream, by path (bulk COPY or staging), and index builds by outcome. */
+  embedding?: EmbeddingObserver;
 }
 
 /** An open database and the services over it. */
@@ -73,9 +76,10 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const collectionCache = new CollectionCache();
   const indexBuildRepository = new IndexBuildRepository(db, config.indexing);
   const indexing = {
-    builds: new IndexBuilds(indexBuildRepository, log.child({ component: 'index-builds' })),
+    builds: new IndexBuilds(indexBuildRepository, log.child({ component: 'index-builds' }), (outcome) => hooks.embedding?.indexBuildFinished?.(outcome)),
     repository: indexBuildRepository,
     defaultThreshold: config.indexing.defaultThreshold,
+    observer: hooks.embedding,
   };
   const embedding = new EmbeddingService(new EmbeddingRepository(db, collectionCache), config.limits, new SearchRepository(db, collectionCache), indexing);
   const virality = new ViralityService(viralityRepository, viralityCache);

@@ -93,7 +93,13 @@ function bind(server: Server, address: string, creds: ServerCredentials): Promis
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   // NOTE: the metrics registry exists before the app so that the learning run can report its duration to it.
   let metrics: ServiceMetrics | undefined;
-  const app = await openApp(config, log, { onLearningRunFinished: (status, ms) => metrics?.learningRunDuration.observe({ status }, ms / 1000) });
+  const app = await openApp(config, log, {
+    onLearningRunFinished: (status, ms) => metrics?.learningRunDuration.observe({ status }, ms / 1000),
+    embedding: {
+      pointsWritten: (path, count) => metrics?.pointWrites.inc({ path }, count),
+      indexBuildFinished: (outcome) => metrics?.indexBuilds.inc({ outcome }),
+    },
+  });
   const { db, services } = app;
   log.info({ backend: db.kind, applied: app.migrationsApplied }, 'database ready');
   metrics = new ServiceMetrics(db);

@@ -10,6 +10,9 @@ import { nowMs, percentile, progress, timed } from '../stats.js';
 import { grpcSearch, recall } from './search.js';
 import { copyPayload, createCollection, streamVectors } from './vectors.js';
 
+/** Pause between the searches sampled while the index builds. */
+const SAMPLE_INTERVAL_MS = 250;
+
 const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length);
 
 /** Milliseconds of binary COPY into a bare copy of `table` plus CREATE INDEX (HNSW, default m and ef_construction). */
@@ -49,7 +52,7 @@ export async function measureBulkIngest(
   const table = await createCollection(backend, collection, vectors[0]!.length, Precision.PRECISION_FLOAT32, vectors.length);
   progress(`${backend.name}: streaming ${vectors.length} vectors into "${collection}" (index deferred to the last point), until READY`);
   const start = nowMs();
-  await streamVectors(backend, collection, vectors);
+  const streamMs = await streamVectors(backend, collection, vectors);
   const duringMs: number[] = [];
   const duringRecall: number[] = [];
   for (let q = 0; ; q = (q + 1) % queries.length) {
@@ -63,9 +66,13 @@ export async function measureBulkIngest(
     const r = await grpcSearch(backend, collection, queries[q]!);
     duringMs.push(r.ms);
     duringRecall.push(recall(r.ids, exactIds[q]!));
+    // NOTE: samples, not a load: back-to-back exact searches took a core from the build being clocked.
+    await new Promise((resolve) => setTimeout(resolve, SAMPLE_INTERVAL_MS));
   }
   const untilReadyMs = nowMs() - start;
-  progress(`${backend.name}: READY after ${Math.round(untilReadyMs)} ms; the baseline: COPY into a bare table + CREATE INDEX`);
+  progress(
+    `${backend.name}: READY after ${Math.round(untilReadyMs)} ms (stream ${Math.round(streamMs)} ms); the baseline: COPY into a bare table + CREATE INDEX`,
+  );
   const afterMs: number[] = [];
   for (const query of queries) afterMs.push((await grpcSearch(backend, collection, query)).ms);
   const baselineMs = await copyThenIndexMs(backend, table, vectors);
@@ -79,7 +86,7 @@ export async function measureBulkIngest(
         unit: 'points/s',
         baseline: perSecond(baselineMs),
         baselineName: 'binary COPY into a bare table + CREATE INDEX',
-        note: 'vector_ingest.points_per_s is the maintained-insert path on the same vectors',
+        note: `stream ${Math.round(streamMs)} ms, then the build; vector_ingest.points_per_s is the maintained-insert path on the same vectors`,
       },
       '>=',
       0.7,

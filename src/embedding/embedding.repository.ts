@@ -150,7 +150,7 @@ export class EmbeddingRepository {
    * `indexDue` says the collection has no index yet and now holds at least its indexing threshold of points.
    */
   async upsertPoints(tenantId: string, collection: CollectionInfo, points: readonly PointInput[], maxPoints: number): Promise<PointWrite> {
-    if (points.length === 0) return { inserted: 0, updated: 0, indexDue: false };
+    if (points.length === 0) return { inserted: 0, updated: 0, indexDue: false, path: 'staging' };
     const rows = copyRows(points, collection.precision);
     return guarded(collection.name, () =>
       withTransaction(this.db, async (session) => {
@@ -159,7 +159,7 @@ export class EmbeddingRepository {
         const counts = bulk ?? (await this.upsertThroughStaging(session, collection, rows));
         const registry = await this.addToPointCount(session, tenantId, collection, counts.inserted, maxPoints);
         const indexDue = registry !== undefined && registry.index_state === 'none' && Number(registry.point_count) >= Number(registry.indexing_threshold);
-        return { ...counts, indexDue };
+        return { ...counts, indexDue, path: bulk ? 'bulk_copy' : 'staging' };
       }),
     );
   }

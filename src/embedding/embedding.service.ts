@@ -9,6 +9,7 @@ import { averageVector, exampleVectors } from './recommend.js';
 import type {
   CollectionInfo,
   CollectionSpec,
+  EmbeddingObserver,
   EmbeddingTypeName,
   Metadata,
   MetadataUpdateModeName,
@@ -95,7 +96,7 @@ export class EmbeddingService {
     private readonly repository: EmbeddingRepository,
     private readonly limits: Limits,
     private readonly searches: SearchRepository,
-    private readonly indexing: { builds: IndexBuilds; repository: IndexBuildRepository; defaultThreshold: number },
+    private readonly indexing: { builds: IndexBuilds; repository: IndexBuildRepository; defaultThreshold: number; observer?: EmbeddingObserver },
   ) {}
 
   /** Creates the collection; an unset indexing threshold takes the INDEXING_THRESHOLD setting. */
@@ -141,6 +142,14 @@ export class EmbeddingService {
     return this.repository.deleteCollection(tenantId, name);
   }
 
+  /** Writes unique points, reports the path taken, and starts the index build when the threshold is reached. */
+  private async writePoints(tenantId: string, collection: CollectionInfo, points: readonly PointInput[]): Promise<UpsertCounts> {
+    const counts = await this.repository.upsertPoints(tenantId, collection, points, this.limits.maxPointsPerCollection);
+    if (points.length > 0) this.indexing.observer?.pointsWritten?.(counts.path, points.length);
+    if (counts.indexDue) this.indexing.builds.start(tenantId, collection);
+    return counts;
+  }
+
   /** All or nothing: one point that does not fit the collection rejects the batch. */
   async upsert(tenantId: string, collectionName: string, points: PointInput[]): Promise<UpsertCounts> {
     const collection = await this.repository.getCollection(tenantId, collectionName);
@@ -149,8 +158,7 @@ export class EmbeddingService {
       if (mismatch) throw invalidArgument(`points[${i}] (id "${point.id}"): ${mismatch}; nothing was written`, `points[${i}].vector`);
     });
     const { unique, overwritten } = lastWriteWins(points);
-    const counts = await this.repository.upsertPoints(tenantId, collection, unique, this.limits.maxPointsPerCollection);
-    if (counts.indexDue) this.indexing.builds.start(tenantId, collection);
+    const counts = await this.writePoints(tenantId, collection, unique);
     return { inserted: counts.inserted, updated: counts.updated + overwritten };
   }
 
@@ -170,8 +178,7 @@ export class EmbeddingService {
       signal?.throwIfAborted();
       const { unique, overwritten } = lastWriteWins(pending);
       pending = [];
-      const counts = await this.repository.upsertPoints(tenantId, collection!, unique, this.limits.maxPointsPerCollection);
-      if (counts.indexDue) this.indexing.builds.start(tenantId, collection!);
+      const counts = await this.writePoints(tenantId, collection!, unique);
       totals.inserted += counts.inserted;
       totals.updated += counts.updated + overwritten;
     };

@@ -141,9 +141,19 @@ export interface UpsertCounts {
   updated: number;
 }
 
-/** What a write reports besides its counts: whether the collection just reached its indexing threshold. */
+/** How a write reached the points table: binary COPY straight into it (bulk), or through a staging table. */
+export type PointWritePath = 'bulk_copy' | 'staging';
+
+/** What a write reports besides its counts: whether the collection just reached its indexing threshold, and its path. */
 export interface PointWrite extends UpsertCounts {
   indexDue: boolean;
+  path: PointWritePath;
+}
+
+/** What the embedding area reports to the process's metrics (optional; src/server.ts counts them in /metrics). */
+export interface EmbeddingObserver {
+  pointsWritten?(path: PointWritePath, count: number): void;
+  indexBuildFinished?(outcome: string): void;
 }
 
 export interface RejectedPoint {

@@ -3,6 +3,7 @@
 import { validateVector, type VectorInput } from './vector.validate.js';
 import { timestampProblem } from '../domain/time.js';
 import { nulProblem } from '../domain/text.js';
+import { rejectedStructReason } from '../domain/struct-bounds.js';
 import type { Limits } from '../config.js';
 import { invalidArgument, resourceExhausted } from '../errors.js';
 import { decodePageToken, pageSizeOf, queryFingerprint } from '../domain/paging.js';
@@ -183,6 +184,8 @@ function validateIds(ids: string[], field: string, limits: Limits): string[] {
 /** Metadata as a JSON object no bigger than the limit. */
 export function validateMetadata(metadata: Metadata | undefined, field: string, limits: Limits): Metadata {
   if (!metadata) return {};
+  const rejected = rejectedStructReason(metadata);
+  if (rejected) throw invalidArgument(`${field} ${rejected}`, field);
   const bytes = Buffer.byteLength(JSON.stringify(metadata), 'utf8');
   if (bytes > limits.maxMetadataBytes) {
     throw invalidArgument(`${field} is ${bytes} bytes as JSON; at most ${limits.maxMetadataBytes} (LIMIT_MAX_METADATA_BYTES)`, field);

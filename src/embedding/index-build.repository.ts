@@ -61,6 +61,8 @@ export class IndexBuildRepository {
             await session
               .query(`update collections set index_state = 'none' where ${THIS_COLLECTION} and index_state = 'building'`, params)
               .catch(() => undefined);
+            // A collection deleted while its index was built (its table dropped under the build) is not a failure.
+            if (!(await this.exists(params))) return 'gone';
             throw err;
           } finally {
             await session.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]);
@@ -68,6 +70,12 @@ export class IndexBuildRepository {
         }),
       ),
     );
+  }
+
+  /** Whether the registry row still exists, read on a connection of its own (the build's may be broken). */
+  private async exists(params: string[]): Promise<boolean> {
+    const found = await withSession(this.db, (session) => session.query(`select 1 from collections where ${THIS_COLLECTION}`, params)).catch(() => undefined);
+    return found === undefined || found.rows.length > 0;
   }
 
   private async createIndex(session: Session, collection: CollectionInfo): Promise<void> {

@@ -12,6 +12,7 @@ export class IndexBuilds {
   constructor(
     private readonly repository: IndexBuildRepository,
     private readonly log: Logger,
+    private readonly onOutcome: (outcome: string) => void = () => undefined,
   ) {}
 
   /** Starts building the collection's index in the background unless this process is building it already. */
@@ -23,8 +24,14 @@ export class IndexBuilds {
     const run = this.repository
       .build(tenantId, collection)
       .then(
-        (outcome) => this.log.info({ ...context, outcome }, 'index build finished'),
-        (err: unknown) => this.log.error({ ...context, err }, 'index build failed; the next write past the threshold or BuildIndex retries it'),
+        (outcome) => {
+          this.log.info({ ...context, outcome }, 'index build finished');
+          this.onOutcome(outcome);
+        },
+        (err: unknown) => {
+          this.log.error({ ...context, err }, 'index build failed; the next write past the threshold or BuildIndex retries it');
+          this.onOutcome('failed');
+        },
       )
       .finally(() => this.running.delete(key));
     this.running.set(key, run);

@@ -32,6 +32,18 @@ export class ServiceMetrics implements CallObserver {
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly pointWrites = new Counter({
+    name: 'stakazo_embedding_point_writes_total',
+    help: 'Points written by Upsert and UpsertStream, by path: bulk_copy (binary COPY straight into the table) or staging',
+    labelNames: ['path'] as const,
+    registers: [this.registry],
+  });
+  readonly indexBuilds = new Counter({
+    name: 'stakazo_index_builds_total',
+    help: 'Background HNSW index builds of this process, by outcome (built, already_ready, busy: another replica builds, gone, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly learningRunDuration = new Histogram({
     name: 'stakazo_learning_run_duration_seconds',
     help: 'Duration of daily learning runs, by final status',

@@ -2,7 +2,7 @@
 import { DAY_MS } from '../../domain/days.js';
 import { bestTimeToPost, nextBestSlotTime, type BestTimeOptions, type BestTimeResult, type TimedOutcome } from './best-time.js';
 import type { ViralityRepository } from '../virality/virality.repository.js';
-import type { BestTimeQuery, TimingMetricName } from '../virality/virality.types.js';
+import type { BestTimeQuery, TimedRow, TimingMetricName } from '../virality/virality.types.js';
 
 /** Below this many posts there is no peak to report: the tops are empty and the confidence 0. */
 export const MIN_POSTS_FOR_PEAK = 10;
@@ -26,7 +26,15 @@ export async function loadBestTime(
   window: { platform: string; timeZone: string; metric: TimingMetricName; from: Date; to: Date },
   options: BestTimeOptions = {},
 ): Promise<BestTimeResult> {
-  const rows = await repo.timedOutcomes(tenantId, window.platform, window.from, window.to);
+  return bestTimeOfRows(await repo.timedOutcomes(tenantId, window.platform, window.from, window.to), window, options);
+}
+
+/** The grid of {@link loadBestTime} from rows already read. */
+export function bestTimeOfRows(
+  rows: readonly TimedRow[],
+  window: { timeZone: string; metric: TimingMetricName },
+  options: BestTimeOptions = {},
+): BestTimeResult {
   const outcomes: TimedOutcome[] =
     window.metric === 'views'
       ? rows.map((r) => ({ publishedAt: r.publishedAt, outcome: Math.log1p(r.views) }))

@@ -1,10 +1,12 @@
 // Per-tenant state behind a fast PredictVirality: the promoted model (or the formula's inputs) and timing grids.
 import { DAY_MS } from '../../domain/days.js';
 import type { BestTimeResult } from '../best-time/best-time.js';
-import { loadBestTime } from '../best-time/best-time.service.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { bestTimeOfRows } from '../best-time/best-time.service.js';
 import { ViralityModel, type ViralityModelParams } from './virality-model.js';
 import type { ViralityRepository } from './virality.repository.js';
 import type { TenantOutcomes } from './virality.types.js';
+import { postsByPlatform, viewsInWindow, type PostViews } from './timing-windows.js';
 
 /** Name of the virality model in learned_models. */
 export const VIRALITY_MODEL = 'virality';
@@ -82,15 +84,48 @@ export class ViralityCache {
    * (whole days, so one grid serves every prediction of a day). No held-out confidence: only the cells are used.
    */
   timingGrid(tenantId: string, platform: string, timeZone: string, reference: Date): Promise<BestTimeResult> {
-    const to = new Date(Math.floor(reference.getTime() / DAY_MS) * DAY_MS);
-    const key = `${tenantId}\u0000${platform}\u0000${timeZone}\u0000${to.getTime()}`;
-    return this.remember(this.grids, key, this.options.gridTtlMs ?? 600_000, this.options.maxGrids ?? 2000, () =>
-      loadBestTime(
-        this.repo,
-        tenantId,
-        { platform, timeZone, metric: 'views', from: new Date(to.getTime() - TIMING_LOOKBACK_DAYS * DAY_MS), to },
-        { minSampleSize: Number.POSITIVE_INFINITY },
-      ),
+    return this.timingGrids(tenantId, [{ platform, timeZone, reference }])[0]!;
+  }
+
+  /**
+   * The {@link timingGrid}s of many (platform, zone, day) at once: the posts of those not cached are read in one
+   * query for all of them, and each grid is then built in an event-loop turn of its own, so that other callers are
+   * served between them.
+   */
+  timingGrids(tenantId: string, wanted: readonly { platform: string; timeZone: string; reference: Date }[]): Promise<BestTimeResult>[] {
+    const grids = wanted.map(({ platform, timeZone, reference }) => {
+      const to = new Date(Math.floor(reference.getTime() / DAY_MS) * DAY_MS);
+      const from = new Date(to.getTime() - TIMING_LOOKBACK_DAYS * DAY_MS);
+      return {
+        platform,
+        timeZone,
+        from,
+        to,
+        key: `${tenantId}\u0000${platform}\u0000${timeZone}\u0000${to.getTime()}`,
+      };
+    });
+    const nowMs = this.now().getTime();
+    const missing = grids.filter((grid) => !((this.grids.get(grid.key)?.expiresAt ?? 0) > nowMs));
+    let read: Promise<Map<string, PostViews[]>> | undefined;
+    const rowsOf = async (grid: (typeof grids)[number]) => {
+      // NOTE: `missing` is empty only when a grid cached a moment ago expired in between; then it is read alone.
+      const span = missing.length ? missing : [grid];
+      read ??= this.repo
+        .viewsObservations(
+          tenantId,
+          [...new Set(span.map((g) => g.platform))],
+          new Date(Math.min(...span.map((g) => g.from.getTime()))),
+          new Date(Math.max(...span.map((g) => g.to.getTime()))),
+        )
+        .then(postsByPlatform);
+      return viewsInWindow((await read).get(grid.platform) ?? [], grid.from, grid.to);
+    };
+    return grids.map((grid) =>
+      this.remember(this.grids, grid.key, this.options.gridTtlMs ?? 600_000, this.options.maxGrids ?? 2000, async () => {
+        const rows = await rowsOf(grid);
+        await yieldToEventLoop();
+        return bestTimeOfRows(rows, { timeZone: grid.timeZone, metric: 'views' }, { minSampleSize: Number.POSITIVE_INFINITY });
+      }),
     );
   }
 

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { queryNamed } from '../../db/named-params.js';
 import { withDbErrors } from '../../db/pg-errors.js';
 import { withSession, withTransaction } from '../../db/session.js';
-import type { ContentRow, ModelRow, TenantOutcomes, TimedRow, TrainingRow } from './virality.types.js';
+import type { ContentRow, ModelRow, TenantOutcomes, TimedRow, TrainingRow, ViewsObservationRow } from './virality.types.js';
 
 // NOTE: "latest observation" is per post and bounded by :until, so a run for a past day never sees later data.
 const LATEST_VIEWS = `
@@ -66,6 +66,24 @@ export class ViralityRepository {
           where p.tenant_id = :tenant and p.platform = :platform and p.published_at >= :from and p.published_at < :to
           order by p.published_at, p.post_id`,
         { tenant: tenantId, platform, from, to, until: to },
+      );
+    });
+  }
+
+  /**
+   * Every views observation made before `to` of the posts of `platforms` published in [from, to), ordered by platform,
+   * publication, post and observation time: what {@link timedOutcomes} reads for the views of any window inside
+   * [from, to), for many windows in one query (the latest observation before a window's end is picked by the caller).
+   */
+  async viewsObservations(tenantId: string, platforms: readonly string[], from: Date, to: Date): Promise<ViewsObservationRow[]> {
+    return withDbErrors(`posts of tenant "${tenantId}"`, async () => {
+      return this.rows<ViewsObservationRow>(
+        `select p.platform, p.post_id as "postId", p.published_at as "publishedAt", r.observed_at as "observedAt", r.views::float8 as views
+           from posts p
+           join retention_metrics r on r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :to
+          where p.tenant_id = :tenant and p.platform = any(:platforms::text[]) and p.published_at >= :from and p.published_at < :to
+          order by p.platform, p.published_at, p.post_id, r.observed_at`,
+        { tenant: tenantId, platforms: [...platforms], from, to },
       );
     });
   }

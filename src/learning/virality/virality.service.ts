@@ -1,6 +1,6 @@
 // PredictVirality: scores content with the tenant's promoted model, or the cold-start formula before there is one.
 import { notFound } from '../../errors.js';
-import { slotTimingValue, type BestTimeResult } from '../best-time/best-time.js';
+import { slotTimingValue } from '../best-time/best-time.js';
 import type { ContentFeatureValues } from './content-features.js';
 import { localTime } from '../best-time/time-zone.js';
 import type { TenantPredictor, ViralityCache } from './virality-cache.js';
@@ -96,16 +96,17 @@ export class ViralityService {
     platforms: readonly string[],
   ) {
     const now = this.now();
-    const grids = new Map<string, Promise<BestTimeResult>>();
+    const wanted = new Map<string, { platform: string; timeZone: string; reference: Date }>();
     const gridKey = (item: ViralityItem, platform: string) => `${platform}\u0000${item.timeZone}\u0000${Math.min(item.plannedAt.getTime(), now.getTime())}`;
     for (const item of items) {
       for (const platform of new Set([item.platform, ...platforms])) {
         const key = gridKey(item, platform);
-        if (!grids.has(key))
-          grids.set(key, this.cache.timingGrid(tenantId, platform, item.timeZone, new Date(Math.min(item.plannedAt.getTime(), now.getTime()))));
+        if (!wanted.has(key)) wanted.set(key, { platform, timeZone: item.timeZone, reference: new Date(Math.min(item.plannedAt.getTime(), now.getTime())) });
       }
     }
-    const loaded = new Map(await Promise.all([...grids].map(async ([key, grid]) => [key, await grid] as const)));
+    // NOTE: one query for the posts of every grid not cached (was: one per platform × zone × day).
+    const grids = await Promise.all(this.cache.timingGrids(tenantId, [...wanted.values()]));
+    const loaded = new Map([...wanted.keys()].map((key, i) => [key, grids[i]!] as const));
     const { outcomes } = predictor;
     const views = { p10: outcomes.viewsP10, median: outcomes.viewsMedian, p90: outcomes.viewsP90 };
     return (item: ViralityItem): ViralityPredictor =>

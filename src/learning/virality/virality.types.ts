@@ -45,6 +45,15 @@ export interface TimedRow {
   interactions: number | null;
 }
 
+/** One views observation of a post (see ViralityRepository.viewsObservations). */
+export interface ViewsObservationRow {
+  platform: string;
+  postId: string;
+  publishedAt: Date;
+  observedAt: Date;
+  views: number;
+}
+
 /** A content item's stored features and, per platform, the early-retention signal of its post there. */
 export interface ContentRow extends ContentFeatureValues {
   contentId: string;

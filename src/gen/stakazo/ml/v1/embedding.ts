@@ -21,6 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Struct } from "../../../google/protobuf/struct.js";
+import { decodeBoundedStruct } from "../../../../grpc/bounded-struct.js"; // scripts/patch-gen.mjs
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
 import { UInt64Value } from "../../../google/protobuf/wrappers.js";
 
@@ -453,7 +454,10 @@ export interface Point {
   vector:
     | Vector
     | undefined;
-  /** Free metadata, stored as JSONB and usable in filters (at most 16 KiB serialised). */
+  /**
+   * Free metadata, stored as JSONB and usable in filters (at most 16 KiB serialised). Every Struct: at most 1024 keys plus list items, nested at most 16 deep, and
+   * at most 100,000 keys plus list items over all the Structs of one message; beyond that the record is rejected.
+   */
   metadata:
     | { [key: string]: any }
     | undefined;
@@ -477,7 +481,7 @@ export interface Filter {
   createdBefore:
     | Date
     | undefined;
-  /** Only points whose metadata contains this object (JSONB `@>`), e.g. {"brand": "acme"}. */
+  /** Only points whose metadata contains this object (JSONB `@>`), e.g. {"brand": "acme"}. Bounded as Point.metadata. */
   metadataContains: { [key: string]: any } | undefined;
 }
 
@@ -618,7 +622,7 @@ export interface UpdateMetadataRequest {
   collection: string;
   /** Ids of the points to update. */
   ids: string[];
-  /** The new metadata. */
+  /** The new metadata (bounded as Point.metadata). */
   metadata:
     | { [key: string]: any }
     | undefined;
@@ -1526,7 +1530,7 @@ export const Point: MessageFns<Point> = {
               break;
             }
 
-            message.metadata = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            message.metadata = decodeBoundedStruct(reader, reader.uint32());
             continue;
           }
           case 5: {
@@ -1683,7 +1687,7 @@ export const Filter: MessageFns<Filter> = {
               break;
             }
 
-            message.metadataContains = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            message.metadataContains = decodeBoundedStruct(reader, reader.uint32());
             continue;
           }
         }
@@ -3229,7 +3233,7 @@ export const UpdateMetadataRequest: MessageFns<UpdateMetadataRequest> = {
               break;
             }
 
-            message.metadata = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            message.metadata = decodeBoundedStruct(reader, reader.uint32());
             continue;
           }
           case 4: {

@@ -23,6 +23,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Struct } from "../../../google/protobuf/struct.js";
+import { decodeBoundedStruct } from "../../../../grpc/bounded-struct.js"; // scripts/patch-gen.mjs
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
 import { ContentFeatures, DailySnapshot, Platform, platformFromJSON, platformToJSON } from "./common.js";
 
@@ -107,7 +108,10 @@ export interface Content {
   features:
     | ContentFeatures
     | undefined;
-  /** Free metadata (at most 16 KiB serialised). */
+  /**
+   * Free metadata (at most 16 KiB serialised). Every Struct: at most 1024 keys plus list items, nested at most 16 deep, and
+   * at most 100,000 keys plus list items over all the Structs of one message; beyond that the record is rejected.
+   */
   metadata:
     | { [key: string]: any }
     | undefined;
@@ -259,7 +263,7 @@ export interface MetaLearningScore {
   metric: string;
   /** The score (any finite number; its meaning belongs to the metric). */
   score: number;
-  /** Free context of the score. */
+  /** Free context of the score (bounded as Content.metadata). */
   context: { [key: string]: any } | undefined;
 }
 
@@ -609,7 +613,7 @@ export const Content: MessageFns<Content> = {
               break;
             }
 
-            message.metadata = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            message.metadata = decodeBoundedStruct(reader, reader.uint32());
             continue;
           }
           case 5: {
@@ -2329,7 +2333,7 @@ export const MetaLearningScore: MessageFns<MetaLearningScore> = {
               break;
             }
 
-            message.context = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            message.context = decodeBoundedStruct(reader, reader.uint32());
             continue;
           }
         }

@@ -1,0 +1,54 @@
+// The rows of many timing-grid windows from one read of views observations (ViralityRepository.viewsObservations):
+// for a window [from, to) of a platform, the posts published in it with the views of their latest observation
+// before `to` — the rows ViralityRepository.timedOutcomes returns for that window, in its order, views only.
+import type { TimedRow, ViewsObservationRow } from './virality.types.js';
+
+/** A post and its views observations, oldest first. */
+export interface PostViews {
+  publishedAt: Date;
+  observedMs: number[];
+  views: number[];
+}
+
+/** The observations grouped per post, per platform, keeping the read's order (publication, post id). */
+export function postsByPlatform(rows: readonly ViewsObservationRow[]): Map<string, PostViews[]> {
+  const byPlatform = new Map<string, PostViews[]>();
+  let last: (PostViews & { key: string }) | undefined;
+  for (const row of rows) {
+    const key = `${row.platform}\u0000${row.postId}`;
+    if (last?.key !== key) {
+      last = { key, publishedAt: row.publishedAt, observedMs: [], views: [] };
+      const posts = byPlatform.get(row.platform) ?? [];
+      posts.push(last);
+      byPlatform.set(row.platform, posts);
+    }
+    last.observedMs.push(row.observedAt.getTime());
+    last.views.push(row.views);
+  }
+  return byPlatform;
+}
+
+/** First index in `sorted` (ascending) whose value is at least `value`. */
+function lowerBound(length: number, valueAt: (i: number) => number, value: number): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (valueAt(mid) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The posts published in [from, to) that were observed before `to`, with the views of their latest observation then. */
+export function viewsInWindow(posts: readonly PostViews[], from: Date, to: Date): TimedRow[] {
+  const toMs = to.getTime();
+  const rows: TimedRow[] = [];
+  for (let i = lowerBound(posts.length, (k) => posts[k]!.publishedAt.getTime(), from.getTime()); i < posts.length; i++) {
+    const post = posts[i]!;
+    if (post.publishedAt.getTime() >= toMs) break;
+    const latest = lowerBound(post.observedMs.length, (k) => post.observedMs[k]!, toMs) - 1;
+    if (latest >= 0) rows.push({ publishedAt: post.publishedAt, views: post.views[latest]!, interactions: null });
+  }
+  return rows;
+}
