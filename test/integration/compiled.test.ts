@@ -11,7 +11,9 @@ import { BACKEND, seedDataDir } from '../helpers/server.js';
 
 const SERVE = ['bin/stakazo-ml.js', 'serve'];
 
-describe(`compiled build (${BACKEND})`, () => {
+describe(`compiled build (${BACKEND})`, function () {
+  // NOTE: the first start compiles dist/ when it is stale (after `npm run generate`, say): minutes on a busy machine.
+  this.timeout(600_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'stakazo-compiled-'));
   const env = { ...process.env, HOST: '127.0.0.1', PORT: '0', HTTP_PORT: 'off', DATA_DIR: dataDir, SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'info' };
 
