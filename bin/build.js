@@ -4,7 +4,8 @@
 // build (Docker's dependency layer) or no TypeScript (a production install); `ensureBuilt()` rebuilds when missing
 // or older than a source file, so the README's `npm install && npm start` does all the set-up.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The build's output; stable (the Dockerfile and package.json point into it). */
 export const DIST = join(ROOT, 'dist');
+/** Written after a build: the hash of the sources it was built from; its time is when they were last checked. */
 const STAMP = join(DIST, '.build-stamp');
 /** Files read at run time that tsc does not emit: [source, destination] relative to the root. */
 const ASSETS = [['src/gen/descriptor_set.binpb', 'dist/src/gen/descriptor_set.binpb']];
@@ -25,6 +27,23 @@ function newestMtime(path) {
   let newest = info.mtimeMs;
   for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
+}
+
+/** The files under `path` (a file or a folder, walked), in name order. */
+function filesUnder(path) {
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (!info) return [];
+  if (!info.isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((entry) => filesUnder(join(path, entry)));
+}
+
+/** A hash of every input's path and content: rewriting a file with the same content (`npm run generate`) is no change. */
+function sourceHash() {
+  const hash = createHash('sha256');
+  for (const file of INPUTS.flatMap((p) => filesUnder(join(ROOT, p)))) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
 }
 
 function typescriptCompiler() {
@@ -41,7 +60,12 @@ export function staleReason() {
   const stamp = statSync(STAMP, { throwIfNoEntry: false });
   if (!stamp) return 'no build yet';
   const newest = Math.max(...INPUTS.map((p) => newestMtime(join(ROOT, p))));
-  return newest > stamp.mtimeMs ? 'sources changed since the last build' : undefined;
+  if (newest <= stamp.mtimeMs) return undefined;
+  // Newer files: stale only when their content differs from the build's (then the stamp's time moves on).
+  if (readFileSync(STAMP, 'utf8').trim() !== sourceHash()) return 'sources changed since the last build';
+  const now = new Date();
+  utimesSync(STAMP, now, now);
+  return undefined;
 }
 
 /** Compiles into dist/ and copies the assets; throws with tsc's output when it fails. */
@@ -54,7 +78,7 @@ export function build() {
     mkdirSync(dirname(join(ROOT, to)), { recursive: true });
     copyFileSync(join(ROOT, from), join(ROOT, to));
   }
-  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  writeFileSync(STAMP, `${sourceHash()}\n`);
 }
 
 /** Builds when dist/ is missing or stale; with no TypeScript, a stale build is used as it is. */
