@@ -4,15 +4,15 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# bin/build.js is npm ci's prepare script; with no sources copied yet it does nothing.
+COPY bin bin
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json buf.yaml buf.gen.yaml ./
 COPY proto proto
 COPY proto-vendor proto-vendor
 COPY src src
 COPY migrations migrations
-COPY bin bin
-RUN npx tsc -p tsconfig.build.json && cp src/gen/descriptor_set.binpb dist/src/gen/ \
- && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=50051 DATA_DIR=/data

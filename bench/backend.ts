@@ -52,7 +52,7 @@ export const CLIENT_OPTIONS = {
 };
 
 /** Creates the database of the URL when it does not exist (connecting to the `postgres` database). */
-async function ensureDatabase(url: string): Promise<void> {
+export async function ensureDatabase(url: string): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = '/postgres';
@@ -87,11 +87,24 @@ function pgliteDirect(db: Db): DirectSql {
   };
 }
 
-/** The service started as its own process (`src/main.ts`), as deployed; resolves once it serves. */
-async function startServerProcess(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
+/** A server process of the bench's. */
+export interface ServerProcess {
+  pid: number;
+  port: number;
+  /** Milliseconds from spawning the process to its "serving" log line (health SERVING). */
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The service started as its own process, as deployed; resolves once it serves. `entry`: what node runs (default
+ * the TypeScript sources through tsx; the footprint measures run the compiled build, as `npm start` does).
+ */
+export async function startServerProcess(env: Record<string, string>, entry = ['--import', 'tsx', MAIN]): Promise<ServerProcess> {
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -119,7 +132,9 @@ async function startServerProcess(env: Record<string, string>): Promise<{ port: 
   });
   child.stdout!.resume();
   return {
+    pid: child.pid!,
     port,
+    startMs: performance.now() - started,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -144,7 +159,7 @@ export async function startBackend(name: BackendName, databaseUrl: string = DEFA
     SHUTDOWN_GRACE_MS: '2000',
     LIMIT_MAX_COLLECTIONS: '1000',
   };
-  let server: { port: number; stop(): Promise<void> };
+  let server: Pick<ServerProcess, 'port' | 'stop'>;
   let db: Db;
   if (name === 'postgres') {
     server = await startServerProcess({ ...env, PORT: String(await freePort()), DATABASE_URL: databaseUrl });
@@ -186,7 +201,7 @@ export async function startBackend(name: BackendName, databaseUrl: string = DEFA
 }
 
 /** A TCP port free on the loopback right now. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;

@@ -17,17 +17,20 @@ export interface BenchOptions {
   databaseUrl: string;
   /** Where the JSON result goes. */
   outPath: string | undefined;
+  /** Only the footprint and CLI start-up measures. */
+  footprintOnly: boolean;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/stakazo_bench';
 
-const USAGE = `usage: npm run bench -- [--quick | --full] [--backend pglite|postgres|both] [--size N] [--records N] [--reps N] [--out file.json]
+const USAGE = `usage: npm run bench -- [--quick | --full] [--backend pglite|postgres|both] [--size N] [--records N] [--reps N] [--out file.json] [--footprint-only]
   --quick     small data, finishes in under 2 minutes (default)
   --full      100,000 x 512-d vectors and 1,000,000 metric records
   --backend   which database; postgres uses DATABASE_URL or ${DEFAULT_DATABASE_URL} (created if missing)
   --size N    vectors in the main collection
   --records N metric records streamed and learned from
-  --reps N    repetitions of each timed call`;
+  --reps N    repetitions of each timed call
+  --footprint-only  only the server's memory and start-up and the CLI's start-up`;
 
 function positiveInt(name: string, raw: string | undefined): number {
   const value = Number(raw);
@@ -41,6 +44,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   let backend = 'both';
   const given: Partial<Record<'size' | 'records' | 'reps', number>> = {};
   let outPath: string | undefined;
+  let footprintOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = () => argv[++i];
@@ -51,6 +55,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     else if (arg === '--records') given.records = positiveInt('--records', next());
     else if (arg === '--reps') given.reps = positiveInt('--reps', next());
     else if (arg === '--out') outPath = next();
+    else if (arg === '--footprint-only') footprintOnly = true;
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option "${arg}"\n${USAGE}`);
   }
@@ -67,5 +72,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     concurrencySeconds: full ? 10 : 2,
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     outPath,
+    footprintOnly,
   };
 }

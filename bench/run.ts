@@ -11,6 +11,7 @@ import { measureLearningRun, measureVirality } from './measures/learning.js';
 import { measureMetricIngest, measureUnaryWrite, registerWorld } from './measures/metrics.js';
 import { measureRecommend } from './measures/recommend.js';
 import { measureBulkIngest } from './measures/bulk.js';
+import { measureCliStartup, measureFootprint } from './measures/footprint.js';
 import { exactResults, measureFiltered, measureGrpcOverhead, measureRecallAndSpeed } from './measures/search.js';
 import { measureVectorIngest } from './measures/vectors.js';
 import { parseOptions, type BackendName, type BenchOptions } from './options.js';
@@ -38,6 +39,27 @@ async function runBackend(name: BackendName, options: BenchOptions): Promise<Bac
       errors.push({ stage: label, message: (err as Error).message });
     }
   };
+  const versions = options.footprintOnly ? { database: 'not measured', pgvector: 'not measured' } : await runMeasures(name, options, stage);
+  // The footprint last, on its own server process (compiled, as deployed) with the same sizes of workload.
+  const space = ClusteredVectors.forCount(options.vectorCount, options.dimension);
+  const world = metricWorld(`fp${Date.now().toString(36)}`, footprintDay(), options.metricRecords);
+  await stage('CLI start-up', measureCliStartup);
+  await stage('footprint', () =>
+    measureFootprint(name, options.databaseUrl, space.generate(options.vectorCount, DATA_SEED), world, world.posts * world.observations * 2),
+  );
+  return { backend: name, ...versions, durationS: (nowMs() - started) / 1000, measures, errors };
+}
+
+/** The day the footprint's learning run reads: the day before the other measures' (its records apart from theirs). */
+function footprintDay(): string {
+  const day = new Date(`${learningDay()}T00:00:00Z`);
+  return new Date(day.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+type Stage = (label: string, fn: () => Promise<Measure[]>) => Promise<void>;
+
+/** Every measure but the footprint, on the back-end's server; returns the versions of the database and pgvector. */
+async function runMeasures(name: BackendName, options: BenchOptions, stage: Stage): Promise<Backend['versions']> {
   progress(`${name}: starting the server`);
   const backend: Backend = await startBackend(name, options.databaseUrl);
   const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -85,7 +107,7 @@ async function runBackend(name: BackendName, options: BenchOptions): Promise<Bac
       await call(backend.embedding, backend.embedding.deleteCollection, { name: collection }).catch(() => undefined);
     await backend.stop();
   }
-  return { backend: name, ...backend.versions, durationS: (nowMs() - started) / 1000, measures, errors };
+  return backend.versions;
 }
 
 async function main(): Promise<number> {
@@ -107,6 +129,7 @@ async function main(): Promise<number> {
       metricRecords: options.metricRecords,
       reps: options.reps,
       concurrencySeconds: options.concurrencySeconds,
+      footprintOnly: options.footprintOnly,
     },
     machine: machineInfo(),
     backends: [],

@@ -69,11 +69,11 @@ export interface App {
 /** Builds the repositories and services over an open database. */
 export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHooks = {}): Services {
   const viralityRepository = new ViralityRepository(db);
-  const viralityCache = new ViralityCache(viralityRepository);
+  const viralityCache = new ViralityCache(viralityRepository, { maxPredictors: config.caches.viralityTenants, maxGrids: config.caches.viralityGrids });
   const trainer = new ViralityTrainer(viralityRepository, viralityCache, log);
   const tenancy = new TenancyRepository(db);
   // One collection cache per process: searches read it, DeleteCollection drops from it.
-  const collectionCache = new CollectionCache();
+  const collectionCache = new CollectionCache(undefined, config.caches.collections);
   const indexBuildRepository = new IndexBuildRepository(db, config.indexing);
   const indexing = {
     builds: new IndexBuilds(indexBuildRepository, log.child({ component: 'index-builds' }), (outcome) => hooks.embedding?.indexBuildFinished?.(outcome)),
@@ -101,7 +101,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     experiment,
     trainer,
     tenancy,
-    tokens: new TokenAuthority(tenancy, log, config.authCacheMs, config.authMode),
+    tokens: new TokenAuthority(tenancy, log, config.authCacheMs, config.authMode, config.caches.authTokens),
   };
 }
 
@@ -124,7 +124,13 @@ function predictionCovariate(virality: ViralityService, boostThreshold: number):
 
 /** The database options of the settings. */
 export function dbOptionsOf(config: Config): DbOptions {
-  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs };
+  return {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.dbPoolMax,
+    acquireTimeoutMs: config.dbAcquireTimeoutMs,
+    pglite: config.pglite,
+  };
 }
 
 /** Opens the configured database, checks that it answers, migrates it and builds the services. */

@@ -1,37 +1,26 @@
-// The command line: `stakazo-ml <command>`. One module per command under src/cli/; long work shows progress.
-import { ConfigError, loadConfig } from './config.js';
-import { openApp } from './app.js';
-import { AppError } from './errors.js';
-import { cliLogger, UsageError, type Command } from './cli/common.js';
-import { learnCommand } from './cli/learn.js';
-import { reportCommand } from './cli/report.js';
-import { seedDemoCommand } from './cli/seed-demo.js';
-import { tokensCommand } from './cli/tokens.js';
+// The command line: `stakazo-ml <command>`. One module per command under src/cli/, imported only when that command
+// runs (and each command imports the app only after its options are parsed), so help and usage errors load Node's
+// built-ins and little else. Errors are one line; `--debug` adds the stack.
+import type { Command } from './cli/usage.js';
 
-const serveCommand: Command = {
-  name: 'serve',
-  summary: 'run the gRPC server (same as npm start)',
-  help: 'usage: stakazo-ml serve\n\nRuns the service with the settings of the environment (see the README); stops gracefully on SIGTERM/SIGINT.',
-  async run() {
-    await import('./main.js');
-    return -1;
+interface Entry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+const COMMANDS: Entry[] = [
+  { name: 'serve', summary: 'run the gRPC server (same as npm start)', load: async () => (await import('./cli/serve.js')).serveCommand },
+  { name: 'migrate', summary: 'bring the database schema up to date and exit', load: async () => (await import('./cli/serve.js')).migrateCommand },
+  {
+    name: 'seed-demo',
+    summary: 'load a realistic demo world (posts, retention, embeddings) and learn it',
+    load: async () => (await import('./cli/seed-demo.js')).seedDemoCommand,
   },
-};
-
-const migrateCommand: Command = {
-  name: 'migrate',
-  summary: 'bring the database schema up to date and exit',
-  help: 'usage: stakazo-ml migrate\n\nApplies pending migrations to the database of DATABASE_URL / DATA_DIR (safe to run from several replicas).',
-  async run() {
-    const app = await openApp(loadConfig(), cliLogger());
-    await app.close();
-    const applied = app.migrationsApplied;
-    process.stdout.write(applied.length ? `applied ${applied.length} migrations: ${applied.join(', ')}\n` : 'schema already up to date\n');
-    return 0;
-  },
-};
-
-const COMMANDS: Command[] = [serveCommand, migrateCommand, seedDemoCommand, learnCommand, reportCommand, tokensCommand];
+  { name: 'learn', summary: 'learn a day or a range of days (progress bar)', load: async () => (await import('./cli/learn.js')).learnCommand },
+  { name: 'report', summary: 'write the learning report page (HTML) of a day', load: async () => (await import('./cli/report.js')).reportCommand },
+  { name: 'tokens', summary: 'create, revoke or list API tokens', load: async () => (await import('./cli/tokens.js')).tokensCommand },
+];
 
 const USAGE = `usage: stakazo-ml <command> [options]      (npm run cli -- <command> [options])
 
@@ -42,7 +31,10 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
 Every command but serve works in-process on the database (DATABASE_URL for Postgres, else the embedded one in
 DATA_DIR, default ./data), so it needs no running server. An embedded DATA_DIR has one process at a time: while a
 server runs on it, commands refuse and name the server's pid. See the README for every setting.
-Exit codes: 0 ok, 1 failure, 2 bad usage or settings.`;
+--debug (anywhere) prints the stack of an error. Exit codes: 0 ok, 1 failure, 2 bad usage or settings.`;
+
+/** Bad usage before a command runs (the command list explains it). */
+class TopLevelUsage extends Error {}
 
 async function run(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
@@ -51,29 +43,43 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   }
   if (name === 'help' || name === '--help' || name === '-h') {
-    const command = COMMANDS.find((c) => c.name === args[0]);
-    process.stdout.write(`${command ? command.help : USAGE}\n`);
+    const entry = COMMANDS.find((c) => c.name === args[0]);
+    process.stdout.write(`${entry ? (await entry.load()).help : USAGE}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) throw new UsageError(`unknown command "${name}"`, USAGE);
-  return command.run(args);
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) throw new TopLevelUsage(`unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+  return (await entry.load()).run(args);
 }
 
-run(process.argv.slice(2)).then(
+/** The one line printed for a failure: the message's first line, or the whole stack with --debug. */
+function describe(err: unknown, debug: boolean): string {
+  if (!(err instanceof Error)) return String(err);
+  if (debug && err.stack) return err.stack;
+  return err.message.split('\n')[0]!;
+}
+
+/** Exit code of a failure: 2 for usage and settings, 1 for the rest. */
+async function exitCodeOf(err: unknown): Promise<number> {
+  if (err instanceof TopLevelUsage || (err instanceof Error && err.name === 'UsageError')) return 2;
+  // Loaded only on this path: a command that failed has loaded them already.
+  const [{ ConfigError }, { AppError }] = await Promise.all([import('./config.js'), import('./errors.js')]);
+  if (err instanceof ConfigError || (err instanceof AppError && err.kind === 'invalid_argument')) return 2;
+  return 1;
+}
+
+const debug = process.argv.includes('--debug');
+const argv = process.argv.slice(2).filter((a) => a !== '--debug');
+
+run(argv).then(
   (code) => {
     if (code >= 0) process.exit(code);
   },
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`stakazo-ml: ${err.message}${err.help ? `\n\n${err.help}` : ''}\n`);
-      process.exit(2);
-    }
-    if (err instanceof ConfigError || (err instanceof AppError && err.kind === 'invalid_argument')) {
-      process.stderr.write(`stakazo-ml: ${err.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`stakazo-ml: ${err instanceof AppError ? err.message : ((err as Error).stack ?? String(err))}\n`);
-    process.exit(1);
+  async (err: unknown) => {
+    const code = await exitCodeOf(err);
+    const usage = err instanceof Error && err.name === 'UsageError';
+    const hint = err instanceof TopLevelUsage ? '\nsee stakazo-ml --help' : usage ? `\nsee stakazo-ml ${argv[0]} --help` : '';
+    process.stderr.write(`stakazo-ml: ${describe(err, debug)}${hint}\n`);
+    process.exit(code);
   },
 );

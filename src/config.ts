@@ -32,6 +32,33 @@ export interface IndexingConfig {
   parallelWorkers: number;
 }
 
+/**
+ * The embedded database's memory: PGlite is Postgres compiled to WebAssembly, running in this process, so these
+ * sizes are this process's memory (shared_buffers is allocated and touched in full at start-up).
+ */
+export interface PgliteConfig {
+  /** Postgres `shared_buffers`, e.g. "16MB": the page cache. */
+  sharedBuffers: string;
+  /** Postgres `work_mem`: per sort or hash before spilling to disk. */
+  workMem: string;
+  /** Postgres `maintenance_work_mem`: index builds (an HNSW build beyond it goes on, slower, on disk). */
+  maintenanceWorkMem: string;
+  /** The WebAssembly memory PGlite starts with, in MB (its module needs at least 128; it grows up to 2048). */
+  initialMemoryMb: number;
+}
+
+/** Entries kept at most by the process's own caches (each evicts or starts over when full). */
+export interface CacheConfig {
+  /** Collection metadata for the search path. */
+  collections: number;
+  /** Bearer-token lookups. */
+  authTokens: number;
+  /** Per-tenant virality predictors (a model, or the formula with the tenant's outcomes). */
+  viralityTenants: number;
+  /** Best-time grids used by predictions (per tenant, platform, time zone and day). */
+  viralityGrids: number;
+}
+
 export interface SchedulerConfig {
   enabled: boolean;
   /** Daily fire time, HH:MM in `timeZone`. */
@@ -67,6 +94,8 @@ export interface Config {
   maxReceiveMessageBytes: number;
   limits: Limits;
   indexing: IndexingConfig;
+  pglite: PgliteConfig;
+  caches: CacheConfig;
   scheduler: SchedulerConfig;
   tls?: TlsConfig;
   /** Minimum virality score (0..100) for boost_recommended. */
@@ -103,6 +132,20 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
 function memorySize(env: Env, name: string, fallback: string): string {
   const value = env[name]?.trim() || fallback;
   if (!/^[1-9][0-9]{0,6}(kB|MB|GB)$/.test(value)) throw new ConfigError(name, `"${value}" is not a memory size like 256MB or 1GB (units kB, MB, GB)`);
+  return value;
+}
+
+const MEMORY_UNIT_KB: Record<string, number> = { kB: 1, MB: 1024, GB: 1024 * 1024 };
+
+/**
+ * A PGlite memory size: a Postgres size of at least 128kB and at most `maxMb` (its WebAssembly memory is at most
+ * 2 GB, so a larger one could only fail to start, or fail later).
+ */
+function pgliteMemory(env: Env, name: string, fallback: string, maxMb: number): string {
+  const value = memorySize(env, name, fallback);
+  const [, digits, unit] = /^(\d+)(kB|MB|GB)$/.exec(value)!;
+  const kb = Number(digits) * MEMORY_UNIT_KB[unit!]!;
+  if (kb < 128 || kb > maxMb * 1024) throw new ConfigError(name, `${value} is outside 128kB..${maxMb}MB (the embedded database's memory is at most 2 GB)`);
   return value;
 }
 
@@ -185,6 +228,18 @@ export function loadConfig(env: Env = process.env): Config {
       defaultThreshold: integer(env, 'INDEXING_THRESHOLD', 20_000, 0, 2_000_000_000),
       maintenanceWorkMem: memorySize(env, 'INDEX_BUILD_MAINTENANCE_WORK_MEM', '256MB'),
       parallelWorkers: integer(env, 'INDEX_BUILD_PARALLEL_WORKERS', 1, 0, 64),
+    },
+    pglite: {
+      sharedBuffers: pgliteMemory(env, 'PGLITE_SHARED_BUFFERS', '16MB', 1024),
+      workMem: pgliteMemory(env, 'PGLITE_WORK_MEM', '4MB', 1024),
+      maintenanceWorkMem: pgliteMemory(env, 'PGLITE_MAINTENANCE_WORK_MEM', '64MB', 1024),
+      initialMemoryMb: integer(env, 'PGLITE_INITIAL_MEMORY_MB', 128, 128, 2048),
+    },
+    caches: {
+      collections: integer(env, 'CACHE_COLLECTIONS_MAX', 10_000, 1, 10_000_000),
+      authTokens: integer(env, 'CACHE_AUTH_TOKENS_MAX', 10_000, 1, 10_000_000),
+      viralityTenants: integer(env, 'CACHE_VIRALITY_TENANTS_MAX', 1000, 1, 10_000_000),
+      viralityGrids: integer(env, 'CACHE_VIRALITY_GRIDS_MAX', 2000, 1, 10_000_000),
     },
     scheduler: {
       enabled: boolean(env, 'SCHEDULER_ENABLED', true),

@@ -12,7 +12,7 @@ import { ratioMeasure, valueMeasure, type Measure } from '../measure.js';
 import { percentile, progress, latencies, timed } from '../stats.js';
 
 const RECORDS_PER_MESSAGE = 500;
-const PLATFORM_NAMES: Record<number, string> = { 1: 'tiktok', 2: 'instagram', 3: 'youtube' };
+export const PLATFORM_NAMES: Record<number, string> = { 1: 'tiktok', 2: 'instagram', 3: 'youtube' };
 const TENANT = 'default';
 
 /** Registers the world's content and posts with plain inserts: set-up, not measured. */
@@ -48,7 +48,8 @@ export async function registerWorld(backend: Backend, world: MetricWorld): Promi
   }
 }
 
-function* messages(world: MetricWorld, onProgress: (sent: number) => void): Generator<StreamMetricsRequest> {
+/** The world's metric records as StreamMetrics messages. */
+export function* messages(world: MetricWorld, onProgress: (sent: number) => void): Generator<StreamMetricsRequest> {
   let sent = 0;
   for (const records of batches(metricRecords(world), RECORDS_PER_MESSAGE)) {
     yield { records };

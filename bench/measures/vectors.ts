@@ -14,6 +14,13 @@ const POINTS_PER_MESSAGE = 200;
 
 /** Creates a collection with default HNSW settings (indexed from the start unless a threshold is given); returns its points table. */
 export async function createCollection(backend: Backend, name: string, dimension: number, precision: Precision, indexingThreshold = 0): Promise<string> {
+  await newCollection(backend, name, dimension, precision, indexingThreshold);
+  const [row] = await backend.direct.query<{ table_name: string }>(`select table_name from collections where name = $1`, [name]);
+  return row!.table_name;
+}
+
+/** CreateCollection with default HNSW settings (indexed from the start unless a threshold is given). */
+export async function newCollection(backend: Pick<Backend, 'embedding'>, name: string, dimension: number, precision: Precision, indexingThreshold = 0) {
   await call(backend.embedding, backend.embedding.createCollection, {
     collection: {
       name,
@@ -31,8 +38,6 @@ export async function createCollection(backend: Backend, name: string, dimension
       indexBuildProgress: undefined,
     },
   });
-  const [row] = await backend.direct.query<{ table_name: string }>(`select table_name from collections where name = $1`, [name]);
-  return row!.table_name;
 }
 
 function* streamMessages(collection: string, vectors: readonly Float32Array[]): Generator<UpsertStreamRequest> {
@@ -53,7 +58,7 @@ function* streamMessages(collection: string, vectors: readonly Float32Array[]): 
 }
 
 /** Streams every vector into the collection (UpsertStream); returns the elapsed milliseconds. */
-export async function streamVectors(backend: Backend, collection: string, vectors: readonly Float32Array[]): Promise<number> {
+export async function streamVectors(backend: Pick<Backend, 'embedding'>, collection: string, vectors: readonly Float32Array[]): Promise<number> {
   const { result, ms } = await timed(() => clientStreamCall(backend.embedding, backend.embedding.upsertStream, streamMessages(collection, vectors)));
   if (result.insertedCount !== vectors.length) throw new Error(`stream inserted ${result.insertedCount} of ${vectors.length} points`);
   return ms;

@@ -1,69 +1,20 @@
-// What every CLI command shares: usage errors, option parsing with --help, the database, tenants and days.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// What the CLI commands share once their options are parsed: the logger, the database, tenants. Commands import
+// it lazily (after parsing), so help and usage errors never load the app; usage.ts has the light part.
 import { pino } from 'pino';
 import { openApp, type App } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { Logger } from '../log.js';
-
-/** Bad usage: the message says what is wrong; the process exits with code 2. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    /** The help of the command, printed after the message. */
-    readonly help?: string,
-  ) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-/** A CLI command: `run` returns the exit code (-1: keep the process running). */
-export interface Command {
-  name: string;
-  summary: string;
-  help: string;
-  run(args: string[]): Promise<number>;
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
+import { UsageError } from './usage.js';
 
 /**
- * Parses a command's options; `--help`/`-h` prints its help and returns undefined. Unknown options and missing
- * values become a UsageError carrying the help.
+ * The CLI's logger: JSON on stderr (stdout carries the command's output), level LOG_LEVEL, else error (debug with
+ * --debug). NOTE: not warn: a failed connection's warnings carry stacks, and the error itself is said in one line.
  */
-export function parseCommand<O extends Options>(args: string[], options: O, help: string, allowPositionals = false) {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${help}\n`);
-    return undefined;
-  }
-  try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message, help);
-  }
-}
-
-/** A whole number option in [min, max]. */
-export function integerOption(value: string | undefined, name: string, fallback: number, min: number, max: number, help: string): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
-    throw new UsageError(`--${name} "${value}" must be a whole number in ${min}..${max}`, help);
-  return Number(value);
-}
-
-/** A YYYY-MM-DD option (the service checks the rest, e.g. that the day is over). */
-export function dayOption(value: string | undefined, name: string, help: string): string {
-  if (value === undefined) throw new UsageError(`--${name} is required (a day, YYYY-MM-DD)`, help);
-  const date = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-    throw new UsageError(`--${name} "${value}" is not a calendar day in the form YYYY-MM-DD`, help);
-  }
-  return value;
-}
-
-/** The CLI's logger: JSON on stderr (stdout carries the command's output), level LOG_LEVEL or warn. */
 export function cliLogger(): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? 'warn', base: { service: 'stakazo-ml-cli' } }, pino.destination(2));
+  return pino(
+    { level: process.env.LOG_LEVEL || (process.argv.includes('--debug') ? 'debug' : 'error'), base: { service: 'stakazo-ml-cli' } },
+    pino.destination(2),
+  );
 }
 
 /** What a command works with: the settings, the open and migrated database and the services (see src/app.ts). */

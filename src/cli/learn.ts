@@ -1,8 +1,10 @@
 // `stakazo-ml learn`: runs the daily learning for a day or a range, in-process against the database.
+import { AppError } from '../errors.js';
 import type { Reprocess, RunWithReport } from '../learning/run/learning.service.js';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
-import { dayOption, parseCommand, requireTenant, UsageError, withDatabase, type CliContext, type Command } from './common.js';
+import type { CliContext } from './common.js';
 import { Progress } from './progress.js';
+import { dayOption, parseCommand, UsageError, type Command } from './usage.js';
 
 const HELP = `usage: stakazo-ml learn (--day D | --from D --to D) [--tenant T] [--reprocess none|failed|all]
 
@@ -37,6 +39,12 @@ export async function learnDays(context: CliContext, tenantId: string, from: str
   return runs;
 }
 
+/** A bad-argument error of the service in the CLI's words: its API field names (start_day) become the flags. */
+function inFlagNames(err: unknown, flags: Record<string, string>): unknown {
+  if (!(err instanceof AppError) || err.kind !== 'invalid_argument') return err;
+  return new UsageError(err.message.replace(/\b(start_day|end_day)\b/g, (field) => flags[field] ?? field));
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** One line per run: day, status, posts, findings, recommendations. */
@@ -50,7 +58,6 @@ export function runLine(r: RunWithReport): string {
 
 export const learnCommand: Command = {
   name: 'learn',
-  summary: 'learn a day or a range of days (progress bar)',
   help: HELP,
   async run(args) {
     const parsed = parseCommand(
@@ -60,18 +67,21 @@ export const learnCommand: Command = {
     );
     if (!parsed) return 0;
     const { values } = parsed;
-    if (values.day !== undefined && (values.from !== undefined || values.to !== undefined))
-      throw new UsageError('give either --day or --from/--to, not both', HELP);
-    if (values.day === undefined && values.from === undefined) throw new UsageError('say which days: --day D, or --from D --to D', HELP);
-    const from = dayOption(values.day ?? values.from, values.day !== undefined ? 'day' : 'from', HELP);
-    const to = values.day !== undefined ? from : dayOption(values.to, 'to', HELP);
-    if (to < from) throw new UsageError(`--to ${to} is before --from ${from}`, HELP);
+    if (values.day !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('give either --day or --from/--to, not both');
+    if (values.day === undefined && values.from === undefined) throw new UsageError('say which days: --day D, or --from D --to D');
+    const from = dayOption(values.day ?? values.from, values.day !== undefined ? 'day' : 'from');
+    const to = values.day !== undefined ? from : dayOption(values.to, 'to');
+    if (to < from) throw new UsageError(`--to ${to} is before --from ${from}`);
     const reprocess = (values.reprocess ?? 'none') as Reprocess;
-    if (!REPROCESS.includes(reprocess)) throw new UsageError(`--reprocess "${values.reprocess}" must be none, failed or all`, HELP);
+    if (!REPROCESS.includes(reprocess)) throw new UsageError(`--reprocess "${values.reprocess}" must be none, failed or all`);
     const tenantId = values.tenant ?? DEFAULT_TENANT;
+    const flags = values.day !== undefined ? { start_day: '--day', end_day: '--day' } : { start_day: '--from', end_day: '--to' };
+    const { requireTenant, withDatabase } = await import('./common.js');
     return withDatabase(async (context) => {
       await requireTenant(context, tenantId);
-      const runs = await learnDays(context, tenantId, from, to, reprocess);
+      const runs = await learnDays(context, tenantId, from, to, reprocess).catch((err: unknown) => {
+        throw inFlagNames(err, flags);
+      });
       for (const r of runs) process.stdout.write(`${runLine(r)}\n`);
       return runs.every((r) => r.run.status === 'succeeded') ? 0 : 1;
     });

@@ -1,9 +1,8 @@
 // `stakazo-ml report`: writes the learning report page of a tenant and day.
-import { writeFileSync } from 'node:fs';
-import { renderReportPage } from '../report/page.js';
-import { gatherReportData } from '../report/report-data.js';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
-import { dayOption, parseCommand, requireTenant, withDatabase, type Command } from './common.js';
+import { dayOption, parseCommand, UsageError, type Command } from './usage.js';
 
 const HELP = `usage: stakazo-ml report --day D [--tenant T] [--out file.html]
 
@@ -20,14 +19,21 @@ options:
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'write the learning report page (HTML) of a day',
   help: HELP,
   async run(args) {
     const parsed = parseCommand(args, { day: { type: 'string' }, tenant: { type: 'string' }, out: { type: 'string' } }, HELP);
     if (!parsed) return 0;
-    const day = dayOption(parsed.values.day, 'day', HELP);
+    const day = dayOption(parsed.values.day, 'day');
     const tenantId = parsed.values.tenant ?? DEFAULT_TENANT;
     const out = parsed.values.out ?? `report-${tenantId}-${day}.html`;
+    // Checked before the work, so a typo in the path does not cost a database open and a render.
+    const folder = dirname(resolve(out));
+    if (out !== '-' && !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
+    const [{ requireTenant, withDatabase }, { renderReportPage }, { gatherReportData }] = await Promise.all([
+      import('./common.js'),
+      import('../report/page.js'),
+      import('../report/report-data.js'),
+    ]);
     const html = await withDatabase(async (context) => {
       await requireTenant(context, tenantId);
       return renderReportPage(await gatherReportData(context.services, context.log, tenantId, day));

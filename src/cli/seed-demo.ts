@@ -1,9 +1,10 @@
 // `stakazo-ml seed-demo`: loads a realistic demo world into a tenant, then learns its days.
-import { DEMO_COLLECTION, seedDemo } from '../demo/seed.js';
+import { DEMO_COLLECTION } from '../demo/demo-names.js';
+import { addDays } from '../domain/days.js';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
-import { integerOption, parseCommand, withDatabase, type Command } from './common.js';
 import { learnDays } from './learn.js';
 import { Progress } from './progress.js';
+import { integerOption, parseCommand, type Command } from './usage.js';
 
 const HELP = `usage: stakazo-ml seed-demo [--days 28] [--posts-per-day 60] [--tenant T]
 
@@ -12,7 +13,7 @@ last --days days (ending yesterday), each post with a 101-point retention curve 
 embedding per content item in the collection "${DEMO_COLLECTION}". Planted patterns for learning to find:
 Instagram loses ~70 % of viewers in the first 3 s, 15-30 s videos complete twice as often, each platform has a
 peak hour (TikTok 19 h, Instagram 12 h, YouTube 21 h UTC), a CTA in the first 5 s lifts views.
-Then it runs the daily learning for every seeded day (re-running days learned before).
+Then it runs the daily learning for the last --days days, ending yesterday (re-running days learned before).
 
 It works in-process on the database of DATABASE_URL / DATA_DIR; the tenant is created if needed. Seeding again
 with the same options adds nothing twice. Progress goes to stderr.
@@ -24,14 +25,14 @@ options:
 
 export const seedDemoCommand: Command = {
   name: 'seed-demo',
-  summary: 'load a realistic demo world (posts, retention, embeddings) and learn it',
   help: HELP,
   async run(args) {
     const parsed = parseCommand(args, { days: { type: 'string' }, 'posts-per-day': { type: 'string' }, tenant: { type: 'string' } }, HELP);
     if (!parsed) return 0;
-    const days = integerOption(parsed.values.days, 'days', 28, 1, 90, HELP);
-    const postsPerDay = integerOption(parsed.values['posts-per-day'], 'posts-per-day', 60, 1, 1000, HELP);
+    const days = integerOption(parsed.values.days, 'days', 28, 1, 90);
+    const postsPerDay = integerOption(parsed.values['posts-per-day'], 'posts-per-day', 60, 1, 1000);
     const tenantId = parsed.values.tenant ?? DEFAULT_TENANT;
+    const [{ withDatabase }, { seedDemo }] = await Promise.all([import('./common.js'), import('../demo/seed.js')]);
     return withDatabase(async (context) => {
       let current: Progress | undefined;
       const summary = await seedDemo(
@@ -48,7 +49,9 @@ export const seedDemoCommand: Command = {
         },
       );
       current?.finish('done');
-      const runs = await learnDays(context, tenantId, summary.startDay, summary.lastObservedDay, 'all');
+      // The last `days` days, ending yesterday: --days 7 learns 7 days (the first publication day, seen by only its
+      // own posts' first hours, is not one of them).
+      const runs = await learnDays(context, tenantId, addDays(summary.lastObservedDay, 1 - days), summary.lastObservedDay, 'all');
       const learned = runs.filter((r) => r.run.status === 'succeeded').length;
       const findings = runs.reduce((n, r) => n + (r.report?.insights.length ?? 0), 0);
       // The day to look at first: of the last week, the one with the most recommendations (the latest of equals).

@@ -1,6 +1,6 @@
 // `stakazo-ml tokens`: create, revoke and list API tokens (each maps a bearer token to a tenant).
 import { createToken, revokeToken, tokenId } from '../tenancy/tokens.js';
-import { parseCommand, UsageError, withDatabase, type Command } from './common.js';
+import { parseCommand, UsageError, type Command } from './usage.js';
 
 const HELP = `usage: stakazo-ml tokens <create|revoke|list> [options]
 
@@ -13,7 +13,6 @@ before the first one the service is single-tenant (tenant "default"). AUTH=token
 
 export const tokensCommand: Command = {
   name: 'tokens',
-  summary: 'create, revoke or list API tokens',
   help: HELP,
   async run(args) {
     const [action, ...rest] = args;
@@ -23,9 +22,10 @@ export const tokensCommand: Command = {
       return 0;
     }
     const { values, positionals } = parsed;
-    if (!['create', 'revoke', 'list'].includes(action ?? '')) throw new UsageError(`unknown tokens action "${action ?? ''}" (create, revoke or list)`, HELP);
-    if (action === 'create' && !values.tenant) throw new UsageError('tokens create needs --tenant <tenant-id>', HELP);
-    if (action === 'revoke' && positionals.length !== 1) throw new UsageError('tokens revoke needs exactly one token or token id', HELP);
+    if (!['create', 'revoke', 'list'].includes(action ?? '')) throw new UsageError(`unknown tokens action "${action ?? ''}" (create, revoke or list)`);
+    if (action === 'create' && !values.tenant) throw new UsageError('tokens create needs --tenant <tenant-id>');
+    if (action === 'revoke' && positionals.length !== 1) throw new UsageError('tokens revoke needs exactly one token or token id');
+    const { withDatabase } = await import('./common.js');
     await withDatabase(async ({ services }) => {
       const repo = services.tenancy;
       if (action === 'create') {
@@ -35,7 +35,9 @@ export const tokensCommand: Command = {
         const n = await revokeToken(repo, positionals[0]);
         process.stdout.write(`revoked ${n} token${n === 1 ? '' : 's'}\n`);
       } else {
-        for (const t of await repo.listTokens()) {
+        const tokens = await repo.listTokens();
+        if (tokens.length === 0) process.stdout.write('no tokens yet (the service is single-tenant); create one: stakazo-ml tokens create --tenant T\n');
+        for (const t of tokens) {
           process.stdout.write(`${tokenId(t.tokenHash)}  ${t.tenantId.padEnd(20)} ${t.revokedAt ? 'revoked' : 'active '}  ${t.label}\n`);
         }
       }

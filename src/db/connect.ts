@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import ClientPgLite from 'knex-pglite';
+import type { PgliteConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { lockDataFolder } from './folder-lock.js';
 
@@ -39,6 +40,34 @@ export interface DbOptions {
   acquireTimeoutMs?: number;
   /** Where knex's own warnings go (structured); without it knex prints them to the console. */
   log?: Logger;
+  /** The embedded database's memory; PGlite's own defaults (shared_buffers 128MB) when absent. */
+  pglite?: PgliteConfig;
+}
+
+/** PGlite's options for the memory settings: its start parameters plus ours, and its initial WebAssembly memory. */
+function pgliteMemoryOptions(settings: PgliteConfig | undefined) {
+  if (!settings) return {};
+  const set = (name: string, value: string) => ['-c', `${name}=${value}`];
+  return {
+    initialMemory: settings.initialMemoryMb * 1024 * 1024,
+    startParams: [
+      ...PGlite.defaultStartParams,
+      ...set('shared_buffers', settings.sharedBuffers),
+      ...set('work_mem', settings.workMem),
+      ...set('maintenance_work_mem', settings.maintenanceWorkMem),
+    ],
+  };
+}
+
+/** PGlite did not start: one line with the reason and the memory settings it started with. */
+function pgliteStartError(err: unknown, dir: string, settings: PgliteConfig | undefined): Error {
+  const reason = String((err as Error)?.message ?? err).split('\n')[0];
+  if (!settings) return new Error(`the embedded database in DATA_DIR (${dir}) did not start: ${reason}`);
+  return new Error(
+    `the embedded database in DATA_DIR (${dir}) did not start (${reason}) with PGLITE_SHARED_BUFFERS=${settings.sharedBuffers}, ` +
+      `PGLITE_WORK_MEM=${settings.workMem}, PGLITE_MAINTENANCE_WORK_MEM=${settings.maintenanceWorkMem}, ` +
+      `PGLITE_INITIAL_MEMORY_MB=${settings.initialMemoryMb}: lower PGLITE_SHARED_BUFFERS or PGLITE_INITIAL_MEMORY_MB, or free memory`,
+  );
 }
 
 /**
@@ -89,10 +118,10 @@ export async function openDb(options: DbOptions): Promise<Db> {
   const lock = lockDataFolder(dir);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ dataDir: dir, extensions: { vector } });
+    pglite = await PGlite.create({ dataDir: dir, extensions: { vector }, ...pgliteMemoryOptions(options.pglite) });
   } catch (err) {
     lock.release();
-    throw err;
+    throw pgliteStartError(err, dir, options.pglite);
   }
   const instance = knex({
     client: ClientPgLite as unknown as typeof Knex.Client,

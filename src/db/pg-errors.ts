@@ -36,7 +36,8 @@ export function fromDbError(err: unknown, what = 'record'): AppError | undefined
   // NOTE: not e.message, which knex prefixes with the whole SQL text.
   if (code.startsWith('22')) return new AppError('invalid_argument', `${what} has a value the database cannot store (SQLSTATE ${code})`);
   if (code === '57014') return new AppError('cancelled', `the database query for ${what} was cancelled`);
-  if (code === '53400' || code === '54000') return new AppError('resource_exhausted', `${what}: ${reason}`);
+  // 53200: out of memory, e.g. the embedded database's WebAssembly memory (at most 2 GB) cannot grow any more.
+  if (code === '53200' || code === '53400' || code === '54000') return new AppError('resource_exhausted', `${what}: ${reason}`);
   if (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_NODE_CODES.has(code)) {
     return new AppError('unavailable', `the database is unavailable (${reason}); retry`);
   }

@@ -6,11 +6,9 @@ import type { MetricRecord } from '../gen/stakazo/ml/v1/metrics.js';
 import { addDays, dayOf } from '../domain/days.js';
 import { validateRegisterContent, validateRegisterPost } from '../metrics/metrics.validate.js';
 import { prepareRecords } from '../metrics/record.validate.js';
+import { DEMO_COLLECTION, DEMO_DIMENSION } from './demo-names.js';
 import { contentOf, generateEmbeddings, generateWorld, postOf, recordsOf, type WorldPost } from './world.js';
 
-/** The collection the demo embeddings go to. */
-export const DEMO_COLLECTION = 'demo-clip';
-export const DEMO_DIMENSION = 64;
 const RECORDS_PER_MESSAGE = 500;
 const POINTS_PER_BATCH = 500;
 const CONCURRENT_REGISTRATIONS = 8;

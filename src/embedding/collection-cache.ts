@@ -5,13 +5,15 @@ import type { CollectionInfo } from './embedding.types.js';
 
 /** How long an entry is used before it is read again. */
 export const COLLECTION_CACHE_TTL_MS = 10_000;
-/** Entries kept at most; the cache starts over when full (no eviction order to get wrong). */
-const MAX_ENTRIES = 10_000;
 
 export class CollectionCache {
   private readonly entries = new Map<string, { collection: CollectionInfo; expiresAtMs: number }>();
 
-  constructor(private readonly ttlMs = COLLECTION_CACHE_TTL_MS) {}
+  constructor(
+    private readonly ttlMs = COLLECTION_CACHE_TTL_MS,
+    /** Entries kept at most; the cache starts over when full (no eviction order to get wrong). */
+    private readonly maxEntries = 10_000,
+  ) {}
 
   /** The cached collections, or undefined unless every name has a live entry. */
   getAll(tenantId: string, names: readonly string[], nowMs = Date.now()): Map<string, CollectionInfo> | undefined {
@@ -26,7 +28,7 @@ export class CollectionCache {
 
   /** Keeps the collection under the name it was asked by: its alias when it was reached through one. */
   set(tenantId: string, collection: CollectionInfo, nowMs = Date.now()): void {
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(key(tenantId, collection.alias ?? collection.name), { collection, expiresAtMs: nowMs + this.ttlMs });
   }
 

@@ -45,8 +45,6 @@ interface Cached<T> {
   expiresAt: number;
 }
 
-const MAX_CACHED_TOKENS = 10_000;
-
 /**
  * Maps `authorization: Bearer <token>` to a tenant. It fails closed: in token mode a missing, malformed, unknown or
  * revoked token is UNAUTHENTICATED, and AUTH=auto enters token mode once any token was ever created (revoking the
@@ -64,6 +62,8 @@ export class TokenAuthority {
     private readonly log: Logger,
     private readonly ttlMs = 5_000,
     private readonly mode: AuthMode = 'auto',
+    /** Token lookups kept at most; the cache starts over when full. */
+    private readonly maxCached = 10_000,
   ) {}
 
   /** Whether calls need a token now. */
@@ -94,7 +94,7 @@ export class TokenAuthority {
     const hash = hashToken(match[1]);
     let cached = this.tokens.get(hash);
     if (!cached || cached.expiresAt < now) {
-      if (this.tokens.size >= MAX_CACHED_TOKENS) this.tokens.clear();
+      if (this.tokens.size >= this.maxCached) this.tokens.clear();
       cached = { value: await this.repo.tenantOfToken(hash), expiresAt: now + this.ttlMs };
       this.tokens.set(hash, cached);
     }

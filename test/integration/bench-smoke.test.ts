@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { MEASURE_IDS } from '../../bench/measure.js';
+import { FOOTPRINT_MEASURE_IDS } from '../../bench/measures/footprint.js';
 import type { BenchResult } from '../../bench/report.js';
 
 const run = promisify(execFile);
 
 describe('bench (smoke, quick mode, tiny size, PGlite)', function () {
-  this.timeout(300_000);
+  // NOTE: the footprint measures start the compiled server twice (the first on an empty PGlite folder: initdb).
+  this.timeout(600_000);
 
   it('writes a JSON result with every measure and a table', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stakazo-bench-smoke-'));
@@ -30,7 +32,7 @@ describe('bench (smoke, quick mode, tiny size, PGlite)', function () {
       expect(result.backends).to.have.length(1);
       const [pglite] = result.backends;
       expect(pglite!.errors).to.deep.equal([]);
-      expect(pglite!.measures.map((m) => m.id)).to.have.members([...MEASURE_IDS]);
+      expect(pglite!.measures.map((m) => m.id)).to.have.members([...MEASURE_IDS, ...FOOTPRINT_MEASURE_IDS]);
       for (const m of pglite!.measures) {
         expect(m.value, m.id).to.be.a('number');
         expect(m.target, m.id).to.be.a('string');

@@ -26,17 +26,57 @@ describe(`cli (${BACKEND})`, () => {
       .and.to.contain('--reprocess');
   });
 
-  it('names what is wrong and exits 2 on bad usage', () => {
-    const cases: [string[], RegExp][] = [
-      [['frobnicate'], /unknown command "frobnicate"/],
-      [['learn'], /say which days: --day D, or --from D --to D/],
-      [['learn', '--day', '2026-02-30'], /--day "2026-02-30" is not a calendar day/],
-      [['report', '--day', '2026-01-01', '--colour'], /Unknown option '--colour'/],
+  it('names what is wrong in one line, naming the flag, then points to the help; exits 2 on bad usage', () => {
+    const cases: [string[], RegExp, string][] = [
+      [['frobnicate'], /^unknown command "frobnicate"/, 'see stakazo-ml --help'],
+      [['learn'], /^say which days: --day D, or --from D --to D$/, 'see stakazo-ml learn --help'],
+      [['learn', '--day'], /^--day needs a value$/, 'see stakazo-ml learn --help'],
+      [['learn', '--day', '2026-02-30'], /^--day "2026-02-30" is not a calendar day/, 'see stakazo-ml learn --help'],
+      // Checked by the service, which names its API field (start_day): the CLI names its flag.
+      [['learn', '--day', '2999-01-01'], /^--day 2999-01-01 is not over yet/, 'see stakazo-ml learn --help'],
+      [['learn', '--from', '2999-01-01', '--to', '2999-01-02'], /^--from 2999-01-01 is not over yet/, 'see stakazo-ml learn --help'],
+      [['report', '--day', '2026-01-01', '--colour'], /^Unknown option '--colour'/, 'see stakazo-ml report --help'],
+      [
+        ['report', '--day', '2026-01-01', '--out', '/missing/dir/r.html'],
+        /^--out \/missing\/dir\/r.html: the folder \/missing\/dir does not exist$/,
+        'see stakazo-ml report --help',
+      ],
+      [['seed-demo', '--days', '-3'], /^--days must be a whole number from 1 to 90, got "-3"$/, 'see stakazo-ml seed-demo --help'],
+      [['seed-demo', '--days', 'abc'], /^--days must be a whole number from 1 to 90, got "abc"$/, 'see stakazo-ml seed-demo --help'],
+      [['seed-demo', '--posts-per-day', '2.5'], /^--posts-per-day must be a whole number from 1 to 1000, got "2.5"$/, 'see stakazo-ml seed-demo --help'],
     ];
-    for (const [args, message] of cases) {
+    for (const [args, message, hint] of cases) {
       const result = cli(...args);
       expect(result.code, args.join(' ')).to.equal(2);
-      expect(result.stderr, args.join(' ')).to.match(message);
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines, args.join(' ')).to.have.length(2);
+      expect(lines[0]!.replace(/^stakazo-ml: /, ''), args.join(' ')).to.match(message);
+      expect(lines[1], args.join(' ')).to.equal(hint);
+    }
+  });
+
+  it('says an unreachable database in one line without a stack, and shows the stack with --debug', () => {
+    const unreachable = 'postgres://postgres@127.0.0.1:1/nowhere';
+    const plain = runCli(dataDir, unreachable, 'tokens', 'list');
+    expect(plain.code).to.equal(1);
+    expect(plain.stderr.trimEnd().split('\n')).to.deep.equal([
+      'stakazo-ml: cannot reach the database at DATABASE_URL (postgres://postgres@127.0.0.1:1/nowhere): connect ECONNREFUSED 127.0.0.1:1',
+    ]);
+    const debug = runCli(dataDir, unreachable, 'tokens', 'list', '--debug');
+    expect(debug.code).to.equal(1);
+    expect(debug.stderr)
+      .to.match(/cannot reach the database/)
+      .and.to.match(/\n\s+at /);
+  });
+
+  it('says so when there are no tokens (a fresh embedded database)', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'stakazo-cli-fresh-'));
+    try {
+      const listed = runCli(fresh, '', 'tokens', 'list');
+      expect(listed.code, listed.stderr).to.equal(0);
+      expect(listed.stdout).to.match(/^no tokens yet .*stakazo-ml tokens create --tenant T\n$/);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
     }
   });
 
@@ -53,11 +93,12 @@ describe(`cli (${BACKEND})`, () => {
     expect(seeded.stdout).to.match(new RegExp(`seeded tenant "${tenant}": 36 posts`));
     expect(seeded.stdout).to.contain('72 accepted, 0 already there, 0 rejected');
     expect(seeded.stdout).to.contain('embeddings in "demo-clip": 36 inserted');
-    expect(seeded.stdout).to.match(/learned 4 of 4 days/);
+    // --days 3 learns 3 days, ending yesterday.
+    expect(seeded.stdout).to.match(/learned 3 of 3 days/);
     // Not a terminal: progress is plain lines on stderr, one per learned day.
     expect(seeded.stderr)
       .to.match(/^register \d+\/36/m)
-      .and.to.match(/^learn 4\/4/m);
+      .and.to.match(/^learn 3\/3/m);
     const day = /report --day (\d{4}-\d{2}-\d{2})/.exec(seeded.stdout)![1];
 
     const again = cli('learn', '--day', day, '--tenant', tenant);

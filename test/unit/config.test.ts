@@ -36,4 +36,19 @@ describe('config', () => {
     expect(config.databaseUrl).to.equal('postgres://u@h:5432/db');
     expect(config.reflection).to.equal(false);
   });
+
+  it('sizes the embedded database and the caches from settings, refusing sizes PGlite cannot start with', () => {
+    const defaults = loadConfig({});
+    expect(defaults.pglite).to.deep.equal({ sharedBuffers: '16MB', workMem: '4MB', maintenanceWorkMem: '64MB', initialMemoryMb: 128 });
+    expect(defaults.caches).to.deep.equal({ collections: 10_000, authTokens: 10_000, viralityTenants: 1000, viralityGrids: 2000 });
+    const set = loadConfig({ PGLITE_SHARED_BUFFERS: '64MB', PGLITE_WORK_MEM: '512kB', CACHE_COLLECTIONS_MAX: '50' });
+    expect(set.pglite).to.include({ sharedBuffers: '64MB', workMem: '512kB' });
+    expect(set.caches.collections).to.equal(50);
+    expect(errorOf({ PGLITE_SHARED_BUFFERS: '4GB' }).message).to.match(/PGLITE_SHARED_BUFFERS: 4GB is outside 128kB..1024MB/);
+    expect(errorOf({ PGLITE_WORK_MEM: '64kB' }).setting).to.equal('PGLITE_WORK_MEM');
+    expect(errorOf({ PGLITE_MAINTENANCE_WORK_MEM: 'lots' }).setting).to.equal('PGLITE_MAINTENANCE_WORK_MEM');
+    // PGlite's WebAssembly module declares 128 MB as its smallest memory: less cannot even be instantiated.
+    expect(errorOf({ PGLITE_INITIAL_MEMORY_MB: '64' }).message).to.match(/PGLITE_INITIAL_MEMORY_MB: 64 is outside 128..2048/);
+    expect(errorOf({ CACHE_AUTH_TOKENS_MAX: '0' }).setting).to.equal('CACHE_AUTH_TOKENS_MAX');
+  });
 });

@@ -27,6 +27,8 @@ export interface ViralityCacheOptions {
   gridTtlMs?: number;
   /** Most timing grids kept (oldest dropped first). Default 2000. */
   maxGrids?: number;
+  /** Most tenants' predictors kept (oldest dropped first). Default 1000. */
+  maxPredictors?: number;
   now?: () => Date;
 }
 
@@ -72,7 +74,7 @@ export class ViralityCache {
 
   /** The promoted model of the tenant, or the formula with the tenant's outcomes. */
   predictor(tenantId: string): Promise<TenantPredictor> {
-    return this.remember(this.predictors, tenantId, this.options.predictorTtlMs ?? 60_000, 100_000, async () => {
+    return this.remember(this.predictors, tenantId, this.options.predictorTtlMs ?? 60_000, this.options.maxPredictors ?? 1000, async () => {
       const row = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
       if (row && isLoadableParams(row.params)) return { kind: 'learned', version: row.version, model: new ViralityModel(row.params) };
       return { kind: 'formula', version: FORMULA_VERSION, outcomes: await this.repo.tenantOutcomes(tenantId) };
