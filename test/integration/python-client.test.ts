@@ -1,9 +1,10 @@
 // The Python client example (examples/python/client.py, real grpcio with stubs generated from proto/) against a
 // live server, as a tenant with its own bearer token.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { createToken } from '../../src/tenancy/tokens.js';
+import { type ProcessResult, runProcess } from '../helpers/process.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -16,16 +17,8 @@ function missingPython(): string | undefined {
   return undefined;
 }
 
-function runPython(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['examples/python/client.py', ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runPython(args: string[]): Promise<ProcessResult> {
+  return runProcess(PYTHON, ['examples/python/client.py', ...args]);
 }
 
 describe(`python client example (${BACKEND})`, () => {
