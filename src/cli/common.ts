@@ -31,7 +31,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * Parses a command's options; `--help`/`-h` prints its help and returns undefined. Unknown options and missing
  * values become a UsageError carrying the help.
  */
-export function parseCommand<O extends Options>(args: string[], options: O, help: string, allowPositionals = false) {
+export function parseCommand<O extends Options>(
+  args: string[],
+  options: O,
+  help: string,
+  allowPositionals = false,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>> | undefined {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${help}\n`);
     return undefined;
