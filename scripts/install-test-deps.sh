@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite uses beyond Node: Python's grpcio (the Python client example test)
+# Installs the Debian packages the test suite uses beyond Node: Python's grpcio (the Python client package test)
 # and Chromium (the report page test). Idempotent: installs only what is missing.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-wanted=(python3-grpcio python3-grpc-tools chromium openssl)
+# python3-venv, -setuptools, -wheel: the Python package's offline install test; protobuf-compiler,
+# protobuf-compiler-grpc, mypy-protobuf: its generated code (scripts/generate-clients.sh).
+wanted=(python3-grpcio python3-protobuf python3-venv python3-setuptools python3-wheel protobuf-compiler protobuf-compiler-grpc mypy-protobuf chromium openssl)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { addReflection } from 'grpc-server-reflection';
+import { ReflectionService } from '@grpc/reflection';
+import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { openApp, type App, type Services } from './app.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
@@ -66,6 +68,18 @@ const SERVICES: ServiceEntry[] = [
   { name: SERVICE_NAMES[3], definition: ExperimentServiceService, handlers: (deps, app) => ({ ...experimentHandlers(deps, app.services) }) },
 ];
 
+/**
+ * Serves gRPC server reflection, both `grpc.reflection.v1` and the older `grpc.reflection.v1alpha` (grpcurl and most
+ * tools try v1 first, older ones only know v1alpha), from the descriptor set built by `npm run generate`.
+ */
+function addReflection(server: Server): void {
+  // NOTE: the files go in unchanged (names, imports), not through proto-loader, which merges files of one package:
+  // tools then see the same file names as the proto/ tree.
+  const files = fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTOR_SET_PATH)).file.map((file) => toBinary(FileDescriptorProtoSchema, file));
+  const definition = { descriptorSet: { format: 'Protocol Buffer 3 FileDescriptorProto', fileDescriptorProtos: files } };
+  new ReflectionService(definition as unknown as ConstructorParameters<typeof ReflectionService>[0]).addToServer(server);
+}
+
 function credentials(config: Config): ServerCredentials {
   if (!config.tls) return ServerCredentials.createInsecure();
   const { certFile, keyFile, clientCaFile } = config.tls;
@@ -111,7 +125,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((n) => [n, 'NOT_SERVING'])) });
   health.addToServer(server);
-  if (config.reflection) addReflection(server, DESCRIPTOR_SET_PATH);
+  if (config.reflection) addReflection(server);
 
   const encodeProbe = new EncodeProbe();
   const deps: HandlerDeps = { log, auth: tokenAuthenticator(services.tokens), observer: metrics, encodeProbe };

@@ -3,7 +3,7 @@
 
     python3 examples/python/client.py --address localhost:50051 [--token stk_...] [--prefix py-example]
 
-It creates (or reuses) a collection, upserts embeddings and searches them, registers content and posts, streams
+Uses the stakazo_ml package (pip install ./clients/python). It creates (or reuses) a collection, upserts embeddings and searches them, registers content and posts, streams
 retention and engagement records for them, runs the daily learning for --day (default: yesterday, UTC) and prints
 the report. Running it twice is safe: the same ids are reused and records are deduplicated by record_id.
 """
@@ -14,13 +14,10 @@ import random
 import sys
 
 import grpc
+from google.protobuf import struct_pb2, timestamp_pb2
 
-import stubs
-
-stubs.load()
-from google.protobuf import struct_pb2, timestamp_pb2  # noqa: E402
-from stakazo.ml.v1 import common_pb2, embedding_pb2, embedding_pb2_grpc  # noqa: E402
-from stakazo.ml.v1 import learning_pb2, learning_pb2_grpc, metrics_pb2, metrics_pb2_grpc  # noqa: E402
+from stakazo_ml import Client, connect
+from stakazo_ml.v1 import common_pb2, embedding_pb2, learning_pb2, metrics_pb2
 
 DIMENSION = 8
 PLATFORMS = [common_pb2.PLATFORM_TIKTOK, common_pb2.PLATFORM_INSTAGRAM, common_pb2.PLATFORM_YOUTUBE]
@@ -49,11 +46,12 @@ def retention_curve(duration_s, first_3s_loss, completion):
     return points
 
 
-def embeddings(args, stub, metadata):
+def embeddings(args, client: Client):
+    stub = client.embedding
     name = f"{args.prefix}-clip"
     collection = embedding_pb2.Collection(name=name, embedding_type=embedding_pb2.EMBEDDING_TYPE_VISUAL_CLIP, dimension=DIMENSION)
     try:
-        stub.CreateCollection(embedding_pb2.CreateCollectionRequest(collection=collection), metadata=metadata, timeout=30)
+        stub.CreateCollection(embedding_pb2.CreateCollectionRequest(collection=collection), timeout=30)
         print(f"collection {name}: created ({DIMENSION} dimensions, cosine)")
     except grpc.RpcError as err:
         if err.code() != grpc.StatusCode.ALREADY_EXISTS:
@@ -67,18 +65,19 @@ def embeddings(args, stub, metadata):
         vector = [rng.gauss(1.0 if brand == "acme" else -1.0, 0.3) for _ in range(DIMENSION)]
         points.append(embedding_pb2.Point(id=f"{args.prefix}-frame-{i}", content_id=f"{args.prefix}-video-{i % 10}",
                                           vector=embedding_pb2.Vector(values=vector), metadata=struct({"brand": brand, "frame": i})))
-    upserted = stub.Upsert(embedding_pb2.UpsertRequest(collection=name, points=points), metadata=metadata, timeout=30)
+    upserted = stub.Upsert(embedding_pb2.UpsertRequest(collection=name, points=points), timeout=30)
     print(f"upserted {len(points)} points: {upserted.inserted_count} new, {upserted.updated_count} updated")
 
     query = embedding_pb2.SearchRequest(collection=name, vector=embedding_pb2.Vector(values=[1.0] * DIMENSION), top_k=3,
                                         filter=embedding_pb2.Filter(metadata_contains=struct({"brand": "acme"})))
-    hits = stub.Search(query, metadata=metadata, timeout=30).hits
+    hits = stub.Search(query, timeout=30).hits
     print(f"search (brand=acme, top 3): {len(hits)} hits")
     for hit in hits:
         print(f"  {hit.point.id}  score {hit.score:.3f}  brand {hit.point.metadata['brand']}")
 
 
-def metrics(args, stub, metadata, day):
+def metrics(args, client: Client, day):
+    stub = client.metrics
     rng = random.Random(11)
     day_start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc)
     observed = day_start + dt.timedelta(hours=22)
@@ -91,10 +90,10 @@ def metrics(args, stub, metadata, day):
             content_id=content_id, duration_s=duration_s,
             features=common_pb2.ContentFeatures(quality_score=round(rng.random(), 2), aesthetic_score=round(rng.random(), 2),
                                                  caption_length_chars=rng.randrange(150), cta_in_first_5s=rng.random() < 0.5,
-                                                 hashtag_count=rng.randrange(6)))), metadata=metadata, timeout=30)
+                                                 hashtag_count=rng.randrange(6)))), timeout=30)
         stub.RegisterPost(metrics_pb2.RegisterPostRequest(post=metrics_pb2.Post(
             post_id=post_id, content_id=content_id, platform=platform, account="python-example",
-            publish_time=timestamp(day_start + dt.timedelta(minutes=20 * i)), time_zone="UTC")), metadata=metadata, timeout=30)
+            publish_time=timestamp(day_start + dt.timedelta(minutes=20 * i)), time_zone="UTC")), timeout=30)
         loss = (0.65 if platform == common_pb2.PLATFORM_INSTAGRAM else 0.25) + rng.gauss(0, 0.03)
         curve = retention_curve(duration_s, loss, 0.2 + rng.gauss(0, 0.02))
         views = int(math.exp(7 + rng.gauss(0, 0.5)))
@@ -105,22 +104,20 @@ def metrics(args, stub, metadata, day):
             post_id=post_id, likes=views // 15, comments=views // 200, shares=views // 90, saves=views // 120, reach=int(views * 0.8), impressions=int(views * 1.3))))
     print(f"registered {args.posts} content items and posts published on {day}")
 
-    def batches():  # a client stream: any number of messages, each with a batch of records
-        for i in range(0, len(records), 20):
-            yield metrics_pb2.StreamMetricsRequest(records=records[i:i + 20])
-
-    result = stub.StreamMetrics(batches(), metadata=metadata, timeout=60)
+    # One client stream, 20 records a message (any iterable works, a generator too).
+    result = client.stream_metrics(records, batch_size=20, timeout=60)
     print(f"streamed {len(records)} metric records: accepted {result.accepted_count}, duplicate {result.duplicate_count}, rejected {result.rejected_count}")
     for rejected in result.rejected:
         print(f"  rejected #{rejected.index} {rejected.record_id}: {rejected.reason}")
 
 
-def learning(args, stub, metadata, day):
-    response = stub.RunDailyLearning(learning_pb2.RunDailyLearningRequest(day=day.isoformat(), force=True), metadata=metadata, timeout=120)
+def learning(args, client: Client, day):
+    stub = client.learning
+    response = stub.RunDailyLearning(learning_pb2.RunDailyLearningRequest(day=day.isoformat(), force=True), timeout=120)
     run = response.run
     steps = ", ".join(f"{s.step} {s.duration_ms:.0f} ms" for s in run.steps)
     print(f"learning run {run.day}: {learning_pb2.RunStatus.Name(run.status)} ({steps})")
-    report = stub.GetLearningReport(learning_pb2.GetLearningReportRequest(day=day.isoformat()), metadata=metadata, timeout=30).report
+    report = stub.GetLearningReport(learning_pb2.GetLearningReportRequest(day=day.isoformat()), timeout=30).report
     print(f"report: {report.summary}")
     for platform in report.platforms:
         print(f"  {common_pb2.Platform.Name(platform.platform)}: {platform.posts_count} posts, completion {platform.mean_completion_rate:.1%}, "
@@ -141,16 +138,15 @@ def main():
     parser.add_argument("--posts", type=int, default=30, help="posts to register and observe")
     args = parser.parse_args()
 
-    metadata = [("authorization", f"Bearer {args.token}")] if args.token else []
-    with grpc.insecure_channel(args.address) as channel:
+    try:
+        client = connect(args.address, token=args.token, ready_timeout_s=15)
+    except grpc.FutureTimeoutError:
+        sys.exit(f"cannot reach a stakazo-ml server at {args.address}")
+    with client:
         try:
-            grpc.channel_ready_future(channel).result(timeout=15)
-        except grpc.FutureTimeoutError:
-            sys.exit(f"cannot reach a stakazo-ml server at {args.address}")
-        try:
-            embeddings(args, embedding_pb2_grpc.EmbeddingServiceStub(channel), metadata)
-            metrics(args, metrics_pb2_grpc.MetricsServiceStub(channel), metadata, args.day)
-            learning(args, learning_pb2_grpc.LearningServiceStub(channel), metadata, args.day)
+            embeddings(args, client)
+            metrics(args, client, args.day)
+            learning(args, client, args.day)
         except grpc.RpcError as err:
             sys.exit(f"{err.code().name}: {err.details()}")
 

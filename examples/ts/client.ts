@@ -1,6 +1,7 @@
 // A short TypeScript session with the typed clients the package exports (`import … from 'stakazo-ml'`):
 // create a collection, upsert two points, search, and print a learning report when --day is given.
-//   node --import tsx examples/ts/client.ts [--address localhost:50051] [--token stk_…] [--day YYYY-MM-DD]
+//   node --conditions=stakazo-source --import tsx examples/ts/client.ts [--address localhost:50051] [--token stk_…] [--day YYYY-MM-DD]
+// (`--conditions=stakazo-source` resolves 'stakazo-ml' to this tree's src/; without it, to the build: `npm run build`).
 import { parseArgs } from 'node:util';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import {

@@ -8,7 +8,9 @@ import { create, createFileRegistry, fromBinary, type FileRegistry } from '@bufb
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const REFLECTION_PROTO = join(here, '..', '..', 'proto-vendor', 'grpc', 'reflection', 'v1alpha', 'reflection.proto');
+/** The two versions of the reflection service the server answers (grpcurl tries v1 first, older tools v1alpha). */
+export type ReflectionVersion = 'v1' | 'v1alpha';
+const reflectionProto = (version: ReflectionVersion) => join(here, '..', '..', 'proto-vendor', 'grpc', 'reflection', version, 'reflection.proto');
 
 interface ReflectionResponse {
   listServicesResponse?: { service: { name: string }[] };
@@ -16,16 +18,16 @@ interface ReflectionResponse {
   errorResponse?: { errorCode: number; errorMessage: string };
 }
 
-function reflectionClient(address: string) {
-  const definition = loadSync(REFLECTION_PROTO, { keepCase: false, defaults: false, oneofs: true });
-  const pkg = loadPackageDefinition(definition) as unknown as { grpc: { reflection: { v1alpha: GrpcObject } } };
-  const Ctor = pkg.grpc.reflection.v1alpha.ServerReflection as ServiceClientConstructor;
+function reflectionClient(address: string, version: ReflectionVersion) {
+  const definition = loadSync(reflectionProto(version), { keepCase: false, defaults: false, oneofs: true });
+  const pkg = loadPackageDefinition(definition) as unknown as { grpc: { reflection: Record<ReflectionVersion, GrpcObject> } };
+  const Ctor = pkg.grpc.reflection[version].ServerReflection as ServiceClientConstructor;
   return new Ctor(address, credentials.createInsecure());
 }
 
 /** Sends reflection requests one by one over one stream. */
-async function ask(address: string, requests: object[]): Promise<ReflectionResponse[]> {
-  const client = reflectionClient(address);
+async function ask(address: string, requests: object[], version: ReflectionVersion): Promise<ReflectionResponse[]> {
+  const client = reflectionClient(address, version);
   try {
     return await new Promise((resolve, reject) => {
       const stream = (client as unknown as { serverReflectionInfo(): NodeJS.ReadWriteStream }).serverReflectionInfo();
@@ -42,8 +44,8 @@ async function ask(address: string, requests: object[]): Promise<ReflectionRespo
 }
 
 /** Lists services through reflection. */
-export async function listServices(address: string): Promise<string[]> {
-  const [response] = await ask(address, [{ listServices: '' }]);
+export async function listServices(address: string, version: ReflectionVersion = 'v1alpha'): Promise<string[]> {
+  const [response] = await ask(address, [{ listServices: '' }], version);
   return (response.listServicesResponse?.service ?? []).map((s) => s.name);
 }
 
@@ -51,12 +53,12 @@ export async function listServices(address: string): Promise<string[]> {
  * Resolves every listed service the way grpcurl does: file containing the symbol, then every dependency by file
  * name, then links all files into one registry. Throws if anything is missing.
  */
-export async function resolveAll(address: string): Promise<{ registry: FileRegistry; services: string[] }> {
-  const services = await listServices(address);
+export async function resolveAll(address: string, version: ReflectionVersion = 'v1alpha'): Promise<{ registry: FileRegistry; services: string[] }> {
+  const services = await listServices(address, version);
   const files = new Map<string, Uint8Array>();
   const pending: object[] = services.map((s) => ({ fileContainingSymbol: s }));
   while (pending.length > 0) {
-    const responses = await ask(address, pending.splice(0));
+    const responses = await ask(address, pending.splice(0), version);
     for (const r of responses) {
       if (r.errorResponse) throw new Error(`reflection error ${r.errorResponse.errorCode}: ${r.errorResponse.errorMessage}`);
       for (const bytes of r.fileDescriptorResponse?.fileDescriptorProto ?? []) {

@@ -40,33 +40,37 @@ describe(`foundation (${BACKEND})`, () => {
     expect(await healthCheck(server.address, 'stakazo.ml.v1.ExperimentService')).to.equal('SERVING');
   });
 
-  it('serves reflection that a strict client links, with every method resolvable', async () => {
-    const { registry, services } = await resolveAll(server.address);
-    expect(services).to.include.members([
-      'stakazo.ml.v1.EmbeddingService',
-      'stakazo.ml.v1.MetricsService',
-      'stakazo.ml.v1.LearningService',
-      'stakazo.ml.v1.ExperimentService',
-      'grpc.health.v1.Health',
-    ]);
-    let methods = 0;
-    for (const name of services) {
-      const service = registry.getService(name);
-      expect(service, name).to.not.equal(undefined);
-      for (const method of service!.methods) {
-        expect(registry.getMessage(method.input.typeName), method.input.typeName).to.not.equal(undefined);
-        expect(registry.getMessage(method.output.typeName), method.output.typeName).to.not.equal(undefined);
-        methods++;
+  for (const version of ['v1', 'v1alpha'] as const) {
+    it(`serves reflection (${version}) that a strict client links, with every method resolvable`, async () => {
+      const { registry, services } = await resolveAll(server.address, version);
+      expect(services).to.include.members([
+        'stakazo.ml.v1.EmbeddingService',
+        'stakazo.ml.v1.MetricsService',
+        'stakazo.ml.v1.LearningService',
+        'stakazo.ml.v1.ExperimentService',
+        'grpc.health.v1.Health',
+        'grpc.reflection.v1.ServerReflection',
+        'grpc.reflection.v1alpha.ServerReflection',
+      ]);
+      let methods = 0;
+      for (const name of services) {
+        const service = registry.getService(name);
+        expect(service, name).to.not.equal(undefined);
+        for (const method of service!.methods) {
+          expect(registry.getMessage(method.input.typeName), method.input.typeName).to.not.equal(undefined);
+          expect(registry.getMessage(method.output.typeName), method.output.typeName).to.not.equal(undefined);
+          methods++;
+        }
       }
-    }
-    expect(methods).to.be.greaterThan(30);
-    // Messages with a map, a Struct and a Timestamp resolve, field types included.
-    const behavior = registry.getMessage('stakazo.ml.v1.ViewerBehavior')!;
-    expect(behavior.fields.find((f) => f.name === 'traffic_sources')!.fieldKind).to.equal('map');
-    const point = registry.getMessage('stakazo.ml.v1.Point')!;
-    expect(point.fields.find((f) => f.name === 'metadata')!.message!.typeName).to.equal('google.protobuf.Struct');
-    expect(point.fields.find((f) => f.name === 'create_time')!.message!.typeName).to.equal('google.protobuf.Timestamp');
-  });
+      expect(methods).to.be.greaterThan(30);
+      // Messages with a map, a Struct and a Timestamp resolve, field types included.
+      const behavior = registry.getMessage('stakazo.ml.v1.ViewerBehavior')!;
+      expect(behavior.fields.find((f) => f.name === 'traffic_sources')!.fieldKind).to.equal('map');
+      const point = registry.getMessage('stakazo.ml.v1.Point')!;
+      expect(point.fields.find((f) => f.name === 'metadata')!.message!.typeName).to.equal('google.protobuf.Struct');
+      expect(point.fields.find((f) => f.name === 'create_time')!.message!.typeName).to.equal('google.protobuf.Timestamp');
+    });
+  }
 
   it('runs migrations again without error, and every migration up is idempotent on its own', async () => {
     const knex = server.running.db.knex;

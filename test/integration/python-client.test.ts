@@ -1,50 +1,75 @@
-// The Python client example (examples/python/client.py, real grpcio with stubs generated from proto/) against a
-// live server, as a tenant with its own bearer token.
-import { spawn, spawnSync } from 'node:child_process';
+// The Python package (clients/python, import stakazo_ml) installed offline into a fresh virtualenv (with the system's
+// grpcio: Debian's python3-grpcio), then the example (examples/python/client.py) run with it against a live server,
+// as a tenant with its own bearer token; and the package's retry of idempotent calls on UNAVAILABLE.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { createToken } from '../../src/tenancy/tokens.js';
+import { type ProcessResult, runProcess } from '../helpers/process.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
-const PYTHON = '/usr/bin/python3';
+const SYSTEM_PYTHON = '/usr/bin/python3';
 
-/** Why the test cannot run here, or undefined when python3 with grpcio and grpc_tools is available. */
+/** Why the test cannot run here, or undefined when python3 with grpcio, venv and setuptools is available. */
 function missingPython(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import grpc, grpc_tools'], { encoding: 'utf8' });
-  if (probe.error) return `${PYTHON} is missing`;
-  if (probe.status !== 0) return `python3-grpcio / python3-grpc-tools are missing (${probe.stderr.trim().split('\n').pop()})`;
+  const probe = spawnSync(SYSTEM_PYTHON, ['-c', 'import grpc, google.protobuf, venv, setuptools, wheel'], { encoding: 'utf8' });
+  if (probe.error) return `${SYSTEM_PYTHON} is missing`;
+  if (probe.status !== 0) return `python3-grpcio / python3-venv / python3-setuptools / python3-wheel are missing (${probe.stderr.trim().split('\n').pop()})`;
   return undefined;
 }
 
-function runPython(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['examples/python/client.py', ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The wrapper's retries, against a port nothing listens on: an idempotent read is sent 3 times, a create once. */
+const RETRY_CHECK = `
+import grpc, socket
+from stakazo_ml import RetryPolicy, connect
+from stakazo_ml.v1 import embedding_pb2
+s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+client = connect(f"127.0.0.1:{port}", token="stk_x", retry=RetryPolicy(attempts=3, initial_backoff_s=0.01))
+for name, call, request in [("GetCollection", client.embedding.GetCollection, embedding_pb2.GetCollectionRequest(name="c")),
+                            ("CreateCollection", client.embedding.CreateCollection, embedding_pb2.CreateCollectionRequest())]:
+    before = client.retries
+    try:
+        call(request, timeout=10)
+    except grpc.RpcError as err:
+        print(name, err.code().name, client.retries - before)
+`;
 
-describe(`python client example (${BACKEND})`, () => {
+describe(`python package stakazo_ml and its example (${BACKEND})`, () => {
   let server: TestServer;
   let tenant: string;
+  let venv: string;
+  const python = () => join(venv, 'bin', 'python');
+  const runPython = (args: string[]): Promise<ProcessResult> => runProcess(python(), ['examples/python/client.py', ...args]);
 
   before(async function () {
     const missing = missingPython();
     if (missing) {
-      console.log(`      skipped: ${missing} (apt-get install -y python3-grpcio python3-grpc-tools)`);
+      console.log(`      skipped: ${missing} (bash scripts/install-test-deps.sh)`);
       this.skip();
     }
+    venv = mkdtempSync(join(tmpdir(), 'stakazo-venv-'));
+    const created = await runProcess(SYSTEM_PYTHON, ['-m', 'venv', '--system-site-packages', venv]);
+    expect(created.code, created.stderr).to.equal(0);
+    // Offline: no index, the build backend (setuptools) and grpcio come from the system.
+    const installed = await runProcess(join(venv, 'bin', 'pip'), ['install', '--no-index', '--no-build-isolation', '--no-deps', '-q', './clients/python']);
+    expect(installed.code, installed.stdout + installed.stderr).to.equal(0);
     server = await startTestServer();
   });
 
   after(async () => {
+    if (venv) rmSync(venv, { recursive: true, force: true });
     if (!server) return;
     if (tenant) await new TenancyRepository(server.running.db).deleteTokensOf(tenant);
     await server.stop();
+  });
+
+  it('retries an idempotent call on UNAVAILABLE with backoff, and a create not at all', async () => {
+    const result = await runProcess(python(), ['-c', RETRY_CHECK], { cwd: tmpdir() });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.equal('GetCollection UNAVAILABLE 2\nCreateCollection UNAVAILABLE 0\n');
   });
 
   it('creates a collection, upserts and searches, streams metrics, learns a day and prints its report', async () => {

@@ -1,0 +1,16 @@
+"""Python client of the stakazo-ml gRPC service.
+
+    from stakazo_ml import connect, metric_batches
+    from stakazo_ml.v1 import embedding_pb2, metrics_pb2
+
+    with connect("localhost:50051", token="stk_...") as client:
+        client.embedding.Search(embedding_pb2.SearchRequest(collection="clip", vector=..., top_k=5))
+        client.stream_metrics(records)          # any iterable of MetricRecord, sent in batches over one stream
+
+The generated messages and stubs (with .pyi type hints) are `stakazo.ml.v1.*_pb2` / `*_pb2_grpc`, also reachable
+as `stakazo_ml.v1`.
+"""
+from stakazo_ml.client import IDEMPOTENT_METHODS, Client, RetryPolicy, connect
+from stakazo_ml.streams import batched, metric_batches, point_batches
+
+__all__ = ["Client", "IDEMPOTENT_METHODS", "RetryPolicy", "batched", "connect", "metric_batches", "point_batches"]
