@@ -28,6 +28,8 @@ export async function createCollection(backend: Backend, name: string, dimension
       // NOTE: 0 (indexed from the start) keeps the ingest and search measures measuring HNSW at every size.
       indexingThreshold,
       indexState: 0,
+      textFields: [],
+      textLanguage: '',
       indexBuildProgress: undefined,
     },
   });
