@@ -2,7 +2,7 @@
 // relevant to a query only when both their visual and their audio cluster match it. Reports recall@10 of the fused
 // query against each single modality and against the same fusion over exact scans, and a 3-sub-query SearchContent
 // against the three single Searches a caller would otherwise send.
-import { Precision, SearchContentRequest, type ContentSubQuery, type Point } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { IndexState, Precision, SearchContentRequest, type ContentSubQuery, type Point } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import type { Backend } from '../backend.js';
 import { gaussian } from '../../src/learning/math/stats.js';
 import { ClusteredVectors, seededRandom } from '../data.js';
@@ -56,10 +56,15 @@ function near(space: ClusteredVectors, cluster: number, random: () => number): F
 const contentId = (c: number) => `xm${c}`;
 const packed = (v: Float32Array) => ({ values: [], float32Le: Buffer.from(v.buffer, v.byteOffset, v.byteLength) });
 
+/**
+ * Creates the three collections and loads them. NOTE: each index waits for the last point (deferred indexing) and
+ * is built once, then the load waits for READY: on PGlite, maintaining HNSW point by point took tens of minutes.
+ */
 async function load(backend: Backend, names: Record<Modality, string>, w: World): Promise<void> {
   for (const modality of MODALITIES) {
     const random = seededRandom(1000 + MODALITIES.indexOf(modality));
-    await createCollection(backend, names[modality], DIMENSIONS[modality], Precision.PRECISION_FLOAT32);
+    const count = w.contents * (modality === 'visual' ? FRAMES_PER_CONTENT : 1);
+    await createCollection(backend, names[modality], DIMENSIONS[modality], Precision.PRECISION_FLOAT32, count);
     const points: Point[] = [];
     for (let c = 0; c < w.contents; c++) {
       const cluster = modality === 'audio' ? w.audioCluster(c) : w.visualCluster(c);
@@ -78,6 +83,11 @@ async function load(backend: Backend, names: Record<Modality, string>, w: World)
     }
     for (let i = 0; i < points.length; i += 500)
       await call(backend.embedding, backend.embedding.upsert, { collection: names[modality], points: points.slice(i, i + 500) });
+  }
+  for (const name of Object.values(names)) {
+    while ((await call(backend.embedding, backend.embedding.getCollection, { name })).collection!.indexState !== IndexState.INDEX_STATE_READY) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 
