@@ -10,6 +10,7 @@ import { measureHalfvec } from './measures/halfvec.js';
 import { measureLearningRun, measureVirality } from './measures/learning.js';
 import { measureMetricIngest, measureUnaryWrite, registerWorld } from './measures/metrics.js';
 import { measureRecommend } from './measures/recommend.js';
+import { measureCrossModal } from './measures/cross-modal.js';
 import { measureBulkIngest } from './measures/bulk.js';
 import { measureCliStartup, measureFootprint } from './measures/footprint.js';
 import { exactResults, measureFiltered, measureGrpcOverhead, measureRecallAndSpeed } from './measures/search.js';
@@ -89,6 +90,7 @@ async function runMeasures(name: BackendName, options: BenchOptions, stage: Stag
     await stage('filtered search', () => measureFiltered(backend, names.vector, queries, options.reps));
     await stage('bulk ingest until searchable', () => measureBulkIngest(backend, names.bulk, vectors, queries, exact!.ids));
     await stage('recommend', () => measureRecommend(backend, names.vector, options.vectorCount, queries, options.reps));
+    await stage('cross-modal search', () => measureCrossModal(backend, runId, options.vectorCount, options.reps));
     await stage('halfvec', () => measureHalfvec(backend, names, vectors, queries, exact!.ids, vectorRecall));
     await stage('concurrency', () => measureConcurrency(backend, names.vector, options.dimension, space.clusters, options.concurrencySeconds));
 

@@ -35,6 +35,8 @@ export async function newCollection(backend: Pick<Backend, 'embedding'>, name: s
       // NOTE: 0 (indexed from the start) keeps the ingest and search measures measuring HNSW at every size.
       indexingThreshold,
       indexState: 0,
+      textFields: [],
+      textLanguage: '',
       indexBuildProgress: undefined,
     },
   });

@@ -14,7 +14,7 @@ import random
 import sys
 
 import grpc
-from google.protobuf import struct_pb2, timestamp_pb2
+from google.protobuf import struct_pb2, timestamp_pb2, wrappers_pb2
 
 from stakazo_ml import Client, connect
 from stakazo_ml.v1 import common_pb2, embedding_pb2, learning_pb2, metrics_pb2
@@ -74,6 +74,18 @@ def embeddings(args, client: Client):
     print(f"search (brand=acme, top 3): {len(hits)} hits")
     for hit in hits:
         print(f"  {hit.point.id}  score {hit.score:.3f}  brand {hit.point.metadata['brand']}")
+
+    # Contents rather than frames: two sub-queries (near a vector, and like video-0, the mean of its frames) fused by
+    # reciprocal rank; each content counts once, video-0 itself is left out. Sub-queries may name other collections
+    # (audio, text) and a keyword search over text_fields.
+    video_0 = f"{args.prefix}-video-0"
+    request = embedding_pb2.SearchContentRequest(top_k=3, fusion=embedding_pb2.FUSION_RRF, sub_queries=[
+        embedding_pb2.ContentSubQuery(collection=name, vector=embedding_pb2.Vector(values=[1.0] * DIMENSION)),
+        embedding_pb2.ContentSubQuery(collection=name, content_id=video_0, weight=wrappers_pb2.DoubleValue(value=0.5))])
+    contents = stub.SearchContent(request, timeout=30).hits
+    print(f"search content (near the acme direction and like video-0, top 3): {len(contents)} contents")
+    for hit in contents:
+        print(f"  {hit.content_id}  fused {hit.score:.4f}  best frames {', '.join(e.point_id for e in hit.evidence)}")
 
 
 def metrics(args, client: Client, day):

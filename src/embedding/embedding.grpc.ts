@@ -37,6 +37,8 @@ import {
 } from './embedding.validate.js';
 import { fromEnum } from '../grpc/enums.js';
 import { validateRecommend } from './recommend.validate.js';
+import { toSearchContentInput, toSearchContentResponse } from './content-search.mapper.js';
+import { validateSearchContent } from './content-search.validate.js';
 import { encodeFloat32Le } from './vector-codec.js';
 
 /** The lower-case name of an enum value without its prefix ("DISTANCE_L2" → "l2"); "unrecognized" for unknown numbers. */
@@ -63,6 +65,8 @@ function toProtoCollection(c: CollectionInfo): Collection {
     indexState: enumValue<IndexState>(IndexState, c.indexState, 'INDEX_STATE_'),
     indexingThreshold: c.indexingThreshold,
     indexBuildProgress: c.indexBuild,
+    textFields: c.textFields,
+    textLanguage: c.textLanguage,
   };
 }
 
@@ -178,6 +182,11 @@ export function embeddingHandlers(deps: HandlerDeps, services: Pick<Services, 'e
       const query = validateRecommend({ ...request, strategy: enumName(RecommendStrategy, request.strategy, 'RECOMMEND_STRATEGY_') }, limits);
       const hits = await service.recommend(ctx.tenantId, query);
       return { hits: hits.map((hit) => toProtoHit(hit, request.vectorEncoding)) };
+    }),
+
+    searchContent: unary(deps, 'SearchContent', async (request, ctx) => {
+      const query = validateSearchContent(toSearchContentInput(request), limits);
+      return toSearchContentResponse(await service.searchContent(ctx.tenantId, query));
     }),
 
     createAlias: unary(deps, 'CreateAlias', async (request, ctx) => {

@@ -55,10 +55,11 @@ export class EmbeddingRepository {
         if (Number(existing.rows[0]!.n) >= maxCollections) {
           throw resourceExhausted(`this tenant already has ${existing.rows[0]!.n} collections; LIMIT_MAX_COLLECTIONS allows ${maxCollections}`);
         }
+        await this.checkTextLanguage(session, spec.textLanguage ?? 'simple');
         const inserted = await session.query<CollectionRow>(
           `insert into collections (tenant_id, name, embedding_type, dimension, distance, precision, hnsw_m, hnsw_ef_construction,
-             hnsw_ef_search, description, table_name, indexing_threshold, index_state)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             hnsw_ef_search, description, table_name, indexing_threshold, index_state, text_fields, text_language)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
            on conflict do nothing
            returning ${COLLECTION_COLUMNS}`,
           [
@@ -75,12 +76,24 @@ export class EmbeddingRepository {
             tableName,
             threshold,
             threshold === 0 ? 'ready' : 'none',
+            spec.textFields ?? [],
+            spec.textLanguage ?? 'simple',
           ],
         );
         if (inserted.rows.length === 0) throw alreadyExists(`collection "${spec.name}" already exists; choose another name or delete it first`);
         for (const statement of createTableStatements(tableName, { ...spec, indexingThreshold: threshold })) await session.query(statement);
         return toCollection(inserted.rows[0]!);
       }),
+    );
+  }
+
+  /** INVALID_ARGUMENT unless the database has this text search configuration, naming those it has. */
+  private async checkTextLanguage(session: Session, language: string): Promise<void> {
+    const known = await session.query<{ cfgname: string }>('select cfgname from pg_ts_config order by cfgname');
+    if (known.rows.some((row) => row.cfgname === language)) return;
+    throw invalidArgument(
+      `collection.text_language "${language}" is not a text search configuration of this database; use one of ${known.rows.map((row) => row.cfgname).join(', ')}`,
+      'collection.text_language',
     );
   }
 

@@ -20,6 +20,8 @@ export interface CollectionRow {
   created_at: Date;
   index_state: string;
   indexing_threshold: number | string;
+  text_fields: string[];
+  text_language: string;
 }
 
 export interface PointRow {
@@ -33,7 +35,8 @@ export interface PointRow {
 }
 
 export const COLLECTION_COLUMNS = `name, embedding_type, dimension, distance, precision, hnsw_m, hnsw_ef_construction, hnsw_ef_search,
-  description, table_name, point_count, created_at, index_state, indexing_threshold`;
+  description, table_name, point_count, created_at, index_state, indexing_threshold,
+  text_fields, text_language`;
 
 /** The registry columns qualified by a table alias (`c.name, c.embedding_type, …`), for joins. */
 export function collectionColumns(tableAlias: string): string {
@@ -58,6 +61,8 @@ export function toCollection(row: CollectionRow): CollectionInfo {
     createdAt: row.created_at,
     indexState: row.index_state as IndexStateName,
     indexingThreshold: Number(row.indexing_threshold),
+    textFields: row.text_fields,
+    textLanguage: row.text_language,
   };
 }
 

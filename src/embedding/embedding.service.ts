@@ -6,6 +6,8 @@ import type { SearchRepository } from './search.repository.js';
 import type { IndexBuildRepository } from './index-build.repository.js';
 import type { IndexBuilds } from './index-builds.js';
 import { averageVector, exampleVectors } from './recommend.js';
+import { checkContentSearch, fuseRankings } from './content-search.js';
+import type { ContentHit, ContentSearchQuery } from './content-search.types.js';
 import type {
   CollectionInfo,
   CollectionSpec,
@@ -58,6 +60,9 @@ class Rejections {
 
 /** Bytes of a hit besides its ids, vector and metadata (score, distance, times, field tags), rounded up. */
 const HIT_OVERHEAD_BYTES = 64;
+
+/** Bytes of one evidence entry of a content hit besides its point id (score, rank, field tags), rounded up. */
+const EVIDENCE_OVERHEAD_BYTES = 24;
 
 /** A byte count for a message: KiB below 1 MiB, else MiB. */
 const size = (bytes: number) => (bytes < 2 ** 20 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
@@ -284,5 +289,20 @@ export class EmbeddingService {
     // NOTE: by the collection's own name, not the alias the caller used: examples and results come from one collection.
     const [hits] = await this.search(tenantId, [{ ...search, collection: collection.name, vector: averageVector(examples, collection.distance) }]);
     return hits!;
+  }
+
+  /**
+   * SearchContent: each sub-query ranks contents by their best point (a grouped search as Search runs it, or the
+   * keyword search), checked against its collection before any runs; the rankings are fused into the top_k
+   * contents. The answer's size is reserved from top_k and the sub-query count up front, its ids charged after.
+   */
+  async searchContent(tenantId: string, query: ContentSearchQuery): Promise<ContentHit[]> {
+    const weights = [...query.subQueries.map((q) => q.weight), ...(query.keyword ? [query.keyword.weight] : [])];
+    const budget = new ResponseBudget(this.limits.maxResponseBytes, 'SearchContent');
+    budget.reserve(query.topK * (HIT_OVERHEAD_BYTES + weights.length * EVIDENCE_OVERHEAD_BYTES));
+    const rankings = await this.searches.contentRankings(tenantId, query, (collections) => checkContentSearch(query, collections));
+    const hits = fuseRankings(rankings, weights, query);
+    budget.charge(hits.reduce((bytes, hit) => hit.evidence.reduce((sum, e) => sum + e.pointId.length, bytes + hit.contentId.length), 0));
+    return hits;
   }
 }

@@ -70,7 +70,7 @@ export function createTableStatements(tableName: string, spec: CollectionSpec): 
        embedding ${vectorType(spec)} not null,
        metadata jsonb not null default '{}',
        created_at timestamptz not null default now(),
-       updated_at timestamptz not null default now()
+       updated_at timestamptz not null default now()${textColumn(spec)}
      )`,
     // NOTE: keeps vectors inline: TOASTed vectors (over ~2 KB) make exact scans several times slower.
     `alter table ${t} alter column embedding set storage plain`,
@@ -78,7 +78,29 @@ export function createTableStatements(tableName: string, spec: CollectionSpec): 
     `create index ${t}_content on ${t} (content_id)`,
     `create index ${t}_metadata on ${t} using gin (metadata jsonb_path_ops)`,
     `create index ${t}_created on ${t} (created_at)`,
+    ...((spec.textFields ?? []).length > 0 ? [`create index ${t}_text on ${t} using gin (${TEXT_COLUMN})`] : []),
   ];
+}
+
+/** The generated tsvector column of a collection with text_fields (keyword sub-queries of SearchContent). */
+export const TEXT_COLUMN = 'text_tsv';
+
+/** A SQL string literal. NOTE: only for validated names (fields, languages): values always go as parameters. */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The tsvector column definition (with its leading comma) of a collection with text fields, else nothing. Each
+ * field's value is taken as text (`->>`: a string as it is, anything else as its JSON text), the fields joined by
+ * spaces. NOTE: a generated column cannot take parameters, so the validated names are written as literals.
+ */
+function textColumn(spec: Pick<CollectionSpec, 'textFields' | 'textLanguage'>): string {
+  const fields = spec.textFields ?? [];
+  if (fields.length === 0) return '';
+  const text = fields.map((field) => `coalesce(metadata ->> ${literal(field)}, '')`).join(` || ' ' || `);
+  return `,
+       ${TEXT_COLUMN} tsvector generated always as (to_tsvector(${literal(spec.textLanguage ?? 'simple')}::regconfig, ${text})) stored`;
 }
 
 /** Positional parameters ($1, $2, …) collected while SQL text is built. */
@@ -131,6 +153,7 @@ const SEARCH_RELEVANT_COLUMNS: ReadonlyArray<readonly [string, (c: CollectionInf
   ['precision', (c) => c.precision],
   ['embedding_type', (c) => c.embeddingType],
   ['hnsw_ef_search', (c) => c.hnswEfSearch],
+  ['text_language', (c) => c.textLanguage],
 ];
 
 /**
@@ -145,7 +168,18 @@ const SEARCH_RELEVANT_COLUMNS: ReadonlyArray<readonly [string, (c: CollectionInf
  */
 export function searchStatement(
   collection: CollectionInfo,
-  query: { topK: number; filter: PointFilter; exact: boolean; groupByContent: boolean; withVectors: boolean; excludeIds?: readonly string[] },
+  query: {
+    topK: number;
+    filter: PointFilter;
+    exact: boolean;
+    groupByContent: boolean;
+    withVectors: boolean;
+    excludeIds?: readonly string[];
+    /** Contents never returned (SearchContent's example content). */
+    excludeContentIds?: readonly string[];
+    /** Only id, content_id and distance per row (SearchContent needs no metadata). */
+    idsOnly?: boolean;
+  },
   vector: unknown,
   excludeId: string | undefined,
   checkTenant?: string,
@@ -156,8 +190,9 @@ export function searchStatement(
   const conditions = filterConditions(query.filter, params);
   if (excludeId !== undefined) conditions.push(`id <> ${params.add(excludeId)}`);
   if (query.excludeIds?.length) conditions.push(`id <> all(${params.add(query.excludeIds)}::text[])`);
+  if (query.excludeContentIds?.length) conditions.push(`content_id <> all(${params.add(query.excludeContentIds)}::text[])`);
   const nearest = (limit: number | undefined) =>
-    `select ${pointColumns(query.withVectors)}, embedding ${distanceOperator(collection.distance)} ${queryVector} as distance
+    `select ${query.idsOnly ? 'id, content_id' : pointColumns(query.withVectors)}, embedding ${distanceOperator(collection.distance)} ${queryVector} as distance
      from ${t} ${whereClause(conditions)}
      order by distance${limit === undefined ? '' : ` limit ${params.add(limit)}`}`;
   let sql: string;
@@ -170,6 +205,21 @@ export function searchStatement(
        best as (select distinct on (content_id) * from candidates order by content_id, distance)
        select * from best order by distance limit ${params.add(query.topK)}`;
   }
+  return checkedAgainstRegistry(sql, params, collection, checkTenant, 'found.distance');
+}
+
+/**
+ * `sql` as it is, or, with `checkTenant` (the collection came from a cache), wrapped so that it returns at least one
+ * row whose `fresh` column says whether the registry still holds the collection as cached (see searchStatement);
+ * rows ordered by `orderBy` (a column of `found`).
+ */
+export function checkedAgainstRegistry(
+  sql: string,
+  params: Params,
+  collection: CollectionInfo,
+  checkTenant: string | undefined,
+  orderBy: string,
+): { sql: string; params: unknown[] } {
   if (checkTenant === undefined) return { sql, params: params.values };
   const same = [`tenant_id = ${params.add(checkTenant)}`, `name = ${params.add(collection.name)}`];
   for (const [column, value] of SEARCH_RELEVANT_COLUMNS) same.push(`${column} = ${params.add(value(collection))}`);
@@ -180,7 +230,7 @@ export function searchStatement(
     fresh += ` and exists (select 1 from collection_aliases where ${aliased})`;
   }
   return {
-    sql: `with found as materialized (${sql}) select checked.fresh, found.* from (select ${fresh} as fresh) checked left join found on true order by found.distance`,
+    sql: `with found as materialized (${sql}) select checked.fresh, found.* from (select ${fresh} as fresh) checked left join found on true order by ${orderBy}`,
     params: params.values,
   };
 }

@@ -30,6 +30,10 @@ export interface CollectionSpec {
    * undefined = the service's INDEXING_THRESHOLD.
    */
   indexingThreshold?: number;
+  /** Metadata fields a keyword sub-query searches (a generated tsvector column + GIN index); none when unset. */
+  textFields?: string[];
+  /** Postgres text search configuration of those fields; "simple" when unset. */
+  textLanguage?: string;
 }
 
 export const INDEX_STATES = ['none', 'building', 'ready'] as const;
@@ -47,6 +51,8 @@ export interface CollectionInfo extends CollectionSpec {
   /** The table holding its points (`emb_<hash>`). */
   tableName: string;
   indexingThreshold: number;
+  textFields: string[];
+  textLanguage: string;
   pointCount: number;
   createdAt: Date;
   indexState: IndexStateName;

@@ -60,6 +60,10 @@ export interface CollectionRequest {
   description: string;
   /** Unset: the service's default. */
   indexingThreshold?: number | undefined;
+  /** Metadata fields for keyword search; absent or empty: none. */
+  textFields?: string[];
+  /** Text search configuration; absent or empty: "simple". */
+  textLanguage?: string;
 }
 export interface SearchRequest {
   collection: string;
@@ -145,7 +149,35 @@ export function validateCreateCollection(collection: CollectionRequest | undefin
     hnswEfConstruction,
     hnswEfSearch,
     description: collection.description,
+    ...validateTextFields(collection.textFields ?? [], collection.textLanguage ?? ''),
   };
+}
+
+/** Most metadata fields one collection indexes for keyword search. */
+export const MAX_TEXT_FIELDS = 10;
+const TEXT_FIELD = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+const TEXT_LANGUAGE = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** The keyword-search fields and language of a new collection (whether the language exists is checked on create). */
+function validateTextFields(fields: string[], language: string): { textFields: string[]; textLanguage: string } {
+  if (fields.length > MAX_TEXT_FIELDS) {
+    throw invalidArgument(`collection.text_fields has ${fields.length} fields; at most ${MAX_TEXT_FIELDS}`, 'collection.text_fields');
+  }
+  fields.forEach((field, i) => {
+    if (!TEXT_FIELD.test(field)) {
+      throw invalidArgument(
+        `collection.text_fields[${i}] "${field.slice(0, 80)}" is not a field name: use 1..63 letters, digits, "_" and "-", starting with a letter`,
+        `collection.text_fields[${i}]`,
+      );
+    }
+  });
+  if (language !== '' && !TEXT_LANGUAGE.test(language)) {
+    throw invalidArgument(
+      `collection.text_language "${language.slice(0, 80)}" is not a text search configuration name, e.g. "simple" or "english"`,
+      'collection.text_language',
+    );
+  }
+  return { textFields: [...new Set(fields)], textLanguage: language === '' ? 'simple' : language };
 }
 
 export function validateGetCollection(request: { name: string }): string {

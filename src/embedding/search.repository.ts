@@ -2,7 +2,7 @@
 // on pooled connections, exact scans, and Recommend's best-score statement.
 import type { Db } from '../db/connect.js';
 import { withSession, type QueryResult, type Session } from '../db/session.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, invalidArgument, notFound } from '../errors.js';
 import type { CollectionCache } from './collection-cache.js';
 import { toPoint, type PointRow } from './embedding.rows.js';
 import { EXACT_SEARCH_SETTINGS, hnswSettings, scoreFromDistance, searchStatement, table } from './embedding.sql.js';
@@ -10,7 +10,9 @@ import type { CollectionInfo, RecommendExamples, RecommendSearch, ScoredPoint, S
 import { binaryFieldEncoder } from './pgvector-binary.js';
 import { bestScoreStatement, recommendCandidateCount } from './recommend.sql.js';
 import { guarded, resolveCollections } from './registry.js';
-import { toPgvectorText } from './vector-codec.js';
+import { fromPgvectorText, toPgvectorText } from './vector-codec.js';
+import { contentMeanStatement, keywordStatement, pointExampleStatement } from './content-search.sql.js';
+import type { ContentSearchQuery, KeywordSubQuery, SubQueryRanking, VectorSubQuery } from './content-search.types.js';
 
 /** A cached collection no longer matches the registry: the search is made again with a fresh lookup. */
 class StaleCollection extends Error {}
@@ -46,6 +48,29 @@ async function runScan<Row>(
   }
   await session.useSettings(settings);
   return session.query<Row>(statement.sql, statement.params);
+}
+
+/**
+ * Runs the tasks, at most `limit` at a time, results in task order. After a failure no further task starts; the
+ * first failure is thrown once the running ones have ended.
+ */
+async function inParallel<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results = new Array<T>(tasks.length);
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  const worker = async () => {
+    while (next < tasks.length && !failure) {
+      const i = next++;
+      try {
+        results[i] = await tasks[i]!();
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+  if (failure) throw failure.err;
+  return results;
 }
 
 /** Repository of searches over collections' points. */
@@ -115,6 +140,121 @@ export class SearchRepository {
         return results;
       }),
     );
+  }
+
+  /**
+   * SearchContent's per-sub-query rankings of contents, in request order (vector sub-queries, then keyword). The
+   * collections come from the cache (checked in every statement) or the registry, as in search(); `check` refuses
+   * sub-queries that do not fit them before any runs. Each sub-query then runs on a connection of its own, up to
+   * half the pool at a time (one after another on PGlite's single connection).
+   */
+  async contentRankings(
+    tenantId: string,
+    query: ContentSearchQuery,
+    check: (collections: ReadonlyMap<string, CollectionInfo>) => void,
+  ): Promise<SubQueryRanking[]> {
+    const names = [...new Set([...query.subQueries.map((q) => q.collection), ...(query.keyword ? [query.keyword.collection] : [])])];
+    const cached = this.collectionCache.getAll(tenantId, names);
+    if (cached) {
+      try {
+        return await this.rankingsIn(query, check, cached, tenantId);
+      } catch (err) {
+        this.collectionCache.forget(tenantId, names);
+        if (!mayComeFromStaleMetadata(err)) throw err;
+      }
+    }
+    const collections = await guarded(names.join('", "'), () => withSession(this.db, (session) => this.readCollections(session, tenantId, names)));
+    return this.rankingsIn(query, check, collections, undefined);
+  }
+
+  private async rankingsIn(
+    query: ContentSearchQuery,
+    check: (collections: ReadonlyMap<string, CollectionInfo>) => void,
+    collections: ReadonlyMap<string, CollectionInfo>,
+    checkTenant: string | undefined,
+  ): Promise<SubQueryRanking[]> {
+    check(collections);
+    const run = (name: string, ranking: (session: Session, collection: CollectionInfo) => Promise<SubQueryRanking>) => () =>
+      guarded(name, () => withSession(this.db, (session) => ranking(session, collections.get(name)!)));
+    const tasks = query.subQueries.map((subQuery, i) =>
+      run(subQuery.collection, (session, collection) => this.vectorRanking(session, collection, subQuery, i, query.exact, checkTenant)),
+    );
+    const keyword = query.keyword;
+    if (keyword) tasks.push(run(keyword.collection, (session, collection) => this.keywordRanking(session, collection, keyword, checkTenant)));
+    return inParallel(tasks, this.parallelSessions());
+  }
+
+  /** Sessions one SearchContent may hold at once: half the pool, so other callers still get connections; one on PGlite. */
+  private parallelSessions(): number {
+    if (this.db.kind === 'pglite') return 1;
+    const poolMax = (this.db.knex.client.config as { pool?: { max?: number } }).pool?.max ?? 10;
+    return Math.max(1, Math.floor(poolMax / 2));
+  }
+
+  /** One vector sub-query: its example resolved (point or content mean), then a grouped search by content. */
+  private async vectorRanking(
+    session: Session,
+    collection: CollectionInfo,
+    subQuery: VectorSubQuery,
+    index: number,
+    exact: boolean,
+    checkTenant: string | undefined,
+  ): Promise<SubQueryRanking> {
+    const { target } = subQuery;
+    let vector: unknown;
+    let exampleContentId: string | undefined;
+    if ('vector' in target) {
+      vector = vectorParam(session, collection, target.vector);
+    } else if ('pointId' in target) {
+      const found = await session.query<{ vector_text: string; content_id: string }>(pointExampleStatement(collection), [target.pointId]);
+      const row = found.rows[0];
+      if (!row) throw notFound(`sub_queries[${index}].point_id: point "${target.pointId}" not found in collection "${collection.name}"`);
+      vector = row.vector_text;
+      exampleContentId = row.content_id;
+    } else {
+      const found = await session.query<{ vector_text: string | null }>(contentMeanStatement(collection), [target.contentId]);
+      const text = found.rows[0]?.vector_text ?? null;
+      if (text === null) throw notFound(`sub_queries[${index}].content_id: content "${target.contentId}" has no point in collection "${collection.name}"`);
+      if (collection.distance !== 'l2' && fromPgvectorText(text).every((x) => x === 0)) {
+        throw invalidArgument(
+          `sub_queries[${index}].content_id: the points of content "${target.contentId}" cancel out (their mean has no direction); search by one of its points instead`,
+          `sub_queries[${index}].content_id`,
+        );
+      }
+      vector = text;
+      exampleContentId = target.contentId;
+    }
+    const search = {
+      topK: subQuery.candidates,
+      filter: subQuery.filter,
+      exact,
+      groupByContent: true,
+      withVectors: false,
+      idsOnly: true,
+      excludeContentIds: exampleContentId === undefined ? [] : [exampleContentId],
+    };
+    const statement = searchStatement(collection, search, vector, undefined, checkTenant);
+    // NOTE: grouped by content, so the scan is iterative (as a filtered Search's) whether or not a filter is set.
+    const settings = hnswSettings(collection, { topK: subQuery.candidates, efSearch: subQuery.efSearch, groupByContent: true }, true);
+    const rows = await runScan<{ id: string | null; content_id: string; distance: number; fresh?: boolean }>(session, statement, exact, settings);
+    if (checkTenant !== undefined && rows.rows[0]?.fresh !== true) throw new StaleCollection();
+    const candidates = rows.rows
+      .filter((row) => row.id !== null)
+      .map((row) => ({ contentId: row.content_id, pointId: row.id!, score: scoreFromDistance(collection.distance, row.distance) }));
+    return exampleContentId === undefined ? { candidates } : { candidates, exampleContentId };
+  }
+
+  /** The keyword sub-query: contents ranked by ts_rank_cd of their best matching point. */
+  private async keywordRanking(
+    session: Session,
+    collection: CollectionInfo,
+    keyword: KeywordSubQuery,
+    checkTenant: string | undefined,
+  ): Promise<SubQueryRanking> {
+    const statement = keywordStatement(collection, keyword, checkTenant);
+    const rows = await session.query<{ id: string | null; content_id: string; rank: number; fresh?: boolean }>(statement.sql, statement.params);
+    if (checkTenant !== undefined && rows.rows[0]?.fresh !== true) throw new StaleCollection();
+    return { candidates: rows.rows.filter((row) => row.id !== null).map((row) => ({ contentId: row.content_id, pointId: row.id!, score: Number(row.rank) })) };
   }
 
   /** The named collections (or aliases) from the registry (NOT_FOUND for a missing one); refreshes the cache. */

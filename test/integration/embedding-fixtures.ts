@@ -98,6 +98,8 @@ export function collectionSpec(overrides: Partial<Collection> = {}): Collection 
     indexingThreshold: 0,
     indexState: 0,
     indexBuildProgress: undefined,
+    textFields: [],
+    textLanguage: '',
     ...overrides,
   };
 }

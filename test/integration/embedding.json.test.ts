@@ -57,6 +57,8 @@ describe(`embedding from JSON, as grpcurl sends it (${BACKEND})`, () => {
         // Deferred indexing: exact search until INDEXING_THRESHOLD (20,000) points, then an HNSW index.
         indexState: 'INDEX_STATE_NONE',
         indexingThreshold: '20000',
+        // No text_fields: not searchable by keyword; the language is the default.
+        textLanguage: 'simple',
       },
     });
     const upserted = await grpcurl(server, 'stakazo.ml.v1.EmbeddingService/Upsert', {
@@ -77,5 +79,53 @@ describe(`embedding from JSON, as grpcurl sends it (${BACKEND})`, () => {
     expect(found.hits[0]!.point).to.deep.include({ id: 'frame-1', contentId: 'video-1', metadata: { brand: 'acme' } });
     expect(found.hits[0]!.score).to.be.closeTo(0.99, 0.001);
     await grpcurl(server, 'stakazo.ml.v1.EmbeddingService/DeleteCollection', { name });
+  });
+
+  it('searches contents across a vector collection and a keyword-searchable caption collection (docs/grpcurl.md)', async () => {
+    const E = 'stakazo.ml.v1.EmbeddingService';
+    const [clip, caption] = [uniq('clip'), uniq('caption')];
+    await grpcurl(server, `${E}/CreateCollection`, { collection: { name: clip, embedding_type: 'EMBEDDING_TYPE_VISUAL_CLIP', dimension: 3 } });
+    await grpcurl(server, `${E}/Upsert`, {
+      collection: clip,
+      points: [
+        { id: 'frame-1', content_id: 'video-1', vector: { values: [0.1, 0.9, 0.2] } },
+        { id: 'frame-2', content_id: 'video-2', vector: { values: [0.8, 0.1, 0.1] } },
+      ],
+    });
+    const created = (await grpcurl(server, `${E}/CreateCollection`, {
+      collection: { name: caption, embedding_type: 'EMBEDDING_TYPE_TEXT', dimension: 3, text_fields: ['caption', 'hashtags'], text_language: 'english' },
+    })) as { collection: { textFields: string[]; textLanguage: string } };
+    expect([created.collection.textFields, created.collection.textLanguage]).to.deep.equal([['caption', 'hashtags'], 'english']);
+    await grpcurl(server, `${E}/Upsert`, {
+      collection: caption,
+      points: [
+        { id: 'cap-1', content_id: 'video-1', vector: { values: [0.2, 0.9, 0.1] }, metadata: { caption: 'Summer tour, night one', hashtags: ['live'] } },
+        { id: 'cap-2', content_id: 'video-2', vector: { values: [0.9, 0.1, 0.3] }, metadata: { caption: 'Studio session' } },
+        { id: 'cap-3', content_id: 'video-3', vector: { values: [0.5, 0.5, 0.5] }, metadata: { caption: 'Touring in summer: the recap' } },
+      ],
+    });
+    const found = (await grpcurl(server, `${E}/SearchContent`, {
+      sub_queries: [{ collection: clip, vector: { values: [0.1, 0.8, 0.3] } }],
+      keyword: { collection: caption, query: 'summer tour' },
+      fusion: 'FUSION_RRF',
+      top_k: 5,
+    })) as { hits: { contentId: string; score: number; evidence: { pointId?: string; score?: number; rank?: number }[] }[] };
+    expect(found.hits.map((h) => h.contentId)).to.deep.equal(['video-1', 'video-2', 'video-3']);
+    expect(found.hits[0]!.score).to.be.closeTo(2 / 61, 1e-12);
+    expect(found.hits[0]!.evidence.map((e) => [e.pointId, e.rank])).to.deep.equal([
+      ['frame-1', 1],
+      ['cap-1', 1],
+    ]);
+    expect(found.hits[2]!.evidence[0]).to.deep.equal({});
+    const weighted = (await grpcurl(server, `${E}/SearchContent`, {
+      sub_queries: [
+        { collection: clip, vector: { values: [0.1, 0.8, 0.3] }, weight: 2 },
+        { collection: caption, content_id: 'video-1' },
+      ],
+      fusion: 'FUSION_WEIGHTED',
+      top_k: 2,
+    })) as { hits: { contentId: string }[] };
+    expect(weighted.hits.map((h) => h.contentId)).to.deep.equal(['video-2', 'video-3']);
+    for (const name of [clip, caption]) await grpcurl(server, `${E}/DeleteCollection`, { name });
   });
 });

@@ -83,6 +83,8 @@ describe(`python package stakazo_ml and its example (${BACKEND})`, () => {
     expect(first.stdout).to.contain(`collection ${tenant}-clip: created`);
     expect(first.stdout).to.contain('upserted 40 points: 40 new, 0 updated');
     expect(first.stdout).to.match(/search \(brand=acme, top 3\): 3 hits\n( {2}\S+-frame-\d+ +score 0\.9\d\d +brand acme\n){3}/);
+    // Even videos hold the acme frames; video-0 is the example, so never in the answer.
+    expect(first.stdout).to.match(/search content \(.*top 3\): 3 contents\n( {2}\S+-video-[2468] +fused 0\.\d{4} +best frames \S+, \S+\n){3}/);
     expect(first.stdout).to.contain('streamed 60 metric records: accepted 60, duplicate 0, rejected 0');
     expect(first.stdout).to.contain(`learning run ${day}: RUN_STATUS_SUCCEEDED`);
     expect(first.stdout).to.match(new RegExp(`report: 30 posts on 3 platforms were observed on ${day}`));

@@ -2,7 +2,7 @@
 import { Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
-import { EmbeddingServiceService, type Point } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { EmbeddingServiceService, SearchContentRequest, type Point } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { LearningServiceService, TimingMetric } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { MetricFamily, MetricsServiceService, type MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
@@ -174,6 +174,10 @@ describe(`tenancy (${BACKEND})`, () => {
     await expectStatus(call(e, e.search, { ...search, collection: 'iso-alias' }, b), status.NOT_FOUND, /collection "iso-alias" not found/);
     await notFound('recommend', call(e, e.recommend, recommendRequest('iso', { positiveIds: ['x1'] }), b));
     await expectStatus(call(e, e.recommend, recommendRequest('iso-alias', { positiveIds: ['x1'] }), b), status.NOT_FOUND, /collection "iso-alias"/);
+    await notFound(
+      'searchContent',
+      call(e, e.searchContent, SearchContentRequest.fromPartial({ subQueries: [{ collection: 'iso', contentId: 'c1' }], topK: 5 }), b),
+    );
     await notFound('createAlias', call(e, e.createAlias, { alias: 'mine', collection: 'iso' }, b));
     walked.add('listAliases');
     expect((await call(e, e.listAliases, { collection: '' }, b)).aliases).to.deep.equal([]);

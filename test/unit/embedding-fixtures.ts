@@ -19,6 +19,8 @@ export const clipCollection: CollectionInfo = {
   createdAt: new Date(0),
   indexState: 'ready',
   indexingThreshold: 0,
+  textFields: [],
+  textLanguage: 'simple',
 };
 
 /** The AppError `fn` throws; fails the test when it throws nothing or something else. */

@@ -67,6 +67,8 @@ describe('embedding validation: collections', () => {
       hnswEfConstruction: 128,
       hnswEfSearch: 100,
       description: '',
+      textFields: [],
+      textLanguage: 'simple',
     });
     expect(validateCreateCollection(request({ hnsw: { m: 80, efConstruction: 0, efSearch: 0 } })).hnswEfConstruction).to.equal(160);
   });

@@ -23,7 +23,7 @@ import {
 import { Struct } from "../../../google/protobuf/struct.js";
 import { decodeBoundedStruct } from "../../../../grpc/bounded-struct.js"; // scripts/patch-gen.mjs
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
-import { UInt64Value } from "../../../google/protobuf/wrappers.js";
+import { DoubleValue, UInt64Value } from "../../../google/protobuf/wrappers.js";
 
 /** What an embedding represents; informational, used to find collections. */
 export enum EmbeddingType {
@@ -378,6 +378,56 @@ export function recommendStrategyToJSON(object: RecommendStrategy): string {
   }
 }
 
+/** How SearchContent merges the rankings of its sub-queries into one ranking of contents. */
+export enum Fusion {
+  /** FUSION_UNSPECIFIED - Not set; same as FUSION_RRF. */
+  FUSION_UNSPECIFIED = 0,
+  /**
+   * FUSION_RRF - Reciprocal rank fusion: score = sum over sub-queries of weight / (rrf_k + rank), rank counted from 1 among that
+   * sub-query's candidate contents; a content not among a sub-query's candidates gets nothing from it. Needs no
+   * comparable scores, so it suits mixing cosine, L2 and keyword ranks.
+   */
+  FUSION_RRF = 1,
+  /**
+   * FUSION_WEIGHTED - Weighted mean of normalised scores: each sub-query's raw scores are scaled to 0..1 over its candidates (best 1,
+   * worst 0; all 1 when equal), a content not among them counts 0; score = sum(weight × normalised) / sum(weight).
+   */
+  FUSION_WEIGHTED = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function fusionFromJSON(object: any): Fusion {
+  switch (object) {
+    case 0:
+    case "FUSION_UNSPECIFIED":
+      return Fusion.FUSION_UNSPECIFIED;
+    case 1:
+    case "FUSION_RRF":
+      return Fusion.FUSION_RRF;
+    case 2:
+    case "FUSION_WEIGHTED":
+      return Fusion.FUSION_WEIGHTED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Fusion.UNRECOGNIZED;
+  }
+}
+
+export function fusionToJSON(object: Fusion): string {
+  switch (object) {
+    case Fusion.FUSION_UNSPECIFIED:
+      return "FUSION_UNSPECIFIED";
+    case Fusion.FUSION_RRF:
+      return "FUSION_RRF";
+    case Fusion.FUSION_WEIGHTED:
+      return "FUSION_WEIGHTED";
+    case Fusion.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** HNSW index parameters of a collection. */
 export interface HnswConfig {
   /** Maximum connections per node; 0 means the default, 16. Range 2..100. */
@@ -423,7 +473,21 @@ export interface Collection {
     | number
     | undefined;
   /** How far the index build is, while index_state is INDEX_STATE_BUILDING (Postgres only; output only). */
-  indexBuildProgress: IndexBuildProgress | undefined;
+  indexBuildProgress:
+    | IndexBuildProgress
+    | undefined;
+  /**
+   * Metadata fields searched by a keyword sub-query of SearchContent, e.g. ["caption", "hashtags"]: at most 10
+   * names of 1..63 characters (letters, digits, `_`, `-`, starting with a letter). A string value is indexed as it
+   * is, any other value as its JSON text. Set at creation only; empty (also for collections made before this field)
+   * means no keyword search on this collection.
+   */
+  textFields: string[];
+  /**
+   * Postgres text search configuration used for text_fields and keyword queries, e.g. "simple" (no stemming, no
+   * stop words) or "english"; empty means "simple". Set at creation only.
+   */
+  textLanguage: string;
 }
 
 /** Progress of an index build, as Postgres reports it (pg_stat_progress_create_index). */
@@ -847,6 +911,111 @@ export interface BuildIndexResponse {
   collection: Collection | undefined;
 }
 
+/**
+ * One vector sub-query of SearchContent: set exactly one of vector, point_id and content_id. It ranks contents by
+ * their nearest point in the collection (a content with 30 frame points counts once), with the same index settings,
+ * iterative scans and filters as Search.
+ */
+export interface ContentSubQuery {
+  /** Name of the collection, or an alias of it. */
+  collection: string;
+  /** Search near this vector (the collection's dimension). */
+  vector:
+    | Vector
+    | undefined;
+  /** Search near this stored point; the point and its content are left out of the answer. */
+  pointId: string;
+  /**
+   * Search near this content: the mean of its points' vectors in this collection (under cosine and inner product
+   * each scaled to length 1 first and the mean scaled to length 1; under L2 the plain mean). The content is left
+   * out of the answer.
+   */
+  contentId: string;
+  /** Weight of this sub-query in the fusion, 0..1000; unset means 1. At least one weight must be above 0. */
+  weight:
+    | number
+    | undefined;
+  /** Only points matching this filter. */
+  filter:
+    | Filter
+    | undefined;
+  /**
+   * How many contents this sub-query contributes to the fusion; 0 means min(10 × top_k, the tenant's top_k limit),
+   * at most that limit (LIMIT_MAX_TOP_K, 1000 by default).
+   */
+  candidates: number;
+  /** HNSW candidate list size (1..1000); 0 uses the collection's ef_search (raised to the candidates as in Search). */
+  efSearch: number;
+}
+
+/** The keyword sub-query of SearchContent: Postgres full-text search over the collection's text_fields. */
+export interface KeywordSubQuery {
+  /** Name of the collection (or alias); it must have text_fields. */
+  collection: string;
+  /**
+   * The words to find, in web-search syntax: `summer tour`, `"summer tour"`, `summer or winter`, `tour -cancelled`
+   * (1..1000 characters). Contents are ranked by ts_rank_cd of their best matching point.
+   */
+  query: string;
+  /** Weight of this sub-query in the fusion, 0..1000; unset means 1. */
+  weight:
+    | number
+    | undefined;
+  /** Only points matching this filter. */
+  filter:
+    | Filter
+    | undefined;
+  /** How many matching contents this sub-query contributes; 0 means the default of ContentSubQuery.candidates. */
+  candidates: number;
+}
+
+/** Request of SearchContent: 1..10 sub_queries, or none with a keyword sub-query; at most 10 + 1 in all. */
+export interface SearchContentRequest {
+  /** The vector sub-queries, at most 10. */
+  subQueries: ContentSubQuery[];
+  /** An optional keyword sub-query. */
+  keyword:
+    | KeywordSubQuery
+    | undefined;
+  /** How the sub-queries' rankings are merged. */
+  fusion: Fusion;
+  /** RRF's constant k (1..100000); 0 means 60. Larger k flattens the difference between top ranks. */
+  rrfK: number;
+  /** Number of contents to return: 1..1000 (and at most the tenant's top_k limit). */
+  topK: number;
+  /** Every vector sub-query skips the index and scans exactly (slow, perfect recall); same fusion. */
+  exact: boolean;
+}
+
+/** What one sub-query found for one content. */
+export interface SubQueryEvidence {
+  /** The content's best point in that sub-query's collection; empty when the content was not among its candidates. */
+  pointId: string;
+  /**
+   * Raw score of that point: similarity as in ScoredPoint.score for a vector sub-query, ts_rank_cd for the keyword
+   * sub-query; 0 when not found.
+   */
+  score: number;
+  /** Rank of the content among that sub-query's candidates, from 1; 0 when not found. */
+  rank: number;
+}
+
+/** One content found by SearchContent. */
+export interface ContentHit {
+  /** The content. */
+  contentId: string;
+  /** Fused score, higher is better (see Fusion). */
+  score: number;
+  /** One entry per sub-query, in request order (sub_queries, then keyword when set). */
+  evidence: SubQueryEvidence[];
+}
+
+/** Response of SearchContent. */
+export interface SearchContentResponse {
+  /** The best contents, best first (ties by content_id). */
+  hits: ContentHit[];
+}
+
 function createBaseHnswConfig(): HnswConfig {
   return { m: 0, efConstruction: 0, efSearch: 0 };
 }
@@ -970,6 +1139,8 @@ function createBaseCollection(): Collection {
     indexState: 0,
     indexingThreshold: undefined,
     indexBuildProgress: undefined,
+    textFields: [],
+    textLanguage: "",
   };
 }
 
@@ -1010,6 +1181,12 @@ export const Collection: MessageFns<Collection> = {
     }
     if (message.indexBuildProgress !== undefined) {
       IndexBuildProgress.encode(message.indexBuildProgress, writer.uint32(98).fork()).join();
+    }
+    for (const v of message.textFields) {
+      writer.uint32(106).string(v!);
+    }
+    if (message.textLanguage !== "") {
+      writer.uint32(114).string(message.textLanguage);
     }
     return writer;
   },
@@ -1123,6 +1300,22 @@ export const Collection: MessageFns<Collection> = {
             message.indexBuildProgress = IndexBuildProgress.decode(reader, reader.uint32());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.textFields.push(reader.string());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.textLanguage = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1173,6 +1366,16 @@ export const Collection: MessageFns<Collection> = {
         : isSet(object.index_build_progress)
         ? IndexBuildProgress.fromJSON(object.index_build_progress)
         : undefined,
+      textFields: globalThis.Array.isArray(object?.textFields)
+        ? object.textFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.text_fields)
+        ? object.text_fields.map((e: any) => globalThis.String(e))
+        : [],
+      textLanguage: isSet(object.textLanguage)
+        ? globalThis.String(object.textLanguage)
+        : isSet(object.text_language)
+        ? globalThis.String(object.text_language)
+        : "",
     };
   },
 
@@ -1214,6 +1417,12 @@ export const Collection: MessageFns<Collection> = {
     if (message.indexBuildProgress !== undefined) {
       obj.indexBuildProgress = IndexBuildProgress.toJSON(message.indexBuildProgress);
     }
+    if (message.textFields?.length) {
+      obj.textFields = message.textFields;
+    }
+    if (message.textLanguage !== "") {
+      obj.textLanguage = message.textLanguage;
+    }
     return obj;
   },
 
@@ -1238,6 +1447,8 @@ export const Collection: MessageFns<Collection> = {
     message.indexBuildProgress = (object.indexBuildProgress !== undefined && object.indexBuildProgress !== null)
       ? IndexBuildProgress.fromPartial(object.indexBuildProgress)
       : undefined;
+    message.textFields = object.textFields?.map((e) => e) || [];
+    message.textLanguage = object.textLanguage ?? "";
     return message;
   },
 };
@@ -5423,6 +5634,789 @@ export const BuildIndexResponse: MessageFns<BuildIndexResponse> = {
   },
 };
 
+function createBaseContentSubQuery(): ContentSubQuery {
+  return {
+    collection: "",
+    vector: undefined,
+    pointId: "",
+    contentId: "",
+    weight: undefined,
+    filter: undefined,
+    candidates: 0,
+    efSearch: 0,
+  };
+}
+
+export const ContentSubQuery: MessageFns<ContentSubQuery> = {
+  encode(message: ContentSubQuery, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.collection !== "") {
+      writer.uint32(10).string(message.collection);
+    }
+    if (message.vector !== undefined) {
+      Vector.encode(message.vector, writer.uint32(18).fork()).join();
+    }
+    if (message.pointId !== "") {
+      writer.uint32(26).string(message.pointId);
+    }
+    if (message.contentId !== "") {
+      writer.uint32(34).string(message.contentId);
+    }
+    if (message.weight !== undefined) {
+      DoubleValue.encode({ value: message.weight! }, writer.uint32(42).fork()).join();
+    }
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(50).fork()).join();
+    }
+    if (message.candidates !== 0) {
+      writer.uint32(56).uint32(message.candidates);
+    }
+    if (message.efSearch !== 0) {
+      writer.uint32(64).uint32(message.efSearch);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContentSubQuery {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContentSubQuery();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.collection = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.vector = Vector.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pointId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.contentId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.weight = DoubleValue.decode(reader, reader.uint32()).value;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.candidates = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.efSearch = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContentSubQuery {
+    return {
+      collection: isSet(object.collection) ? globalThis.String(object.collection) : "",
+      vector: isSet(object.vector) ? Vector.fromJSON(object.vector) : undefined,
+      pointId: isSet(object.pointId)
+        ? globalThis.String(object.pointId)
+        : isSet(object.point_id)
+        ? globalThis.String(object.point_id)
+        : "",
+      contentId: isSet(object.contentId)
+        ? globalThis.String(object.contentId)
+        : isSet(object.content_id)
+        ? globalThis.String(object.content_id)
+        : "",
+      weight: isSet(object.weight) ? Number(object.weight) : undefined,
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      candidates: isSet(object.candidates) ? globalThis.Number(object.candidates) : 0,
+      efSearch: isSet(object.efSearch)
+        ? globalThis.Number(object.efSearch)
+        : isSet(object.ef_search)
+        ? globalThis.Number(object.ef_search)
+        : 0,
+    };
+  },
+
+  toJSON(message: ContentSubQuery): unknown {
+    const obj: any = {};
+    if (message.collection !== "") {
+      obj.collection = message.collection;
+    }
+    if (message.vector !== undefined) {
+      obj.vector = Vector.toJSON(message.vector);
+    }
+    if (message.pointId !== "") {
+      obj.pointId = message.pointId;
+    }
+    if (message.contentId !== "") {
+      obj.contentId = message.contentId;
+    }
+    if (message.weight !== undefined) {
+      obj.weight = floatToJson(message.weight);
+    }
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.candidates !== 0) {
+      obj.candidates = Math.round(message.candidates);
+    }
+    if (message.efSearch !== 0) {
+      obj.efSearch = Math.round(message.efSearch);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContentSubQuery>, I>>(base?: I): ContentSubQuery {
+    return ContentSubQuery.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContentSubQuery>, I>>(object: I): ContentSubQuery {
+    const message = createBaseContentSubQuery();
+    message.collection = object.collection ?? "";
+    message.vector = (object.vector !== undefined && object.vector !== null)
+      ? Vector.fromPartial(object.vector)
+      : undefined;
+    message.pointId = object.pointId ?? "";
+    message.contentId = object.contentId ?? "";
+    message.weight = object.weight ?? undefined;
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.candidates = object.candidates ?? 0;
+    message.efSearch = object.efSearch ?? 0;
+    return message;
+  },
+};
+
+function createBaseKeywordSubQuery(): KeywordSubQuery {
+  return { collection: "", query: "", weight: undefined, filter: undefined, candidates: 0 };
+}
+
+export const KeywordSubQuery: MessageFns<KeywordSubQuery> = {
+  encode(message: KeywordSubQuery, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.collection !== "") {
+      writer.uint32(10).string(message.collection);
+    }
+    if (message.query !== "") {
+      writer.uint32(18).string(message.query);
+    }
+    if (message.weight !== undefined) {
+      DoubleValue.encode({ value: message.weight! }, writer.uint32(26).fork()).join();
+    }
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(34).fork()).join();
+    }
+    if (message.candidates !== 0) {
+      writer.uint32(40).uint32(message.candidates);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): KeywordSubQuery {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseKeywordSubQuery();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.collection = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.weight = DoubleValue.decode(reader, reader.uint32()).value;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.candidates = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): KeywordSubQuery {
+    return {
+      collection: isSet(object.collection) ? globalThis.String(object.collection) : "",
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      weight: isSet(object.weight) ? Number(object.weight) : undefined,
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      candidates: isSet(object.candidates) ? globalThis.Number(object.candidates) : 0,
+    };
+  },
+
+  toJSON(message: KeywordSubQuery): unknown {
+    const obj: any = {};
+    if (message.collection !== "") {
+      obj.collection = message.collection;
+    }
+    if (message.query !== "") {
+      obj.query = message.query;
+    }
+    if (message.weight !== undefined) {
+      obj.weight = floatToJson(message.weight);
+    }
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.candidates !== 0) {
+      obj.candidates = Math.round(message.candidates);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<KeywordSubQuery>, I>>(base?: I): KeywordSubQuery {
+    return KeywordSubQuery.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<KeywordSubQuery>, I>>(object: I): KeywordSubQuery {
+    const message = createBaseKeywordSubQuery();
+    message.collection = object.collection ?? "";
+    message.query = object.query ?? "";
+    message.weight = object.weight ?? undefined;
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.candidates = object.candidates ?? 0;
+    return message;
+  },
+};
+
+function createBaseSearchContentRequest(): SearchContentRequest {
+  return { subQueries: [], keyword: undefined, fusion: 0, rrfK: 0, topK: 0, exact: false };
+}
+
+export const SearchContentRequest: MessageFns<SearchContentRequest> = {
+  encode(message: SearchContentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.subQueries) {
+      ContentSubQuery.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.keyword !== undefined) {
+      KeywordSubQuery.encode(message.keyword, writer.uint32(18).fork()).join();
+    }
+    if (message.fusion !== 0) {
+      writer.uint32(24).int32(message.fusion);
+    }
+    if (message.rrfK !== 0) {
+      writer.uint32(32).uint32(message.rrfK);
+    }
+    if (message.topK !== 0) {
+      writer.uint32(40).uint32(message.topK);
+    }
+    if (message.exact !== false) {
+      writer.uint32(48).bool(message.exact);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchContentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchContentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subQueries.push(ContentSubQuery.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.keyword = KeywordSubQuery.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fusion = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.rrfK = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.topK = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.exact = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchContentRequest {
+    return {
+      subQueries: globalThis.Array.isArray(object?.subQueries)
+        ? object.subQueries.map((e: any) => ContentSubQuery.fromJSON(e))
+        : globalThis.Array.isArray(object?.sub_queries)
+        ? object.sub_queries.map((e: any) => ContentSubQuery.fromJSON(e))
+        : [],
+      keyword: isSet(object.keyword) ? KeywordSubQuery.fromJSON(object.keyword) : undefined,
+      fusion: isSet(object.fusion) ? fusionFromJSON(object.fusion) : 0,
+      rrfK: isSet(object.rrfK)
+        ? globalThis.Number(object.rrfK)
+        : isSet(object.rrf_k)
+        ? globalThis.Number(object.rrf_k)
+        : 0,
+      topK: isSet(object.topK)
+        ? globalThis.Number(object.topK)
+        : isSet(object.top_k)
+        ? globalThis.Number(object.top_k)
+        : 0,
+      exact: isSet(object.exact) ? globalThis.Boolean(object.exact) : false,
+    };
+  },
+
+  toJSON(message: SearchContentRequest): unknown {
+    const obj: any = {};
+    if (message.subQueries?.length) {
+      obj.subQueries = message.subQueries.map((e) => ContentSubQuery.toJSON(e));
+    }
+    if (message.keyword !== undefined) {
+      obj.keyword = KeywordSubQuery.toJSON(message.keyword);
+    }
+    if (message.fusion !== 0) {
+      obj.fusion = fusionToJSON(message.fusion);
+    }
+    if (message.rrfK !== 0) {
+      obj.rrfK = Math.round(message.rrfK);
+    }
+    if (message.topK !== 0) {
+      obj.topK = Math.round(message.topK);
+    }
+    if (message.exact !== false) {
+      obj.exact = message.exact;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchContentRequest>, I>>(base?: I): SearchContentRequest {
+    return SearchContentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchContentRequest>, I>>(object: I): SearchContentRequest {
+    const message = createBaseSearchContentRequest();
+    message.subQueries = object.subQueries?.map((e) => ContentSubQuery.fromPartial(e)) || [];
+    message.keyword = (object.keyword !== undefined && object.keyword !== null)
+      ? KeywordSubQuery.fromPartial(object.keyword)
+      : undefined;
+    message.fusion = object.fusion ?? 0;
+    message.rrfK = object.rrfK ?? 0;
+    message.topK = object.topK ?? 0;
+    message.exact = object.exact ?? false;
+    return message;
+  },
+};
+
+function createBaseSubQueryEvidence(): SubQueryEvidence {
+  return { pointId: "", score: 0, rank: 0 };
+}
+
+export const SubQueryEvidence: MessageFns<SubQueryEvidence> = {
+  encode(message: SubQueryEvidence, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pointId !== "") {
+      writer.uint32(10).string(message.pointId);
+    }
+    if (message.score !== 0) {
+      writer.uint32(17).double(message.score);
+    }
+    if (message.rank !== 0) {
+      writer.uint32(24).uint32(message.rank);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubQueryEvidence {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubQueryEvidence();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pointId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.score = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.rank = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubQueryEvidence {
+    return {
+      pointId: isSet(object.pointId)
+        ? globalThis.String(object.pointId)
+        : isSet(object.point_id)
+        ? globalThis.String(object.point_id)
+        : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      rank: isSet(object.rank) ? globalThis.Number(object.rank) : 0,
+    };
+  },
+
+  toJSON(message: SubQueryEvidence): unknown {
+    const obj: any = {};
+    if (message.pointId !== "") {
+      obj.pointId = message.pointId;
+    }
+    if (message.score !== 0) {
+      obj.score = floatToJson(message.score);
+    }
+    if (message.rank !== 0) {
+      obj.rank = Math.round(message.rank);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubQueryEvidence>, I>>(base?: I): SubQueryEvidence {
+    return SubQueryEvidence.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubQueryEvidence>, I>>(object: I): SubQueryEvidence {
+    const message = createBaseSubQueryEvidence();
+    message.pointId = object.pointId ?? "";
+    message.score = object.score ?? 0;
+    message.rank = object.rank ?? 0;
+    return message;
+  },
+};
+
+function createBaseContentHit(): ContentHit {
+  return { contentId: "", score: 0, evidence: [] };
+}
+
+export const ContentHit: MessageFns<ContentHit> = {
+  encode(message: ContentHit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contentId !== "") {
+      writer.uint32(10).string(message.contentId);
+    }
+    if (message.score !== 0) {
+      writer.uint32(17).double(message.score);
+    }
+    for (const v of message.evidence) {
+      SubQueryEvidence.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContentHit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContentHit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.score = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.evidence.push(SubQueryEvidence.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContentHit {
+    return {
+      contentId: isSet(object.contentId)
+        ? globalThis.String(object.contentId)
+        : isSet(object.content_id)
+        ? globalThis.String(object.content_id)
+        : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      evidence: globalThis.Array.isArray(object?.evidence)
+        ? object.evidence.map((e: any) => SubQueryEvidence.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ContentHit): unknown {
+    const obj: any = {};
+    if (message.contentId !== "") {
+      obj.contentId = message.contentId;
+    }
+    if (message.score !== 0) {
+      obj.score = floatToJson(message.score);
+    }
+    if (message.evidence?.length) {
+      obj.evidence = message.evidence.map((e) => SubQueryEvidence.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContentHit>, I>>(base?: I): ContentHit {
+    return ContentHit.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContentHit>, I>>(object: I): ContentHit {
+    const message = createBaseContentHit();
+    message.contentId = object.contentId ?? "";
+    message.score = object.score ?? 0;
+    message.evidence = object.evidence?.map((e) => SubQueryEvidence.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSearchContentResponse(): SearchContentResponse {
+  return { hits: [] };
+}
+
+export const SearchContentResponse: MessageFns<SearchContentResponse> = {
+  encode(message: SearchContentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.hits) {
+      ContentHit.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchContentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchContentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hits.push(ContentHit.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchContentResponse {
+    return { hits: globalThis.Array.isArray(object?.hits) ? object.hits.map((e: any) => ContentHit.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: SearchContentResponse): unknown {
+    const obj: any = {};
+    if (message.hits?.length) {
+      obj.hits = message.hits.map((e) => ContentHit.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchContentResponse>, I>>(base?: I): SearchContentResponse {
+    return SearchContentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchContentResponse>, I>>(object: I): SearchContentResponse {
+    const message = createBaseSearchContentResponse();
+    message.hits = object.hits?.map((e) => ContentHit.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Stores, updates, deletes and searches content embeddings, grouped in collections. */
 export type EmbeddingServiceService = typeof EmbeddingServiceService;
 export const EmbeddingServiceService = {
@@ -5620,6 +6614,20 @@ export const EmbeddingServiceService = {
     responseSerialize: (value: BuildIndexResponse): Buffer => Buffer.from(BuildIndexResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): BuildIndexResponse => BuildIndexResponse.decode(value),
   },
+  /**
+   * Finds contents (not points) by several sub-queries at once, e.g. over a visual, an audio and a text collection
+   * plus a keyword search, each ranking contents by their best point, fused into one ranking (RRF or weighted).
+   */
+  searchContent: {
+    path: "/stakazo.ml.v1.EmbeddingService/SearchContent" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SearchContentRequest): Buffer => Buffer.from(SearchContentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SearchContentRequest => SearchContentRequest.decode(value),
+    responseSerialize: (value: SearchContentResponse): Buffer =>
+      Buffer.from(SearchContentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SearchContentResponse => SearchContentResponse.decode(value),
+  },
 } as const;
 
 export interface EmbeddingServiceServer extends UntypedServiceImplementation {
@@ -5662,6 +6670,11 @@ export interface EmbeddingServiceServer extends UntypedServiceImplementation {
    * whose index is ready it only returns the collection.
    */
   buildIndex: handleUnaryCall<BuildIndexRequest, BuildIndexResponse>;
+  /**
+   * Finds contents (not points) by several sub-queries at once, e.g. over a visual, an audio and a text collection
+   * plus a keyword search, each ranking contents by their best point, fused into one ranking (RRF or weighted).
+   */
+  searchContent: handleUnaryCall<SearchContentRequest, SearchContentResponse>;
 }
 
 export interface EmbeddingServiceClient extends Client {
@@ -5956,6 +6969,25 @@ export interface EmbeddingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: BuildIndexResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Finds contents (not points) by several sub-queries at once, e.g. over a visual, an audio and a text collection
+   * plus a keyword search, each ranking contents by their best point, fused into one ranking (RRF or weighted).
+   */
+  searchContent(
+    request: SearchContentRequest,
+    callback: (error: ServiceError | null, response: SearchContentResponse) => void,
+  ): ClientUnaryCall;
+  searchContent(
+    request: SearchContentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SearchContentResponse) => void,
+  ): ClientUnaryCall;
+  searchContent(
+    request: SearchContentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SearchContentResponse) => void,
   ): ClientUnaryCall;
 }
 

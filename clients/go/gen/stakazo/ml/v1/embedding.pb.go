@@ -425,6 +425,62 @@ func (RecommendStrategy) EnumDescriptor() ([]byte, []int) {
 	return file_stakazo_ml_v1_embedding_proto_rawDescGZIP(), []int{6}
 }
 
+// How SearchContent merges the rankings of its sub-queries into one ranking of contents.
+type Fusion int32
+
+const (
+	// Not set; same as FUSION_RRF.
+	Fusion_FUSION_UNSPECIFIED Fusion = 0
+	// Reciprocal rank fusion: score = sum over sub-queries of weight / (rrf_k + rank), rank counted from 1 among that
+	// sub-query's candidate contents; a content not among a sub-query's candidates gets nothing from it. Needs no
+	// comparable scores, so it suits mixing cosine, L2 and keyword ranks.
+	Fusion_FUSION_RRF Fusion = 1
+	// Weighted mean of normalised scores: each sub-query's raw scores are scaled to 0..1 over its candidates (best 1,
+	// worst 0; all 1 when equal), a content not among them counts 0; score = sum(weight × normalised) / sum(weight).
+	Fusion_FUSION_WEIGHTED Fusion = 2
+)
+
+// Enum value maps for Fusion.
+var (
+	Fusion_name = map[int32]string{
+		0: "FUSION_UNSPECIFIED",
+		1: "FUSION_RRF",
+		2: "FUSION_WEIGHTED",
+	}
+	Fusion_value = map[string]int32{
+		"FUSION_UNSPECIFIED": 0,
+		"FUSION_RRF":         1,
+		"FUSION_WEIGHTED":    2,
+	}
+)
+
+func (x Fusion) Enum() *Fusion {
+	p := new(Fusion)
+	*p = x
+	return p
+}
+
+func (x Fusion) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Fusion) Descriptor() protoreflect.EnumDescriptor {
+	return file_stakazo_ml_v1_embedding_proto_enumTypes[7].Descriptor()
+}
+
+func (Fusion) Type() protoreflect.EnumType {
+	return &file_stakazo_ml_v1_embedding_proto_enumTypes[7]
+}
+
+func (x Fusion) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Fusion.Descriptor instead.
+func (Fusion) EnumDescriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_embedding_proto_rawDescGZIP(), []int{7}
+}
+
 // HNSW index parameters of a collection.
 type HnswConfig struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -518,8 +574,16 @@ type Collection struct {
 	IndexingThreshold *wrapperspb.UInt64Value `protobuf:"bytes,11,opt,name=indexing_threshold,json=indexingThreshold,proto3" json:"indexing_threshold,omitempty"`
 	// How far the index build is, while index_state is INDEX_STATE_BUILDING (Postgres only; output only).
 	IndexBuildProgress *IndexBuildProgress `protobuf:"bytes,12,opt,name=index_build_progress,json=indexBuildProgress,proto3" json:"index_build_progress,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// Metadata fields searched by a keyword sub-query of SearchContent, e.g. ["caption", "hashtags"]: at most 10
+	// names of 1..63 characters (letters, digits, `_`, `-`, starting with a letter). A string value is indexed as it
+	// is, any other value as its JSON text. Set at creation only; empty (also for collections made before this field)
+	// means no keyword search on this collection.
+	TextFields []string `protobuf:"bytes,13,rep,name=text_fields,json=textFields,proto3" json:"text_fields,omitempty"`
+	// Postgres text search configuration used for text_fields and keyword queries, e.g. "simple" (no stemming, no
+	// stop words) or "english"; empty means "simple". Set at creation only.
+	TextLanguage  string `protobuf:"bytes,14,opt,name=text_language,json=textLanguage,proto3" json:"text_language,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Collection) Reset() {
@@ -634,6 +698,20 @@ func (x *Collection) GetIndexBuildProgress() *IndexBuildProgress {
 		return x.IndexBuildProgress
 	}
 	return nil
+}
+
+func (x *Collection) GetTextFields() []string {
+	if x != nil {
+		return x.TextFields
+	}
+	return nil
+}
+
+func (x *Collection) GetTextLanguage() string {
+	if x != nil {
+		return x.TextLanguage
+	}
+	return ""
 }
 
 // Progress of an index build, as Postgres reports it (pg_stat_progress_create_index).
@@ -3177,6 +3255,469 @@ func (x *BuildIndexResponse) GetCollection() *Collection {
 	return nil
 }
 
+// One vector sub-query of SearchContent: set exactly one of vector, point_id and content_id. It ranks contents by
+// their nearest point in the collection (a content with 30 frame points counts once), with the same index settings,
+// iterative scans and filters as Search.
+type ContentSubQuery struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Name of the collection, or an alias of it.
+	Collection string `protobuf:"bytes,1,opt,name=collection,proto3" json:"collection,omitempty"`
+	// Search near this vector (the collection's dimension).
+	Vector *Vector `protobuf:"bytes,2,opt,name=vector,proto3" json:"vector,omitempty"`
+	// Search near this stored point; the point and its content are left out of the answer.
+	PointId string `protobuf:"bytes,3,opt,name=point_id,json=pointId,proto3" json:"point_id,omitempty"`
+	// Search near this content: the mean of its points' vectors in this collection (under cosine and inner product
+	// each scaled to length 1 first and the mean scaled to length 1; under L2 the plain mean). The content is left
+	// out of the answer.
+	ContentId string `protobuf:"bytes,4,opt,name=content_id,json=contentId,proto3" json:"content_id,omitempty"`
+	// Weight of this sub-query in the fusion, 0..1000; unset means 1. At least one weight must be above 0.
+	Weight *wrapperspb.DoubleValue `protobuf:"bytes,5,opt,name=weight,proto3" json:"weight,omitempty"`
+	// Only points matching this filter.
+	Filter *Filter `protobuf:"bytes,6,opt,name=filter,proto3" json:"filter,omitempty"`
+	// How many contents this sub-query contributes to the fusion; 0 means min(10 × top_k, the tenant's top_k limit),
+	// at most that limit (LIMIT_MAX_TOP_K, 1000 by default).
+	Candidates uint32 `protobuf:"varint,7,opt,name=candidates,proto3" json:"candidates,omitempty"`
+	// HNSW candidate list size (1..1000); 0 uses the collection's ef_search (raised to the candidates as in Search).
+	EfSearch      uint32 `protobuf:"varint,8,opt,name=ef_search,json=efSearch,proto3" json:"ef_search,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContentSubQuery) Reset() {
+	*x = ContentSubQuery{}
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContentSubQuery) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContentSubQuery) ProtoMessage() {}
+
+func (x *ContentSubQuery) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContentSubQuery.ProtoReflect.Descriptor instead.
+func (*ContentSubQuery) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_embedding_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *ContentSubQuery) GetCollection() string {
+	if x != nil {
+		return x.Collection
+	}
+	return ""
+}
+
+func (x *ContentSubQuery) GetVector() *Vector {
+	if x != nil {
+		return x.Vector
+	}
+	return nil
+}
+
+func (x *ContentSubQuery) GetPointId() string {
+	if x != nil {
+		return x.PointId
+	}
+	return ""
+}
+
+func (x *ContentSubQuery) GetContentId() string {
+	if x != nil {
+		return x.ContentId
+	}
+	return ""
+}
+
+func (x *ContentSubQuery) GetWeight() *wrapperspb.DoubleValue {
+	if x != nil {
+		return x.Weight
+	}
+	return nil
+}
+
+func (x *ContentSubQuery) GetFilter() *Filter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+func (x *ContentSubQuery) GetCandidates() uint32 {
+	if x != nil {
+		return x.Candidates
+	}
+	return 0
+}
+
+func (x *ContentSubQuery) GetEfSearch() uint32 {
+	if x != nil {
+		return x.EfSearch
+	}
+	return 0
+}
+
+// The keyword sub-query of SearchContent: Postgres full-text search over the collection's text_fields.
+type KeywordSubQuery struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Name of the collection (or alias); it must have text_fields.
+	Collection string `protobuf:"bytes,1,opt,name=collection,proto3" json:"collection,omitempty"`
+	// The words to find, in web-search syntax: `summer tour`, `"summer tour"`, `summer or winter`, `tour -cancelled`
+	// (1..1000 characters). Contents are ranked by ts_rank_cd of their best matching point.
+	Query string `protobuf:"bytes,2,opt,name=query,proto3" json:"query,omitempty"`
+	// Weight of this sub-query in the fusion, 0..1000; unset means 1.
+	Weight *wrapperspb.DoubleValue `protobuf:"bytes,3,opt,name=weight,proto3" json:"weight,omitempty"`
+	// Only points matching this filter.
+	Filter *Filter `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// How many matching contents this sub-query contributes; 0 means the default of ContentSubQuery.candidates.
+	Candidates    uint32 `protobuf:"varint,5,opt,name=candidates,proto3" json:"candidates,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KeywordSubQuery) Reset() {
+	*x = KeywordSubQuery{}
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KeywordSubQuery) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KeywordSubQuery) ProtoMessage() {}
+
+func (x *KeywordSubQuery) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KeywordSubQuery.ProtoReflect.Descriptor instead.
+func (*KeywordSubQuery) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_embedding_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *KeywordSubQuery) GetCollection() string {
+	if x != nil {
+		return x.Collection
+	}
+	return ""
+}
+
+func (x *KeywordSubQuery) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
+}
+
+func (x *KeywordSubQuery) GetWeight() *wrapperspb.DoubleValue {
+	if x != nil {
+		return x.Weight
+	}
+	return nil
+}
+
+func (x *KeywordSubQuery) GetFilter() *Filter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+func (x *KeywordSubQuery) GetCandidates() uint32 {
+	if x != nil {
+		return x.Candidates
+	}
+	return 0
+}
+
+// Request of SearchContent: 1..10 sub_queries, or none with a keyword sub-query; at most 10 + 1 in all.
+type SearchContentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The vector sub-queries, at most 10.
+	SubQueries []*ContentSubQuery `protobuf:"bytes,1,rep,name=sub_queries,json=subQueries,proto3" json:"sub_queries,omitempty"`
+	// An optional keyword sub-query.
+	Keyword *KeywordSubQuery `protobuf:"bytes,2,opt,name=keyword,proto3" json:"keyword,omitempty"`
+	// How the sub-queries' rankings are merged.
+	Fusion Fusion `protobuf:"varint,3,opt,name=fusion,proto3,enum=stakazo.ml.v1.Fusion" json:"fusion,omitempty"`
+	// RRF's constant k (1..100000); 0 means 60. Larger k flattens the difference between top ranks.
+	RrfK uint32 `protobuf:"varint,4,opt,name=rrf_k,json=rrfK,proto3" json:"rrf_k,omitempty"`
+	// Number of contents to return: 1..1000 (and at most the tenant's top_k limit).
+	TopK uint32 `protobuf:"varint,5,opt,name=top_k,json=topK,proto3" json:"top_k,omitempty"`
+	// Every vector sub-query skips the index and scans exactly (slow, perfect recall); same fusion.
+	Exact         bool `protobuf:"varint,6,opt,name=exact,proto3" json:"exact,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SearchContentRequest) Reset() {
+	*x = SearchContentRequest{}
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SearchContentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SearchContentRequest) ProtoMessage() {}
+
+func (x *SearchContentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SearchContentRequest.ProtoReflect.Descriptor instead.
+func (*SearchContentRequest) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_embedding_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *SearchContentRequest) GetSubQueries() []*ContentSubQuery {
+	if x != nil {
+		return x.SubQueries
+	}
+	return nil
+}
+
+func (x *SearchContentRequest) GetKeyword() *KeywordSubQuery {
+	if x != nil {
+		return x.Keyword
+	}
+	return nil
+}
+
+func (x *SearchContentRequest) GetFusion() Fusion {
+	if x != nil {
+		return x.Fusion
+	}
+	return Fusion_FUSION_UNSPECIFIED
+}
+
+func (x *SearchContentRequest) GetRrfK() uint32 {
+	if x != nil {
+		return x.RrfK
+	}
+	return 0
+}
+
+func (x *SearchContentRequest) GetTopK() uint32 {
+	if x != nil {
+		return x.TopK
+	}
+	return 0
+}
+
+func (x *SearchContentRequest) GetExact() bool {
+	if x != nil {
+		return x.Exact
+	}
+	return false
+}
+
+// What one sub-query found for one content.
+type SubQueryEvidence struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The content's best point in that sub-query's collection; empty when the content was not among its candidates.
+	PointId string `protobuf:"bytes,1,opt,name=point_id,json=pointId,proto3" json:"point_id,omitempty"`
+	// Raw score of that point: similarity as in ScoredPoint.score for a vector sub-query, ts_rank_cd for the keyword
+	// sub-query; 0 when not found.
+	Score float64 `protobuf:"fixed64,2,opt,name=score,proto3" json:"score,omitempty"`
+	// Rank of the content among that sub-query's candidates, from 1; 0 when not found.
+	Rank          uint32 `protobuf:"varint,3,opt,name=rank,proto3" json:"rank,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubQueryEvidence) Reset() {
+	*x = SubQueryEvidence{}
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubQueryEvidence) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubQueryEvidence) ProtoMessage() {}
+
+func (x *SubQueryEvidence) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubQueryEvidence.ProtoReflect.Descriptor instead.
+func (*SubQueryEvidence) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_embedding_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *SubQueryEvidence) GetPointId() string {
+	if x != nil {
+		return x.PointId
+	}
+	return ""
+}
+
+func (x *SubQueryEvidence) GetScore() float64 {
+	if x != nil {
+		return x.Score
+	}
+	return 0
+}
+
+func (x *SubQueryEvidence) GetRank() uint32 {
+	if x != nil {
+		return x.Rank
+	}
+	return 0
+}
+
+// One content found by SearchContent.
+type ContentHit struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The content.
+	ContentId string `protobuf:"bytes,1,opt,name=content_id,json=contentId,proto3" json:"content_id,omitempty"`
+	// Fused score, higher is better (see Fusion).
+	Score float64 `protobuf:"fixed64,2,opt,name=score,proto3" json:"score,omitempty"`
+	// One entry per sub-query, in request order (sub_queries, then keyword when set).
+	Evidence      []*SubQueryEvidence `protobuf:"bytes,3,rep,name=evidence,proto3" json:"evidence,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContentHit) Reset() {
+	*x = ContentHit{}
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContentHit) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContentHit) ProtoMessage() {}
+
+func (x *ContentHit) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContentHit.ProtoReflect.Descriptor instead.
+func (*ContentHit) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_embedding_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *ContentHit) GetContentId() string {
+	if x != nil {
+		return x.ContentId
+	}
+	return ""
+}
+
+func (x *ContentHit) GetScore() float64 {
+	if x != nil {
+		return x.Score
+	}
+	return 0
+}
+
+func (x *ContentHit) GetEvidence() []*SubQueryEvidence {
+	if x != nil {
+		return x.Evidence
+	}
+	return nil
+}
+
+// Response of SearchContent.
+type SearchContentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The best contents, best first (ties by content_id).
+	Hits          []*ContentHit `protobuf:"bytes,1,rep,name=hits,proto3" json:"hits,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SearchContentResponse) Reset() {
+	*x = SearchContentResponse{}
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SearchContentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SearchContentResponse) ProtoMessage() {}
+
+func (x *SearchContentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_embedding_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SearchContentResponse.ProtoReflect.Descriptor instead.
+func (*SearchContentResponse) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_embedding_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *SearchContentResponse) GetHits() []*ContentHit {
+	if x != nil {
+		return x.Hits
+	}
+	return nil
+}
+
 var File_stakazo_ml_v1_embedding_proto protoreflect.FileDescriptor
 
 const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
@@ -3186,7 +3727,7 @@ const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
 	"HnswConfig\x12\f\n" +
 	"\x01m\x18\x01 \x01(\rR\x01m\x12'\n" +
 	"\x0fef_construction\x18\x02 \x01(\rR\x0eefConstruction\x12\x1b\n" +
-	"\tef_search\x18\x03 \x01(\rR\befSearch\"\xfd\x04\n" +
+	"\tef_search\x18\x03 \x01(\rR\befSearch\"\xc3\x05\n" +
 	"\n" +
 	"Collection\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12C\n" +
@@ -3204,7 +3745,10 @@ const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
 	" \x01(\x0e2\x19.stakazo.ml.v1.IndexStateR\n" +
 	"indexState\x12K\n" +
 	"\x12indexing_threshold\x18\v \x01(\v2\x1c.google.protobuf.UInt64ValueR\x11indexingThreshold\x12S\n" +
-	"\x14index_build_progress\x18\f \x01(\v2!.stakazo.ml.v1.IndexBuildProgressR\x12indexBuildProgress\"n\n" +
+	"\x14index_build_progress\x18\f \x01(\v2!.stakazo.ml.v1.IndexBuildProgressR\x12indexBuildProgress\x12\x1f\n" +
+	"\vtext_fields\x18\r \x03(\tR\n" +
+	"textFields\x12#\n" +
+	"\rtext_language\x18\x0e \x01(\tR\ftextLanguage\"n\n" +
 	"\x12IndexBuildProgress\x12\x14\n" +
 	"\x05phase\x18\x01 \x01(\tR\x05phase\x12\x1f\n" +
 	"\vtuples_done\x18\x02 \x01(\x04R\n" +
@@ -3399,7 +3943,51 @@ const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
 	"\x12BuildIndexResponse\x129\n" +
 	"\n" +
 	"collection\x18\x01 \x01(\v2\x19.stakazo.ml.v1.CollectionR\n" +
-	"collection*\xd5\x01\n" +
+	"collection\"\xbc\x02\n" +
+	"\x0fContentSubQuery\x12\x1e\n" +
+	"\n" +
+	"collection\x18\x01 \x01(\tR\n" +
+	"collection\x12-\n" +
+	"\x06vector\x18\x02 \x01(\v2\x15.stakazo.ml.v1.VectorR\x06vector\x12\x19\n" +
+	"\bpoint_id\x18\x03 \x01(\tR\apointId\x12\x1d\n" +
+	"\n" +
+	"content_id\x18\x04 \x01(\tR\tcontentId\x124\n" +
+	"\x06weight\x18\x05 \x01(\v2\x1c.google.protobuf.DoubleValueR\x06weight\x12-\n" +
+	"\x06filter\x18\x06 \x01(\v2\x15.stakazo.ml.v1.FilterR\x06filter\x12\x1e\n" +
+	"\n" +
+	"candidates\x18\a \x01(\rR\n" +
+	"candidates\x12\x1b\n" +
+	"\tef_search\x18\b \x01(\rR\befSearch\"\xcc\x01\n" +
+	"\x0fKeywordSubQuery\x12\x1e\n" +
+	"\n" +
+	"collection\x18\x01 \x01(\tR\n" +
+	"collection\x12\x14\n" +
+	"\x05query\x18\x02 \x01(\tR\x05query\x124\n" +
+	"\x06weight\x18\x03 \x01(\v2\x1c.google.protobuf.DoubleValueR\x06weight\x12-\n" +
+	"\x06filter\x18\x04 \x01(\v2\x15.stakazo.ml.v1.FilterR\x06filter\x12\x1e\n" +
+	"\n" +
+	"candidates\x18\x05 \x01(\rR\n" +
+	"candidates\"\x80\x02\n" +
+	"\x14SearchContentRequest\x12?\n" +
+	"\vsub_queries\x18\x01 \x03(\v2\x1e.stakazo.ml.v1.ContentSubQueryR\n" +
+	"subQueries\x128\n" +
+	"\akeyword\x18\x02 \x01(\v2\x1e.stakazo.ml.v1.KeywordSubQueryR\akeyword\x12-\n" +
+	"\x06fusion\x18\x03 \x01(\x0e2\x15.stakazo.ml.v1.FusionR\x06fusion\x12\x13\n" +
+	"\x05rrf_k\x18\x04 \x01(\rR\x04rrfK\x12\x13\n" +
+	"\x05top_k\x18\x05 \x01(\rR\x04topK\x12\x14\n" +
+	"\x05exact\x18\x06 \x01(\bR\x05exact\"W\n" +
+	"\x10SubQueryEvidence\x12\x19\n" +
+	"\bpoint_id\x18\x01 \x01(\tR\apointId\x12\x14\n" +
+	"\x05score\x18\x02 \x01(\x01R\x05score\x12\x12\n" +
+	"\x04rank\x18\x03 \x01(\rR\x04rank\"~\n" +
+	"\n" +
+	"ContentHit\x12\x1d\n" +
+	"\n" +
+	"content_id\x18\x01 \x01(\tR\tcontentId\x12\x14\n" +
+	"\x05score\x18\x02 \x01(\x01R\x05score\x12;\n" +
+	"\bevidence\x18\x03 \x03(\v2\x1f.stakazo.ml.v1.SubQueryEvidenceR\bevidence\"F\n" +
+	"\x15SearchContentResponse\x12-\n" +
+	"\x04hits\x18\x01 \x03(\v2\x19.stakazo.ml.v1.ContentHitR\x04hits*\xd5\x01\n" +
 	"\rEmbeddingType\x12\x1e\n" +
 	"\x1aEMBEDDING_TYPE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aEMBEDDING_TYPE_VISUAL_CLIP\x10\x01\x12\x17\n" +
@@ -3434,7 +4022,12 @@ const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
 	"\x11RecommendStrategy\x12\"\n" +
 	"\x1eRECOMMEND_STRATEGY_UNSPECIFIED\x10\x00\x12%\n" +
 	"!RECOMMEND_STRATEGY_AVERAGE_VECTOR\x10\x01\x12!\n" +
-	"\x1dRECOMMEND_STRATEGY_BEST_SCORE\x10\x022\xa3\f\n" +
+	"\x1dRECOMMEND_STRATEGY_BEST_SCORE\x10\x02*E\n" +
+	"\x06Fusion\x12\x16\n" +
+	"\x12FUSION_UNSPECIFIED\x10\x00\x12\x0e\n" +
+	"\n" +
+	"FUSION_RRF\x10\x01\x12\x13\n" +
+	"\x0fFUSION_WEIGHTED\x10\x022\xff\f\n" +
 	"\x10EmbeddingService\x12c\n" +
 	"\x10CreateCollection\x12&.stakazo.ml.v1.CreateCollectionRequest\x1a'.stakazo.ml.v1.CreateCollectionResponse\x12Z\n" +
 	"\rGetCollection\x12#.stakazo.ml.v1.GetCollectionRequest\x1a$.stakazo.ml.v1.GetCollectionResponse\x12`\n" +
@@ -3454,7 +4047,8 @@ const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
 	"\vListAliases\x12!.stakazo.ml.v1.ListAliasesRequest\x1a\".stakazo.ml.v1.ListAliasesResponse\x12T\n" +
 	"\vSwitchAlias\x12!.stakazo.ml.v1.SwitchAliasRequest\x1a\".stakazo.ml.v1.SwitchAliasResponse\x12Q\n" +
 	"\n" +
-	"BuildIndex\x12 .stakazo.ml.v1.BuildIndexRequest\x1a!.stakazo.ml.v1.BuildIndexResponseBAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
+	"BuildIndex\x12 .stakazo.ml.v1.BuildIndexRequest\x1a!.stakazo.ml.v1.BuildIndexResponse\x12Z\n" +
+	"\rSearchContent\x12#.stakazo.ml.v1.SearchContentRequest\x1a$.stakazo.ml.v1.SearchContentResponseBAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
 
 var (
 	file_stakazo_ml_v1_embedding_proto_rawDescOnce sync.Once
@@ -3468,8 +4062,8 @@ func file_stakazo_ml_v1_embedding_proto_rawDescGZIP() []byte {
 	return file_stakazo_ml_v1_embedding_proto_rawDescData
 }
 
-var file_stakazo_ml_v1_embedding_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
-var file_stakazo_ml_v1_embedding_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
+var file_stakazo_ml_v1_embedding_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_stakazo_ml_v1_embedding_proto_msgTypes = make([]protoimpl.MessageInfo, 51)
 var file_stakazo_ml_v1_embedding_proto_goTypes = []any{
 	(EmbeddingType)(0),               // 0: stakazo.ml.v1.EmbeddingType
 	(Distance)(0),                    // 1: stakazo.ml.v1.Distance
@@ -3478,147 +4072,167 @@ var file_stakazo_ml_v1_embedding_proto_goTypes = []any{
 	(MetadataUpdateMode)(0),          // 4: stakazo.ml.v1.MetadataUpdateMode
 	(IndexState)(0),                  // 5: stakazo.ml.v1.IndexState
 	(RecommendStrategy)(0),           // 6: stakazo.ml.v1.RecommendStrategy
-	(*HnswConfig)(nil),               // 7: stakazo.ml.v1.HnswConfig
-	(*Collection)(nil),               // 8: stakazo.ml.v1.Collection
-	(*IndexBuildProgress)(nil),       // 9: stakazo.ml.v1.IndexBuildProgress
-	(*Vector)(nil),                   // 10: stakazo.ml.v1.Vector
-	(*Point)(nil),                    // 11: stakazo.ml.v1.Point
-	(*Filter)(nil),                   // 12: stakazo.ml.v1.Filter
-	(*CreateCollectionRequest)(nil),  // 13: stakazo.ml.v1.CreateCollectionRequest
-	(*CreateCollectionResponse)(nil), // 14: stakazo.ml.v1.CreateCollectionResponse
-	(*GetCollectionRequest)(nil),     // 15: stakazo.ml.v1.GetCollectionRequest
-	(*GetCollectionResponse)(nil),    // 16: stakazo.ml.v1.GetCollectionResponse
-	(*ListCollectionsRequest)(nil),   // 17: stakazo.ml.v1.ListCollectionsRequest
-	(*ListCollectionsResponse)(nil),  // 18: stakazo.ml.v1.ListCollectionsResponse
-	(*DeleteCollectionRequest)(nil),  // 19: stakazo.ml.v1.DeleteCollectionRequest
-	(*DeleteCollectionResponse)(nil), // 20: stakazo.ml.v1.DeleteCollectionResponse
-	(*UpsertRequest)(nil),            // 21: stakazo.ml.v1.UpsertRequest
-	(*UpsertResponse)(nil),           // 22: stakazo.ml.v1.UpsertResponse
-	(*UpsertStreamRequest)(nil),      // 23: stakazo.ml.v1.UpsertStreamRequest
-	(*RejectedPoint)(nil),            // 24: stakazo.ml.v1.RejectedPoint
-	(*UpsertStreamResponse)(nil),     // 25: stakazo.ml.v1.UpsertStreamResponse
-	(*GetPointsRequest)(nil),         // 26: stakazo.ml.v1.GetPointsRequest
-	(*GetPointsResponse)(nil),        // 27: stakazo.ml.v1.GetPointsResponse
-	(*DeletePointsRequest)(nil),      // 28: stakazo.ml.v1.DeletePointsRequest
-	(*DeletePointsResponse)(nil),     // 29: stakazo.ml.v1.DeletePointsResponse
-	(*UpdateMetadataRequest)(nil),    // 30: stakazo.ml.v1.UpdateMetadataRequest
-	(*UpdateMetadataResponse)(nil),   // 31: stakazo.ml.v1.UpdateMetadataResponse
-	(*ScrollRequest)(nil),            // 32: stakazo.ml.v1.ScrollRequest
-	(*ScrollResponse)(nil),           // 33: stakazo.ml.v1.ScrollResponse
-	(*SearchRequest)(nil),            // 34: stakazo.ml.v1.SearchRequest
-	(*ScoredPoint)(nil),              // 35: stakazo.ml.v1.ScoredPoint
-	(*SearchResponse)(nil),           // 36: stakazo.ml.v1.SearchResponse
-	(*SearchBatchRequest)(nil),       // 37: stakazo.ml.v1.SearchBatchRequest
-	(*SearchBatchResponse)(nil),      // 38: stakazo.ml.v1.SearchBatchResponse
-	(*RecommendRequest)(nil),         // 39: stakazo.ml.v1.RecommendRequest
-	(*RecommendResponse)(nil),        // 40: stakazo.ml.v1.RecommendResponse
-	(*Alias)(nil),                    // 41: stakazo.ml.v1.Alias
-	(*CreateAliasRequest)(nil),       // 42: stakazo.ml.v1.CreateAliasRequest
-	(*CreateAliasResponse)(nil),      // 43: stakazo.ml.v1.CreateAliasResponse
-	(*DeleteAliasRequest)(nil),       // 44: stakazo.ml.v1.DeleteAliasRequest
-	(*DeleteAliasResponse)(nil),      // 45: stakazo.ml.v1.DeleteAliasResponse
-	(*ListAliasesRequest)(nil),       // 46: stakazo.ml.v1.ListAliasesRequest
-	(*ListAliasesResponse)(nil),      // 47: stakazo.ml.v1.ListAliasesResponse
-	(*SwitchAliasRequest)(nil),       // 48: stakazo.ml.v1.SwitchAliasRequest
-	(*SwitchAliasResponse)(nil),      // 49: stakazo.ml.v1.SwitchAliasResponse
-	(*BuildIndexRequest)(nil),        // 50: stakazo.ml.v1.BuildIndexRequest
-	(*BuildIndexResponse)(nil),       // 51: stakazo.ml.v1.BuildIndexResponse
-	(*timestamppb.Timestamp)(nil),    // 52: google.protobuf.Timestamp
-	(*wrapperspb.UInt64Value)(nil),   // 53: google.protobuf.UInt64Value
-	(*structpb.Struct)(nil),          // 54: google.protobuf.Struct
+	(Fusion)(0),                      // 7: stakazo.ml.v1.Fusion
+	(*HnswConfig)(nil),               // 8: stakazo.ml.v1.HnswConfig
+	(*Collection)(nil),               // 9: stakazo.ml.v1.Collection
+	(*IndexBuildProgress)(nil),       // 10: stakazo.ml.v1.IndexBuildProgress
+	(*Vector)(nil),                   // 11: stakazo.ml.v1.Vector
+	(*Point)(nil),                    // 12: stakazo.ml.v1.Point
+	(*Filter)(nil),                   // 13: stakazo.ml.v1.Filter
+	(*CreateCollectionRequest)(nil),  // 14: stakazo.ml.v1.CreateCollectionRequest
+	(*CreateCollectionResponse)(nil), // 15: stakazo.ml.v1.CreateCollectionResponse
+	(*GetCollectionRequest)(nil),     // 16: stakazo.ml.v1.GetCollectionRequest
+	(*GetCollectionResponse)(nil),    // 17: stakazo.ml.v1.GetCollectionResponse
+	(*ListCollectionsRequest)(nil),   // 18: stakazo.ml.v1.ListCollectionsRequest
+	(*ListCollectionsResponse)(nil),  // 19: stakazo.ml.v1.ListCollectionsResponse
+	(*DeleteCollectionRequest)(nil),  // 20: stakazo.ml.v1.DeleteCollectionRequest
+	(*DeleteCollectionResponse)(nil), // 21: stakazo.ml.v1.DeleteCollectionResponse
+	(*UpsertRequest)(nil),            // 22: stakazo.ml.v1.UpsertRequest
+	(*UpsertResponse)(nil),           // 23: stakazo.ml.v1.UpsertResponse
+	(*UpsertStreamRequest)(nil),      // 24: stakazo.ml.v1.UpsertStreamRequest
+	(*RejectedPoint)(nil),            // 25: stakazo.ml.v1.RejectedPoint
+	(*UpsertStreamResponse)(nil),     // 26: stakazo.ml.v1.UpsertStreamResponse
+	(*GetPointsRequest)(nil),         // 27: stakazo.ml.v1.GetPointsRequest
+	(*GetPointsResponse)(nil),        // 28: stakazo.ml.v1.GetPointsResponse
+	(*DeletePointsRequest)(nil),      // 29: stakazo.ml.v1.DeletePointsRequest
+	(*DeletePointsResponse)(nil),     // 30: stakazo.ml.v1.DeletePointsResponse
+	(*UpdateMetadataRequest)(nil),    // 31: stakazo.ml.v1.UpdateMetadataRequest
+	(*UpdateMetadataResponse)(nil),   // 32: stakazo.ml.v1.UpdateMetadataResponse
+	(*ScrollRequest)(nil),            // 33: stakazo.ml.v1.ScrollRequest
+	(*ScrollResponse)(nil),           // 34: stakazo.ml.v1.ScrollResponse
+	(*SearchRequest)(nil),            // 35: stakazo.ml.v1.SearchRequest
+	(*ScoredPoint)(nil),              // 36: stakazo.ml.v1.ScoredPoint
+	(*SearchResponse)(nil),           // 37: stakazo.ml.v1.SearchResponse
+	(*SearchBatchRequest)(nil),       // 38: stakazo.ml.v1.SearchBatchRequest
+	(*SearchBatchResponse)(nil),      // 39: stakazo.ml.v1.SearchBatchResponse
+	(*RecommendRequest)(nil),         // 40: stakazo.ml.v1.RecommendRequest
+	(*RecommendResponse)(nil),        // 41: stakazo.ml.v1.RecommendResponse
+	(*Alias)(nil),                    // 42: stakazo.ml.v1.Alias
+	(*CreateAliasRequest)(nil),       // 43: stakazo.ml.v1.CreateAliasRequest
+	(*CreateAliasResponse)(nil),      // 44: stakazo.ml.v1.CreateAliasResponse
+	(*DeleteAliasRequest)(nil),       // 45: stakazo.ml.v1.DeleteAliasRequest
+	(*DeleteAliasResponse)(nil),      // 46: stakazo.ml.v1.DeleteAliasResponse
+	(*ListAliasesRequest)(nil),       // 47: stakazo.ml.v1.ListAliasesRequest
+	(*ListAliasesResponse)(nil),      // 48: stakazo.ml.v1.ListAliasesResponse
+	(*SwitchAliasRequest)(nil),       // 49: stakazo.ml.v1.SwitchAliasRequest
+	(*SwitchAliasResponse)(nil),      // 50: stakazo.ml.v1.SwitchAliasResponse
+	(*BuildIndexRequest)(nil),        // 51: stakazo.ml.v1.BuildIndexRequest
+	(*BuildIndexResponse)(nil),       // 52: stakazo.ml.v1.BuildIndexResponse
+	(*ContentSubQuery)(nil),          // 53: stakazo.ml.v1.ContentSubQuery
+	(*KeywordSubQuery)(nil),          // 54: stakazo.ml.v1.KeywordSubQuery
+	(*SearchContentRequest)(nil),     // 55: stakazo.ml.v1.SearchContentRequest
+	(*SubQueryEvidence)(nil),         // 56: stakazo.ml.v1.SubQueryEvidence
+	(*ContentHit)(nil),               // 57: stakazo.ml.v1.ContentHit
+	(*SearchContentResponse)(nil),    // 58: stakazo.ml.v1.SearchContentResponse
+	(*timestamppb.Timestamp)(nil),    // 59: google.protobuf.Timestamp
+	(*wrapperspb.UInt64Value)(nil),   // 60: google.protobuf.UInt64Value
+	(*structpb.Struct)(nil),          // 61: google.protobuf.Struct
+	(*wrapperspb.DoubleValue)(nil),   // 62: google.protobuf.DoubleValue
 }
 var file_stakazo_ml_v1_embedding_proto_depIdxs = []int32{
 	0,  // 0: stakazo.ml.v1.Collection.embedding_type:type_name -> stakazo.ml.v1.EmbeddingType
 	1,  // 1: stakazo.ml.v1.Collection.distance:type_name -> stakazo.ml.v1.Distance
 	2,  // 2: stakazo.ml.v1.Collection.precision:type_name -> stakazo.ml.v1.Precision
-	7,  // 3: stakazo.ml.v1.Collection.hnsw:type_name -> stakazo.ml.v1.HnswConfig
-	52, // 4: stakazo.ml.v1.Collection.create_time:type_name -> google.protobuf.Timestamp
+	8,  // 3: stakazo.ml.v1.Collection.hnsw:type_name -> stakazo.ml.v1.HnswConfig
+	59, // 4: stakazo.ml.v1.Collection.create_time:type_name -> google.protobuf.Timestamp
 	5,  // 5: stakazo.ml.v1.Collection.index_state:type_name -> stakazo.ml.v1.IndexState
-	53, // 6: stakazo.ml.v1.Collection.indexing_threshold:type_name -> google.protobuf.UInt64Value
-	9,  // 7: stakazo.ml.v1.Collection.index_build_progress:type_name -> stakazo.ml.v1.IndexBuildProgress
-	10, // 8: stakazo.ml.v1.Point.vector:type_name -> stakazo.ml.v1.Vector
-	54, // 9: stakazo.ml.v1.Point.metadata:type_name -> google.protobuf.Struct
-	52, // 10: stakazo.ml.v1.Point.create_time:type_name -> google.protobuf.Timestamp
-	52, // 11: stakazo.ml.v1.Point.update_time:type_name -> google.protobuf.Timestamp
-	52, // 12: stakazo.ml.v1.Filter.created_after:type_name -> google.protobuf.Timestamp
-	52, // 13: stakazo.ml.v1.Filter.created_before:type_name -> google.protobuf.Timestamp
-	54, // 14: stakazo.ml.v1.Filter.metadata_contains:type_name -> google.protobuf.Struct
-	8,  // 15: stakazo.ml.v1.CreateCollectionRequest.collection:type_name -> stakazo.ml.v1.Collection
-	8,  // 16: stakazo.ml.v1.CreateCollectionResponse.collection:type_name -> stakazo.ml.v1.Collection
-	8,  // 17: stakazo.ml.v1.GetCollectionResponse.collection:type_name -> stakazo.ml.v1.Collection
+	60, // 6: stakazo.ml.v1.Collection.indexing_threshold:type_name -> google.protobuf.UInt64Value
+	10, // 7: stakazo.ml.v1.Collection.index_build_progress:type_name -> stakazo.ml.v1.IndexBuildProgress
+	11, // 8: stakazo.ml.v1.Point.vector:type_name -> stakazo.ml.v1.Vector
+	61, // 9: stakazo.ml.v1.Point.metadata:type_name -> google.protobuf.Struct
+	59, // 10: stakazo.ml.v1.Point.create_time:type_name -> google.protobuf.Timestamp
+	59, // 11: stakazo.ml.v1.Point.update_time:type_name -> google.protobuf.Timestamp
+	59, // 12: stakazo.ml.v1.Filter.created_after:type_name -> google.protobuf.Timestamp
+	59, // 13: stakazo.ml.v1.Filter.created_before:type_name -> google.protobuf.Timestamp
+	61, // 14: stakazo.ml.v1.Filter.metadata_contains:type_name -> google.protobuf.Struct
+	9,  // 15: stakazo.ml.v1.CreateCollectionRequest.collection:type_name -> stakazo.ml.v1.Collection
+	9,  // 16: stakazo.ml.v1.CreateCollectionResponse.collection:type_name -> stakazo.ml.v1.Collection
+	9,  // 17: stakazo.ml.v1.GetCollectionResponse.collection:type_name -> stakazo.ml.v1.Collection
 	0,  // 18: stakazo.ml.v1.ListCollectionsRequest.embedding_type:type_name -> stakazo.ml.v1.EmbeddingType
-	8,  // 19: stakazo.ml.v1.ListCollectionsResponse.collections:type_name -> stakazo.ml.v1.Collection
-	11, // 20: stakazo.ml.v1.UpsertRequest.points:type_name -> stakazo.ml.v1.Point
-	11, // 21: stakazo.ml.v1.UpsertStreamRequest.points:type_name -> stakazo.ml.v1.Point
-	24, // 22: stakazo.ml.v1.UpsertStreamResponse.rejected:type_name -> stakazo.ml.v1.RejectedPoint
+	9,  // 19: stakazo.ml.v1.ListCollectionsResponse.collections:type_name -> stakazo.ml.v1.Collection
+	12, // 20: stakazo.ml.v1.UpsertRequest.points:type_name -> stakazo.ml.v1.Point
+	12, // 21: stakazo.ml.v1.UpsertStreamRequest.points:type_name -> stakazo.ml.v1.Point
+	25, // 22: stakazo.ml.v1.UpsertStreamResponse.rejected:type_name -> stakazo.ml.v1.RejectedPoint
 	3,  // 23: stakazo.ml.v1.GetPointsRequest.vector_encoding:type_name -> stakazo.ml.v1.VectorEncoding
-	11, // 24: stakazo.ml.v1.GetPointsResponse.points:type_name -> stakazo.ml.v1.Point
-	12, // 25: stakazo.ml.v1.DeletePointsRequest.filter:type_name -> stakazo.ml.v1.Filter
-	54, // 26: stakazo.ml.v1.UpdateMetadataRequest.metadata:type_name -> google.protobuf.Struct
+	12, // 24: stakazo.ml.v1.GetPointsResponse.points:type_name -> stakazo.ml.v1.Point
+	13, // 25: stakazo.ml.v1.DeletePointsRequest.filter:type_name -> stakazo.ml.v1.Filter
+	61, // 26: stakazo.ml.v1.UpdateMetadataRequest.metadata:type_name -> google.protobuf.Struct
 	4,  // 27: stakazo.ml.v1.UpdateMetadataRequest.mode:type_name -> stakazo.ml.v1.MetadataUpdateMode
-	12, // 28: stakazo.ml.v1.ScrollRequest.filter:type_name -> stakazo.ml.v1.Filter
+	13, // 28: stakazo.ml.v1.ScrollRequest.filter:type_name -> stakazo.ml.v1.Filter
 	3,  // 29: stakazo.ml.v1.ScrollRequest.vector_encoding:type_name -> stakazo.ml.v1.VectorEncoding
-	11, // 30: stakazo.ml.v1.ScrollResponse.points:type_name -> stakazo.ml.v1.Point
-	10, // 31: stakazo.ml.v1.SearchRequest.vector:type_name -> stakazo.ml.v1.Vector
-	12, // 32: stakazo.ml.v1.SearchRequest.filter:type_name -> stakazo.ml.v1.Filter
+	12, // 30: stakazo.ml.v1.ScrollResponse.points:type_name -> stakazo.ml.v1.Point
+	11, // 31: stakazo.ml.v1.SearchRequest.vector:type_name -> stakazo.ml.v1.Vector
+	13, // 32: stakazo.ml.v1.SearchRequest.filter:type_name -> stakazo.ml.v1.Filter
 	3,  // 33: stakazo.ml.v1.SearchRequest.vector_encoding:type_name -> stakazo.ml.v1.VectorEncoding
-	11, // 34: stakazo.ml.v1.ScoredPoint.point:type_name -> stakazo.ml.v1.Point
-	35, // 35: stakazo.ml.v1.SearchResponse.hits:type_name -> stakazo.ml.v1.ScoredPoint
-	34, // 36: stakazo.ml.v1.SearchBatchRequest.searches:type_name -> stakazo.ml.v1.SearchRequest
-	36, // 37: stakazo.ml.v1.SearchBatchResponse.results:type_name -> stakazo.ml.v1.SearchResponse
-	10, // 38: stakazo.ml.v1.RecommendRequest.positive_vectors:type_name -> stakazo.ml.v1.Vector
-	10, // 39: stakazo.ml.v1.RecommendRequest.negative_vectors:type_name -> stakazo.ml.v1.Vector
+	12, // 34: stakazo.ml.v1.ScoredPoint.point:type_name -> stakazo.ml.v1.Point
+	36, // 35: stakazo.ml.v1.SearchResponse.hits:type_name -> stakazo.ml.v1.ScoredPoint
+	35, // 36: stakazo.ml.v1.SearchBatchRequest.searches:type_name -> stakazo.ml.v1.SearchRequest
+	37, // 37: stakazo.ml.v1.SearchBatchResponse.results:type_name -> stakazo.ml.v1.SearchResponse
+	11, // 38: stakazo.ml.v1.RecommendRequest.positive_vectors:type_name -> stakazo.ml.v1.Vector
+	11, // 39: stakazo.ml.v1.RecommendRequest.negative_vectors:type_name -> stakazo.ml.v1.Vector
 	6,  // 40: stakazo.ml.v1.RecommendRequest.strategy:type_name -> stakazo.ml.v1.RecommendStrategy
-	12, // 41: stakazo.ml.v1.RecommendRequest.filter:type_name -> stakazo.ml.v1.Filter
+	13, // 41: stakazo.ml.v1.RecommendRequest.filter:type_name -> stakazo.ml.v1.Filter
 	3,  // 42: stakazo.ml.v1.RecommendRequest.vector_encoding:type_name -> stakazo.ml.v1.VectorEncoding
-	35, // 43: stakazo.ml.v1.RecommendResponse.hits:type_name -> stakazo.ml.v1.ScoredPoint
-	52, // 44: stakazo.ml.v1.Alias.create_time:type_name -> google.protobuf.Timestamp
-	52, // 45: stakazo.ml.v1.Alias.update_time:type_name -> google.protobuf.Timestamp
-	41, // 46: stakazo.ml.v1.CreateAliasResponse.alias:type_name -> stakazo.ml.v1.Alias
-	41, // 47: stakazo.ml.v1.ListAliasesResponse.aliases:type_name -> stakazo.ml.v1.Alias
-	41, // 48: stakazo.ml.v1.SwitchAliasResponse.alias:type_name -> stakazo.ml.v1.Alias
-	8,  // 49: stakazo.ml.v1.BuildIndexResponse.collection:type_name -> stakazo.ml.v1.Collection
-	13, // 50: stakazo.ml.v1.EmbeddingService.CreateCollection:input_type -> stakazo.ml.v1.CreateCollectionRequest
-	15, // 51: stakazo.ml.v1.EmbeddingService.GetCollection:input_type -> stakazo.ml.v1.GetCollectionRequest
-	17, // 52: stakazo.ml.v1.EmbeddingService.ListCollections:input_type -> stakazo.ml.v1.ListCollectionsRequest
-	19, // 53: stakazo.ml.v1.EmbeddingService.DeleteCollection:input_type -> stakazo.ml.v1.DeleteCollectionRequest
-	21, // 54: stakazo.ml.v1.EmbeddingService.Upsert:input_type -> stakazo.ml.v1.UpsertRequest
-	23, // 55: stakazo.ml.v1.EmbeddingService.UpsertStream:input_type -> stakazo.ml.v1.UpsertStreamRequest
-	26, // 56: stakazo.ml.v1.EmbeddingService.GetPoints:input_type -> stakazo.ml.v1.GetPointsRequest
-	28, // 57: stakazo.ml.v1.EmbeddingService.DeletePoints:input_type -> stakazo.ml.v1.DeletePointsRequest
-	30, // 58: stakazo.ml.v1.EmbeddingService.UpdateMetadata:input_type -> stakazo.ml.v1.UpdateMetadataRequest
-	32, // 59: stakazo.ml.v1.EmbeddingService.Scroll:input_type -> stakazo.ml.v1.ScrollRequest
-	34, // 60: stakazo.ml.v1.EmbeddingService.Search:input_type -> stakazo.ml.v1.SearchRequest
-	37, // 61: stakazo.ml.v1.EmbeddingService.SearchBatch:input_type -> stakazo.ml.v1.SearchBatchRequest
-	39, // 62: stakazo.ml.v1.EmbeddingService.Recommend:input_type -> stakazo.ml.v1.RecommendRequest
-	42, // 63: stakazo.ml.v1.EmbeddingService.CreateAlias:input_type -> stakazo.ml.v1.CreateAliasRequest
-	44, // 64: stakazo.ml.v1.EmbeddingService.DeleteAlias:input_type -> stakazo.ml.v1.DeleteAliasRequest
-	46, // 65: stakazo.ml.v1.EmbeddingService.ListAliases:input_type -> stakazo.ml.v1.ListAliasesRequest
-	48, // 66: stakazo.ml.v1.EmbeddingService.SwitchAlias:input_type -> stakazo.ml.v1.SwitchAliasRequest
-	50, // 67: stakazo.ml.v1.EmbeddingService.BuildIndex:input_type -> stakazo.ml.v1.BuildIndexRequest
-	14, // 68: stakazo.ml.v1.EmbeddingService.CreateCollection:output_type -> stakazo.ml.v1.CreateCollectionResponse
-	16, // 69: stakazo.ml.v1.EmbeddingService.GetCollection:output_type -> stakazo.ml.v1.GetCollectionResponse
-	18, // 70: stakazo.ml.v1.EmbeddingService.ListCollections:output_type -> stakazo.ml.v1.ListCollectionsResponse
-	20, // 71: stakazo.ml.v1.EmbeddingService.DeleteCollection:output_type -> stakazo.ml.v1.DeleteCollectionResponse
-	22, // 72: stakazo.ml.v1.EmbeddingService.Upsert:output_type -> stakazo.ml.v1.UpsertResponse
-	25, // 73: stakazo.ml.v1.EmbeddingService.UpsertStream:output_type -> stakazo.ml.v1.UpsertStreamResponse
-	27, // 74: stakazo.ml.v1.EmbeddingService.GetPoints:output_type -> stakazo.ml.v1.GetPointsResponse
-	29, // 75: stakazo.ml.v1.EmbeddingService.DeletePoints:output_type -> stakazo.ml.v1.DeletePointsResponse
-	31, // 76: stakazo.ml.v1.EmbeddingService.UpdateMetadata:output_type -> stakazo.ml.v1.UpdateMetadataResponse
-	33, // 77: stakazo.ml.v1.EmbeddingService.Scroll:output_type -> stakazo.ml.v1.ScrollResponse
-	36, // 78: stakazo.ml.v1.EmbeddingService.Search:output_type -> stakazo.ml.v1.SearchResponse
-	38, // 79: stakazo.ml.v1.EmbeddingService.SearchBatch:output_type -> stakazo.ml.v1.SearchBatchResponse
-	40, // 80: stakazo.ml.v1.EmbeddingService.Recommend:output_type -> stakazo.ml.v1.RecommendResponse
-	43, // 81: stakazo.ml.v1.EmbeddingService.CreateAlias:output_type -> stakazo.ml.v1.CreateAliasResponse
-	45, // 82: stakazo.ml.v1.EmbeddingService.DeleteAlias:output_type -> stakazo.ml.v1.DeleteAliasResponse
-	47, // 83: stakazo.ml.v1.EmbeddingService.ListAliases:output_type -> stakazo.ml.v1.ListAliasesResponse
-	49, // 84: stakazo.ml.v1.EmbeddingService.SwitchAlias:output_type -> stakazo.ml.v1.SwitchAliasResponse
-	51, // 85: stakazo.ml.v1.EmbeddingService.BuildIndex:output_type -> stakazo.ml.v1.BuildIndexResponse
-	68, // [68:86] is the sub-list for method output_type
-	50, // [50:68] is the sub-list for method input_type
-	50, // [50:50] is the sub-list for extension type_name
-	50, // [50:50] is the sub-list for extension extendee
-	0,  // [0:50] is the sub-list for field type_name
+	36, // 43: stakazo.ml.v1.RecommendResponse.hits:type_name -> stakazo.ml.v1.ScoredPoint
+	59, // 44: stakazo.ml.v1.Alias.create_time:type_name -> google.protobuf.Timestamp
+	59, // 45: stakazo.ml.v1.Alias.update_time:type_name -> google.protobuf.Timestamp
+	42, // 46: stakazo.ml.v1.CreateAliasResponse.alias:type_name -> stakazo.ml.v1.Alias
+	42, // 47: stakazo.ml.v1.ListAliasesResponse.aliases:type_name -> stakazo.ml.v1.Alias
+	42, // 48: stakazo.ml.v1.SwitchAliasResponse.alias:type_name -> stakazo.ml.v1.Alias
+	9,  // 49: stakazo.ml.v1.BuildIndexResponse.collection:type_name -> stakazo.ml.v1.Collection
+	11, // 50: stakazo.ml.v1.ContentSubQuery.vector:type_name -> stakazo.ml.v1.Vector
+	62, // 51: stakazo.ml.v1.ContentSubQuery.weight:type_name -> google.protobuf.DoubleValue
+	13, // 52: stakazo.ml.v1.ContentSubQuery.filter:type_name -> stakazo.ml.v1.Filter
+	62, // 53: stakazo.ml.v1.KeywordSubQuery.weight:type_name -> google.protobuf.DoubleValue
+	13, // 54: stakazo.ml.v1.KeywordSubQuery.filter:type_name -> stakazo.ml.v1.Filter
+	53, // 55: stakazo.ml.v1.SearchContentRequest.sub_queries:type_name -> stakazo.ml.v1.ContentSubQuery
+	54, // 56: stakazo.ml.v1.SearchContentRequest.keyword:type_name -> stakazo.ml.v1.KeywordSubQuery
+	7,  // 57: stakazo.ml.v1.SearchContentRequest.fusion:type_name -> stakazo.ml.v1.Fusion
+	56, // 58: stakazo.ml.v1.ContentHit.evidence:type_name -> stakazo.ml.v1.SubQueryEvidence
+	57, // 59: stakazo.ml.v1.SearchContentResponse.hits:type_name -> stakazo.ml.v1.ContentHit
+	14, // 60: stakazo.ml.v1.EmbeddingService.CreateCollection:input_type -> stakazo.ml.v1.CreateCollectionRequest
+	16, // 61: stakazo.ml.v1.EmbeddingService.GetCollection:input_type -> stakazo.ml.v1.GetCollectionRequest
+	18, // 62: stakazo.ml.v1.EmbeddingService.ListCollections:input_type -> stakazo.ml.v1.ListCollectionsRequest
+	20, // 63: stakazo.ml.v1.EmbeddingService.DeleteCollection:input_type -> stakazo.ml.v1.DeleteCollectionRequest
+	22, // 64: stakazo.ml.v1.EmbeddingService.Upsert:input_type -> stakazo.ml.v1.UpsertRequest
+	24, // 65: stakazo.ml.v1.EmbeddingService.UpsertStream:input_type -> stakazo.ml.v1.UpsertStreamRequest
+	27, // 66: stakazo.ml.v1.EmbeddingService.GetPoints:input_type -> stakazo.ml.v1.GetPointsRequest
+	29, // 67: stakazo.ml.v1.EmbeddingService.DeletePoints:input_type -> stakazo.ml.v1.DeletePointsRequest
+	31, // 68: stakazo.ml.v1.EmbeddingService.UpdateMetadata:input_type -> stakazo.ml.v1.UpdateMetadataRequest
+	33, // 69: stakazo.ml.v1.EmbeddingService.Scroll:input_type -> stakazo.ml.v1.ScrollRequest
+	35, // 70: stakazo.ml.v1.EmbeddingService.Search:input_type -> stakazo.ml.v1.SearchRequest
+	38, // 71: stakazo.ml.v1.EmbeddingService.SearchBatch:input_type -> stakazo.ml.v1.SearchBatchRequest
+	40, // 72: stakazo.ml.v1.EmbeddingService.Recommend:input_type -> stakazo.ml.v1.RecommendRequest
+	43, // 73: stakazo.ml.v1.EmbeddingService.CreateAlias:input_type -> stakazo.ml.v1.CreateAliasRequest
+	45, // 74: stakazo.ml.v1.EmbeddingService.DeleteAlias:input_type -> stakazo.ml.v1.DeleteAliasRequest
+	47, // 75: stakazo.ml.v1.EmbeddingService.ListAliases:input_type -> stakazo.ml.v1.ListAliasesRequest
+	49, // 76: stakazo.ml.v1.EmbeddingService.SwitchAlias:input_type -> stakazo.ml.v1.SwitchAliasRequest
+	51, // 77: stakazo.ml.v1.EmbeddingService.BuildIndex:input_type -> stakazo.ml.v1.BuildIndexRequest
+	55, // 78: stakazo.ml.v1.EmbeddingService.SearchContent:input_type -> stakazo.ml.v1.SearchContentRequest
+	15, // 79: stakazo.ml.v1.EmbeddingService.CreateCollection:output_type -> stakazo.ml.v1.CreateCollectionResponse
+	17, // 80: stakazo.ml.v1.EmbeddingService.GetCollection:output_type -> stakazo.ml.v1.GetCollectionResponse
+	19, // 81: stakazo.ml.v1.EmbeddingService.ListCollections:output_type -> stakazo.ml.v1.ListCollectionsResponse
+	21, // 82: stakazo.ml.v1.EmbeddingService.DeleteCollection:output_type -> stakazo.ml.v1.DeleteCollectionResponse
+	23, // 83: stakazo.ml.v1.EmbeddingService.Upsert:output_type -> stakazo.ml.v1.UpsertResponse
+	26, // 84: stakazo.ml.v1.EmbeddingService.UpsertStream:output_type -> stakazo.ml.v1.UpsertStreamResponse
+	28, // 85: stakazo.ml.v1.EmbeddingService.GetPoints:output_type -> stakazo.ml.v1.GetPointsResponse
+	30, // 86: stakazo.ml.v1.EmbeddingService.DeletePoints:output_type -> stakazo.ml.v1.DeletePointsResponse
+	32, // 87: stakazo.ml.v1.EmbeddingService.UpdateMetadata:output_type -> stakazo.ml.v1.UpdateMetadataResponse
+	34, // 88: stakazo.ml.v1.EmbeddingService.Scroll:output_type -> stakazo.ml.v1.ScrollResponse
+	37, // 89: stakazo.ml.v1.EmbeddingService.Search:output_type -> stakazo.ml.v1.SearchResponse
+	39, // 90: stakazo.ml.v1.EmbeddingService.SearchBatch:output_type -> stakazo.ml.v1.SearchBatchResponse
+	41, // 91: stakazo.ml.v1.EmbeddingService.Recommend:output_type -> stakazo.ml.v1.RecommendResponse
+	44, // 92: stakazo.ml.v1.EmbeddingService.CreateAlias:output_type -> stakazo.ml.v1.CreateAliasResponse
+	46, // 93: stakazo.ml.v1.EmbeddingService.DeleteAlias:output_type -> stakazo.ml.v1.DeleteAliasResponse
+	48, // 94: stakazo.ml.v1.EmbeddingService.ListAliases:output_type -> stakazo.ml.v1.ListAliasesResponse
+	50, // 95: stakazo.ml.v1.EmbeddingService.SwitchAlias:output_type -> stakazo.ml.v1.SwitchAliasResponse
+	52, // 96: stakazo.ml.v1.EmbeddingService.BuildIndex:output_type -> stakazo.ml.v1.BuildIndexResponse
+	58, // 97: stakazo.ml.v1.EmbeddingService.SearchContent:output_type -> stakazo.ml.v1.SearchContentResponse
+	79, // [79:98] is the sub-list for method output_type
+	60, // [60:79] is the sub-list for method input_type
+	60, // [60:60] is the sub-list for extension type_name
+	60, // [60:60] is the sub-list for extension extendee
+	0,  // [0:60] is the sub-list for field type_name
 }
 
 func init() { file_stakazo_ml_v1_embedding_proto_init() }
@@ -3631,8 +4245,8 @@ func file_stakazo_ml_v1_embedding_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_stakazo_ml_v1_embedding_proto_rawDesc), len(file_stakazo_ml_v1_embedding_proto_rawDesc)),
-			NumEnums:      7,
-			NumMessages:   45,
+			NumEnums:      8,
+			NumMessages:   51,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -39,6 +39,7 @@ const (
 	EmbeddingService_ListAliases_FullMethodName      = "/stakazo.ml.v1.EmbeddingService/ListAliases"
 	EmbeddingService_SwitchAlias_FullMethodName      = "/stakazo.ml.v1.EmbeddingService/SwitchAlias"
 	EmbeddingService_BuildIndex_FullMethodName       = "/stakazo.ml.v1.EmbeddingService/BuildIndex"
+	EmbeddingService_SearchContent_FullMethodName    = "/stakazo.ml.v1.EmbeddingService/SearchContent"
 )
 
 // EmbeddingServiceClient is the client API for EmbeddingService service.
@@ -84,6 +85,9 @@ type EmbeddingServiceClient interface {
 	// Starts building a collection's HNSW index in the background now, below its indexing threshold; on a collection
 	// whose index is ready it only returns the collection.
 	BuildIndex(ctx context.Context, in *BuildIndexRequest, opts ...grpc.CallOption) (*BuildIndexResponse, error)
+	// Finds contents (not points) by several sub-queries at once, e.g. over a visual, an audio and a text collection
+	// plus a keyword search, each ranking contents by their best point, fused into one ranking (RRF or weighted).
+	SearchContent(ctx context.Context, in *SearchContentRequest, opts ...grpc.CallOption) (*SearchContentResponse, error)
 }
 
 type embeddingServiceClient struct {
@@ -277,6 +281,16 @@ func (c *embeddingServiceClient) BuildIndex(ctx context.Context, in *BuildIndexR
 	return out, nil
 }
 
+func (c *embeddingServiceClient) SearchContent(ctx context.Context, in *SearchContentRequest, opts ...grpc.CallOption) (*SearchContentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SearchContentResponse)
+	err := c.cc.Invoke(ctx, EmbeddingService_SearchContent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EmbeddingServiceServer is the server API for EmbeddingService service.
 // All implementations must embed UnimplementedEmbeddingServiceServer
 // for forward compatibility.
@@ -320,6 +334,9 @@ type EmbeddingServiceServer interface {
 	// Starts building a collection's HNSW index in the background now, below its indexing threshold; on a collection
 	// whose index is ready it only returns the collection.
 	BuildIndex(context.Context, *BuildIndexRequest) (*BuildIndexResponse, error)
+	// Finds contents (not points) by several sub-queries at once, e.g. over a visual, an audio and a text collection
+	// plus a keyword search, each ranking contents by their best point, fused into one ranking (RRF or weighted).
+	SearchContent(context.Context, *SearchContentRequest) (*SearchContentResponse, error)
 	mustEmbedUnimplementedEmbeddingServiceServer()
 }
 
@@ -383,6 +400,9 @@ func (UnimplementedEmbeddingServiceServer) SwitchAlias(context.Context, *SwitchA
 }
 func (UnimplementedEmbeddingServiceServer) BuildIndex(context.Context, *BuildIndexRequest) (*BuildIndexResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method BuildIndex not implemented")
+}
+func (UnimplementedEmbeddingServiceServer) SearchContent(context.Context, *SearchContentRequest) (*SearchContentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SearchContent not implemented")
 }
 func (UnimplementedEmbeddingServiceServer) mustEmbedUnimplementedEmbeddingServiceServer() {}
 func (UnimplementedEmbeddingServiceServer) testEmbeddedByValue()                          {}
@@ -718,6 +738,24 @@ func _EmbeddingService_BuildIndex_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EmbeddingService_SearchContent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SearchContentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EmbeddingServiceServer).SearchContent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EmbeddingService_SearchContent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EmbeddingServiceServer).SearchContent(ctx, req.(*SearchContentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // EmbeddingService_ServiceDesc is the grpc.ServiceDesc for EmbeddingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -792,6 +830,10 @@ var EmbeddingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "BuildIndex",
 			Handler:    _EmbeddingService_BuildIndex_Handler,
+		},
+		{
+			MethodName: "SearchContent",
+			Handler:    _EmbeddingService_SearchContent_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -19,6 +19,9 @@ EMBEDDING_TYPE_STYLE: EmbeddingType
 EMBEDDING_TYPE_TEXT: EmbeddingType
 EMBEDDING_TYPE_UNSPECIFIED: EmbeddingType
 EMBEDDING_TYPE_VISUAL_CLIP: EmbeddingType
+FUSION_RRF: Fusion
+FUSION_UNSPECIFIED: Fusion
+FUSION_WEIGHTED: Fusion
 INDEX_STATE_BUILDING: IndexState
 INDEX_STATE_NONE: IndexState
 INDEX_STATE_READY: IndexState
@@ -61,7 +64,7 @@ class BuildIndexResponse(_message.Message):
     def __init__(self, collection: _Optional[_Union[Collection, _Mapping]] = ...) -> None: ...
 
 class Collection(_message.Message):
-    __slots__ = ["create_time", "description", "dimension", "distance", "embedding_type", "hnsw", "index_build_progress", "index_state", "indexing_threshold", "name", "point_count", "precision"]
+    __slots__ = ["create_time", "description", "dimension", "distance", "embedding_type", "hnsw", "index_build_progress", "index_state", "indexing_threshold", "name", "point_count", "precision", "text_fields", "text_language"]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     DIMENSION_FIELD_NUMBER: _ClassVar[int]
@@ -74,6 +77,8 @@ class Collection(_message.Message):
     NAME_FIELD_NUMBER: _ClassVar[int]
     POINT_COUNT_FIELD_NUMBER: _ClassVar[int]
     PRECISION_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    TEXT_LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     create_time: _timestamp_pb2.Timestamp
     description: str
     dimension: int
@@ -86,7 +91,39 @@ class Collection(_message.Message):
     name: str
     point_count: int
     precision: Precision
-    def __init__(self, name: _Optional[str] = ..., embedding_type: _Optional[_Union[EmbeddingType, str]] = ..., dimension: _Optional[int] = ..., distance: _Optional[_Union[Distance, str]] = ..., precision: _Optional[_Union[Precision, str]] = ..., hnsw: _Optional[_Union[HnswConfig, _Mapping]] = ..., description: _Optional[str] = ..., point_count: _Optional[int] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., index_state: _Optional[_Union[IndexState, str]] = ..., indexing_threshold: _Optional[_Union[_wrappers_pb2.UInt64Value, _Mapping]] = ..., index_build_progress: _Optional[_Union[IndexBuildProgress, _Mapping]] = ...) -> None: ...
+    text_fields: _containers.RepeatedScalarFieldContainer[str]
+    text_language: str
+    def __init__(self, name: _Optional[str] = ..., embedding_type: _Optional[_Union[EmbeddingType, str]] = ..., dimension: _Optional[int] = ..., distance: _Optional[_Union[Distance, str]] = ..., precision: _Optional[_Union[Precision, str]] = ..., hnsw: _Optional[_Union[HnswConfig, _Mapping]] = ..., description: _Optional[str] = ..., point_count: _Optional[int] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., index_state: _Optional[_Union[IndexState, str]] = ..., indexing_threshold: _Optional[_Union[_wrappers_pb2.UInt64Value, _Mapping]] = ..., index_build_progress: _Optional[_Union[IndexBuildProgress, _Mapping]] = ..., text_fields: _Optional[_Iterable[str]] = ..., text_language: _Optional[str] = ...) -> None: ...
+
+class ContentHit(_message.Message):
+    __slots__ = ["content_id", "evidence", "score"]
+    CONTENT_ID_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    content_id: str
+    evidence: _containers.RepeatedCompositeFieldContainer[SubQueryEvidence]
+    score: float
+    def __init__(self, content_id: _Optional[str] = ..., score: _Optional[float] = ..., evidence: _Optional[_Iterable[_Union[SubQueryEvidence, _Mapping]]] = ...) -> None: ...
+
+class ContentSubQuery(_message.Message):
+    __slots__ = ["candidates", "collection", "content_id", "ef_search", "filter", "point_id", "vector", "weight"]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_ID_FIELD_NUMBER: _ClassVar[int]
+    EF_SEARCH_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    POINT_ID_FIELD_NUMBER: _ClassVar[int]
+    VECTOR_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    candidates: int
+    collection: str
+    content_id: str
+    ef_search: int
+    filter: Filter
+    point_id: str
+    vector: Vector
+    weight: _wrappers_pb2.DoubleValue
+    def __init__(self, collection: _Optional[str] = ..., vector: _Optional[_Union[Vector, _Mapping]] = ..., point_id: _Optional[str] = ..., content_id: _Optional[str] = ..., weight: _Optional[_Union[_wrappers_pb2.DoubleValue, _Mapping]] = ..., filter: _Optional[_Union[Filter, _Mapping]] = ..., candidates: _Optional[int] = ..., ef_search: _Optional[int] = ...) -> None: ...
 
 class CreateAliasRequest(_message.Message):
     __slots__ = ["alias", "collection"]
@@ -215,6 +252,20 @@ class IndexBuildProgress(_message.Message):
     tuples_done: int
     tuples_total: int
     def __init__(self, phase: _Optional[str] = ..., tuples_done: _Optional[int] = ..., tuples_total: _Optional[int] = ...) -> None: ...
+
+class KeywordSubQuery(_message.Message):
+    __slots__ = ["candidates", "collection", "filter", "query", "weight"]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    candidates: int
+    collection: str
+    filter: Filter
+    query: str
+    weight: _wrappers_pb2.DoubleValue
+    def __init__(self, collection: _Optional[str] = ..., query: _Optional[str] = ..., weight: _Optional[_Union[_wrappers_pb2.DoubleValue, _Mapping]] = ..., filter: _Optional[_Union[Filter, _Mapping]] = ..., candidates: _Optional[int] = ...) -> None: ...
 
 class ListAliasesRequest(_message.Message):
     __slots__ = ["collection"]
@@ -348,6 +399,28 @@ class SearchBatchResponse(_message.Message):
     results: _containers.RepeatedCompositeFieldContainer[SearchResponse]
     def __init__(self, results: _Optional[_Iterable[_Union[SearchResponse, _Mapping]]] = ...) -> None: ...
 
+class SearchContentRequest(_message.Message):
+    __slots__ = ["exact", "fusion", "keyword", "rrf_k", "sub_queries", "top_k"]
+    EXACT_FIELD_NUMBER: _ClassVar[int]
+    FUSION_FIELD_NUMBER: _ClassVar[int]
+    KEYWORD_FIELD_NUMBER: _ClassVar[int]
+    RRF_K_FIELD_NUMBER: _ClassVar[int]
+    SUB_QUERIES_FIELD_NUMBER: _ClassVar[int]
+    TOP_K_FIELD_NUMBER: _ClassVar[int]
+    exact: bool
+    fusion: Fusion
+    keyword: KeywordSubQuery
+    rrf_k: int
+    sub_queries: _containers.RepeatedCompositeFieldContainer[ContentSubQuery]
+    top_k: int
+    def __init__(self, sub_queries: _Optional[_Iterable[_Union[ContentSubQuery, _Mapping]]] = ..., keyword: _Optional[_Union[KeywordSubQuery, _Mapping]] = ..., fusion: _Optional[_Union[Fusion, str]] = ..., rrf_k: _Optional[int] = ..., top_k: _Optional[int] = ..., exact: bool = ...) -> None: ...
+
+class SearchContentResponse(_message.Message):
+    __slots__ = ["hits"]
+    HITS_FIELD_NUMBER: _ClassVar[int]
+    hits: _containers.RepeatedCompositeFieldContainer[ContentHit]
+    def __init__(self, hits: _Optional[_Iterable[_Union[ContentHit, _Mapping]]] = ...) -> None: ...
+
 class SearchRequest(_message.Message):
     __slots__ = ["collection", "ef_search", "exact", "filter", "group_by_content", "point_id", "top_k", "vector", "vector_encoding", "with_vectors"]
     COLLECTION_FIELD_NUMBER: _ClassVar[int]
@@ -377,6 +450,16 @@ class SearchResponse(_message.Message):
     HITS_FIELD_NUMBER: _ClassVar[int]
     hits: _containers.RepeatedCompositeFieldContainer[ScoredPoint]
     def __init__(self, hits: _Optional[_Iterable[_Union[ScoredPoint, _Mapping]]] = ...) -> None: ...
+
+class SubQueryEvidence(_message.Message):
+    __slots__ = ["point_id", "rank", "score"]
+    POINT_ID_FIELD_NUMBER: _ClassVar[int]
+    RANK_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    point_id: str
+    rank: int
+    score: float
+    def __init__(self, point_id: _Optional[str] = ..., score: _Optional[float] = ..., rank: _Optional[int] = ...) -> None: ...
 
 class SwitchAliasRequest(_message.Message):
     __slots__ = ["alias", "collection"]
@@ -475,4 +558,7 @@ class IndexState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class RecommendStrategy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class Fusion(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

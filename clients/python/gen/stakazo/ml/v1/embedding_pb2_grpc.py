@@ -105,6 +105,11 @@ class EmbeddingServiceStub(object):
                 request_serializer=stakazo_dot_ml_dot_v1_dot_embedding__pb2.BuildIndexRequest.SerializeToString,
                 response_deserializer=stakazo_dot_ml_dot_v1_dot_embedding__pb2.BuildIndexResponse.FromString,
                 )
+        self.SearchContent = channel.unary_unary(
+                '/stakazo.ml.v1.EmbeddingService/SearchContent',
+                request_serializer=stakazo_dot_ml_dot_v1_dot_embedding__pb2.SearchContentRequest.SerializeToString,
+                response_deserializer=stakazo_dot_ml_dot_v1_dot_embedding__pb2.SearchContentResponse.FromString,
+                )
 
 
 class EmbeddingServiceServicer(object):
@@ -238,6 +243,14 @@ class EmbeddingServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SearchContent(self, request, context):
+        """Finds contents (not points) by several sub-queries at once, e.g. over a visual, an audio and a text collection
+        plus a keyword search, each ranking contents by their best point, fused into one ranking (RRF or weighted).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EmbeddingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -330,6 +343,11 @@ def add_EmbeddingServiceServicer_to_server(servicer, server):
                     servicer.BuildIndex,
                     request_deserializer=stakazo_dot_ml_dot_v1_dot_embedding__pb2.BuildIndexRequest.FromString,
                     response_serializer=stakazo_dot_ml_dot_v1_dot_embedding__pb2.BuildIndexResponse.SerializeToString,
+            ),
+            'SearchContent': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchContent,
+                    request_deserializer=stakazo_dot_ml_dot_v1_dot_embedding__pb2.SearchContentRequest.FromString,
+                    response_serializer=stakazo_dot_ml_dot_v1_dot_embedding__pb2.SearchContentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -645,5 +663,22 @@ class EmbeddingService(object):
         return grpc.experimental.unary_unary(request, target, '/stakazo.ml.v1.EmbeddingService/BuildIndex',
             stakazo_dot_ml_dot_v1_dot_embedding__pb2.BuildIndexRequest.SerializeToString,
             stakazo_dot_ml_dot_v1_dot_embedding__pb2.BuildIndexResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def SearchContent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/stakazo.ml.v1.EmbeddingService/SearchContent',
+            stakazo_dot_ml_dot_v1_dot_embedding__pb2.SearchContentRequest.SerializeToString,
+            stakazo_dot_ml_dot_v1_dot_embedding__pb2.SearchContentResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

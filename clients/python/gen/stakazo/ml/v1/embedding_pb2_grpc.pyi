@@ -102,6 +102,13 @@ class EmbeddingServiceStub:
     whose index is ready it only returns the collection.
     """
 
+    SearchContent: grpc.UnaryUnaryMultiCallable[
+        stakazo.ml.v1.embedding_pb2.SearchContentRequest,
+        stakazo.ml.v1.embedding_pb2.SearchContentResponse]
+    """Finds contents (not points) by several sub-queries at once, e.g. over a visual, an audio and a text collection
+    plus a keyword search, each ranking contents by their best point, fused into one ranking (RRF or weighted).
+    """
+
 
 class EmbeddingServiceServicer(metaclass=abc.ABCMeta):
     """Stores, updates, deletes and searches content embeddings, grouped in collections."""
@@ -248,6 +255,16 @@ class EmbeddingServiceServicer(metaclass=abc.ABCMeta):
     ) -> stakazo.ml.v1.embedding_pb2.BuildIndexResponse:
         """Starts building a collection's HNSW index in the background now, below its indexing threshold; on a collection
         whose index is ready it only returns the collection.
+        """
+        pass
+
+    @abc.abstractmethod
+    def SearchContent(self,
+        request: stakazo.ml.v1.embedding_pb2.SearchContentRequest,
+        context: grpc.ServicerContext,
+    ) -> stakazo.ml.v1.embedding_pb2.SearchContentResponse:
+        """Finds contents (not points) by several sub-queries at once, e.g. over a visual, an audio and a text collection
+        plus a keyword search, each ranking contents by their best point, fused into one ranking (RRF or weighted).
         """
         pass
 

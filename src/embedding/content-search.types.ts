@@ -1,0 +1,73 @@
+// Domain types of SearchContent: sub-queries over several collections (vector and keyword), their per-content
+// rankings and the fused answer. No gRPC, no SQL.
+import type { PointFilter } from './embedding.types.js';
+
+export const FUSIONS = ['rrf', 'weighted'] as const;
+export type FusionName = (typeof FUSIONS)[number];
+
+/** What a vector sub-query searches near: a vector, a stored point, or the mean of a content's points. */
+export type ContentTarget = { vector: Float32Array } | { pointId: string } | { contentId: string };
+
+/** A validated vector sub-query. */
+export interface VectorSubQuery {
+  collection: string;
+  target: ContentTarget;
+  /** ≥ 0; its share of the fusion. */
+  weight: number;
+  filter: PointFilter;
+  /** Contents it contributes to the fusion, best first. */
+  candidates: number;
+  /** 0 means the collection's ef_search. */
+  efSearch: number;
+}
+
+/** A validated keyword sub-query (full-text search over the collection's text fields). */
+export interface KeywordSubQuery {
+  collection: string;
+  /** Web-search syntax, parsed by websearch_to_tsquery. */
+  text: string;
+  weight: number;
+  filter: PointFilter;
+  candidates: number;
+}
+
+/** A validated SearchContent request. */
+export interface ContentSearchQuery {
+  subQueries: VectorSubQuery[];
+  keyword?: KeywordSubQuery;
+  fusion: FusionName;
+  /** RRF's constant k. */
+  rrfK: number;
+  topK: number;
+  /** Vector sub-queries scan exactly. */
+  exact: boolean;
+}
+
+/** One content in one sub-query's ranking: its best point and that point's raw score (higher is better). */
+export interface ContentCandidate {
+  contentId: string;
+  pointId: string;
+  score: number;
+}
+
+/** One sub-query's ranking, best first, and the contents its example stands for (left out of the answer). */
+export interface SubQueryRanking {
+  candidates: ContentCandidate[];
+  /** The example's content (a point_id or content_id sub-query), never returned. */
+  exampleContentId?: string;
+}
+
+/** What one sub-query found for a content; rank 0 (and an empty point id) when it was not among its candidates. */
+export interface Evidence {
+  pointId: string;
+  score: number;
+  /** From 1. */
+  rank: number;
+}
+
+/** A content of the fused answer, with one evidence entry per sub-query (vector sub-queries, then keyword). */
+export interface ContentHit {
+  contentId: string;
+  score: number;
+  evidence: Evidence[];
+}
