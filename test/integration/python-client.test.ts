@@ -66,6 +66,16 @@ describe(`python package stakazo_ml and its example (${BACKEND})`, () => {
     await server.stop();
   });
 
+  it('installs the generated modules with their .pyi type stubs and the typed wrapper (py.typed)', async () => {
+    const probe = `import os, stakazo_ml, stakazo.ml.v1.embedding_pb2 as m, stakazo.ml.v1.embedding_pb2_grpc as g
+from stakazo_ml.v1 import learning_pb2
+print(os.path.exists(m.__file__[:-3] + ".pyi"), os.path.exists(g.__file__[:-3] + ".pyi"),
+      os.path.exists(os.path.join(os.path.dirname(stakazo_ml.__file__), "py.typed")), learning_pb2.GetLearningReportRequest(day="x").day)`;
+    const result = await runProcess(python(), ['-c', probe], { cwd: tmpdir() });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.equal('True True True x\n');
+  });
+
   it('retries an idempotent call on UNAVAILABLE with backoff, and a create not at all', async () => {
     const result = await runProcess(python(), ['-c', RETRY_CHECK], { cwd: tmpdir() });
     expect(result.code, result.stderr).to.equal(0);
