@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { createToken } from '../../src/tenancy/tokens.js';
+import { makeCerts } from '../helpers/certs.js';
 import { type ProcessResult, runProcess } from '../helpers/process.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
@@ -66,10 +67,43 @@ describe(`python package stakazo_ml and its example (${BACKEND})`, () => {
     await server.stop();
   });
 
+  it('installs the generated modules with their .pyi type stubs and the typed wrapper (py.typed)', async () => {
+    const probe = `import os, stakazo_ml, stakazo.ml.v1.embedding_pb2 as m, stakazo.ml.v1.embedding_pb2_grpc as g
+from stakazo_ml.v1 import learning_pb2
+print(os.path.exists(m.__file__[:-3] + ".pyi"), os.path.exists(g.__file__[:-3] + ".pyi"),
+      os.path.exists(os.path.join(os.path.dirname(stakazo_ml.__file__), "py.typed")), learning_pb2.GetLearningReportRequest(day="x").day)`;
+    const result = await runProcess(python(), ['-c', probe], { cwd: tmpdir() });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.equal('True True True x\n');
+  });
+
   it('retries an idempotent call on UNAVAILABLE with backoff, and a create not at all', async () => {
     const result = await runProcess(python(), ['-c', RETRY_CHECK], { cwd: tmpdir() });
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.equal('GetCollection UNAVAILABLE 2\nCreateCollection UNAVAILABLE 0\n');
+  });
+
+  it('connects over TLS with the CA given to connect(), and sends the token', async () => {
+    const certs = makeCerts();
+    const tlsServer = await startTestServer({ TLS_CERT_FILE: certs.serverCert, TLS_KEY_FILE: certs.serverKey });
+    const tlsTenant = uniq('pytls');
+    try {
+      const { token } = await createToken(new TenancyRepository(tlsServer.running.db), tlsTenant, 'python tls test');
+      const script = `import sys
+from stakazo_ml import connect
+from stakazo_ml.v1 import embedding_pb2
+with open(sys.argv[3], "rb") as ca:
+    client = connect(sys.argv[1], token=sys.argv[2], root_certificates=ca.read(), ready_timeout_s=30)
+with client:
+    print(len(client.embedding.ListCollections(embedding_pb2.ListCollectionsRequest(), timeout=30).collections))`;
+      const result = await runProcess(python(), ['-c', script, tlsServer.address, token, certs.caCert], { cwd: tmpdir() });
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stdout).to.equal('0\n');
+    } finally {
+      await new TenancyRepository(tlsServer.running.db).deleteTokensOf(tlsTenant);
+      await tlsServer.stop();
+      rmSync(certs.dir, { recursive: true, force: true });
+    }
   });
 
   it('creates a collection, upserts and searches, streams metrics, learns a day and prints its report', async () => {
