@@ -120,7 +120,15 @@ function predictionCovariate(virality: ViralityService, boostThreshold: number):
 
 /** The database options of the settings. */
 export function dbOptionsOf(config: Config): DbOptions {
-  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs };
+  return {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.dbPoolMax,
+    acquireTimeoutMs: config.dbAcquireTimeoutMs,
+    readUrls: config.databaseReadUrls,
+    readMaxLagMs: config.readMaxLagMs,
+    readRefreshMs: config.readRefreshMs,
+  };
 }
 
 /** Opens the configured database, checks that it answers, migrates it and builds the services. */
@@ -131,6 +139,9 @@ export async function openApp(config: Config, log: Logger, hooks: AppHooks = {})
   try {
     await assertReachable(db, options);
     migrationsApplied = await migrateLatest(db.knex);
+    // NOTE: after migrating, so a replica is compared with (and routed to for) the schema the service runs on.
+    await db.reads?.verify();
+    db.reads?.start();
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;

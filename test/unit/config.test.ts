@@ -36,4 +36,14 @@ describe('config', () => {
     expect(config.databaseUrl).to.equal('postgres://u@h:5432/db');
     expect(config.reflection).to.equal(false);
   });
+
+  it('reads DATABASE_READ_URLS and names it when malformed', () => {
+    const config = loadConfig({ DATABASE_READ_URLS: 'postgres://u@r1:5433/db, postgresql://u@r2/db' });
+    expect(config.databaseReadUrls).to.deep.equal(['postgres://u@r1:5433/db', 'postgresql://u@r2/db']);
+    expect(loadConfig({}).databaseReadUrls).to.deep.equal([]);
+    expect(errorOf({ DATABASE_READ_URLS: 'postgres://u@r1/db,,postgres://u@r2/db' }).message).to.match(/DATABASE_READ_URLS: .*empty entry/);
+    expect(errorOf({ DATABASE_READ_URLS: 'postgres://u@r1/db,not a url' }).message).to.match(/DATABASE_READ_URLS: "not a url" is not a URL/);
+    expect(errorOf({ DATABASE_READ_URLS: 'mysql://r1/db' }).setting).to.equal('DATABASE_READ_URLS');
+    expect(errorOf({ READ_MAX_LAG_MS: '-1' }).setting).to.equal('READ_MAX_LAG_MS');
+  });
 });
