@@ -65,6 +65,8 @@ export interface Config {
   /** How often the replicas' replay positions are read (the routing decision itself costs no round trip). */
   readRefreshMs: number;
   dbPoolMax: number;
+  /** Metric records observed longer ago than this are dropped, a whole month at a time; 0 keeps everything. */
+  metricsRetentionDays: number;
   /** How long a call waits for a free pooled connection before failing with UNAVAILABLE. */
   dbAcquireTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -192,6 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
     readMaxLagMs: integer(env, 'READ_MAX_LAG_MS', 5000, 0, 3_600_000),
     readRefreshMs: integer(env, 'READ_REFRESH_MS', 100, 10, 60_000),
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
+    metricsRetentionDays: integer(env, 'METRICS_RETENTION_DAYS', 0, 0, 36_500),
     dbAcquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 5000, 1, 600_000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     reflection: boolean(env, 'REFLECTION', true),
