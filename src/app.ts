@@ -28,6 +28,8 @@ import { MetricIngestRepository } from './metrics/metric-ingest.repository.js';
 import { MetricQueryRepository } from './metrics/metric-query.repository.js';
 import { MetricsRepository } from './metrics/metrics.repository.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { MetricPartitionRepository } from './metrics/metric-partitions.repository.js';
+import { MetricStorageService } from './metrics/storage.service.js';
 import { TenancyRepository } from './tenancy/tenancy.repository.js';
 import { TokenAuthority } from './tenancy/tokens.js';
 
@@ -45,6 +47,8 @@ export interface Services {
   /** A/B experiments; the daily learning run updates the running ones through its ExperimentUpdater port. */
   experiment: ExperimentService;
   trainer: ViralityTrainer;
+  /** The metric tables' monthly partitions: created ahead, dropped past METRICS_RETENTION_DAYS (run by the scheduler). */
+  metricStorage: MetricStorageService;
   tenancy: TenancyRepository;
   tokens: TokenAuthority;
 }
@@ -72,6 +76,8 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const viralityCache = new ViralityCache(viralityRepository, { maxPredictors: config.caches.viralityTenants, maxGrids: config.caches.viralityGrids });
   const trainer = new ViralityTrainer(viralityRepository, viralityCache, log);
   const tenancy = new TenancyRepository(db);
+  // One per process: writers and upkeep share its knowledge of which months exist.
+  const metricPartitions = new MetricPartitionRepository(db);
   // One collection cache per process: searches read it, DeleteCollection drops from it.
   const collectionCache = new CollectionCache(undefined, config.caches.collections);
   const indexBuildRepository = new IndexBuildRepository(db, config.indexing);
@@ -94,7 +100,8 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     aliases: new AliasService(new AliasRepository(db)),
     // DeleteContent asks the embedding area to delete points; ListDailySnapshots reads the learning area's snapshots.
     metrics: new MetricsService(new MetricsRepository(db), new MetricQueryRepository(db), embedding, learning),
-    ingest: new MetricsIngestService(new MetricIngestRepository(db)),
+    ingest: new MetricsIngestService(new MetricIngestRepository(db, metricPartitions)),
+    metricStorage: new MetricStorageService(metricPartitions, config.metricsRetentionDays, log.child({ component: 'metric-partitions' })),
     learning,
     virality,
     bestTime: new BestTimeService(viralityRepository),
@@ -130,6 +137,9 @@ export function dbOptionsOf(config: Config): DbOptions {
     poolMax: config.dbPoolMax,
     acquireTimeoutMs: config.dbAcquireTimeoutMs,
     pglite: config.pglite,
+    readUrls: config.databaseReadUrls,
+    readMaxLagMs: config.readMaxLagMs,
+    readRefreshMs: config.readRefreshMs,
   };
 }
 
@@ -141,6 +151,9 @@ export async function openApp(config: Config, log: Logger, hooks: AppHooks = {})
   try {
     await assertReachable(db, options);
     migrationsApplied = await migrateLatest(db.knex);
+    // NOTE: after migrating, so a replica is compared with (and routed to for) the schema the service runs on.
+    await db.reads?.verify();
+    db.reads?.start();
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;

@@ -85,7 +85,15 @@ export interface Config {
   /** Real Postgres when set; embedded PGlite in `dataDir` otherwise. */
   databaseUrl?: string;
   dataDir: string;
+  /** Read replicas of `databaseUrl` (empty: every read goes to the primary; PGlite ignores them). */
+  databaseReadUrls: string[];
+  /** A replica further behind the primary than this serves no reads until it catches up. */
+  readMaxLagMs: number;
+  /** How often the replicas' replay positions are read (the routing decision itself costs no round trip). */
+  readRefreshMs: number;
   dbPoolMax: number;
+  /** Metric records observed longer ago than this are dropped, a whole month at a time; 0 keeps everything. */
+  metricsRetentionDays: number;
   /** How long a call waits for a free pooled connection before failing with UNAVAILABLE. */
   dbAcquireTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -158,19 +166,34 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
-function databaseUrl(env: Env): string | undefined {
-  const raw = env.DATABASE_URL;
-  if (raw === undefined || raw === '') return undefined;
+/** Throws ConfigError naming `setting` unless `raw` is a postgres:// URL. */
+function postgresUrl(setting: string, raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', `"${raw}" is not a URL (expected postgres://user@host:port/database)`);
+    throw new ConfigError(setting, `"${raw}" is not a URL (expected postgres://user@host:port/database)`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `scheme "${url.protocol}" is not postgres:`);
+    throw new ConfigError(setting, `scheme "${url.protocol}" is not postgres:`);
   }
   return raw;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return undefined;
+  return postgresUrl('DATABASE_URL', raw);
+}
+
+/** DATABASE_READ_URLS: comma-separated postgres:// URLs of read replicas (hot standbys of DATABASE_URL). */
+function readUrls(env: Env): string[] {
+  const raw = env.DATABASE_READ_URLS?.trim();
+  if (!raw) return [];
+  const urls = raw.split(',').map((part) => part.trim());
+  if (urls.some((u) => u === '')) throw new ConfigError('DATABASE_READ_URLS', `"${raw}" has an empty entry (expected postgres://… URLs separated by commas)`);
+  for (const u of urls) postgresUrl('DATABASE_READ_URLS', u);
+  return urls;
 }
 
 function timeOfDay(env: Env, name: string, fallback: string): string {
@@ -210,7 +233,11 @@ export function loadConfig(env: Env = process.env): Config {
     httpPort: env.HTTP_PORT?.trim().toLowerCase() === 'off' ? undefined : integer(env, 'HTTP_PORT', 9464, 0, 65535),
     databaseUrl: databaseUrl(env),
     dataDir: env.DATA_DIR || './data',
+    databaseReadUrls: readUrls(env),
+    readMaxLagMs: integer(env, 'READ_MAX_LAG_MS', 5000, 0, 3_600_000),
+    readRefreshMs: integer(env, 'READ_REFRESH_MS', 100, 10, 60_000),
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
+    metricsRetentionDays: integer(env, 'METRICS_RETENTION_DAYS', 0, 0, 36_500),
     dbAcquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 5000, 1, 600_000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     reflection: boolean(env, 'REFLECTION', true),

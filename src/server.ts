@@ -163,6 +163,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         config: config.scheduler,
         log,
         tenants: () => services.tenancy.listTenantIds(),
+        maintain: async () => {
+          await services.metricStorage.maintain();
+        },
         runDay: async (tenantId, day) => {
           try {
             return !(await services.learning.runDay(tenantId, day, { trigger: 'scheduler' })).reused;

@@ -8,7 +8,9 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import ClientPgLite from 'knex-pglite';
 import type { PgliteConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import { backendCanceller } from './cancel.js';
 import { lockDataFolder } from './folder-lock.js';
+import { ReadReplicas } from './read-replicas.js';
 
 const { knex } = knexPkg;
 
@@ -30,6 +32,8 @@ export interface Db {
    * NOTE: not through the pool, which may be exhausted by the very call being cancelled.
    */
   cancelBackend?(pid: number): Promise<void>;
+  /** Postgres with DATABASE_READ_URLS: the read replicas read-only calls are routed to (src/db/session.ts). */
+  reads?: ReadReplicas;
 }
 
 export interface DbOptions {
@@ -38,6 +42,12 @@ export interface DbOptions {
   poolMax?: number;
   /** Milliseconds to wait for a free pooled connection before failing with UNAVAILABLE. */
   acquireTimeoutMs?: number;
+  /** Read replicas of `databaseUrl` (DATABASE_READ_URLS); ignored on PGlite. */
+  readUrls?: string[];
+  /** A replica further behind than this serves no reads (READ_MAX_LAG_MS). */
+  readMaxLagMs?: number;
+  /** How often the replicas' positions are read (READ_REFRESH_MS). */
+  readRefreshMs?: number;
   /** Where knex's own warnings go (structured); without it knex prints them to the console. */
   log?: Logger;
   /** The embedded database's memory; PGlite's own defaults (shared_buffers 128MB) when absent. */
@@ -101,17 +111,21 @@ export async function openDb(options: DbOptions): Promise<Db> {
       acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
       ...logOption,
     });
-    const cancelBackend = async (pid: number) => {
-      const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'stakazo-ml-cancel', connectionTimeoutMillis: 5000 });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        await client.query('select pg_cancel_backend($1)', [pid]);
-      } finally {
-        await client.end().catch(() => undefined);
-      }
+    const cancelBackend = backendCanceller(options.databaseUrl);
+    if (!options.readUrls?.length) return { knex: instance, kind: 'postgres', close: () => instance.destroy(), cancelBackend };
+    const reads = new ReadReplicas(instance, {
+      urls: options.readUrls,
+      maxLagMs: options.readMaxLagMs ?? 5000,
+      refreshMs: options.readRefreshMs ?? 100,
+      poolMax: options.poolMax ?? 10,
+      acquireTimeoutMs: options.acquireTimeoutMs ?? 10_000,
+      log: options.log,
+    });
+    const close = async () => {
+      await reads.close();
+      await instance.destroy();
     };
-    return { knex: instance, kind: 'postgres', close: () => instance.destroy(), cancelBackend };
+    return { knex: instance, kind: 'postgres', close, cancelBackend, reads };
   }
   const dir = resolve(options.dataDir);
   mkdirSync(dir, { recursive: true });

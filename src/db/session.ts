@@ -6,7 +6,9 @@ import type pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Db } from './connect.js';
-import { currentScope } from './work-scope.js';
+import { parseLsn } from './lsn.js';
+import type { Replica } from './read-replicas.js';
+import { currentScope, type WorkScope } from './work-scope.js';
 
 export interface QueryResult<Row> {
   rows: Row[];
@@ -126,14 +128,14 @@ function pgliteSession(pglite: PGlite): Session {
  * its own, so it works when the pool is exhausted). NOTE: no per-checkout `SET statement_timeout`: it would cost two round trips on every call, and the
  * deadline already arrives as a cancellation. Returns the clean-up to run before the connection is released.
  */
-function bindToCall(db: Db, client: pg.PoolClient): () => Promise<void> {
+function bindToCall(cancelBackend: ((pid: number) => Promise<void>) | undefined, client: pg.PoolClient): () => Promise<void> {
   const signal = currentScope()?.signal;
   if (!signal) return async () => undefined;
   signal.throwIfAborted();
   const pid = (client as unknown as { processID?: number }).processID;
   let cancelling: Promise<void> | undefined;
   const onAbort = () => {
-    if (pid) cancelling = db.cancelBackend?.(pid).catch(() => undefined);
+    if (pid) cancelling = cancelBackend?.(pid).catch(() => undefined);
   };
   signal.addEventListener('abort', onAbort, { once: true });
   // NOTE: the connection goes back to the pool only once its cancel has been delivered; released earlier, a late
@@ -144,14 +146,54 @@ function bindToCall(db: Db, client: pg.PoolClient): () => Promise<void> {
   };
 }
 
-/** Runs `fn` with a connection from knex's pool (the single PGlite connection when embedded). */
-export async function withSession<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
-  const client = db.knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
+/** Statements that write nothing: a session running only these has no commit position worth remembering. */
+const NON_WRITING = /^\s*(select|show|begin|commit|rollback|set|reset)\b/i;
+
+/**
+ * A Postgres session of a writing call: notes whether it wrote, and afterwards records the primary's WAL position
+ * (`pg_current_wal_lsn()`, on the connection already held) in the scope and, with replicas, for the tenant, so its
+ * next reads go only to replicas that have replayed the write.
+ */
+async function trackingWrites<T>(db: Db, client: pg.PoolClient, scope: WorkScope, fn: (session: Session) => Promise<T>): Promise<T> {
+  const base = pgSession(client);
+  let wrote = false;
+  const session: Session = {
+    ...base,
+    query(sql, params) {
+      if (!wrote && !NON_WRITING.test(sql)) wrote = true;
+      return base.query(sql, params);
+    },
+    copyFrom(sql, data) {
+      wrote = true;
+      return base.copyFrom(sql, data);
+    },
+  };
+  const result = await fn(session);
+  if (wrote) {
+    // NOTE: the write is committed (or its transaction still open in the caller's hands) whatever happens here, so
+    // a failure to read the position must not fail the call: the tenant's reads then wait for the next write's.
+    const r = await client.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn').catch(() => undefined);
+    const lsn = r ? parseLsn(r.rows[0].lsn) : undefined;
+    if (lsn !== undefined) {
+      if (scope.commitLsn === undefined || lsn > scope.commitLsn) scope.commitLsn = lsn;
+      if (scope.tenantId) db.reads?.noteWrite(scope.tenantId, lsn);
+    }
+  }
+  return result;
+}
+
+type Pool = { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
+
+/** Runs `fn` on a connection of the primary's pool (the single PGlite connection when embedded). */
+async function onPrimary<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
+  const client = db.knex.client as Pool;
   const connection = await client.acquireConnection();
   let unbind: () => Promise<void> = async () => undefined;
   try {
     if (db.kind === 'pglite') return await fn(pgliteSession(connection as PGlite));
-    unbind = bindToCall(db, connection as pg.PoolClient);
+    unbind = bindToCall(db.cancelBackend, connection as pg.PoolClient);
+    const scope = currentScope();
+    if (scope && !scope.readOnly) return await trackingWrites(db, connection as pg.PoolClient, scope, fn);
     return await fn(pgSession(connection as pg.PoolClient));
   } finally {
     await unbind();
@@ -159,7 +201,64 @@ export async function withSession<T>(db: Db, fn: (session: Session) => Promise<T
   }
 }
 
+/** Runs `fn` on a connection of a read replica's pool. */
+async function onReplica<T>(replica: Replica, fn: (session: Session) => Promise<T>): Promise<T> {
+  const client = replica.knex.client as Pool;
+  const connection = (await client.acquireConnection()) as pg.PoolClient;
+  let unbind: () => Promise<void> = async () => undefined;
+  try {
+    unbind = bindToCall(replica.cancelBackend, connection);
+    return await fn(pgSession(connection));
+  } finally {
+    await unbind();
+    await client.releaseConnection(connection);
+  }
+}
+
+/**
+ * Runs `fn` with a pooled connection. A read-only call's session goes to a read replica that has replayed the
+ * tenant's last write (and the caller's `x-stakazo-min-lsn`), when there is one; everything else to the primary.
+ * A replica failing under the read (down, a recovery conflict, a statement that turned out to write) is answered by
+ * the primary instead: the callback only reads, so running it again there is safe.
+ */
+export async function withSession<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
+  const scope = currentScope();
+  if (!db.reads || !scope?.readOnly) return onPrimary(db, fn);
+  const replica = db.reads.pick(scope);
+  if (replica) {
+    try {
+      const result = await onReplica(replica, fn);
+      db.reads.countRead(replica.name);
+      return result;
+    } catch (err) {
+      if (scope.signal?.aborted || !replicaFault(err)) throw err;
+      if (connectionFault(err)) db.reads.markDown(replica, err);
+    }
+  }
+  const result = await onPrimary(db, fn);
+  db.reads.countRead('primary');
+  return result;
+}
+
 /** Runs `fn` inside BEGIN … COMMIT on one connection; rolls back if it throws. */
 export async function withTransaction<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
   return withSession(db, (session) => session.transaction(() => fn(session)));
+}
+
+/** The replica's connection failed or the replica is unusable (class 08, 57P0x, a driver or pool failure). */
+function connectionFault(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string } | null;
+  const code = e?.code ?? '';
+  if (code.startsWith('08') || code.startsWith('57P') || /^E[A-Z]+$/.test(code)) return true;
+  if (e?.name === 'KnexTimeoutError') return true;
+  return /Connection terminated|terminating connection|connection error|connection is closed|timeout/i.test(e?.message ?? '');
+}
+
+/**
+ * The read failed because of the replica, not of the request: its connection, a conflict with recovery (40001),
+ * or a write attempted in a read-only transaction (25006, a read-only RPC that writes after all).
+ */
+function replicaFault(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === '40001' || code === '25006' || connectionFault(err);
 }

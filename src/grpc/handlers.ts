@@ -11,12 +11,13 @@ import type {
   ServerWritableStream,
   sendUnaryData,
 } from '@grpc/grpc-js';
-import { runInScope } from '../db/work-scope.js';
+import { runInScope, type WorkScope } from '../db/work-scope.js';
 import type { Logger } from '../log.js';
 import type { Authenticator, CallContext } from './context.js';
 import { AppError, toGrpcStatus } from './errors.js';
 import type { EncodeProbe } from './encode-probe.js';
 import type { CallObserver } from './observe.js';
+import { scopeOf, trailerOf } from './read-routing.js';
 
 /** What the wrappers need from the server. */
 export interface HandlerDeps {
@@ -33,10 +34,18 @@ interface AnyCall {
   on(event: 'cancelled', listener: () => void): unknown;
 }
 
-/** Runs the service inside the call's work scope, so its database work is cancelled with the call. */
-function scoped<T>(ctx: CallContext, fn: () => Promise<T>): Promise<T> {
-  return runInScope({ signal: ctx.signal }, fn);
+/**
+ * Runs the service inside the call's work scope, so its database work is cancelled with the call and its reads
+ * routed (src/grpc/read-routing.ts); the scope is kept in `scopes` for the trailing metadata.
+ */
+function scoped<T>(ctx: CallContext, method: string, call: AnyCall, fn: () => Promise<T>): Promise<T> {
+  const scope = scopeOf(method, ctx.tenantId, ctx.signal, call.metadata);
+  scopes.set(call, scope);
+  return runInScope(scope, fn);
 }
+
+/** The work scope of each call, read when it is answered. */
+const scopes = new WeakMap<object, WorkScope>();
 
 function requestIdOf(metadata: Metadata): string {
   const sent = metadata.get('x-request-id')[0];
@@ -99,10 +108,10 @@ export function unary<Req, Res>(deps: HandlerDeps, method: string, fn: (request:
     (async () => {
       const ctx = await openContext(deps, method, call);
       log = ctx.log;
-      return scoped(ctx, () => fn(call.request, ctx));
+      return scoped(ctx, method, call, () => fn(call.request, ctx));
     })().then(
       (response) => {
-        answerOk(deps, call, method, start, log, () => callback(null, response));
+        answerOk(deps, call, method, start, log, () => callback(null, response, trailerOf(scopes.get(call))));
       },
       (err: unknown) => {
         const st = toGrpcStatus(err, log.child({ method }));
@@ -146,10 +155,10 @@ export function clientStream<Req, Res>(
     (async () => {
       const ctx = await openContext(deps, method, call);
       log = ctx.log;
-      return scoped(ctx, () => fn(requestsOf(call), ctx));
+      return scoped(ctx, method, call, () => fn(requestsOf(call), ctx));
     })().then(
       (response) => {
-        answerOk(deps, call, method, start, log, () => callback(null, response));
+        answerOk(deps, call, method, start, log, () => callback(null, response, trailerOf(scopes.get(call))));
       },
       (err: unknown) => {
         const st = toGrpcStatus(closedEarly(err), log.child({ method }));
@@ -200,11 +209,11 @@ export function serverStream<Req, Res>(
       const ctx = await openContext(deps, method, call);
       log = ctx.log;
       signal = ctx.signal;
-      await scoped(ctx, () => fn(call.request, ctx, send));
+      await scoped(ctx, method, call, () => fn(call.request, ctx, send));
     })().then(
       () => {
         finish(deps, call, method, start, 0, log);
-        call.end();
+        call.end(trailerOf(scopes.get(call)));
       },
       (err: unknown) => {
         const st = toGrpcStatus(err, log.child({ method }));

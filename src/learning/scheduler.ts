@@ -11,6 +11,11 @@ export interface SchedulerDeps {
   tenants(): Promise<string[]>;
   /** Learns (tenant, day); returns whether it actually ran (false when already learned or held elsewhere). */
   runDay(tenantId: string, day: string): Promise<boolean>;
+  /**
+   * Storage upkeep run before each catch-up (the metric tables' partitions: months ahead, retention); its
+   * failure is logged and does not stop the learning.
+   */
+  maintain?(): Promise<void>;
   /** The clock; injected by tests. */
   now?: () => Date;
 }
@@ -45,6 +50,11 @@ export class LearningScheduler {
 
   private async catchUpOnce(): Promise<number> {
     let ran = 0;
+    try {
+      await this.deps.maintain?.();
+    } catch (err) {
+      this.deps.log.error({ err }, 'scheduler: storage upkeep failed; will retry at the next firing');
+    }
     let tenants: string[];
     try {
       tenants = await this.deps.tenants();

@@ -15,6 +15,7 @@ import { fromDbError } from '../db/pg-errors.js';
 import { withSession, withTransaction, type Session } from '../db/session.js';
 import { BinaryCopyWriter } from '../db/binary-copy.js';
 import type { ColumnType, FamilySpec } from './families.js';
+import type { MetricPartitionRepository } from './metric-partitions.repository.js';
 import type { PreparedRecord, StoredRecordResult } from './metrics.types.js';
 
 /** First key of the tenant "posts" advisory lock (ASCII "mlps"); the second is derived from the tenant id. */
@@ -238,6 +239,12 @@ async function writeOne(s: Session, tenantId: string, r: PreparedRecord): Promis
   return { kind: 'id_taken', storedHash: state.stored_hash };
 }
 
+/** A row's observation month has no partition (23514 "no partition of relation … found for row"). */
+function noPartition(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e.code === '23514' && /no partition/i.test(e.message ?? '');
+}
+
 /** Thrown inside the transaction to roll back a write its caller does not keep. */
 class RollBack extends Error {
   constructor(readonly results: StoredRecordResult[]) {
@@ -249,7 +256,10 @@ const DEADLOCK_RETRIES = 3;
 
 /** Repository of metric record writes (the ledger and the family tables). */
 export class MetricIngestRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly partitions: MetricPartitionRepository,
+  ) {}
 
   /**
    * Writes records with distinct ids in one transaction and returns what became of each one (aligned with
@@ -270,6 +280,7 @@ export class MetricIngestRepository {
               if (!keep(results)) throw new RollBack(results);
               return results;
             });
+    await this.partitions.ensureMonths(records.map((r) => r.observedMs));
     for (let retry = 0; ; retry++) {
       try {
         const results = await attempt();
@@ -279,6 +290,13 @@ export class MetricIngestRepository {
         if (err instanceof RollBack) return { results: err.results, committed: false };
         // NOTE: deadlocks should not happen (ids are claimed in order) but a retry is cheap and keeps them invisible.
         if ((err as { code?: string }).code === '40P01' && retry < DEADLOCK_RETRIES) continue;
+        // NOTE: a month this process knew was dropped meanwhile (retention, maybe by another replica): create it
+        // again and retry, once.
+        if (noPartition(err) && retry === 0) {
+          this.partitions.forget();
+          await this.partitions.ensureMonths(records.map((r) => r.observedMs));
+          continue;
+        }
         throw fromDbError(err, 'metric records') ?? err;
       }
     }

@@ -52,8 +52,17 @@ export class ServiceMetrics implements CallObserver {
     registers: [this.registry],
   });
 
+  /** Database sessions of read-only calls, by where they ran: "primary" or a replica's host:port/database. */
+  readonly reads = new Counter({
+    name: 'stakazo_db_reads_total',
+    help: 'Database sessions of read-only calls, by target (primary or a read replica)',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  });
+
   constructor(db?: Db) {
     collectDefaultMetrics({ register: this.registry, prefix: 'stakazo_' });
+    db?.reads?.onRead((target) => this.reads.inc({ target }));
     if (db) {
       const pool = (db.knex.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
       new Gauge({

@@ -51,4 +51,14 @@ describe('config', () => {
     expect(errorOf({ PGLITE_INITIAL_MEMORY_MB: '64' }).message).to.match(/PGLITE_INITIAL_MEMORY_MB: 64 is outside 128..2048/);
     expect(errorOf({ CACHE_AUTH_TOKENS_MAX: '0' }).setting).to.equal('CACHE_AUTH_TOKENS_MAX');
   });
+
+  it('reads DATABASE_READ_URLS and names it when malformed', () => {
+    const config = loadConfig({ DATABASE_READ_URLS: 'postgres://u@r1:5433/db, postgresql://u@r2/db' });
+    expect(config.databaseReadUrls).to.deep.equal(['postgres://u@r1:5433/db', 'postgresql://u@r2/db']);
+    expect(loadConfig({}).databaseReadUrls).to.deep.equal([]);
+    expect(errorOf({ DATABASE_READ_URLS: 'postgres://u@r1/db,,postgres://u@r2/db' }).message).to.match(/DATABASE_READ_URLS: .*empty entry/);
+    expect(errorOf({ DATABASE_READ_URLS: 'postgres://u@r1/db,not a url' }).message).to.match(/DATABASE_READ_URLS: "not a url" is not a URL/);
+    expect(errorOf({ DATABASE_READ_URLS: 'mysql://r1/db' }).setting).to.equal('DATABASE_READ_URLS');
+    expect(errorOf({ READ_MAX_LAG_MS: '-1' }).setting).to.equal('READ_MAX_LAG_MS');
+  });
 });

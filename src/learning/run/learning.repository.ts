@@ -23,16 +23,21 @@ const LATEST_OF_DAY = `
   with r_latest as (
     -- NOTE: pick the latest row per post by its ctid first, so the sort carries three narrow columns instead of
     -- every observation's 101-value curve; the chosen rows are then fetched by ctid (a TID scan).
-    select distinct on (post_id) ctid as row_id
+    select distinct on (post_id) tableoid as part, ctid as row_id
       from retention_metrics
      where tenant_id = :tenant and observed_at >= :start and observed_at < :end
        and (:post::text is null or post_id = :post)
      order by post_id, observed_at desc
   ), r as (
+    -- NOTE: retention_metrics is partitioned by month and a ctid is unique only within one partition: the day's
+    -- bounds keep the TID scan to the day's partition (pruned), and the pair with tableoid keeps it exact when the
+    -- bounds span months (latestOfPost).
     select post_id, views, average_view_duration_s, completion_rate, rewatch_rate,
            skip_rate_first_3s, retention_curve, observed_at
       from retention_metrics
      where ctid = any (array(select row_id from r_latest))
+       and tenant_id = :tenant and observed_at >= :start and observed_at < :end
+       and (tableoid, ctid) in (select part, row_id from r_latest)
   ), e as (
     select distinct on (post_id) post_id, likes, comments, shares, saves
       from engagement_metrics
@@ -62,6 +67,9 @@ const SELECT_DAY_POSTS = `
                 retention_curve as "retentionCurve", likes, comments, shares, saves, observed_at as "observedAt"
            from day_posts order by post_id`;
 
+/** The posts observed in [:start, :end) with their latest observation (one tenant, or one post with :post). */
+export const DAY_POSTS_SQL = `${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`;
+
 const RUN_COLUMNS = `tenant_id as "tenantId", to_char(day, 'YYYY-MM-DD') as day, status, trigger, attempt,
   started_at as "startedAt", finished_at as "finishedAt", steps, rows_read as "rowsRead",
   latest_observed_at as "latestObservedAt", model_versions as "modelVersions", error_message as "errorMessage"`;
@@ -75,7 +83,7 @@ export class LearningRepository {
     return withDbErrors(`metrics of tenant "${tenantId}"`, () =>
       withTransaction(this.db, async (session) => {
         await forSetQueries(session);
-        const posts = await queryNamed<DayPostRow>(session, `${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`, bindings);
+        const posts = await queryNamed<DayPostRow>(session, DAY_POSTS_SQL, bindings);
         const watermark = await queryNamed<{ rows: number | null; latest: Date | null }>(
           session,
           `select sum(n)::bigint as rows, max(latest) as latest from (
@@ -96,7 +104,7 @@ export class LearningRepository {
   async latestOfPost(tenantId: string, postId: string): Promise<DayPostRow | undefined> {
     const bindings = { tenant: tenantId, start: new Date(0), end: new Date('9999-01-01T00:00:00Z'), post: postId };
     return withDbErrors(`post "${postId}"`, () =>
-      withSession(this.db, async (session) => (await queryNamed<DayPostRow>(session, `${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`, bindings)).rows[0]),
+      withSession(this.db, async (session) => (await queryNamed<DayPostRow>(session, DAY_POSTS_SQL, bindings)).rows[0]),
     );
   }
 

@@ -1,0 +1,110 @@
+// The monthly partitions of the metric family tables (`<table>_pYYYYMM`, UTC months; migration
+// 20261201300000): created ahead by the scheduler and on demand by the writers, dropped whole by retention.
+// NOTE: the idempotency ledger (metric_records) is not partitioned (its key must hold across months); retention
+// deletes the ledger rows of a month from the month's own partitions before dropping them.
+import type { Db } from '../db/connect.js';
+import { withSession, withTransaction } from '../db/session.js';
+import { FAMILIES } from './families.js';
+
+const TABLES = FAMILIES.map((f) => f.table);
+
+/** "YYYYMM" of the UTC month holding `ms`. */
+export function monthOf(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The first instant of month `month` plus `add` months. */
+function monthStart(month: string, add = 0): Date {
+  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(4)) - 1 + add, 1));
+}
+
+const literal = (d: Date) => `'${d.toISOString()}'`;
+
+function createSql(table: string, month: string): string {
+  return `create table if not exists ${table}_p${month} partition of ${table}
+    for values from (${literal(monthStart(month))}) to (${literal(monthStart(month, 1))})`;
+}
+
+/** Months with a partition in every family table. */
+const EXISTING_SQL = `select substr(c.relname, length(p.relname) + 3) as month
+  from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+  where p.relname = any ($1::text[]) and c.relname ~ '_p[0-9]{6}$'
+  group by 1 having count(*) = $2`;
+
+/** Another writer created the same partition at the same moment (the catalog's unique keys). */
+const RACE_CODES = new Set(['42P07', '23505']);
+
+/** Repository of the family tables' partitions; one per process, so its knowledge of existing months is shared. */
+export class MetricPartitionRepository {
+  /** Months known to exist in every family table (refreshed when a wanted month is not in it). */
+  private known?: Set<string>;
+
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Makes sure a partition exists for every month of `observedMs` in every family table. Costs nothing when they
+   * are known to; otherwise reads the catalog once and creates the missing ones, each in its own statement (a
+   * partition's creation locks its parent: it must not wait inside a write's transaction).
+   */
+  async ensureMonths(observedMs: Iterable<number>): Promise<void> {
+    const wanted = new Set<string>();
+    for (const ms of observedMs) wanted.add(monthOf(ms));
+    if (this.known && [...wanted].every((m) => this.known!.has(m))) return;
+    await this.create([...wanted]);
+  }
+
+  /** Forgets the known months (a partition was dropped elsewhere, e.g. by another replica's retention). */
+  forget(): void {
+    this.known = undefined;
+  }
+
+  /** Creates the partitions of the month of `now` and of the `monthsAhead` following months; returns those created. */
+  createAhead(now: Date, monthsAhead: number): Promise<string[]> {
+    const first = monthOf(now.getTime());
+    return this.create(Array.from({ length: monthsAhead + 1 }, (_, i) => monthOf(monthStart(first, i).getTime())));
+  }
+
+  /** The months with a partition in every family table, oldest first. */
+  async months(): Promise<string[]> {
+    const rows = await withSession(this.db, async (s) => (await s.query<{ month: string }>(EXISTING_SQL, [TABLES, TABLES.length])).rows);
+    return rows.map((r) => r.month).sort();
+  }
+
+  /**
+   * Drops every month that ends at or before `cutoff`: the ledger rows of its records, then its partitions, in one
+   * transaction per month. Returns the months dropped.
+   */
+  async dropMonthsBefore(cutoff: Date): Promise<string[]> {
+    const old = (await this.months()).filter((m) => monthStart(m, 1).getTime() <= cutoff.getTime());
+    for (const month of old) {
+      await withTransaction(this.db, async (s) => {
+        for (const table of TABLES) {
+          await s.query(`delete from metric_records m using ${table}_p${month} f where m.tenant_id = f.tenant_id and m.record_id = f.record_id`);
+        }
+        for (const table of TABLES) await s.query(`drop table if exists ${table}_p${month}`);
+      });
+    }
+    this.forget();
+    return old;
+  }
+
+  private async create(months: string[]): Promise<string[]> {
+    const existing = new Set(await this.months());
+    const created: string[] = [];
+    for (const month of months) {
+      if (existing.has(month)) continue;
+      await withSession(this.db, async (s) => {
+        for (const table of TABLES) {
+          await s.query(createSql(table, month)).catch((err: { code?: string }) => {
+            if (!RACE_CODES.has(err.code ?? '')) throw err;
+          });
+        }
+      });
+      existing.add(month);
+      created.push(month);
+    }
+    this.known = existing;
+    return created;
+  }
+}
