@@ -2,7 +2,7 @@
 // grpcio: Debian's python3-grpcio), then the example (examples/python/client.py) run with it against a live server,
 // as a tenant with its own bearer token; and the package's retry of idempotent calls on UNAVAILABLE.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -54,8 +54,11 @@ describe(`python package stakazo_ml and its example (${BACKEND})`, () => {
     venv = mkdtempSync(join(tmpdir(), 'stakazo-venv-'));
     const created = await runProcess(SYSTEM_PYTHON, ['-m', 'venv', '--system-site-packages', venv]);
     expect(created.code, created.stderr).to.equal(0);
-    // Offline: no index, the build backend (setuptools) and grpcio come from the system.
-    const installed = await runProcess(join(venv, 'bin', 'pip'), ['install', '--no-index', '--no-build-isolation', '--no-deps', '-q', './clients/python']);
+    // Offline: no index, the build backend (setuptools) and grpcio come from the system. Built from a copy: an
+    // in-tree build writes build/ and *.egg-info, which the other back-end's suite may be writing at the same time.
+    const source = join(venv, 'source');
+    cpSync('clients/python', source, { recursive: true });
+    const installed = await runProcess(join(venv, 'bin', 'pip'), ['install', '--no-index', '--no-build-isolation', '--no-deps', '-q', source]);
     expect(installed.code, installed.stdout + installed.stderr).to.equal(0);
     server = await startTestServer();
   });
