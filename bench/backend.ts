@@ -38,6 +38,8 @@ export interface Backend {
   metrics: MetricsServiceClient;
   learning: LearningServiceClient;
   direct: DirectSql;
+  /** The database URL the server uses (Postgres only). */
+  databaseUrl?: string;
   /** Versions of the database and pgvector. */
   versions: { database: string; pgvector: string };
   stop(): Promise<void>;
@@ -87,11 +89,14 @@ function pgliteDirect(db: Db): DirectSql {
   };
 }
 
-/** The service started as its own process (`src/main.ts`), as deployed; resolves once it serves. */
-async function startServerProcess(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
+/**
+ * A server started as its own process — by default the service (`src/main.ts`), as deployed — that logs a JSON line
+ * `{"msg": "serving", "port": …}` once it serves; resolves then.
+ */
+export async function startServerProcess(env: Record<string, string>, script = MAIN, args: string[] = []): Promise<{ port: number; stop(): Promise<void> }> {
   // BENCH_SERVER_NODE_ARGS: extra Node options for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -133,10 +138,9 @@ async function startServerProcess(env: Record<string, string>): Promise<{ port: 
  * its own, as deployed (client and server then do not share one event loop); the bench namespaces what it
  * writes, but its learning run reads the whole tenant, so point DATABASE_URL at a database of its own.
  */
-export async function startBackend(name: BackendName, databaseUrl: string = DEFAULT_DATABASE_URL): Promise<Backend> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stakazo-bench-'));
-  if (name === 'postgres') await ensureDatabase(databaseUrl);
-  const env = {
+/** The environment of the service's process in the bench (besides its port and database). */
+export function serverEnv(dataDir: string): Record<string, string> {
+  return {
     HOST: '127.0.0.1',
     HTTP_PORT: 'off',
     DATA_DIR: dataDir,
@@ -144,6 +148,12 @@ export async function startBackend(name: BackendName, databaseUrl: string = DEFA
     SHUTDOWN_GRACE_MS: '2000',
     LIMIT_MAX_COLLECTIONS: '1000',
   };
+}
+
+export async function startBackend(name: BackendName, databaseUrl: string = DEFAULT_DATABASE_URL): Promise<Backend> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stakazo-bench-'));
+  if (name === 'postgres') await ensureDatabase(databaseUrl);
+  const env = serverEnv(dataDir);
   let server: { port: number; stop(): Promise<void> };
   let db: Db;
   if (name === 'postgres') {
@@ -172,6 +182,7 @@ export async function startBackend(name: BackendName, databaseUrl: string = DEFA
     metrics,
     learning,
     direct,
+    databaseUrl: name === 'postgres' ? databaseUrl : undefined,
     versions: { database: `PostgreSQL ${versionRow!.server_version}${name === 'pglite' ? ' (PGlite)' : ''}`, pgvector: versionRow!.pgvector ?? 'none' },
     async stop() {
       embedding.close();
@@ -186,7 +197,7 @@ export async function startBackend(name: BackendName, databaseUrl: string = DEFA
 }
 
 /** A TCP port free on the loopback right now. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;

@@ -17,17 +17,40 @@ export interface BenchOptions {
   databaseUrl: string;
   /** Where the JSON result goes. */
   outPath: string | undefined;
+  /** Stages to run (keys of STAGES); all when undefined. */
+  only: ReadonlySet<StageKey> | undefined;
+  /** Searches traced across client and server (`--trace`, Postgres only); 0 = no trace. */
+  traceCalls: number;
 }
+
+/** The stages of a run, by the key `--only` takes. */
+export const STAGES = [
+  'ingest',
+  'recall',
+  'overhead',
+  'filtered',
+  'bulk',
+  'recommend',
+  'halfvec',
+  'concurrency',
+  'metrics',
+  'unary',
+  'learning',
+  'virality',
+] as const;
+export type StageKey = (typeof STAGES)[number];
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/stakazo_bench';
 
-const USAGE = `usage: npm run bench -- [--quick | --full] [--backend pglite|postgres|both] [--size N] [--records N] [--reps N] [--out file.json]
+const USAGE = `usage: npm run bench -- [--quick | --full] [--backend pglite|postgres|both] [--size N] [--records N] [--reps N] [--only a,b] [--trace [N]] [--out file.json]
   --quick     small data, finishes in under 2 minutes (default)
   --full      100,000 x 512-d vectors and 1,000,000 metric records
   --backend   which database; postgres uses DATABASE_URL or ${DEFAULT_DATABASE_URL} (created if missing)
   --size N    vectors in the main collection
   --records N metric records streamed and learned from
-  --reps N    repetitions of each timed call`;
+  --reps N    repetitions of each timed call
+  --only a,b  run only these stages (${STAGES.join(', ')}); the vector ingest runs whenever a search stage does
+  --trace [N] trace N searches (default 300) across the bench and a traced server process: p50 per stage (postgres only)`;
 
 function positiveInt(name: string, raw: string | undefined): number {
   const value = Number(raw);
@@ -41,6 +64,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   let backend = 'both';
   const given: Partial<Record<'size' | 'records' | 'reps', number>> = {};
   let outPath: string | undefined;
+  let only: Set<StageKey> | undefined;
+  let traceCalls = 0;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = () => argv[++i];
@@ -51,6 +76,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     else if (arg === '--records') given.records = positiveInt('--records', next());
     else if (arg === '--reps') given.reps = positiveInt('--reps', next());
     else if (arg === '--out') outPath = next();
+    else if (arg === '--only') only = stageKeys(next());
+    else if (arg === '--trace') traceCalls = /^\d+$/.test(argv[i + 1] ?? '') ? positiveInt('--trace', next()) : 300;
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option "${arg}"\n${USAGE}`);
   }
@@ -67,5 +94,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     concurrencySeconds: full ? 10 : 2,
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     outPath,
+    only,
+    traceCalls,
   };
+}
+
+function stageKeys(raw: string | undefined): Set<StageKey> {
+  const keys = (raw ?? '').split(',').filter(Boolean);
+  const unknown = keys.filter((k) => !(STAGES as readonly string[]).includes(k));
+  if (keys.length === 0 || unknown.length > 0) throw new Error(`--only takes stages among ${STAGES.join(', ')}, got "${raw ?? ''}"\n${USAGE}`);
+  return new Set(keys as StageKey[]);
 }

@@ -93,10 +93,12 @@ function sessionOn(connection: object, base: Pick<Session, 'query' | 'copyFrom' 
   return session;
 }
 
-function pgSession(client: pg.PoolClient | pg.Client): Session {
+function pgSession(client: pg.PoolClient | pg.Client, trace?: (stage: string) => void): Session {
   return sessionOn(client, {
     async query<Row>(sql: string, params?: unknown[]) {
+      trace?.('query.sent');
       const r = await client.query(sql, params);
+      trace?.('query.done');
       return { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 };
     },
     async copyFrom(sql: string, data: Buffer) {
@@ -106,10 +108,12 @@ function pgSession(client: pg.PoolClient | pg.Client): Session {
   });
 }
 
-function pgliteSession(pglite: PGlite): Session {
+function pgliteSession(pglite: PGlite, trace?: (stage: string) => void): Session {
   return sessionOn(pglite, {
     async query<Row>(sql: string, params?: unknown[]) {
+      trace?.('query.sent');
       const r = await pglite.query<Row>(sql, params);
+      trace?.('query.done');
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
     },
     async copyFrom(sql: string, data: Buffer) {
@@ -147,15 +151,19 @@ function bindToCall(db: Db, client: pg.PoolClient): () => Promise<void> {
 /** Runs `fn` with a connection from knex's pool (the single PGlite connection when embedded). */
 export async function withSession<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
   const client = db.knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
+  const trace = currentScope()?.trace;
+  trace?.('acquire.start');
   const connection = await client.acquireConnection();
+  trace?.('acquire.end');
   let unbind: () => Promise<void> = async () => undefined;
   try {
-    if (db.kind === 'pglite') return await fn(pgliteSession(connection as PGlite));
+    if (db.kind === 'pglite') return await fn(pgliteSession(connection as PGlite, trace));
     unbind = bindToCall(db, connection as pg.PoolClient);
-    return await fn(pgSession(connection as pg.PoolClient));
+    return await fn(pgSession(connection as pg.PoolClient, trace));
   } finally {
     await unbind();
     await client.releaseConnection(connection);
+    trace?.('released');
   }
 }
 

@@ -5,6 +5,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface WorkScope {
   /** Aborted when the caller cancels or its deadline passes. */
   signal?: AbortSignal;
+  /** Bench-only (TRACE_FILE): stamps a stage of the call on the shared monotonic clock. */
+  trace?: (stage: string) => void;
 }
 
 const storage = new AsyncLocalStorage<WorkScope>();

@@ -13,6 +13,7 @@ import type {
 } from '@grpc/grpc-js';
 import { runInScope } from '../db/work-scope.js';
 import type { Logger } from '../log.js';
+import type { CallTracer } from '../observability/call-trace.js';
 import type { Authenticator, CallContext } from './context.js';
 import { AppError, toGrpcStatus } from './errors.js';
 import type { EncodeProbe } from './encode-probe.js';
@@ -25,6 +26,8 @@ export interface HandlerDeps {
   observer?: CallObserver;
   /** Tells the wrappers when a response failed to encode (grpc-js then answers INTERNAL by itself). */
   encodeProbe?: EncodeProbe;
+  /** Bench-only (TRACE_FILE): stamps each stage of a call; undefined, and so free, otherwise. */
+  tracer?: CallTracer;
 }
 
 /** What the wrappers use of any call object. */
@@ -34,8 +37,8 @@ interface AnyCall {
 }
 
 /** Runs the service inside the call's work scope, so its database work is cancelled with the call. */
-function scoped<T>(ctx: CallContext, fn: () => Promise<T>): Promise<T> {
-  return runInScope({ signal: ctx.signal }, fn);
+function scoped<T>(deps: HandlerDeps, ctx: CallContext, fn: () => Promise<T>): Promise<T> {
+  return runInScope({ signal: ctx.signal, trace: deps.tracer?.forCall(ctx.requestId) }, fn);
 }
 
 function requestIdOf(metadata: Metadata): string {
@@ -43,7 +46,7 @@ function requestIdOf(metadata: Metadata): string {
   return typeof sent === 'string' && sent.length > 0 && sent.length <= 128 ? sent : randomUUID();
 }
 
-async function openContext(deps: HandlerDeps, method: string, call: AnyCall): Promise<CallContext> {
+async function openContext(deps: HandlerDeps, method: string, call: AnyCall, startNs: bigint): Promise<CallContext> {
   const controller = new AbortController();
   // NOTE: grpc-js emits 'cancelled' both for client cancellation and for an expired deadline.
   // The reason is what a handler interrupted by the abort throws: an AppError, so it is answered (and logged) as
@@ -53,7 +56,9 @@ async function openContext(deps: HandlerDeps, method: string, call: AnyCall): Pr
     if (!answered.has(call)) controller.abort(new AppError('cancelled', 'call cancelled by the client or its deadline'));
   });
   const requestId = requestIdOf(call.metadata);
+  deps.tracer?.stamp(requestId, 'handler.start', startNs);
   const tenantId = await deps.auth.authenticate(call.metadata);
+  deps.tracer?.stamp(requestId, 'auth.done');
   return { tenantId, requestId, signal: controller.signal, log: deps.log.child({ method, requestId, tenantId }) };
 }
 
@@ -96,13 +101,17 @@ export function unary<Req, Res>(deps: HandlerDeps, method: string, fn: (request:
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const start = process.hrtime.bigint();
     let log = deps.log;
+    let requestId: string | undefined;
     (async () => {
-      const ctx = await openContext(deps, method, call);
+      const ctx = await openContext(deps, method, call, start);
       log = ctx.log;
-      return scoped(ctx, () => fn(call.request, ctx));
+      requestId = ctx.requestId;
+      return scoped(deps, ctx, () => fn(call.request, ctx));
     })().then(
       (response) => {
+        deps.tracer?.stamp(requestId, 'service.done');
         answerOk(deps, call, method, start, log, () => callback(null, response));
+        deps.tracer?.stamp(requestId, 'answered');
       },
       (err: unknown) => {
         const st = toGrpcStatus(err, log.child({ method }));
@@ -144,9 +153,9 @@ export function clientStream<Req, Res>(
     const start = process.hrtime.bigint();
     let log = deps.log;
     (async () => {
-      const ctx = await openContext(deps, method, call);
+      const ctx = await openContext(deps, method, call, start);
       log = ctx.log;
-      return scoped(ctx, () => fn(requestsOf(call), ctx));
+      return scoped(deps, ctx, () => fn(requestsOf(call), ctx));
     })().then(
       (response) => {
         answerOk(deps, call, method, start, log, () => callback(null, response));
@@ -197,10 +206,10 @@ export function serverStream<Req, Res>(
       }
     };
     (async () => {
-      const ctx = await openContext(deps, method, call);
+      const ctx = await openContext(deps, method, call, start);
       log = ctx.log;
       signal = ctx.signal;
-      await scoped(ctx, () => fn(call.request, ctx, send));
+      await scoped(deps, ctx, () => fn(call.request, ctx, send));
     })().then(
       () => {
         finish(deps, call, method, start, 0, log);
