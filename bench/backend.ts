@@ -38,6 +38,8 @@ export interface Backend {
   metrics: MetricsServiceClient;
   learning: LearningServiceClient;
   direct: DirectSql;
+  /** The database URL the server uses (Postgres only). */
+  databaseUrl?: string;
   /** Versions of the database and pgvector. */
   versions: { database: string; pgvector: string };
   stop(): Promise<void>;
@@ -143,6 +145,18 @@ export async function startServerProcess(env: Record<string, string>, entry = ['
   };
 }
 
+/** The environment of the service's process in the bench (besides its port and database). */
+export function serverEnv(dataDir: string): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    HTTP_PORT: 'off',
+    DATA_DIR: dataDir,
+    SCHEDULER_ENABLED: 'false',
+    SHUTDOWN_GRACE_MS: '2000',
+    LIMIT_MAX_COLLECTIONS: '1000',
+  };
+}
+
 /**
  * Starts the server on `name`. Postgres: the database is created if missing, and the server runs as a process of
  * its own, as deployed (client and server then do not share one event loop); the bench namespaces what it
@@ -151,14 +165,7 @@ export async function startServerProcess(env: Record<string, string>, entry = ['
 export async function startBackend(name: BackendName, databaseUrl: string = DEFAULT_DATABASE_URL): Promise<Backend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stakazo-bench-'));
   if (name === 'postgres') await ensureDatabase(databaseUrl);
-  const env = {
-    HOST: '127.0.0.1',
-    HTTP_PORT: 'off',
-    DATA_DIR: dataDir,
-    SCHEDULER_ENABLED: 'false',
-    SHUTDOWN_GRACE_MS: '2000',
-    LIMIT_MAX_COLLECTIONS: '1000',
-  };
+  const env = serverEnv(dataDir);
   let server: Pick<ServerProcess, 'port' | 'stop'>;
   let db: Db;
   if (name === 'postgres') {
@@ -187,6 +194,7 @@ export async function startBackend(name: BackendName, databaseUrl: string = DEFA
     metrics,
     learning,
     direct,
+    databaseUrl: name === 'postgres' ? databaseUrl : undefined,
     versions: { database: `PostgreSQL ${versionRow!.server_version}${name === 'pglite' ? ' (PGlite)' : ''}`, pgvector: versionRow!.pgvector ?? 'none' },
     async stop() {
       embedding.close();

@@ -63,6 +63,7 @@ export const MEASURE_IDS = [
   'search.hnsw_p50_vs_exact',
   'search.grpc_p50_vs_sql',
   'search.grpc_p99_vs_sql',
+  'search.added_vs_echo',
   'halfvec.index_size',
   'halfvec.recall_loss',
   'filtered.full_k_fraction',

@@ -19,17 +19,42 @@ export interface BenchOptions {
   outPath: string | undefined;
   /** Only the footprint and CLI start-up measures. */
   footprintOnly: boolean;
+  /** Stages to run (keys of STAGES); all when undefined. */
+  only: ReadonlySet<StageKey> | undefined;
+  /** Searches traced across client and server (`--trace`, Postgres only); 0 = no trace. */
+  traceCalls: number;
 }
+
+/** The stages of a run, by the key `--only` takes. */
+export const STAGES = [
+  'ingest',
+  'recall',
+  'overhead',
+  'filtered',
+  'bulk',
+  'recommend',
+  'crossmodal',
+  'halfvec',
+  'concurrency',
+  'metrics',
+  'unary',
+  'learning',
+  'virality',
+  'footprint',
+] as const;
+export type StageKey = (typeof STAGES)[number];
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/stakazo_bench';
 
-const USAGE = `usage: npm run bench -- [--quick | --full] [--backend pglite|postgres|both] [--size N] [--records N] [--reps N] [--out file.json] [--footprint-only]
+const USAGE = `usage: npm run bench -- [--quick | --full] [--backend pglite|postgres|both] [--size N] [--records N] [--reps N] [--only a,b] [--trace [N]] [--out file.json] [--footprint-only]
   --quick     small data, finishes in under 2 minutes (default)
   --full      100,000 x 512-d vectors and 1,000,000 metric records
   --backend   which database; postgres uses DATABASE_URL or ${DEFAULT_DATABASE_URL} (created if missing)
   --size N    vectors in the main collection
   --records N metric records streamed and learned from
   --reps N    repetitions of each timed call
+  --only a,b  run only these stages (${STAGES.join(', ')}); the vector ingest runs whenever a search stage does
+  --trace [N] trace N searches (default 300) across the bench and a traced server process: p50 per stage (postgres only)
   --footprint-only  only the server's memory and start-up and the CLI's start-up`;
 
 function positiveInt(name: string, raw: string | undefined): number {
@@ -45,6 +70,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const given: Partial<Record<'size' | 'records' | 'reps', number>> = {};
   let outPath: string | undefined;
   let footprintOnly = false;
+  let only: Set<StageKey> | undefined;
+  let traceCalls = 0;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = () => argv[++i];
@@ -56,6 +83,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     else if (arg === '--reps') given.reps = positiveInt('--reps', next());
     else if (arg === '--out') outPath = next();
     else if (arg === '--footprint-only') footprintOnly = true;
+    else if (arg === '--only') only = stageKeys(next());
+    else if (arg === '--trace') traceCalls = /^\d+$/.test(argv[i + 1] ?? '') ? positiveInt('--trace', next()) : 300;
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option "${arg}"\n${USAGE}`);
   }
@@ -73,5 +102,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     outPath,
     footprintOnly,
+    only,
+    traceCalls,
   };
+}
+
+function stageKeys(raw: string | undefined): Set<StageKey> {
+  const keys = (raw ?? '').split(',').filter(Boolean);
+  const unknown = keys.filter((k) => !(STAGES as readonly string[]).includes(k));
+  if (keys.length === 0 || unknown.length > 0) throw new Error(`--only takes stages among ${STAGES.join(', ')}, got "${raw ?? ''}"\n${USAGE}`);
+  return new Set(keys as StageKey[]);
 }

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MachineInfo } from './machine.js';
 import type { Measure } from './measure.js';
-import type { BenchOptions } from './options.js';
+import type { BenchOptions, StageKey } from './options.js';
+import type { TraceResult } from './trace.js';
 
 export interface BackendResult {
   backend: string;
@@ -14,12 +15,14 @@ export interface BackendResult {
   measures: Measure[];
   /** A stage that failed, with its error; the others still ran. */
   errors: { stage: string; message: string }[];
+  /** Where a search's time goes (`--trace`). */
+  trace?: TraceResult;
 }
 
 export interface BenchResult {
   startedAt: string;
   mode: BenchOptions['mode'];
-  options: Omit<BenchOptions, 'databaseUrl' | 'outPath'>;
+  options: Omit<BenchOptions, 'databaseUrl' | 'outPath' | 'only'> & { only?: StageKey[] };
   machine: MachineInfo;
   backends: BackendResult[];
 }

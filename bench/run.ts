@@ -14,8 +14,9 @@ import { measureCrossModal } from './measures/cross-modal.js';
 import { measureBulkIngest } from './measures/bulk.js';
 import { measureCliStartup, measureFootprint } from './measures/footprint.js';
 import { exactResults, measureFiltered, measureGrpcOverhead, measureRecallAndSpeed } from './measures/search.js';
-import { measureVectorIngest } from './measures/vectors.js';
-import { parseOptions, type BackendName, type BenchOptions } from './options.js';
+import { loadCollection, measureVectorIngest } from './measures/vectors.js';
+import { parseOptions, type BackendName, type BenchOptions, type StageKey } from './options.js';
+import { traceSearch, traceTable, type TraceResult } from './trace.js';
 import { table, writeResult, type BackendResult, type BenchResult } from './report.js';
 import { nowMs, progress } from './stats.js';
 
@@ -31,8 +32,11 @@ function learningDay(): string {
 async function runBackend(name: BackendName, options: BenchOptions): Promise<BackendResult> {
   const started = nowMs();
   const measures: Measure[] = [];
+  let trace: TraceResult | undefined;
   const errors: BackendResult['errors'] = [];
-  const stage = async (label: string, fn: () => Promise<Measure[]>) => {
+  const wanted = (key: StageKey) => !options.only || options.only.has(key);
+  const stage = async (label: string, key: StageKey | undefined, fn: () => Promise<Measure[]>) => {
+    if (key && !wanted(key)) return;
     try {
       measures.push(...(await fn()));
     } catch (err) {
@@ -40,15 +44,19 @@ async function runBackend(name: BackendName, options: BenchOptions): Promise<Bac
       errors.push({ stage: label, message: (err as Error).message });
     }
   };
-  const versions = options.footprintOnly ? { database: 'not measured', pgvector: 'not measured' } : await runMeasures(name, options, stage);
+  const versions = options.footprintOnly
+    ? { database: 'not measured', pgvector: 'not measured' }
+    : await runMeasures(name, options, stage, wanted, (t) => {
+        trace = t;
+      });
   // The footprint last, on its own server process (compiled, as deployed) with the same sizes of workload.
   const space = ClusteredVectors.forCount(options.vectorCount, options.dimension);
   const world = metricWorld(`fp${Date.now().toString(36)}`, footprintDay(), options.metricRecords);
-  await stage('CLI start-up', measureCliStartup);
-  await stage('footprint', () =>
+  await stage('CLI start-up', 'footprint', measureCliStartup);
+  await stage('footprint', 'footprint', () =>
     measureFootprint(name, options.databaseUrl, space.generate(options.vectorCount, DATA_SEED), world, world.posts * world.observations * 2),
   );
-  return { backend: name, ...versions, durationS: (nowMs() - started) / 1000, measures, errors };
+  return { backend: name, ...versions, durationS: (nowMs() - started) / 1000, measures, errors, ...(trace ? { trace } : {}) };
 }
 
 /** The day the footprint's learning run reads: the day before the other measures' (its records apart from theirs). */
@@ -57,10 +65,16 @@ function footprintDay(): string {
   return new Date(day.getTime() - 86_400_000).toISOString().slice(0, 10);
 }
 
-type Stage = (label: string, fn: () => Promise<Measure[]>) => Promise<void>;
+type Stage = (label: string, key: StageKey | undefined, fn: () => Promise<Measure[]>) => Promise<void>;
 
 /** Every measure but the footprint, on the back-end's server; returns the versions of the database and pgvector. */
-async function runMeasures(name: BackendName, options: BenchOptions, stage: Stage): Promise<Backend['versions']> {
+async function runMeasures(
+  name: BackendName,
+  options: BenchOptions,
+  stage: Stage,
+  wanted: (key: StageKey) => boolean,
+  onTrace: (trace: TraceResult) => void,
+): Promise<Backend['versions']> {
   progress(`${name}: starting the server`);
   const backend: Backend = await startBackend(name, options.databaseUrl);
   const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -72,38 +86,56 @@ async function runMeasures(name: BackendName, options: BenchOptions, stage: Stag
     const queryCount = options.mode === 'full' ? 100 : Math.min(50, options.reps);
     const queries = space.generate(queryCount, QUERY_SEED);
 
-    await stage('vector ingest', async () => {
-      const { table: t, measures: m } = await measureVectorIngest(backend, names.vector, vectors);
-      names.vectorTable = t;
-      return m;
-    });
+    const searching =
+      (['ingest', 'recall', 'overhead', 'filtered', 'bulk', 'recommend', 'halfvec', 'concurrency'] as const).some(wanted) || options.traceCalls > 0;
+    if (wanted('ingest')) {
+      await stage('vector ingest', undefined, async () => {
+        const { table: t, measures: m } = await measureVectorIngest(backend, names.vector, vectors);
+        names.vectorTable = t;
+        return m;
+      });
+    } else if (searching) {
+      await stage('vector load', undefined, async () => {
+        names.vectorTable = await loadCollection(backend, names.vector, vectors);
+        return [];
+      });
+    }
     let exact: { ids: string[][]; ms: number[] } | undefined;
     let vectorRecall = Number.NaN;
-    await stage('recall and HNSW speed', async () => {
+    // Exact results are the recall baseline of three stages.
+    const needsExact = (['recall', 'bulk', 'halfvec'] as const).some(wanted);
+    await stage('recall and HNSW speed', needsExact ? undefined : 'recall', async () => {
       progress(`${name}: ${queries.length} exact searches (the recall baseline), then HNSW at ef_search 100 and 40`);
       exact = await exactResults(backend, names.vector, queries);
       const r = await measureRecallAndSpeed(backend, names.vector, queries, exact);
       vectorRecall = r.recallDefault;
-      return r.measures;
+      return wanted('recall') ? r.measures : [];
     });
-    await stage('gRPC against direct SQL', () => measureGrpcOverhead(backend, names.vector, names.vectorTable, queries, options.reps));
-    await stage('filtered search', () => measureFiltered(backend, names.vector, queries, options.reps));
-    await stage('bulk ingest until searchable', () => measureBulkIngest(backend, names.bulk, vectors, queries, exact!.ids));
-    await stage('recommend', () => measureRecommend(backend, names.vector, options.vectorCount, queries, options.reps));
-    await stage('cross-modal search', () => measureCrossModal(backend, runId, options.vectorCount, options.reps));
-    await stage('halfvec', () => measureHalfvec(backend, names, vectors, queries, exact!.ids, vectorRecall));
-    await stage('concurrency', () => measureConcurrency(backend, names.vector, options.dimension, space.clusters, options.concurrencySeconds));
+    await stage('gRPC against direct SQL', 'overhead', () => measureGrpcOverhead(backend, names.vector, names.vectorTable, queries, options.reps));
+    if (options.traceCalls > 0) {
+      await stage('search trace', undefined, async () => {
+        onTrace(await traceSearch(backend, names.vector, names.vectorTable, queries, options.traceCalls));
+        return [];
+      });
+    }
+    await stage('filtered search', 'filtered', () => measureFiltered(backend, names.vector, queries, options.reps));
+    await stage('bulk ingest until searchable', 'bulk', () => measureBulkIngest(backend, names.bulk, vectors, queries, exact!.ids));
+    await stage('recommend', 'recommend', () => measureRecommend(backend, names.vector, options.vectorCount, queries, options.reps));
+    await stage('cross-modal search', 'crossmodal', () => measureCrossModal(backend, runId, options.vectorCount, options.reps));
+    await stage('halfvec', 'halfvec', () => measureHalfvec(backend, names, vectors, queries, exact!.ids, vectorRecall));
+    await stage('concurrency', 'concurrency', () => measureConcurrency(backend, names.vector, options.dimension, space.clusters, options.concurrencySeconds));
 
     const world = metricWorld(`bench${runId}`, learningDay(), options.metricRecords);
     const recordCount = world.posts * world.observations * 2;
-    await stage('metric ingest', async () => {
+    await stage('metric ingest', (['metrics', 'unary', 'learning'] as const).some(wanted) ? undefined : 'metrics', async () => {
       progress(`${name}: registering ${world.posts} posts (set-up)`);
       await registerWorld(backend, world);
-      return measureMetricIngest(backend, world, recordCount);
+      const m = await measureMetricIngest(backend, world, recordCount);
+      return wanted('metrics') ? m : [];
     });
-    await stage('unary metric write', () => measureUnaryWrite(backend, world, options.reps));
-    await stage('learning run', () => measureLearningRun(backend, world, recordCount));
-    await stage('virality prediction', () => measureVirality(backend, options.reps));
+    await stage('unary metric write', 'unary', () => measureUnaryWrite(backend, world, options.reps));
+    await stage('learning run', 'learning', () => measureLearningRun(backend, world, recordCount));
+    await stage('virality prediction', 'virality', () => measureVirality(backend, options.reps));
   } finally {
     for (const collection of [names.vector, names.halfvec, names.bulk])
       await call(backend.embedding, backend.embedding.deleteCollection, { name: collection }).catch(() => undefined);
@@ -132,6 +164,8 @@ async function main(): Promise<number> {
       reps: options.reps,
       concurrencySeconds: options.concurrencySeconds,
       footprintOnly: options.footprintOnly,
+      only: options.only && [...options.only],
+      traceCalls: options.traceCalls,
     },
     machine: machineInfo(),
     backends: [],
@@ -140,6 +174,7 @@ async function main(): Promise<number> {
     const backendResult = await runBackend(name, options);
     result.backends.push(backendResult);
     process.stdout.write(`\n${table(backendResult)}\n`);
+    if (backendResult.trace) process.stdout.write(`\n${traceTable(backendResult.trace)}\n`);
   }
   const path = writeResult(result, options.outPath);
   const m = result.machine;

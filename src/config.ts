@@ -115,6 +115,11 @@ export interface Config {
    * "default", tokens are not checked) or `auto` (tokens once any token has ever been created, else none).
    */
   authMode: AuthMode;
+  /**
+   * Bench-only: when set, every call's stages are stamped on the monotonic clock and written to this file as JSON
+   * when the server stops (bench/trace.ts reads it). Unset, nothing is stamped.
+   */
+  traceFile?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -278,5 +283,6 @@ export function loadConfig(env: Env = process.env): Config {
     boostThreshold: integer(env, 'BOOST_THRESHOLD', 75, 0, 100),
     authCacheMs: integer(env, 'AUTH_CACHE_MS', 5000, 0, 3_600_000),
     authMode: oneOf(env, 'AUTH', 'auto', ['auto', 'tokens', 'none'] as const),
+    traceFile: env.TRACE_FILE || undefined,
   };
 }

@@ -27,6 +27,8 @@ import type { Logger } from './log.js';
 import { startHttp } from './observability/http.js';
 import { reportRoute } from './report/report.http.js';
 import { ServiceMetrics } from './observability/prometheus.js';
+import { CallTracer } from './observability/call-trace.js';
+import { traceInterceptor } from './grpc/trace-interceptor.js';
 
 /** The fully-qualified names of our services, as reflection and health report them. */
 export const SERVICE_NAMES = [
@@ -118,17 +120,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   log.info({ backend: db.kind, applied: app.migrationsApplied }, 'database ready');
   metrics = new ServiceMetrics(db);
 
+  const tracer = config.traceFile ? new CallTracer(config.traceFile) : undefined;
   const server = new Server({
     'grpc.max_receive_message_length': config.maxReceiveMessageBytes,
     'grpc.max_send_message_length': config.limits.maxResponseBytes,
     'grpc.enable_channelz': 0,
+    ...(tracer ? { interceptors: [traceInterceptor(tracer)] } : {}),
   });
   const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((n) => [n, 'NOT_SERVING'])) });
   health.addToServer(server);
   if (config.reflection) addReflection(server);
 
   const encodeProbe = new EncodeProbe();
-  const deps: HandlerDeps = { log, auth: tokenAuthenticator(services.tokens), observer: metrics, encodeProbe };
+  const deps: HandlerDeps = { log, auth: tokenAuthenticator(services.tokens), observer: metrics, encodeProbe, tracer };
   for (const entry of SERVICES) server.addService(encodeProbe.watch(entry.definition), entry.handlers(deps, app));
 
   let port: number;
@@ -201,6 +205,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         });
       });
       if (http) await new Promise<void>((resolve) => http.server.close(() => resolve()));
+      tracer?.flush();
       await db.close();
       log.info('stopped');
     })());

@@ -5,8 +5,9 @@ import { hnswSettings, searchStatement } from '../../src/embedding/embedding.sql
 import { vectorField } from '../../src/embedding/pgvector-binary.js';
 import type { CollectionInfo } from '../../src/embedding/embedding.types.js';
 import { toPgvectorText } from '../../src/embedding/vector-codec.js';
-import type { Filter, SearchRequest } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { SearchRequest, SearchResponse, type Filter } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import type { Backend } from '../backend.js';
+import { startEcho } from '../echo.js';
 import { call } from '../grpc.js';
 import { ratioMeasure, valueMeasure, type Measure } from '../measure.js';
 import { nowMs, percentile, progress } from '../stats.js';
@@ -123,17 +124,18 @@ export async function measureRecallAndSpeed(backend: Backend, collection: string
 }
 
 /**
- * Runs `a` and `b` one after the other, `a` first on even rounds and `b` first on odd ones, and returns both
- * results. NOTE: the second search of a query vector finds the index pages it walks already in cache, so neither
- * side may always go second.
+ * Runs every function once, one after the other, starting with function `round mod n` and going round, and returns
+ * their results in the order given (with two: the first goes first on even rounds, the second on odd ones).
+ * NOTE: the second search of a query vector finds the index pages it walks already in cache, so no side may always
+ * go second.
  */
-async function bothInTurn<A, B>(round: number, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
-  if (round % 2 === 0) {
-    const first = await a();
-    return [first, await b()];
+export async function allInTurn<T extends unknown[]>(round: number, fns: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  const results = new Array(fns.length) as T;
+  for (let k = 0; k < fns.length; k++) {
+    const i = (round + k) % fns.length;
+    results[i] = await fns[i]!();
   }
-  const first = await b();
-  return [await a(), first];
+  return results;
 }
 
 /** The collection as the search SQL builders need it (defaults of CreateCollection). */
@@ -152,10 +154,36 @@ function collectionInfo(tableName: string, dimension: number): CollectionInfo {
 }
 
 /**
- * gRPC search p50/p99 against the service's own search statement sent straight to the database, as the service
- * sends it on a warm pooled connection: the HNSW settings set once on the connection, then per search the one
- * statement (with the check of the cached collection against the registry) and the query vector as a binary
- * parameter (text on PGlite). The two alternate so that machine noise hits both alike.
+ * The service's own search statement sent straight to the database, as the service sends it on a warm pooled
+ * connection: the HNSW settings set once on the connection, then per search the one statement (with the check of
+ * the cached collection against the registry) and the query vector as a binary parameter (text on PGlite).
+ * Resolves with its latency in ms.
+ */
+export async function directSearch(backend: Backend, collection: string, table: string, dimension: number): Promise<(vector: Float32Array) => Promise<number>> {
+  const info = { ...collectionInfo(table, dimension), name: collection };
+  const query = { topK: TOP_K, efSearch: 0, exact: false, groupByContent: false, withVectors: false, filter: { contentIds: [] } };
+  const settings = setConfigStatement(Object.entries(hnswSettings(info, query, false)), false);
+  await backend.direct.query(settings.sql, settings.params);
+  const binary = backend.name === 'postgres';
+  return async (vector: Float32Array) => {
+    const statement = searchStatement(info, query, binary ? vectorField(vector) : toPgvectorText(vector), undefined, 'default');
+    const start = nowMs();
+    await backend.direct.query(statement.sql, statement.params);
+    return nowMs() - start;
+  };
+}
+
+/** The sizes of a search's request and answer as protobuf (for an echo of the same sizes). */
+export async function searchSizes(backend: Backend, collection: string, vector: Float32Array): Promise<{ request: Buffer; responseBytes: number }> {
+  const request = searchRequest(collection, vector);
+  const response = await call(backend.embedding, backend.embedding.search, request);
+  return { request: Buffer.from(SearchRequest.encode(request).finish()), responseBytes: SearchResponse.encode(response).finish().length };
+}
+
+/**
+ * gRPC search p50/p99 against the same statement sent straight to the database (directSearch), and the call's
+ * added cost (gRPC p50 − SQL p50) against a bare grpc-js echo of the same request and answer sizes in a process of
+ * its own (the transport floor). The three take turns so that machine noise hits all alike.
  */
 export async function measureGrpcOverhead(
   backend: Backend,
@@ -164,35 +192,35 @@ export async function measureGrpcOverhead(
   queries: readonly Float32Array[],
   reps: number,
 ): Promise<Measure[]> {
-  const info = { ...collectionInfo(table, queries[0]!.length), name: collection };
-  const query = { topK: TOP_K, efSearch: 0, exact: false, groupByContent: false, withVectors: false, filter: { contentIds: [] } };
-  const settings = setConfigStatement(Object.entries(hnswSettings(info, query, false)), false);
-  await backend.direct.query(settings.sql, settings.params);
-  const binary = backend.name === 'postgres';
-  const direct = async (vector: Float32Array) => {
-    const statement = searchStatement(info, query, binary ? vectorField(vector) : toPgvectorText(vector), undefined, 'default');
-    const start = nowMs();
-    await backend.direct.query(statement.sql, statement.params);
-    return nowMs() - start;
-  };
-  for (let i = 0; i < Math.min(10, queries.length); i++) {
-    await grpcSearch(backend, collection, queries[i]!);
-    await direct(queries[i]!);
-  }
+  const direct = await directSearch(backend, collection, table, queries[0]!.length);
+  const sizes = await searchSizes(backend, collection, queries[0]!);
+  const echo = await startEcho(sizes.responseBytes);
   const grpcMs: number[] = [];
   const sqlMs: number[] = [];
-  progress(`${backend.name}: ${reps} searches through gRPC and ${reps} as direct SQL, alternating`);
-  for (let i = 0; i < reps; i++) {
-    const q = queries[i % queries.length]!;
-    const [viaGrpc, viaSql] = await bothInTurn(
-      i,
-      () => grpcSearch(backend, collection, q),
-      () => direct(q),
-    );
-    grpcMs.push(viaGrpc.ms);
-    sqlMs.push(viaSql);
+  const echoMs: number[] = [];
+  try {
+    for (let i = 0; i < Math.min(10, queries.length); i++) {
+      await grpcSearch(backend, collection, queries[i]!);
+      await direct(queries[i]!);
+      await echo.call(sizes.request);
+    }
+    progress(`${backend.name}: ${reps} searches through gRPC, ${reps} as direct SQL and ${reps} bare echoes (${sizes.responseBytes} B answers), taking turns`);
+    for (let i = 0; i < reps; i++) {
+      const q = queries[i % queries.length]!;
+      const [viaGrpc, viaSql, viaEcho] = await allInTurn<[{ ms: number }, number, number]>(i, [
+        () => grpcSearch(backend, collection, q),
+        () => direct(q),
+        () => echo.call(sizes.request),
+      ]);
+      grpcMs.push(viaGrpc.ms);
+      sqlMs.push(viaSql);
+      echoMs.push(viaEcho);
+    }
+  } finally {
+    await echo.stop();
   }
   const baselineName = backend.name === 'postgres' ? 'same SQL via pg' : 'same SQL on the PGlite instance';
+  const addedMs = percentile(grpcMs, 0.5) - percentile(sqlMs, 0.5);
   return [
     ratioMeasure(
       { id: 'search.grpc_p50_vs_sql', name: 'gRPC search p50', value: percentile(grpcMs, 0.5), unit: 'ms', baseline: percentile(sqlMs, 0.5), baselineName },
@@ -201,6 +229,18 @@ export async function measureGrpcOverhead(
     ),
     ratioMeasure(
       { id: 'search.grpc_p99_vs_sql', name: 'gRPC search p99', value: percentile(grpcMs, 0.99), unit: 'ms', baseline: percentile(sqlMs, 0.99), baselineName },
+      '<=',
+      1.5,
+    ),
+    ratioMeasure(
+      {
+        id: 'search.added_vs_echo',
+        name: 'gRPC search added cost (gRPC p50 − SQL p50)',
+        value: addedMs,
+        unit: 'ms',
+        baseline: percentile(echoMs, 0.5),
+        baselineName: `bare grpc-js echo p50, same sizes (${sizes.responseBytes} B answer)`,
+      },
       '<=',
       1.5,
     ),
@@ -214,11 +254,7 @@ export async function measureFiltered(backend: Backend, collection: string, quer
   let full = 0;
   for (let i = 0; i < reps; i++) {
     const q = queries[i % queries.length]!;
-    const [p, f] = await bothInTurn(
-      i,
-      () => grpcSearch(backend, collection, q),
-      () => grpcSearch(backend, collection, q, { filter: TEN_PERCENT }),
-    );
+    const [p, f] = await allInTurn(i, [() => grpcSearch(backend, collection, q), () => grpcSearch(backend, collection, q, { filter: TEN_PERCENT })]);
     plainMs.push(p.ms);
     filteredMs.push(f.ms);
     if (f.ids.length === TOP_K) full++;

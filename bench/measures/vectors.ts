@@ -2,7 +2,7 @@
 // rows into an equal table (same columns, storage and indices, HNSW included) on the same database.
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
 import { vectorField } from '../../src/embedding/pgvector-binary.js';
-import { Distance, EmbeddingType, Precision, type UpsertStreamRequest } from '../../src/gen/stakazo/ml/v1/embedding.js';
+import { Distance, EmbeddingType, IndexState, Precision, type UpsertStreamRequest } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import type { Backend } from '../backend.js';
 import { clientStreamCall } from '../../src/client-calls.js';
 import { call } from '../grpc.js';
@@ -130,4 +130,20 @@ export async function measureVectorIngest(
       }),
     ],
   };
+}
+
+/**
+ * Builds the collection without measuring (`--only` without `ingest`): the points streamed into a collection whose
+ * index waits for the last point, then built once — the same HNSW index, minutes sooner at 100,000 points. Returns
+ * its points table once the index is READY.
+ */
+export async function loadCollection(backend: Backend, collection: string, vectors: readonly Float32Array[]): Promise<string> {
+  const table = await createCollection(backend, collection, vectors[0]!.length, Precision.PRECISION_FLOAT32, vectors.length);
+  progress(`${backend.name}: loading ${vectors.length} vectors into "${collection}" (not measured), index built after the last point`);
+  await streamVectors(backend, collection, vectors);
+  for (;;) {
+    const state = (await call(backend.embedding, backend.embedding.getCollection, { name: collection })).collection!.indexState;
+    if (state === IndexState.INDEX_STATE_READY) return table;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -95,10 +95,12 @@ function sessionOn(connection: object, base: Pick<Session, 'query' | 'copyFrom' 
   return session;
 }
 
-function pgSession(client: pg.PoolClient | pg.Client): Session {
+function pgSession(client: pg.PoolClient | pg.Client, trace?: (stage: string) => void): Session {
   return sessionOn(client, {
     async query<Row>(sql: string, params?: unknown[]) {
+      trace?.('query.sent');
       const r = await client.query(sql, params);
+      trace?.('query.done');
       return { rows: r.rows as Row[], rowCount: r.rowCount ?? 0 };
     },
     async copyFrom(sql: string, data: Buffer) {
@@ -108,10 +110,12 @@ function pgSession(client: pg.PoolClient | pg.Client): Session {
   });
 }
 
-function pgliteSession(pglite: PGlite): Session {
+function pgliteSession(pglite: PGlite, trace?: (stage: string) => void): Session {
   return sessionOn(pglite, {
     async query<Row>(sql: string, params?: unknown[]) {
+      trace?.('query.sent');
       const r = await pglite.query<Row>(sql, params);
+      trace?.('query.done');
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
     },
     async copyFrom(sql: string, data: Buffer) {
@@ -154,8 +158,14 @@ const NON_WRITING = /^\s*(select|show|begin|commit|rollback|set|reset)\b/i;
  * (`pg_current_wal_lsn()`, on the connection already held) in the scope and, with replicas, for the tenant, so its
  * next reads go only to replicas that have replayed the write.
  */
-async function trackingWrites<T>(db: Db, client: pg.PoolClient, scope: WorkScope, fn: (session: Session) => Promise<T>): Promise<T> {
-  const base = pgSession(client);
+async function trackingWrites<T>(
+  db: Db,
+  client: pg.PoolClient,
+  scope: WorkScope,
+  fn: (session: Session) => Promise<T>,
+  trace?: (stage: string) => void,
+): Promise<T> {
+  const base = pgSession(client, trace);
   let wrote = false;
   const session: Session = {
     ...base,
@@ -187,17 +197,21 @@ type Pool = { acquireConnection(): Promise<unknown>; releaseConnection(c: unknow
 /** Runs `fn` on a connection of the primary's pool (the single PGlite connection when embedded). */
 async function onPrimary<T>(db: Db, fn: (session: Session) => Promise<T>): Promise<T> {
   const client = db.knex.client as Pool;
+  const trace = currentScope()?.trace;
+  trace?.('acquire.start');
   const connection = await client.acquireConnection();
+  trace?.('acquire.end');
   let unbind: () => Promise<void> = async () => undefined;
   try {
-    if (db.kind === 'pglite') return await fn(pgliteSession(connection as PGlite));
+    if (db.kind === 'pglite') return await fn(pgliteSession(connection as PGlite, trace));
     unbind = bindToCall(db.cancelBackend, connection as pg.PoolClient);
     const scope = currentScope();
-    if (scope && !scope.readOnly) return await trackingWrites(db, connection as pg.PoolClient, scope, fn);
-    return await fn(pgSession(connection as pg.PoolClient));
+    if (scope && !scope.readOnly) return await trackingWrites(db, connection as pg.PoolClient, scope, fn, trace);
+    return await fn(pgSession(connection as pg.PoolClient, trace));
   } finally {
     await unbind();
     await client.releaseConnection(connection);
+    trace?.('released');
   }
 }
 

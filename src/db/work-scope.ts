@@ -17,6 +17,8 @@ export interface WorkScope {
   minLsn?: bigint;
   /** Set by the sessions of a writing call: the primary's WAL position after its last write. */
   commitLsn?: bigint;
+  /** Bench-only (TRACE_FILE): stamps a stage of the call on the shared monotonic clock. */
+  trace?: (stage: string) => void;
 }
 
 const storage = new AsyncLocalStorage<WorkScope>();

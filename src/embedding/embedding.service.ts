@@ -274,15 +274,14 @@ export class EmbeddingService {
   }
 
   /**
-   * More like the positive examples, less like the negative ones (Qdrant's recommend): the example ids are read
-   * with their vectors, then average-vector runs one ordinary search near the combined vector, and best-score
-   * scores candidates against every example. The examples are never returned.
+   * More like the positive examples, less like the negative ones (Qdrant's recommend): the collection and the
+   * example ids' vectors are read in one statement (warm cache), then average-vector runs one ordinary search near
+   * the combined vector, and best-score scores candidates against every example. The examples are never returned.
    */
   async recommend(tenantId: string, query: RecommendQuery): Promise<ScoredPoint[]> {
-    const collection = await this.repository.getCollection(tenantId, query.collection);
     const ids = [...new Set([...query.positiveIds, ...query.negativeIds])];
-    const stored = ids.length === 0 ? [] : await this.repository.getPoints(collection, ids, true);
-    const examples = exampleVectors(query, new Map(stored.map((p) => [p.id, p.vector!])), collection);
+    const { collection, vectors } = await this.searches.collectionWithVectors(tenantId, query.collection, ids);
+    const examples = exampleVectors(query, vectors, collection);
     const { topK, filter, efSearch, exact, groupByContent, withVectors } = query;
     const search = { topK, filter, efSearch, exact, groupByContent, withVectors, excludeIds: ids };
     if (query.strategy === 'best_score') return this.searches.recommendBestScore(collection, search, examples);

@@ -221,18 +221,26 @@ export function checkedAgainstRegistry(
   orderBy: string,
 ): { sql: string; params: unknown[] } {
   if (checkTenant === undefined) return { sql, params: params.values };
-  const same = [`tenant_id = ${params.add(checkTenant)}`, `name = ${params.add(collection.name)}`];
+  return {
+    sql: `with found as materialized (${sql}) select checked.fresh, found.* from (select ${freshCheck(collection, checkTenant, params)} as fresh) checked left join found on true order by ${orderBy}`,
+    params: params.values,
+  };
+}
+
+/**
+ * A boolean SQL expression: true only if the registry still holds the cached `collection` with the same
+ * search-relevant values and, for a collection reached through an alias, the alias still points to it.
+ */
+export function freshCheck(collection: CollectionInfo, tenantId: string, params: Params): string {
+  const same = [`tenant_id = ${params.add(tenantId)}`, `name = ${params.add(collection.name)}`];
   for (const [column, value] of SEARCH_RELEVANT_COLUMNS) same.push(`${column} = ${params.add(value(collection))}`);
   let fresh = `exists (select 1 from collections where ${same.join(' and ')})`;
   if (collection.alias !== undefined) {
     // Reached through an alias: it must still point to this collection (SwitchAlias may have moved it).
-    const aliased = `tenant_id = ${params.add(checkTenant)} and alias = ${params.add(collection.alias)} and collection_name = ${params.add(collection.name)}`;
+    const aliased = `tenant_id = ${params.add(tenantId)} and alias = ${params.add(collection.alias)} and collection_name = ${params.add(collection.name)}`;
     fresh += ` and exists (select 1 from collection_aliases where ${aliased})`;
   }
-  return {
-    sql: `with found as materialized (${sql}) select checked.fresh, found.* from (select ${fresh} as fresh) checked left join found on true order by ${orderBy}`,
-    params: params.values,
-  };
+  return fresh;
 }
 
 /**

@@ -5,7 +5,7 @@ import { withSession, type QueryResult, type Session } from '../db/session.js';
 import { AppError, invalidArgument, notFound } from '../errors.js';
 import type { CollectionCache } from './collection-cache.js';
 import { toPoint, type PointRow } from './embedding.rows.js';
-import { EXACT_SEARCH_SETTINGS, hnswSettings, scoreFromDistance, searchStatement, table } from './embedding.sql.js';
+import { EXACT_SEARCH_SETTINGS, freshCheck, hnswSettings, Params, scoreFromDistance, searchStatement, table } from './embedding.sql.js';
 import type { CollectionInfo, RecommendExamples, RecommendSearch, ScoredPoint, SearchQuery } from './embedding.types.js';
 import { binaryFieldEncoder } from './pgvector-binary.js';
 import { bestScoreStatement, recommendCandidateCount } from './recommend.sql.js';
@@ -13,6 +13,13 @@ import { guarded, resolveCollections } from './registry.js';
 import { fromPgvectorText, toPgvectorText } from './vector-codec.js';
 import { contentMeanStatement, keywordStatement, pointExampleStatement } from './content-search.sql.js';
 import type { ContentSearchQuery, KeywordSubQuery, SubQueryRanking, VectorSubQuery } from './content-search.types.js';
+
+/** The vectors of example rows by id (rows without an id come from a left join that found none). */
+function vectorsOf(rows: readonly { id: string | null; vector_text: string | null }[]): Map<string, Float32Array> {
+  const vectors = new Map<string, Float32Array>();
+  for (const row of rows) if (row.id !== null && row.vector_text !== null) vectors.set(row.id, fromPgvectorText(row.vector_text));
+  return vectors;
+}
 
 /** A cached collection no longer matches the registry: the search is made again with a fresh lookup. */
 class StaleCollection extends Error {}
@@ -269,6 +276,49 @@ export class SearchRepository {
     const row = result.rows[0];
     if (!row) throw notFound(`point "${pointId}" not found in collection "${collection.name}"; search by vector or upsert it first`);
     return row.vector_text;
+  }
+
+  /**
+   * Recommend's first step: the collection (a name or alias) and the stored vectors of the example ids. On a warm
+   * collection cache this is one statement, reading the examples from the cached collection's table while checking
+   * the cached entry against the registry (as a search does); a stale or missing entry is read afresh (two
+   * statements on one connection). The search that follows is then the recommendation's only other round trip.
+   */
+  async collectionWithVectors(
+    tenantId: string,
+    name: string,
+    ids: readonly string[],
+  ): Promise<{ collection: CollectionInfo; vectors: Map<string, Float32Array> }> {
+    const cached = this.collectionCache.getAll(tenantId, [name])?.get(name);
+    if (cached) {
+      try {
+        const params = new Params();
+        const fresh = freshCheck(cached, tenantId, params);
+        const examples = `select id, embedding::text as vector_text from ${table(cached)} where id = any(${params.add(ids)}::text[])`;
+        const result = await guarded(name, () =>
+          withSession(this.db, (session) =>
+            session.query<{ fresh: boolean; id: string | null; vector_text: string | null }>(
+              `select checked.fresh, examples.* from (select ${fresh} as fresh) checked left join (${examples}) examples on true`,
+              params.values,
+            ),
+          ),
+        );
+        if (result.rows[0]?.fresh === true) return { collection: cached, vectors: vectorsOf(result.rows) };
+      } catch (err) {
+        if (!mayComeFromStaleMetadata(err)) throw err;
+      }
+      this.collectionCache.forget(tenantId, [name]);
+    }
+    return guarded(name, () =>
+      withSession(this.db, async (session) => {
+        const collection = (await this.readCollections(session, tenantId, [name])).get(name)!;
+        const rows = await session.query<{ id: string; vector_text: string }>(
+          `select id, embedding::text as vector_text from ${table(collection)} where id = any($1::text[])`,
+          [ids],
+        );
+        return { collection, vectors: vectorsOf(rows.rows) };
+      }),
+    );
   }
 
   /**

@@ -13,6 +13,7 @@ import type {
 } from '@grpc/grpc-js';
 import { runInScope, type WorkScope } from '../db/work-scope.js';
 import type { Logger } from '../log.js';
+import type { CallTracer } from '../observability/call-trace.js';
 import type { Authenticator, CallContext } from './context.js';
 import { AppError, toGrpcStatus } from './errors.js';
 import type { EncodeProbe } from './encode-probe.js';
@@ -26,6 +27,8 @@ export interface HandlerDeps {
   observer?: CallObserver;
   /** Tells the wrappers when a response failed to encode (grpc-js then answers INTERNAL by itself). */
   encodeProbe?: EncodeProbe;
+  /** Bench-only (TRACE_FILE): stamps each stage of a call; undefined, and so free, otherwise. */
+  tracer?: CallTracer;
 }
 
 /** What the wrappers use of any call object. */
@@ -38,8 +41,9 @@ interface AnyCall {
  * Runs the service inside the call's work scope, so its database work is cancelled with the call and its reads
  * routed (src/grpc/read-routing.ts); the scope is kept in `scopes` for the trailing metadata.
  */
-function scoped<T>(ctx: CallContext, method: string, call: AnyCall, fn: () => Promise<T>): Promise<T> {
+function scoped<T>(deps: HandlerDeps, ctx: CallContext, method: string, call: AnyCall, fn: () => Promise<T>): Promise<T> {
   const scope = scopeOf(method, ctx.tenantId, ctx.signal, call.metadata);
+  scope.trace = deps.tracer?.forCall(ctx.requestId);
   scopes.set(call, scope);
   return runInScope(scope, fn);
 }
@@ -52,7 +56,7 @@ function requestIdOf(metadata: Metadata): string {
   return typeof sent === 'string' && sent.length > 0 && sent.length <= 128 ? sent : randomUUID();
 }
 
-async function openContext(deps: HandlerDeps, method: string, call: AnyCall): Promise<CallContext> {
+async function openContext(deps: HandlerDeps, method: string, call: AnyCall, startNs: bigint): Promise<CallContext> {
   const controller = new AbortController();
   // NOTE: grpc-js emits 'cancelled' both for client cancellation and for an expired deadline.
   // The reason is what a handler interrupted by the abort throws: an AppError, so it is answered (and logged) as
@@ -62,7 +66,9 @@ async function openContext(deps: HandlerDeps, method: string, call: AnyCall): Pr
     if (!answered.has(call)) controller.abort(new AppError('cancelled', 'call cancelled by the client or its deadline'));
   });
   const requestId = requestIdOf(call.metadata);
+  deps.tracer?.stamp(requestId, 'handler.start', startNs);
   const tenantId = await deps.auth.authenticate(call.metadata);
+  deps.tracer?.stamp(requestId, 'auth.done');
   return { tenantId, requestId, signal: controller.signal, log: deps.log.child({ method, requestId, tenantId }) };
 }
 
@@ -105,13 +111,17 @@ export function unary<Req, Res>(deps: HandlerDeps, method: string, fn: (request:
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const start = process.hrtime.bigint();
     let log = deps.log;
+    let requestId: string | undefined;
     (async () => {
-      const ctx = await openContext(deps, method, call);
+      const ctx = await openContext(deps, method, call, start);
       log = ctx.log;
-      return scoped(ctx, method, call, () => fn(call.request, ctx));
+      requestId = ctx.requestId;
+      return scoped(deps, ctx, method, call, () => fn(call.request, ctx));
     })().then(
       (response) => {
+        deps.tracer?.stamp(requestId, 'service.done');
         answerOk(deps, call, method, start, log, () => callback(null, response, trailerOf(scopes.get(call))));
+        deps.tracer?.stamp(requestId, 'answered');
       },
       (err: unknown) => {
         const st = toGrpcStatus(err, log.child({ method }));
@@ -153,9 +163,9 @@ export function clientStream<Req, Res>(
     const start = process.hrtime.bigint();
     let log = deps.log;
     (async () => {
-      const ctx = await openContext(deps, method, call);
+      const ctx = await openContext(deps, method, call, start);
       log = ctx.log;
-      return scoped(ctx, method, call, () => fn(requestsOf(call), ctx));
+      return scoped(deps, ctx, method, call, () => fn(requestsOf(call), ctx));
     })().then(
       (response) => {
         answerOk(deps, call, method, start, log, () => callback(null, response, trailerOf(scopes.get(call))));
@@ -206,10 +216,10 @@ export function serverStream<Req, Res>(
       }
     };
     (async () => {
-      const ctx = await openContext(deps, method, call);
+      const ctx = await openContext(deps, method, call, start);
       log = ctx.log;
       signal = ctx.signal;
-      await scoped(ctx, method, call, () => fn(call.request, ctx, send));
+      await scoped(deps, ctx, method, call, () => fn(call.request, ctx, send));
     })().then(
       () => {
         finish(deps, call, method, start, 0, log);

@@ -86,4 +86,34 @@ describe(`embedding search cache (${BACKEND})`, () => {
     expect(otherDimension[0]!.map((h) => h.point.id)).to.deep.equal(['near', 'far']);
     await thisProcess.deleteCollection(TENANT, name);
   });
+
+  it("reads Recommend's examples from a collection recreated by another process, with its new dimension", async () => {
+    const name = uniq('cache');
+    const thisCache = new CollectionCache();
+    const thisSearch = new SearchRepository(server.running.db, thisCache);
+    const otherProcess = new EmbeddingRepository(server.running.db, new CollectionCache());
+    const first = await otherProcess.createCollection(TENANT, spec(name, 3, 'cosine'), 1000);
+    await otherProcess.upsertPoints(TENANT, first, [{ id: 'a', contentId: 'c', vector: Float32Array.from([1, 0, 0]), metadata: {} }], 1e9);
+    // Cold cache: the registry is read, then the examples (unknown ids are simply absent).
+    const cold = await thisSearch.collectionWithVectors(TENANT, name, ['a', 'missing']);
+    expect(cold.collection.dimension).to.equal(3);
+    expect([...cold.vectors.keys()]).to.deep.equal(['a']);
+    expect([...cold.vectors.get('a')!]).to.deep.equal([1, 0, 0]);
+    // Warm cache, unchanged collection: one statement, same answer.
+    const warm = await thisSearch.collectionWithVectors(TENANT, name, ['a']);
+    expect(warm.collection.tableName).to.equal(cold.collection.tableName);
+    expect([...warm.vectors.get('a')!]).to.deep.equal([1, 0, 0]);
+    // Recreated with another dimension behind the warm cache: the check in the statement sends it to the registry.
+    await recreate(otherProcess, name, 2, 'l2', [['a', [3, 4]]]);
+    const recreated = await thisSearch.collectionWithVectors(TENANT, name, ['a']);
+    expect(recreated.collection.dimension).to.equal(2);
+    expect(recreated.collection.distance).to.equal('l2');
+    expect([...recreated.vectors.get('a')!]).to.deep.equal([3, 4]);
+    // Deleted behind the warm cache: NOT_FOUND naming the collection.
+    await otherProcess.deleteCollection(TENANT, name);
+    const gone = await thisSearch.collectionWithVectors(TENANT, name, ['a']).catch((err: unknown) => err);
+    expect(gone).to.be.instanceOf(AppError);
+    expect((gone as AppError).kind).to.equal('not_found');
+    expect((gone as AppError).message).to.include(name);
+  });
 });
