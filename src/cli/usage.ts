@@ -49,7 +49,12 @@ function joinNegativeNumbers(args: string[], options: Options): string[] {
  * Parses a command's options; `--help`/`-h` prints its help and returns undefined. Unknown options and missing
  * values become a UsageError naming the option.
  */
-export function parseCommand<O extends Options>(args: string[], options: O, help: string, allowPositionals = false) {
+export function parseCommand<O extends Options>(
+  args: string[],
+  options: O,
+  help: string,
+  allowPositionals = false,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>> | undefined {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${help}\n`);
     return undefined;
