@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openApp } from './app.js';
 import { AppError } from './errors.js';
 import { cliLogger, UsageError, type Command } from './cli/common.js';
+import { exportCommand } from './cli/export.js';
 import { learnCommand } from './cli/learn.js';
 import { reportCommand } from './cli/report.js';
 import { seedDemoCommand } from './cli/seed-demo.js';
@@ -31,7 +32,7 @@ const migrateCommand: Command = {
   },
 };
 
-const COMMANDS: Command[] = [serveCommand, migrateCommand, seedDemoCommand, learnCommand, reportCommand, tokensCommand];
+const COMMANDS: Command[] = [serveCommand, migrateCommand, seedDemoCommand, learnCommand, reportCommand, tokensCommand, exportCommand];
 
 const USAGE = `usage: stakazo-ml <command> [options]      (npm run cli -- <command> [options])
 
