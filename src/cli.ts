@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { openApp } from './app.js';
 import { AppError } from './errors.js';
+import { backupCommand, restoreCommand } from './cli/backup.js';
 import { cliLogger, UsageError, type Command } from './cli/common.js';
 import { exportCommand } from './cli/export.js';
 import { learnCommand } from './cli/learn.js';
@@ -32,7 +33,17 @@ const migrateCommand: Command = {
   },
 };
 
-const COMMANDS: Command[] = [serveCommand, migrateCommand, seedDemoCommand, learnCommand, reportCommand, tokensCommand, exportCommand];
+const COMMANDS: Command[] = [
+  serveCommand,
+  migrateCommand,
+  seedDemoCommand,
+  learnCommand,
+  reportCommand,
+  tokensCommand,
+  exportCommand,
+  backupCommand,
+  restoreCommand,
+];
 
 const USAGE = `usage: stakazo-ml <command> [options]      (npm run cli -- <command> [options])
 

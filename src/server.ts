@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { addReflection } from 'grpc-server-reflection';
+import { newAdminToken, publishAdminEndpoint } from './admin/admin-endpoint.js';
+import { backupRoute } from './admin/backup.http.js';
 import { openApp, type App, type Services } from './app.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
@@ -22,7 +24,7 @@ import { LearningScheduler } from './learning/scheduler.js';
 import { AppError } from './errors.js';
 import { metricsHandlers } from './metrics/metrics.grpc.js';
 import type { Logger } from './log.js';
-import { startHttp } from './observability/http.js';
+import { startHttp, type Route } from './observability/http.js';
 import { reportRoute } from './report/report.http.js';
 import { ServiceMetrics } from './observability/prometheus.js';
 
@@ -120,16 +122,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   let serving = false;
   let http: Awaited<ReturnType<typeof startHttp>> | undefined;
+  let admin: ReturnType<typeof publishAdminEndpoint> | undefined;
   if (config.httpPort !== undefined) {
     try {
-      http = await startHttp({
-        host: config.host,
-        port: config.httpPort,
-        metrics,
-        isServing: () => serving,
-        log,
-        routes: { '/report': reportRoute(services, log) },
-      });
+      // Embedded database: /admin/backup, opened by the token of the admin file written once the port is known.
+      const adminToken = newAdminToken();
+      const routes: Record<string, Route> = { '/report': reportRoute(services, log) };
+      if (db.kind === 'pglite') routes['/admin/backup'] = backupRoute(db, adminToken, log);
+      http = await startHttp({ host: config.host, port: config.httpPort, metrics, isServing: () => serving, log, routes });
+      if (db.kind === 'pglite') admin = publishAdminEndpoint(config.dataDir, config.host, http.port, adminToken);
     } catch (err) {
       server.forceShutdown();
       await db.close().catch(() => undefined);
@@ -178,6 +179,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         });
       });
       if (http) await new Promise<void>((resolve) => http.server.close(() => resolve()));
+      admin?.remove();
       await db.close();
       log.info('stopped');
     })());

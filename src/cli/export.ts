@@ -1,13 +1,12 @@
 // `stakazo-ml export`: writes a family's metric records to CSV, NDJSON or Parquet through the export path of
 // ExportMetrics (MetricsService.exportMetrics: keyset pages of 1,000 records), with progress on stderr.
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { EXPORT_FORMATS, openRecordWriter, type ExportFormat } from '../export/record-writers.js';
 import { FAMILIES } from '../metrics/families.js';
 import type { MetricFilter } from '../metrics/metrics.types.js';
 import { PLATFORMS, type PlatformName } from '../domain/platform.js';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
 import { dayOption, parseCommand, requireTenant, UsageError, withDatabase, type Command } from './common.js';
+import { outFileOption } from './out-file.js';
 import { Progress } from './progress.js';
 
 const DAY_MS = 86_400_000;
@@ -59,14 +58,6 @@ function filterOf(values: { family?: string; from?: string; to?: string; platfor
   };
 }
 
-/** The output path, refused early when its folder is missing. */
-function outOption(out: string | undefined): string {
-  if (!out) throw new UsageError('--out is required (the file to write)', HELP);
-  const folder = dirname(resolve(out));
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--out ${out}: the folder ${folder} does not exist`, HELP);
-  return out;
-}
-
 export const exportCommand: Command = {
   name: 'export',
   summary: 'export metric records to CSV, NDJSON or Parquet (progress bar)',
@@ -88,7 +79,7 @@ export const exportCommand: Command = {
     const format = values.format as ExportFormat;
     if (!EXPORT_FORMATS.includes(format))
       throw new UsageError(values.format === undefined ? '--format is required' : `--format "${values.format}" must be ${EXPORT_FORMATS.join(', ')}`, HELP);
-    const out = outOption(values.out);
+    const out = outFileOption(values.out, HELP);
     const tenantId = values.tenant ?? DEFAULT_TENANT;
     const written = await withDatabase(async (context) => {
       const { services } = context;
