@@ -43,6 +43,7 @@ const STYLE = `
   .legend .best { display: inline-block; width: 14px; height: 12px; border: 3px solid #f59e0b; box-sizing: border-box; vertical-align: middle; }
   form.tz { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; font-size: 14px; margin: 6px 0; }
   .table-wrap { overflow-x: auto; }
+  .table-wrap table { min-width: 560px; overflow-wrap: normal; }
   details { font-size: 13px; color: #4b5563; margin: 2px 0 10px; } summary { cursor: pointer; }
   .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
   .figure { background: #f3f4f6; border-radius: 6px; padding: 8px 10px; } .figure b { font-size: 20px; display: block; }
@@ -148,7 +149,7 @@ function sections(data: ReportPageData, clusterNames: string[], withTimeZoneForm
   const heatmaps = data.bestTime.grids
     .map((g, i) => {
       const slots = g.topSlots.map((s) => `${WEEKDAYS[s.weekday - 1]} ${String(s.hour).padStart(2, '0')}:00`).join(', ') || 'not enough posts';
-      return `<figure><figcaption><b>${escapeHtml(brandName(g.platform))}</b> · ${formatCount(g.sampleSize)} posts · best: ${escapeHtml(slots)} · confidence ${percent(g.confidence)}</figcaption>
+      return `<figure><figcaption><b>${escapeHtml(brandName(g.platform))}</b> · ${formatCount(g.sampleSize)} posts · best: ${escapeHtml(slots)}${g.confidence < 0.5 ? ' · few posts per slot: a rough guide' : ''}</figcaption>
         ${heatmapLegend(g.cells)}
         <div class="chart"><canvas id="chart-best-time-${i}" data-platform="${escapeHtml(g.platform)}"></canvas></div></figure>`;
     })
