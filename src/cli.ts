@@ -20,6 +20,21 @@ const COMMANDS: Entry[] = [
   { name: 'learn', summary: 'learn a day or a range of days (progress bar)', load: async () => (await import('./cli/learn.js')).learnCommand },
   { name: 'report', summary: 'write the learning report page (HTML) of a day', load: async () => (await import('./cli/report.js')).reportCommand },
   { name: 'tokens', summary: 'create, revoke or list API tokens', load: async () => (await import('./cli/tokens.js')).tokensCommand },
+  {
+    name: 'export',
+    summary: 'export metric records to CSV, NDJSON or Parquet (progress bar)',
+    load: async () => (await import('./cli/export.js')).exportCommand,
+  },
+  {
+    name: 'backup',
+    summary: 'write the embedded database to a file (also while the server runs)',
+    load: async () => (await import('./cli/backup.js')).backupCommand,
+  },
+  {
+    name: 'restore',
+    summary: 'replace the embedded database by a backup (server stopped)',
+    load: async () => (await import('./cli/backup.js')).restoreCommand,
+  },
 ];
 
 const USAGE = `usage: stakazo-ml <command> [options]      (npm run cli -- <command> [options])

@@ -7,6 +7,8 @@ import { HealthImplementation } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { newAdminToken, publishAdminEndpoint } from './admin/admin-endpoint.js';
+import { backupRoute } from './admin/backup.http.js';
 import { openApp, type App, type Services } from './app.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
@@ -24,7 +26,7 @@ import { LearningScheduler } from './learning/scheduler.js';
 import { AppError } from './errors.js';
 import { metricsHandlers } from './metrics/metrics.grpc.js';
 import type { Logger } from './log.js';
-import { startHttp } from './observability/http.js';
+import { startHttp, type Route } from './observability/http.js';
 import { reportRoute } from './report/report.http.js';
 import { ServiceMetrics } from './observability/prometheus.js';
 import { CallTracer } from './observability/call-trace.js';
@@ -144,16 +146,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   let serving = false;
   let http: Awaited<ReturnType<typeof startHttp>> | undefined;
+  let admin: ReturnType<typeof publishAdminEndpoint> | undefined;
   if (config.httpPort !== undefined) {
     try {
-      http = await startHttp({
-        host: config.host,
-        port: config.httpPort,
-        metrics,
-        isServing: () => serving,
-        log,
-        routes: { '/report': reportRoute(services, log) },
-      });
+      // Embedded database: /admin/backup, opened by the token of the admin file written once the port is known.
+      const adminToken = newAdminToken();
+      const routes: Record<string, Route> = { '/report': reportRoute(services, log) };
+      if (db.kind === 'pglite') routes['/admin/backup'] = backupRoute(db, adminToken, log);
+      http = await startHttp({ host: config.host, port: config.httpPort, metrics, isServing: () => serving, log, routes });
+      if (db.kind === 'pglite') admin = publishAdminEndpoint(config.dataDir, config.host, http.port, adminToken);
     } catch (err) {
       server.forceShutdown();
       await db.close().catch(() => undefined);
@@ -206,6 +207,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       });
       if (http) await new Promise<void>((resolve) => http.server.close(() => resolve()));
       tracer?.flush();
+      admin?.remove();
       await db.close();
       log.info('stopped');
     })());

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
 import { dayOption, parseCommand, UsageError, type Command } from './usage.js';
 
-const HELP = `usage: stakazo-ml report --day D [--tenant T] [--out file.html]
+const HELP = `usage: stakazo-ml report --day D [--tenant T] [--tz ZONE] [--out file.html]
 
 Writes the learning report page of a learned day: one self-contained HTML file (charts and data inlined, opens
 offline) with retention curves per cluster, drop-off points, best-time heatmaps per platform, the virality score
@@ -15,13 +15,14 @@ It works in-process on the database of DATABASE_URL / DATA_DIR. The day must hav
 options:
   --day D       the day (YYYY-MM-DD)
   --tenant T    the tenant (default: "${DEFAULT_TENANT}")
+  --tz ZONE     time zone of the best-time heatmaps (IANA, e.g. Europe/Madrid; default: the posts' most common)
   --out FILE    where to write the page (default: report-<tenant>-<day>.html; "-" for stdout)`;
 
 export const reportCommand: Command = {
   name: 'report',
   help: HELP,
   async run(args) {
-    const parsed = parseCommand(args, { day: { type: 'string' }, tenant: { type: 'string' }, out: { type: 'string' } }, HELP);
+    const parsed = parseCommand(args, { day: { type: 'string' }, tenant: { type: 'string' }, tz: { type: 'string' }, out: { type: 'string' } }, HELP);
     if (!parsed) return 0;
     const day = dayOption(parsed.values.day, 'day');
     const tenantId = parsed.values.tenant ?? DEFAULT_TENANT;
@@ -36,7 +37,7 @@ export const reportCommand: Command = {
     ]);
     const html = await withDatabase(async (context) => {
       await requireTenant(context, tenantId);
-      return renderReportPage(await gatherReportData(context.services, context.log, tenantId, day));
+      return renderReportPage(await gatherReportData(context.services, context.log, tenantId, day, new Date(), { timeZone: parsed.values.tz }));
     });
     if (out === '-') process.stdout.write(html);
     else {

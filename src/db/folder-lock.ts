@@ -4,7 +4,10 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:f
 import { join } from 'node:path';
 import { failedPrecondition } from '../errors.js';
 
-const LOCK_FILE = 'stakazo-ml.lock';
+/** The lock file's name inside the data folder. */
+export const LOCK_FILE = 'stakazo-ml.lock';
+/** The running server's admin endpoint file inside the data folder (src/admin/admin-endpoint.ts). */
+export const ADMIN_FILE = 'stakazo-ml.admin.json';
 
 interface LockOwner {
   pid: number;

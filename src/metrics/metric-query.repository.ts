@@ -56,12 +56,17 @@ function conditions(filter: MetricFilter, tenantId: string, bind: Bindings): str
   return where;
 }
 
+/** The family table `f`, joined to posts `p` when a post-keyed family is filtered by content or platform. */
+function fromClause(filter: MetricFilter): string {
+  const needsPosts = filter.spec.postKeyed && (filter.contentIds.length > 0 || filter.platform !== undefined);
+  return `${filter.spec.table} f${needsPosts ? ' join posts p on p.tenant_id = f.tenant_id and p.post_id = f.post_id' : ''}`;
+}
+
 /** Builds the page query (exported for the checked-in SQL snapshot test). */
 export function metricPageSql(filter: MetricFilter, tenantId: string, after: MetricPageKey | undefined, limit: number): { sql: string; params: unknown[] } {
   const { spec } = filter;
   const bind = new Bindings();
-  const needsPosts = spec.postKeyed && (filter.contentIds.length > 0 || filter.platform !== undefined);
-  const from = `${spec.table} f${needsPosts ? ' join posts p on p.tenant_id = f.tenant_id and p.post_id = f.post_id' : ''}`;
+  const from = fromClause(filter);
   const where = conditions(filter, tenantId, bind);
   // NOTE: observed_us is exact (numeric extract), so the keyset comparison never skips or repeats a row.
   const keyset = after
@@ -79,6 +84,18 @@ export function metricPageSql(filter: MetricFilter, tenantId: string, after: Met
   return { sql, params: bind.values };
 }
 
+/** Builds the count query of a filter (what an export will send). */
+export function metricCountSql(filter: MetricFilter, tenantId: string): { sql: string; params: unknown[] } {
+  const { spec } = filter;
+  const bind = new Bindings();
+  const from = fromClause(filter);
+  const where = conditions(filter, tenantId, bind).join(' and ');
+  const rows = filter.latestOnly
+    ? `select distinct ${spec.latestKey.map((c) => `f.${c}`).join(', ')} from ${from} where ${where}`
+    : `select 1 from ${from} where ${where}`;
+  return { sql: `select count(*)::int8 as n from (${rows}) r`, params: bind.values };
+}
+
 /** Reads of metric records. */
 export class MetricQueryRepository {
   constructor(private readonly db: Db) {}
@@ -91,5 +108,12 @@ export class MetricQueryRepository {
       record: { recordId: row.record_id, observedAt: row.observed_at, payload: payloadFromRow(filter.spec, row) },
       key: { observedUs: Number(row.observed_us), recordId: row.record_id },
     }));
+  }
+
+  /** How many records the filter matches (an export's total, for its progress). */
+  async count(tenantId: string, filter: MetricFilter): Promise<number> {
+    const { sql, params } = metricCountSql(filter, tenantId);
+    const rows = await withDbErrors(`${filter.spec.name} records`, () => withSession(this.db, async (s) => (await s.query<{ n: number }>(sql, params)).rows));
+    return Number(rows[0]?.n ?? 0);
   }
 }

@@ -148,6 +148,11 @@ export class MetricsService {
     }
   }
 
+  /** How many records `exportMetrics` would send for the filter (read before it: a total for progress). */
+  countMetrics(tenantId: string, filter: MetricFilter): Promise<number> {
+    return this.records.count(tenantId, filter);
+  }
+
   /** Daily snapshots of a day range (inclusive), by day then platform, as the learning area built them. */
   listDailySnapshots(tenantId: string, request: { startDay: string; endDay: string; platform?: string }): Promise<DailySnapshot[]> {
     return this.snapshots.listSnapshots(tenantId, request.startDay, request.endDay, request.platform);

@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { ServiceMetrics } from './prometheus.js';
 
 /** An extra GET route: returns the body and content type, or undefined for 404. */
-export type Route = (url: URL, req: IncomingMessage) => Promise<{ contentType: string; body: string; status?: number } | undefined>;
+export type Route = (url: URL, req: IncomingMessage) => Promise<{ contentType: string; body: string | Uint8Array; status?: number } | undefined>;
 
 export interface HttpOptions {
   host: string;
@@ -20,7 +20,7 @@ export interface HttpOptions {
 export async function startHttp(options: HttpOptions): Promise<{ server: Server; port: number }> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const reply = (status: number, contentType: string, body: string) => {
+    const reply = (status: number, contentType: string, body: string | Uint8Array) => {
       res.writeHead(status, { 'content-type': contentType });
       res.end(body);
     };

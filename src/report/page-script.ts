@@ -21,13 +21,15 @@ export const PAGE_SCRIPT = String.raw`
   };
   const axis = (title, extra = {}) => ({ title: { display: true, text: title }, ...extra });
   const report = data.report;
+  const brand = (platform) => (data.platformNames || {})[platform] || platform;
+  const clusterName = (cluster, i) => (data.clusterNames || [])[i] || cluster.label;
 
   // Retention curves per cluster: the centroid of each cluster, % of viewers still watching.
   make('chart-clusters', {
     type: 'line',
     data: {
       datasets: report.clusters.map((c, i) => ({
-        label: c.label + ' (' + c.size + ' posts)',
+        label: clusterName(c, i) + ' (' + c.size.toLocaleString('en-US') + ' posts)',
         data: c.centroidCurve.map((v, j) => ({ x: (j * 100) / (c.centroidCurve.length - 1), y: pct(v) })),
         borderColor: palette[i % palette.length],
         backgroundColor: palette[i % palette.length],
@@ -46,29 +48,31 @@ export const PAGE_SCRIPT = String.raw`
   }
   make('chart-dropoffs', {
     type: 'scatter',
-    data: { datasets: Object.entries(byPlatform).map(([platform, points]) => ({ label: platform, data: points, backgroundColor: colourOf(platform), pointRadius: 5 })) },
+    data: { datasets: Object.entries(byPlatform).map(([platform, points]) => ({ label: brand(platform), data: points, backgroundColor: colourOf(platform), pointRadius: 5 })) },
     options: {
       scales: { x: axis('position in the video (%)', { min: 0, max: 100 }), y: axis('viewers lost (%)', { min: 0 }) },
       plugins: { tooltip: { callbacks: { label: (ctx) => ctx.raw.post + ': ' + ctx.raw.y + ' % left at ' + Math.round(ctx.raw.x) + ' %' } } },
     },
   });
 
-  // Best time to post: weekday × hour grid of the shrunk ln(1 + views) estimate, per platform.
+  // Best time to post: weekday × hour grid of the shrunk ln(1 + views) estimate, per platform; best slots outlined.
   const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
   const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
   data.bestTime.grids.forEach((grid, index) => {
     const values = grid.cells.map((c) => c.shrunkEstimate);
     const min = Math.min(...values);
     const span = Math.max(...values) - min || 1;
+    const best = new Set(grid.topSlots.map((s) => s.weekday + ':' + s.hour));
+    const isBest = (ctx) => ctx.raw && best.has((weekdays.indexOf(ctx.raw.y) + 1) + ':' + Number(ctx.raw.x));
     make('chart-best-time-' + index, {
       type: 'matrix',
       data: {
         datasets: [{
-          label: grid.platform,
+          label: brand(grid.platform),
           data: grid.cells.map((c) => ({ x: hours[c.hour], y: weekdays[c.weekday - 1], v: c.shrunkEstimate, n: c.sampleSize })),
           backgroundColor: (ctx) => 'rgba(37, 99, 235, ' + (0.05 + 0.95 * ((ctx.raw?.v ?? min) - min) / span).toFixed(3) + ')',
-          borderColor: 'rgba(255, 255, 255, 0.6)',
-          borderWidth: 1,
+          borderColor: (ctx) => (isBest(ctx) ? '#f59e0b' : 'rgba(255, 255, 255, 0.6)'),
+          borderWidth: (ctx) => (isBest(ctx) ? 3 : 1),
           width: ({ chart }) => (chart.chartArea || {}).width / 24 - 1,
           height: ({ chart }) => (chart.chartArea || {}).height / 7 - 1,
         }],
@@ -76,7 +80,7 @@ export const PAGE_SCRIPT = String.raw`
       options: {
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { title: (items) => items[0].raw.y + ' ' + items[0].raw.x + ':00', label: (ctx) => '≈ ' + Math.round(Math.expm1(ctx.raw.v)) + ' views (' + ctx.raw.n + ' posts)' } },
+          tooltip: { callbacks: { title: (items) => items[0].raw.y + ' ' + items[0].raw.x + ':00', label: (ctx) => '≈ ' + Math.round(Math.expm1(ctx.raw.v)).toLocaleString('en-US') + ' views (' + ctx.raw.n + ' posts)' + (isBest(ctx) ? ', a best slot' : '') } },
         },
         scales: {
           x: { type: 'category', labels: hours, offset: true, grid: { display: false }, title: { display: true, text: 'hour (' + grid.timeZone + ')' } },

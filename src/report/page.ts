@@ -3,6 +3,7 @@ import type { Insight } from '../learning/insights/insights.js';
 import { chartLibraryScripts } from './assets.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import type { ReportPageData } from './report-data.js';
+import { brandName, distinctClusterNames, formatCount, formatPercent, formatPoints, formatSignedPercent, outcomeWords, plainInsight } from './wording.js';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -21,11 +22,11 @@ export function scriptJson(value: unknown): string {
 export const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const percent = (v: number) => `${(v * 100).toFixed(1)} %`;
-const signedPercent = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(0)} %`;
+const percent = formatPercent;
+const signedPercent = formatSignedPercent;
 
 const STYLE = `
-  body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #111827; background: #f9fafb; }
+  body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #111827; background: #f9fafb; overflow-wrap: anywhere; }
   header, section { max-width: 1100px; margin: 0 auto; padding: 12px 24px; }
   header { padding-top: 24px; }
   h1 { margin: 0 0 4px; font-size: 26px; } h2 { font-size: 19px; margin: 8px 0; }
@@ -33,8 +34,21 @@ const STYLE = `
   .summary { font-size: 16px; background: #fff; border-left: 4px solid #2563eb; padding: 10px 14px; }
   section { background: #fff; margin-top: 14px; border-radius: 8px; box-shadow: 0 1px 2px rgba(0,0,0,.06); }
   .chart { position: relative; height: 300px; }
-  .heatmaps { display: grid; grid-template-columns: repeat(auto-fit, minmax(330px, 1fr)); gap: 14px; }
-  .heatmaps .chart { height: 230px; }
+  .heatmaps { display: grid; grid-template-columns: minmax(0, 1fr); gap: 18px; }
+  .heatmaps figure { margin: 0; min-width: 0; }
+  .heatmaps .chart { height: 340px; }
+  .experiments { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(330px, 100%), 1fr)); gap: 14px; }
+  .legend { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; font-size: 13px; color: #374151; margin: 6px 0; }
+  .legend .scale { width: 180px; max-width: 40vw; height: 12px; border-radius: 3px; background: linear-gradient(to right, rgba(37,99,235,.05), rgba(37,99,235,1)); }
+  .legend .best { display: inline-block; width: 14px; height: 12px; border: 3px solid #f59e0b; box-sizing: border-box; vertical-align: middle; }
+  form.tz { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; font-size: 14px; margin: 6px 0; }
+  .table-wrap { overflow-x: auto; }
+  .table-wrap table { min-width: 560px; overflow-wrap: normal; }
+  details { font-size: 13px; color: #4b5563; margin: 2px 0 10px; } summary { cursor: pointer; }
+  .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
+  .figure { background: #f3f4f6; border-radius: 6px; padding: 8px 10px; } .figure b { font-size: 20px; display: block; }
+  .up { color: #15803d; } .down { color: #b91c1c; }
+  @media (max-width: 600px) { header, section { padding: 10px 12px; } .heatmaps .chart { height: 300px; } }
   .chart.small { height: 200px; }
   table { border-collapse: collapse; width: 100%; font-size: 13px; margin-top: 8px; }
   th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
@@ -48,7 +62,7 @@ function table(headers: string[], rows: string[][]): string {
   if (rows.length === 0) return '<p class="empty">Nothing to show for this day.</p>';
   const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 function evidence(insight: Insight): string {
@@ -64,16 +78,59 @@ function evidence(insight: Insight): string {
   );
 }
 
-function sections(data: ReportPageData): string {
+/** A finding for people: the plain sentence, then its statistics behind a toggle. */
+function finding(insight: Insight): string {
+  return `<p class="finding">${escapeHtml(plainInsight(insight))}</p>
+    <details><summary>Statistics</summary>${escapeHtml(insight.text)}<br>${evidence(insight)}</details>`;
+}
+
+/** The day against the learned day before it. */
+function sinceYesterday(data: ReportPageData): string {
+  const since = data.sinceYesterday;
+  if (!since) return '<section id="since-yesterday"><h2>Since yesterday</h2><p class="empty">No learned day before this one to compare with.</p></section>';
+  const item = (label: string, today: string, change: string, better: boolean | undefined) =>
+    `<div class="figure">${escapeHtml(label)}<b>${escapeHtml(today)}</b><span class="${better === undefined ? '' : better ? 'up' : 'down'}">${escapeHtml(change)}</span></div>`;
+  const { today, previous } = since;
+  const posts = today.postsAnalysed - previous.postsAnalysed;
+  const delta = (key: 'completionRate' | 'first3sLoss' | 'engagementRate') => today[key] - previous[key];
+  return `<section id="since-yesterday"><h2>Since yesterday</h2>
+  <p class="note">${escapeHtml(data.day)} against ${escapeHtml(since.previousDay)}.</p>
+  <div class="figures">
+    ${item('Posts analysed', formatCount(today.postsAnalysed), `${posts >= 0 ? '+' : '−'}${formatCount(Math.abs(posts))}`, undefined)}
+    ${item('Watched to the end', percent(today.completionRate), formatPoints(delta('completionRate')), delta('completionRate') >= 0)}
+    ${item('Lost in the first 3 s', percent(today.first3sLoss), formatPoints(delta('first3sLoss')), delta('first3sLoss') <= 0)}
+    ${item('Engagement', percent(today.engagementRate), formatPoints(delta('engagementRate')), delta('engagementRate') >= 0)}
+  </div></section>`;
+}
+
+/** The heatmaps' time-zone choice (a GET form to the same page), when the page is served. */
+function timeZoneForm(data: ReportPageData): string {
+  const zones = data.timeZone;
+  if (!zones) return '';
+  const options = zones.options.map((z) => `<option value="${escapeHtml(z)}"${z === zones.chosen ? ' selected' : ''}>${escapeHtml(z)}</option>`).join('');
+  return `<form class="tz" method="get"><input type="hidden" name="day" value="${escapeHtml(data.day)}">
+    <label>Time zone <select name="tz">${options}</select></label><button type="submit">Show</button></form>`;
+}
+
+/** The colour scale of a heatmap: from its lowest to its highest estimate, in views. */
+function heatmapLegend(cells: ReportPageData['bestTime']['grids'][number]['cells']): string {
+  const values = cells.map((c) => c.shrunkEstimate);
+  const low = values.length ? Math.expm1(Math.min(...values)) : 0;
+  const high = values.length ? Math.expm1(Math.max(...values)) : 0;
+  return `<div class="legend"><span>≈ ${formatCount(low)} views</span><span class="scale"></span><span>≈ ${formatCount(high)} views</span>
+    <span><span class="best"></span> best slots</span></div>`;
+}
+
+function sections(data: ReportPageData, clusterNames: string[], withTimeZoneForm: boolean): string {
   const r = data.report;
   const clusters = table(
     ['cluster', 'posts', 'completion', 'lost in first 3 s', 'mean views', 'examples'],
-    r.clusters.map((c) => [
-      escapeHtml(c.label),
-      String(c.size),
+    r.clusters.map((c, i) => [
+      escapeHtml(clusterNames[i]),
+      formatCount(c.size),
       percent(c.meanCompletionRate),
       percent(c.meanFirst3sLoss),
-      String(Math.round(c.meanViews)),
+      formatCount(c.meanViews),
       escapeHtml(c.examplePostIds.join(', ')),
     ]),
   );
@@ -81,7 +138,7 @@ function sections(data: ReportPageData): string {
     ['post', 'platform', 'lost in first 3 s', 'drop-off points (position: viewers lost)'],
     r.worstDropOffs.map((p) => [
       escapeHtml(p.postId),
-      escapeHtml(p.platform),
+      escapeHtml(brandName(p.platform)),
       percent(p.first3sLoss),
       escapeHtml(
         p.dropOffPoints.map((d) => `${d.positionS.toFixed(1)} s (${d.positionPercent.toFixed(0)} %): ${percent(d.lossFraction)}`).join('; ') ||
@@ -92,23 +149,28 @@ function sections(data: ReportPageData): string {
   const heatmaps = data.bestTime.grids
     .map((g, i) => {
       const slots = g.topSlots.map((s) => `${WEEKDAYS[s.weekday - 1]} ${String(s.hour).padStart(2, '0')}:00`).join(', ') || 'not enough posts';
-      return `<figure><figcaption><b>${escapeHtml(g.platform)}</b> · ${g.sampleSize} posts · confidence ${g.confidence.toFixed(2)} · best: ${escapeHtml(slots)}</figcaption>
+      return `<figure><figcaption><b>${escapeHtml(brandName(g.platform))}</b> · ${formatCount(g.sampleSize)} posts · best: ${escapeHtml(slots)}${g.confidence < 0.5 ? ' · few posts per slot: a rough guide' : ''}</figcaption>
+        ${heatmapLegend(g.cells)}
         <div class="chart"><canvas id="chart-best-time-${i}" data-platform="${escapeHtml(g.platform)}"></canvas></div></figure>`;
     })
     .join('\n');
-  const insights = table(
-    ['finding', 'evidence'],
-    r.insights.map((i) => [escapeHtml(i.text), evidence(i)]),
-  );
+  const insights = r.insights.length ? r.insights.map(finding).join('\n') : '<p class="empty">No finding stands out on this day.</p>';
   const recommendations = r.recommendations.length
-    ? `<ul>${r.recommendations.map((rec) => `<li><b>${escapeHtml(rec.text)}</b> <span class="note">(${escapeHtml(rec.platform ?? 'all platforms')}, aim for ${escapeHtml(rec.targetValue)}, expected ${escapeHtml(signedPercent(rec.expectedLiftFraction))} ${escapeHtml(rec.outcome.replace(/_/g, ' '))})</span><br><span class="note">evidence: ${escapeHtml(rec.evidence.text)} — ${evidence(rec.evidence)}</span></li>`).join('\n')}</ul>`
+    ? `<ul>${r.recommendations
+        .map(
+          (rec) =>
+            `<li><b>${escapeHtml(rec.text)}</b> <span class="note">(${escapeHtml(rec.platform ? brandName(rec.platform) : 'all platforms')}; expected ${escapeHtml(signedPercent(rec.expectedLiftFraction))} ${escapeHtml(outcomeWords(rec.outcome))})</span><br>
+              <span class="note">Why: ${escapeHtml(plainInsight(rec.evidence))}</span>
+              <details><summary>Statistics</summary>${escapeHtml(rec.evidence.text)}<br>${evidence(rec.evidence)}</details></li>`,
+        )
+        .join('\n')}</ul>`
     : '<p class="empty">No recommendation is backed by enough evidence on this day.</p>';
   const platforms = table(
     ['platform', 'posts', 'mean views', 'views index', 'completion', 'lost in first 3 s', 'engagement'],
     r.platforms.map((p) => [
-      escapeHtml(p.platform),
-      String(p.postsCount),
-      String(Math.round(p.meanViews)),
+      escapeHtml(brandName(p.platform)),
+      formatCount(p.postsCount),
+      formatCount(p.meanViews),
       p.viewsIndex.toFixed(2),
       percent(p.meanCompletionRate),
       percent(p.meanFirst3sLoss),
@@ -137,7 +199,8 @@ function sections(data: ReportPageData): string {
   <p class="note">The ${r.worstDropOffs.length} posts that lost the most viewers in the first 3 s, and where in the video viewers left.</p>
   <div class="chart"><canvas id="chart-dropoffs"></canvas></div>${dropOffs}</section>
 <section id="best-time"><h2>Best time to post</h2>
-  <p class="note">Weekday × hour, darker = more views (shrunk toward the platform mean where there are few posts), from the posts of ${escapeHtml(data.bestTime.windowStartDay)} .. ${escapeHtml(data.bestTime.windowEndDay)}.</p>
+  <p class="note">Weekday × hour in ${escapeHtml(data.timeZone?.chosen ?? data.bestTime.grids[0]?.timeZone ?? 'UTC')}: darker means more views (estimates pulled toward the platform's average where there are few posts), from the posts of ${escapeHtml(data.bestTime.windowStartDay)} to ${escapeHtml(data.bestTime.windowEndDay)}; outlined cells are the best slots.</p>
+  ${withTimeZoneForm ? timeZoneForm(data) : ''}
   <div class="heatmaps">${heatmaps || '<p class="empty">No posts in the window.</p>'}</div></section>
 <section id="virality"><h2>Virality score distribution</h2>
   <p class="note">${escapeHtml(data.virality.note)} (${data.virality.scores.length} posts)</p>
@@ -146,7 +209,7 @@ ${
   experiments
     ? `<section id="experiments"><h2>Experiments</h2>
   <p class="note">Effect of each variant vs the control on the primary metric, with its always-valid 95 % interval, at each daily look.</p>
-  <div class="heatmaps">${experiments}</div></section>`
+  <div class="experiments">${experiments}</div></section>`
     : ''
 }
 <section id="insights"><h2>Insights</h2>${insights}</section>
@@ -156,9 +219,17 @@ ${
   <div class="chart"><canvas id="chart-history"></canvas></div></section>`;
 }
 
+/** How the page is rendered: `timeZoneChoice` adds the heatmaps' time-zone form (the served page; a file has none). */
+export interface RenderOptions {
+  timeZoneChoice?: boolean;
+}
+
 /** The whole page as one HTML string. */
-export function renderReportPage(data: ReportPageData): string {
+export function renderReportPage(data: ReportPageData, options: RenderOptions = {}): string {
   const run = data.run;
+  // The browser script reads the same distinct cluster names as the table.
+  const clusterNames = distinctClusterNames(data.report.clusters);
+  const pageData = { ...data, clusterNames };
   const scripts = chartLibraryScripts()
     .map((s) => `<script>${s}</script>`)
     .join('\n');
@@ -174,11 +245,11 @@ export function renderReportPage(data: ReportPageData): string {
 <body>
 <header>
   <h1>Learning report</h1>
-  <p class="meta">tenant <b>${escapeHtml(data.tenantId)}</b> · day <b>${escapeHtml(data.day)}</b> (UTC) · run ${escapeHtml(run.status)}${run.finishedAt ? ` at ${escapeHtml(run.finishedAt)}` : ''} · ${data.report.postsAnalysed} posts · page generated ${escapeHtml(data.generatedAt)}</p>
+  <p class="meta">tenant <b>${escapeHtml(data.tenantId)}</b> · day <b>${escapeHtml(data.day)}</b> (UTC) · run ${escapeHtml(run.status)}${run.finishedAt ? ` at ${escapeHtml(run.finishedAt)}` : ''} · ${formatCount(data.report.postsAnalysed)} posts · page generated ${escapeHtml(data.generatedAt)}</p>
   <p class="summary">${escapeHtml(data.report.summary)}</p>
 </header>
-${data.report.empty ? '<section><p class="empty">No metrics were observed on this day: there is nothing to chart.</p></section>' : sections(data)}
-<script type="application/json" id="report-data">${scriptJson(data)}</script>
+${data.report.empty ? '<section><p class="empty">No metrics were observed on this day: there is nothing to chart.</p></section>' : `${sinceYesterday(data)}${sections(data, clusterNames, options.timeZoneChoice ?? false)}`}
+<script type="application/json" id="report-data">${scriptJson(pageData)}</script>
 ${scripts}
 <script>${PAGE_SCRIPT}</script>
 </body>

@@ -8,7 +8,10 @@ import { addDays } from '../domain/days.js';
 import type { DayPostRow } from '../learning/run/learning.types.js';
 import type { Trends } from '../learning/run/learning.service.js';
 import { postRetention, type DayReport } from '../learning/run/day-report.js';
-import { localTime } from '../learning/best-time/time-zone.js';
+import { isValidTimeZone, localTime } from '../learning/best-time/time-zone.js';
+import { invalidArgument } from '../errors.js';
+import type { TrendFigures } from '../learning/run/day-report.js';
+import { brandName } from './wording.js';
 import { coldStartPrediction } from '../learning/virality/virality.js';
 
 /** Days of posts the best-time grids are estimated from (ending on the report's day). */
@@ -37,6 +40,30 @@ export interface ReportPageData {
   virality: { source: 'learned_model' | 'cold_start_formula'; note: string; scores: number[] };
   /** The experiments the day's run looked at, each with its primary effect per day up to the report's day. */
   experiments?: ExperimentChart[];
+  /** The heatmaps' time zone (requested, else the posts' most common one) and the zones offered to choose from. */
+  timeZone?: { chosen: string; options: string[] };
+  /** Display names of the platforms on the page ("tiktok" → "TikTok"). */
+  platformNames?: Record<string, string>;
+  /** The day against the learned day before it, when there is one. */
+  sinceYesterday?: { previousDay: string; today: TrendFigures; previous: TrendFigures } | null;
+}
+
+/** Time zones always offered by the page's choice, beside the posts' own. */
+const COMMON_TIME_ZONES = [
+  'UTC',
+  'Europe/London',
+  'Europe/Madrid',
+  'America/New_York',
+  'America/Mexico_City',
+  'America/Sao_Paulo',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+];
+
+/** What the page shows for a request beyond tenant and day. */
+export interface ReportPageOptions {
+  /** IANA time zone of the heatmaps; default: the posts' most common one. */
+  timeZone?: string;
 }
 
 /** One experiment's chart: the treatments' relative effects and always-valid intervals, day by day. */
@@ -75,9 +102,8 @@ function dominantTimeZone(posts: readonly DayPostRow[]): string {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'UTC';
 }
 
-/** Weekday × hour grids of ln(1 + views) per platform over the window's posts. */
-export function bestTimeGrids(posts: readonly DayPostRow[]): BestTimeGrid[] {
-  const timeZone = dominantTimeZone(posts);
+/** Weekday × hour grids of ln(1 + views) per platform over the window's posts, in `timeZone` (default: the posts'). */
+export function bestTimeGrids(posts: readonly DayPostRow[], timeZone = dominantTimeZone(posts)): BestTimeGrid[] {
   const platforms = [...new Set(posts.map((p) => p.platform))].sort();
   return platforms.map((platform) => {
     const result = bestTimeToPost(
@@ -158,7 +184,10 @@ export async function gatherReportData(
   tenantId: string,
   day: string,
   now = new Date(),
+  options: ReportPageOptions = {},
 ): Promise<ReportPageData> {
+  if (options.timeZone !== undefined && !isValidTimeZone(options.timeZone))
+    throw invalidArgument(`tz "${options.timeZone}" is not an IANA time zone (e.g. Europe/Madrid, America/New_York, UTC)`, 'tz');
   const service = services.learning;
   if (!(await services.tenancy.tenantExists(tenantId))) throw notFound(`tenant "${tenantId}" does not exist`);
   const { run, report } = await service.report(tenantId, day);
@@ -167,6 +196,11 @@ export async function gatherReportData(
   const windowStartDay = addDays(day, -(BEST_TIME_WINDOW_DAYS - 1));
   const window = await service.postsObserved(tenantId, windowStartDay, day);
   const dayPosts = await service.postsObserved(tenantId, day, day);
+  const timeZone = options.timeZone ?? dominantTimeZone(window.posts);
+  const platforms = new Set([...window.posts.map((p) => p.platform), ...report.platforms.map((p) => p.platform)]);
+  const figures = (d: string) => trends.points.find((p) => p.day === d);
+  const today = figures(day);
+  const previous = figures(addDays(day, -1));
   return {
     tenantId,
     day,
@@ -180,8 +214,11 @@ export async function gatherReportData(
     },
     report,
     history: trends,
-    bestTime: { windowStartDay, windowEndDay: day, grids: bestTimeGrids(window.posts) },
+    bestTime: { windowStartDay, windowEndDay: day, grids: bestTimeGrids(window.posts, timeZone) },
     virality: await viralityScores(services, log, tenantId, dayPosts.posts, report, window.posts),
     experiments: await experimentCharts(services, tenantId, report, day),
+    timeZone: { chosen: timeZone, options: [...new Set([timeZone, ...window.posts.map((p) => p.timeZone).filter(Boolean), ...COMMON_TIME_ZONES])].sort() },
+    platformNames: Object.fromEntries([...platforms].map((p) => [p, brandName(p)])),
+    sinceYesterday: today && previous ? { previousDay: previous.day, today, previous } : null,
   };
 }

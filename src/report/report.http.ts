@@ -20,7 +20,7 @@ const text = (status: number, body: string) => ({ status, contentType: 'text/pla
 /**
  * The tenant comes from `Authorization: Bearer <token>` exactly as for gRPC calls: with tokens configured a
  * missing or unknown token gets 401; with none (single-tenant) the page is the default tenant's.
- * Without `day`, the latest successfully learned day is shown.
+ * Without `day`, the latest successfully learned day is shown; `tz` (IANA) sets the heatmaps' time zone.
  */
 export function reportRoute(services: Pick<Services, 'learning' | 'virality' | 'tenancy' | 'tokens' | 'experiment'>, log: Logger): Route {
   return async (url: URL, req: IncomingMessage) => {
@@ -32,7 +32,9 @@ export function reportRoute(services: Pick<Services, 'learning' | 'virality' | '
         day = runs.find((r) => r.status === 'succeeded')?.day ?? '';
         if (!day) return text(404, 'no learned day yet: run the daily learning first (e.g. "stakazo-ml learn --day YYYY-MM-DD")');
       }
-      return { contentType: 'text/html; charset=utf-8', body: renderReportPage(await gatherReportData(services, log, tenantId, day)) };
+      const timeZone = url.searchParams.get('tz') || undefined;
+      const data = await gatherReportData(services, log, tenantId, day, new Date(), { timeZone });
+      return { contentType: 'text/html; charset=utf-8', body: renderReportPage(data, { timeZoneChoice: true }) };
     } catch (err) {
       const status = err instanceof AppError ? STATUS_OF[err.kind] : undefined;
       if (status) return text(status, err instanceof AppError ? err.message : '');

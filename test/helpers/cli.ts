@@ -1,5 +1,5 @@
 // Runs the command line as a user does: a child process per command, with pipes (progress as plain lines).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** Runs `stakazo-ml <args>` with DATA_DIR = `dataDir` and the given DATABASE_URL ('' for the embedded database). */
 export function runCli(dataDir: string, databaseUrl: string, ...args: string[]) {
@@ -9,4 +9,24 @@ export function runCli(dataDir: string, databaseUrl: string, ...args: string[]) 
     timeout: 170_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** As `runCli`, without blocking this process (for a CLI that talks to a server running in the test process). */
+export function runCliAsync(dataDir: string, databaseUrl: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+      timeout: 170_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

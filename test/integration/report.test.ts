@@ -126,9 +126,60 @@ describe(`report page (${BACKEND})`, () => {
     expect(await page.textContent('header'))
       .to.contain(tenant)
       .and.to.contain(day);
-    expect(await page.locator('#insights tbody tr').count()).to.be.greaterThan(0);
+    // Findings for people: plain sentences first, the statistics behind a toggle.
+    const findings = await page.locator('#insights .finding').allTextContents();
+    expect(findings.length).to.be.greaterThan(0);
+    for (const text of findings) {
+      expect(text).to.match(/ (were watched to the end|got|lost|drew) .* other posts \([\d,]+ posts\)\./);
+      expect(text).not.to.match(/d = |p = |confidence|log views/);
+    }
+    expect(await page.locator('#insights details').count()).to.equal(findings.length);
+    // Platforms as the brands write them; distinct cluster names; one number format.
+    const platformNames = await page.locator('#platforms tbody td:first-child').allTextContents();
+    expect(platformNames).to.include('TikTok').and.to.include('YouTube');
+    const clusterNames = await page.locator('#retention tbody td:first-child').allTextContents();
+    expect(new Set(clusterNames).size).to.equal(clusterNames.length);
+    const visibleText = (await page.locator('header, section').allTextContents()).join(' ');
+    expect(visibleText.match(/.{0,40}\d%.{0,20}/g) ?? [], 'percentages written as "12 %"').to.deep.equal([]);
+    // Large heatmaps with a colour legend each, in a time zone that can be chosen.
+    const heatmapWidths = await page.$$eval('#best-time canvas', (canvases) => canvases.map((c) => c.clientWidth));
+    for (const width of heatmapWidths) expect(width).to.be.greaterThan(800);
+    expect(await page.locator('#best-time .legend').count()).to.equal(heatmapWidths.length);
+    expect(await page.locator('#best-time select[name=tz] option:checked').textContent()).to.equal(
+      await page.evaluate(() => JSON.parse(document.getElementById('report-data')!.textContent!).timeZone.chosen),
+    );
+    expect(await page.locator('#since-yesterday .figure').count()).to.equal(4);
     if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT, fullPage: true });
     expect(problems).to.deep.equal([]);
+  });
+
+  it('fits a phone screen (390 × 844) without horizontal overflow', async function () {
+    if (!existsSync(CHROMIUM)) this.skip();
+    const { chromium } = await import('playwright-core');
+    browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      extraHTTPHeaders: { authorization: `Bearer ${token}` },
+    });
+    const page = await context.newPage();
+    expect((await page.goto(`${base}/report?day=${day}`))?.status()).to.equal(200);
+    await page.waitForSelector('body[data-charts-drawn]');
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+    expect(scrollWidth, `page is ${scrollWidth}px wide on a ${innerWidth}px screen`).to.be.at.most(innerWidth);
+    if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT.replace(/(\.png)?$/, '-phone.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('draws the heatmaps in a requested time zone, and names a bad one', async () => {
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    const chosen = await fetch(`${base}/report?day=${day}&tz=America/New_York`, auth);
+    expect(chosen.status).to.equal(200);
+    const html = await chosen.text();
+    expect(html).to.contain('Weekday × hour in America/New_York').and.to.contain('<option value="America/New_York" selected>');
+    const bad = await fetch(`${base}/report?day=${day}&tz=Mars/Olympus`, auth);
+    expect(bad.status).to.equal(400);
+    expect(await bad.text()).to.contain('tz "Mars/Olympus" is not an IANA time zone');
   });
 
   it('renders a learned day without data as a page that says so', () => {
