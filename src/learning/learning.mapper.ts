@@ -168,6 +168,9 @@ export function viralityMessage(a: ViralityAnswer): ViralityPredictionMessage {
     boostRecommended: a.boostRecommended,
     modelVersion: a.modelVersion,
     coldStart: a.coldStart,
+    baselineLogViews: a.baselineLogViews ?? 0,
+    predictedLogViews: a.predictedLogViews,
+    contributions: (a.contributions ?? []).map((c) => ({ feature: c.feature, logViews: c.logViews, label: c.label })),
   };
 }
 

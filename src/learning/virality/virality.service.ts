@@ -4,6 +4,7 @@ import { slotTimingValue, type BestTimeResult } from '../best-time/best-time.js'
 import type { ContentFeatureValues } from './content-features.js';
 import { localTime } from '../best-time/time-zone.js';
 import type { TenantPredictor, ViralityCache } from './virality-cache.js';
+import { platformLabel as label, type FeatureContribution } from './virality-explanation.js';
 import type { ViralityRepository } from './virality.repository.js';
 import { PLATFORMS } from '../../domain/platform.js';
 import type { ContentRow, ViralityItem } from './virality.types.js';
@@ -19,6 +20,9 @@ export interface PlatformRecommendation {
 
 /** The answer for one item (mirrors the proto's ViralityPrediction). */
 export interface ViralityAnswer extends ViralityPrediction {
+  /** Learned model only: the prediction at the training means, and what each feature added to it. */
+  baselineLogViews?: number;
+  contributions?: FeatureContribution[];
   index: number;
   contentId: string;
   platformRecommendations: PlatformRecommendation[];
@@ -26,8 +30,6 @@ export interface ViralityAnswer extends ViralityPrediction {
   modelVersion: string;
 }
 
-const PLATFORM_LABELS: Record<string, string> = { tiktok: 'TikTok', instagram: 'Instagram', youtube: 'YouTube', facebook: 'Facebook', x: 'X' };
-const label = (platform: string) => PLATFORM_LABELS[platform] ?? platform;
 const roundedViews = (views: number) => Math.round(views).toLocaleString('en-US');
 
 /** One sentence per platform, best first. */
@@ -63,6 +65,7 @@ function featuresOf(item: ViralityItem, content: ContentRow | undefined, platfor
     platform,
     publishHour: hour,
     publishWeekday: weekday,
+    publishedAt: item.plannedAt,
     ...(typeof first3sLoss === 'number' ? { first3sLoss } : {}),
   };
 }

@@ -12,6 +12,8 @@ export interface ViralityFeatures extends ContentFeatureValues {
   publishWeekday: number;
   /** Early-retention signal, when an early observation exists: share lost in the first 3 s. */
   first3sLoss?: number;
+  /** The (planned) publication instant, for the learned trend; unset means the latest level the model knows. */
+  publishedAt?: Date;
 }
 
 /** The four factors of the score, named as in the proto's ContributingFactor. */

@@ -747,6 +747,34 @@ export interface ViralityPrediction {
   modelVersion: string;
   /** True when made by the cold-start formula (not enough history yet). */
   coldStart: boolean;
+  /**
+   * Learned model only: ln(1 + views) predicted with every feature at its training mean; the contributions sum
+   * exactly to predicted_log_views minus this.
+   */
+  baselineLogViews: number;
+  /** Predicted ln(1 + views) (the log of 1 + predicted_views). */
+  predictedLogViews: number;
+  /**
+   * Learned model only: what each feature added (an exact additive explanation), largest magnitude first; empty for
+   * the formula.
+   */
+  contributions: FeatureContribution[];
+}
+
+/**
+ * What one feature added to a learned prediction: coefficient × (value − training mean), summed over the feature's
+ * columns (SHAP values of the linear model).
+ */
+export interface FeatureContribution {
+  /**
+   * The feature: "hour", "weekday", "platform", "duration", "trend", "quality_score", "aesthetic_score",
+   * "cta_in_first_5s", "caption_length", "hashtag_count" or "first_3s_loss".
+   */
+  feature: string;
+  /** The contribution on the ln(1 + views) scale; exp(it) − 1 is the relative change in views. */
+  logViews: number;
+  /** One sentence, e.g. "posted at 21:00 on TikTok: +0.42 log-views ≈ +52 % views". */
+  label: string;
 }
 
 /** Request of PredictVirality. */
@@ -5120,6 +5148,9 @@ function createBaseViralityPrediction(): ViralityPrediction {
     boostRecommended: false,
     modelVersion: "",
     coldStart: false,
+    baselineLogViews: 0,
+    predictedLogViews: 0,
+    contributions: [],
   };
 }
 
@@ -5160,6 +5191,15 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     }
     if (message.coldStart !== false) {
       writer.uint32(96).bool(message.coldStart);
+    }
+    if (message.baselineLogViews !== 0) {
+      writer.uint32(105).double(message.baselineLogViews);
+    }
+    if (message.predictedLogViews !== 0) {
+      writer.uint32(113).double(message.predictedLogViews);
+    }
+    for (const v of message.contributions) {
+      FeatureContribution.encode(v!, writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -5273,6 +5313,30 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
             message.coldStart = reader.bool();
             continue;
           }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.baselineLogViews = reader.double();
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.predictedLogViews = reader.double();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.contributions.push(FeatureContribution.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5337,6 +5401,19 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
         : isSet(object.cold_start)
         ? globalThis.Boolean(object.cold_start)
         : false,
+      baselineLogViews: isSet(object.baselineLogViews)
+        ? globalThis.Number(object.baselineLogViews)
+        : isSet(object.baseline_log_views)
+        ? globalThis.Number(object.baseline_log_views)
+        : 0,
+      predictedLogViews: isSet(object.predictedLogViews)
+        ? globalThis.Number(object.predictedLogViews)
+        : isSet(object.predicted_log_views)
+        ? globalThis.Number(object.predicted_log_views)
+        : 0,
+      contributions: globalThis.Array.isArray(object?.contributions)
+        ? object.contributions.map((e: any) => FeatureContribution.fromJSON(e))
+        : [],
     };
   },
 
@@ -5378,6 +5455,15 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     if (message.coldStart !== false) {
       obj.coldStart = message.coldStart;
     }
+    if (message.baselineLogViews !== 0) {
+      obj.baselineLogViews = floatToJson(message.baselineLogViews);
+    }
+    if (message.predictedLogViews !== 0) {
+      obj.predictedLogViews = floatToJson(message.predictedLogViews);
+    }
+    if (message.contributions?.length) {
+      obj.contributions = message.contributions.map((e) => FeatureContribution.toJSON(e));
+    }
     return obj;
   },
 
@@ -5399,6 +5485,114 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     message.boostRecommended = object.boostRecommended ?? false;
     message.modelVersion = object.modelVersion ?? "";
     message.coldStart = object.coldStart ?? false;
+    message.baselineLogViews = object.baselineLogViews ?? 0;
+    message.predictedLogViews = object.predictedLogViews ?? 0;
+    message.contributions = object.contributions?.map((e) => FeatureContribution.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFeatureContribution(): FeatureContribution {
+  return { feature: "", logViews: 0, label: "" };
+}
+
+export const FeatureContribution: MessageFns<FeatureContribution> = {
+  encode(message: FeatureContribution, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.feature !== "") {
+      writer.uint32(10).string(message.feature);
+    }
+    if (message.logViews !== 0) {
+      writer.uint32(17).double(message.logViews);
+    }
+    if (message.label !== "") {
+      writer.uint32(26).string(message.label);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FeatureContribution {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeatureContribution();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.feature = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.logViews = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FeatureContribution {
+    return {
+      feature: isSet(object.feature) ? globalThis.String(object.feature) : "",
+      logViews: isSet(object.logViews)
+        ? globalThis.Number(object.logViews)
+        : isSet(object.log_views)
+        ? globalThis.Number(object.log_views)
+        : 0,
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+    };
+  },
+
+  toJSON(message: FeatureContribution): unknown {
+    const obj: any = {};
+    if (message.feature !== "") {
+      obj.feature = message.feature;
+    }
+    if (message.logViews !== 0) {
+      obj.logViews = floatToJson(message.logViews);
+    }
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeatureContribution>, I>>(base?: I): FeatureContribution {
+    return FeatureContribution.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeatureContribution>, I>>(object: I): FeatureContribution {
+    const message = createBaseFeatureContribution();
+    message.feature = object.feature ?? "";
+    message.logViews = object.logViews ?? 0;
+    message.label = object.label ?? "";
     return message;
   },
 };
