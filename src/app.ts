@@ -93,7 +93,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     ingest: new MetricsIngestService(new MetricIngestRepository(db)),
     learning,
     virality,
-    bestTime: new BestTimeService(viralityRepository),
+    bestTime: new BestTimeService(viralityRepository, viralityCache),
     experiment,
     trainer,
     tenancy,

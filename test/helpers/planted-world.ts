@@ -22,13 +22,15 @@ export const TRUTH = {
   peakHour: { [Platform.PLATFORM_TIKTOK]: 20, [Platform.PLATFORM_INSTAGRAM]: 12, [Platform.PLATFORM_YOUTUBE]: 17 } as Record<number, number>,
   /** Effect of each local weekday, Monday first. */
   weekday: {
-    [Platform.PLATFORM_TIKTOK]: [-0.2, -0.1, 0, 0.1, 0.4, 0.25, -0.15],
-    [Platform.PLATFORM_INSTAGRAM]: [0.1, 0.3, 0.15, 0, -0.1, -0.2, -0.15],
-    [Platform.PLATFORM_YOUTUBE]: [-0.15, -0.1, 0, 0, 0.1, 0.2, 0.35],
+    [Platform.PLATFORM_TIKTOK]: [-0.2, -0.1, 0, 0.1, 0.5, 0.2, -0.15],
+    [Platform.PLATFORM_INSTAGRAM]: [0.1, 0.5, 0.2, 0, -0.1, -0.2, -0.15],
+    [Platform.PLATFORM_YOUTUBE]: [-0.15, -0.1, 0, 0, 0.1, 0.2, 0.5],
   } as Record<number, number[]>,
   /** Growth per day since the first publication. */
   trendPerDay: 0.006,
   noise: 0.5,
+  /** Share of Monday and Tuesday (UTC) posts put at the platform's peak hour: cell means of weekdays are confounded. */
+  peakHourShareEarlyWeek: 0.4,
 };
 
 export const hourEffect = (platform: number, hour: number) => {
@@ -52,7 +54,11 @@ export function plantedWorld(seed: number, startDay: string, days: number, posts
     for (let i = 0; i < postsPerDay; i++) {
       const platform = PLANTED_PLATFORMS[Math.floor(random() * 3)];
       const timeZone = PLANTED_ZONES[Math.floor(random() * 2)];
-      const publishTime = new Date(start + d * 86_400_000 + Math.floor(random() * 86_400) * 1000);
+      let publishTime = new Date(start + d * 86_400_000 + Math.floor(random() * 86_400) * 1000);
+      if ([1, 2].includes(new Date(start + d * 86_400_000).getUTCDay()) && random() < TRUTH.peakHourShareEarlyWeek) {
+        // NOTE: whole hours later until the local hour is the peak: the minutes stay random.
+        while (localTime(publishTime, timeZone).hour !== TRUTH.peakHour[platform]) publishTime = new Date(publishTime.getTime() + 3_600_000);
+      }
       const { hour, weekday } = localTime(publishTime, timeZone);
       const durationS = 6 + Math.floor(random() * 115);
       const quality = Math.round(random() * 100) / 100;
@@ -98,11 +104,21 @@ export function plantedWorld(seed: number, startDay: string, days: number, posts
   return posts;
 }
 
-/** A fresh tenant with a token: the metadata to call as it. */
+const tokenTenants = new Set<string>();
+
+/** A fresh tenant with a token: the metadata to call as it. Call {@link deleteTenantTokens} in the file's after hook. */
 export async function freshTenant(server: TestServer, prefix = 'pw'): Promise<{ tenantId: string; metadata: Metadata }> {
   const tenantId = uniq(prefix);
   const { token } = await createToken(new TenancyRepository(server.running.db), tenantId, 'test');
+  tokenTenants.add(tenantId);
   return { tenantId, metadata: bearer(token) };
+}
+
+/** Deletes the tokens {@link freshTenant} made: one left behind would switch a shared database out of single-tenant mode. */
+export async function deleteTenantTokens(server: TestServer): Promise<void> {
+  const repo = new TenancyRepository(server.running.db);
+  for (const tenant of tokenTenants) await repo.deleteTokensOf(tenant);
+  tokenTenants.clear();
 }
 
 /** Registers the world's content and posts (in their zones) and streams their records as the tenant. */

@@ -1,12 +1,13 @@
 // The learned virality model against a plain one-hot ridge fitted here on the same posts (same split), on planted
 // worlds of several seeds fed through the real RPCs: it must rank held-out posts within each platform at least as
-// well (Spearman ρ against the planted truth).
+// well (Spearman ρ against the planted truth), explain each prediction exactly, and find the planted best weekday
+// and hour for GetBestTimeToPost, ordering weekdays better than raw cell means (confounded by the hour mix).
 import { expect } from 'chai';
-import type { ViralityInput } from '../../src/gen/stakazo/ml/v1/learning.js';
+import { TimingMetric, type ViralityInput } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { choleskySolve } from '../../src/learning/math/linear-algebra.js';
 import { mean, spearman } from '../../src/learning/math/stats.js';
 import { BACKEND, call, startTestServer, type TestServer } from '../helpers/server.js';
-import { freshTenant, loadPlantedWorld, plantedWorld, PLANTED_PLATFORMS, type PlantedPost } from '../helpers/planted-world.js';
+import { deleteTenantTokens, freshTenant, loadPlantedWorld, plantedWorld, PLANTED_PLATFORMS, TRUTH, type PlantedPost } from '../helpers/planted-world.js';
 
 const START_DAY = '2021-01-04';
 const DAYS = 70;
@@ -84,9 +85,13 @@ const input = (post: PlantedPost): ViralityInput => ({
 describe(`virality model against a plain one-hot ridge (${BACKEND})`, () => {
   let server: TestServer;
   const margins: number[] = [];
+  const topHourExact: boolean[] = [];
+  const weekdayOrder: { model: number; raw: number }[] = [];
   before(async () => (server = await startTestServer()));
   after(async () => {
     report(`margins: ${margins.map((m) => m.toFixed(4)).join(', ')}`);
+    report(`top hour exactly the planted peak in ${topHourExact.filter(Boolean).length} of ${topHourExact.length}`);
+    if (server) await deleteTenantTokens(server);
     await server?.stop();
   });
 
@@ -131,6 +136,53 @@ describe(`virality model against a plain one-hot ridge (${BACKEND})`, () => {
         `seed ${seed}: ${training.length} training, ${heldOut.length} held-out; within-platform ρ model ${model.toFixed(4)} vs plain ridge ${baseline.toFixed(4)} (margin ${(model - baseline).toFixed(4)})`,
       );
       expect(model).to.be.at.least(baseline);
+
+      // Best time from the model: the planted best weekday and hour in the top slot; weekdays ordered better than
+      // the raw weekday means of the same window (posts in their own zones).
+      const after = new Date(`${TRAIN_DAY}T23:59:59Z`);
+      for (const platform of PLANTED_PLATFORMS) {
+        const answer = await call(
+          server.learning,
+          server.learning.getBestTimeToPost,
+          { platform, timeZone: 'UTC', lookbackDays: 60, metric: TimingMetric.TIMING_METRIC_VIEWS, afterTime: after },
+          metadata,
+        );
+        expect(answer.source).to.equal(`model:${version}`);
+        expect(answer.cells).to.have.length(168);
+        expect(answer.hourEffects).to.have.length(24);
+        expect(answer.weekdayEffects).to.have.length(7);
+        for (const e of [...answer.hourEffects, ...answer.weekdayEffects]) expect(e.effectP10).to.be.below(e.effect).and.below(e.effectP90);
+        const truthWeekdays = TRUTH.weekday[platform];
+        const bestWeekday = truthWeekdays.indexOf(Math.max(...truthWeekdays)) + 1;
+        const peak = TRUTH.peakHour[platform];
+        const top = answer.topSlots[0];
+        const hourMiss = Math.min(Math.abs(top.hour - peak), 24 - Math.abs(top.hour - peak));
+        topHourExact.push(hourMiss === 0);
+        expect(top.weekday, `platform ${platform} top weekday`).to.equal(bestWeekday);
+        expect(hourMiss, `platform ${platform} top hour ${top.hour} vs planted ${peak}`).to.be.at.most(1);
+        expect(answer.confidence).to.be.within(0.9, 1);
+        const window = world.filter((p) => p.platform === platform && p.publishTime < after && p.publishTime.getTime() >= after.getTime() - 60 * 86_400_000);
+        const raw = [1, 2, 3, 4, 5, 6, 7].map((w) => mean(window.filter((p) => p.weekday === w).map((p) => Math.log1p(p.views))));
+        const modelOrder = spearman(
+          answer.weekdayEffects.map((e) => e.effect),
+          truthWeekdays,
+        );
+        const rawOrder = spearman(raw, truthWeekdays);
+        weekdayOrder.push({ model: modelOrder, raw: rawOrder });
+        report(
+          `  best time platform ${platform}: top slot weekday ${top.weekday} hour ${top.hour} (planted ${bestWeekday}, ${peak}), confidence ${answer.confidence.toFixed(3)}; weekday ρ model ${modelOrder.toFixed(3)} vs raw means ${rawOrder.toFixed(3)}`,
+        );
+      }
     });
   }
+
+  it('orders weekdays better than raw weekday means, over all seeds and platforms', function () {
+    if (weekdayOrder.length < SEEDS.length * PLANTED_PLATFORMS.length) this.skip();
+    const model = mean(weekdayOrder.map((o) => o.model));
+    const raw = mean(weekdayOrder.map((o) => o.raw));
+    report(
+      `weekday order ρ vs planted: model ${model.toFixed(3)}, raw means ${raw.toFixed(3)}; model better in ${weekdayOrder.filter((o) => o.model > o.raw).length} of ${weekdayOrder.length}`,
+    );
+    expect(model).to.be.greaterThan(raw);
+  });
 });

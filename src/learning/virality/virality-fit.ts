@@ -1,5 +1,6 @@
 // Fitting the virality model: generalised ridge on ln(1 + views) with penalty and hour smoothing chosen by
 // time-ordered cross-validation, from sufficient statistics (one pass over the rows).
+import { choleskyFactor, solveFactored } from '../math/linear-algebra.js';
 import { addDifferencePenalty, RidgeSums, solveRidge, type RidgeSolution } from '../math/ridge.js';
 import { quantileSorted, standardDeviation } from '../math/stats.js';
 import { columnGroup, columnIndex, columnNames, encodeFeatures, type ColumnIndex, type FeatureLayout } from './virality-features.js';
@@ -16,7 +17,9 @@ export interface FitOptions {
   smoothings?: readonly number[];
 }
 
-const DEFAULT_LAMBDAS = [1, 3, 10, 30, 100, 300];
+const DEFAULT_LAMBDAS = [1, 3, 10, 30, 100, 300, 1000, 3000];
+/** The penalty of the columns outside the hour and weekday blocks never exceeds this (posts / standardised units). */
+const MAX_OTHER_LAMBDA = 10;
 const DEFAULT_SMOOTHINGS = [0, 1, 4];
 /** The rows are cut into this many blocks by time; each of the last three is predicted from all older blocks. */
 const CV_BLOCKS = 5;
@@ -68,15 +71,21 @@ function predictRow(encoded: Encoded, r: number, solution: RidgeSolution): numbe
 }
 
 /**
- * The penalty matrix: λ on each indicator coefficient (a cell with n posts keeps about n / (n + λ) of its own mean),
- * λ·sd² on each dense one (ridge on the standardised column), and λ·smoothing on the squared differences of
- * neighbouring hours (circular) in the shared and each platform's hour block.
+ * The penalty matrix: λ on each hour and weekday coefficient (a cell with n posts keeps about n / (n + λ) of its own
+ * mean), min(λ, 10) on the other indicators and, times sd², on each dense column (ridge on the standardised
+ * column), and λ·smoothing on the squared differences of neighbouring hours (circular) in the shared and each
+ * platform's hour block.
  */
 function penaltyMatrix(at: ColumnIndex, platforms: number, variances: Float64Array, lambda: number, smoothing: number): Float64Array {
   const p = at.size;
   const penalty = new Float64Array(p * p);
   const dense = (j: number) => j < at.dense || (j >= at.platformLogDuration && j < at.hour);
-  for (let j = 0; j < p; j++) penalty[j * p + j] = lambda * (dense(j) ? (variances[j] > 1e-12 ? variances[j] : 1) : 1);
+  // NOTE: no timing effect at all wants a huge λ on the hour and weekday blocks; content and duration keep a mild one.
+  const other = Math.min(lambda, MAX_OTHER_LAMBDA);
+  for (let j = 0; j < p; j++) {
+    const scale = dense(j) ? (variances[j] > 1e-12 ? variances[j] : 1) : 1;
+    penalty[j * p + j] = (j >= at.hour ? lambda : other) * scale;
+  }
   if (smoothing > 0) {
     const hours = (start: number) => Array.from({ length: 24 }, (_, h) => start + h);
     addDifferencePenalty(penalty, p, hours(at.hour), lambda * smoothing, true);
@@ -95,7 +104,7 @@ function fitHead(
   targetValues: readonly number[],
   penalties: (lambda: number, smoothing: number) => Float64Array,
   candidates: readonly (readonly [lambda: number, smoothing: number])[],
-): LinearHead {
+): { head: LinearHead; system: Float64Array } {
   const trainingSums: RidgeSums[] = [];
   let running = blocks[0];
   for (let b = 1; b < blocks.length; b++) {
@@ -120,15 +129,49 @@ function fitHead(
   const chosen = best!;
   const solution = solveRidge(total, target, penalties(chosen.lambda, chosen.smoothing));
   const sorted = chosen.lastResiduals.sort((a, b) => a - b);
-  return {
+  const head: LinearHead = {
     intercept: solution.intercept,
     coefficients: Array.from(solution.coefficients),
     lambda: chosen.lambda,
     smoothing: chosen.smoothing,
     residualP10: quantileSorted(sorted, 0.1),
     residualP90: quantileSorted(sorted, 0.9),
+    residualVariance: sorted.reduce((s, e) => s + e * e, 0) / Math.max(1, sorted.length),
     validationExamples: sorted.length,
   };
+  return { head, system: solution.system };
+}
+
+/**
+ * Per platform, A⁻¹ of its 24 hour effects and 7 weekday effects (each the shared column plus the platform's own),
+ * A being the penalised system: times a head's residual variance, their posterior covariance (31 × 31, row-major).
+ */
+function timingCovariances(system: Float64Array, at: ColumnIndex, platforms: readonly string[]): Record<string, number[]> {
+  const p = at.size;
+  const lower = choleskyFactor(system, p);
+  const inverseColumns = new Map<number, Float64Array>();
+  const inverse = (i: number, j: number) => {
+    let column = inverseColumns.get(j);
+    if (!column) {
+      const unit = new Float64Array(p);
+      unit[j] = 1;
+      inverseColumns.set(j, (column = solveFactored(lower, unit, p)));
+    }
+    return column[i];
+  };
+  const result: Record<string, number[]> = {};
+  platforms.forEach((platform, k) => {
+    const shared = [...Array.from({ length: 24 }, (_, h) => at.hour + h), ...Array.from({ length: 7 }, (_, w) => at.weekday + w)];
+    const own = [...Array.from({ length: 24 }, (_, h) => at.platformHour + 24 * k + h), ...Array.from({ length: 7 }, (_, w) => at.platformWeekday + 7 * k + w)];
+    const covariance: number[] = [];
+    for (let a = 0; a < 31; a++) {
+      for (let b = 0; b < 31; b++) {
+        covariance.push(inverse(shared[a], shared[b]) + inverse(shared[a], own[b]) + inverse(own[a], shared[b]) + inverse(own[a], own[b]));
+      }
+    }
+    result[platform] = covariance;
+  });
+  return result;
 }
 
 /**
@@ -170,10 +213,12 @@ export function fitViralityModel(examples: readonly ViralityExample[], options: 
     return penalty;
   };
   const candidates = (options.lambdas ?? DEFAULT_LAMBDAS).flatMap((lambda) => (options.smoothings ?? DEFAULT_SMOOTHINGS).map((s) => [lambda, s] as const));
-  const logViews = fitHead(encoded, blocks, bounds, total, 0, targets[0], penalties, candidates);
-  // NOTE: the engagement head reuses the penalties chosen for views (the same design; halves the fitting time).
+  const fitted = fitHead(encoded, blocks, bounds, total, 0, targets[0], penalties, candidates);
+  const logViews = fitted.head;
+  // NOTE: the engagement head reuses the penalties chosen for views (the same design and system: the timing
+  // covariance serves both; halves the fitting time).
   const engagementRate = engagementKnown
-    ? fitHead(encoded, blocks, bounds, total, 1, targets[1], penalties, [[logViews.lambda, logViews.smoothing]])
+    ? fitHead(encoded, blocks, bounds, total, 1, targets[1], penalties, [[logViews.lambda, logViews.smoothing]]).head
     : undefined;
 
   const means = Array.from(total.sums, (s) => s / n);
@@ -210,6 +255,7 @@ export function fitViralityModel(examples: readonly ViralityExample[], options: 
       quality: standardDeviation(contributions[2]),
       timing: standardDeviation(contributions[3]),
     },
+    timingCovariance: timingCovariances(fitted.system, encoded.at, layout.platforms),
     trainedExamples: ordered.length,
     trainedFrom: ordered[0].publishedAt.toISOString(),
     trainedTo: ordered[ordered.length - 1].publishedAt.toISOString(),

@@ -24,6 +24,8 @@ export interface LinearHead {
   /** 10th and 90th percentiles of validation residuals (actual − predicted): the 80 % interval's offsets. */
   residualP10: number;
   residualP90: number;
+  /** Mean squared validation residual: σ² of the posterior covariance of the coefficients. */
+  residualVariance: number;
   validationExamples: number;
 }
 
@@ -42,6 +44,11 @@ export interface ViralityModelParams {
   historyLogViewsQuantiles: number[];
   /** Standard deviation over the training rows of each factor's contribution to ln(1 + views). */
   factorSpreads: Record<FactorName, number>;
+  /**
+   * Per platform: A⁻¹ (A the penalised system) of its 24 hour effects then 7 weekday effects, 31 × 31 row-major;
+   * times a head's residual variance it is their posterior covariance (best time's intervals and confidence).
+   */
+  timingCovariance: Record<string, number[]>;
   trainedExamples: number;
   /** ISO instants of the first and last training publications. */
   trainedFrom: string;
