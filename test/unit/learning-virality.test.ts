@@ -147,17 +147,17 @@ describe('learning virality', () => {
 
   it('explains each prediction exactly: contributions sum to the prediction minus the baseline', () => {
     for (const features of [FEATURES, { ...FEATURES, platform: 'youtube', publishHour: 4, durationS: 110, ctaInFirst5s: false }]) {
-      const p = learned.predict(features);
+      const p = learned.predict(features, { explain: true });
       const sum = p.contributions.reduce((s, c) => s + c.logViews, 0);
       expect(sum).to.be.closeTo(p.predictedLogViews - p.baselineLogViews, 1e-9);
       expect(p.contributions.map((c) => c.feature)).to.include.members(['hour', 'weekday', 'duration', 'quality_score', 'cta_in_first_5s']);
     }
-    const evening = learned.predict(FEATURES).contributions.find((c) => c.feature === 'hour')!;
+    const evening = learned.predict(FEATURES, { explain: true }).contributions.find((c) => c.feature === 'hour')!;
     expect(evening.logViews).to.be.greaterThan(0.1); // the planted evening peak
     expect(evening.label).to.equal(
       `posted at 18:00 on TikTok: +${evening.logViews.toFixed(2)} log-views ≈ +${(Math.expm1(evening.logViews) * 100).toFixed(0)} % views`,
     );
-    const noCta = learned.predict({ ...FEATURES, ctaInFirst5s: false }).contributions.find((c) => c.feature === 'cta_in_first_5s')!;
+    const noCta = learned.predict({ ...FEATURES, ctaInFirst5s: false }, { explain: true }).contributions.find((c) => c.feature === 'cta_in_first_5s')!;
     expect(noCta.logViews).to.be.lessThan(0);
     expect(noCta.label).to.match(/^no call to action in the first 5 s: −0\.\d\d log-views ≈ −\d+ % views$/);
   });

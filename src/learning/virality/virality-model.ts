@@ -55,7 +55,10 @@ export interface ViralityModelParams {
   trainedTo: string;
 }
 
-/** A prediction with its exact explanation: contributions (all features, largest first) sum to logViews − baseline. */
+/**
+ * A prediction with its exact explanation: contributions (all features, largest first; empty unless asked for) sum
+ * to logViews − baseline.
+ */
 export interface ExplainedPrediction extends ViralityPrediction {
   baselineLogViews: number;
   contributions: FeatureContribution[];
@@ -152,7 +155,7 @@ export class ViralityModel implements ViralityPredictor {
    * value = Φ(its contribution / its spread in training) (0.5 = average), points = how many percentile points the
    * score would lose if the factor were average.
    */
-  predict(features: ViralityFeatures): ExplainedPrediction {
+  predict(features: ViralityFeatures, options: { explain?: boolean } = {}): ExplainedPrediction {
     const { params } = this;
     const { logViews, engagement, contributions } = this.evaluate(features);
     const byFactor = [0, 0, 0, 0];
@@ -170,10 +173,13 @@ export class ViralityModel implements ViralityPredictor {
         contributionPoints: score - percentileWithin(quantiles, logViews - byFactor[g]),
       };
     });
-    const explained = EXPLAINED_FEATURES.map((feature, f) => ({ feature, logViews: contributions[f] }))
-      .filter((c) => isUsed(params, c.feature))
-      .sort((a, b) => Math.abs(b.logViews) - Math.abs(a.logViews) || a.feature.localeCompare(b.feature))
-      .map((c) => ({ ...c, label: contributionLabel(c.feature, c.logViews, features) }));
+    // NOTE: the sentences cost more than the prediction itself: only made when asked for (not for comparisons).
+    const explained = options.explain
+      ? EXPLAINED_FEATURES.map((feature, f) => ({ feature, logViews: contributions[f] }))
+          .filter((c) => isUsed(params, c.feature))
+          .sort((a, b) => Math.abs(b.logViews) - Math.abs(a.logViews) || a.feature.localeCompare(b.feature))
+          .map((c) => ({ ...c, label: contributionLabel(c.feature, c.logViews, features) }))
+      : [];
     return {
       score,
       predictedLogViews: logViews,

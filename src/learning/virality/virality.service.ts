@@ -132,7 +132,7 @@ export class ViralityService {
     return items.map((item) => {
       const content = item.contentId ? contents.get(item.contentId) : undefined;
       const scorer = predictorOf(item);
-      const prediction = scorer.predict(featuresOf(item, content, item.platform));
+      const prediction = scorer.predict(featuresOf(item, content, item.platform), { explain: true });
       const scored = [...new Set([item.platform, ...platforms])].map((platform) => {
         const p = platform === item.platform ? prediction : scorer.predict(featuresOf(item, content, platform));
         return { platform, predictedViews: p.predictedViews, score: p.score };

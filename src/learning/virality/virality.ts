@@ -47,7 +47,8 @@ export interface ViralityPrediction {
 
 /** Anything that scores content: the cold-start formula or a learned model. */
 export interface ViralityPredictor {
-  predict(features: ViralityFeatures): ViralityPrediction;
+  /** `explain`: also the per-feature contributions in words (learned models only). */
+  predict(features: ViralityFeatures, options?: { explain?: boolean }): ViralityPrediction;
 }
 
 /** Quantiles of a tenant's views per post. */
