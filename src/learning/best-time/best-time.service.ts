@@ -1,10 +1,15 @@
 // GetBestTimeToPost: reads a platform's posts of a look-back window and builds the weekday × hour grid.
 import { DAY_MS } from '../../domain/days.js';
 import { bestTimeToPost, nextBestSlotTime, type BestTimeOptions, type BestTimeResult, type TimedOutcome } from './best-time.js';
-import type { TenantPredictor } from '../virality/virality-cache.js';
+import type { ViralityModelParams } from '../virality/virality-model.js';
 import type { ViralityRepository } from '../virality/virality.repository.js';
 import { modelTiming, type TimeEffect } from './model-best-time.js';
 import type { BestTimeQuery, TimingMetricName } from '../virality/virality.types.js';
+
+/** The tenant's promoted model as the virality cache serves it (named structurally: the cache imports this file). */
+export interface PromotedModels {
+  predictor(tenantId: string): Promise<{ kind: 'learned'; version: string; model: { params: ViralityModelParams } } | { kind: 'formula' }>;
+}
 
 /** Below this many posts there is no peak to report: the tops are empty and the confidence 0. */
 export const MIN_POSTS_FOR_PEAK = 10;
@@ -53,7 +58,7 @@ export class BestTimeService {
   constructor(
     private readonly repo: ViralityRepository,
     /** The tenant's promoted model, when best time should be read from it (the virality cache). */
-    private readonly predictors?: { predictor(tenantId: string): Promise<TenantPredictor> },
+    private readonly predictors?: PromotedModels,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
