@@ -104,7 +104,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     metricStorage: new MetricStorageService(metricPartitions, config.metricsRetentionDays, log.child({ component: 'metric-partitions' })),
     learning,
     virality,
-    bestTime: new BestTimeService(viralityRepository),
+    bestTime: new BestTimeService(viralityRepository, viralityCache),
     experiment,
     trainer,
     tenancy,

@@ -1,5 +1,5 @@
 // Domain results of the learning side → messages of the contract.
-import type { Platform } from '../gen/stakazo/ml/v1/common.js';
+import { Weekday, type Platform } from '../gen/stakazo/ml/v1/common.js';
 import type { DailySnapshot, TopPerformer as TopPerformerMessage } from '../gen/stakazo/ml/v1/common.js';
 import {
   KeyMomentKind,
@@ -168,6 +168,9 @@ export function viralityMessage(a: ViralityAnswer): ViralityPredictionMessage {
     boostRecommended: a.boostRecommended,
     modelVersion: a.modelVersion,
     coldStart: a.coldStart,
+    baselineLogViews: a.baselineLogViews ?? 0,
+    predictedLogViews: a.predictedLogViews,
+    contributions: (a.contributions ?? []).map((c) => ({ feature: c.feature, logViews: c.logViews, label: c.label })),
   };
 }
 
@@ -190,5 +193,14 @@ export function bestTimeMessage(a: BestTimeAnswer): GetBestTimeToPostResponse {
     sampleSize: a.sampleSize,
     platformMean: a.platformMean,
     nextBestSlotTime: a.nextBestSlotTime,
+    source: a.source,
+    hourEffects: a.hourEffects.map((e) => ({
+      hour: e.slot,
+      weekday: Weekday.WEEKDAY_UNSPECIFIED,
+      effect: e.effect,
+      effectP10: e.effectP10,
+      effectP90: e.effectP90,
+    })),
+    weekdayEffects: a.weekdayEffects.map((e) => ({ hour: 0, weekday: e.slot, effect: e.effect, effectP10: e.effectP10, effectP90: e.effectP90 })),
   };
 }

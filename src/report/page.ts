@@ -204,7 +204,11 @@ function sections(data: ReportPageData, clusterNames: string[], withTimeZoneForm
   <div class="heatmaps">${heatmaps || '<p class="empty">No posts in the window.</p>'}</div></section>
 <section id="virality"><h2>Virality score distribution</h2>
   <p class="note">${escapeHtml(data.virality.note)} (${data.virality.scores.length} posts)</p>
-  <div class="chart"><canvas id="chart-virality"></canvas></div></section>
+  <div class="chart"><canvas id="chart-virality"></canvas></div>${
+    data.virality.explanation
+      ? `<p class="note">${escapeHtml(data.virality.explanation.title)}:</p><ul>${data.virality.explanation.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
+      : ''
+  }</section>
 ${
   experiments
     ? `<section id="experiments"><h2>Experiments</h2>

@@ -37,7 +37,13 @@ export interface ReportPageData {
   report: DayReport;
   history: Trends;
   bestTime: { windowStartDay: string; windowEndDay: string; grids: BestTimeGrid[] };
-  virality: { source: 'learned_model' | 'cold_start_formula'; note: string; scores: number[] };
+  virality: {
+    source: 'learned_model' | 'cold_start_formula';
+    note: string;
+    scores: number[];
+    /** Learned model only: why the day's best-scored post scores as it does (its largest contributions, in words). */
+    explanation?: { title: string; lines: string[] };
+  };
   /** The experiments the day's run looked at, each with its primary effect per day up to the report's day. */
   experiments?: ExperimentChart[];
   /** The heatmaps' time zone (requested, else the posts' most common one) and the zones offered to choose from. */
@@ -162,10 +168,19 @@ async function viralityScores(
     const items = posts.map((p, index) => ({ index, contentId: p.contentId, platform: p.platform, plannedAt: new Date(p.publishedAt), timeZone: p.timeZone }));
     const answers = items.length ? await services.virality.predict(tenantId, items, 100) : [];
     const learned = answers.length > 0 && !answers[0].coldStart;
+    const best = learned ? answers.reduce((a, b) => (b.score > a.score ? b : a)) : undefined;
     return {
       source: learned ? 'learned_model' : 'cold_start_formula',
       note: `Scores PredictVirality gives the day's posts now, from ${learned ? `the learned model ${answers[0].modelVersion} (predicted percentile of views)` : `${formula}, as no model has been promoted yet`}.`,
       scores: answers.map((a) => a.score),
+      ...(best?.contributions?.length
+        ? {
+            explanation: {
+              title: `Why the day's best-scored post (${best.contentId}, score ${best.score.toFixed(0)}) scores high: its largest contributions against the average post`,
+              lines: best.contributions.slice(0, 4).map((c) => c.label),
+            },
+          }
+        : {}),
     };
   } catch (err) {
     log.warn({ err, tenantId }, 'report page: virality predictions failed; showing the cold-start formula');

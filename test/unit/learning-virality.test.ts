@@ -5,7 +5,8 @@ import { choleskySolve } from '../../src/learning/math/linear-algebra.js';
 import { gaussian, mean, mulberry32, quantile } from '../../src/learning/math/stats.js';
 import { localTime } from '../../src/learning/best-time/time-zone.js';
 import { evaluatePredictor, shouldPromote, timeSplit, type ScoredModel } from '../../src/learning/virality/virality-evaluation.js';
-import { fitViralityModel, percentileWithin, ViralityModel, type ViralityExample } from '../../src/learning/virality/virality-model.js';
+import { fitViralityModel } from '../../src/learning/virality/virality-fit.js';
+import { percentileWithin, ViralityModel, type ViralityExample } from '../../src/learning/virality/virality-model.js';
 import { coldStartPrediction, coldStartPredictor, type ColdStartContext, type ViralityFeatures } from '../../src/learning/virality/virality.js';
 
 const PLATFORM_EFFECT: Record<string, number> = { tiktok: 0.5, instagram: 0, youtube: -0.3 };
@@ -110,11 +111,19 @@ describe('learning virality', () => {
   });
 
   it('recovers the direction of planted effects and ignores a feature without one', () => {
-    const coefficient = (name: string) => params.logViews.coefficients[params.columns.indexOf(name)] / params.scales[params.columns.indexOf(name)];
+    const coefficient = (name: string) => params.logViews.coefficients[params.columns.indexOf(name)];
+    // A platform's effect is spread over its column and its hour and weekday blocks: compare predictions averaged over all slots.
+    const onPlatform = (platform: string) =>
+      mean(
+        Array.from(
+          { length: 168 },
+          (_, s) => learned.predict({ ...FEATURES, platform, publishHour: s % 24, publishWeekday: 1 + Math.floor(s / 24) }).predictedLogViews,
+        ),
+      );
     expect(coefficient('quality_score')).to.be.closeTo(1.2, 0.2);
     expect(coefficient('cta_in_first_5s')).to.be.closeTo(0.4, 0.1);
     expect(Math.abs(coefficient('aesthetic_score'))).to.be.lessThan(0.2);
-    expect(coefficient('platform_tiktok') - coefficient('platform_youtube')).to.be.closeTo(0.8, 0.15);
+    expect(onPlatform('tiktok') - onPlatform('youtube')).to.be.closeTo(0.8, 0.15);
     expect(params.layout.useFirst3sLoss).to.equal(false);
     expect(params.engagementRate).to.not.equal(undefined);
   });
@@ -134,6 +143,23 @@ describe('learning virality', () => {
     expect(poor.factors.find((f) => f.factor === 'quality')!.contributionPoints).to.be.lessThan(0);
     // An unseen platform is predicted as an average one, not an error.
     expect(learned.predict({ ...FEATURES, platform: 'x' }).score).to.be.within(0, 100);
+  });
+
+  it('explains each prediction exactly: contributions sum to the prediction minus the baseline', () => {
+    for (const features of [FEATURES, { ...FEATURES, platform: 'youtube', publishHour: 4, durationS: 110, ctaInFirst5s: false }]) {
+      const p = learned.predict(features, { explain: true });
+      const sum = p.contributions.reduce((s, c) => s + c.logViews, 0);
+      expect(sum).to.be.closeTo(p.predictedLogViews - p.baselineLogViews, 1e-9);
+      expect(p.contributions.map((c) => c.feature)).to.include.members(['hour', 'weekday', 'duration', 'quality_score', 'cta_in_first_5s']);
+    }
+    const evening = learned.predict(FEATURES, { explain: true }).contributions.find((c) => c.feature === 'hour')!;
+    expect(evening.logViews).to.be.greaterThan(0.1); // the planted evening peak
+    expect(evening.label).to.equal(
+      `posted at 18:00 on TikTok: +${evening.logViews.toFixed(2)} log-views ≈ +${(Math.expm1(evening.logViews) * 100).toFixed(0)} % views`,
+    );
+    const noCta = learned.predict({ ...FEATURES, ctaInFirst5s: false }, { explain: true }).contributions.find((c) => c.feature === 'cta_in_first_5s')!;
+    expect(noCta.logViews).to.be.lessThan(0);
+    expect(noCta.label).to.match(/^no call to action in the first 5 s: −0\.\d\d log-views ≈ −\d+ % views$/);
   });
 
   it('is deterministic and survives a JSON round trip', () => {

@@ -1,8 +1,15 @@
 // GetBestTimeToPost: reads a platform's posts of a look-back window and builds the weekday × hour grid.
 import { DAY_MS } from '../../domain/days.js';
 import { bestTimeToPost, nextBestSlotTime, type BestTimeOptions, type BestTimeResult, type TimedOutcome } from './best-time.js';
+import type { ViralityModelParams } from '../virality/virality-model.js';
 import type { ViralityRepository } from '../virality/virality.repository.js';
+import { modelTiming, type TimeEffect } from './model-best-time.js';
 import type { BestTimeQuery, TimedRow, TimingMetricName } from '../virality/virality.types.js';
+
+/** The tenant's promoted model as the virality cache serves it (named structurally: the cache imports this file). */
+export interface PromotedModels {
+  predictor(tenantId: string): Promise<{ kind: 'learned'; version: string; model: { params: ViralityModelParams } } | { kind: 'formula' }>;
+}
 
 /** Below this many posts there is no peak to report: the tops are empty and the confidence 0. */
 export const MIN_POSTS_FOR_PEAK = 10;
@@ -10,6 +17,11 @@ export const MIN_POSTS_FOR_PEAK = 10;
 /** The answer of GetBestTimeToPost: the grid in outcome units, the window it covers and the next top slot. */
 export interface BestTimeAnswer extends BestTimeResult {
   metric: TimingMetricName;
+  /** "cells" (shrunk cell means), or "model:<version>" when the tops and confidence are the learned model's. */
+  source: string;
+  /** Model only: effects of each hour and weekday relative to the platform's average, with 80 % intervals. */
+  hourEffects: TimeEffect[];
+  weekdayEffects: TimeEffect[];
   windowStart: Date;
   windowEnd: Date;
   nextBestSlotTime?: Date;
@@ -53,8 +65,24 @@ function inOutcomeUnits(result: BestTimeResult, metric: TimingMetricName): BestT
 export class BestTimeService {
   constructor(
     private readonly repo: ViralityRepository,
+    /** The tenant's promoted model, when best time should be read from it (the virality cache). */
+    private readonly predictors?: PromotedModels,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /**
+   * The model's timing for the query, when the tenant has a promoted model that knows the platform and the
+   * metric, and the window reaches the model's training data (a question about the past is answered from cells).
+   */
+  private async fromModel(tenantId: string, query: BestTimeQuery, windowEnd: Date) {
+    const predictor = await this.predictors?.predictor(tenantId);
+    if (predictor?.kind !== 'learned') return undefined;
+    const { params } = predictor.model;
+    const head = query.metric === 'views' ? params.logViews : params.engagementRate;
+    if (!head || windowEnd.getTime() < Date.parse(params.trainedTo)) return undefined;
+    const timing = modelTiming(params, query.platform, head);
+    return timing && { timing, version: predictor.version };
+  }
 
   /**
    * The grid over the `lookbackDays` before min(after, now): a past `after` asks "as of then", a future one
@@ -71,9 +99,24 @@ export class BestTimeService {
       to: windowEnd,
     });
     // NOTE: with a handful of posts any "best" cell is one lucky post: report the grid and its size, no peak.
-    const result = grid.sampleSize < MIN_POSTS_FOR_PEAK ? { ...grid, topHours: [], topWeekdays: [], topSlots: [], confidence: 0 } : grid;
+    const model = grid.sampleSize < MIN_POSTS_FOR_PEAK ? undefined : await this.fromModel(tenantId, query, windowEnd);
+    let result: BestTimeResult = grid.sampleSize < MIN_POSTS_FOR_PEAK ? { ...grid, topHours: [], topWeekdays: [], topSlots: [], confidence: 0 } : grid;
+    if (model) {
+      // The cells (means and sample sizes) stay; the tops and the confidence are the model's.
+      const { timing } = model;
+      result = {
+        ...grid,
+        topHours: timing.topHours,
+        topWeekdays: timing.topWeekdays,
+        topSlots: timing.topSlots.map((s) => grid.cells[(s.weekday - 1) * 24 + s.hour]),
+        confidence: timing.confidence,
+      };
+    }
     return {
       ...inOutcomeUnits(result, query.metric),
+      source: model ? `model:${model.version}` : 'cells',
+      hourEffects: model?.timing.hourEffects ?? [],
+      weekdayEffects: model?.timing.weekdayEffects ?? [],
       metric: query.metric,
       windowStart,
       windowEnd,

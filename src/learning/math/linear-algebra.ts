@@ -1,11 +1,11 @@
 // Solving the small symmetric positive-definite systems of ridge regression (Cholesky).
 
 /**
- * Solves A x = b for a symmetric positive-definite A (size × size, row-major) by Cholesky decomposition.
+ * The Cholesky factor L (lower, row-major) of a symmetric positive-definite A = L Lᵀ (size × size, row-major).
  * Throws RangeError when A is not positive definite (a ridge system with λ > 0 always is).
  */
-export function choleskySolve(matrix: ArrayLike<number>, rhs: ArrayLike<number>, size: number): Float64Array {
-  if (matrix.length !== size * size || rhs.length !== size) throw new RangeError(`choleskySolve: expected a ${size}×${size} system`);
+export function choleskyFactor(matrix: ArrayLike<number>, size: number): Float64Array {
+  if (matrix.length !== size * size) throw new RangeError(`choleskyFactor: expected a ${size}×${size} matrix`);
   const lower = new Float64Array(size * size);
   for (let i = 0; i < size; i++) {
     for (let j = 0; j <= i; j++) {
@@ -17,6 +17,12 @@ export function choleskySolve(matrix: ArrayLike<number>, rhs: ArrayLike<number>,
       } else lower[i * size + j] = sum / lower[j * size + j];
     }
   }
+  return lower;
+}
+
+/** Solves L Lᵀ x = b for a factor from {@link choleskyFactor}. */
+export function solveFactored(lower: Float64Array, rhs: ArrayLike<number>, size: number): Float64Array {
+  if (rhs.length !== size) throw new RangeError(`choleskySolve: expected a ${size}×${size} system`);
   // Forward substitution L y = b, then back substitution Lᵀ x = y.
   const y = new Float64Array(size);
   for (let i = 0; i < size; i++) {
@@ -31,4 +37,13 @@ export function choleskySolve(matrix: ArrayLike<number>, rhs: ArrayLike<number>,
     x[i] = sum / lower[i * size + i];
   }
   return x;
+}
+
+/**
+ * Solves A x = b for a symmetric positive-definite A (size × size, row-major) by Cholesky decomposition.
+ * Throws RangeError when A is not positive definite (a ridge system with λ > 0 always is).
+ */
+export function choleskySolve(matrix: ArrayLike<number>, rhs: ArrayLike<number>, size: number): Float64Array {
+  if (matrix.length !== size * size || rhs.length !== size) throw new RangeError(`choleskySolve: expected a ${size}×${size} system`);
+  return solveFactored(choleskyFactor(matrix, size), rhs, size);
 }

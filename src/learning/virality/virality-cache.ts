@@ -40,7 +40,7 @@ interface Entry<T> {
 /** Whether stored params are a model this code can load. */
 export function isLoadableParams(params: unknown): params is ViralityModelParams {
   const p = params as Partial<ViralityModelParams> | null;
-  return Boolean(p && p.kind === 'ridge' && p.formatVersion === 1 && Array.isArray(p.columns) && Array.isArray(p.historyLogViewsQuantiles));
+  return Boolean(p && p.kind === 'ridge' && p.formatVersion === 2 && Array.isArray(p.columns) && Array.isArray(p.historyLogViewsQuantiles));
 }
 
 /**

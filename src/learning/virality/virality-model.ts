@@ -1,7 +1,7 @@
-// The learned virality model: ridge regression on ln(1 + views), λ and interval from a time-ordered validation split.
-import { choleskySolve } from '../math/linear-algebra.js';
-import { normalCdf, quantileSorted, standardDeviation } from '../math/stats.js';
-import { columnGroup, columnNames, encodeFeatures, standardisation, standardise, type FeatureLayout } from './virality-features.js';
+// The learned virality model (params as stored, and loaded for fast prediction with exact per-feature explanations).
+import { normalCdf } from '../math/stats.js';
+import { columnIndex, encodeFeatures, EXPLAINED_FEATURES, explainedFeature, featureGroup, type ColumnIndex, type FeatureLayout } from './virality-features.js';
+import { contributionLabel, type FeatureContribution } from './virality-explanation.js';
 import type { ContributingFactor, FactorName, ViralityFeatures, ViralityPrediction, ViralityPredictor } from './virality.js';
 
 /** A published item with its outcome: a training (or hold-out) row. */
@@ -13,26 +13,30 @@ export interface ViralityExample extends ViralityFeatures {
   engagementRate?: number;
 }
 
-/** One fitted linear output on standardised columns. */
+/** One fitted linear output on raw columns. */
 export interface LinearHead {
   intercept: number;
   coefficients: number[];
-  /** The ridge penalty chosen on the validation split. */
+  /** The ridge penalty chosen by time-ordered cross-validation. */
   lambda: number;
+  /** The neighbouring-hour smoothing chosen with it (a multiple of λ). */
+  smoothing: number;
   /** 10th and 90th percentiles of validation residuals (actual − predicted): the 80 % interval's offsets. */
   residualP10: number;
   residualP90: number;
+  /** Mean squared validation residual: σ² of the posterior covariance of the coefficients. */
+  residualVariance: number;
   validationExamples: number;
 }
 
 /** Everything a model needs to predict; plain JSON (the caller assigns the version). */
 export interface ViralityModelParams {
   kind: 'ridge';
-  formatVersion: 1;
+  formatVersion: 2;
   layout: FeatureLayout;
   columns: string[];
+  /** Training mean of each raw column: explanations are coefficient × (value − mean). */
   means: number[];
-  scales: number[];
   logViews: LinearHead;
   /** Fitted when every training row has an engagement rate. */
   engagementRate?: LinearHead;
@@ -40,23 +44,26 @@ export interface ViralityModelParams {
   historyLogViewsQuantiles: number[];
   /** Standard deviation over the training rows of each factor's contribution to ln(1 + views). */
   factorSpreads: Record<FactorName, number>;
+  /**
+   * Per platform: A⁻¹ (A the penalised system) of its 24 hour effects then 7 weekday effects, 31 × 31 row-major;
+   * times a head's residual variance it is their posterior covariance (best time's intervals and confidence).
+   */
+  timingCovariance: Record<string, number[]>;
   trainedExamples: number;
   /** ISO instants of the first and last training publications. */
   trainedFrom: string;
   trainedTo: string;
 }
 
-/** Tuning of the fit; defaults are what the service uses. */
-export interface FitOptions {
-  /** Fewer examples than this: no model (undefined). Default 60. */
-  minExamples?: number;
-  /** Newest share of the examples used to choose λ and measure residuals. Default 0.2. */
-  validationFraction?: number;
-  /** Candidate penalties relative to the number of rows (λ = α · n). */
-  relativeLambdas?: readonly number[];
+/**
+ * A prediction with its exact explanation: contributions (all features, largest first; empty unless asked for) sum
+ * to logViews − baseline.
+ */
+export interface ExplainedPrediction extends ViralityPrediction {
+  baselineLogViews: number;
+  contributions: FeatureContribution[];
 }
 
-const DEFAULT_RELATIVE_LAMBDAS = [1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1, 3, 10];
 const FACTORS: readonly FactorName[] = ['retention', 'engagement', 'quality', 'timing'];
 
 /** Examples ordered by publication time (stable), oldest first. */
@@ -65,148 +72,6 @@ export function byPublicationTime<T extends { publishedAt: Date }>(examples: rea
     .map((example, index) => ({ example, index }))
     .sort((a, b) => a.example.publishedAt.getTime() - b.example.publishedAt.getTime() || a.index - b.index)
     .map(({ example }) => example);
-}
-
-/** Gram matrix ZᵀZ and Zᵀ(y − ȳ) of standardised rows. */
-function normalEquations(rows: readonly Float64Array[], targets: readonly number[], p: number) {
-  const targetMean = targets.reduce((s, y) => s + y, 0) / targets.length;
-  const gram = new Float64Array(p * p);
-  const moment = new Float64Array(p);
-  rows.forEach((row, r) => {
-    const y = targets[r] - targetMean;
-    for (let i = 0; i < p; i++) {
-      const zi = row[i];
-      if (zi === 0) continue;
-      moment[i] += zi * y;
-      for (let j = 0; j <= i; j++) gram[i * p + j] += zi * row[j];
-    }
-  });
-  for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) gram[j * p + i] = gram[i * p + j];
-  return { gram, moment, targetMean };
-}
-
-function ridge(equations: ReturnType<typeof normalEquations>, lambda: number, p: number): Float64Array {
-  const system = Float64Array.from(equations.gram);
-  for (let i = 0; i < p; i++) system[i * p + i] += lambda;
-  return choleskySolve(system, equations.moment, p);
-}
-
-const dot = (row: Float64Array, coefficients: ArrayLike<number>) => {
-  let sum = 0;
-  for (let j = 0; j < row.length; j++) sum += row[j] * coefficients[j];
-  return sum;
-};
-
-/** Chooses λ on the newest rows and fits the head on all rows with it. */
-function fitHead(
-  raw: readonly Float64Array[],
-  targets: readonly number[],
-  validationStart: number,
-  all: { means: number[]; scales: number[] },
-  relativeLambdas: readonly number[],
-): LinearHead {
-  const p = raw[0].length;
-  const training = raw.slice(0, validationStart);
-  const trainingScaling = standardisation(training, p);
-  const z = training.map((row) => standardise(Float64Array.from(row), trainingScaling.means, trainingScaling.scales));
-  const zValidation = raw.slice(validationStart).map((row) => standardise(Float64Array.from(row), trainingScaling.means, trainingScaling.scales));
-  const equations = normalEquations(z, targets.slice(0, validationStart), p);
-  let best: { alpha: number; error: number; residuals: number[] } | undefined;
-  for (const alpha of relativeLambdas) {
-    const lambda = alpha * training.length;
-    const beta = ridge(equations, lambda, p);
-    const residuals = zValidation.map((row, i) => targets[validationStart + i] - (equations.targetMean + dot(row, beta)));
-    const error = residuals.reduce((s, r) => s + r * r, 0);
-    if (!best || error < best.error) best = { alpha, error, residuals };
-  }
-  const sortedResiduals = best!.residuals.sort((a, b) => a - b);
-  const zAll = raw.map((row) => standardise(Float64Array.from(row), all.means, all.scales));
-  const allEquations = normalEquations(zAll, targets, p);
-  const lambda = best!.alpha * raw.length;
-  return {
-    intercept: allEquations.targetMean,
-    coefficients: Array.from(ridge(allEquations, lambda, p)),
-    lambda,
-    residualP10: quantileSorted(sortedResiduals, 0.1),
-    residualP90: quantileSorted(sortedResiduals, 0.9),
-    validationExamples: sortedResiduals.length,
-  };
-}
-
-/**
- * Fits the model on past examples: ridge regression of ln(1 + views) on standardised features (duration bands and
- * log duration, call to action, caption length, hashtags, quality, aesthetic, platform one-hot, hour of day as two
- * sine/cosine harmonics, weekday one-hot, and the first-3-s loss when at least half the rows have it), solved in
- * closed form. The examples are ordered by publication time; λ is chosen on the newest `validationFraction` after
- * fitting on the older rows, whose residuals there give the 80 % interval; the final model is refitted on all rows.
- * Returns undefined with fewer than `minExamples` examples.
- */
-export function fitViralityModel(examples: readonly ViralityExample[], options: FitOptions = {}): ViralityModelParams | undefined {
-  const minExamples = Math.max(options.minExamples ?? 60, 10);
-  if (examples.length < minExamples) return undefined;
-  const ordered = byPublicationTime(examples);
-  const layout: FeatureLayout = {
-    platforms: [...new Set(ordered.map((e) => e.platform))].sort(),
-    useFirst3sLoss: ordered.filter((e) => e.first3sLoss !== undefined).length * 2 >= ordered.length,
-  };
-  const columns = columnNames(layout);
-  const platformIndex = new Map(layout.platforms.map((p, i) => [p, i]));
-  const raw = ordered.map((e) => {
-    const row = new Float64Array(columns.length);
-    encodeFeatures(e, layout, platformIndex, row);
-    return row;
-  });
-  const scaling = standardisation(raw, columns.length);
-  const validationStart = ordered.length - Math.max(5, Math.round(ordered.length * (options.validationFraction ?? 0.2)));
-  const lambdas = options.relativeLambdas ?? DEFAULT_RELATIVE_LAMBDAS;
-  const logViews = fitHead(
-    raw,
-    ordered.map((e) => e.logViews),
-    validationStart,
-    scaling,
-    lambdas,
-  );
-  const engagementKnown = ordered.every((e) => e.engagementRate !== undefined && Number.isFinite(e.engagementRate));
-  const engagementRate = engagementKnown
-    ? fitHead(
-        raw,
-        ordered.map((e) => e.engagementRate!),
-        validationStart,
-        scaling,
-        lambdas,
-      )
-    : undefined;
-
-  const contributions: Record<FactorName, number[]> = { retention: [], engagement: [], quality: [], timing: [] };
-  for (const row of raw) {
-    const z = standardise(Float64Array.from(row), scaling.means, scaling.scales);
-    const sums: Record<FactorName, number> = { retention: 0, engagement: 0, quality: 0, timing: 0 };
-    columns.forEach((name, j) => {
-      sums[columnGroup(name)] += logViews.coefficients[j] * z[j];
-    });
-    for (const factor of FACTORS) contributions[factor].push(sums[factor]);
-  }
-  const sortedLogViews = ordered.map((e) => e.logViews).sort((a, b) => a - b);
-  return {
-    kind: 'ridge',
-    formatVersion: 1,
-    layout,
-    columns,
-    means: scaling.means,
-    scales: scaling.scales,
-    logViews,
-    ...(engagementRate ? { engagementRate } : {}),
-    historyLogViewsQuantiles: Array.from({ length: 101 }, (_, q) => quantileSorted(sortedLogViews, q / 100)),
-    factorSpreads: {
-      retention: standardDeviation(contributions.retention),
-      engagement: standardDeviation(contributions.engagement),
-      quality: standardDeviation(contributions.quality),
-      timing: standardDeviation(contributions.timing),
-    },
-    trainedExamples: ordered.length,
-    trainedFrom: ordered[0].publishedAt.toISOString(),
-    trainedTo: ordered[ordered.length - 1].publishedAt.toISOString(),
-  };
 }
 
 /** Percentile (0..100) of a value within 101 sorted quantiles, interpolated. */
@@ -226,46 +91,77 @@ export function percentileWithin(quantiles: readonly number[], value: number): n
 }
 
 /**
- * A loaded model: everything derived from the params is computed once here, so a prediction is one encoding and
- * one dot product (microseconds).
+ * A loaded model: everything derived from the params is computed once here, so a prediction is one sparse encoding
+ * and a dot product over its ~17 non-zero columns (microseconds).
  */
 export class ViralityModel implements ViralityPredictor {
   private readonly platformIndex: Map<string, number>;
-  private readonly groups: Int8Array;
+  private readonly at: ColumnIndex;
+  /** Explained feature of each column, and its contribution when every column of it sits at its training mean. */
+  private readonly featureOf: Int8Array;
+  private readonly featureAtMeans: Float64Array;
+  private readonly factorOfFeature: Int8Array;
   private readonly weights: Record<FactorName, number>;
-  private readonly raw: Float64Array;
+  private readonly indices: Int32Array;
+  private readonly values: Float64Array;
+  /** The prediction at the training means: the baseline contributions are measured from. */
+  readonly baselineLogViews: number;
 
   constructor(readonly params: ViralityModelParams) {
     this.platformIndex = new Map(params.layout.platforms.map((p, i) => [p, i]));
-    this.groups = Int8Array.from(params.columns.map((name) => FACTORS.indexOf(columnGroup(name))));
-    this.raw = new Float64Array(params.columns.length);
-    const importance = [0, 0, 0, 0];
+    this.at = columnIndex(params.layout);
+    this.indices = new Int32Array(this.at.maxEntries);
+    this.values = new Float64Array(this.at.maxEntries);
+    this.featureOf = Int8Array.from(params.columns.map((name) => EXPLAINED_FEATURES.indexOf(explainedFeature(name))));
+    this.factorOfFeature = Int8Array.from(EXPLAINED_FEATURES.map((feature) => FACTORS.indexOf(featureGroup(feature))));
+    this.featureAtMeans = new Float64Array(EXPLAINED_FEATURES.length);
+    let baseline = params.logViews.intercept;
     params.logViews.coefficients.forEach((beta, j) => {
-      importance[this.groups[j]] += Math.abs(beta);
+      const atMean = beta * params.means[j];
+      baseline += atMean;
+      this.featureAtMeans[this.featureOf[j]] -= atMean;
     });
-    const total = importance.reduce((a, b) => a + b, 0) || 1;
-    this.weights = { retention: importance[0] / total, engagement: importance[1] / total, quality: importance[2] / total, timing: importance[3] / total };
+    this.baselineLogViews = baseline;
+    const spreads = params.factorSpreads;
+    const total = FACTORS.reduce((sum, factor) => sum + spreads[factor], 0) || 1;
+    this.weights = {
+      retention: spreads.retention / total,
+      engagement: spreads.engagement / total,
+      quality: spreads.quality / total,
+      timing: spreads.timing / total,
+    };
+  }
+
+  /** ln(1 + views), engagement and the per-feature contributions of one item. */
+  private evaluate(features: ViralityFeatures) {
+    const { params, indices, values } = this;
+    const count = encodeFeatures(features, params.layout, this.at, this.platformIndex, indices, values);
+    const contributions = Float64Array.from(this.featureAtMeans);
+    let logViews = params.logViews.intercept;
+    let engagement = params.engagementRate?.intercept ?? 0;
+    for (let a = 0; a < count; a++) {
+      const j = indices[a];
+      const term = params.logViews.coefficients[j] * values[a];
+      logViews += term;
+      contributions[this.featureOf[j]] += term;
+      if (params.engagementRate) engagement += params.engagementRate.coefficients[j] * values[a];
+    }
+    return { logViews, engagement, contributions };
   }
 
   /**
    * Predicts one item. Score = percentile of the predicted ln(1 + views) within the training history; the interval
-   * adds the validation residual percentiles. Factors: weight = the factor's share of |standardised coefficients|,
+   * adds the validation residual percentiles. Factors: weight = the factor's share of the spread of contributions in training,
    * value = Φ(its contribution / its spread in training) (0.5 = average), points = how many percentile points the
    * score would lose if the factor were average.
    */
-  predict(features: ViralityFeatures): ViralityPrediction {
-    const { params, raw, groups } = this;
-    encodeFeatures(features, params.layout, this.platformIndex, raw);
-    const contributions = [0, 0, 0, 0];
-    let logViews = params.logViews.intercept;
-    let engagement = params.engagementRate?.intercept ?? 0;
-    for (let j = 0; j < raw.length; j++) {
-      const z = Number.isNaN(raw[j]) ? 0 : (raw[j] - params.means[j]) / params.scales[j];
-      const term = params.logViews.coefficients[j] * z;
-      logViews += term;
-      contributions[groups[j]] += term;
-      if (params.engagementRate) engagement += params.engagementRate.coefficients[j] * z;
-    }
+  predict(features: ViralityFeatures, options: { explain?: boolean } = {}): ExplainedPrediction {
+    const { params } = this;
+    const { logViews, engagement, contributions } = this.evaluate(features);
+    const byFactor = [0, 0, 0, 0];
+    contributions.forEach((c, f) => {
+      byFactor[this.factorOfFeature[f]] += c;
+    });
     const quantiles = params.historyLogViewsQuantiles;
     const score = percentileWithin(quantiles, logViews);
     const factors: ContributingFactor[] = FACTORS.map((factor, g) => {
@@ -273,10 +169,17 @@ export class ViralityModel implements ViralityPredictor {
       return {
         factor,
         weight: this.weights[factor],
-        value: spread > 0 ? normalCdf(contributions[g] / spread) : 0.5,
-        contributionPoints: score - percentileWithin(quantiles, logViews - contributions[g]),
+        value: spread > 0 ? normalCdf(byFactor[g] / spread) : 0.5,
+        contributionPoints: score - percentileWithin(quantiles, logViews - byFactor[g]),
       };
     });
+    // NOTE: the sentences cost more than the prediction itself: only made when asked for (not for comparisons).
+    const explained = options.explain
+      ? EXPLAINED_FEATURES.map((feature, f) => ({ feature, logViews: contributions[f] }))
+          .filter((c) => isUsed(params, c.feature))
+          .sort((a, b) => Math.abs(b.logViews) - Math.abs(a.logViews) || a.feature.localeCompare(b.feature))
+          .map((c) => ({ ...c, label: contributionLabel(c.feature, c.logViews, features) }))
+      : [];
     return {
       score,
       predictedLogViews: logViews,
@@ -286,6 +189,11 @@ export class ViralityModel implements ViralityPredictor {
       predictedEngagementRate: params.engagementRate ? Math.min(1, Math.max(0, engagement)) : 0,
       factors,
       coldStart: false,
+      baselineLogViews: this.baselineLogViews,
+      contributions: explained,
     };
   }
 }
+
+/** Whether the model has the feature at all (early retention only when its layout uses it). */
+const isUsed = (params: ViralityModelParams, feature: string) => feature !== 'first_3s_loss' || params.layout.useFirst3sLoss;

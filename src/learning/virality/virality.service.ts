@@ -4,6 +4,7 @@ import { slotTimingValue } from '../best-time/best-time.js';
 import type { ContentFeatureValues } from './content-features.js';
 import { localTime } from '../best-time/time-zone.js';
 import type { TenantPredictor, ViralityCache } from './virality-cache.js';
+import { platformLabel as label, type FeatureContribution } from './virality-explanation.js';
 import type { ViralityRepository } from './virality.repository.js';
 import { PLATFORMS } from '../../domain/platform.js';
 import type { ContentRow, ViralityItem } from './virality.types.js';
@@ -19,6 +20,9 @@ export interface PlatformRecommendation {
 
 /** The answer for one item (mirrors the proto's ViralityPrediction). */
 export interface ViralityAnswer extends ViralityPrediction {
+  /** Learned model only: the prediction at the training means, and what each feature added to it. */
+  baselineLogViews?: number;
+  contributions?: FeatureContribution[];
   index: number;
   contentId: string;
   platformRecommendations: PlatformRecommendation[];
@@ -26,8 +30,6 @@ export interface ViralityAnswer extends ViralityPrediction {
   modelVersion: string;
 }
 
-const PLATFORM_LABELS: Record<string, string> = { tiktok: 'TikTok', instagram: 'Instagram', youtube: 'YouTube', facebook: 'Facebook', x: 'X' };
-const label = (platform: string) => PLATFORM_LABELS[platform] ?? platform;
 const roundedViews = (views: number) => Math.round(views).toLocaleString('en-US');
 
 /** One sentence per platform, best first. */
@@ -63,6 +65,7 @@ function featuresOf(item: ViralityItem, content: ContentRow | undefined, platfor
     platform,
     publishHour: hour,
     publishWeekday: weekday,
+    publishedAt: item.plannedAt,
     ...(typeof first3sLoss === 'number' ? { first3sLoss } : {}),
   };
 }
@@ -130,7 +133,7 @@ export class ViralityService {
     return items.map((item) => {
       const content = item.contentId ? contents.get(item.contentId) : undefined;
       const scorer = predictorOf(item);
-      const prediction = scorer.predict(featuresOf(item, content, item.platform));
+      const prediction = scorer.predict(featuresOf(item, content, item.platform), { explain: true });
       const scored = [...new Set([item.platform, ...platforms])].map((platform) => {
         const p = platform === item.platform ? prediction : scorer.predict(featuresOf(item, content, platform));
         return { platform, predictedViews: p.predictedViews, score: p.score };

@@ -12,6 +12,8 @@ export interface ViralityFeatures extends ContentFeatureValues {
   publishWeekday: number;
   /** Early-retention signal, when an early observation exists: share lost in the first 3 s. */
   first3sLoss?: number;
+  /** The (planned) publication instant, for the learned trend; unset means the latest level the model knows. */
+  publishedAt?: Date;
 }
 
 /** The four factors of the score, named as in the proto's ContributingFactor. */
@@ -45,7 +47,8 @@ export interface ViralityPrediction {
 
 /** Anything that scores content: the cold-start formula or a learned model. */
 export interface ViralityPredictor {
-  predict(features: ViralityFeatures): ViralityPrediction;
+  /** `explain`: also the per-feature contributions in words (learned models only). */
+  predict(features: ViralityFeatures, options?: { explain?: boolean }): ViralityPrediction;
 }
 
 /** Quantiles of a tenant's views per post. */

@@ -747,6 +747,34 @@ export interface ViralityPrediction {
   modelVersion: string;
   /** True when made by the cold-start formula (not enough history yet). */
   coldStart: boolean;
+  /**
+   * Learned model only: ln(1 + views) predicted with every feature at its training mean; the contributions sum
+   * exactly to predicted_log_views minus this.
+   */
+  baselineLogViews: number;
+  /** Predicted ln(1 + views) (the log of 1 + predicted_views). */
+  predictedLogViews: number;
+  /**
+   * Learned model only: what each feature added (an exact additive explanation), largest magnitude first; empty for
+   * the formula.
+   */
+  contributions: FeatureContribution[];
+}
+
+/**
+ * What one feature added to a learned prediction: coefficient × (value − training mean), summed over the feature's
+ * columns (SHAP values of the linear model).
+ */
+export interface FeatureContribution {
+  /**
+   * The feature: "hour", "weekday", "platform", "duration", "trend", "quality_score", "aesthetic_score",
+   * "cta_in_first_5s", "caption_length", "hashtag_count" or "first_3s_loss".
+   */
+  feature: string;
+  /** The contribution on the ln(1 + views) scale; exp(it) − 1 is the relative change in views. */
+  logViews: number;
+  /** One sentence, e.g. "posted at 21:00 on TikTok: +0.42 log-views ≈ +52 % views". */
+  label: string;
 }
 
 /** Request of PredictVirality. */
@@ -799,14 +827,47 @@ export interface GetBestTimeToPostResponse {
   topWeekdays: Weekday[];
   /** The 3 best cells, best first. */
   topSlots: TimeSlot[];
-  /** Confidence 0..1 that the top slots are really better; grows with sample size and separation. */
+  /**
+   * Confidence 0..1 that the top slot is really better. With a learned model (source "model:…"): the posterior
+   * probability that the top slot beats the platform's median slot. From cells: a held-out test of the best hour
+   * that grows with sample size and separation.
+   */
   confidence: number;
   /** Posts analysed. */
   sampleSize: number;
   /** Mean outcome over all the platform's posts in the period. */
   platformMean: number;
   /** Start of the next top slot after after_time; unset when there is no data. */
-  nextBestSlotTime: Date | undefined;
+  nextBestSlotTime:
+    | Date
+    | undefined;
+  /**
+   * Where the top lists and the confidence come from: "model:<version>" (the tenant's learned virality model: its
+   * hour and weekday effects with the other features at their means) or "cells" (shrunk cell means). The cells,
+   * their means and sample sizes are always the raw posts'.
+   */
+  source: string;
+  /**
+   * Model only: the effect of each local hour 0..23 on the metric (ln(1 + views) for views), relative to the
+   * platform's average hour, with an 80 % interval.
+   */
+  hourEffects: TimeEffect[];
+  /** Model only: the same per weekday, Monday first. */
+  weekdayEffects: TimeEffect[];
+}
+
+/** The learned effect of one hour of day or one weekday (in GetBestTimeToPostResponse). */
+export interface TimeEffect {
+  /** The hour of day 0..23 (in hour_effects). */
+  hour: number;
+  /** The weekday (in weekday_effects). */
+  weekday: Weekday;
+  /** The effect, relative to the average hour (weekday), on the metric's scale (ln(1 + views) for views). */
+  effect: number;
+  /** 10th percentile of the effect's posterior. */
+  effectP10: number;
+  /** 90th percentile of the effect's posterior. */
+  effectP90: number;
 }
 
 function createBaseDropOffPoint(): DropOffPoint {
@@ -5120,6 +5181,9 @@ function createBaseViralityPrediction(): ViralityPrediction {
     boostRecommended: false,
     modelVersion: "",
     coldStart: false,
+    baselineLogViews: 0,
+    predictedLogViews: 0,
+    contributions: [],
   };
 }
 
@@ -5160,6 +5224,15 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     }
     if (message.coldStart !== false) {
       writer.uint32(96).bool(message.coldStart);
+    }
+    if (message.baselineLogViews !== 0) {
+      writer.uint32(105).double(message.baselineLogViews);
+    }
+    if (message.predictedLogViews !== 0) {
+      writer.uint32(113).double(message.predictedLogViews);
+    }
+    for (const v of message.contributions) {
+      FeatureContribution.encode(v!, writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -5273,6 +5346,30 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
             message.coldStart = reader.bool();
             continue;
           }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.baselineLogViews = reader.double();
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.predictedLogViews = reader.double();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.contributions.push(FeatureContribution.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5337,6 +5434,19 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
         : isSet(object.cold_start)
         ? globalThis.Boolean(object.cold_start)
         : false,
+      baselineLogViews: isSet(object.baselineLogViews)
+        ? globalThis.Number(object.baselineLogViews)
+        : isSet(object.baseline_log_views)
+        ? globalThis.Number(object.baseline_log_views)
+        : 0,
+      predictedLogViews: isSet(object.predictedLogViews)
+        ? globalThis.Number(object.predictedLogViews)
+        : isSet(object.predicted_log_views)
+        ? globalThis.Number(object.predicted_log_views)
+        : 0,
+      contributions: globalThis.Array.isArray(object?.contributions)
+        ? object.contributions.map((e: any) => FeatureContribution.fromJSON(e))
+        : [],
     };
   },
 
@@ -5378,6 +5488,15 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     if (message.coldStart !== false) {
       obj.coldStart = message.coldStart;
     }
+    if (message.baselineLogViews !== 0) {
+      obj.baselineLogViews = floatToJson(message.baselineLogViews);
+    }
+    if (message.predictedLogViews !== 0) {
+      obj.predictedLogViews = floatToJson(message.predictedLogViews);
+    }
+    if (message.contributions?.length) {
+      obj.contributions = message.contributions.map((e) => FeatureContribution.toJSON(e));
+    }
     return obj;
   },
 
@@ -5399,6 +5518,114 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     message.boostRecommended = object.boostRecommended ?? false;
     message.modelVersion = object.modelVersion ?? "";
     message.coldStart = object.coldStart ?? false;
+    message.baselineLogViews = object.baselineLogViews ?? 0;
+    message.predictedLogViews = object.predictedLogViews ?? 0;
+    message.contributions = object.contributions?.map((e) => FeatureContribution.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFeatureContribution(): FeatureContribution {
+  return { feature: "", logViews: 0, label: "" };
+}
+
+export const FeatureContribution: MessageFns<FeatureContribution> = {
+  encode(message: FeatureContribution, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.feature !== "") {
+      writer.uint32(10).string(message.feature);
+    }
+    if (message.logViews !== 0) {
+      writer.uint32(17).double(message.logViews);
+    }
+    if (message.label !== "") {
+      writer.uint32(26).string(message.label);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FeatureContribution {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeatureContribution();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.feature = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.logViews = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FeatureContribution {
+    return {
+      feature: isSet(object.feature) ? globalThis.String(object.feature) : "",
+      logViews: isSet(object.logViews)
+        ? globalThis.Number(object.logViews)
+        : isSet(object.log_views)
+        ? globalThis.Number(object.log_views)
+        : 0,
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+    };
+  },
+
+  toJSON(message: FeatureContribution): unknown {
+    const obj: any = {};
+    if (message.feature !== "") {
+      obj.feature = message.feature;
+    }
+    if (message.logViews !== 0) {
+      obj.logViews = floatToJson(message.logViews);
+    }
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeatureContribution>, I>>(base?: I): FeatureContribution {
+    return FeatureContribution.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeatureContribution>, I>>(object: I): FeatureContribution {
+    const message = createBaseFeatureContribution();
+    message.feature = object.feature ?? "";
+    message.logViews = object.logViews ?? 0;
+    message.label = object.label ?? "";
     return message;
   },
 };
@@ -5839,6 +6066,9 @@ function createBaseGetBestTimeToPostResponse(): GetBestTimeToPostResponse {
     sampleSize: 0,
     platformMean: 0,
     nextBestSlotTime: undefined,
+    source: "",
+    hourEffects: [],
+    weekdayEffects: [],
   };
 }
 
@@ -5875,6 +6105,15 @@ export const GetBestTimeToPostResponse: MessageFns<GetBestTimeToPostResponse> = 
     }
     if (message.nextBestSlotTime !== undefined) {
       Timestamp.encode(toTimestamp(message.nextBestSlotTime), writer.uint32(66).fork()).join();
+    }
+    if (message.source !== "") {
+      writer.uint32(74).string(message.source);
+    }
+    for (const v of message.hourEffects) {
+      TimeEffect.encode(v!, writer.uint32(82).fork()).join();
+    }
+    for (const v of message.weekdayEffects) {
+      TimeEffect.encode(v!, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -5976,6 +6215,30 @@ export const GetBestTimeToPostResponse: MessageFns<GetBestTimeToPostResponse> = 
             message.nextBestSlotTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.hourEffects.push(TimeEffect.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.weekdayEffects.push(TimeEffect.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6022,6 +6285,17 @@ export const GetBestTimeToPostResponse: MessageFns<GetBestTimeToPostResponse> = 
         : isSet(object.next_best_slot_time)
         ? fromJsonTimestamp(object.next_best_slot_time)
         : undefined,
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      hourEffects: globalThis.Array.isArray(object?.hourEffects)
+        ? object.hourEffects.map((e: any) => TimeEffect.fromJSON(e))
+        : globalThis.Array.isArray(object?.hour_effects)
+        ? object.hour_effects.map((e: any) => TimeEffect.fromJSON(e))
+        : [],
+      weekdayEffects: globalThis.Array.isArray(object?.weekdayEffects)
+        ? object.weekdayEffects.map((e: any) => TimeEffect.fromJSON(e))
+        : globalThis.Array.isArray(object?.weekday_effects)
+        ? object.weekday_effects.map((e: any) => TimeEffect.fromJSON(e))
+        : [],
     };
   },
 
@@ -6051,6 +6325,15 @@ export const GetBestTimeToPostResponse: MessageFns<GetBestTimeToPostResponse> = 
     if (message.nextBestSlotTime !== undefined) {
       obj.nextBestSlotTime = message.nextBestSlotTime.toISOString();
     }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.hourEffects?.length) {
+      obj.hourEffects = message.hourEffects.map((e) => TimeEffect.toJSON(e));
+    }
+    if (message.weekdayEffects?.length) {
+      obj.weekdayEffects = message.weekdayEffects.map((e) => TimeEffect.toJSON(e));
+    }
     return obj;
   },
 
@@ -6067,6 +6350,150 @@ export const GetBestTimeToPostResponse: MessageFns<GetBestTimeToPostResponse> = 
     message.sampleSize = object.sampleSize ?? 0;
     message.platformMean = object.platformMean ?? 0;
     message.nextBestSlotTime = object.nextBestSlotTime ?? undefined;
+    message.source = object.source ?? "";
+    message.hourEffects = object.hourEffects?.map((e) => TimeEffect.fromPartial(e)) || [];
+    message.weekdayEffects = object.weekdayEffects?.map((e) => TimeEffect.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseTimeEffect(): TimeEffect {
+  return { hour: 0, weekday: 0, effect: 0, effectP10: 0, effectP90: 0 };
+}
+
+export const TimeEffect: MessageFns<TimeEffect> = {
+  encode(message: TimeEffect, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hour !== 0) {
+      writer.uint32(8).uint32(message.hour);
+    }
+    if (message.weekday !== 0) {
+      writer.uint32(16).int32(message.weekday);
+    }
+    if (message.effect !== 0) {
+      writer.uint32(25).double(message.effect);
+    }
+    if (message.effectP10 !== 0) {
+      writer.uint32(33).double(message.effectP10);
+    }
+    if (message.effectP90 !== 0) {
+      writer.uint32(41).double(message.effectP90);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TimeEffect {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTimeEffect();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.hour = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.weekday = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.effect = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.effectP10 = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.effectP90 = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TimeEffect {
+    return {
+      hour: isSet(object.hour) ? globalThis.Number(object.hour) : 0,
+      weekday: isSet(object.weekday) ? weekdayFromJSON(object.weekday) : 0,
+      effect: isSet(object.effect) ? globalThis.Number(object.effect) : 0,
+      effectP10: isSet(object.effectP10)
+        ? globalThis.Number(object.effectP10)
+        : isSet(object.effect_p10)
+        ? globalThis.Number(object.effect_p10)
+        : 0,
+      effectP90: isSet(object.effectP90)
+        ? globalThis.Number(object.effectP90)
+        : isSet(object.effect_p90)
+        ? globalThis.Number(object.effect_p90)
+        : 0,
+    };
+  },
+
+  toJSON(message: TimeEffect): unknown {
+    const obj: any = {};
+    if (message.hour !== 0) {
+      obj.hour = Math.round(message.hour);
+    }
+    if (message.weekday !== 0) {
+      obj.weekday = weekdayToJSON(message.weekday);
+    }
+    if (message.effect !== 0) {
+      obj.effect = floatToJson(message.effect);
+    }
+    if (message.effectP10 !== 0) {
+      obj.effectP10 = floatToJson(message.effectP10);
+    }
+    if (message.effectP90 !== 0) {
+      obj.effectP90 = floatToJson(message.effectP90);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TimeEffect>, I>>(base?: I): TimeEffect {
+    return TimeEffect.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TimeEffect>, I>>(object: I): TimeEffect {
+    const message = createBaseTimeEffect();
+    message.hour = object.hour ?? 0;
+    message.weekday = object.weekday ?? 0;
+    message.effect = object.effect ?? 0;
+    message.effectP10 = object.effectP10 ?? 0;
+    message.effectP90 = object.effectP90 ?? 0;
     return message;
   },
 };

@@ -2701,7 +2701,15 @@ type ViralityPrediction struct {
 	// Version of the model used.
 	ModelVersion string `protobuf:"bytes,11,opt,name=model_version,json=modelVersion,proto3" json:"model_version,omitempty"`
 	// True when made by the cold-start formula (not enough history yet).
-	ColdStart     bool `protobuf:"varint,12,opt,name=cold_start,json=coldStart,proto3" json:"cold_start,omitempty"`
+	ColdStart bool `protobuf:"varint,12,opt,name=cold_start,json=coldStart,proto3" json:"cold_start,omitempty"`
+	// Learned model only: ln(1 + views) predicted with every feature at its training mean; the contributions sum
+	// exactly to predicted_log_views minus this.
+	BaselineLogViews float64 `protobuf:"fixed64,13,opt,name=baseline_log_views,json=baselineLogViews,proto3" json:"baseline_log_views,omitempty"`
+	// Predicted ln(1 + views) (the log of 1 + predicted_views).
+	PredictedLogViews float64 `protobuf:"fixed64,14,opt,name=predicted_log_views,json=predictedLogViews,proto3" json:"predicted_log_views,omitempty"`
+	// Learned model only: what each feature added (an exact additive explanation), largest magnitude first; empty for
+	// the formula.
+	Contributions []*FeatureContribution `protobuf:"bytes,15,rep,name=contributions,proto3" json:"contributions,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2820,6 +2828,93 @@ func (x *ViralityPrediction) GetColdStart() bool {
 	return false
 }
 
+func (x *ViralityPrediction) GetBaselineLogViews() float64 {
+	if x != nil {
+		return x.BaselineLogViews
+	}
+	return 0
+}
+
+func (x *ViralityPrediction) GetPredictedLogViews() float64 {
+	if x != nil {
+		return x.PredictedLogViews
+	}
+	return 0
+}
+
+func (x *ViralityPrediction) GetContributions() []*FeatureContribution {
+	if x != nil {
+		return x.Contributions
+	}
+	return nil
+}
+
+// What one feature added to a learned prediction: coefficient × (value − training mean), summed over the feature's
+// columns (SHAP values of the linear model).
+type FeatureContribution struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The feature: "hour", "weekday", "platform", "duration", "trend", "quality_score", "aesthetic_score",
+	// "cta_in_first_5s", "caption_length", "hashtag_count" or "first_3s_loss".
+	Feature string `protobuf:"bytes,1,opt,name=feature,proto3" json:"feature,omitempty"`
+	// The contribution on the ln(1 + views) scale; exp(it) − 1 is the relative change in views.
+	LogViews float64 `protobuf:"fixed64,2,opt,name=log_views,json=logViews,proto3" json:"log_views,omitempty"`
+	// One sentence, e.g. "posted at 21:00 on TikTok: +0.42 log-views ≈ +52 % views".
+	Label         string `protobuf:"bytes,3,opt,name=label,proto3" json:"label,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FeatureContribution) Reset() {
+	*x = FeatureContribution{}
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FeatureContribution) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FeatureContribution) ProtoMessage() {}
+
+func (x *FeatureContribution) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FeatureContribution.ProtoReflect.Descriptor instead.
+func (*FeatureContribution) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *FeatureContribution) GetFeature() string {
+	if x != nil {
+		return x.Feature
+	}
+	return ""
+}
+
+func (x *FeatureContribution) GetLogViews() float64 {
+	if x != nil {
+		return x.LogViews
+	}
+	return 0
+}
+
+func (x *FeatureContribution) GetLabel() string {
+	if x != nil {
+		return x.Label
+	}
+	return ""
+}
+
 // Request of PredictVirality.
 type PredictViralityRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2831,7 +2926,7 @@ type PredictViralityRequest struct {
 
 func (x *PredictViralityRequest) Reset() {
 	*x = PredictViralityRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[32]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2843,7 +2938,7 @@ func (x *PredictViralityRequest) String() string {
 func (*PredictViralityRequest) ProtoMessage() {}
 
 func (x *PredictViralityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[32]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2856,7 +2951,7 @@ func (x *PredictViralityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PredictViralityRequest.ProtoReflect.Descriptor instead.
 func (*PredictViralityRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{32}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *PredictViralityRequest) GetItems() []*ViralityInput {
@@ -2877,7 +2972,7 @@ type PredictViralityResponse struct {
 
 func (x *PredictViralityResponse) Reset() {
 	*x = PredictViralityResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[33]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2889,7 +2984,7 @@ func (x *PredictViralityResponse) String() string {
 func (*PredictViralityResponse) ProtoMessage() {}
 
 func (x *PredictViralityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[33]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2902,7 +2997,7 @@ func (x *PredictViralityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PredictViralityResponse.ProtoReflect.Descriptor instead.
 func (*PredictViralityResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{33}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *PredictViralityResponse) GetPredictions() []*ViralityPrediction {
@@ -2931,7 +3026,7 @@ type TimeSlot struct {
 
 func (x *TimeSlot) Reset() {
 	*x = TimeSlot{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[34]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2943,7 +3038,7 @@ func (x *TimeSlot) String() string {
 func (*TimeSlot) ProtoMessage() {}
 
 func (x *TimeSlot) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[34]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2956,7 +3051,7 @@ func (x *TimeSlot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TimeSlot.ProtoReflect.Descriptor instead.
 func (*TimeSlot) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{34}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *TimeSlot) GetWeekday() Weekday {
@@ -3013,7 +3108,7 @@ type GetBestTimeToPostRequest struct {
 
 func (x *GetBestTimeToPostRequest) Reset() {
 	*x = GetBestTimeToPostRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[35]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3025,7 +3120,7 @@ func (x *GetBestTimeToPostRequest) String() string {
 func (*GetBestTimeToPostRequest) ProtoMessage() {}
 
 func (x *GetBestTimeToPostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[35]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3038,7 +3133,7 @@ func (x *GetBestTimeToPostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBestTimeToPostRequest.ProtoReflect.Descriptor instead.
 func (*GetBestTimeToPostRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{35}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GetBestTimeToPostRequest) GetPlatform() Platform {
@@ -3087,7 +3182,9 @@ type GetBestTimeToPostResponse struct {
 	TopWeekdays []Weekday `protobuf:"varint,3,rep,packed,name=top_weekdays,json=topWeekdays,proto3,enum=stakazo.ml.v1.Weekday" json:"top_weekdays,omitempty"`
 	// The 3 best cells, best first.
 	TopSlots []*TimeSlot `protobuf:"bytes,4,rep,name=top_slots,json=topSlots,proto3" json:"top_slots,omitempty"`
-	// Confidence 0..1 that the top slots are really better; grows with sample size and separation.
+	// Confidence 0..1 that the top slot is really better. With a learned model (source "model:…"): the posterior
+	// probability that the top slot beats the platform's median slot. From cells: a held-out test of the best hour
+	// that grows with sample size and separation.
 	Confidence float64 `protobuf:"fixed64,5,opt,name=confidence,proto3" json:"confidence,omitempty"`
 	// Posts analysed.
 	SampleSize uint64 `protobuf:"varint,6,opt,name=sample_size,json=sampleSize,proto3" json:"sample_size,omitempty"`
@@ -3095,13 +3192,22 @@ type GetBestTimeToPostResponse struct {
 	PlatformMean float64 `protobuf:"fixed64,7,opt,name=platform_mean,json=platformMean,proto3" json:"platform_mean,omitempty"`
 	// Start of the next top slot after after_time; unset when there is no data.
 	NextBestSlotTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=next_best_slot_time,json=nextBestSlotTime,proto3" json:"next_best_slot_time,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Where the top lists and the confidence come from: "model:<version>" (the tenant's learned virality model: its
+	// hour and weekday effects with the other features at their means) or "cells" (shrunk cell means). The cells,
+	// their means and sample sizes are always the raw posts'.
+	Source string `protobuf:"bytes,9,opt,name=source,proto3" json:"source,omitempty"`
+	// Model only: the effect of each local hour 0..23 on the metric (ln(1 + views) for views), relative to the
+	// platform's average hour, with an 80 % interval.
+	HourEffects []*TimeEffect `protobuf:"bytes,10,rep,name=hour_effects,json=hourEffects,proto3" json:"hour_effects,omitempty"`
+	// Model only: the same per weekday, Monday first.
+	WeekdayEffects []*TimeEffect `protobuf:"bytes,11,rep,name=weekday_effects,json=weekdayEffects,proto3" json:"weekday_effects,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *GetBestTimeToPostResponse) Reset() {
 	*x = GetBestTimeToPostResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[36]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3113,7 +3219,7 @@ func (x *GetBestTimeToPostResponse) String() string {
 func (*GetBestTimeToPostResponse) ProtoMessage() {}
 
 func (x *GetBestTimeToPostResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[36]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3126,7 +3232,7 @@ func (x *GetBestTimeToPostResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBestTimeToPostResponse.ProtoReflect.Descriptor instead.
 func (*GetBestTimeToPostResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{36}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetBestTimeToPostResponse) GetCells() []*TimeSlot {
@@ -3183,6 +3289,109 @@ func (x *GetBestTimeToPostResponse) GetNextBestSlotTime() *timestamppb.Timestamp
 		return x.NextBestSlotTime
 	}
 	return nil
+}
+
+func (x *GetBestTimeToPostResponse) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *GetBestTimeToPostResponse) GetHourEffects() []*TimeEffect {
+	if x != nil {
+		return x.HourEffects
+	}
+	return nil
+}
+
+func (x *GetBestTimeToPostResponse) GetWeekdayEffects() []*TimeEffect {
+	if x != nil {
+		return x.WeekdayEffects
+	}
+	return nil
+}
+
+// The learned effect of one hour of day or one weekday (in GetBestTimeToPostResponse).
+type TimeEffect struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The hour of day 0..23 (in hour_effects).
+	Hour uint32 `protobuf:"varint,1,opt,name=hour,proto3" json:"hour,omitempty"`
+	// The weekday (in weekday_effects).
+	Weekday Weekday `protobuf:"varint,2,opt,name=weekday,proto3,enum=stakazo.ml.v1.Weekday" json:"weekday,omitempty"`
+	// The effect, relative to the average hour (weekday), on the metric's scale (ln(1 + views) for views).
+	Effect float64 `protobuf:"fixed64,3,opt,name=effect,proto3" json:"effect,omitempty"`
+	// 10th percentile of the effect's posterior.
+	EffectP10 float64 `protobuf:"fixed64,4,opt,name=effect_p10,json=effectP10,proto3" json:"effect_p10,omitempty"`
+	// 90th percentile of the effect's posterior.
+	EffectP90     float64 `protobuf:"fixed64,5,opt,name=effect_p90,json=effectP90,proto3" json:"effect_p90,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TimeEffect) Reset() {
+	*x = TimeEffect{}
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TimeEffect) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TimeEffect) ProtoMessage() {}
+
+func (x *TimeEffect) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TimeEffect.ProtoReflect.Descriptor instead.
+func (*TimeEffect) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *TimeEffect) GetHour() uint32 {
+	if x != nil {
+		return x.Hour
+	}
+	return 0
+}
+
+func (x *TimeEffect) GetWeekday() Weekday {
+	if x != nil {
+		return x.Weekday
+	}
+	return Weekday_WEEKDAY_UNSPECIFIED
+}
+
+func (x *TimeEffect) GetEffect() float64 {
+	if x != nil {
+		return x.Effect
+	}
+	return 0
+}
+
+func (x *TimeEffect) GetEffectP10() float64 {
+	if x != nil {
+		return x.EffectP10
+	}
+	return 0
+}
+
+func (x *TimeEffect) GetEffectP90() float64 {
+	if x != nil {
+		return x.EffectP90
+	}
+	return 0
 }
 
 var File_stakazo_ml_v1_learning_proto protoreflect.FileDescriptor
@@ -3385,7 +3594,7 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\bplatform\x18\x01 \x01(\x0e2\x17.stakazo.ml.v1.PlatformR\bplatform\x12'\n" +
 	"\x0fpredicted_views\x18\x02 \x01(\x01R\x0epredictedViews\x12\x14\n" +
 	"\x05score\x18\x03 \x01(\x01R\x05score\x12\x12\n" +
-	"\x04text\x18\x04 \x01(\tR\x04text\"\x8e\x04\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\"\xb6\x05\n" +
 	"\x12ViralityPrediction\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12\x1d\n" +
 	"\n" +
@@ -3401,7 +3610,14 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	" \x01(\bR\x10boostRecommended\x12#\n" +
 	"\rmodel_version\x18\v \x01(\tR\fmodelVersion\x12\x1d\n" +
 	"\n" +
-	"cold_start\x18\f \x01(\bR\tcoldStart\"L\n" +
+	"cold_start\x18\f \x01(\bR\tcoldStart\x12,\n" +
+	"\x12baseline_log_views\x18\r \x01(\x01R\x10baselineLogViews\x12.\n" +
+	"\x13predicted_log_views\x18\x0e \x01(\x01R\x11predictedLogViews\x12H\n" +
+	"\rcontributions\x18\x0f \x03(\v2\".stakazo.ml.v1.FeatureContributionR\rcontributions\"b\n" +
+	"\x13FeatureContribution\x12\x18\n" +
+	"\afeature\x18\x01 \x01(\tR\afeature\x12\x1b\n" +
+	"\tlog_views\x18\x02 \x01(\x01R\blogViews\x12\x14\n" +
+	"\x05label\x18\x03 \x01(\tR\x05label\"L\n" +
 	"\x16PredictViralityRequest\x122\n" +
 	"\x05items\x18\x01 \x03(\v2\x1c.stakazo.ml.v1.ViralityInputR\x05items\"^\n" +
 	"\x17PredictViralityResponse\x12C\n" +
@@ -3419,7 +3635,7 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\rlookback_days\x18\x03 \x01(\rR\flookbackDays\x123\n" +
 	"\x06metric\x18\x04 \x01(\x0e2\x1b.stakazo.ml.v1.TimingMetricR\x06metric\x129\n" +
 	"\n" +
-	"after_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tafterTime\"\x89\x03\n" +
+	"after_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tafterTime\"\xa3\x04\n" +
 	"\x19GetBestTimeToPostResponse\x12-\n" +
 	"\x05cells\x18\x01 \x03(\v2\x17.stakazo.ml.v1.TimeSlotR\x05cells\x12\x1b\n" +
 	"\ttop_hours\x18\x02 \x03(\rR\btopHours\x129\n" +
@@ -3431,7 +3647,20 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\vsample_size\x18\x06 \x01(\x04R\n" +
 	"sampleSize\x12#\n" +
 	"\rplatform_mean\x18\a \x01(\x01R\fplatformMean\x12I\n" +
-	"\x13next_best_slot_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x10nextBestSlotTime*p\n" +
+	"\x13next_best_slot_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x10nextBestSlotTime\x12\x16\n" +
+	"\x06source\x18\t \x01(\tR\x06source\x12<\n" +
+	"\fhour_effects\x18\n" +
+	" \x03(\v2\x19.stakazo.ml.v1.TimeEffectR\vhourEffects\x12B\n" +
+	"\x0fweekday_effects\x18\v \x03(\v2\x19.stakazo.ml.v1.TimeEffectR\x0eweekdayEffects\"\xa8\x01\n" +
+	"\n" +
+	"TimeEffect\x12\x12\n" +
+	"\x04hour\x18\x01 \x01(\rR\x04hour\x120\n" +
+	"\aweekday\x18\x02 \x01(\x0e2\x16.stakazo.ml.v1.WeekdayR\aweekday\x12\x16\n" +
+	"\x06effect\x18\x03 \x01(\x01R\x06effect\x12\x1d\n" +
+	"\n" +
+	"effect_p10\x18\x04 \x01(\x01R\teffectP10\x12\x1d\n" +
+	"\n" +
+	"effect_p90\x18\x05 \x01(\x01R\teffectP90*p\n" +
 	"\tRunStatus\x12\x1a\n" +
 	"\x16RUN_STATUS_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12RUN_STATUS_RUNNING\x10\x01\x12\x18\n" +
@@ -3485,7 +3714,7 @@ func file_stakazo_ml_v1_learning_proto_rawDescGZIP() []byte {
 }
 
 var file_stakazo_ml_v1_learning_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_stakazo_ml_v1_learning_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_stakazo_ml_v1_learning_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
 var file_stakazo_ml_v1_learning_proto_goTypes = []any{
 	(RunStatus)(0),                       // 0: stakazo.ml.v1.RunStatus
 	(ReprocessMode)(0),                   // 1: stakazo.ml.v1.ReprocessMode
@@ -3524,50 +3753,52 @@ var file_stakazo_ml_v1_learning_proto_goTypes = []any{
 	(*ContributingFactor)(nil),           // 34: stakazo.ml.v1.ContributingFactor
 	(*PlatformRecommendation)(nil),       // 35: stakazo.ml.v1.PlatformRecommendation
 	(*ViralityPrediction)(nil),           // 36: stakazo.ml.v1.ViralityPrediction
-	(*PredictViralityRequest)(nil),       // 37: stakazo.ml.v1.PredictViralityRequest
-	(*PredictViralityResponse)(nil),      // 38: stakazo.ml.v1.PredictViralityResponse
-	(*TimeSlot)(nil),                     // 39: stakazo.ml.v1.TimeSlot
-	(*GetBestTimeToPostRequest)(nil),     // 40: stakazo.ml.v1.GetBestTimeToPostRequest
-	(*GetBestTimeToPostResponse)(nil),    // 41: stakazo.ml.v1.GetBestTimeToPostResponse
-	nil,                                  // 42: stakazo.ml.v1.LearningRun.ModelVersionsEntry
-	(Platform)(0),                        // 43: stakazo.ml.v1.Platform
-	(*timestamppb.Timestamp)(nil),        // 44: google.protobuf.Timestamp
-	(*DailySnapshot)(nil),                // 45: stakazo.ml.v1.DailySnapshot
-	(*TopPerformer)(nil),                 // 46: stakazo.ml.v1.TopPerformer
-	(*ExperimentUpdate)(nil),             // 47: stakazo.ml.v1.ExperimentUpdate
-	(*ContentFeatures)(nil),              // 48: stakazo.ml.v1.ContentFeatures
-	(Weekday)(0),                         // 49: stakazo.ml.v1.Weekday
+	(*FeatureContribution)(nil),          // 37: stakazo.ml.v1.FeatureContribution
+	(*PredictViralityRequest)(nil),       // 38: stakazo.ml.v1.PredictViralityRequest
+	(*PredictViralityResponse)(nil),      // 39: stakazo.ml.v1.PredictViralityResponse
+	(*TimeSlot)(nil),                     // 40: stakazo.ml.v1.TimeSlot
+	(*GetBestTimeToPostRequest)(nil),     // 41: stakazo.ml.v1.GetBestTimeToPostRequest
+	(*GetBestTimeToPostResponse)(nil),    // 42: stakazo.ml.v1.GetBestTimeToPostResponse
+	(*TimeEffect)(nil),                   // 43: stakazo.ml.v1.TimeEffect
+	nil,                                  // 44: stakazo.ml.v1.LearningRun.ModelVersionsEntry
+	(Platform)(0),                        // 45: stakazo.ml.v1.Platform
+	(*timestamppb.Timestamp)(nil),        // 46: google.protobuf.Timestamp
+	(*DailySnapshot)(nil),                // 47: stakazo.ml.v1.DailySnapshot
+	(*TopPerformer)(nil),                 // 48: stakazo.ml.v1.TopPerformer
+	(*ExperimentUpdate)(nil),             // 49: stakazo.ml.v1.ExperimentUpdate
+	(*ContentFeatures)(nil),              // 50: stakazo.ml.v1.ContentFeatures
+	(Weekday)(0),                         // 51: stakazo.ml.v1.Weekday
 }
 var file_stakazo_ml_v1_learning_proto_depIdxs = []int32{
 	2,  // 0: stakazo.ml.v1.KeyMoment.kind:type_name -> stakazo.ml.v1.KeyMomentKind
-	43, // 1: stakazo.ml.v1.RetentionAnalysis.platform:type_name -> stakazo.ml.v1.Platform
+	45, // 1: stakazo.ml.v1.RetentionAnalysis.platform:type_name -> stakazo.ml.v1.Platform
 	5,  // 2: stakazo.ml.v1.RetentionAnalysis.drop_off_points:type_name -> stakazo.ml.v1.DropOffPoint
 	6,  // 3: stakazo.ml.v1.RetentionAnalysis.key_moments:type_name -> stakazo.ml.v1.KeyMoment
-	44, // 4: stakazo.ml.v1.RetentionAnalysis.observe_time:type_name -> google.protobuf.Timestamp
-	43, // 5: stakazo.ml.v1.PlatformComparison.platform:type_name -> stakazo.ml.v1.Platform
+	46, // 4: stakazo.ml.v1.RetentionAnalysis.observe_time:type_name -> google.protobuf.Timestamp
+	45, // 5: stakazo.ml.v1.PlatformComparison.platform:type_name -> stakazo.ml.v1.Platform
 	3,  // 6: stakazo.ml.v1.Recommendation.kind:type_name -> stakazo.ml.v1.RecommendationKind
-	43, // 7: stakazo.ml.v1.Recommendation.platform:type_name -> stakazo.ml.v1.Platform
+	45, // 7: stakazo.ml.v1.Recommendation.platform:type_name -> stakazo.ml.v1.Platform
 	10, // 8: stakazo.ml.v1.Recommendation.evidence:type_name -> stakazo.ml.v1.Insight
-	45, // 9: stakazo.ml.v1.LearningReport.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
+	47, // 9: stakazo.ml.v1.LearningReport.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
 	9,  // 10: stakazo.ml.v1.LearningReport.platforms:type_name -> stakazo.ml.v1.PlatformComparison
 	8,  // 11: stakazo.ml.v1.LearningReport.clusters:type_name -> stakazo.ml.v1.RetentionCluster
 	7,  // 12: stakazo.ml.v1.LearningReport.worst_drop_offs:type_name -> stakazo.ml.v1.RetentionAnalysis
-	46, // 13: stakazo.ml.v1.LearningReport.best_performers:type_name -> stakazo.ml.v1.TopPerformer
+	48, // 13: stakazo.ml.v1.LearningReport.best_performers:type_name -> stakazo.ml.v1.TopPerformer
 	10, // 14: stakazo.ml.v1.LearningReport.insights:type_name -> stakazo.ml.v1.Insight
 	11, // 15: stakazo.ml.v1.LearningReport.recommendations:type_name -> stakazo.ml.v1.Recommendation
-	47, // 16: stakazo.ml.v1.LearningReport.experiments:type_name -> stakazo.ml.v1.ExperimentUpdate
+	49, // 16: stakazo.ml.v1.LearningReport.experiments:type_name -> stakazo.ml.v1.ExperimentUpdate
 	0,  // 17: stakazo.ml.v1.LearningRun.status:type_name -> stakazo.ml.v1.RunStatus
-	44, // 18: stakazo.ml.v1.LearningRun.start_time:type_name -> google.protobuf.Timestamp
-	44, // 19: stakazo.ml.v1.LearningRun.end_time:type_name -> google.protobuf.Timestamp
+	46, // 18: stakazo.ml.v1.LearningRun.start_time:type_name -> google.protobuf.Timestamp
+	46, // 19: stakazo.ml.v1.LearningRun.end_time:type_name -> google.protobuf.Timestamp
 	13, // 20: stakazo.ml.v1.LearningRun.steps:type_name -> stakazo.ml.v1.StepTiming
-	44, // 21: stakazo.ml.v1.LearningRun.latest_observe_time:type_name -> google.protobuf.Timestamp
-	42, // 22: stakazo.ml.v1.LearningRun.model_versions:type_name -> stakazo.ml.v1.LearningRun.ModelVersionsEntry
+	46, // 21: stakazo.ml.v1.LearningRun.latest_observe_time:type_name -> google.protobuf.Timestamp
+	44, // 22: stakazo.ml.v1.LearningRun.model_versions:type_name -> stakazo.ml.v1.LearningRun.ModelVersionsEntry
 	15, // 23: stakazo.ml.v1.LearningTrends.points:type_name -> stakazo.ml.v1.TrendPoint
-	45, // 24: stakazo.ml.v1.BuildDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
-	43, // 25: stakazo.ml.v1.GetDailySnapshotRequest.platform:type_name -> stakazo.ml.v1.Platform
-	45, // 26: stakazo.ml.v1.GetDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
+	47, // 24: stakazo.ml.v1.BuildDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
+	45, // 25: stakazo.ml.v1.GetDailySnapshotRequest.platform:type_name -> stakazo.ml.v1.Platform
+	47, // 26: stakazo.ml.v1.GetDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
 	7,  // 27: stakazo.ml.v1.GetRetentionAnalysisResponse.analysis:type_name -> stakazo.ml.v1.RetentionAnalysis
-	43, // 28: stakazo.ml.v1.GetRetentionClustersRequest.platform:type_name -> stakazo.ml.v1.Platform
+	45, // 28: stakazo.ml.v1.GetRetentionClustersRequest.platform:type_name -> stakazo.ml.v1.Platform
 	8,  // 29: stakazo.ml.v1.GetRetentionClustersResponse.clusters:type_name -> stakazo.ml.v1.RetentionCluster
 	14, // 30: stakazo.ml.v1.RunDailyLearningResponse.run:type_name -> stakazo.ml.v1.LearningRun
 	12, // 31: stakazo.ml.v1.RunDailyLearningResponse.report:type_name -> stakazo.ml.v1.LearningReport
@@ -3577,47 +3808,51 @@ var file_stakazo_ml_v1_learning_proto_depIdxs = []int32{
 	12, // 35: stakazo.ml.v1.GetLearningReportResponse.report:type_name -> stakazo.ml.v1.LearningReport
 	14, // 36: stakazo.ml.v1.ListLearningRunsResponse.runs:type_name -> stakazo.ml.v1.LearningRun
 	16, // 37: stakazo.ml.v1.ListLearningRunsResponse.trends:type_name -> stakazo.ml.v1.LearningTrends
-	48, // 38: stakazo.ml.v1.ViralityInput.features:type_name -> stakazo.ml.v1.ContentFeatures
-	43, // 39: stakazo.ml.v1.ViralityInput.platform:type_name -> stakazo.ml.v1.Platform
-	44, // 40: stakazo.ml.v1.ViralityInput.planned_publish_time:type_name -> google.protobuf.Timestamp
-	43, // 41: stakazo.ml.v1.PlatformRecommendation.platform:type_name -> stakazo.ml.v1.Platform
+	50, // 38: stakazo.ml.v1.ViralityInput.features:type_name -> stakazo.ml.v1.ContentFeatures
+	45, // 39: stakazo.ml.v1.ViralityInput.platform:type_name -> stakazo.ml.v1.Platform
+	46, // 40: stakazo.ml.v1.ViralityInput.planned_publish_time:type_name -> google.protobuf.Timestamp
+	45, // 41: stakazo.ml.v1.PlatformRecommendation.platform:type_name -> stakazo.ml.v1.Platform
 	34, // 42: stakazo.ml.v1.ViralityPrediction.factors:type_name -> stakazo.ml.v1.ContributingFactor
 	35, // 43: stakazo.ml.v1.ViralityPrediction.platform_recommendations:type_name -> stakazo.ml.v1.PlatformRecommendation
-	33, // 44: stakazo.ml.v1.PredictViralityRequest.items:type_name -> stakazo.ml.v1.ViralityInput
-	36, // 45: stakazo.ml.v1.PredictViralityResponse.predictions:type_name -> stakazo.ml.v1.ViralityPrediction
-	49, // 46: stakazo.ml.v1.TimeSlot.weekday:type_name -> stakazo.ml.v1.Weekday
-	43, // 47: stakazo.ml.v1.GetBestTimeToPostRequest.platform:type_name -> stakazo.ml.v1.Platform
-	4,  // 48: stakazo.ml.v1.GetBestTimeToPostRequest.metric:type_name -> stakazo.ml.v1.TimingMetric
-	44, // 49: stakazo.ml.v1.GetBestTimeToPostRequest.after_time:type_name -> google.protobuf.Timestamp
-	39, // 50: stakazo.ml.v1.GetBestTimeToPostResponse.cells:type_name -> stakazo.ml.v1.TimeSlot
-	49, // 51: stakazo.ml.v1.GetBestTimeToPostResponse.top_weekdays:type_name -> stakazo.ml.v1.Weekday
-	39, // 52: stakazo.ml.v1.GetBestTimeToPostResponse.top_slots:type_name -> stakazo.ml.v1.TimeSlot
-	44, // 53: stakazo.ml.v1.GetBestTimeToPostResponse.next_best_slot_time:type_name -> google.protobuf.Timestamp
-	17, // 54: stakazo.ml.v1.LearningService.BuildDailySnapshot:input_type -> stakazo.ml.v1.BuildDailySnapshotRequest
-	19, // 55: stakazo.ml.v1.LearningService.GetDailySnapshot:input_type -> stakazo.ml.v1.GetDailySnapshotRequest
-	21, // 56: stakazo.ml.v1.LearningService.GetRetentionAnalysis:input_type -> stakazo.ml.v1.GetRetentionAnalysisRequest
-	23, // 57: stakazo.ml.v1.LearningService.GetRetentionClusters:input_type -> stakazo.ml.v1.GetRetentionClustersRequest
-	25, // 58: stakazo.ml.v1.LearningService.RunDailyLearning:input_type -> stakazo.ml.v1.RunDailyLearningRequest
-	27, // 59: stakazo.ml.v1.LearningService.Backfill:input_type -> stakazo.ml.v1.BackfillRequest
-	29, // 60: stakazo.ml.v1.LearningService.GetLearningReport:input_type -> stakazo.ml.v1.GetLearningReportRequest
-	31, // 61: stakazo.ml.v1.LearningService.ListLearningRuns:input_type -> stakazo.ml.v1.ListLearningRunsRequest
-	37, // 62: stakazo.ml.v1.LearningService.PredictVirality:input_type -> stakazo.ml.v1.PredictViralityRequest
-	40, // 63: stakazo.ml.v1.LearningService.GetBestTimeToPost:input_type -> stakazo.ml.v1.GetBestTimeToPostRequest
-	18, // 64: stakazo.ml.v1.LearningService.BuildDailySnapshot:output_type -> stakazo.ml.v1.BuildDailySnapshotResponse
-	20, // 65: stakazo.ml.v1.LearningService.GetDailySnapshot:output_type -> stakazo.ml.v1.GetDailySnapshotResponse
-	22, // 66: stakazo.ml.v1.LearningService.GetRetentionAnalysis:output_type -> stakazo.ml.v1.GetRetentionAnalysisResponse
-	24, // 67: stakazo.ml.v1.LearningService.GetRetentionClusters:output_type -> stakazo.ml.v1.GetRetentionClustersResponse
-	26, // 68: stakazo.ml.v1.LearningService.RunDailyLearning:output_type -> stakazo.ml.v1.RunDailyLearningResponse
-	28, // 69: stakazo.ml.v1.LearningService.Backfill:output_type -> stakazo.ml.v1.BackfillResponse
-	30, // 70: stakazo.ml.v1.LearningService.GetLearningReport:output_type -> stakazo.ml.v1.GetLearningReportResponse
-	32, // 71: stakazo.ml.v1.LearningService.ListLearningRuns:output_type -> stakazo.ml.v1.ListLearningRunsResponse
-	38, // 72: stakazo.ml.v1.LearningService.PredictVirality:output_type -> stakazo.ml.v1.PredictViralityResponse
-	41, // 73: stakazo.ml.v1.LearningService.GetBestTimeToPost:output_type -> stakazo.ml.v1.GetBestTimeToPostResponse
-	64, // [64:74] is the sub-list for method output_type
-	54, // [54:64] is the sub-list for method input_type
-	54, // [54:54] is the sub-list for extension type_name
-	54, // [54:54] is the sub-list for extension extendee
-	0,  // [0:54] is the sub-list for field type_name
+	37, // 44: stakazo.ml.v1.ViralityPrediction.contributions:type_name -> stakazo.ml.v1.FeatureContribution
+	33, // 45: stakazo.ml.v1.PredictViralityRequest.items:type_name -> stakazo.ml.v1.ViralityInput
+	36, // 46: stakazo.ml.v1.PredictViralityResponse.predictions:type_name -> stakazo.ml.v1.ViralityPrediction
+	51, // 47: stakazo.ml.v1.TimeSlot.weekday:type_name -> stakazo.ml.v1.Weekday
+	45, // 48: stakazo.ml.v1.GetBestTimeToPostRequest.platform:type_name -> stakazo.ml.v1.Platform
+	4,  // 49: stakazo.ml.v1.GetBestTimeToPostRequest.metric:type_name -> stakazo.ml.v1.TimingMetric
+	46, // 50: stakazo.ml.v1.GetBestTimeToPostRequest.after_time:type_name -> google.protobuf.Timestamp
+	40, // 51: stakazo.ml.v1.GetBestTimeToPostResponse.cells:type_name -> stakazo.ml.v1.TimeSlot
+	51, // 52: stakazo.ml.v1.GetBestTimeToPostResponse.top_weekdays:type_name -> stakazo.ml.v1.Weekday
+	40, // 53: stakazo.ml.v1.GetBestTimeToPostResponse.top_slots:type_name -> stakazo.ml.v1.TimeSlot
+	46, // 54: stakazo.ml.v1.GetBestTimeToPostResponse.next_best_slot_time:type_name -> google.protobuf.Timestamp
+	43, // 55: stakazo.ml.v1.GetBestTimeToPostResponse.hour_effects:type_name -> stakazo.ml.v1.TimeEffect
+	43, // 56: stakazo.ml.v1.GetBestTimeToPostResponse.weekday_effects:type_name -> stakazo.ml.v1.TimeEffect
+	51, // 57: stakazo.ml.v1.TimeEffect.weekday:type_name -> stakazo.ml.v1.Weekday
+	17, // 58: stakazo.ml.v1.LearningService.BuildDailySnapshot:input_type -> stakazo.ml.v1.BuildDailySnapshotRequest
+	19, // 59: stakazo.ml.v1.LearningService.GetDailySnapshot:input_type -> stakazo.ml.v1.GetDailySnapshotRequest
+	21, // 60: stakazo.ml.v1.LearningService.GetRetentionAnalysis:input_type -> stakazo.ml.v1.GetRetentionAnalysisRequest
+	23, // 61: stakazo.ml.v1.LearningService.GetRetentionClusters:input_type -> stakazo.ml.v1.GetRetentionClustersRequest
+	25, // 62: stakazo.ml.v1.LearningService.RunDailyLearning:input_type -> stakazo.ml.v1.RunDailyLearningRequest
+	27, // 63: stakazo.ml.v1.LearningService.Backfill:input_type -> stakazo.ml.v1.BackfillRequest
+	29, // 64: stakazo.ml.v1.LearningService.GetLearningReport:input_type -> stakazo.ml.v1.GetLearningReportRequest
+	31, // 65: stakazo.ml.v1.LearningService.ListLearningRuns:input_type -> stakazo.ml.v1.ListLearningRunsRequest
+	38, // 66: stakazo.ml.v1.LearningService.PredictVirality:input_type -> stakazo.ml.v1.PredictViralityRequest
+	41, // 67: stakazo.ml.v1.LearningService.GetBestTimeToPost:input_type -> stakazo.ml.v1.GetBestTimeToPostRequest
+	18, // 68: stakazo.ml.v1.LearningService.BuildDailySnapshot:output_type -> stakazo.ml.v1.BuildDailySnapshotResponse
+	20, // 69: stakazo.ml.v1.LearningService.GetDailySnapshot:output_type -> stakazo.ml.v1.GetDailySnapshotResponse
+	22, // 70: stakazo.ml.v1.LearningService.GetRetentionAnalysis:output_type -> stakazo.ml.v1.GetRetentionAnalysisResponse
+	24, // 71: stakazo.ml.v1.LearningService.GetRetentionClusters:output_type -> stakazo.ml.v1.GetRetentionClustersResponse
+	26, // 72: stakazo.ml.v1.LearningService.RunDailyLearning:output_type -> stakazo.ml.v1.RunDailyLearningResponse
+	28, // 73: stakazo.ml.v1.LearningService.Backfill:output_type -> stakazo.ml.v1.BackfillResponse
+	30, // 74: stakazo.ml.v1.LearningService.GetLearningReport:output_type -> stakazo.ml.v1.GetLearningReportResponse
+	32, // 75: stakazo.ml.v1.LearningService.ListLearningRuns:output_type -> stakazo.ml.v1.ListLearningRunsResponse
+	39, // 76: stakazo.ml.v1.LearningService.PredictVirality:output_type -> stakazo.ml.v1.PredictViralityResponse
+	42, // 77: stakazo.ml.v1.LearningService.GetBestTimeToPost:output_type -> stakazo.ml.v1.GetBestTimeToPostResponse
+	68, // [68:78] is the sub-list for method output_type
+	58, // [58:68] is the sub-list for method input_type
+	58, // [58:58] is the sub-list for extension type_name
+	58, // [58:58] is the sub-list for extension extendee
+	0,  // [0:58] is the sub-list for field type_name
 }
 
 func init() { file_stakazo_ml_v1_learning_proto_init() }
@@ -3633,7 +3868,7 @@ func file_stakazo_ml_v1_learning_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_stakazo_ml_v1_learning_proto_rawDesc), len(file_stakazo_ml_v1_learning_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   38,
+			NumMessages:   40,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

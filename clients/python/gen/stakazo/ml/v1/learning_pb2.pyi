@@ -84,6 +84,16 @@ class DropOffPoint(_message.Message):
     position_s: float
     def __init__(self, position_s: _Optional[float] = ..., position_percent: _Optional[float] = ..., loss_fraction: _Optional[float] = ...) -> None: ...
 
+class FeatureContribution(_message.Message):
+    __slots__ = ["feature", "label", "log_views"]
+    FEATURE_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    LOG_VIEWS_FIELD_NUMBER: _ClassVar[int]
+    feature: str
+    label: str
+    log_views: float
+    def __init__(self, feature: _Optional[str] = ..., log_views: _Optional[float] = ..., label: _Optional[str] = ...) -> None: ...
+
 class GetBestTimeToPostRequest(_message.Message):
     __slots__ = ["after_time", "lookback_days", "metric", "platform", "time_zone"]
     AFTER_TIME_FIELD_NUMBER: _ClassVar[int]
@@ -99,24 +109,30 @@ class GetBestTimeToPostRequest(_message.Message):
     def __init__(self, platform: _Optional[_Union[_common_pb2.Platform, str]] = ..., time_zone: _Optional[str] = ..., lookback_days: _Optional[int] = ..., metric: _Optional[_Union[TimingMetric, str]] = ..., after_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GetBestTimeToPostResponse(_message.Message):
-    __slots__ = ["cells", "confidence", "next_best_slot_time", "platform_mean", "sample_size", "top_hours", "top_slots", "top_weekdays"]
+    __slots__ = ["cells", "confidence", "hour_effects", "next_best_slot_time", "platform_mean", "sample_size", "source", "top_hours", "top_slots", "top_weekdays", "weekday_effects"]
     CELLS_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    HOUR_EFFECTS_FIELD_NUMBER: _ClassVar[int]
     NEXT_BEST_SLOT_TIME_FIELD_NUMBER: _ClassVar[int]
     PLATFORM_MEAN_FIELD_NUMBER: _ClassVar[int]
     SAMPLE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
     TOP_HOURS_FIELD_NUMBER: _ClassVar[int]
     TOP_SLOTS_FIELD_NUMBER: _ClassVar[int]
     TOP_WEEKDAYS_FIELD_NUMBER: _ClassVar[int]
+    WEEKDAY_EFFECTS_FIELD_NUMBER: _ClassVar[int]
     cells: _containers.RepeatedCompositeFieldContainer[TimeSlot]
     confidence: float
+    hour_effects: _containers.RepeatedCompositeFieldContainer[TimeEffect]
     next_best_slot_time: _timestamp_pb2.Timestamp
     platform_mean: float
     sample_size: int
+    source: str
     top_hours: _containers.RepeatedScalarFieldContainer[int]
     top_slots: _containers.RepeatedCompositeFieldContainer[TimeSlot]
     top_weekdays: _containers.RepeatedScalarFieldContainer[_common_pb2.Weekday]
-    def __init__(self, cells: _Optional[_Iterable[_Union[TimeSlot, _Mapping]]] = ..., top_hours: _Optional[_Iterable[int]] = ..., top_weekdays: _Optional[_Iterable[_Union[_common_pb2.Weekday, str]]] = ..., top_slots: _Optional[_Iterable[_Union[TimeSlot, _Mapping]]] = ..., confidence: _Optional[float] = ..., sample_size: _Optional[int] = ..., platform_mean: _Optional[float] = ..., next_best_slot_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    weekday_effects: _containers.RepeatedCompositeFieldContainer[TimeEffect]
+    def __init__(self, cells: _Optional[_Iterable[_Union[TimeSlot, _Mapping]]] = ..., top_hours: _Optional[_Iterable[int]] = ..., top_weekdays: _Optional[_Iterable[_Union[_common_pb2.Weekday, str]]] = ..., top_slots: _Optional[_Iterable[_Union[TimeSlot, _Mapping]]] = ..., confidence: _Optional[float] = ..., sample_size: _Optional[int] = ..., platform_mean: _Optional[float] = ..., next_best_slot_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., source: _Optional[str] = ..., hour_effects: _Optional[_Iterable[_Union[TimeEffect, _Mapping]]] = ..., weekday_effects: _Optional[_Iterable[_Union[TimeEffect, _Mapping]]] = ...) -> None: ...
 
 class GetDailySnapshotRequest(_message.Message):
     __slots__ = ["day", "platform"]
@@ -447,6 +463,20 @@ class StepTiming(_message.Message):
     step: str
     def __init__(self, step: _Optional[str] = ..., duration_ms: _Optional[float] = ...) -> None: ...
 
+class TimeEffect(_message.Message):
+    __slots__ = ["effect", "effect_p10", "effect_p90", "hour", "weekday"]
+    EFFECT_FIELD_NUMBER: _ClassVar[int]
+    EFFECT_P10_FIELD_NUMBER: _ClassVar[int]
+    EFFECT_P90_FIELD_NUMBER: _ClassVar[int]
+    HOUR_FIELD_NUMBER: _ClassVar[int]
+    WEEKDAY_FIELD_NUMBER: _ClassVar[int]
+    effect: float
+    effect_p10: float
+    effect_p90: float
+    hour: int
+    weekday: _common_pb2.Weekday
+    def __init__(self, hour: _Optional[int] = ..., weekday: _Optional[_Union[_common_pb2.Weekday, str]] = ..., effect: _Optional[float] = ..., effect_p10: _Optional[float] = ..., effect_p90: _Optional[float] = ...) -> None: ...
+
 class TimeSlot(_message.Message):
     __slots__ = ["hour", "mean", "sample_size", "shrunk_estimate", "weekday"]
     HOUR_FIELD_NUMBER: _ClassVar[int]
@@ -492,32 +522,38 @@ class ViralityInput(_message.Message):
     def __init__(self, content_id: _Optional[str] = ..., features: _Optional[_Union[_common_pb2.ContentFeatures, _Mapping]] = ..., duration_s: _Optional[float] = ..., platform: _Optional[_Union[_common_pb2.Platform, str]] = ..., planned_publish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ...) -> None: ...
 
 class ViralityPrediction(_message.Message):
-    __slots__ = ["boost_recommended", "cold_start", "content_id", "factors", "index", "model_version", "platform_recommendations", "predicted_engagement_rate", "predicted_views", "score", "views_p10", "views_p90"]
+    __slots__ = ["baseline_log_views", "boost_recommended", "cold_start", "content_id", "contributions", "factors", "index", "model_version", "platform_recommendations", "predicted_engagement_rate", "predicted_log_views", "predicted_views", "score", "views_p10", "views_p90"]
+    BASELINE_LOG_VIEWS_FIELD_NUMBER: _ClassVar[int]
     BOOST_RECOMMENDED_FIELD_NUMBER: _ClassVar[int]
     COLD_START_FIELD_NUMBER: _ClassVar[int]
     CONTENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTRIBUTIONS_FIELD_NUMBER: _ClassVar[int]
     FACTORS_FIELD_NUMBER: _ClassVar[int]
     INDEX_FIELD_NUMBER: _ClassVar[int]
     MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
     PLATFORM_RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
     PREDICTED_ENGAGEMENT_RATE_FIELD_NUMBER: _ClassVar[int]
+    PREDICTED_LOG_VIEWS_FIELD_NUMBER: _ClassVar[int]
     PREDICTED_VIEWS_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
     VIEWS_P10_FIELD_NUMBER: _ClassVar[int]
     VIEWS_P90_FIELD_NUMBER: _ClassVar[int]
+    baseline_log_views: float
     boost_recommended: bool
     cold_start: bool
     content_id: str
+    contributions: _containers.RepeatedCompositeFieldContainer[FeatureContribution]
     factors: _containers.RepeatedCompositeFieldContainer[ContributingFactor]
     index: int
     model_version: str
     platform_recommendations: _containers.RepeatedCompositeFieldContainer[PlatformRecommendation]
     predicted_engagement_rate: float
+    predicted_log_views: float
     predicted_views: float
     score: float
     views_p10: float
     views_p90: float
-    def __init__(self, index: _Optional[int] = ..., content_id: _Optional[str] = ..., score: _Optional[float] = ..., predicted_views: _Optional[float] = ..., predicted_engagement_rate: _Optional[float] = ..., views_p10: _Optional[float] = ..., views_p90: _Optional[float] = ..., factors: _Optional[_Iterable[_Union[ContributingFactor, _Mapping]]] = ..., platform_recommendations: _Optional[_Iterable[_Union[PlatformRecommendation, _Mapping]]] = ..., boost_recommended: bool = ..., model_version: _Optional[str] = ..., cold_start: bool = ...) -> None: ...
+    def __init__(self, index: _Optional[int] = ..., content_id: _Optional[str] = ..., score: _Optional[float] = ..., predicted_views: _Optional[float] = ..., predicted_engagement_rate: _Optional[float] = ..., views_p10: _Optional[float] = ..., views_p90: _Optional[float] = ..., factors: _Optional[_Iterable[_Union[ContributingFactor, _Mapping]]] = ..., platform_recommendations: _Optional[_Iterable[_Union[PlatformRecommendation, _Mapping]]] = ..., boost_recommended: bool = ..., model_version: _Optional[str] = ..., cold_start: bool = ..., baseline_log_views: _Optional[float] = ..., predicted_log_views: _Optional[float] = ..., contributions: _Optional[_Iterable[_Union[FeatureContribution, _Mapping]]] = ...) -> None: ...
 
 class RunStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

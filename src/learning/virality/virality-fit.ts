@@ -1,0 +1,263 @@
+// Fitting the virality model: generalised ridge on ln(1 + views) with penalty and hour smoothing chosen by
+// time-ordered cross-validation, from sufficient statistics (one pass over the rows).
+import { choleskyFactor, solveFactored } from '../math/linear-algebra.js';
+import { addDifferencePenalty, RidgeSums, solveRidge, type RidgeSolution } from '../math/ridge.js';
+import { quantileSorted, standardDeviation } from '../math/stats.js';
+import { columnGroup, columnIndex, columnNames, encodeFeatures, type ColumnIndex, type FeatureLayout } from './virality-features.js';
+import { byPublicationTime, type LinearHead, type ViralityExample, type ViralityModelParams } from './virality-model.js';
+import type { FactorName } from './virality.js';
+
+/** Tuning of the fit; defaults are what the service uses. */
+export interface FitOptions {
+  /** Fewer examples than this: no model (undefined). Default 60. */
+  minExamples?: number;
+  /** Candidate ridge penalties (in posts for indicator columns, on the standardised scale for dense ones). */
+  lambdas?: readonly number[];
+  /** Candidate strengths of the neighbouring-hour smoothing, as multiples of λ. */
+  smoothings?: readonly number[];
+}
+
+const DEFAULT_LAMBDAS = [1, 3, 10, 30, 100, 300, 1000, 3000];
+/** The penalty of the columns outside the hour and weekday blocks never exceeds this (posts / standardised units). */
+const MAX_OTHER_LAMBDA = 10;
+const DEFAULT_SMOOTHINGS = [0, 1, 4];
+/** The rows are cut into this many blocks by time; each of the last three is predicted from all older blocks. */
+const CV_BLOCKS = 5;
+const FIRST_VALIDATED_BLOCK = 2;
+const FACTORS: readonly FactorName[] = ['retention', 'engagement', 'quality', 'timing'];
+
+/** The examples encoded once: sparse rows of fixed width. */
+interface Encoded {
+  at: ColumnIndex;
+  width: number;
+  indices: Int32Array;
+  values: Float64Array;
+  counts: Int32Array;
+}
+
+function encodeAll(examples: readonly ViralityExample[], layout: FeatureLayout): Encoded {
+  const at = columnIndex(layout);
+  const width = at.maxEntries;
+  const indices = new Int32Array(examples.length * width);
+  const values = new Float64Array(examples.length * width);
+  const counts = new Int32Array(examples.length);
+  const platformIndex = new Map(layout.platforms.map((p, i) => [p, i]));
+  const rowIndices = new Int32Array(width);
+  const rowValues = new Float64Array(width);
+  examples.forEach((example, r) => {
+    const count = encodeFeatures(example, layout, at, platformIndex, rowIndices, rowValues);
+    indices.set(rowIndices.subarray(0, count), r * width);
+    values.set(rowValues.subarray(0, count), r * width);
+    counts[r] = count;
+  });
+  return { at, width, indices, values, counts };
+}
+
+function sumsOf(encoded: Encoded, targets: readonly number[][], from: number, to: number): RidgeSums {
+  const sums = new RidgeSums(encoded.at.size, targets.length);
+  const targetValues = new Float64Array(targets.length);
+  for (let r = from; r < to; r++) {
+    for (let t = 0; t < targets.length; t++) targetValues[t] = targets[t][r];
+    sums.add(encoded.indices.subarray(r * encoded.width), encoded.values.subarray(r * encoded.width), encoded.counts[r], targetValues);
+  }
+  return sums;
+}
+
+function predictRow(encoded: Encoded, r: number, solution: RidgeSolution): number {
+  let y = solution.intercept;
+  const base = r * encoded.width;
+  for (let a = 0; a < encoded.counts[r]; a++) y += solution.coefficients[encoded.indices[base + a]] * encoded.values[base + a];
+  return y;
+}
+
+/**
+ * The penalty matrix: λ on each hour and weekday coefficient (a cell with n posts keeps about n / (n + λ) of its own
+ * mean), min(λ, 10) on the other indicators and, times sd², on each dense column (ridge on the standardised
+ * column), and λ·smoothing on the squared differences of neighbouring hours (circular) in the shared and each
+ * platform's hour block.
+ */
+function penaltyMatrix(at: ColumnIndex, platforms: number, variances: Float64Array, lambda: number, smoothing: number): Float64Array {
+  const p = at.size;
+  const penalty = new Float64Array(p * p);
+  const dense = (j: number) => j < at.dense || (j >= at.platformLogDuration && j < at.hour);
+  // NOTE: no timing effect at all wants a huge λ on the hour and weekday blocks; content and duration keep a mild one.
+  const other = Math.min(lambda, MAX_OTHER_LAMBDA);
+  for (let j = 0; j < p; j++) {
+    const scale = dense(j) ? (variances[j] > 1e-12 ? variances[j] : 1) : 1;
+    penalty[j * p + j] = (j >= at.hour ? lambda : other) * scale;
+  }
+  if (smoothing > 0) {
+    const hours = (start: number) => Array.from({ length: 24 }, (_, h) => start + h);
+    addDifferencePenalty(penalty, p, hours(at.hour), lambda * smoothing, true);
+    for (let k = 0; k < platforms; k++) addDifferencePenalty(penalty, p, hours(at.platformHour + 24 * k), lambda * smoothing, true);
+  }
+  return penalty;
+}
+
+/** Chooses (λ, smoothing) by time-ordered cross-validation for one target and fits it on all rows. */
+function fitHead(
+  encoded: Encoded,
+  blocks: readonly RidgeSums[],
+  bounds: readonly number[],
+  total: RidgeSums,
+  target: number,
+  targetValues: readonly number[],
+  penalties: (lambda: number, smoothing: number) => Float64Array,
+  candidates: readonly (readonly [lambda: number, smoothing: number])[],
+): { head: LinearHead; system: Float64Array } {
+  const trainingSums: RidgeSums[] = [];
+  let running = blocks[0];
+  for (let b = 1; b < blocks.length; b++) {
+    if (b >= FIRST_VALIDATED_BLOCK) trainingSums[b] = running;
+    running = running.plus(blocks[b]);
+  }
+  let best: { lambda: number; smoothing: number; error: number; lastResiduals: number[] } | undefined;
+  for (const [lambda, smoothing] of candidates) {
+    const penalty = penalties(lambda, smoothing);
+    let error = 0;
+    let lastResiduals: number[] = [];
+    // A single candidate needs only the last fold (its interval); several are compared on all folds.
+    for (let b = candidates.length > 1 ? FIRST_VALIDATED_BLOCK : blocks.length - 1; b < blocks.length; b++) {
+      const solution = solveRidge(trainingSums[b], target, penalty);
+      const residuals: number[] = [];
+      for (let r = bounds[b]; r < bounds[b + 1]; r++) residuals.push(targetValues[r] - predictRow(encoded, r, solution));
+      error += residuals.reduce((s, e) => s + e * e, 0);
+      lastResiduals = residuals;
+    }
+    if (!best || error < best.error) best = { lambda, smoothing, error, lastResiduals };
+  }
+  const chosen = best!;
+  const solution = solveRidge(total, target, penalties(chosen.lambda, chosen.smoothing));
+  const sorted = chosen.lastResiduals.sort((a, b) => a - b);
+  const head: LinearHead = {
+    intercept: solution.intercept,
+    coefficients: Array.from(solution.coefficients),
+    lambda: chosen.lambda,
+    smoothing: chosen.smoothing,
+    residualP10: quantileSorted(sorted, 0.1),
+    residualP90: quantileSorted(sorted, 0.9),
+    residualVariance: sorted.reduce((s, e) => s + e * e, 0) / Math.max(1, sorted.length),
+    validationExamples: sorted.length,
+  };
+  return { head, system: solution.system };
+}
+
+/**
+ * Per platform, A⁻¹ of its 24 hour effects and 7 weekday effects (each the shared column plus the platform's own),
+ * A being the penalised system: times a head's residual variance, their posterior covariance (31 × 31, row-major).
+ */
+function timingCovariances(system: Float64Array, at: ColumnIndex, platforms: readonly string[]): Record<string, number[]> {
+  const p = at.size;
+  const lower = choleskyFactor(system, p);
+  const inverseColumns = new Map<number, Float64Array>();
+  const inverse = (i: number, j: number) => {
+    let column = inverseColumns.get(j);
+    if (!column) {
+      const unit = new Float64Array(p);
+      unit[j] = 1;
+      inverseColumns.set(j, (column = solveFactored(lower, unit, p)));
+    }
+    return column[i];
+  };
+  const result: Record<string, number[]> = {};
+  platforms.forEach((platform, k) => {
+    const shared = [...Array.from({ length: 24 }, (_, h) => at.hour + h), ...Array.from({ length: 7 }, (_, w) => at.weekday + w)];
+    const own = [...Array.from({ length: 24 }, (_, h) => at.platformHour + 24 * k + h), ...Array.from({ length: 7 }, (_, w) => at.platformWeekday + 7 * k + w)];
+    const covariance: number[] = [];
+    for (let a = 0; a < 31; a++) {
+      for (let b = 0; b < 31; b++) {
+        covariance.push(inverse(shared[a], shared[b]) + inverse(shared[a], own[b]) + inverse(own[a], shared[b]) + inverse(own[a], own[b]));
+      }
+    }
+    result[platform] = covariance;
+  });
+  return result;
+}
+
+/**
+ * Fits the model on past examples: a generalised ridge regression of ln(1 + views) on raw features — duration shape
+ * (log duration, its square, bands, per-platform slope), call to action, caption length, hashtags, quality,
+ * aesthetic, early retention (when at least half the rows have it), a trend in months overall and per platform,
+ * platform, local hour and weekday both shared and per platform — with neighbouring hours smoothed. The examples are
+ * ordered by publication time and cut into 5 blocks; λ and the smoothing are those whose predictions of blocks 3–5
+ * from all older blocks err least; the last block's residuals give the 80 % interval; the model is then fitted on all
+ * rows. Returns undefined with fewer than `minExamples` examples.
+ */
+export function fitViralityModel(examples: readonly ViralityExample[], options: FitOptions = {}): ViralityModelParams | undefined {
+  const minExamples = Math.max(options.minExamples ?? 60, 10);
+  if (examples.length < minExamples) return undefined;
+  const ordered = byPublicationTime(examples);
+  const earlyLosses = ordered.flatMap((e) => (e.first3sLoss !== undefined && Number.isFinite(e.first3sLoss) ? [e.first3sLoss] : []));
+  const layout: FeatureLayout = {
+    platforms: [...new Set(ordered.map((e) => e.platform))].sort(),
+    useFirst3sLoss: earlyLosses.length * 2 >= ordered.length,
+    first3sLossMean: earlyLosses.length ? earlyLosses.reduce((s, v) => s + v, 0) / earlyLosses.length : 0,
+    trendFromMs: ordered[0].publishedAt.getTime(),
+    trendToMs: ordered[ordered.length - 1].publishedAt.getTime(),
+  };
+  const columns = columnNames(layout);
+  const encoded = encodeAll(ordered, layout);
+  const engagementKnown = ordered.every((e) => e.engagementRate !== undefined && Number.isFinite(e.engagementRate));
+  const targets = [ordered.map((e) => e.logViews), ...(engagementKnown ? [ordered.map((e) => e.engagementRate!)] : [])];
+  const bounds = Array.from({ length: CV_BLOCKS + 1 }, (_, b) => Math.round((b * ordered.length) / CV_BLOCKS));
+  const blocks = Array.from({ length: CV_BLOCKS }, (_, b) => sumsOf(encoded, targets, bounds[b], bounds[b + 1]));
+  const total = blocks.reduce((a, b) => a.plus(b));
+  const n = total.rows;
+  const variances = new Float64Array(encoded.at.size);
+  for (let j = 0; j < variances.length; j++) variances[j] = total.gram[j * encoded.at.size + j] / n - (total.sums[j] / n) ** 2;
+  const penaltyCache = new Map<string, Float64Array>();
+  const penalties = (lambda: number, smoothing: number) => {
+    const key = `${lambda}/${smoothing}`;
+    let penalty = penaltyCache.get(key);
+    if (!penalty) penaltyCache.set(key, (penalty = penaltyMatrix(encoded.at, layout.platforms.length, variances, lambda, smoothing)));
+    return penalty;
+  };
+  const candidates = (options.lambdas ?? DEFAULT_LAMBDAS).flatMap((lambda) => (options.smoothings ?? DEFAULT_SMOOTHINGS).map((s) => [lambda, s] as const));
+  const fitted = fitHead(encoded, blocks, bounds, total, 0, targets[0], penalties, candidates);
+  const logViews = fitted.head;
+  // NOTE: the engagement head reuses the penalties chosen for views (the same design and system: the timing
+  // covariance serves both; halves the fitting time).
+  const engagementRate = engagementKnown
+    ? fitHead(encoded, blocks, bounds, total, 1, targets[1], penalties, [[logViews.lambda, logViews.smoothing]]).head
+    : undefined;
+
+  const means = Array.from(total.sums, (s) => s / n);
+  const groupOf = columns.map((name) => FACTORS.indexOf(columnGroup(name)));
+  const contributions: number[][] = FACTORS.map(() => []);
+  const atMeans = [0, 0, 0, 0];
+  logViews.coefficients.forEach((beta, j) => {
+    atMeans[groupOf[j]] -= beta * means[j];
+  });
+  for (let r = 0; r < ordered.length; r++) {
+    const sums = [...atMeans];
+    const base = r * encoded.width;
+    for (let a = 0; a < encoded.counts[r]; a++) {
+      const j = encoded.indices[base + a];
+      sums[groupOf[j]] += logViews.coefficients[j] * encoded.values[base + a];
+    }
+    sums.forEach((sum, g) => {
+      contributions[g].push(sum);
+    });
+  }
+  const sortedLogViews = ordered.map((e) => e.logViews).sort((a, b) => a - b);
+  return {
+    kind: 'ridge',
+    formatVersion: 2,
+    layout,
+    columns,
+    means,
+    logViews,
+    ...(engagementRate ? { engagementRate } : {}),
+    historyLogViewsQuantiles: Array.from({ length: 101 }, (_, q) => quantileSorted(sortedLogViews, q / 100)),
+    factorSpreads: {
+      retention: standardDeviation(contributions[0]),
+      engagement: standardDeviation(contributions[1]),
+      quality: standardDeviation(contributions[2]),
+      timing: standardDeviation(contributions[3]),
+    },
+    timingCovariance: timingCovariances(fitted.system, encoded.at, layout.platforms),
+    trainedExamples: ordered.length,
+    trainedFrom: ordered[0].publishedAt.toISOString(),
+    trainedTo: ordered[ordered.length - 1].publishedAt.toISOString(),
+  };
+}
