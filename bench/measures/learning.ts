@@ -37,6 +37,8 @@ export async function measureVirality(backend: Backend, reps: number): Promise<M
           platform: platformOf(i),
           plannedPublishTime: new Date(Date.now() + 86_400_000),
           timeZone: 'UTC',
+          postId: '',
+          horizonHours: 0,
         },
       ],
     }),

@@ -35,6 +35,8 @@ const items: ViralityInput[] = Array.from({ length: 1000 }, (_, i) => ({
   platform: Platform.PLATFORM_TIKTOK,
   plannedPublishTime: new Date(Date.UTC(2024, 0, 1) + i * 86_400_000),
   timeZone: 'UTC',
+  postId: '',
+  horizonHours: 0,
 }));
 const hostile =
   (process.env.SOAK_WORST_ONLY ?? 'Struct').includes('Struct') || !process.env.SOAK_WORST_ONLY

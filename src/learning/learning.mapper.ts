@@ -171,6 +171,9 @@ export function viralityMessage(a: ViralityAnswer): ViralityPredictionMessage {
     baselineLogViews: a.baselineLogViews ?? 0,
     predictedLogViews: a.predictedLogViews,
     contributions: (a.contributions ?? []).map((c) => ({ feature: c.feature, logViews: c.logViews, label: c.label })),
+    forecast: Boolean(a.forecast),
+    observedAgeHours: a.forecast?.observedAgeHours ?? 0,
+    horizonHours: a.forecast?.horizonHours ?? 0,
   };
 }
 

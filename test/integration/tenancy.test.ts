@@ -317,7 +317,20 @@ describe(`tenancy (${BACKEND})`, () => {
       call(
         l,
         l.predictVirality,
-        { items: [{ contentId: 'c1', features: undefined, durationS: 0, platform: Platform.PLATFORM_TIKTOK, plannedPublishTime: undefined, timeZone: '' }] },
+        {
+          items: [
+            {
+              contentId: 'c1',
+              features: undefined,
+              durationS: 0,
+              platform: Platform.PLATFORM_TIKTOK,
+              plannedPublishTime: undefined,
+              timeZone: '',
+              postId: '',
+              horizonHours: 0,
+            },
+          ],
+        },
         b,
       ),
       status.NOT_FOUND,

@@ -74,6 +74,8 @@ function withinPlatformRho(posts: readonly PlantedPost[], predicted: readonly nu
 }
 
 const input = (post: PlantedPost): ViralityInput => ({
+  postId: '',
+  horizonHours: 0,
   contentId: post.contentId,
   features: undefined,
   durationS: 0,

@@ -36,6 +36,8 @@ async function loadWorldInZone(server: TestServer, posts: WorldPost[], timeZone:
 }
 
 const byContent = (post: WorldPost): ViralityInput => ({
+  postId: '',
+  horizonHours: 0,
   contentId: post.contentId,
   features: undefined,
   durationS: 0,
@@ -45,6 +47,8 @@ const byContent = (post: WorldPost): ViralityInput => ({
 });
 
 const byFeatures = (overrides: Partial<ViralityInput> = {}): ViralityInput => ({
+  postId: '',
+  horizonHours: 0,
   contentId: '',
   features: { qualityScore: 0.8, aestheticScore: 0.6, captionLengthChars: 80, ctaInFirst5s: true, hashtagCount: 3 },
   durationS: 22,

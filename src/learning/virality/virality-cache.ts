@@ -6,10 +6,13 @@ import { bestTimeOfRows } from '../best-time/best-time.service.js';
 import { ViralityModel, type ViralityModelParams } from './virality-model.js';
 import type { ViralityRepository } from './virality.repository.js';
 import type { TenantOutcomes } from './virality.types.js';
+import { isForecastParams, type ForecastParams } from './forecast.js';
 import { postsByPlatform, viewsInWindow, type PostViews } from './timing-windows.js';
 
 /** Name of the virality model in learned_models. */
 export const VIRALITY_MODEL = 'virality';
+/** Name of the live-post forecast model in learned_models. */
+export const FORECAST_MODEL = 'views_forecast';
 /** model_version of cold-start predictions. */
 export const FORMULA_VERSION = 'formula';
 /** Days of posts behind the timing value of a cold-start prediction. */
@@ -51,6 +54,7 @@ export function isLoadableParams(params: unknown): params is ViralityModelParams
 export class ViralityCache {
   private readonly predictors = new Map<string, Entry<TenantPredictor>>();
   private readonly grids = new Map<string, Entry<BestTimeResult>>();
+  private readonly forecasters = new Map<string, Entry<{ version: string; params: ForecastParams } | undefined>>();
   private readonly now: () => Date;
 
   constructor(
@@ -78,6 +82,14 @@ export class ViralityCache {
       const row = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
       if (row && isLoadableParams(row.params)) return { kind: 'learned', version: row.version, model: new ViralityModel(row.params) };
       return { kind: 'formula', version: FORMULA_VERSION, outcomes: await this.repo.tenantOutcomes(tenantId) };
+    });
+  }
+
+  /** The promoted live-post forecast model of the tenant, or undefined before the first one. */
+  forecaster(tenantId: string): Promise<{ version: string; params: ForecastParams } | undefined> {
+    return this.remember(this.forecasters, tenantId, this.options.predictorTtlMs ?? 60_000, this.options.maxPredictors ?? 1000, async () => {
+      const row = await this.repo.promotedModel(tenantId, FORECAST_MODEL);
+      return row && isForecastParams(row.params) ? { version: row.version, params: row.params } : undefined;
     });
   }
 
@@ -134,5 +146,6 @@ export class ViralityCache {
   /** Forgets the tenant's predictor (a new version was promoted). */
   invalidate(tenantId: string): void {
     this.predictors.delete(tenantId);
+    this.forecasters.delete(tenantId);
   }
 }

@@ -6,7 +6,10 @@ import { DAY_MS, dayBounds } from '../../domain/days.js';
 import type { LearningStateUpdater } from '../run/learning.service.js';
 import { mean, quantile } from '../math/stats.js';
 import { isValidTimeZone, localTimeCache, type LocalTime } from '../best-time/time-zone.js';
-import { FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCache } from './virality-cache.js';
+import { FORECAST_MODEL, FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCache } from './virality-cache.js';
+import { fitForecastModel, type ObservedCurve } from './forecast.js';
+import { postsByPlatform } from './timing-windows.js';
+import { PLATFORMS } from '../../domain/platform.js';
 import { evaluatePredictor, shouldPromote, timeSplit, type ModelEvaluation, type PromotionDecision, type ScoredModel } from './virality-evaluation.js';
 import { fitViralityModel } from './virality-fit.js';
 import { ViralityModel, type ViralityExample, type ViralityModelParams } from './virality-model.js';
@@ -134,7 +137,39 @@ export class ViralityTrainer implements LearningStateUpdater {
     private readonly options: TrainerOptions = {},
   ) {}
 
+  /**
+   * Learns the live-post forecast model from the views curves of the window's posts observed before the day's end
+   * and promotes it when it saw newer data than the promoted one. Returns the version in use, if any.
+   */
+  private async updateForecast(tenantId: string, day: string, from: Date, end: Date): Promise<string | undefined> {
+    const current = await this.repo.promotedModel(tenantId, FORECAST_MODEL);
+    const curves: ObservedCurve[] = [];
+    for (const [platform, posts] of postsByPlatform(await this.repo.viewsObservations(tenantId, PLATFORMS, from, end))) {
+      for (const post of posts) {
+        const published = post.publishedAt.getTime();
+        curves.push({ platform, points: post.observedMs.map((ms, i) => ({ ageH: (ms - published) / 3_600_000, views: post.views[i] })) });
+      }
+    }
+    const longestAgeHours = Math.max(...curves.flatMap((c) => c.points.map((p) => p.ageH)), 0);
+    const params = curves.length ? fitForecastModel(curves, end) : undefined;
+    if (!params) return current?.version;
+    const version = `f${day.replaceAll('-', '')}-${createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 8)}`;
+    const currentTrainedTo = (current?.params as { trainedTo?: string } | undefined)?.trainedTo;
+    if (current?.version === version || (currentTrainedTo && Date.parse(currentTrainedTo) >= end.getTime())) return current?.version;
+    await this.repo.saveModel(tenantId, FORECAST_MODEL, version, day, params, { trainedOnDay: day, posts: curves.length, longestAgeHours });
+    if (!(await this.repo.promote(tenantId, FORECAST_MODEL, version, current?.version))) return current?.version;
+    this.cache.invalidate(tenantId);
+    return version;
+  }
+
   async update(tenantId: string, day: string): Promise<Record<string, string>> {
+    const { end } = dayBounds(day);
+    const from = new Date(end.getTime() - (this.options.trainingWindowDays ?? 180) * DAY_MS);
+    const forecast = await this.updateForecast(tenantId, day, from, end);
+    return { ...(await this.updateVirality(tenantId, day)), ...(forecast ? { views_forecast: forecast } : {}) };
+  }
+
+  private async updateVirality(tenantId: string, day: string): Promise<Record<string, string>> {
     const { end } = dayBounds(day);
     const from = new Date(end.getTime() - (this.options.trainingWindowDays ?? 180) * DAY_MS);
     const examples = trainingExamples(await this.repo.trainingRows(tenantId, from, end, end));

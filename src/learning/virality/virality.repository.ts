@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { queryNamed } from '../../db/named-params.js';
 import { withDbErrors } from '../../db/pg-errors.js';
 import { withSession, withTransaction } from '../../db/session.js';
-import type { ContentRow, ModelRow, TenantOutcomes, TimedRow, TrainingRow, ViewsObservationRow } from './virality.types.js';
+import type { ContentRow, LivePostRow, ModelRow, TenantOutcomes, TimedRow, TrainingRow, ViewsObservationRow } from './virality.types.js';
 
 // NOTE: "latest observation" is per post and bounded by :until, so a run for a past day never sees later data.
 const LATEST_VIEWS = `
@@ -84,6 +84,25 @@ export class ViralityRepository {
           where p.tenant_id = :tenant and p.platform = any(:platforms::text[]) and p.published_at >= :from and p.published_at < :to
           order by p.platform, p.published_at, p.post_id, r.observed_at`,
         { tenant: tenantId, platforms: [...platforms], from, to },
+      );
+    });
+  }
+
+  /** The given posts with their latest views observation, in one query (unknown ids are simply absent). */
+  async livePosts(tenantId: string, postIds: readonly string[]): Promise<LivePostRow[]> {
+    if (postIds.length === 0) return [];
+    return withDbErrors(`posts of tenant "${tenantId}"`, async () => {
+      return this.rows<LivePostRow>(
+        `select p.post_id as "postId", p.content_id as "contentId", p.platform, p.published_at as "publishedAt",
+                p.time_zone as "timeZone", latest.observed_at as "observedAt", latest.views
+           from posts p
+           left join lateral (
+             select r.observed_at, r.views::float8 as views from retention_metrics r
+              where r.tenant_id = p.tenant_id and r.post_id = p.post_id
+              order by r.observed_at desc limit 1
+           ) latest on true
+          where p.tenant_id = :tenant and p.post_id = any(:ids::text[])`,
+        { tenant: tenantId, ids: [...postIds] },
       );
     });
   }

@@ -1,5 +1,8 @@
 // PredictVirality: scores content with the tenant's promoted model, or the cold-start formula before there is one.
-import { notFound } from '../../errors.js';
+import { invalidArgument, notFound } from '../../errors.js';
+import { isValidTimeZone } from '../best-time/time-zone.js';
+import { forecastViews } from './forecast.js';
+import { percentileWithin } from './virality-model.js';
 import { slotTimingValue } from '../best-time/best-time.js';
 import type { ContentFeatureValues } from './content-features.js';
 import { localTime } from '../best-time/time-zone.js';
@@ -7,7 +10,7 @@ import type { TenantPredictor, ViralityCache } from './virality-cache.js';
 import { platformLabel as label, type FeatureContribution } from './virality-explanation.js';
 import type { ViralityRepository } from './virality.repository.js';
 import { PLATFORMS } from '../../domain/platform.js';
-import type { ContentRow, ViralityItem } from './virality.types.js';
+import type { ContentRow, LivePostRow, ViralityItem } from './virality.types.js';
 import { coldStartPredictor, type ViralityFeatures, type ViralityPrediction, type ViralityPredictor } from './virality.js';
 
 /** The same content scored on one platform. */
@@ -28,6 +31,31 @@ export interface ViralityAnswer extends ViralityPrediction {
   platformRecommendations: PlatformRecommendation[];
   boostRecommended: boolean;
   modelVersion: string;
+  /** Set when the views are a live post's forecast from its observations (not the pre-publication prediction). */
+  forecast?: { observedAgeHours: number; horizonHours: number };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Percentile of the views within the tenant's history: the learned model's quantiles, or the formula's p10/median/p90. */
+function scoreOfViews(predictor: TenantPredictor, views: number): number {
+  const logViews = Math.log1p(views);
+  if (predictor.kind === 'learned') return percentileWithin(predictor.model.params.historyLogViewsQuantiles, logViews);
+  const { viewsP10, viewsMedian, viewsP90 } = predictor.outcomes;
+  const knots: [number, number][] = [
+    [Math.log1p(viewsP10) - 1, 0],
+    [Math.log1p(viewsP10), 10],
+    [Math.log1p(viewsMedian), 50],
+    [Math.log1p(viewsP90), 90],
+    [Math.log1p(viewsP90) + 1, 100],
+  ];
+  if (logViews <= knots[0][0]) return 0;
+  for (let i = 1; i < knots.length; i++) {
+    const [x1, y1] = knots[i];
+    const [x0, y0] = knots[i - 1];
+    if (logViews <= x1) return x1 > x0 ? y0 + ((y1 - y0) * (logViews - x0)) / (x1 - x0) : y1;
+  }
+  return 100;
 }
 
 const roundedViews = (views: number) => Math.round(views).toLocaleString('en-US');
@@ -91,6 +119,40 @@ export class ViralityService {
     return contents;
   }
 
+  /**
+   * Reads the live posts of the items (one query) and turns each into an item of the post's content, platform and
+   * publish time. NOT_FOUND names unknown post ids; INVALID_ARGUMENT a horizon before the post's latest observation.
+   */
+  private async livePosts(tenantId: string, items: readonly ViralityItem[]): Promise<{ items: ViralityItem[]; posts: Map<number, LivePostRow> }> {
+    const ids = [...new Set(items.flatMap((i) => (i.postId ? [i.postId] : [])))];
+    const posts = new Map<number, LivePostRow>();
+    if (!ids.length) return { items: [...items], posts };
+    const rows = new Map((await this.repo.livePosts(tenantId, ids)).map((r) => [r.postId, r]));
+    const missing = items.filter((i) => i.postId && !rows.has(i.postId));
+    if (missing.length) {
+      const named = missing.slice(0, 5).map((i) => `"${i.postId}" (items[${i.index}].post_id)`);
+      throw notFound(`post ${named.join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} not found; register it with RegisterPost`);
+    }
+    const resolved = items.map((item) => {
+      const post = item.postId ? rows.get(item.postId) : undefined;
+      if (!post) return item;
+      posts.set(item.index, post);
+      if (post.observedAt) {
+        const ageH = (post.observedAt.getTime() - post.publishedAt.getTime()) / HOUR_MS;
+        if (item.horizonHours! < ageH) {
+          const field = `items[${item.index}].horizon_hours`;
+          throw invalidArgument(
+            `${field} is ${item.horizonHours}, before the post's latest observation at ${ageH.toFixed(2)} hours; send at least that`,
+            field,
+          );
+        }
+      }
+      const timeZone = item.timeZone || (isValidTimeZone(post.timeZone) ? post.timeZone : 'UTC');
+      return { ...item, contentId: post.contentId, platform: post.platform, plannedAt: post.publishedAt, timeZone };
+    });
+    return { items: resolved, posts };
+  }
+
   /** For the formula: a predictor per item whose timing value comes from its platform's grid in its zone. */
   private async formulaPredictors(
     tenantId: string,
@@ -125,9 +187,11 @@ export class ViralityService {
    * history. Score = predicted percentile within the tenant's history (learned) or the formula (cold start);
    * boost_recommended when the score reaches `boostThreshold`.
    */
-  async predict(tenantId: string, items: readonly ViralityItem[], boostThreshold: number): Promise<ViralityAnswer[]> {
+  async predict(tenantId: string, requested: readonly ViralityItem[], boostThreshold: number): Promise<ViralityAnswer[]> {
+    const { items, posts } = await this.livePosts(tenantId, requested);
     const contents = await this.contents(tenantId, items);
     const predictor = await this.cache.predictor(tenantId);
+    const forecaster = posts.size ? await this.cache.forecaster(tenantId) : undefined;
     const platforms = comparedPlatforms(predictor);
     const predictorOf = predictor.kind === 'learned' ? () => predictor.model : await this.formulaPredictors(tenantId, predictor, items, platforms);
     return items.map((item) => {
@@ -138,13 +202,33 @@ export class ViralityService {
         const p = platform === item.platform ? prediction : scorer.predict(featuresOf(item, content, platform));
         return { platform, predictedViews: p.predictedViews, score: p.score };
       });
-      return {
+      const answer: ViralityAnswer = {
         ...prediction,
         index: item.index,
         contentId: item.contentId ?? '',
         platformRecommendations: recommendationTexts(scored),
         boostRecommended: prediction.score >= boostThreshold,
         modelVersion: predictor.version,
+      };
+      const post = posts.get(item.index);
+      if (!post?.observedAt || post.views === null || !forecaster) return answer;
+      const observedAgeHours = (post.observedAt.getTime() - post.publishedAt.getTime()) / HOUR_MS;
+      const forecast = forecastViews(forecaster.params, post.platform, observedAgeHours, post.views, item.horizonHours!);
+      if (!forecast) return answer;
+      const score = scoreOfViews(predictor, forecast.views);
+      // NOTE: the contributions explain the pre-publication prediction, not the forecast: left out with it.
+      return {
+        ...answer,
+        predictedViews: forecast.views,
+        viewsP10: forecast.viewsP10,
+        viewsP90: forecast.viewsP90,
+        predictedLogViews: Math.log1p(forecast.views),
+        score,
+        boostRecommended: score >= boostThreshold,
+        modelVersion: forecaster.version,
+        baselineLogViews: undefined,
+        contributions: [],
+        forecast: { observedAgeHours, horizonHours: Math.max(forecast.horizonH, observedAgeHours) },
       };
     });
   }

@@ -7,6 +7,10 @@ export type TimingMetricName = 'views' | 'engagement_rate';
 /** A checked item: either a content id or full features, a platform, a planned instant and a time zone. */
 export interface ViralityItem {
   index: number;
+  /** A live post to forecast (content, platform and publish time are then the post's). */
+  postId?: string;
+  /** With postId: hours after publication to forecast views at. */
+  horizonHours?: number;
   contentId?: string;
   features?: ContentFeatureValues;
   platform: string;
@@ -77,4 +81,15 @@ export interface ModelRow {
   params: unknown;
   evaluation: unknown;
   promoted: boolean;
+}
+
+/** A registered post and its latest views observation (null before the first one). */
+export interface LivePostRow {
+  postId: string;
+  contentId: string;
+  platform: string;
+  publishedAt: Date;
+  timeZone: string;
+  observedAt: Date | null;
+  views: number | null;
 }

@@ -7,6 +7,7 @@ import type { ContentFeatureValues } from './content-features.js';
 import { isValidTimeZone } from '../best-time/time-zone.js';
 import type { BestTimeQuery, ViralityItem } from './virality.types.js';
 import { PLATFORMS } from '../../domain/platform.js';
+import { DEFAULT_HORIZON_HOURS, MAX_HORIZON_HOURS } from './forecast.js';
 
 export const MAX_PREDICTION_ITEMS = 1000;
 export const DEFAULT_LOOKBACK_DAYS = 60;
@@ -25,6 +26,8 @@ export interface ViralityItemRequest {
   platform: PlatformField;
   plannedPublishTime?: Date;
   timeZone: string;
+  postId?: string;
+  horizonHours?: number;
 }
 
 export interface BestTimeRequest {
@@ -50,6 +53,27 @@ export function requireTimeZone(value: string, field: string): string {
   return zone;
 }
 
+function checkId(value: string, field: string): void {
+  if (value.length > 256) throw invalidArgument(`${field} is longer than 256 characters`, field);
+  const nul = nulProblem(value);
+  if (nul) throw invalidArgument(`${field} ${nul}`, field);
+}
+
+/** A live-post item: the post id and the horizon (0: 7 days); content, platform and publish time come from the post. */
+function livePostItem(item: ViralityItemRequest, index: number): ViralityItem {
+  const at = `items[${index}]`;
+  checkId(item.postId!, `${at}.post_id`);
+  const horizon = item.horizonHours || DEFAULT_HORIZON_HOURS;
+  if (!(horizon > 0 && horizon <= MAX_HORIZON_HOURS)) {
+    throw invalidArgument(
+      `${at}.horizon_hours is ${item.horizonHours}; send hours after publication within (0, ${MAX_HORIZON_HOURS}] (0 means ${DEFAULT_HORIZON_HOURS})`,
+      `${at}.horizon_hours`,
+    );
+  }
+  const timeZone = item.timeZone ? requireTimeZone(item.timeZone, `${at}.time_zone`) : '';
+  return { index, postId: item.postId, horizonHours: horizon, platform: '', plannedAt: new Date(0), timeZone };
+}
+
 function checkUnit(value: number, field: string): void {
   if (!(value >= 0 && value <= 1)) throw invalidArgument(`${field} is ${value}; it must be within 0..1`, field);
 }
@@ -60,15 +84,15 @@ export function validatePredictVirality(items: readonly ViralityItemRequest[], n
   if (items.length > MAX_PREDICTION_ITEMS) throw invalidArgument(`items has ${items.length} entries; at most ${MAX_PREDICTION_ITEMS} per call`, 'items');
   return items.map((item, index) => {
     const at = `items[${index}]`;
+    if (item.postId) return livePostItem(item, index);
+    if (item.horizonHours) throw invalidArgument(`${at}.horizon_hours is set without post_id; send the live post's post_id`, `${at}.horizon_hours`);
     const platform = requirePlatform(item.platform, `${at}.platform`);
     const timeZone = requireTimeZone(item.timeZone, `${at}.time_zone`);
     const plannedAt = item.plannedPublishTime ?? now;
     const plannedProblem = timeProblem(plannedAt, new Date(now.getTime() + MAX_PLAN_AHEAD_MS), 'a year from now at most');
     if (plannedProblem) throw invalidArgument(`${at}.planned_publish_time ${plannedProblem}`, `${at}.planned_publish_time`);
     if (item.contentId) {
-      if (item.contentId.length > 256) throw invalidArgument(`${at}.content_id is longer than 256 characters`, `${at}.content_id`);
-      const nul = nulProblem(item.contentId);
-      if (nul) throw invalidArgument(`${at}.content_id ${nul}`, `${at}.content_id`);
+      checkId(item.contentId, `${at}.content_id`);
       return { index, contentId: item.contentId, platform, plannedAt, timeZone };
     }
     if (!item.features) throw invalidArgument(`${at} has neither content_id nor features; give one (features with duration_s)`, `${at}.features`);

@@ -695,6 +695,17 @@ export interface ViralityInput {
     | undefined;
   /** IANA time zone of the audience; empty means UTC. */
   timeZone: string;
+  /**
+   * A registered post that is live: its views observed so far give a forecast at horizon_hours (its content, platform
+   * and publish time are the post's; content_id, features, platform and planned_publish_time may then be left empty).
+   * Unknown or another tenant's: NOT_FOUND. No observations yet: the pre-publication prediction (forecast false).
+   */
+  postId: string;
+  /**
+   * With post_id: hours after publication the views are forecast at; 0 means 168 (7 days). At most 2160 (90 days)
+   * and not before the post's latest observation (else INVALID_ARGUMENT).
+   */
+  horizonHours: number;
 }
 
 /** How much one factor added to a score. */
@@ -759,6 +770,18 @@ export interface ViralityPrediction {
    * the formula.
    */
   contributions: FeatureContribution[];
+  /**
+   * True when predicted_views, views_p10 and views_p90 forecast a live post's views at horizon_hours from its views
+   * observed so far (boost_recommended then uses the forecast); false: the pre-publication prediction.
+   */
+  forecast: boolean;
+  /** Forecast only: the post's age in hours at its latest views observation. */
+  observedAgeHours: number;
+  /**
+   * Forecast only: the hours after publication the views are forecast at: the asked horizon_hours, or the longest
+   * horizon the forecast model has learned when that is shorter.
+   */
+  horizonHours: number;
 }
 
 /**
@@ -4759,7 +4782,16 @@ export const ListLearningRunsResponse: MessageFns<ListLearningRunsResponse> = {
 };
 
 function createBaseViralityInput(): ViralityInput {
-  return { contentId: "", features: undefined, durationS: 0, platform: 0, plannedPublishTime: undefined, timeZone: "" };
+  return {
+    contentId: "",
+    features: undefined,
+    durationS: 0,
+    platform: 0,
+    plannedPublishTime: undefined,
+    timeZone: "",
+    postId: "",
+    horizonHours: 0,
+  };
 }
 
 export const ViralityInput: MessageFns<ViralityInput> = {
@@ -4781,6 +4813,12 @@ export const ViralityInput: MessageFns<ViralityInput> = {
     }
     if (message.timeZone !== "") {
       writer.uint32(50).string(message.timeZone);
+    }
+    if (message.postId !== "") {
+      writer.uint32(58).string(message.postId);
+    }
+    if (message.horizonHours !== 0) {
+      writer.uint32(65).double(message.horizonHours);
     }
     return writer;
   },
@@ -4846,6 +4884,22 @@ export const ViralityInput: MessageFns<ViralityInput> = {
             message.timeZone = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.horizonHours = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4882,6 +4936,16 @@ export const ViralityInput: MessageFns<ViralityInput> = {
         : isSet(object.time_zone)
         ? globalThis.String(object.time_zone)
         : "",
+      postId: isSet(object.postId)
+        ? globalThis.String(object.postId)
+        : isSet(object.post_id)
+        ? globalThis.String(object.post_id)
+        : "",
+      horizonHours: isSet(object.horizonHours)
+        ? globalThis.Number(object.horizonHours)
+        : isSet(object.horizon_hours)
+        ? globalThis.Number(object.horizon_hours)
+        : 0,
     };
   },
 
@@ -4905,6 +4969,12 @@ export const ViralityInput: MessageFns<ViralityInput> = {
     if (message.timeZone !== "") {
       obj.timeZone = message.timeZone;
     }
+    if (message.postId !== "") {
+      obj.postId = message.postId;
+    }
+    if (message.horizonHours !== 0) {
+      obj.horizonHours = floatToJson(message.horizonHours);
+    }
     return obj;
   },
 
@@ -4921,6 +4991,8 @@ export const ViralityInput: MessageFns<ViralityInput> = {
     message.platform = object.platform ?? 0;
     message.plannedPublishTime = object.plannedPublishTime ?? undefined;
     message.timeZone = object.timeZone ?? "";
+    message.postId = object.postId ?? "";
+    message.horizonHours = object.horizonHours ?? 0;
     return message;
   },
 };
@@ -5184,6 +5256,9 @@ function createBaseViralityPrediction(): ViralityPrediction {
     baselineLogViews: 0,
     predictedLogViews: 0,
     contributions: [],
+    forecast: false,
+    observedAgeHours: 0,
+    horizonHours: 0,
   };
 }
 
@@ -5233,6 +5308,15 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     }
     for (const v of message.contributions) {
       FeatureContribution.encode(v!, writer.uint32(122).fork()).join();
+    }
+    if (message.forecast !== false) {
+      writer.uint32(128).bool(message.forecast);
+    }
+    if (message.observedAgeHours !== 0) {
+      writer.uint32(137).double(message.observedAgeHours);
+    }
+    if (message.horizonHours !== 0) {
+      writer.uint32(145).double(message.horizonHours);
     }
     return writer;
   },
@@ -5370,6 +5454,30 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
             message.contributions.push(FeatureContribution.decode(reader, reader.uint32()));
             continue;
           }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.forecast = reader.bool();
+            continue;
+          }
+          case 17: {
+            if (tag !== 137) {
+              break;
+            }
+
+            message.observedAgeHours = reader.double();
+            continue;
+          }
+          case 18: {
+            if (tag !== 145) {
+              break;
+            }
+
+            message.horizonHours = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5447,6 +5555,17 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
       contributions: globalThis.Array.isArray(object?.contributions)
         ? object.contributions.map((e: any) => FeatureContribution.fromJSON(e))
         : [],
+      forecast: isSet(object.forecast) ? globalThis.Boolean(object.forecast) : false,
+      observedAgeHours: isSet(object.observedAgeHours)
+        ? globalThis.Number(object.observedAgeHours)
+        : isSet(object.observed_age_hours)
+        ? globalThis.Number(object.observed_age_hours)
+        : 0,
+      horizonHours: isSet(object.horizonHours)
+        ? globalThis.Number(object.horizonHours)
+        : isSet(object.horizon_hours)
+        ? globalThis.Number(object.horizon_hours)
+        : 0,
     };
   },
 
@@ -5497,6 +5616,15 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     if (message.contributions?.length) {
       obj.contributions = message.contributions.map((e) => FeatureContribution.toJSON(e));
     }
+    if (message.forecast !== false) {
+      obj.forecast = message.forecast;
+    }
+    if (message.observedAgeHours !== 0) {
+      obj.observedAgeHours = floatToJson(message.observedAgeHours);
+    }
+    if (message.horizonHours !== 0) {
+      obj.horizonHours = floatToJson(message.horizonHours);
+    }
     return obj;
   },
 
@@ -5521,6 +5649,9 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     message.baselineLogViews = object.baselineLogViews ?? 0;
     message.predictedLogViews = object.predictedLogViews ?? 0;
     message.contributions = object.contributions?.map((e) => FeatureContribution.fromPartial(e)) || [];
+    message.forecast = object.forecast ?? false;
+    message.observedAgeHours = object.observedAgeHours ?? 0;
+    message.horizonHours = object.horizonHours ?? 0;
     return message;
   },
 };

@@ -2452,7 +2452,14 @@ type ViralityInput struct {
 	// When it will be posted; unset means now. From 2000-01-01 to a year from now (else INVALID_ARGUMENT).
 	PlannedPublishTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=planned_publish_time,json=plannedPublishTime,proto3" json:"planned_publish_time,omitempty"`
 	// IANA time zone of the audience; empty means UTC.
-	TimeZone      string `protobuf:"bytes,6,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	TimeZone string `protobuf:"bytes,6,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	// A registered post that is live: its views observed so far give a forecast at horizon_hours (its content, platform
+	// and publish time are the post's; content_id, features, platform and planned_publish_time may then be left empty).
+	// Unknown or another tenant's: NOT_FOUND. No observations yet: the pre-publication prediction (forecast false).
+	PostId string `protobuf:"bytes,7,opt,name=post_id,json=postId,proto3" json:"post_id,omitempty"`
+	// With post_id: hours after publication the views are forecast at; 0 means 168 (7 days). At most 2160 (90 days)
+	// and not before the post's latest observation (else INVALID_ARGUMENT).
+	HorizonHours  float64 `protobuf:"fixed64,8,opt,name=horizon_hours,json=horizonHours,proto3" json:"horizon_hours,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2527,6 +2534,20 @@ func (x *ViralityInput) GetTimeZone() string {
 		return x.TimeZone
 	}
 	return ""
+}
+
+func (x *ViralityInput) GetPostId() string {
+	if x != nil {
+		return x.PostId
+	}
+	return ""
+}
+
+func (x *ViralityInput) GetHorizonHours() float64 {
+	if x != nil {
+		return x.HorizonHours
+	}
+	return 0
 }
 
 // How much one factor added to a score.
@@ -2710,6 +2731,14 @@ type ViralityPrediction struct {
 	// Learned model only: what each feature added (an exact additive explanation), largest magnitude first; empty for
 	// the formula.
 	Contributions []*FeatureContribution `protobuf:"bytes,15,rep,name=contributions,proto3" json:"contributions,omitempty"`
+	// True when predicted_views, views_p10 and views_p90 forecast a live post's views at horizon_hours from its views
+	// observed so far (boost_recommended then uses the forecast); false: the pre-publication prediction.
+	Forecast bool `protobuf:"varint,16,opt,name=forecast,proto3" json:"forecast,omitempty"`
+	// Forecast only: the post's age in hours at its latest views observation.
+	ObservedAgeHours float64 `protobuf:"fixed64,17,opt,name=observed_age_hours,json=observedAgeHours,proto3" json:"observed_age_hours,omitempty"`
+	// Forecast only: the hours after publication the views are forecast at: the asked horizon_hours, or the longest
+	// horizon the forecast model has learned when that is shorter.
+	HorizonHours  float64 `protobuf:"fixed64,18,opt,name=horizon_hours,json=horizonHours,proto3" json:"horizon_hours,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2847,6 +2876,27 @@ func (x *ViralityPrediction) GetContributions() []*FeatureContribution {
 		return x.Contributions
 	}
 	return nil
+}
+
+func (x *ViralityPrediction) GetForecast() bool {
+	if x != nil {
+		return x.Forecast
+	}
+	return false
+}
+
+func (x *ViralityPrediction) GetObservedAgeHours() float64 {
+	if x != nil {
+		return x.ObservedAgeHours
+	}
+	return 0
+}
+
+func (x *ViralityPrediction) GetHorizonHours() float64 {
+	if x != nil {
+		return x.HorizonHours
+	}
+	return 0
 }
 
 // What one feature added to a learned prediction: coefficient × (value − training mean), summed over the feature's
@@ -3575,7 +3625,7 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\x18ListLearningRunsResponse\x12.\n" +
 	"\x04runs\x18\x01 \x03(\v2\x1a.stakazo.ml.v1.LearningRunR\x04runs\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x125\n" +
-	"\x06trends\x18\x03 \x01(\v2\x1d.stakazo.ml.v1.LearningTrendsR\x06trends\"\xa9\x02\n" +
+	"\x06trends\x18\x03 \x01(\v2\x1d.stakazo.ml.v1.LearningTrendsR\x06trends\"\xe7\x02\n" +
 	"\rViralityInput\x12\x1d\n" +
 	"\n" +
 	"content_id\x18\x01 \x01(\tR\tcontentId\x12:\n" +
@@ -3584,7 +3634,9 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"duration_s\x18\x03 \x01(\x01R\tdurationS\x123\n" +
 	"\bplatform\x18\x04 \x01(\x0e2\x17.stakazo.ml.v1.PlatformR\bplatform\x12L\n" +
 	"\x14planned_publish_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x12plannedPublishTime\x12\x1b\n" +
-	"\ttime_zone\x18\x06 \x01(\tR\btimeZone\"\x8b\x01\n" +
+	"\ttime_zone\x18\x06 \x01(\tR\btimeZone\x12\x17\n" +
+	"\apost_id\x18\a \x01(\tR\x06postId\x12#\n" +
+	"\rhorizon_hours\x18\b \x01(\x01R\fhorizonHours\"\x8b\x01\n" +
 	"\x12ContributingFactor\x12\x16\n" +
 	"\x06factor\x18\x01 \x01(\tR\x06factor\x12\x16\n" +
 	"\x06weight\x18\x02 \x01(\x01R\x06weight\x12\x14\n" +
@@ -3594,7 +3646,7 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\bplatform\x18\x01 \x01(\x0e2\x17.stakazo.ml.v1.PlatformR\bplatform\x12'\n" +
 	"\x0fpredicted_views\x18\x02 \x01(\x01R\x0epredictedViews\x12\x14\n" +
 	"\x05score\x18\x03 \x01(\x01R\x05score\x12\x12\n" +
-	"\x04text\x18\x04 \x01(\tR\x04text\"\xb6\x05\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\"\xa5\x06\n" +
 	"\x12ViralityPrediction\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12\x1d\n" +
 	"\n" +
@@ -3613,7 +3665,10 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"cold_start\x18\f \x01(\bR\tcoldStart\x12,\n" +
 	"\x12baseline_log_views\x18\r \x01(\x01R\x10baselineLogViews\x12.\n" +
 	"\x13predicted_log_views\x18\x0e \x01(\x01R\x11predictedLogViews\x12H\n" +
-	"\rcontributions\x18\x0f \x03(\v2\".stakazo.ml.v1.FeatureContributionR\rcontributions\"b\n" +
+	"\rcontributions\x18\x0f \x03(\v2\".stakazo.ml.v1.FeatureContributionR\rcontributions\x12\x1a\n" +
+	"\bforecast\x18\x10 \x01(\bR\bforecast\x12,\n" +
+	"\x12observed_age_hours\x18\x11 \x01(\x01R\x10observedAgeHours\x12#\n" +
+	"\rhorizon_hours\x18\x12 \x01(\x01R\fhorizonHours\"b\n" +
 	"\x13FeatureContribution\x12\x18\n" +
 	"\afeature\x18\x01 \x01(\tR\afeature\x12\x1b\n" +
 	"\tlog_views\x18\x02 \x01(\x01R\blogViews\x12\x14\n" +
