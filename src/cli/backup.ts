@@ -35,7 +35,10 @@ ${POSTGRES_NOTE}`;
 /** Refuses Postgres, naming its tools. */
 function embeddedDataDir(): string {
   const config = loadConfig();
-  if (config.databaseUrl) throw new UsageError(`backup and restore are for the embedded database; DATABASE_URL is set. ${POSTGRES_NOTE}`);
+  if (config.databaseUrl)
+    throw new UsageError(
+      'backup and restore are for the embedded database and DATABASE_URL is set: on Postgres use pg_dump -Fc and pg_restore (both shown in --help)',
+    );
   return config.dataDir;
 }
 

@@ -132,6 +132,11 @@ export class EmbeddingRepository {
         );
         const row = deleted.rows[0];
         if (!row) throw collectionNotFound(name);
+        if (this.db.kind === 'postgres') {
+          // NOTE: a CREATE INDEX CONCURRENTLY running on the table waits for this transaction to end while the drop
+          // below waits for its lock: a deadlock. The build is cancelled first; it sees the collection gone.
+          await session.query('select pg_cancel_backend(pid) from pg_stat_progress_create_index where relid = to_regclass($1)', [row.table_name]);
+        }
         await session.query(`drop table if exists ${table({ tableName: row.table_name })}`);
         return Number(row.point_count);
       }),
