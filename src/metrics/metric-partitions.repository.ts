@@ -34,6 +34,15 @@ const EXISTING_SQL = `select substr(c.relname, length(p.relname) + 3) as month
 
 /** Another writer created the same partition at the same moment (the catalog's unique keys). */
 const RACE_CODES = new Set(['42P07', '23505']);
+/** The month's rows are already in the DEFAULT partition (it was past the horizon when they came): they stay there. */
+const IN_DEFAULT = '23514';
+
+/**
+ * Writers create month partitions on demand only from this many months back; rows of older months go to each table's
+ * DEFAULT partition (migration 20261201300001). NOTE: without it, one request with observation times spread over
+ * 2000..now made up to ~320 months × 6 partitions of DDL (found by the fuzz test).
+ */
+export const ON_DEMAND_MONTHS_BACK = 24;
 
 /** Repository of the family tables' partitions; one per process, so its knowledge of existing months is shared. */
 export class MetricPartitionRepository {
@@ -47,9 +56,13 @@ export class MetricPartitionRepository {
    * are known to; otherwise reads the catalog once and creates the missing ones, each in its own statement (a
    * partition's creation locks its parent: it must not wait inside a write's transaction).
    */
-  async ensureMonths(observedMs: Iterable<number>): Promise<void> {
+  async ensureMonths(observedMs: Iterable<number>, now = new Date()): Promise<void> {
+    const horizon = monthOf(monthStart(monthOf(now.getTime()), -ON_DEMAND_MONTHS_BACK).getTime());
     const wanted = new Set<string>();
-    for (const ms of observedMs) wanted.add(monthOf(ms));
+    for (const ms of observedMs) {
+      const month = monthOf(ms);
+      if (month >= horizon) wanted.add(month);
+    }
     if (this.known && [...wanted].every((m) => this.known!.has(m))) return;
     await this.create([...wanted]);
   }
@@ -73,9 +86,17 @@ export class MetricPartitionRepository {
 
   /**
    * Drops every month that ends at or before `cutoff`: the ledger rows of its records, then its partitions, in one
-   * transaction per month. Returns the months dropped.
+   * transaction per month; and deletes the DEFAULT partitions' rows observed before `cutoff` with their ledger rows.
+   * Returns the months dropped.
    */
   async dropMonthsBefore(cutoff: Date): Promise<string[]> {
+    await withTransaction(this.db, async (s) => {
+      for (const table of TABLES) {
+        const old = `select tenant_id, record_id from ${table}_pdefault where observed_at < $1`;
+        await s.query(`delete from metric_records m using (${old}) f where m.tenant_id = f.tenant_id and m.record_id = f.record_id`, [cutoff]);
+        await s.query(`delete from ${table}_pdefault where observed_at < $1`, [cutoff]);
+      }
+    });
     const old = (await this.months()).filter((m) => monthStart(m, 1).getTime() <= cutoff.getTime());
     for (const month of old) {
       await withTransaction(this.db, async (s) => {
@@ -97,7 +118,7 @@ export class MetricPartitionRepository {
       await withSession(this.db, async (s) => {
         for (const table of TABLES) {
           await s.query(createSql(table, month)).catch((err: { code?: string }) => {
-            if (!RACE_CODES.has(err.code ?? '')) throw err;
+            if (!RACE_CODES.has(err.code ?? '') && err.code !== IN_DEFAULT) throw err;
           });
         }
       });

@@ -9,10 +9,18 @@ import { registerPosts, retentionRecord } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
 const DAY_MS = 86_400_000;
-const OLD = new Date('2000-02-10T12:00:00Z');
-const KEPT = new Date('2003-05-10T12:00:00Z');
-// Retention reaching back to 2001-01-01: the February 2000 month is past it, May 2003 is not.
-const RETENTION_DAYS = Math.floor((Date.now() - Date.parse('2001-01-01T00:00:00Z')) / DAY_MS);
+const today = new Date();
+/** The 10th of the month `monthsBack` months before this one, at noon UTC, and its partition suffix (YYYYMM). */
+function monthsAgo(monthsBack: number): { at: Date; month: string } {
+  const at = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - monthsBack, 10, 12));
+  return { at, month: `${at.getUTCFullYear()}${String(at.getUTCMonth() + 1).padStart(2, '0')}` };
+}
+// Within the writers' on-demand horizon (24 months): OLD is past the retention of one year, KEPT is not.
+const { at: OLD, month: OLD_MONTH } = monthsAgo(20);
+const { at: KEPT, month: KEPT_MONTH } = monthsAgo(2);
+// Past the horizon: lands in the DEFAULT partition, no month of its own.
+const ANCIENT = new Date('2001-03-10T12:00:00Z');
+const RETENTION_DAYS = 365;
 
 describe(`metrics partitions (${BACKEND})`, () => {
   let server: TestServer;
@@ -38,8 +46,8 @@ describe(`metrics partitions (${BACKEND})`, () => {
       retentionRecord(`${prefix}-now`, postId, now),
     ];
     expect(await record(records)).to.include({ acceptedCount: 3, duplicateCount: 0, rejectedCount: 0 });
-    expect(await exists('retention_metrics_p200002')).to.equal(true);
-    expect(await exists('meta_learning_scores_p200305')).to.equal(true);
+    expect(await exists(`retention_metrics_p${OLD_MONTH}`)).to.equal(true);
+    expect(await exists(`meta_learning_scores_p${KEPT_MONTH}`)).to.equal(true);
     // A retry of the three is three duplicates; the old id observed in another month with another payload is a
     // conflict, not a new record: the ledger's key does not depend on the partition.
     expect(await record(records)).to.include({ acceptedCount: 0, duplicateCount: 3, rejectedCount: 0 });
@@ -67,16 +75,29 @@ describe(`metrics partitions (${BACKEND})`, () => {
     );
     const text = plan.map((row) => Object.values(row)[0]).join('\n');
     const partitions = (family: string) => [...new Set(text.match(new RegExp(`${family}_p\\d{6}`, 'g')) ?? [])];
-    expect(partitions('retention_metrics'), text).to.deep.equal(['retention_metrics_p200305']);
-    expect(partitions('engagement_metrics'), text).to.deep.equal(['engagement_metrics_p200305']);
+    expect(partitions('retention_metrics'), text).to.deep.equal([`retention_metrics_p${KEPT_MONTH}`]);
+    expect(partitions('engagement_metrics'), text).to.deep.equal([`engagement_metrics_p${KEPT_MONTH}`]);
+    expect(text).to.not.match(/_pdefault/);
+  });
+
+  it('stores months past the on-demand horizon in the DEFAULT partition, creating no month for them', async () => {
+    const spread = Array.from({ length: 12 }, (_, i) => retentionRecord(`${prefix}-ancient-${i}`, postId, new Date(ANCIENT.getTime() + i * 31 * DAY_MS)));
+    expect(await record(spread)).to.include({ acceptedCount: 12, rejectedCount: 0 });
+    expect(await exists('retention_metrics_p200103')).to.equal(false);
+    const inDefault = await sql<{ n: string }>('select count(*)::text as n from retention_metrics_pdefault where tenant_id = ? and record_id like ?', [
+      'default',
+      `${prefix}-ancient-%`,
+    ]);
+    expect(inDefault[0].n).to.equal('12');
+    expect(await record(spread)).to.include({ acceptedCount: 0, duplicateCount: 12 });
   });
 
   it('drops whole months past METRICS_RETENTION_DAYS with their ledger rows, and creates the coming months', async () => {
     const { dropped } = await server.running.services.metricStorage.maintain(now);
-    expect(dropped).to.include('200002');
-    expect(dropped).to.not.include('200305');
-    expect(await exists('retention_metrics_p200002')).to.equal(false);
-    expect(await exists('retention_metrics_p200305')).to.equal(true);
+    expect(dropped).to.include(OLD_MONTH);
+    expect(dropped).to.not.include(KEPT_MONTH);
+    expect(await exists(`retention_metrics_p${OLD_MONTH}`)).to.equal(false);
+    expect(await exists(`retention_metrics_p${KEPT_MONTH}`)).to.equal(true);
     const ahead = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1));
     expect(await exists(`engine_performance_p${ahead.getUTCFullYear()}${String(ahead.getUTCMonth() + 1).padStart(2, '0')}`)).to.equal(true);
     const ledger = await sql<{ record_id: string }>('select record_id from metric_records where tenant_id = ? and record_id like ? order by 1', [
@@ -92,6 +113,6 @@ describe(`metrics partitions (${BACKEND})`, () => {
     expect(page.records.map((r) => r.recordId).sort()).to.deep.equal([`${prefix}-kept`, `${prefix}-new2`, `${prefix}-now`]);
     // A write to a dropped month recreates it (this process knew the month; the write retries after creating it).
     expect(await record([retentionRecord(`${prefix}-late`, postId, OLD), retentionRecord(`${prefix}-late2`, postId, OLD)])).to.include({ acceptedCount: 2 });
-    expect(await exists('retention_metrics_p200002')).to.equal(true);
+    expect(await exists(`retention_metrics_p${OLD_MONTH}`)).to.equal(true);
   });
 });
