@@ -1,5 +1,5 @@
 // The --out option of commands that write a file: required, and refused at once when its folder is missing.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './usage.js';
 
@@ -7,6 +7,6 @@ import { UsageError } from './usage.js';
 export function outFileOption(out: string | undefined): string {
   if (!out) throw new UsageError('--out is required (the file to write)');
   const folder = dirname(resolve(out));
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
   return out;
 }

@@ -1,8 +1,8 @@
 // `stakazo-ml report`: writes the learning report page of a tenant and day.
-import { statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
-import { dayOption, parseCommand, UsageError, type Command } from './usage.js';
+import { outFileOption } from './out-file.js';
+import { dayOption, parseCommand, type Command } from './usage.js';
 
 const HELP = `usage: stakazo-ml report --day D [--tenant T] [--tz ZONE] [--out file.html]
 
@@ -28,8 +28,7 @@ export const reportCommand: Command = {
     const tenantId = parsed.values.tenant ?? DEFAULT_TENANT;
     const out = parsed.values.out ?? `report-${tenantId}-${day}.html`;
     // Checked before the work, so a typo in the path does not cost a database open and a render.
-    const folder = dirname(resolve(out));
-    if (out !== '-' && !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
+    if (out !== '-') outFileOption(out);
     const [{ requireTenant, withDatabase }, { renderReportPage }, { gatherReportData }] = await Promise.all([
       import('./common.js'),
       import('../report/page.js'),
