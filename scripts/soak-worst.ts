@@ -3,29 +3,18 @@
 // and the probe too, so a probe call's latency is what the server's event loop makes another caller wait.
 // Reports p50/p99/max of the probe idle and under the worst requests, and what the attacker's calls answered.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { unaryCall } from '../src/client-calls.js';
-import { loadConfig } from '../src/config.js';
 import { Collection, EmbeddingServiceClient, EmbeddingType } from '../src/gen/stakazo/ml/v1/embedding.js';
-import { createLogger } from '../src/log.js';
-import { startServer } from '../src/server.js';
 import { TenancyRepository } from '../src/tenancy/tenancy.repository.js';
 import { createToken } from '../src/tenancy/tokens.js';
+import { soakSeconds, startSoakServer } from './soak/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIMENSION = 512;
-
-function seconds(): number {
-  const flag = process.argv.indexOf('--seconds');
-  const value = Number(flag >= 0 ? process.argv[flag + 1] : (process.env.SOAK_SECONDS ?? 60));
-  if (!Number.isFinite(value) || value <= 0 || value > 3600) throw new Error('--seconds must be 1..3600');
-  return value;
-}
 
 const quantile = (xs: number[], q: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -45,20 +34,9 @@ async function probe(client: EmbeddingServiceClient, auth: Metadata, endAt: numb
 }
 
 async function main(): Promise<number> {
-  const duration = seconds();
-  const dataDir = process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'stakazo-soak-worst-'));
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    HTTP_PORT: 'off',
-    DATABASE_URL: process.env.DATABASE_URL,
-    DATA_DIR: dataDir,
-    SCHEDULER_ENABLED: 'false',
-    AUTH: 'tokens',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-  });
-  const running = await startServer(config, createLogger(config.logLevel));
-  const address = `127.0.0.1:${running.port}`;
+  const duration = soakSeconds();
+  const server = await startSoakServer('stakazo-soak-worst-', { AUTH: 'tokens', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' });
+  const { running, address } = server;
   const suffix = Date.now().toString(36);
   const tenancy = new TenancyRepository(running.db);
   const tenants = [`soak-attacker-${suffix}`, `soak-probe-${suffix}`];
@@ -117,8 +95,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     for (const t of tenants) await tenancy.deleteTokensOf(t).catch(() => undefined);
-    await running.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

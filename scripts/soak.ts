@@ -3,30 +3,18 @@
 // 60, or SOAK_SECONDS), reports p50/p99 per RPC and the server's retained heap (first vs last third), and exits
 // non-zero on any failed call or when the heap grew more than SOAK_MAX_HEAP_GROWTH_MB (default 32).
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentials, Metadata } from '@grpc/grpc-js';
-import { loadConfig } from '../src/config.js';
 import { Platform } from '../src/gen/stakazo/ml/v1/common.js';
 import { Collection, EmbeddingServiceClient, EmbeddingType } from '../src/gen/stakazo/ml/v1/embedding.js';
 import { MetricsServiceClient } from '../src/gen/stakazo/ml/v1/metrics.js';
-import { createLogger } from '../src/log.js';
-import { startServer } from '../src/server.js';
 import { gcNow, heapAfterGc } from './soak/memory.js';
 import { latencyTable, memoryTrend, type SoakWorld, type WorkerReport } from './soak/report.js';
+import { soakSeconds, startSoakServer } from './soak/server.js';
 
 const WORKERS = 2;
 const here = dirname(fileURLToPath(import.meta.url));
-
-function secondsSetting(): number {
-  const flag = process.argv.indexOf('--seconds');
-  const text = flag >= 0 ? process.argv[flag + 1] : process.env.SOAK_SECONDS;
-  const seconds = Number(text ?? 60);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new Error(`--seconds / SOAK_SECONDS must be 1..3600, got ${text}`);
-  return seconds;
-}
 
 function promised<Res>(start: (cb: (err: Error | null, res: Res) => void) => unknown): Promise<Res> {
   return new Promise((resolve, reject) => start((err, res) => (err ? reject(err) : resolve(res))));
@@ -121,20 +109,10 @@ function runWorker(address: string, world: SoakWorld, endAt: number, id: number)
 }
 
 async function main(): Promise<number> {
-  const seconds = secondsSetting();
+  const seconds = soakSeconds();
   const maxGrowthMb = Number(process.env.SOAK_MAX_HEAP_GROWTH_MB ?? 32);
-  const dataDir = process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'stakazo-soak-'));
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    HTTP_PORT: 'off',
-    DATABASE_URL: process.env.DATABASE_URL,
-    DATA_DIR: dataDir,
-    SCHEDULER_ENABLED: 'false',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  });
-  const running = await startServer(config, createLogger(config.logLevel));
-  const address = `127.0.0.1:${running.port}`;
+  const server = await startSoakServer('stakazo-soak-', { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const { running, address } = server;
   try {
     const world = await buildWorld(address);
     await heapAfterGc();
@@ -166,8 +144,7 @@ async function main(): Promise<number> {
     console.log(ok ? 'soak: OK' : 'soak: FAILED');
     return ok ? 0 : 1;
   } finally {
-    await running.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 
