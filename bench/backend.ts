@@ -93,6 +93,8 @@ function pgliteDirect(db: Db): DirectSql {
 export interface ServerProcess {
   pid: number;
   port: number;
+  /** The whole "serving" line the process printed (a process may announce more than its port). */
+  serving: Record<string, unknown>;
   /** Milliseconds from spawning the process to its "serving" log line (health SERVING). */
   startMs: number;
   stop(): Promise<void>;
@@ -115,7 +117,7 @@ export async function startServerProcess(env: Record<string, string>, entry = ['
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   void exited.then(() => process.off('exit', killOnExit));
-  const port = await new Promise<number>((resolve, reject) => {
+  const serving = await new Promise<{ port: number } & Record<string, unknown>>((resolve, reject) => {
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
@@ -123,8 +125,8 @@ export async function startServerProcess(env: Record<string, string>, entry = ['
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         try {
-          const entry = JSON.parse(line) as { msg?: string; port?: number };
-          if (entry.msg === 'serving' && entry.port) resolve(entry.port);
+          const entry = JSON.parse(line) as { msg?: string; port?: number } & Record<string, unknown>;
+          if (entry.msg === 'serving' && entry.port) resolve(entry as { port: number } & Record<string, unknown>);
         } catch {
           // not a log line
         }
@@ -135,7 +137,8 @@ export async function startServerProcess(env: Record<string, string>, entry = ['
   child.stdout!.resume();
   return {
     pid: child.pid!,
-    port,
+    port: serving.port,
+    serving,
     startMs: performance.now() - started,
     async stop() {
       if (child.exitCode !== null) return;

@@ -1,5 +1,8 @@
-// The bare grpc-js echo (bench/echo-server.ts) as the search measures use it: started in a process of its own with
-// the size of a search answer, and called like the service, so its latency is the transport floor of a search.
+// The transport floors (bench/echo-server.ts) as the search measures use them: started in a process of their own
+// with the sizes of a search, and called like the service, so their latencies are what any search pays in transit.
+import { connect as connectHttp2 } from 'node:http2';
+import { connect as connectTcp } from 'node:net';
+import { once } from 'node:events';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { CLIENT_OPTIONS, startServerProcess } from './backend.js';
 import { nowMs } from './stats.js';
@@ -15,17 +18,33 @@ export const ECHO_METHOD = {
   responseDeserialize: (bytes: Buffer) => bytes,
 } as const;
 
+/** A message in gRPC's length-prefixed framing (uncompressed), as it travels in an HTTP/2 DATA frame. */
+export function grpcFrame(message: Buffer): Buffer {
+  const framed = Buffer.alloc(5 + message.length);
+  framed.writeUInt32BE(message.length, 1);
+  message.copy(framed, 5);
+  return framed;
+}
+
 const SCRIPT = new URL('./echo-server.ts', import.meta.url).pathname;
 
 export interface Echo {
-  /** Sends `request` and resolves with the latency in ms (the answer is `responseBytes` long). */
+  /** grpc-js at both ends: sends `request` and resolves with the latency in ms (the answer is `responseBytes` long). */
   call(request: Buffer): Promise<number>;
+  /** The same exchange on node:http2 at both ends, no gRPC library: latency in ms. */
+  callHttp2(request: Buffer): Promise<number>;
+  /** The same sizes as one plain TCP round trip: latency in ms. */
+  callTcp(request: Buffer): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Starts an echo server process answering `responseBytes`, and a client of it (connected before this resolves). */
-export async function startEcho(responseBytes: number): Promise<Echo> {
-  const server = await startServerProcess({}, ['--import', 'tsx', SCRIPT, String(responseBytes)]);
+/**
+ * Starts the echo process answering `responseBytes` to requests of `requestBytes` (every request sent must be that
+ * long), and a client of each floor (connected before this resolves).
+ */
+export async function startEcho(requestBytes: number, responseBytes: number): Promise<Echo> {
+  const server = await startServerProcess({}, ['--import', 'tsx', SCRIPT, String(responseBytes), String(requestBytes)]);
+  const { http2Port, tcpPort } = server.serving as { http2Port: number; tcpPort: number };
   const client = new Client(`127.0.0.1:${server.port}`, credentials.createInsecure(), CLIENT_OPTIONS);
   const call = (request: Buffer) =>
     new Promise<number>((resolve, reject) => {
@@ -41,11 +60,49 @@ export async function startEcho(responseBytes: number): Promise<Echo> {
         (err) => (err ? reject(err) : resolve(nowMs() - start)),
       );
     });
-  await call(Buffer.alloc(0));
+
+  const session = connectHttp2(`http://127.0.0.1:${http2Port}`);
+  await once(session, 'connect');
+  const callHttp2 = (request: Buffer) =>
+    new Promise<number>((resolve, reject) => {
+      const start = nowMs();
+      const stream = session.request({ ':method': 'POST', ':path': ECHO_METHOD.path, 'content-type': 'application/grpc', te: 'trailers' });
+      stream.resume();
+      stream.once('error', reject);
+      stream.once('close', () => resolve(nowMs() - start));
+      stream.end(grpcFrame(request));
+    });
+
+  const socket = connectTcp(tcpPort, '127.0.0.1');
+  socket.setNoDelay(true);
+  await once(socket, 'connect');
+  let received = 0;
+  let answered: (() => void) | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received >= responseBytes && answered) {
+      received -= responseBytes;
+      const done = answered;
+      answered = undefined;
+      done();
+    }
+  });
+  const callTcp = (request: Buffer) =>
+    new Promise<number>((resolve) => {
+      const start = nowMs();
+      answered = () => resolve(nowMs() - start);
+      socket.write(request);
+    });
+
+  await call(Buffer.alloc(requestBytes));
   return {
     call,
+    callHttp2,
+    callTcp,
     async stop() {
       client.close();
+      session.close();
+      socket.destroy();
       await server.stop();
     },
   };

@@ -64,6 +64,9 @@ export const MEASURE_IDS = [
   'search.grpc_p50_vs_sql',
   'search.grpc_p99_vs_sql',
   'search.added_vs_echo',
+  'search.http2_floor_p50',
+  'search.tcp_floor_p50',
+  'search.zero_cost_server_ratio',
   'halfvec.index_size',
   'halfvec.recall_loss',
   'filtered.full_k_fraction',
@@ -82,4 +85,6 @@ export const MEASURE_IDS = [
   'metric_write.unary_p50',
   'learning.daily_run',
   'virality.predict_p50',
+  'virality.live_post_p50',
+  'virality.batch_p50',
 ] as const;

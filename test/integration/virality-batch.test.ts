@@ -52,11 +52,13 @@ function items(count: number): ViralityItem[] {
 describe(`virality: a batch of cold-start items reads its timing grids in bounded SQL (${BACKEND})`, () => {
   let server: TestServer;
   let tenant: string;
+  let postIds: string[];
   before(async () => {
     server = await startTestServer();
     tenant = uniq('vbatch');
     const { token } = await createToken(new TenancyRepository(server.running.db), tenant, 'virality batch test');
     const world = generateWorld({ prefix: uniq('vb'), seed: 3, postsPerDay: 6, days: 90, startDay: '2020-12-01', timeZone: 'UTC' });
+    postIds = world.slice(-3).map((p) => p.postId);
     const loaded = await loadWorld(server, world, bearer(token));
     expect(loaded.acceptedCount).to.equal(world.length * 2);
   });
@@ -112,5 +114,18 @@ describe(`virality: a batch of cold-start items reads its timing grids in bounde
     const second = await service.predict(tenant, items(20), 70);
     expect(counted.statements()).to.equal(before);
     expect(second).to.deep.equal(first);
+  });
+
+  it('live posts of registered content cost one statement when warm: the post, its latest views and its content', async () => {
+    const live = postIds.map((postId, index): ViralityItem => ({ index, postId, horizonHours: 168, platform: '', plannedAt: new Date(0), timeZone: '' }));
+    const counted = countingRepository(server);
+    const service = new ViralityService(counted.repo, new ViralityCache(counted.repo));
+    const first = await service.predict(tenant, live, 70);
+    const before = counted.statements();
+    const second = await service.predict(tenant, live, 70);
+    expect(counted.statements() - before).to.equal(1);
+    expect(second).to.deep.equal(first);
+    // The content came with the posts (a live item takes its content id from its post; without its features it would be NOT_FOUND).
+    expect(second.map((a) => a.contentId)).to.deep.equal(postIds.map((id) => `${id}-c`));
   });
 });

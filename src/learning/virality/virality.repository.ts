@@ -21,6 +21,15 @@ const LATEST_VIEWS = `
 const CONTENT_COLUMNS = `c.duration_s as "durationS", c.quality_score as "qualityScore", c.aesthetic_score as "aestheticScore",
   c.caption_length_chars as "captionLengthChars", c.cta_in_first_5s as "ctaInFirst5s", c.hashtag_count as "hashtagCount"`;
 
+/** Platform → share lost in the first 3 s at the earliest observation of content `c`'s post there. */
+const FIRST_3S_LOSS = `(select jsonb_object_agg(platform, loss) from (
+     select distinct on (p.platform) p.platform, r.skip_rate_first_3s as loss
+       from posts p
+       join retention_metrics r on r.tenant_id = p.tenant_id and r.post_id = p.post_id
+      where p.tenant_id = c.tenant_id and p.content_id = c.content_id
+      order by p.platform, r.observed_at asc
+   ) early)`;
+
 /** Posts considered by the cold-start context: the tenant's most recent ones. */
 const COLD_START_POSTS = 10_000;
 
@@ -92,10 +101,13 @@ export class ViralityRepository {
   async livePosts(tenantId: string, postIds: readonly string[]): Promise<LivePostRow[]> {
     if (postIds.length === 0) return [];
     return withDbErrors(`posts of tenant "${tenantId}"`, async () => {
-      return this.rows<LivePostRow>(
+      // NOTE: the post's content comes in the same statement, so a live post costs one round trip.
+      const rows = await this.rows<Omit<LivePostRow, 'content'> & ContentRow & { knownContent: boolean }>(
         `select p.post_id as "postId", p.content_id as "contentId", p.platform, p.published_at as "publishedAt",
-                p.time_zone as "timeZone", latest.observed_at as "observedAt", latest.views
+                p.time_zone as "timeZone", latest.observed_at as "observedAt", latest.views,
+                c.content_id is not null as "knownContent", ${CONTENT_COLUMNS}, ${FIRST_3S_LOSS} as "first3sLossByPlatform"
            from posts p
+           left join content c on c.tenant_id = p.tenant_id and c.content_id = p.content_id
            left join lateral (
              select r.observed_at, r.views::float8 as views from retention_metrics r
               where r.tenant_id = p.tenant_id and r.post_id = p.post_id
@@ -104,6 +116,16 @@ export class ViralityRepository {
           where p.tenant_id = :tenant and p.post_id = any(:ids::text[])`,
         { tenant: tenantId, ids: [...postIds] },
       );
+      return rows.map(({ postId, platform, publishedAt, timeZone, observedAt, views, knownContent, ...content }) => ({
+        postId,
+        contentId: content.contentId,
+        platform,
+        publishedAt,
+        timeZone,
+        observedAt,
+        views,
+        content: knownContent ? content : null,
+      }));
     });
   }
 
@@ -112,14 +134,7 @@ export class ViralityRepository {
     if (contentIds.length === 0) return [];
     return withDbErrors(`content of tenant "${tenantId}"`, async () => {
       return this.rows<ContentRow>(
-        `select c.content_id as "contentId", ${CONTENT_COLUMNS},
-                (select jsonb_object_agg(platform, loss) from (
-                   select distinct on (p.platform) p.platform, r.skip_rate_first_3s as loss
-                     from posts p
-                     join retention_metrics r on r.tenant_id = p.tenant_id and r.post_id = p.post_id
-                    where p.tenant_id = c.tenant_id and p.content_id = c.content_id
-                    order by p.platform, r.observed_at asc
-                 ) early) as "first3sLossByPlatform"
+        `select c.content_id as "contentId", ${CONTENT_COLUMNS}, ${FIRST_3S_LOSS} as "first3sLossByPlatform"
            from content c
           where c.tenant_id = :tenant and c.content_id = any(:ids::text[])`,
         { tenant: tenantId, ids: [...contentIds] },

@@ -105,10 +105,12 @@ export class ViralityService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Reads the stored features of the items given by content id; NOT_FOUND names the unknown ones. */
-  private async contents(tenantId: string, items: readonly ViralityItem[]): Promise<Map<string, ContentRow>> {
-    const ids = [...new Set(items.flatMap((i) => (i.contentId ? [i.contentId] : [])))];
-    const contents = new Map((await this.repo.contentFeatures(tenantId, ids)).map((c) => [c.contentId, c]));
+  /** The stored features of the items given by content id (live posts brought theirs); NOT_FOUND names the unknown ones. */
+  private async contents(tenantId: string, items: readonly ViralityItem[], known: ReadonlyMap<number, LivePostRow>): Promise<Map<string, ContentRow>> {
+    const contents = new Map<string, ContentRow>();
+    for (const post of known.values()) if (post.content) contents.set(post.content.contentId, post.content);
+    const ids = [...new Set(items.flatMap((i) => (i.contentId && !contents.has(i.contentId) ? [i.contentId] : [])))];
+    for (const c of await this.repo.contentFeatures(tenantId, ids)) contents.set(c.contentId, c);
     const missing = items.filter((i) => i.contentId && !contents.has(i.contentId));
     if (missing.length) {
       const named = missing.slice(0, 5).map((i) => `"${i.contentId}" (items[${i.index}].content_id)`);
@@ -189,7 +191,7 @@ export class ViralityService {
    */
   async predict(tenantId: string, requested: readonly ViralityItem[], boostThreshold: number): Promise<ViralityAnswer[]> {
     const { items, posts } = await this.livePosts(tenantId, requested);
-    const contents = await this.contents(tenantId, items);
+    const contents = await this.contents(tenantId, items, posts);
     const predictor = await this.cache.predictor(tenantId);
     const forecaster = posts.size ? await this.cache.forecaster(tenantId) : undefined;
     const platforms = comparedPlatforms(predictor);

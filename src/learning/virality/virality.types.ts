@@ -92,4 +92,6 @@ export interface LivePostRow {
   timeZone: string;
   observedAt: Date | null;
   views: number | null;
+  /** The post's content (read in the same statement); null when it is not registered. */
+  content: ContentRow | null;
 }
