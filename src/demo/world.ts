@@ -3,6 +3,7 @@
 import { Platform } from '../gen/stakazo/ml/v1/common.js';
 import type { Content, MetricRecord, Post } from '../gen/stakazo/ml/v1/metrics.js';
 import { gaussian, mulberry32 } from '../learning/math/stats.js';
+import { euclideanNorm } from '../domain/numbers.js';
 
 export interface WorldOptions {
   prefix: string;
@@ -216,7 +217,7 @@ export interface WorldEmbedding {
 }
 
 const unit = (v: number[]) => {
-  const norm = Math.hypot(...v) || 1;
+  const norm = euclideanNorm(v) || 1;
   return v.map((x) => x / norm);
 };
 

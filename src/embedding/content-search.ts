@@ -4,6 +4,7 @@ import { invalidArgument } from '../errors.js';
 import type { ContentCandidate, ContentHit, ContentSearchQuery, Evidence, FusionName, SubQueryRanking } from './content-search.types.js';
 import type { CollectionInfo } from './embedding.types.js';
 import { vectorMismatch } from './vector.validate.js';
+import { extent } from '../domain/numbers.js';
 
 /** RRF's constant k when the request leaves it unset (Cormack et al.; Qdrant and Elasticsearch use it too). */
 export const DEFAULT_RRF_K = 60;
@@ -29,8 +30,7 @@ function withoutExcluded(candidates: readonly ContentCandidate[], excluded: Read
 export function normalisedScores(candidates: readonly ContentCandidate[]): number[] {
   if (candidates.length === 0) return [];
   const scores = candidates.map((c) => c.score);
-  const min = Math.min(...scores);
-  const max = Math.max(...scores);
+  const { min, max } = extent(scores);
   return scores.map((s) => (max > min ? (s - min) / (max - min) : 1));
 }
 

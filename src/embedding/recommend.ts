@@ -3,6 +3,7 @@
 import { invalidArgument } from '../errors.js';
 import type { CollectionInfo, DistanceName, RecommendExamples, RecommendQuery } from './embedding.types.js';
 import { vectorMismatch } from './vector.validate.js';
+import { euclideanNorm } from '../domain/numbers.js';
 
 /** Positive and negative example ids and vectors allowed per Recommend, in all. */
 export const MAX_RECOMMEND_EXAMPLES = 100;
@@ -38,7 +39,7 @@ export function exampleVectors(query: RecommendQuery, stored: ReadonlyMap<string
 function mean(vectors: readonly Float32Array[], dimension: number, unitLength: boolean): Float64Array {
   const sum = new Float64Array(dimension);
   for (const vector of vectors) {
-    const scale = unitLength ? 1 / Math.hypot(...vector) : 1;
+    const scale = unitLength ? 1 / euclideanNorm(vector) : 1;
     for (let i = 0; i < dimension; i++) sum[i]! += vector[i]! * scale;
   }
   return sum.map((x) => x / vectors.length);

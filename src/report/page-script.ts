@@ -60,8 +60,8 @@ export const PAGE_SCRIPT = String.raw`
   const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
   data.bestTime.grids.forEach((grid, index) => {
     const values = grid.cells.map((c) => c.shrunkEstimate);
-    const min = Math.min(...values);
-    const span = Math.max(...values) - min || 1;
+    const min = values.reduce((a, b) => (b < a ? b : a), Infinity);
+    const span = values.reduce((a, b) => (b > a ? b : a), -Infinity) - min || 1;
     const best = new Set(grid.topSlots.map((s) => s.weekday + ':' + s.hour));
     const isBest = (ctx) => ctx.raw && best.has((weekdays.indexOf(ctx.raw.y) + 1) + ':' + Number(ctx.raw.x));
     make('chart-best-time-' + index, {

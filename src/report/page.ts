@@ -4,6 +4,7 @@ import { chartLibraryScripts } from './assets.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import type { ReportPageData } from './report-data.js';
 import { brandName, distinctClusterNames, formatCount, formatPercent, formatPoints, formatSignedPercent, outcomeWords, plainInsight } from './wording.js';
+import { extent } from '../domain/numbers.js';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -115,8 +116,9 @@ function timeZoneForm(data: ReportPageData): string {
 /** The colour scale of a heatmap: from its lowest to its highest estimate, in views. */
 function heatmapLegend(cells: ReportPageData['bestTime']['grids'][number]['cells']): string {
   const values = cells.map((c) => c.shrunkEstimate);
-  const low = values.length ? Math.expm1(Math.min(...values)) : 0;
-  const high = values.length ? Math.expm1(Math.max(...values)) : 0;
+  const { min, max } = extent(values);
+  const low = values.length ? Math.expm1(min) : 0;
+  const high = values.length ? Math.expm1(max) : 0;
   return `<div class="legend"><span>≈ ${formatCount(low)} views</span><span class="scale"></span><span>≈ ${formatCount(high)} views</span>
     <span><span class="best"></span> best slots</span></div>`;
 }

@@ -1,6 +1,7 @@
 // Best time to post: a weekday × hour grid in the audience's time zone, shrunk toward the mean, with a held-out confidence.
 import { clamp, mulberry32, normalCdf, summarize } from '../math/stats.js';
 import { localTimeCache, nextLocalHourStart, type LocalTime } from './time-zone.js';
+import { extent } from '../../domain/numbers.js';
 
 /** One published post and the outcome to maximise (for views, pass ln(1 + views)). */
 export interface TimedOutcome {
@@ -224,8 +225,7 @@ export function nextBestSlotTime(result: Pick<BestTimeResult, 'topSlots'>, timeZ
 export function slotTimingValue(result: Pick<BestTimeResult, 'cells' | 'sampleSize'>, weekday: number, hour: number): number {
   if (result.sampleSize === 0) return 0.5;
   const estimates = result.cells.map((c) => c.shrunkEstimate);
-  const low = Math.min(...estimates);
-  const high = Math.max(...estimates);
+  const { min: low, max: high } = extent(estimates);
   if (high - low <= 1e-12 * Math.max(1, Math.abs(high))) return 0.5;
   return clamp((result.cells[(weekday - 1) * 24 + hour].shrunkEstimate - low) / (high - low), 0, 1);
 }

@@ -8,6 +8,7 @@ import type { ViralityRepository } from './virality.repository.js';
 import type { TenantOutcomes } from './virality.types.js';
 import { isForecastParams, type ForecastParams } from './forecast.js';
 import { postsByPlatform, viewsInWindow, type PostViews } from './timing-windows.js';
+import { extent } from '../../domain/numbers.js';
 
 /** Name of the virality model in learned_models. */
 export const VIRALITY_MODEL = 'virality';
@@ -128,8 +129,8 @@ export class ViralityCache {
         .viewsObservations(
           tenantId,
           [...new Set(span.map((g) => g.platform))],
-          new Date(Math.min(...span.map((g) => g.from.getTime()))),
-          new Date(Math.max(...span.map((g) => g.to.getTime()))),
+          new Date(extent(span.map((g) => g.from.getTime())).min),
+          new Date(extent(span.map((g) => g.to.getTime())).max),
         )
         .then(postsByPlatform);
       return viewsInWindow((await read).get(grid.platform) ?? [], grid.from, grid.to);

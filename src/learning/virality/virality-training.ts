@@ -144,13 +144,16 @@ export class ViralityTrainer implements LearningStateUpdater {
   private async updateForecast(tenantId: string, day: string, from: Date, end: Date): Promise<string | undefined> {
     const current = await this.repo.promotedModel(tenantId, FORECAST_MODEL);
     const curves: ObservedCurve[] = [];
+    let longestAgeHours = 0;
     for (const [platform, posts] of postsByPlatform(await this.repo.viewsObservations(tenantId, PLATFORMS, from, end))) {
       for (const post of posts) {
         const published = post.publishedAt.getTime();
-        curves.push({ platform, points: post.observedMs.map((ms, i) => ({ ageH: (ms - published) / 3_600_000, views: post.views[i] })) });
+        const points = post.observedMs.map((ms, i) => ({ ageH: (ms - published) / 3_600_000, views: post.views[i] }));
+        // NOTE: a loop, not Math.max(...ages): one argument per observation overflowed the stack at 500,000.
+        for (const p of points) if (p.ageH > longestAgeHours) longestAgeHours = p.ageH;
+        curves.push({ platform, points });
       }
     }
-    const longestAgeHours = Math.max(...curves.flatMap((c) => c.points.map((p) => p.ageH)), 0);
     const params = curves.length ? fitForecastModel(curves, end) : undefined;
     if (!params) return current?.version;
     const version = `f${day.replaceAll('-', '')}-${createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 8)}`;
