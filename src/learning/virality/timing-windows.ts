@@ -1,7 +1,7 @@
 // The rows of many timing-grid windows from one read of views observations (ViralityRepository.viewsObservations):
 // for a window [from, to) of a platform, the posts published in it with the views of their latest observation
 // before `to` — the rows ViralityRepository.timedOutcomes returns for that window, in its order, views only.
-import type { TimedRow, ViewsObservationRow } from './virality.types.js';
+import type { PostViewsRow, TimedRow } from './virality.types.js';
 
 /** A post and its views observations, oldest first. */
 export interface PostViews {
@@ -10,20 +10,14 @@ export interface PostViews {
   views: number[];
 }
 
-/** The observations grouped per post, per platform, keeping the read's order (publication, post id). */
-export function postsByPlatform(rows: readonly ViewsObservationRow[]): Map<string, PostViews[]> {
+/** The posts grouped per platform, keeping the read's order (publication, post id). */
+export function postsByPlatform(rows: readonly PostViewsRow[]): Map<string, PostViews[]> {
   const byPlatform = new Map<string, PostViews[]>();
-  let last: (PostViews & { key: string }) | undefined;
-  for (const row of rows) {
-    const key = `${row.platform}\u0000${row.postId}`;
-    if (last?.key !== key) {
-      last = { key, publishedAt: row.publishedAt, observedMs: [], views: [] };
-      const posts = byPlatform.get(row.platform) ?? [];
-      posts.push(last);
-      byPlatform.set(row.platform, posts);
-    }
-    last.observedMs.push(row.observedAt.getTime());
-    last.views.push(row.views);
+  for (const { platform, publishedAt, observedMs, views } of rows) {
+    const posts = byPlatform.get(platform);
+    const post = { publishedAt, observedMs, views };
+    if (posts) posts.push(post);
+    else byPlatform.set(platform, [post]);
   }
   return byPlatform;
 }

@@ -168,8 +168,9 @@ export class ViralityTrainer implements LearningStateUpdater {
   async update(tenantId: string, day: string): Promise<Record<string, string>> {
     const { end } = dayBounds(day);
     const from = new Date(end.getTime() - (this.options.trainingWindowDays ?? 180) * DAY_MS);
-    const forecast = await this.updateForecast(tenantId, day, from, end);
-    return { ...(await this.updateVirality(tenantId, day)), ...(forecast ? { views_forecast: forecast } : {}) };
+    // NOTE: side by side: on Postgres one model's reads overlap the other's fitting (PGlite runs them in turn).
+    const [forecast, virality] = await Promise.all([this.updateForecast(tenantId, day, from, end), this.updateVirality(tenantId, day)]);
+    return { ...virality, ...(forecast ? { views_forecast: forecast } : {}) };
   }
 
   private async updateVirality(tenantId: string, day: string): Promise<Record<string, string>> {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { queryNamed } from '../../db/named-params.js';
 import { withDbErrors } from '../../db/pg-errors.js';
 import { withSession, withTransaction } from '../../db/session.js';
-import type { ContentRow, LivePostRow, ModelRow, TenantOutcomes, TimedRow, TrainingRow, ViewsObservationRow } from './virality.types.js';
+import type { ContentRow, LivePostRow, ModelRow, TenantOutcomes, TimedRow, TrainingRow, PostViewsRow } from './virality.types.js';
 
 // NOTE: "latest observation" is per post and bounded by :until, so a run for a past day never sees later data.
 const LATEST_VIEWS = `
@@ -80,18 +80,26 @@ export class ViralityRepository {
   }
 
   /**
-   * Every views observation made before `to` of the posts of `platforms` published in [from, to), ordered by platform,
-   * publication, post and observation time: what {@link timedOutcomes} reads for the views of any window inside
-   * [from, to), for many windows in one query (the latest observation before a window's end is picked by the caller).
+   * The views observations made before `to` of the posts of `platforms` published in [from, to), one row per post
+   * (observation times in epoch ms and views, oldest first), ordered by platform, publication and post: what
+   * {@link timedOutcomes} reads for the views of any window inside [from, to), for many windows in one query (the
+   * latest observation before a window's end is picked by the caller).
+   * NOTE: one row per post, not per observation: 20,000 posts observed 25 times each read in a fraction of the time
+   * 500,000 rows took to sort, send and parse (timestamps above all).
    */
-  async viewsObservations(tenantId: string, platforms: readonly string[], from: Date, to: Date): Promise<ViewsObservationRow[]> {
+  async viewsObservations(tenantId: string, platforms: readonly string[], from: Date, to: Date): Promise<PostViewsRow[]> {
     return withDbErrors(`posts of tenant "${tenantId}"`, async () => {
-      return this.rows<ViewsObservationRow>(
-        `select p.platform, p.post_id as "postId", p.published_at as "publishedAt", r.observed_at as "observedAt", r.views::float8 as views
+      return this.rows<PostViewsRow>(
+        `select p.platform, p.post_id as "postId", p.published_at as "publishedAt", obs.observed_ms as "observedMs", obs.views
            from posts p
-           join retention_metrics r on r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :to
+           join lateral (
+             select array_agg(floor(extract(epoch from r.observed_at) * 1000)::float8 order by r.observed_at) as observed_ms,
+                    array_agg(r.views::float8 order by r.observed_at) as views
+               from retention_metrics r
+              where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :to
+           ) obs on obs.views is not null
           where p.tenant_id = :tenant and p.platform = any(:platforms::text[]) and p.published_at >= :from and p.published_at < :to
-          order by p.platform, p.published_at, p.post_id, r.observed_at`,
+          order by p.platform, p.published_at, p.post_id`,
         { tenant: tenantId, platforms: [...platforms], from, to },
       );
     });

@@ -49,13 +49,14 @@ export interface TimedRow {
   interactions: number | null;
 }
 
-/** One views observation of a post (see ViralityRepository.viewsObservations). */
-export interface ViewsObservationRow {
+/** A post and its views observations, oldest first (see ViralityRepository.viewsObservations). */
+export interface PostViewsRow {
   platform: string;
   postId: string;
   publishedAt: Date;
-  observedAt: Date;
-  views: number;
+  /** Observation times, epoch milliseconds. */
+  observedMs: number[];
+  views: number[];
 }
 
 /** A content item's stored features and, per platform, the early-retention signal of its post there. */
