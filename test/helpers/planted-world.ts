@@ -45,8 +45,11 @@ export interface PlantedPost extends WorldPost {
   weekday: number;
 }
 
-/** `postsPerDay` posts a day for `days` days from `startDay`, at uniformly drawn local hours. */
-export function plantedWorld(seed: number, startDay: string, days: number, postsPerDay: number, prefix = uniq('pw')): PlantedPost[] {
+/**
+ * `postsPerDay` posts a day for `days` days from `startDay`, at uniformly drawn local hours. `levelShift` moves
+ * every post's expected ln(1 + views) (another artist's audience size, the same effects).
+ */
+export function plantedWorld(seed: number, startDay: string, days: number, postsPerDay: number, prefix = uniq('pw'), levelShift = 0): PlantedPost[] {
   const random = mulberry32(seed);
   const start = Date.parse(`${startDay}T00:00:00Z`);
   const posts: PlantedPost[] = [];
@@ -68,6 +71,7 @@ export function plantedWorld(seed: number, startDay: string, days: number, posts
       const hashtags = Math.floor(random() * 10);
       const expectedLogViews =
         TRUTH.base +
+        levelShift +
         1.2 * quality +
         0.3 * aesthetic +
         0.5 * (cta ? 1 : 0) -

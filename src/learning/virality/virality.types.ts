@@ -93,3 +93,11 @@ export interface LivePostRow {
   observedAt: Date | null;
   views: number | null;
 }
+
+/** One sharing tenant's contribution to the shared prior (its own model's coefficients and their variances). */
+export interface ContributionRow {
+  columns: string[];
+  coefficients: number[];
+  coefficientVariances: number[];
+  residualVariance: number;
+}
