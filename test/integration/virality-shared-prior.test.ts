@@ -76,10 +76,13 @@ describe(`learning across artists: the shared prior (${BACKEND})`, () => {
     return { shared, clone };
   }
 
-  /** Turns sharing off for this file's tenants: on a shared Postgres database, an earlier run's must not feed the prior. */
+  /**
+   * Turns sharing off for every tenant of the database: on a shared Postgres database, an earlier run's tenants (or
+   * one a fuzzer opted in) must not feed the prior this file counts.
+   */
   async function stopSharing() {
     const repo = new TenancyRepository(server.running.db);
-    for (const tenantId of await repo.listTenantIds()) if (tenantId.startsWith('prior')) await repo.setShareLearning(tenantId, false);
+    for (const tenantId of await repo.listTenantIds()) if ((await repo.learningSettings(tenantId))?.shareLearning) await repo.setShareLearning(tenantId, false);
   }
 
   before(async function () {
