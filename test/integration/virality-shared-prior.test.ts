@@ -5,11 +5,11 @@
 // turning sharing on and off changes the prior at the next run.
 import { status, type Metadata } from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { contentOf } from '../../src/demo/world.js';
 import type { ViralityInput } from '../../src/gen/stakazo/ml/v1/learning.js';
-import { mean, spearman } from '../../src/learning/math/stats.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
-import { deleteTenantTokens, freshTenant, loadPlantedWorld, plantedWorld, PLANTED_PLATFORMS, type PlantedPost } from '../helpers/planted-world.js';
+import { deleteTenantTokens, freshTenant, loadPlantedWorld, plantedWorld, withinPlatformRho, type PlantedPost } from '../helpers/planted-world.js';
 
 const TRAIN_DAY = '2021-03-07';
 /** The sharing tenants with plenty of posts: 60 days × 8 posts each, audiences of different sizes. */
@@ -17,31 +17,12 @@ const SHARING_LEVELS = [-1, 0, 1.2];
 const NEW_TENANT_SEEDS = [11, 22, 33];
 const report = (line: string) => process.env.VIRALITY_REPORT && console.log(`      ${line}`);
 
-/** Mean over platforms of Spearman ρ between predictions and the planted expectation. */
-function withinPlatformRho(posts: readonly PlantedPost[], predicted: readonly number[]): number {
-  return mean(
-    PLANTED_PLATFORMS.map((platform) => {
-      const on = posts.flatMap((p, i) => (p.platform === platform ? [i] : []));
-      return spearman(
-        on.map((i) => predicted[i]),
-        on.map((i) => posts[i].expectedLogViews),
-      );
-    }),
-  );
-}
-
 /** An unpublished item described by its features (held-out content is never registered). */
 const input = (post: PlantedPost): ViralityInput => ({
   postId: '',
   horizonHours: 0,
   contentId: '',
-  features: {
-    qualityScore: post.quality,
-    aestheticScore: post.aesthetic,
-    captionLengthChars: post.captionLength,
-    ctaInFirst5s: post.cta,
-    hashtagCount: post.hashtags,
-  },
+  features: contentOf(post).features,
   durationS: post.durationS,
   platform: post.platform,
   plannedPublishTime: post.publishTime,

@@ -1,41 +1,13 @@
 // The shared prior of learning across artists: random-effects pooling per column, which columns are shared, and a
 // fit toward the prior that follows the prior with few posts and the data with many.
 import { expect } from 'chai';
-import { gaussian, mean, mulberry32, spearman } from '../../src/learning/math/stats.js';
+import { mean, spearman } from '../../src/learning/math/stats.js';
 import { isSharedColumn, poolEstimates, sharedPrior, type ContributedModel, type SharedPrior } from '../../src/learning/virality/shared-prior.js';
 import { fitViralityModel, fitViralityModelWithPrior } from '../../src/learning/virality/virality-fit.js';
-import { ViralityModel, type ViralityExample, type ViralityModelParams } from '../../src/learning/virality/virality-model.js';
+import { ViralityModel, type ViralityModelParams } from '../../src/learning/virality/virality-model.js';
+import { PLATFORM_EFFECT, viralityWorld } from '../helpers/virality-world.js';
 
-const PLATFORMS = ['instagram', 'tiktok', 'youtube'];
-const START_MS = Date.UTC(2026, 0, 1);
-
-/** Posts with the same effects whatever the tenant (quality, CTA, duration, platform, an evening peak), `level` its own. */
-function tenantWorld(seed: number, n: number, level: number, qualityEffect = 1.2): ViralityExample[] {
-  const random = mulberry32(seed);
-  return Array.from({ length: n }, () => {
-    const publishedAt = new Date(START_MS + random() * 90 * 86_400_000);
-    const platform = PLATFORMS[Math.floor(random() * 3)];
-    const hour = Math.floor(random() * 24);
-    const durationS = 5 + random() * 115;
-    const qualityScore = random();
-    const ctaInFirst5s = random() < 0.5;
-    const signal = qualityEffect * qualityScore + (ctaInFirst5s ? 0.4 : 0) - 0.5 * Math.abs(Math.log(durationS / 25)) + 0.8 * Math.exp(-((hour - 18) ** 2) / 8);
-    return {
-      publishedAt,
-      platform,
-      durationS,
-      qualityScore,
-      aestheticScore: random(),
-      captionLengthChars: Math.floor(random() * 300),
-      ctaInFirst5s,
-      hashtagCount: Math.floor(random() * 10),
-      publishHour: hour,
-      publishWeekday: 1 + Math.floor(random() * 7),
-      logViews: level + signal + 0.5 * gaussian(random),
-      signal,
-    } as ViralityExample & { signal: number };
-  });
-}
+const PLATFORMS = Object.keys(PLATFORM_EFFECT).sort();
 
 const contribution = (params: ViralityModelParams): ContributedModel => ({
   columns: params.columns,
@@ -86,11 +58,11 @@ describe('learning across artists: the shared prior', () => {
   });
 
   it('ranks a new tenant with 30 posts better with the prior than from its own posts alone, its level its own', () => {
-    const prior = sharedPrior([11, 12, 13].map((seed, k) => contribution(fitViralityModel(tenantWorld(seed, 800, 5 + 2 * k))!)))!;
+    const prior = sharedPrior([11, 12, 13].map((seed, k) => contribution(fitViralityModel(viralityWorld(seed, 800, { level: 5 + 2 * k }))!)))!;
     expect(prior.contributors).to.equal(3);
     expect(prior.platforms).to.deep.equal(PLATFORMS);
-    const small = tenantWorld(21, 30, 9);
-    const heldOut = tenantWorld(22, 400, 9) as (ViralityExample & { signal: number })[];
+    const small = viralityWorld(21, 30, { level: 9 });
+    const heldOut = viralityWorld(22, 400, { level: 9 });
     const withPrior = fitViralityModelWithPrior(small, prior)!;
     const own = fitViralityModel(small, { minExamples: 10 })!;
     expect(withPrior.prior).to.deep.equal({ contributors: 3, fingerprint: prior.fingerprint });
@@ -115,7 +87,7 @@ describe('learning across artists: the shared prior', () => {
       contributors: 3,
       fingerprint: 'test',
     };
-    const quality = (n: number) => coefficient(fitViralityModelWithPrior(tenantWorld(31, n, 7), prior)!, 'quality_score');
+    const quality = (n: number) => coefficient(fitViralityModelWithPrior(viralityWorld(31, n), prior)!, 'quality_score');
     expect(Math.abs(quality(30))).to.be.below(0.2);
     expect(quality(300)).to.be.above(quality(30));
     expect(quality(5000)).to.be.closeTo(1.2, 0.15);
