@@ -124,6 +124,36 @@ describe(`learning across artists: the shared prior (${BACKEND})`, () => {
     });
   }
 
+  it('fits its own model once a sharing tenant has enough posts, challenging the prior approach on the same split', async function () {
+    this.timeout(300_000);
+    const { shared } = await newTenantPair(55);
+    const withPrior = (await learn(shared.metadata)).inUse;
+    expect(withPrior).to.match(/\+prior$/);
+    await loadPlantedWorld(server, shared.metadata, plantedWorld(56, '2021-01-26', 30, 8, uniq('np'), 0.5));
+    const grown = await learn(shared.metadata);
+    expect(grown.trained, 'an own model (not fitted toward the prior)').to.match(/^v20210307-[0-9a-f]{8}$/);
+    expect(await priorOf(grown.trained!)).to.equal(undefined);
+    const stored = await server.running.db.knex.raw('select evaluation from learned_models where version = ?', [grown.trained]);
+    const { compared, decision } = stored.rows[0].evaluation;
+    // The current prior model has seen the hold-out: the prior approach refitted on the training rows is the rival.
+    expect(compared.against).to.equal(withPrior);
+    expect(compared.current.kind).to.equal('learned');
+    report(`grown tenant: own model ρ ${compared.candidate.spearman.toFixed(4)} vs prior refitted ${compared.current.spearman.toFixed(4)}: ${decision.reason}`);
+    // The winner serves: the own model, or the prior approach's refit on the newer rows (no longer cold start).
+    if (decision.promote) expect(grown.inUse).to.equal(grown.trained);
+    else
+      expect(grown.inUse)
+        .to.match(/\+prior$/)
+        .and.not.equal(withPrior);
+    const { predictions } = await call(
+      server.learning,
+      server.learning.predictVirality,
+      { items: plantedWorld(57, '2021-03-08', 1, 3, uniq('ho')).map(input) },
+      shared.metadata,
+    );
+    expect(predictions.every((p) => p.modelVersion === grown.inUse && !p.coldStart)).to.equal(true);
+  });
+
   it('leaves a tenant that does not share out of the prior until it shares, and takes the prior away when it stops', async function () {
     this.timeout(300_000);
     const { shared } = await newTenantPair(44);

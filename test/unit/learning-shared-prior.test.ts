@@ -65,7 +65,7 @@ describe('learning across artists: the shared prior', () => {
     const heldOut = viralityWorld(22, 400, { level: 9 });
     const withPrior = fitViralityModelWithPrior(small, prior)!;
     const own = fitViralityModel(small, { minExamples: 10 })!;
-    expect(withPrior.prior).to.deep.equal({ contributors: 3, fingerprint: prior.fingerprint });
+    expect(withPrior.prior).to.deep.equal({ contributors: 3, fingerprint: prior.fingerprint, coldStart: true });
     const model = new ViralityModel(withPrior);
     const rho = (params: ViralityModelParams) =>
       spearman(
@@ -76,6 +76,7 @@ describe('learning across artists: the shared prior', () => {
     // The level is the tenant's own (9), not the contributors' (5..9 → about 7).
     expect(mean(heldOut.map((e) => model.predict(e).predictedLogViews - e.signal))).to.be.closeTo(9, 0.3);
     expect(model.predict(heldOut[0]).coldStart).to.equal(true);
+    expect(new ViralityModel(fitViralityModelWithPrior(small, prior, { coldStart: false })!).predict(heldOut[0]).coldStart).to.equal(false);
   });
 
   it('follows the prior with few posts and the data as posts accumulate', () => {

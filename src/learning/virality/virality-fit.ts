@@ -16,6 +16,8 @@ export interface FitOptions {
   lambdas?: readonly number[];
   /** Candidate strengths of the neighbouring-hour smoothing, as multiples of λ. */
   smoothings?: readonly number[];
+  /** With a prior: whether the tenant has too few outcomes for a model of its own (its predictions are cold start). Default true. */
+  coldStart?: boolean;
 }
 
 const DEFAULT_LAMBDAS = [1, 3, 10, 30, 100, 300, 1000, 3000];
@@ -303,7 +305,7 @@ function fitModel(examples: readonly ViralityExample[], options: FitOptions, pri
     timingCovariance: timingCovariances(fitted.system, encoded.at, layout.platforms),
     trainedExamples: ordered.length,
     coefficientVariances: Array.from(inverseDiagonal(fitted.system, encoded.at.size), (v) => v * logViews.residualVariance),
-    ...(prior ? { prior: { contributors: prior.contributors, fingerprint: prior.fingerprint } } : {}),
+    ...(prior ? { prior: { contributors: prior.contributors, fingerprint: prior.fingerprint, coldStart: options.coldStart ?? true } } : {}),
     trainedFrom: ordered[0].publishedAt.toISOString(),
     trainedTo: ordered[ordered.length - 1].publishedAt.toISOString(),
   };

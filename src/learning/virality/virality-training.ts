@@ -185,27 +185,21 @@ export class ViralityTrainer implements LearningStateUpdater {
   }
 
   /**
-   * A sharing tenant with too few outcomes for a model of its own: fits its posts toward the shared prior and
-   * promotes that over the formula or an older prior model (not over an own model: it is never asked then). No
-   * hold-out contest: like the formula, the prior is what there is before the tenant's own data can be judged.
+   * Stores a model fitted toward the shared prior and promotes it over the formula or a prior model learned on the
+   * same or an earlier day (the caller never offers it over an own model). No hold-out contest: like the formula,
+   * the prior is what there is before the tenant's own data can be judged; a later prior fit only adds data.
+   * Returns the version in use and the one stored.
    */
-  private async updateFromPrior(tenantId: string, day: string, examples: TrainingExample[], prior: SharedPrior, current: ModelRow | undefined) {
+  private async storePriorModel(tenantId: string, day: string, params: ViralityModelParams, current: ModelRow | undefined, reason: string) {
     const inUse = current?.version ?? FORMULA_VERSION;
-    const params = fitViralityModelWithPrior(examples, prior);
-    if (!params) return modelVersions(inUse);
     const version = `${versionOf(day, params)}+prior`;
-    const currentTrainedTo = current && isLoadableParams(current.params) ? current.params.trainedTo : undefined;
-    let decision: PromotionDecision;
+    let decision: PromotionDecision = { promote: true, reason };
     if (current?.version === version) decision = { promote: false, reason: 'this version is already the promoted one' };
-    else if (currentTrainedTo && Date.parse(params.trainedTo) < Date.parse(currentTrainedTo)) {
-      decision = { promote: false, reason: `trained on data up to ${params.trainedTo}, older than the current ${current!.version} (${currentTrainedTo})` };
-    } else {
-      decision = {
-        promote: true,
-        reason: `${examples.length} outcomes (own model from ${this.options.minOutcomes ?? 200}): shrunk toward the prior shared by ${prior.contributors} tenants`,
-      };
+    else if (current && day < current.trainedOnDay) {
+      // A backfilled (older) day never replaces a model learned on a later day.
+      decision = { promote: false, reason: `learned on ${day}, before the current ${current.version} (${current.trainedOnDay})` };
     }
-    const evaluation = { trainedOnDay: day, trainingExamples: examples.length, prior: params.prior, decision };
+    const evaluation = { trainedOnDay: day, trainingExamples: params.trainedExamples, prior: params.prior, decision };
     await this.repo.saveModel(tenantId, VIRALITY_MODEL, version, day, params, evaluation);
     let now = inUse;
     if (decision.promote && (await this.repo.promote(tenantId, VIRALITY_MODEL, version, current?.version))) {
@@ -213,7 +207,7 @@ export class ViralityTrainer implements LearningStateUpdater {
       this.cache.invalidate(tenantId);
     }
     this.log.info({ tenantId, day, version, promoted: now === version, reason: decision.reason }, 'virality: model fitted toward the shared prior');
-    return modelVersions(now, version);
+    return { now, version };
   }
 
   private async updateVirality(tenantId: string, day: string): Promise<Record<string, string>> {
@@ -232,7 +226,12 @@ export class ViralityTrainer implements LearningStateUpdater {
     const inUse = current?.version ?? FORMULA_VERSION;
     const minOutcomes = this.options.minOutcomes ?? 200;
     if (examples.length < minOutcomes) {
-      if (prior) return this.updateFromPrior(tenantId, day, examples, prior, current);
+      const params = prior && fitViralityModelWithPrior(examples, prior);
+      if (params) {
+        const reason = `${examples.length} outcomes (own model from ${minOutcomes}): shrunk toward the prior shared by ${params.prior!.contributors} tenants`;
+        const { now, version } = await this.storePriorModel(tenantId, day, params, current, reason);
+        return modelVersions(now, version);
+      }
       this.log.info({ tenantId, day, outcomes: examples.length, minOutcomes }, 'virality: too few outcomes to train; keeping the current model');
       return modelVersions(inUse);
     }
@@ -246,11 +245,11 @@ export class ViralityTrainer implements LearningStateUpdater {
 
     let compared: StoredEvaluation['compared'];
     let decision: PromotionDecision;
+    // NOTE: a current prior model has seen the hold-out: the prior approach is refitted on the same training rows.
+    const rival = isPriorModel(current) && prior ? fitViralityModelWithPrior(training, prior, { coldStart: false }) : undefined;
     if (current?.version === version) {
       decision = { promote: false, reason: 'this version is already the promoted one' };
     } else if (isPriorModel(current)) {
-      // NOTE: the prior model has seen the hold-out: the prior approach is refitted on the same training rows instead.
-      const rival = prior && fitViralityModelWithPrior(training, prior);
       const rivalScore: ScoredModel = rival ? { kind: 'learned', ...evaluatePredictor(new ViralityModel(rival), holdout) } : { kind: 'formula', ...formula };
       compared = { against: current!.version, candidate: { kind: 'learned', ...learned }, current: rivalScore };
       decision = shouldPromote(compared.candidate, compared.current);
@@ -288,6 +287,9 @@ export class ViralityTrainer implements LearningStateUpdater {
     if (decision.promote && (await this.repo.promote(tenantId, VIRALITY_MODEL, version, current?.version))) {
       now = version;
       this.cache.invalidate(tenantId);
+    } else if (rival) {
+      // NOTE: the prior approach won again: its fit on the newer rows (the one evaluated) replaces the older one.
+      now = (await this.storePriorModel(tenantId, day, rival, current, `it ranks the hold-out better than ${version}, a model of the tenant's own`)).now;
     }
     this.log.info({ tenantId, day, version, promoted: now === version, reason: decision.reason, learned, formula }, 'virality: model trained');
     return modelVersions(now, version);
