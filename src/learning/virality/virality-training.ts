@@ -246,10 +246,12 @@ export class ViralityTrainer implements LearningStateUpdater {
     let compared: StoredEvaluation['compared'];
     let decision: PromotionDecision;
     // NOTE: a current prior model has seen the hold-out: the prior approach is refitted on the same training rows.
-    const rival = isPriorModel(current) && prior ? fitViralityModelWithPrior(training, prior, { coldStart: false }) : undefined;
+    // A backfilled day before the prior model's is judged as any older day (below).
+    const challengesPrior = isPriorModel(current) && day >= current!.trainedOnDay;
+    const rival = challengesPrior && prior ? fitViralityModelWithPrior(training, prior, { coldStart: false }) : undefined;
     if (current?.version === version) {
       decision = { promote: false, reason: 'this version is already the promoted one' };
-    } else if (isPriorModel(current)) {
+    } else if (challengesPrior) {
       const rivalScore: ScoredModel = rival ? { kind: 'learned', ...evaluatePredictor(new ViralityModel(rival), holdout) } : { kind: 'formula', ...formula };
       compared = { against: current!.version, candidate: { kind: 'learned', ...learned }, current: rivalScore };
       decision = shouldPromote(compared.candidate, compared.current);
