@@ -7,7 +7,6 @@ import { status, type Metadata } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { contentOf } from '../../src/demo/world.js';
 import type { ViralityInput } from '../../src/gen/stakazo/ml/v1/learning.js';
-import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 import { deleteTenantTokens, freshTenant, loadPlantedWorld, plantedWorld, withinPlatformRho, type PlantedPost } from '../helpers/planted-world.js';
 
@@ -62,8 +61,7 @@ describe(`learning across artists: the shared prior (${BACKEND})`, () => {
    * one a fuzzer opted in) must not feed the prior this file counts.
    */
   async function stopSharing() {
-    const repo = new TenancyRepository(server.running.db);
-    for (const tenantId of await repo.listTenantIds()) if ((await repo.learningSettings(tenantId))?.shareLearning) await repo.setShareLearning(tenantId, false);
+    await server.running.db.knex.raw('update tenants set share_learning = false where share_learning');
   }
 
   before(async function () {
