@@ -31,6 +31,7 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { MetricPartitionRepository } from './metrics/metric-partitions.repository.js';
 import { MetricStorageService } from './metrics/storage.service.js';
 import { TenancyRepository } from './tenancy/tenancy.repository.js';
+import { TenantSettingsService } from './tenancy/tenancy.service.js';
 import { TokenAuthority } from './tenancy/tokens.js';
 
 /** Every service of the process, built once per open database. */
@@ -50,6 +51,8 @@ export interface Services {
   /** The metric tables' monthly partitions: created ahead, dropped past METRICS_RETENTION_DAYS (run by the scheduler). */
   metricStorage: MetricStorageService;
   tenancy: TenancyRepository;
+  /** A tenant's settings (share_learning); SetLearningSettings and `stakazo-ml tenant` change them. */
+  tenantSettings: TenantSettingsService;
   tokens: TokenAuthority;
 }
 
@@ -108,6 +111,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     experiment,
     trainer,
     tenancy,
+    tenantSettings: new TenantSettingsService(tenancy),
     tokens: new TokenAuthority(tenancy, log, config.authCacheMs, config.authMode, config.caches.authTokens),
   };
 }

@@ -21,6 +21,11 @@ const COMMANDS: Entry[] = [
   { name: 'report', summary: 'write the learning report page (HTML) of a day', load: async () => (await import('./cli/report.js')).reportCommand },
   { name: 'tokens', summary: 'create, revoke or list API tokens', load: async () => (await import('./cli/tokens.js')).tokensCommand },
   {
+    name: 'tenant',
+    summary: "show a tenant's settings or opt it in or out of learning across artists",
+    load: async () => (await import('./cli/tenant.js')).tenantCommand,
+  },
+  {
     name: 'export',
     summary: 'export metric records to CSV, NDJSON or Parquet (progress bar)',
     load: async () => (await import('./cli/export.js')).exportCommand,

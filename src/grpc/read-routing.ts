@@ -36,6 +36,7 @@ export const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
   'ListLearningRuns',
   'PredictVirality',
   'GetBestTimeToPost',
+  'GetLearningSettings',
   // experiment
   'GetExperiment',
   'ListExperiments',

@@ -41,8 +41,12 @@ const metricField = (value: number) => fromEnum(TimingMetric, 'TIMING_METRIC_', 
 const runResponse = (r: RunWithReport) => ({ run: runMessage(r.run), report: r.report ? reportMessage(r.report) : undefined, reused: r.reused });
 
 /** Every method of LearningService; ctx.tenantId scopes every call. */
-export function learningHandlers(deps: HandlerDeps, services: Pick<Services, 'learning' | 'virality' | 'bestTime'>, config: Config): LearningServiceServer {
-  const { learning: service, virality, bestTime } = services;
+export function learningHandlers(
+  deps: HandlerDeps,
+  services: Pick<Services, 'learning' | 'virality' | 'bestTime' | 'tenantSettings'>,
+  config: Config,
+): LearningServiceServer {
+  const { learning: service, virality, bestTime, tenantSettings } = services;
   return {
     buildDailySnapshot: unary(deps, 'BuildDailySnapshot', async (req, ctx) => ({
       snapshots: (await service.buildSnapshot(ctx.tenantId, req.day)).map(snapshotMessage),
@@ -83,6 +87,13 @@ export function learningHandlers(deps: HandlerDeps, services: Pick<Services, 'le
     getBestTimeToPost: unary(deps, 'GetBestTimeToPost', async (req, ctx) => {
       const query = validateBestTime({ ...req, platform: platformField(req.platform), metric: metricField(req.metric) }, new Date());
       return bestTimeMessage(await bestTime.bestTime(ctx.tenantId, query));
+    }),
+    getLearningSettings: unary(deps, 'GetLearningSettings', async (_req, ctx) => ({
+      settings: await tenantSettings.learningSettings(ctx.tenantId),
+    })),
+    setLearningSettings: unary(deps, 'SetLearningSettings', async (req, ctx) => {
+      if (req.shareLearning === undefined) throw invalidArgument('nothing to change: set share_learning (true or false)', 'share_learning');
+      return { settings: await tenantSettings.setShareLearning(ctx.tenantId, req.shareLearning) };
     }),
   };
 }

@@ -2,7 +2,7 @@
 import type { Db } from '../db/connect.js';
 import { withDbErrors } from '../db/pg-errors.js';
 import { withSession, type QueryResult } from '../db/session.js';
-import type { TokenRow } from './tenancy.types.js';
+import type { LearningSettings, TokenRow } from './tenancy.types.js';
 
 export class TenancyRepository {
   constructor(private readonly db: Db) {}
@@ -71,5 +71,25 @@ export class TenancyRepository {
   async listTenantIds(): Promise<string[]> {
     const result = await this.query<{ tenant_id: string }>('tenants', 'select tenant_id from tenants order by tenant_id');
     return result.rows.map((r) => r.tenant_id);
+  }
+
+  /** The tenant's learning settings, or undefined when the tenant does not exist. */
+  async learningSettings(tenantId: string): Promise<LearningSettings | undefined> {
+    const result = await this.query<LearningSettings>(`tenant "${tenantId}"`, 'select share_learning as "shareLearning" from tenants where tenant_id = $1', [
+      tenantId,
+    ]);
+    return result.rows[0];
+  }
+
+  /** Sets whether the tenant shares learning (creating the tenant if it does not exist); returns the settings. */
+  async setShareLearning(tenantId: string, shareLearning: boolean): Promise<LearningSettings> {
+    const result = await this.query<LearningSettings>(
+      `tenant "${tenantId}"`,
+      `insert into tenants (tenant_id, share_learning) values ($1, $2)
+       on conflict (tenant_id) do update set share_learning = excluded.share_learning
+       returning share_learning as "shareLearning"`,
+      [tenantId, shareLearning],
+    );
+    return result.rows[0]!;
   }
 }

@@ -8,3 +8,9 @@ export interface TokenRow {
   createdAt: Date;
   revokedAt: Date | null;
 }
+
+/** A tenant's learning settings. */
+export interface LearningSettings {
+  /** Whether its models' coefficients feed the shared prior and it receives that prior while its history is small. */
+  shareLearning: boolean;
+}

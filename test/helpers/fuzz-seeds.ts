@@ -149,5 +149,7 @@ export function fuzzSeeds(world: FuzzWorld): Map<string, Uint8Array[]> {
     ],
   });
   add(L, 'getBestTimeToPost', { platform: Platform.PLATFORM_TIKTOK, timeZone: 'Europe/Madrid', lookbackDays: 30, metric: 0, afterTime: undefined });
+  add(L, 'getLearningSettings', {});
+  add(L, 'setLearningSettings', { shareLearning: false });
   return seeds;
 }

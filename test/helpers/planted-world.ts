@@ -4,7 +4,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
 import { clientStreamCall } from '../../src/client-calls.js';
 import { contentOf, postOf, recordsOf, type WorldPost } from '../../src/demo/world.js';
-import { gaussian, mulberry32 } from '../../src/learning/math/stats.js';
+import { gaussian, mean, mulberry32, spearman } from '../../src/learning/math/stats.js';
 import { localTime } from '../../src/learning/best-time/time-zone.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { createToken } from '../../src/tenancy/tokens.js';
@@ -45,8 +45,11 @@ export interface PlantedPost extends WorldPost {
   weekday: number;
 }
 
-/** `postsPerDay` posts a day for `days` days from `startDay`, at uniformly drawn local hours. */
-export function plantedWorld(seed: number, startDay: string, days: number, postsPerDay: number, prefix = uniq('pw')): PlantedPost[] {
+/**
+ * `postsPerDay` posts a day for `days` days from `startDay`, at uniformly drawn local hours. `levelShift` moves
+ * every post's expected ln(1 + views) (another artist's audience size, the same effects).
+ */
+export function plantedWorld(seed: number, startDay: string, days: number, postsPerDay: number, prefix = uniq('pw'), levelShift = 0): PlantedPost[] {
   const random = mulberry32(seed);
   const start = Date.parse(`${startDay}T00:00:00Z`);
   const posts: PlantedPost[] = [];
@@ -68,6 +71,7 @@ export function plantedWorld(seed: number, startDay: string, days: number, posts
       const hashtags = Math.floor(random() * 10);
       const expectedLogViews =
         TRUTH.base +
+        levelShift +
         1.2 * quality +
         0.3 * aesthetic +
         0.5 * (cta ? 1 : 0) -
@@ -131,4 +135,17 @@ export async function loadPlantedWorld(server: TestServer, metadata: Metadata, p
   for (let i = 0; i < posts.length; i += 32) await Promise.all(posts.slice(i, i + 32).map(register));
   const answer = await clientStreamCall(m, m.streamMetrics, messagesOf(posts.flatMap(recordsOf), 500), metadata);
   return answer.acceptedCount;
+}
+
+/** Mean over the planted platforms of Spearman ρ between predictions (in the order of `posts`) and the planted expectation. */
+export function withinPlatformRho(posts: readonly PlantedPost[], predicted: readonly number[]): number {
+  return mean(
+    PLANTED_PLATFORMS.map((platform) => {
+      const on = posts.flatMap((p, i) => (p.platform === platform ? [i] : []));
+      return spearman(
+        on.map((i) => predicted[i]),
+        on.map((i) => posts[i].expectedLogViews),
+      );
+    }),
+  );
 }

@@ -18,7 +18,7 @@ describe(`cli (${BACKEND})`, () => {
   it('explains itself: help lists the commands, --help explains one, both exit 0', () => {
     const help = cli('help');
     expect(help.code).to.equal(0);
-    for (const command of ['serve', 'migrate', 'seed-demo', 'learn', 'report', 'tokens']) expect(help.stdout).to.contain(command);
+    for (const command of ['serve', 'migrate', 'seed-demo', 'learn', 'report', 'tokens', 'tenant']) expect(help.stdout).to.contain(command);
     const learnHelp = cli('learn', '--help');
     expect(learnHelp.code).to.equal(0);
     expect(learnHelp.stdout)
@@ -44,6 +44,12 @@ describe(`cli (${BACKEND})`, () => {
       [['seed-demo', '--days', '-3'], /^--days must be a whole number from 1 to 90, got "-3"$/, 'see stakazo-ml seed-demo --help'],
       [['seed-demo', '--days', 'abc'], /^--days must be a whole number from 1 to 90, got "abc"$/, 'see stakazo-ml seed-demo --help'],
       [['seed-demo', '--posts-per-day', '2.5'], /^--posts-per-day must be a whole number from 1 to 1000, got "2.5"$/, 'see stakazo-ml seed-demo --help'],
+      [
+        ['tenant', 'share-learning', 'default', 'maybe'],
+        /^tenant share-learning needs "on" or "off" after the tenant, got "maybe"$/,
+        'see stakazo-ml tenant --help',
+      ],
+      [['tenant', 'rename', 'default'], /^unknown tenant action "rename" \(show or share-learning\)$/, 'see stakazo-ml tenant --help'],
     ];
     for (const [args, message, hint] of cases) {
       const result = cli(...args);
@@ -84,6 +90,17 @@ describe(`cli (${BACKEND})`, () => {
     const result = cli('learn', '--day', '2026-01-01', '--tenant', 'no-such-tenant');
     expect(result.code).to.equal(2);
     expect(result.stderr).to.match(/unknown tenant "no-such-tenant" \(known: .*default/);
+  });
+
+  it('opts a tenant in and out of learning across artists, and refuses an unknown tenant', () => {
+    const on = cli('tenant', 'share-learning', 'default', 'on');
+    expect(on.code, on.stderr).to.equal(0);
+    expect(on.stdout).to.equal('tenant: default\nshare_learning: on\n');
+    expect(cli('tenant', 'show', 'default').stdout).to.equal('tenant: default\nshare_learning: on\n');
+    expect(cli('tenant', 'share-learning', 'default', 'off').stdout).to.equal('tenant: default\nshare_learning: off\n');
+    const unknown = cli('tenant', 'show', 'no-such-tenant-x');
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.match(/^stakazo-ml: unknown tenant "no-such-tenant-x"/);
   });
 
   it('seeds a demo world, learns it, re-learns a day on request and writes its report page', () => {

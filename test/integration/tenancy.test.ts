@@ -352,6 +352,11 @@ describe(`tenancy (${BACKEND})`, () => {
     walked.add('backfill');
     const backfill = await call(l, l.backfill, { startDay: DAY, endDay: DAY, reprocess: 3 }, b);
     expect(backfill.runs.map((r) => r.rowsRead)).to.deep.equal([0]);
+    walked.add('setLearningSettings');
+    walked.add('getLearningSettings');
+    expect((await call(l, l.setLearningSettings, { shareLearning: true }, b)).settings).to.deep.equal({ shareLearning: true });
+    expect((await call(l, l.getLearningSettings, {}, a)).settings).to.deep.equal({ shareLearning: false });
+    await call(l, l.setLearningSettings, { shareLearning: false }, b);
     // A's run and snapshot are intact.
     const aReport = await call(l, l.getLearningReport, { day: DAY }, a);
     expect(aReport.report!.postsAnalysed).to.equal(1);

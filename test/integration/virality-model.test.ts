@@ -7,7 +7,16 @@ import { TimingMetric, type ViralityInput } from '../../src/gen/stakazo/ml/v1/le
 import { choleskySolve } from '../../src/learning/math/linear-algebra.js';
 import { mean, spearman } from '../../src/learning/math/stats.js';
 import { BACKEND, call, startTestServer, type TestServer } from '../helpers/server.js';
-import { deleteTenantTokens, freshTenant, loadPlantedWorld, plantedWorld, PLANTED_PLATFORMS, TRUTH, type PlantedPost } from '../helpers/planted-world.js';
+import {
+  deleteTenantTokens,
+  freshTenant,
+  loadPlantedWorld,
+  plantedWorld,
+  PLANTED_PLATFORMS,
+  TRUTH,
+  withinPlatformRho,
+  type PlantedPost,
+} from '../helpers/planted-world.js';
 
 const START_DAY = '2021-01-04';
 const DAYS = 70;
@@ -58,19 +67,6 @@ function fitPlainRidge(training: readonly PlantedPost[]): (post: PlantedPost) =>
     if (error < best.error) best = { lambda, error };
   }
   return fitOn(training, best.lambda);
-}
-
-/** Mean over platforms of Spearman ρ between predictions and the planted expectation. */
-function withinPlatformRho(posts: readonly PlantedPost[], predicted: readonly number[]): number {
-  return mean(
-    PLANTED_PLATFORMS.map((platform) => {
-      const on = posts.flatMap((p, i) => (p.platform === platform ? [i] : []));
-      return spearman(
-        on.map((i) => predicted[i]),
-        on.map((i) => posts[i].expectedLogViews),
-      );
-    }),
-  );
 }
 
 const input = (post: PlantedPost): ViralityInput => ({

@@ -2,51 +2,12 @@
 import { expect } from 'chai';
 import { bestTimeToPost, slotTimingValue, type BestTimeResult } from '../../src/learning/best-time/best-time.js';
 import { choleskySolve } from '../../src/learning/math/linear-algebra.js';
-import { gaussian, mean, mulberry32, quantile } from '../../src/learning/math/stats.js';
-import { localTime } from '../../src/learning/best-time/time-zone.js';
+import { mean, quantile } from '../../src/learning/math/stats.js';
 import { evaluatePredictor, shouldPromote, timeSplit, type ScoredModel } from '../../src/learning/virality/virality-evaluation.js';
 import { fitViralityModel } from '../../src/learning/virality/virality-fit.js';
+import { PLATFORM_EFFECT, viralityWorld } from '../helpers/virality-world.js';
 import { percentileWithin, ViralityModel, type ViralityExample } from '../../src/learning/virality/virality-model.js';
 import { coldStartPrediction, coldStartPredictor, type ColdStartContext, type ViralityFeatures } from '../../src/learning/virality/virality.js';
-
-const PLATFORM_EFFECT: Record<string, number> = { tiktok: 0.5, instagram: 0, youtube: -0.3 };
-const START_MS = Date.UTC(2026, 0, 1);
-
-/** Outcomes driven by known features (quality, CTA, duration near 25 s, platform, an evening peak) plus noise. */
-function world(seed: number, n: number, options: { withEarlyLoss?: boolean } = {}): ViralityExample[] {
-  const random = mulberry32(seed);
-  return Array.from({ length: n }, () => {
-    const publishedAt = new Date(START_MS + random() * 120 * 86_400_000);
-    const { hour, weekday } = localTime(publishedAt, 'UTC');
-    const platform = Object.keys(PLATFORM_EFFECT)[Math.floor(random() * 3)];
-    const durationS = 5 + random() * 115;
-    const qualityScore = random();
-    const ctaInFirst5s = random() < 0.5;
-    const first3sLoss = 0.2 + 0.5 * random();
-    const signal =
-      1.2 * qualityScore +
-      (ctaInFirst5s ? 0.4 : 0) -
-      0.5 * Math.abs(Math.log(durationS / 25)) +
-      PLATFORM_EFFECT[platform] +
-      0.6 * Math.exp(-((hour - 18) ** 2) / 4) -
-      (options.withEarlyLoss ? 2 * first3sLoss : 0);
-    return {
-      publishedAt,
-      platform,
-      durationS,
-      qualityScore,
-      aestheticScore: random(),
-      captionLengthChars: Math.floor(random() * 300),
-      ctaInFirst5s,
-      hashtagCount: Math.floor(random() * 10),
-      publishHour: hour,
-      publishWeekday: weekday,
-      ...(options.withEarlyLoss ? { first3sLoss } : {}),
-      logViews: 7 + signal + 0.7 * gaussian(random),
-      engagementRate: 0.05 + (ctaInFirst5s ? 0.02 : 0) + 0.01 * gaussian(random),
-    };
-  });
-}
 
 /** The formula's context as the daily run would build it from the training history. */
 function formulaContext(training: readonly ViralityExample[]): ColdStartContext {
@@ -84,7 +45,7 @@ const FEATURES: ViralityFeatures = {
 };
 
 describe('learning virality', () => {
-  const { training, holdout } = timeSplit(world(2026, 3000));
+  const { training, holdout } = timeSplit(viralityWorld(2026, 3000));
   const params = fitViralityModel(training)!;
   const learned = new ViralityModel(params);
   const learnedEvaluation = evaluatePredictor(learned, holdout);
@@ -169,7 +130,7 @@ describe('learning virality', () => {
   });
 
   it('uses early-retention signals when most rows have them', () => {
-    const early = timeSplit(world(7, 2000, { withEarlyLoss: true }));
+    const early = timeSplit(viralityWorld(7, 2000, { withEarlyLoss: true }));
     const model = fitViralityModel(early.training)!;
     expect(model.layout.useFirst3sLoss).to.equal(true);
     const withSignal = evaluatePredictor(new ViralityModel(model), early.holdout);
@@ -181,8 +142,8 @@ describe('learning virality', () => {
   });
 
   it('needs enough examples', () => {
-    expect(fitViralityModel(world(1, 59))).to.equal(undefined);
-    expect(fitViralityModel(world(1, 60))).to.not.equal(undefined);
+    expect(fitViralityModel(viralityWorld(1, 59))).to.equal(undefined);
+    expect(fitViralityModel(viralityWorld(1, 60))).to.not.equal(undefined);
   });
 
   it('promotes only a better, adequately evaluated model', () => {

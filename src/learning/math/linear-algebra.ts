@@ -47,3 +47,16 @@ export function choleskySolve(matrix: ArrayLike<number>, rhs: ArrayLike<number>,
   if (matrix.length !== size * size || rhs.length !== size) throw new RangeError(`choleskySolve: expected a ${size}×${size} system`);
   return solveFactored(choleskyFactor(matrix, size), rhs, size);
 }
+
+/** The diagonal of A⁻¹ for a symmetric positive-definite A (size × size, row-major): one solve per column. */
+export function inverseDiagonal(matrix: ArrayLike<number>, size: number): Float64Array {
+  const lower = choleskyFactor(matrix, size);
+  const diagonal = new Float64Array(size);
+  const unit = new Float64Array(size);
+  for (let j = 0; j < size; j++) {
+    unit.fill(0);
+    unit[j] = 1;
+    diagonal[j] = solveFactored(lower, unit, size)[j];
+  }
+  return diagonal;
+}

@@ -1,10 +1,11 @@
 // Fitting the virality model: generalised ridge on ln(1 + views) with penalty and hour smoothing chosen by
 // time-ordered cross-validation, from sufficient statistics (one pass over the rows).
-import { choleskyFactor, solveFactored } from '../math/linear-algebra.js';
-import { addDifferencePenalty, RidgeSums, solveRidge, type RidgeSolution } from '../math/ridge.js';
+import { choleskyFactor, inverseDiagonal, solveFactored } from '../math/linear-algebra.js';
+import { addDifferencePenalty, RidgeSums, solveRidge } from '../math/ridge.js';
 import { quantileSorted, standardDeviation } from '../math/stats.js';
 import { columnGroup, columnIndex, columnNames, encodeFeatures, type ColumnIndex, type FeatureLayout } from './virality-features.js';
 import { byPublicationTime, type LinearHead, type ViralityExample, type ViralityModelParams } from './virality-model.js';
+import type { SharedPrior } from './shared-prior.js';
 import type { FactorName } from './virality.js';
 
 /** Tuning of the fit; defaults are what the service uses. */
@@ -15,6 +16,8 @@ export interface FitOptions {
   lambdas?: readonly number[];
   /** Candidate strengths of the neighbouring-hour smoothing, as multiples of λ. */
   smoothings?: readonly number[];
+  /** With a prior: whether the tenant has too few outcomes for a model of its own (its predictions are cold start). Default true. */
+  coldStart?: boolean;
 }
 
 const DEFAULT_LAMBDAS = [1, 3, 10, 30, 100, 300, 1000, 3000];
@@ -25,6 +28,8 @@ const DEFAULT_SMOOTHINGS = [0, 1, 4];
 const CV_BLOCKS = 5;
 const FIRST_VALIDATED_BLOCK = 2;
 const FACTORS: readonly FactorName[] = ['retention', 'engagement', 'quality', 'timing'];
+/** Prior fit: the penalty (posts, or standardised units for dense columns) of the columns the prior has not. */
+const OWN_COLUMN_PENALTY = 3;
 
 /** The examples encoded once: sparse rows of fixed width. */
 interface Encoded {
@@ -63,7 +68,7 @@ function sumsOf(encoded: Encoded, targets: readonly number[][], from: number, to
   return sums;
 }
 
-function predictRow(encoded: Encoded, r: number, solution: RidgeSolution): number {
+function predictRow(encoded: Encoded, r: number, solution: { intercept: number; coefficients: ArrayLike<number> }): number {
   let y = solution.intercept;
   const base = r * encoded.width;
   for (let a = 0; a < encoded.counts[r]; a++) y += solution.coefficients[encoded.indices[base + a]] * encoded.values[base + a];
@@ -184,12 +189,43 @@ function timingCovariances(system: Float64Array, at: ColumnIndex, platforms: rea
  * rows. Returns undefined with fewer than `minExamples` examples.
  */
 export function fitViralityModel(examples: readonly ViralityExample[], options: FitOptions = {}): ViralityModelParams | undefined {
+  return fitModel(examples, options);
+}
+
+/**
+ * The prior's penalty: (β − β0)ᵀ P (β − β0) with P diagonal, σ² / prior variance on each column the prior has (a
+ * Gaussian prior on it, σ² the contributors' residual variance), and a mild own penalty on the others (levels,
+ * trends, columns no contributor has), times the column's variance for dense ones.
+ */
+function priorPenalty(at: ColumnIndex, columns: readonly string[], variances: Float64Array, prior: SharedPrior): Float64Array {
+  const p = at.size;
+  const dense = (j: number) => j < at.dense || (j >= at.platformLogDuration && j < at.hour);
+  const penalty = new Float64Array(p * p);
+  columns.forEach((name, j) => {
+    const shared = prior.columns[name];
+    penalty[j * p + j] = shared ? prior.residualVariance / shared.variance : OWN_COLUMN_PENALTY * (dense(j) && variances[j] > 1e-12 ? variances[j] : 1);
+  });
+  return penalty;
+}
+
+/**
+ * Fits the model of a tenant with little history toward the shared prior: the same design as
+ * {@link fitViralityModel} (plus the columns of the prior's platforms), with ridge toward the prior's means,
+ * min ‖y − b − Xβ‖² + (β − β0)ᵀ P (β − β0) (the intercept b free): the residual y − Xβ0 is fitted with P and β0
+ * is added back. With few posts the coefficients are the prior's; as posts accumulate the data wins. Levels and
+ * trends are the tenant's own. Needs at least `minExamples` (default 10) examples.
+ */
+export function fitViralityModelWithPrior(examples: readonly ViralityExample[], prior: SharedPrior, options: FitOptions = {}): ViralityModelParams | undefined {
+  return fitModel(examples, { minExamples: 10, ...options }, prior);
+}
+
+function fitModel(examples: readonly ViralityExample[], options: FitOptions, prior?: SharedPrior): ViralityModelParams | undefined {
   const minExamples = Math.max(options.minExamples ?? 60, 10);
   if (examples.length < minExamples) return undefined;
   const ordered = byPublicationTime(examples);
   const earlyLosses = ordered.flatMap((e) => (e.first3sLoss !== undefined && Number.isFinite(e.first3sLoss) ? [e.first3sLoss] : []));
   const layout: FeatureLayout = {
-    platforms: [...new Set(ordered.map((e) => e.platform))].sort(),
+    platforms: [...new Set([...ordered.map((e) => e.platform), ...(prior?.platforms ?? [])])].sort(),
     useFirst3sLoss: earlyLosses.length * 2 >= ordered.length,
     first3sLossMean: earlyLosses.length ? earlyLosses.reduce((s, v) => s + v, 0) / earlyLosses.length : 0,
     trendFromMs: ordered[0].publishedAt.getTime(),
@@ -197,8 +233,12 @@ export function fitViralityModel(examples: readonly ViralityExample[], options: 
   };
   const columns = columnNames(layout);
   const encoded = encodeAll(ordered, layout);
+  const priorMeans = Float64Array.from(columns, (name) => prior?.columns[name]?.mean ?? 0);
   const engagementKnown = ordered.every((e) => e.engagementRate !== undefined && Number.isFinite(e.engagementRate));
-  const targets = [ordered.map((e) => e.logViews), ...(engagementKnown ? [ordered.map((e) => e.engagementRate!)] : [])];
+  // NOTE: with a prior the log-views head is fitted on the residual y − Xβ0 (β0 added back below).
+  const atPrior = { intercept: 0, coefficients: priorMeans };
+  const logViewsTarget = ordered.map((e, r) => e.logViews - (prior ? predictRow(encoded, r, atPrior) : 0));
+  const targets = [logViewsTarget, ...(engagementKnown ? [ordered.map((e) => e.engagementRate!)] : [])];
   const bounds = Array.from({ length: CV_BLOCKS + 1 }, (_, b) => Math.round((b * ordered.length) / CV_BLOCKS));
   const blocks = Array.from({ length: CV_BLOCKS }, (_, b) => sumsOf(encoded, targets, bounds[b], bounds[b + 1]));
   const total = blocks.reduce((a, b) => a.plus(b));
@@ -209,12 +249,19 @@ export function fitViralityModel(examples: readonly ViralityExample[], options: 
   const penalties = (lambda: number, smoothing: number) => {
     const key = `${lambda}/${smoothing}`;
     let penalty = penaltyCache.get(key);
-    if (!penalty) penaltyCache.set(key, (penalty = penaltyMatrix(encoded.at, layout.platforms.length, variances, lambda, smoothing)));
+    if (!penalty) {
+      penalty = prior ? priorPenalty(encoded.at, columns, variances, prior) : penaltyMatrix(encoded.at, layout.platforms.length, variances, lambda, smoothing);
+      penaltyCache.set(key, penalty);
+    }
     return penalty;
   };
-  const candidates = (options.lambdas ?? DEFAULT_LAMBDAS).flatMap((lambda) => (options.smoothings ?? DEFAULT_SMOOTHINGS).map((s) => [lambda, s] as const));
+  // NOTE: the prior's penalty is fixed (no candidates to compare): the last fold only gives the interval.
+  const candidates = prior
+    ? [[1, 0] as const]
+    : (options.lambdas ?? DEFAULT_LAMBDAS).flatMap((lambda) => (options.smoothings ?? DEFAULT_SMOOTHINGS).map((s) => [lambda, s] as const));
   const fitted = fitHead(encoded, blocks, bounds, total, 0, targets[0], penalties, candidates);
   const logViews = fitted.head;
+  if (prior) logViews.coefficients = logViews.coefficients.map((delta, j) => delta + priorMeans[j]);
   // NOTE: the engagement head reuses the penalties chosen for views (the same design and system: the timing
   // covariance serves both; halves the fitting time).
   const engagementRate = engagementKnown
@@ -257,6 +304,8 @@ export function fitViralityModel(examples: readonly ViralityExample[], options: 
     },
     timingCovariance: timingCovariances(fitted.system, encoded.at, layout.platforms),
     trainedExamples: ordered.length,
+    coefficientVariances: Array.from(inverseDiagonal(fitted.system, encoded.at.size), (v) => v * logViews.residualVariance),
+    ...(prior ? { prior: { contributors: prior.contributors, fingerprint: prior.fingerprint, coldStart: options.coldStart ?? true } } : {}),
     trainedFrom: ordered[0].publishedAt.toISOString(),
     trainedTo: ordered[ordered.length - 1].publishedAt.toISOString(),
   };

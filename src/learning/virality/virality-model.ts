@@ -50,6 +50,13 @@ export interface ViralityModelParams {
    */
   timingCovariance: Record<string, number[]>;
   trainedExamples: number;
+  /** σ² · diag(A⁻¹) of the log-views head: each coefficient's posterior variance (what the shared prior weighs by). */
+  coefficientVariances?: number[];
+  /**
+   * Set when the model was shrunk toward the prior shared by the sharing tenants: it never contributes to the prior,
+   * and its predictions are cold start when it was fitted for too little history of the tenant's own (`coldStart`).
+   */
+  prior?: { contributors: number; fingerprint: string; coldStart: boolean };
   /** ISO instants of the first and last training publications. */
   trainedFrom: string;
   trainedTo: string;
@@ -188,7 +195,7 @@ export class ViralityModel implements ViralityPredictor {
       viewsP90: Math.max(0, Math.expm1(logViews + params.logViews.residualP90)),
       predictedEngagementRate: params.engagementRate ? Math.min(1, Math.max(0, engagement)) : 0,
       factors,
-      coldStart: false,
+      coldStart: params.prior?.coldStart ?? false,
       baselineLogViews: this.baselineLogViews,
       contributions: explained,
     };

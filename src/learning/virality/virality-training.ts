@@ -11,10 +11,11 @@ import { fitForecastModel, type ObservedCurve } from './forecast.js';
 import { postsByPlatform } from './timing-windows.js';
 import { PLATFORMS } from '../../domain/platform.js';
 import { evaluatePredictor, shouldPromote, timeSplit, type ModelEvaluation, type PromotionDecision, type ScoredModel } from './virality-evaluation.js';
-import { fitViralityModel } from './virality-fit.js';
+import { fitViralityModel, fitViralityModelWithPrior } from './virality-fit.js';
+import { sharedPrior, type SharedPrior } from './shared-prior.js';
 import { ViralityModel, type ViralityExample, type ViralityModelParams } from './virality-model.js';
 import type { ViralityRepository } from './virality.repository.js';
-import type { TrainingRow } from './virality.types.js';
+import type { ModelRow, TrainingRow } from './virality.types.js';
 import { coldStartPredictor, type ColdStartContext, type ViralityPredictor } from './virality.js';
 
 export interface TrainerOptions {
@@ -117,6 +118,12 @@ export function formulaOf(training: readonly TrainingExample[]): ViralityPredict
   return coldStartPredictor(context);
 }
 
+/** The model versions a run reports: the virality model in use, the one trained, and best time (always live). */
+const modelVersions = (virality: string, trained?: string) => ({ virality, ...(trained ? { virality_trained: trained } : {}), best_time: 'live' });
+
+/** Whether a stored model was fitted toward the shared prior. */
+const isPriorModel = (row: ModelRow | undefined) => Boolean(row && isLoadableParams(row.params) && row.params.prior);
+
 /** A version name that is the same for the same day and the same parameters. */
 export function versionOf(day: string, params: ViralityModelParams): string {
   return `v${day.replaceAll('-', '')}-${createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 8)}`;
@@ -173,21 +180,68 @@ export class ViralityTrainer implements LearningStateUpdater {
     return { ...virality, ...(forecast ? { views_forecast: forecast } : {}) };
   }
 
+  /**
+   * The prior shared by the sharing tenants other than this one (their promoted own models' coefficients and
+   * variances), or undefined with fewer than two of them.
+   */
+  private async sharedPriorFor(tenantId: string): Promise<SharedPrior | undefined> {
+    return sharedPrior(await this.repo.sharedContributions(tenantId, VIRALITY_MODEL));
+  }
+
+  /**
+   * Stores a model fitted toward the shared prior and promotes it over the formula or a prior model learned on the
+   * same or an earlier day (the caller never offers it over an own model). No hold-out contest: like the formula,
+   * the prior is what there is before the tenant's own data can be judged; a later prior fit only adds data.
+   * Returns the version in use and the one stored.
+   */
+  private async storePriorModel(tenantId: string, day: string, params: ViralityModelParams, current: ModelRow | undefined, reason: string) {
+    const inUse = current?.version ?? FORMULA_VERSION;
+    const version = `${versionOf(day, params)}+prior`;
+    let decision: PromotionDecision = { promote: true, reason };
+    if (current?.version === version) decision = { promote: false, reason: 'this version is already the promoted one' };
+    else if (current && day < current.trainedOnDay) {
+      // A backfilled (older) day never replaces a model learned on a later day.
+      decision = { promote: false, reason: `learned on ${day}, before the current ${current.version} (${current.trainedOnDay})` };
+    }
+    const evaluation = { trainedOnDay: day, trainingExamples: params.trainedExamples, prior: params.prior, decision };
+    await this.repo.saveModel(tenantId, VIRALITY_MODEL, version, day, params, evaluation);
+    let now = inUse;
+    if (decision.promote && (await this.repo.promote(tenantId, VIRALITY_MODEL, version, current?.version))) {
+      now = version;
+      this.cache.invalidate(tenantId);
+    }
+    this.log.info({ tenantId, day, version, promoted: now === version, reason: decision.reason }, 'virality: model fitted toward the shared prior');
+    return { now, version };
+  }
+
   private async updateVirality(tenantId: string, day: string): Promise<Record<string, string>> {
     const { end } = dayBounds(day);
     const from = new Date(end.getTime() - (this.options.trainingWindowDays ?? 180) * DAY_MS);
     const examples = trainingExamples(await this.repo.trainingRows(tenantId, from, end, end));
-    const current = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
+    let current = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
+    const shares = await this.repo.sharesLearning(tenantId);
+    if (current && isPriorModel(current) && !shares) {
+      // A tenant that stopped sharing no longer receives the prior: back to the formula (or a new own model below).
+      if (await this.repo.retire(tenantId, VIRALITY_MODEL, current.version)) this.cache.invalidate(tenantId);
+      this.log.info({ tenantId, day, version: current.version }, 'virality: tenant stopped sharing; prior model retired');
+      current = undefined;
+    }
+    const prior = shares && (!current || isPriorModel(current)) ? await this.sharedPriorFor(tenantId) : undefined;
     const inUse = current?.version ?? FORMULA_VERSION;
-    const versions = (virality: string, trained?: string) => ({ virality, ...(trained ? { virality_trained: trained } : {}), best_time: 'live' });
     const minOutcomes = this.options.minOutcomes ?? 200;
     if (examples.length < minOutcomes) {
+      const params = prior && fitViralityModelWithPrior(examples, prior);
+      if (params) {
+        const reason = `${examples.length} outcomes (own model from ${minOutcomes}): shrunk toward the prior shared by ${params.prior!.contributors} tenants`;
+        const { now, version } = await this.storePriorModel(tenantId, day, params, current, reason);
+        return modelVersions(now, version);
+      }
       this.log.info({ tenantId, day, outcomes: examples.length, minOutcomes }, 'virality: too few outcomes to train; keeping the current model');
-      return versions(inUse);
+      return modelVersions(inUse);
     }
     const { training, holdout } = timeSplit(examples, this.options.holdoutFraction ?? 0.2);
     const params = fitViralityModel(training);
-    if (!params) return versions(inUse);
+    if (!params) return modelVersions(inUse);
     const version = versionOf(day, params);
     const candidate = new ViralityModel(params);
     const learned = evaluatePredictor(candidate, holdout);
@@ -195,8 +249,16 @@ export class ViralityTrainer implements LearningStateUpdater {
 
     let compared: StoredEvaluation['compared'];
     let decision: PromotionDecision;
+    // NOTE: a current prior model has seen the hold-out: the prior approach is refitted on the same training rows.
+    // A backfilled day before the prior model's is judged as any older day (below).
+    const challengesPrior = isPriorModel(current) && day >= current!.trainedOnDay;
+    const rival = challengesPrior && prior ? fitViralityModelWithPrior(training, prior, { coldStart: false }) : undefined;
     if (current?.version === version) {
       decision = { promote: false, reason: 'this version is already the promoted one' };
+    } else if (challengesPrior) {
+      const rivalScore: ScoredModel = rival ? { kind: 'learned', ...evaluatePredictor(new ViralityModel(rival), holdout) } : { kind: 'formula', ...formula };
+      compared = { against: current!.version, candidate: { kind: 'learned', ...learned }, current: rivalScore };
+      decision = shouldPromote(compared.candidate, compared.current);
     } else if (current && isLoadableParams(current.params) && Date.parse(params.trainedTo) <= Date.parse(current.params.trainedTo)) {
       // A backfilled (older) day never replaces a model that has seen newer data.
       decision = {
@@ -231,8 +293,11 @@ export class ViralityTrainer implements LearningStateUpdater {
     if (decision.promote && (await this.repo.promote(tenantId, VIRALITY_MODEL, version, current?.version))) {
       now = version;
       this.cache.invalidate(tenantId);
+    } else if (rival) {
+      // NOTE: the prior approach won again: its fit on the newer rows (the one evaluated) replaces the older one.
+      now = (await this.storePriorModel(tenantId, day, rival, current, `it ranks the hold-out better than ${version}, a model of the tenant's own`)).now;
     }
     this.log.info({ tenantId, day, version, promoted: now === version, reason: decision.reason, learned, formula }, 'virality: model trained');
-    return versions(now, version);
+    return modelVersions(now, version);
   }
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { queryNamed } from '../../db/named-params.js';
 import { withDbErrors } from '../../db/pg-errors.js';
 import { withSession, withTransaction } from '../../db/session.js';
-import type { ContentRow, LivePostRow, ModelRow, TenantOutcomes, TimedRow, TrainingRow, PostViewsRow } from './virality.types.js';
+import type { ContributionRow, ContentRow, LivePostRow, ModelRow, PostViewsRow, TenantOutcomes, TimedRow, TrainingRow } from './virality.types.js';
 
 // NOTE: "latest observation" is per post and bounded by :until, so a run for a past day never sees later data.
 const LATEST_VIEWS = `
@@ -237,5 +237,44 @@ export class ViralityRepository {
         return updated.rows.length > 0;
       }),
     );
+  }
+
+  /** Whether the tenant opted in to learning across artists (tenants.share_learning; the tenancy area owns it). */
+  async sharesLearning(tenantId: string): Promise<boolean> {
+    return withDbErrors(`tenant "${tenantId}"`, async () => {
+      const rows = await this.rows<{ share: boolean }>('select share_learning as share from tenants where tenant_id = :tenant', { tenant: tenantId });
+      return rows[0]?.share ?? false;
+    });
+  }
+
+  /**
+   * What the prior is made of: the coefficients and their variances (never records) of the promoted own models
+   * (not themselves fitted toward a prior) of the sharing tenants other than `tenantId`, in tenant order.
+   */
+  async sharedContributions(tenantId: string, modelName: string): Promise<ContributionRow[]> {
+    return withDbErrors(`shared prior of model "${modelName}"`, () =>
+      this.rows<ContributionRow>(
+        `select m.params->'columns' as columns, m.params->'logViews'->'coefficients' as coefficients,
+                m.params->'coefficientVariances' as "coefficientVariances",
+                (m.params->'logViews'->>'residualVariance')::float8 as "residualVariance"
+           from learned_models m
+           join tenants t on t.tenant_id = m.tenant_id
+          where t.share_learning and m.model_name = :model and m.promoted and m.tenant_id <> :tenant
+            and m.params->'prior' is null and m.params->'coefficientVariances' is not null
+          order by m.tenant_id`,
+        { tenant: tenantId, model: modelName },
+      ),
+    );
+  }
+
+  /** Un-promotes `version` (the tenant goes back to the formula); returns whether it was the promoted one. */
+  async retire(tenantId: string, modelName: string, version: string): Promise<boolean> {
+    return withDbErrors(`model "${modelName}" version ${version}`, async () => {
+      const rows = await this.rows(
+        'update learned_models set promoted = false where tenant_id = :tenant and model_name = :model and version = :version and promoted returning version',
+        { tenant: tenantId, model: modelName, version },
+      );
+      return rows.length > 0;
+    });
   }
 }

@@ -96,3 +96,11 @@ export interface LivePostRow {
   /** The post's content (read in the same statement); null when it is not registered. */
   content: ContentRow | null;
 }
+
+/** One sharing tenant's contribution to the shared prior (its own model's coefficients and their variances). */
+export interface ContributionRow {
+  columns: string[];
+  coefficients: number[];
+  coefficientVariances: number[];
+  residualVariance: number;
+}

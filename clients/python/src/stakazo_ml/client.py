@@ -21,7 +21,7 @@ IDEMPOTENT_METHODS = frozenset({
     "QueryMetrics", "ListDailySnapshots",
     # LearningService
     "GetDailySnapshot", "GetRetentionAnalysis", "GetRetentionClusters", "GetLearningReport", "ListLearningRuns",
-    "PredictVirality", "GetBestTimeToPost",
+    "PredictVirality", "GetBestTimeToPost", "GetLearningSettings", "SetLearningSettings",
     # ExperimentService
     "GetExperiment", "ListExperiments", "GetExperimentResult",
 })

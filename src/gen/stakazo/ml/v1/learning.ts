@@ -893,6 +893,39 @@ export interface TimeEffect {
   effectP90: number;
 }
 
+/** A tenant's learning settings. */
+export interface LearningSettings {
+  /**
+   * Learning across artists (opt-in, default false): the coefficients of this tenant's own virality model (never its
+   * records) feed a prior shared by the sharing tenants, and while this tenant has too little history for a model
+   * of its own it is scored by a model shrunk toward that prior instead of the formula. Takes effect at the next
+   * daily run; turning it off stops both.
+   */
+  shareLearning: boolean;
+}
+
+/** Request of GetLearningSettings (the tenant is the caller's). */
+export interface GetLearningSettingsRequest {
+}
+
+/** Response of GetLearningSettings. */
+export interface GetLearningSettingsResponse {
+  /** The calling tenant's settings. */
+  settings: LearningSettings | undefined;
+}
+
+/** Request of SetLearningSettings (the tenant is the caller's). */
+export interface SetLearningSettingsRequest {
+  /** New value of LearningSettings.share_learning; unset keeps it. At least one setting must be set. */
+  shareLearning?: boolean | undefined;
+}
+
+/** Response of SetLearningSettings. */
+export interface SetLearningSettingsResponse {
+  /** The calling tenant's settings after the change. */
+  settings: LearningSettings | undefined;
+}
+
 function createBaseDropOffPoint(): DropOffPoint {
   return { positionS: 0, positionPercent: 0, lossFraction: 0 };
 }
@@ -6629,6 +6662,342 @@ export const TimeEffect: MessageFns<TimeEffect> = {
   },
 };
 
+function createBaseLearningSettings(): LearningSettings {
+  return { shareLearning: false };
+}
+
+export const LearningSettings: MessageFns<LearningSettings> = {
+  encode(message: LearningSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.shareLearning !== false) {
+      writer.uint32(8).bool(message.shareLearning);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LearningSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLearningSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.shareLearning = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LearningSettings {
+    return {
+      shareLearning: isSet(object.shareLearning)
+        ? globalThis.Boolean(object.shareLearning)
+        : isSet(object.share_learning)
+        ? globalThis.Boolean(object.share_learning)
+        : false,
+    };
+  },
+
+  toJSON(message: LearningSettings): unknown {
+    const obj: any = {};
+    if (message.shareLearning !== false) {
+      obj.shareLearning = message.shareLearning;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LearningSettings>, I>>(base?: I): LearningSettings {
+    return LearningSettings.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LearningSettings>, I>>(object: I): LearningSettings {
+    const message = createBaseLearningSettings();
+    message.shareLearning = object.shareLearning ?? false;
+    return message;
+  },
+};
+
+function createBaseGetLearningSettingsRequest(): GetLearningSettingsRequest {
+  return {};
+}
+
+export const GetLearningSettingsRequest: MessageFns<GetLearningSettingsRequest> = {
+  encode(_: GetLearningSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetLearningSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetLearningSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetLearningSettingsRequest {
+    return {};
+  },
+
+  toJSON(_: GetLearningSettingsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetLearningSettingsRequest>, I>>(base?: I): GetLearningSettingsRequest {
+    return GetLearningSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetLearningSettingsRequest>, I>>(_: I): GetLearningSettingsRequest {
+    const message = createBaseGetLearningSettingsRequest();
+    return message;
+  },
+};
+
+function createBaseGetLearningSettingsResponse(): GetLearningSettingsResponse {
+  return { settings: undefined };
+}
+
+export const GetLearningSettingsResponse: MessageFns<GetLearningSettingsResponse> = {
+  encode(message: GetLearningSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      LearningSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetLearningSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetLearningSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = LearningSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetLearningSettingsResponse {
+    return { settings: isSet(object.settings) ? LearningSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: GetLearningSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = LearningSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetLearningSettingsResponse>, I>>(base?: I): GetLearningSettingsResponse {
+    return GetLearningSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetLearningSettingsResponse>, I>>(object: I): GetLearningSettingsResponse {
+    const message = createBaseGetLearningSettingsResponse();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? LearningSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetLearningSettingsRequest(): SetLearningSettingsRequest {
+  return { shareLearning: undefined };
+}
+
+export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> = {
+  encode(message: SetLearningSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.shareLearning !== undefined) {
+      writer.uint32(8).bool(message.shareLearning);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetLearningSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetLearningSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.shareLearning = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetLearningSettingsRequest {
+    return {
+      shareLearning: isSet(object.shareLearning)
+        ? globalThis.Boolean(object.shareLearning)
+        : isSet(object.share_learning)
+        ? globalThis.Boolean(object.share_learning)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SetLearningSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.shareLearning !== undefined) {
+      obj.shareLearning = message.shareLearning;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetLearningSettingsRequest>, I>>(base?: I): SetLearningSettingsRequest {
+    return SetLearningSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetLearningSettingsRequest>, I>>(object: I): SetLearningSettingsRequest {
+    const message = createBaseSetLearningSettingsRequest();
+    message.shareLearning = object.shareLearning ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSetLearningSettingsResponse(): SetLearningSettingsResponse {
+  return { settings: undefined };
+}
+
+export const SetLearningSettingsResponse: MessageFns<SetLearningSettingsResponse> = {
+  encode(message: SetLearningSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      LearningSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetLearningSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetLearningSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = LearningSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetLearningSettingsResponse {
+    return { settings: isSet(object.settings) ? LearningSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: SetLearningSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = LearningSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetLearningSettingsResponse>, I>>(base?: I): SetLearningSettingsResponse {
+    return SetLearningSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetLearningSettingsResponse>, I>>(object: I): SetLearningSettingsResponse {
+    const message = createBaseSetLearningSettingsResponse();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? LearningSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
 /** Learns every day from the previous day's metrics and answers with what it learned. */
 export type LearningServiceService = typeof LearningServiceService;
 export const LearningServiceService = {
@@ -6750,6 +7119,30 @@ export const LearningServiceService = {
       Buffer.from(GetBestTimeToPostResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetBestTimeToPostResponse => GetBestTimeToPostResponse.decode(value),
   },
+  /** Reads the calling tenant's learning settings. */
+  getLearningSettings: {
+    path: "/stakazo.ml.v1.LearningService/GetLearningSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetLearningSettingsRequest): Buffer =>
+      Buffer.from(GetLearningSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetLearningSettingsRequest => GetLearningSettingsRequest.decode(value),
+    responseSerialize: (value: GetLearningSettingsResponse): Buffer =>
+      Buffer.from(GetLearningSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetLearningSettingsResponse => GetLearningSettingsResponse.decode(value),
+  },
+  /** Changes the calling tenant's learning settings (fields left unset keep their value); answers the settings. */
+  setLearningSettings: {
+    path: "/stakazo.ml.v1.LearningService/SetLearningSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetLearningSettingsRequest): Buffer =>
+      Buffer.from(SetLearningSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetLearningSettingsRequest => SetLearningSettingsRequest.decode(value),
+    responseSerialize: (value: SetLearningSettingsResponse): Buffer =>
+      Buffer.from(SetLearningSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetLearningSettingsResponse => SetLearningSettingsResponse.decode(value),
+  },
 } as const;
 
 export interface LearningServiceServer extends UntypedServiceImplementation {
@@ -6773,6 +7166,10 @@ export interface LearningServiceServer extends UntypedServiceImplementation {
   predictVirality: handleUnaryCall<PredictViralityRequest, PredictViralityResponse>;
   /** Finds the best hours and weekdays to post on a platform, in a time zone. */
   getBestTimeToPost: handleUnaryCall<GetBestTimeToPostRequest, GetBestTimeToPostResponse>;
+  /** Reads the calling tenant's learning settings. */
+  getLearningSettings: handleUnaryCall<GetLearningSettingsRequest, GetLearningSettingsResponse>;
+  /** Changes the calling tenant's learning settings (fields left unset keep their value); answers the settings. */
+  setLearningSettings: handleUnaryCall<SetLearningSettingsRequest, SetLearningSettingsResponse>;
 }
 
 export interface LearningServiceClient extends Client {
@@ -6935,6 +7332,38 @@ export interface LearningServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetBestTimeToPostResponse) => void,
+  ): ClientUnaryCall;
+  /** Reads the calling tenant's learning settings. */
+  getLearningSettings(
+    request: GetLearningSettingsRequest,
+    callback: (error: ServiceError | null, response: GetLearningSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getLearningSettings(
+    request: GetLearningSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetLearningSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getLearningSettings(
+    request: GetLearningSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetLearningSettingsResponse) => void,
+  ): ClientUnaryCall;
+  /** Changes the calling tenant's learning settings (fields left unset keep their value); answers the settings. */
+  setLearningSettings(
+    request: SetLearningSettingsRequest,
+    callback: (error: ServiceError | null, response: SetLearningSettingsResponse) => void,
+  ): ClientUnaryCall;
+  setLearningSettings(
+    request: SetLearningSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetLearningSettingsResponse) => void,
+  ): ClientUnaryCall;
+  setLearningSettings(
+    request: SetLearningSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetLearningSettingsResponse) => void,
   ): ClientUnaryCall;
 }
 

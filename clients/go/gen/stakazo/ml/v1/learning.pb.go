@@ -3444,6 +3444,230 @@ func (x *TimeEffect) GetEffectP90() float64 {
 	return 0
 }
 
+// A tenant's learning settings.
+type LearningSettings struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Learning across artists (opt-in, default false): the coefficients of this tenant's own virality model (never its
+	// records) feed a prior shared by the sharing tenants, and while this tenant has too little history for a model
+	// of its own it is scored by a model shrunk toward that prior instead of the formula. Takes effect at the next
+	// daily run; turning it off stops both.
+	ShareLearning bool `protobuf:"varint,1,opt,name=share_learning,json=shareLearning,proto3" json:"share_learning,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LearningSettings) Reset() {
+	*x = LearningSettings{}
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LearningSettings) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LearningSettings) ProtoMessage() {}
+
+func (x *LearningSettings) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LearningSettings.ProtoReflect.Descriptor instead.
+func (*LearningSettings) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *LearningSettings) GetShareLearning() bool {
+	if x != nil {
+		return x.ShareLearning
+	}
+	return false
+}
+
+// Request of GetLearningSettings (the tenant is the caller's).
+type GetLearningSettingsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLearningSettingsRequest) Reset() {
+	*x = GetLearningSettingsRequest{}
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLearningSettingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLearningSettingsRequest) ProtoMessage() {}
+
+func (x *GetLearningSettingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLearningSettingsRequest.ProtoReflect.Descriptor instead.
+func (*GetLearningSettingsRequest) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{40}
+}
+
+// Response of GetLearningSettings.
+type GetLearningSettingsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The calling tenant's settings.
+	Settings      *LearningSettings `protobuf:"bytes,1,opt,name=settings,proto3" json:"settings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLearningSettingsResponse) Reset() {
+	*x = GetLearningSettingsResponse{}
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLearningSettingsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLearningSettingsResponse) ProtoMessage() {}
+
+func (x *GetLearningSettingsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLearningSettingsResponse.ProtoReflect.Descriptor instead.
+func (*GetLearningSettingsResponse) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *GetLearningSettingsResponse) GetSettings() *LearningSettings {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
+// Request of SetLearningSettings (the tenant is the caller's).
+type SetLearningSettingsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// New value of LearningSettings.share_learning; unset keeps it. At least one setting must be set.
+	ShareLearning *bool `protobuf:"varint,1,opt,name=share_learning,json=shareLearning,proto3,oneof" json:"share_learning,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetLearningSettingsRequest) Reset() {
+	*x = SetLearningSettingsRequest{}
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetLearningSettingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetLearningSettingsRequest) ProtoMessage() {}
+
+func (x *SetLearningSettingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetLearningSettingsRequest.ProtoReflect.Descriptor instead.
+func (*SetLearningSettingsRequest) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *SetLearningSettingsRequest) GetShareLearning() bool {
+	if x != nil && x.ShareLearning != nil {
+		return *x.ShareLearning
+	}
+	return false
+}
+
+// Response of SetLearningSettings.
+type SetLearningSettingsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The calling tenant's settings after the change.
+	Settings      *LearningSettings `protobuf:"bytes,1,opt,name=settings,proto3" json:"settings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetLearningSettingsResponse) Reset() {
+	*x = SetLearningSettingsResponse{}
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetLearningSettingsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetLearningSettingsResponse) ProtoMessage() {}
+
+func (x *SetLearningSettingsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetLearningSettingsResponse.ProtoReflect.Descriptor instead.
+func (*SetLearningSettingsResponse) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *SetLearningSettingsResponse) GetSettings() *LearningSettings {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
 var File_stakazo_ml_v1_learning_proto protoreflect.FileDescriptor
 
 const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
@@ -3715,7 +3939,17 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\n" +
 	"effect_p10\x18\x04 \x01(\x01R\teffectP10\x12\x1d\n" +
 	"\n" +
-	"effect_p90\x18\x05 \x01(\x01R\teffectP90*p\n" +
+	"effect_p90\x18\x05 \x01(\x01R\teffectP90\"9\n" +
+	"\x10LearningSettings\x12%\n" +
+	"\x0eshare_learning\x18\x01 \x01(\bR\rshareLearning\"\x1c\n" +
+	"\x1aGetLearningSettingsRequest\"Z\n" +
+	"\x1bGetLearningSettingsResponse\x12;\n" +
+	"\bsettings\x18\x01 \x01(\v2\x1f.stakazo.ml.v1.LearningSettingsR\bsettings\"[\n" +
+	"\x1aSetLearningSettingsRequest\x12*\n" +
+	"\x0eshare_learning\x18\x01 \x01(\bH\x00R\rshareLearning\x88\x01\x01B\x11\n" +
+	"\x0f_share_learning\"Z\n" +
+	"\x1bSetLearningSettingsResponse\x12;\n" +
+	"\bsettings\x18\x01 \x01(\v2\x1f.stakazo.ml.v1.LearningSettingsR\bsettings*p\n" +
 	"\tRunStatus\x12\x1a\n" +
 	"\x16RUN_STATUS_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12RUN_STATUS_RUNNING\x10\x01\x12\x18\n" +
@@ -3743,7 +3977,7 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\fTimingMetric\x12\x1d\n" +
 	"\x19TIMING_METRIC_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13TIMING_METRIC_VIEWS\x10\x01\x12!\n" +
-	"\x1dTIMING_METRIC_ENGAGEMENT_RATE\x10\x022\x8c\b\n" +
+	"\x1dTIMING_METRIC_ENGAGEMENT_RATE\x10\x022\xe8\t\n" +
 	"\x0fLearningService\x12i\n" +
 	"\x12BuildDailySnapshot\x12(.stakazo.ml.v1.BuildDailySnapshotRequest\x1a).stakazo.ml.v1.BuildDailySnapshotResponse\x12c\n" +
 	"\x10GetDailySnapshot\x12&.stakazo.ml.v1.GetDailySnapshotRequest\x1a'.stakazo.ml.v1.GetDailySnapshotResponse\x12o\n" +
@@ -3754,7 +3988,9 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\x11GetLearningReport\x12'.stakazo.ml.v1.GetLearningReportRequest\x1a(.stakazo.ml.v1.GetLearningReportResponse\x12c\n" +
 	"\x10ListLearningRuns\x12&.stakazo.ml.v1.ListLearningRunsRequest\x1a'.stakazo.ml.v1.ListLearningRunsResponse\x12`\n" +
 	"\x0fPredictVirality\x12%.stakazo.ml.v1.PredictViralityRequest\x1a&.stakazo.ml.v1.PredictViralityResponse\x12f\n" +
-	"\x11GetBestTimeToPost\x12'.stakazo.ml.v1.GetBestTimeToPostRequest\x1a(.stakazo.ml.v1.GetBestTimeToPostResponseBAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
+	"\x11GetBestTimeToPost\x12'.stakazo.ml.v1.GetBestTimeToPostRequest\x1a(.stakazo.ml.v1.GetBestTimeToPostResponse\x12l\n" +
+	"\x13GetLearningSettings\x12).stakazo.ml.v1.GetLearningSettingsRequest\x1a*.stakazo.ml.v1.GetLearningSettingsResponse\x12l\n" +
+	"\x13SetLearningSettings\x12).stakazo.ml.v1.SetLearningSettingsRequest\x1a*.stakazo.ml.v1.SetLearningSettingsResponseBAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
 
 var (
 	file_stakazo_ml_v1_learning_proto_rawDescOnce sync.Once
@@ -3769,7 +4005,7 @@ func file_stakazo_ml_v1_learning_proto_rawDescGZIP() []byte {
 }
 
 var file_stakazo_ml_v1_learning_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_stakazo_ml_v1_learning_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
+var file_stakazo_ml_v1_learning_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
 var file_stakazo_ml_v1_learning_proto_goTypes = []any{
 	(RunStatus)(0),                       // 0: stakazo.ml.v1.RunStatus
 	(ReprocessMode)(0),                   // 1: stakazo.ml.v1.ReprocessMode
@@ -3815,45 +4051,50 @@ var file_stakazo_ml_v1_learning_proto_goTypes = []any{
 	(*GetBestTimeToPostRequest)(nil),     // 41: stakazo.ml.v1.GetBestTimeToPostRequest
 	(*GetBestTimeToPostResponse)(nil),    // 42: stakazo.ml.v1.GetBestTimeToPostResponse
 	(*TimeEffect)(nil),                   // 43: stakazo.ml.v1.TimeEffect
-	nil,                                  // 44: stakazo.ml.v1.LearningRun.ModelVersionsEntry
-	(Platform)(0),                        // 45: stakazo.ml.v1.Platform
-	(*timestamppb.Timestamp)(nil),        // 46: google.protobuf.Timestamp
-	(*DailySnapshot)(nil),                // 47: stakazo.ml.v1.DailySnapshot
-	(*TopPerformer)(nil),                 // 48: stakazo.ml.v1.TopPerformer
-	(*ExperimentUpdate)(nil),             // 49: stakazo.ml.v1.ExperimentUpdate
-	(*ContentFeatures)(nil),              // 50: stakazo.ml.v1.ContentFeatures
-	(Weekday)(0),                         // 51: stakazo.ml.v1.Weekday
+	(*LearningSettings)(nil),             // 44: stakazo.ml.v1.LearningSettings
+	(*GetLearningSettingsRequest)(nil),   // 45: stakazo.ml.v1.GetLearningSettingsRequest
+	(*GetLearningSettingsResponse)(nil),  // 46: stakazo.ml.v1.GetLearningSettingsResponse
+	(*SetLearningSettingsRequest)(nil),   // 47: stakazo.ml.v1.SetLearningSettingsRequest
+	(*SetLearningSettingsResponse)(nil),  // 48: stakazo.ml.v1.SetLearningSettingsResponse
+	nil,                                  // 49: stakazo.ml.v1.LearningRun.ModelVersionsEntry
+	(Platform)(0),                        // 50: stakazo.ml.v1.Platform
+	(*timestamppb.Timestamp)(nil),        // 51: google.protobuf.Timestamp
+	(*DailySnapshot)(nil),                // 52: stakazo.ml.v1.DailySnapshot
+	(*TopPerformer)(nil),                 // 53: stakazo.ml.v1.TopPerformer
+	(*ExperimentUpdate)(nil),             // 54: stakazo.ml.v1.ExperimentUpdate
+	(*ContentFeatures)(nil),              // 55: stakazo.ml.v1.ContentFeatures
+	(Weekday)(0),                         // 56: stakazo.ml.v1.Weekday
 }
 var file_stakazo_ml_v1_learning_proto_depIdxs = []int32{
 	2,  // 0: stakazo.ml.v1.KeyMoment.kind:type_name -> stakazo.ml.v1.KeyMomentKind
-	45, // 1: stakazo.ml.v1.RetentionAnalysis.platform:type_name -> stakazo.ml.v1.Platform
+	50, // 1: stakazo.ml.v1.RetentionAnalysis.platform:type_name -> stakazo.ml.v1.Platform
 	5,  // 2: stakazo.ml.v1.RetentionAnalysis.drop_off_points:type_name -> stakazo.ml.v1.DropOffPoint
 	6,  // 3: stakazo.ml.v1.RetentionAnalysis.key_moments:type_name -> stakazo.ml.v1.KeyMoment
-	46, // 4: stakazo.ml.v1.RetentionAnalysis.observe_time:type_name -> google.protobuf.Timestamp
-	45, // 5: stakazo.ml.v1.PlatformComparison.platform:type_name -> stakazo.ml.v1.Platform
+	51, // 4: stakazo.ml.v1.RetentionAnalysis.observe_time:type_name -> google.protobuf.Timestamp
+	50, // 5: stakazo.ml.v1.PlatformComparison.platform:type_name -> stakazo.ml.v1.Platform
 	3,  // 6: stakazo.ml.v1.Recommendation.kind:type_name -> stakazo.ml.v1.RecommendationKind
-	45, // 7: stakazo.ml.v1.Recommendation.platform:type_name -> stakazo.ml.v1.Platform
+	50, // 7: stakazo.ml.v1.Recommendation.platform:type_name -> stakazo.ml.v1.Platform
 	10, // 8: stakazo.ml.v1.Recommendation.evidence:type_name -> stakazo.ml.v1.Insight
-	47, // 9: stakazo.ml.v1.LearningReport.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
+	52, // 9: stakazo.ml.v1.LearningReport.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
 	9,  // 10: stakazo.ml.v1.LearningReport.platforms:type_name -> stakazo.ml.v1.PlatformComparison
 	8,  // 11: stakazo.ml.v1.LearningReport.clusters:type_name -> stakazo.ml.v1.RetentionCluster
 	7,  // 12: stakazo.ml.v1.LearningReport.worst_drop_offs:type_name -> stakazo.ml.v1.RetentionAnalysis
-	48, // 13: stakazo.ml.v1.LearningReport.best_performers:type_name -> stakazo.ml.v1.TopPerformer
+	53, // 13: stakazo.ml.v1.LearningReport.best_performers:type_name -> stakazo.ml.v1.TopPerformer
 	10, // 14: stakazo.ml.v1.LearningReport.insights:type_name -> stakazo.ml.v1.Insight
 	11, // 15: stakazo.ml.v1.LearningReport.recommendations:type_name -> stakazo.ml.v1.Recommendation
-	49, // 16: stakazo.ml.v1.LearningReport.experiments:type_name -> stakazo.ml.v1.ExperimentUpdate
+	54, // 16: stakazo.ml.v1.LearningReport.experiments:type_name -> stakazo.ml.v1.ExperimentUpdate
 	0,  // 17: stakazo.ml.v1.LearningRun.status:type_name -> stakazo.ml.v1.RunStatus
-	46, // 18: stakazo.ml.v1.LearningRun.start_time:type_name -> google.protobuf.Timestamp
-	46, // 19: stakazo.ml.v1.LearningRun.end_time:type_name -> google.protobuf.Timestamp
+	51, // 18: stakazo.ml.v1.LearningRun.start_time:type_name -> google.protobuf.Timestamp
+	51, // 19: stakazo.ml.v1.LearningRun.end_time:type_name -> google.protobuf.Timestamp
 	13, // 20: stakazo.ml.v1.LearningRun.steps:type_name -> stakazo.ml.v1.StepTiming
-	46, // 21: stakazo.ml.v1.LearningRun.latest_observe_time:type_name -> google.protobuf.Timestamp
-	44, // 22: stakazo.ml.v1.LearningRun.model_versions:type_name -> stakazo.ml.v1.LearningRun.ModelVersionsEntry
+	51, // 21: stakazo.ml.v1.LearningRun.latest_observe_time:type_name -> google.protobuf.Timestamp
+	49, // 22: stakazo.ml.v1.LearningRun.model_versions:type_name -> stakazo.ml.v1.LearningRun.ModelVersionsEntry
 	15, // 23: stakazo.ml.v1.LearningTrends.points:type_name -> stakazo.ml.v1.TrendPoint
-	47, // 24: stakazo.ml.v1.BuildDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
-	45, // 25: stakazo.ml.v1.GetDailySnapshotRequest.platform:type_name -> stakazo.ml.v1.Platform
-	47, // 26: stakazo.ml.v1.GetDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
+	52, // 24: stakazo.ml.v1.BuildDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
+	50, // 25: stakazo.ml.v1.GetDailySnapshotRequest.platform:type_name -> stakazo.ml.v1.Platform
+	52, // 26: stakazo.ml.v1.GetDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
 	7,  // 27: stakazo.ml.v1.GetRetentionAnalysisResponse.analysis:type_name -> stakazo.ml.v1.RetentionAnalysis
-	45, // 28: stakazo.ml.v1.GetRetentionClustersRequest.platform:type_name -> stakazo.ml.v1.Platform
+	50, // 28: stakazo.ml.v1.GetRetentionClustersRequest.platform:type_name -> stakazo.ml.v1.Platform
 	8,  // 29: stakazo.ml.v1.GetRetentionClustersResponse.clusters:type_name -> stakazo.ml.v1.RetentionCluster
 	14, // 30: stakazo.ml.v1.RunDailyLearningResponse.run:type_name -> stakazo.ml.v1.LearningRun
 	12, // 31: stakazo.ml.v1.RunDailyLearningResponse.report:type_name -> stakazo.ml.v1.LearningReport
@@ -3863,51 +4104,57 @@ var file_stakazo_ml_v1_learning_proto_depIdxs = []int32{
 	12, // 35: stakazo.ml.v1.GetLearningReportResponse.report:type_name -> stakazo.ml.v1.LearningReport
 	14, // 36: stakazo.ml.v1.ListLearningRunsResponse.runs:type_name -> stakazo.ml.v1.LearningRun
 	16, // 37: stakazo.ml.v1.ListLearningRunsResponse.trends:type_name -> stakazo.ml.v1.LearningTrends
-	50, // 38: stakazo.ml.v1.ViralityInput.features:type_name -> stakazo.ml.v1.ContentFeatures
-	45, // 39: stakazo.ml.v1.ViralityInput.platform:type_name -> stakazo.ml.v1.Platform
-	46, // 40: stakazo.ml.v1.ViralityInput.planned_publish_time:type_name -> google.protobuf.Timestamp
-	45, // 41: stakazo.ml.v1.PlatformRecommendation.platform:type_name -> stakazo.ml.v1.Platform
+	55, // 38: stakazo.ml.v1.ViralityInput.features:type_name -> stakazo.ml.v1.ContentFeatures
+	50, // 39: stakazo.ml.v1.ViralityInput.platform:type_name -> stakazo.ml.v1.Platform
+	51, // 40: stakazo.ml.v1.ViralityInput.planned_publish_time:type_name -> google.protobuf.Timestamp
+	50, // 41: stakazo.ml.v1.PlatformRecommendation.platform:type_name -> stakazo.ml.v1.Platform
 	34, // 42: stakazo.ml.v1.ViralityPrediction.factors:type_name -> stakazo.ml.v1.ContributingFactor
 	35, // 43: stakazo.ml.v1.ViralityPrediction.platform_recommendations:type_name -> stakazo.ml.v1.PlatformRecommendation
 	37, // 44: stakazo.ml.v1.ViralityPrediction.contributions:type_name -> stakazo.ml.v1.FeatureContribution
 	33, // 45: stakazo.ml.v1.PredictViralityRequest.items:type_name -> stakazo.ml.v1.ViralityInput
 	36, // 46: stakazo.ml.v1.PredictViralityResponse.predictions:type_name -> stakazo.ml.v1.ViralityPrediction
-	51, // 47: stakazo.ml.v1.TimeSlot.weekday:type_name -> stakazo.ml.v1.Weekday
-	45, // 48: stakazo.ml.v1.GetBestTimeToPostRequest.platform:type_name -> stakazo.ml.v1.Platform
+	56, // 47: stakazo.ml.v1.TimeSlot.weekday:type_name -> stakazo.ml.v1.Weekday
+	50, // 48: stakazo.ml.v1.GetBestTimeToPostRequest.platform:type_name -> stakazo.ml.v1.Platform
 	4,  // 49: stakazo.ml.v1.GetBestTimeToPostRequest.metric:type_name -> stakazo.ml.v1.TimingMetric
-	46, // 50: stakazo.ml.v1.GetBestTimeToPostRequest.after_time:type_name -> google.protobuf.Timestamp
+	51, // 50: stakazo.ml.v1.GetBestTimeToPostRequest.after_time:type_name -> google.protobuf.Timestamp
 	40, // 51: stakazo.ml.v1.GetBestTimeToPostResponse.cells:type_name -> stakazo.ml.v1.TimeSlot
-	51, // 52: stakazo.ml.v1.GetBestTimeToPostResponse.top_weekdays:type_name -> stakazo.ml.v1.Weekday
+	56, // 52: stakazo.ml.v1.GetBestTimeToPostResponse.top_weekdays:type_name -> stakazo.ml.v1.Weekday
 	40, // 53: stakazo.ml.v1.GetBestTimeToPostResponse.top_slots:type_name -> stakazo.ml.v1.TimeSlot
-	46, // 54: stakazo.ml.v1.GetBestTimeToPostResponse.next_best_slot_time:type_name -> google.protobuf.Timestamp
+	51, // 54: stakazo.ml.v1.GetBestTimeToPostResponse.next_best_slot_time:type_name -> google.protobuf.Timestamp
 	43, // 55: stakazo.ml.v1.GetBestTimeToPostResponse.hour_effects:type_name -> stakazo.ml.v1.TimeEffect
 	43, // 56: stakazo.ml.v1.GetBestTimeToPostResponse.weekday_effects:type_name -> stakazo.ml.v1.TimeEffect
-	51, // 57: stakazo.ml.v1.TimeEffect.weekday:type_name -> stakazo.ml.v1.Weekday
-	17, // 58: stakazo.ml.v1.LearningService.BuildDailySnapshot:input_type -> stakazo.ml.v1.BuildDailySnapshotRequest
-	19, // 59: stakazo.ml.v1.LearningService.GetDailySnapshot:input_type -> stakazo.ml.v1.GetDailySnapshotRequest
-	21, // 60: stakazo.ml.v1.LearningService.GetRetentionAnalysis:input_type -> stakazo.ml.v1.GetRetentionAnalysisRequest
-	23, // 61: stakazo.ml.v1.LearningService.GetRetentionClusters:input_type -> stakazo.ml.v1.GetRetentionClustersRequest
-	25, // 62: stakazo.ml.v1.LearningService.RunDailyLearning:input_type -> stakazo.ml.v1.RunDailyLearningRequest
-	27, // 63: stakazo.ml.v1.LearningService.Backfill:input_type -> stakazo.ml.v1.BackfillRequest
-	29, // 64: stakazo.ml.v1.LearningService.GetLearningReport:input_type -> stakazo.ml.v1.GetLearningReportRequest
-	31, // 65: stakazo.ml.v1.LearningService.ListLearningRuns:input_type -> stakazo.ml.v1.ListLearningRunsRequest
-	38, // 66: stakazo.ml.v1.LearningService.PredictVirality:input_type -> stakazo.ml.v1.PredictViralityRequest
-	41, // 67: stakazo.ml.v1.LearningService.GetBestTimeToPost:input_type -> stakazo.ml.v1.GetBestTimeToPostRequest
-	18, // 68: stakazo.ml.v1.LearningService.BuildDailySnapshot:output_type -> stakazo.ml.v1.BuildDailySnapshotResponse
-	20, // 69: stakazo.ml.v1.LearningService.GetDailySnapshot:output_type -> stakazo.ml.v1.GetDailySnapshotResponse
-	22, // 70: stakazo.ml.v1.LearningService.GetRetentionAnalysis:output_type -> stakazo.ml.v1.GetRetentionAnalysisResponse
-	24, // 71: stakazo.ml.v1.LearningService.GetRetentionClusters:output_type -> stakazo.ml.v1.GetRetentionClustersResponse
-	26, // 72: stakazo.ml.v1.LearningService.RunDailyLearning:output_type -> stakazo.ml.v1.RunDailyLearningResponse
-	28, // 73: stakazo.ml.v1.LearningService.Backfill:output_type -> stakazo.ml.v1.BackfillResponse
-	30, // 74: stakazo.ml.v1.LearningService.GetLearningReport:output_type -> stakazo.ml.v1.GetLearningReportResponse
-	32, // 75: stakazo.ml.v1.LearningService.ListLearningRuns:output_type -> stakazo.ml.v1.ListLearningRunsResponse
-	39, // 76: stakazo.ml.v1.LearningService.PredictVirality:output_type -> stakazo.ml.v1.PredictViralityResponse
-	42, // 77: stakazo.ml.v1.LearningService.GetBestTimeToPost:output_type -> stakazo.ml.v1.GetBestTimeToPostResponse
-	68, // [68:78] is the sub-list for method output_type
-	58, // [58:68] is the sub-list for method input_type
-	58, // [58:58] is the sub-list for extension type_name
-	58, // [58:58] is the sub-list for extension extendee
-	0,  // [0:58] is the sub-list for field type_name
+	56, // 57: stakazo.ml.v1.TimeEffect.weekday:type_name -> stakazo.ml.v1.Weekday
+	44, // 58: stakazo.ml.v1.GetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
+	44, // 59: stakazo.ml.v1.SetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
+	17, // 60: stakazo.ml.v1.LearningService.BuildDailySnapshot:input_type -> stakazo.ml.v1.BuildDailySnapshotRequest
+	19, // 61: stakazo.ml.v1.LearningService.GetDailySnapshot:input_type -> stakazo.ml.v1.GetDailySnapshotRequest
+	21, // 62: stakazo.ml.v1.LearningService.GetRetentionAnalysis:input_type -> stakazo.ml.v1.GetRetentionAnalysisRequest
+	23, // 63: stakazo.ml.v1.LearningService.GetRetentionClusters:input_type -> stakazo.ml.v1.GetRetentionClustersRequest
+	25, // 64: stakazo.ml.v1.LearningService.RunDailyLearning:input_type -> stakazo.ml.v1.RunDailyLearningRequest
+	27, // 65: stakazo.ml.v1.LearningService.Backfill:input_type -> stakazo.ml.v1.BackfillRequest
+	29, // 66: stakazo.ml.v1.LearningService.GetLearningReport:input_type -> stakazo.ml.v1.GetLearningReportRequest
+	31, // 67: stakazo.ml.v1.LearningService.ListLearningRuns:input_type -> stakazo.ml.v1.ListLearningRunsRequest
+	38, // 68: stakazo.ml.v1.LearningService.PredictVirality:input_type -> stakazo.ml.v1.PredictViralityRequest
+	41, // 69: stakazo.ml.v1.LearningService.GetBestTimeToPost:input_type -> stakazo.ml.v1.GetBestTimeToPostRequest
+	45, // 70: stakazo.ml.v1.LearningService.GetLearningSettings:input_type -> stakazo.ml.v1.GetLearningSettingsRequest
+	47, // 71: stakazo.ml.v1.LearningService.SetLearningSettings:input_type -> stakazo.ml.v1.SetLearningSettingsRequest
+	18, // 72: stakazo.ml.v1.LearningService.BuildDailySnapshot:output_type -> stakazo.ml.v1.BuildDailySnapshotResponse
+	20, // 73: stakazo.ml.v1.LearningService.GetDailySnapshot:output_type -> stakazo.ml.v1.GetDailySnapshotResponse
+	22, // 74: stakazo.ml.v1.LearningService.GetRetentionAnalysis:output_type -> stakazo.ml.v1.GetRetentionAnalysisResponse
+	24, // 75: stakazo.ml.v1.LearningService.GetRetentionClusters:output_type -> stakazo.ml.v1.GetRetentionClustersResponse
+	26, // 76: stakazo.ml.v1.LearningService.RunDailyLearning:output_type -> stakazo.ml.v1.RunDailyLearningResponse
+	28, // 77: stakazo.ml.v1.LearningService.Backfill:output_type -> stakazo.ml.v1.BackfillResponse
+	30, // 78: stakazo.ml.v1.LearningService.GetLearningReport:output_type -> stakazo.ml.v1.GetLearningReportResponse
+	32, // 79: stakazo.ml.v1.LearningService.ListLearningRuns:output_type -> stakazo.ml.v1.ListLearningRunsResponse
+	39, // 80: stakazo.ml.v1.LearningService.PredictVirality:output_type -> stakazo.ml.v1.PredictViralityResponse
+	42, // 81: stakazo.ml.v1.LearningService.GetBestTimeToPost:output_type -> stakazo.ml.v1.GetBestTimeToPostResponse
+	46, // 82: stakazo.ml.v1.LearningService.GetLearningSettings:output_type -> stakazo.ml.v1.GetLearningSettingsResponse
+	48, // 83: stakazo.ml.v1.LearningService.SetLearningSettings:output_type -> stakazo.ml.v1.SetLearningSettingsResponse
+	72, // [72:84] is the sub-list for method output_type
+	60, // [60:72] is the sub-list for method input_type
+	60, // [60:60] is the sub-list for extension type_name
+	60, // [60:60] is the sub-list for extension extendee
+	0,  // [0:60] is the sub-list for field type_name
 }
 
 func init() { file_stakazo_ml_v1_learning_proto_init() }
@@ -3917,13 +4164,14 @@ func file_stakazo_ml_v1_learning_proto_init() {
 	}
 	file_stakazo_ml_v1_common_proto_init()
 	file_stakazo_ml_v1_experiment_proto_init()
+	file_stakazo_ml_v1_learning_proto_msgTypes[42].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_stakazo_ml_v1_learning_proto_rawDesc), len(file_stakazo_ml_v1_learning_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   40,
+			NumMessages:   45,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

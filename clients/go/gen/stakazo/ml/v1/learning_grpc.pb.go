@@ -31,6 +31,8 @@ const (
 	LearningService_ListLearningRuns_FullMethodName     = "/stakazo.ml.v1.LearningService/ListLearningRuns"
 	LearningService_PredictVirality_FullMethodName      = "/stakazo.ml.v1.LearningService/PredictVirality"
 	LearningService_GetBestTimeToPost_FullMethodName    = "/stakazo.ml.v1.LearningService/GetBestTimeToPost"
+	LearningService_GetLearningSettings_FullMethodName  = "/stakazo.ml.v1.LearningService/GetLearningSettings"
+	LearningService_SetLearningSettings_FullMethodName  = "/stakazo.ml.v1.LearningService/SetLearningSettings"
 )
 
 // LearningServiceClient is the client API for LearningService service.
@@ -59,6 +61,10 @@ type LearningServiceClient interface {
 	PredictVirality(ctx context.Context, in *PredictViralityRequest, opts ...grpc.CallOption) (*PredictViralityResponse, error)
 	// Finds the best hours and weekdays to post on a platform, in a time zone.
 	GetBestTimeToPost(ctx context.Context, in *GetBestTimeToPostRequest, opts ...grpc.CallOption) (*GetBestTimeToPostResponse, error)
+	// Reads the calling tenant's learning settings.
+	GetLearningSettings(ctx context.Context, in *GetLearningSettingsRequest, opts ...grpc.CallOption) (*GetLearningSettingsResponse, error)
+	// Changes the calling tenant's learning settings (fields left unset keep their value); answers the settings.
+	SetLearningSettings(ctx context.Context, in *SetLearningSettingsRequest, opts ...grpc.CallOption) (*SetLearningSettingsResponse, error)
 }
 
 type learningServiceClient struct {
@@ -169,6 +175,26 @@ func (c *learningServiceClient) GetBestTimeToPost(ctx context.Context, in *GetBe
 	return out, nil
 }
 
+func (c *learningServiceClient) GetLearningSettings(ctx context.Context, in *GetLearningSettingsRequest, opts ...grpc.CallOption) (*GetLearningSettingsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetLearningSettingsResponse)
+	err := c.cc.Invoke(ctx, LearningService_GetLearningSettings_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *learningServiceClient) SetLearningSettings(ctx context.Context, in *SetLearningSettingsRequest, opts ...grpc.CallOption) (*SetLearningSettingsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetLearningSettingsResponse)
+	err := c.cc.Invoke(ctx, LearningService_SetLearningSettings_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // LearningServiceServer is the server API for LearningService service.
 // All implementations must embed UnimplementedLearningServiceServer
 // for forward compatibility.
@@ -195,6 +221,10 @@ type LearningServiceServer interface {
 	PredictVirality(context.Context, *PredictViralityRequest) (*PredictViralityResponse, error)
 	// Finds the best hours and weekdays to post on a platform, in a time zone.
 	GetBestTimeToPost(context.Context, *GetBestTimeToPostRequest) (*GetBestTimeToPostResponse, error)
+	// Reads the calling tenant's learning settings.
+	GetLearningSettings(context.Context, *GetLearningSettingsRequest) (*GetLearningSettingsResponse, error)
+	// Changes the calling tenant's learning settings (fields left unset keep their value); answers the settings.
+	SetLearningSettings(context.Context, *SetLearningSettingsRequest) (*SetLearningSettingsResponse, error)
 	mustEmbedUnimplementedLearningServiceServer()
 }
 
@@ -234,6 +264,12 @@ func (UnimplementedLearningServiceServer) PredictVirality(context.Context, *Pred
 }
 func (UnimplementedLearningServiceServer) GetBestTimeToPost(context.Context, *GetBestTimeToPostRequest) (*GetBestTimeToPostResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetBestTimeToPost not implemented")
+}
+func (UnimplementedLearningServiceServer) GetLearningSettings(context.Context, *GetLearningSettingsRequest) (*GetLearningSettingsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetLearningSettings not implemented")
+}
+func (UnimplementedLearningServiceServer) SetLearningSettings(context.Context, *SetLearningSettingsRequest) (*SetLearningSettingsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetLearningSettings not implemented")
 }
 func (UnimplementedLearningServiceServer) mustEmbedUnimplementedLearningServiceServer() {}
 func (UnimplementedLearningServiceServer) testEmbeddedByValue()                         {}
@@ -436,6 +472,42 @@ func _LearningService_GetBestTimeToPost_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _LearningService_GetLearningSettings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetLearningSettingsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LearningServiceServer).GetLearningSettings(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LearningService_GetLearningSettings_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LearningServiceServer).GetLearningSettings(ctx, req.(*GetLearningSettingsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LearningService_SetLearningSettings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetLearningSettingsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LearningServiceServer).SetLearningSettings(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LearningService_SetLearningSettings_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LearningServiceServer).SetLearningSettings(ctx, req.(*SetLearningSettingsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // LearningService_ServiceDesc is the grpc.ServiceDesc for LearningService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -482,6 +554,14 @@ var LearningService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetBestTimeToPost",
 			Handler:    _LearningService_GetBestTimeToPost_Handler,
+		},
+		{
+			MethodName: "GetLearningSettings",
+			Handler:    _LearningService_GetLearningSettings_Handler,
+		},
+		{
+			MethodName: "SetLearningSettings",
+			Handler:    _LearningService_SetLearningSettings_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

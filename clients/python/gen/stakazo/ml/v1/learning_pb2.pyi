@@ -162,6 +162,16 @@ class GetLearningReportResponse(_message.Message):
     run: LearningRun
     def __init__(self, run: _Optional[_Union[LearningRun, _Mapping]] = ..., report: _Optional[_Union[LearningReport, _Mapping]] = ...) -> None: ...
 
+class GetLearningSettingsRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class GetLearningSettingsResponse(_message.Message):
+    __slots__ = ["settings"]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    settings: LearningSettings
+    def __init__(self, settings: _Optional[_Union[LearningSettings, _Mapping]] = ...) -> None: ...
+
 class GetRetentionAnalysisRequest(_message.Message):
     __slots__ = ["post_id"]
     POST_ID_FIELD_NUMBER: _ClassVar[int]
@@ -298,6 +308,12 @@ class LearningRun(_message.Message):
     steps: _containers.RepeatedCompositeFieldContainer[StepTiming]
     trigger: str
     def __init__(self, day: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepTiming, _Mapping]]] = ..., rows_read: _Optional[int] = ..., latest_observe_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., model_versions: _Optional[_Mapping[str, str]] = ..., error_message: _Optional[str] = ..., attempt: _Optional[int] = ..., trigger: _Optional[str] = ...) -> None: ...
+
+class LearningSettings(_message.Message):
+    __slots__ = ["share_learning"]
+    SHARE_LEARNING_FIELD_NUMBER: _ClassVar[int]
+    share_learning: bool
+    def __init__(self, share_learning: bool = ...) -> None: ...
 
 class LearningTrends(_message.Message):
     __slots__ = ["completion_rate_slope_per_day", "first_3s_loss_slope_per_day", "points", "retention_improving"]
@@ -454,6 +470,18 @@ class RunDailyLearningResponse(_message.Message):
     reused: bool
     run: LearningRun
     def __init__(self, run: _Optional[_Union[LearningRun, _Mapping]] = ..., report: _Optional[_Union[LearningReport, _Mapping]] = ..., reused: bool = ...) -> None: ...
+
+class SetLearningSettingsRequest(_message.Message):
+    __slots__ = ["share_learning"]
+    SHARE_LEARNING_FIELD_NUMBER: _ClassVar[int]
+    share_learning: bool
+    def __init__(self, share_learning: bool = ...) -> None: ...
+
+class SetLearningSettingsResponse(_message.Message):
+    __slots__ = ["settings"]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    settings: LearningSettings
+    def __init__(self, settings: _Optional[_Union[LearningSettings, _Mapping]] = ...) -> None: ...
 
 class StepTiming(_message.Message):
     __slots__ = ["duration_ms", "step"]

@@ -65,6 +65,16 @@ class LearningServiceStub(object):
                 request_serializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.GetBestTimeToPostRequest.SerializeToString,
                 response_deserializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.GetBestTimeToPostResponse.FromString,
                 )
+        self.GetLearningSettings = channel.unary_unary(
+                '/stakazo.ml.v1.LearningService/GetLearningSettings',
+                request_serializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.GetLearningSettingsRequest.SerializeToString,
+                response_deserializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.GetLearningSettingsResponse.FromString,
+                )
+        self.SetLearningSettings = channel.unary_unary(
+                '/stakazo.ml.v1.LearningService/SetLearningSettings',
+                request_serializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.SetLearningSettingsRequest.SerializeToString,
+                response_deserializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.SetLearningSettingsResponse.FromString,
+                )
 
 
 class LearningServiceServicer(object):
@@ -141,6 +151,20 @@ class LearningServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetLearningSettings(self, request, context):
+        """Reads the calling tenant's learning settings.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetLearningSettings(self, request, context):
+        """Changes the calling tenant's learning settings (fields left unset keep their value); answers the settings.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LearningServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -193,6 +217,16 @@ def add_LearningServiceServicer_to_server(servicer, server):
                     servicer.GetBestTimeToPost,
                     request_deserializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.GetBestTimeToPostRequest.FromString,
                     response_serializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.GetBestTimeToPostResponse.SerializeToString,
+            ),
+            'GetLearningSettings': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLearningSettings,
+                    request_deserializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.GetLearningSettingsRequest.FromString,
+                    response_serializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.GetLearningSettingsResponse.SerializeToString,
+            ),
+            'SetLearningSettings': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetLearningSettings,
+                    request_deserializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.SetLearningSettingsRequest.FromString,
+                    response_serializer=stakazo_dot_ml_dot_v1_dot_learning__pb2.SetLearningSettingsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -372,5 +406,39 @@ class LearningService(object):
         return grpc.experimental.unary_unary(request, target, '/stakazo.ml.v1.LearningService/GetBestTimeToPost',
             stakazo_dot_ml_dot_v1_dot_learning__pb2.GetBestTimeToPostRequest.SerializeToString,
             stakazo_dot_ml_dot_v1_dot_learning__pb2.GetBestTimeToPostResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetLearningSettings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/stakazo.ml.v1.LearningService/GetLearningSettings',
+            stakazo_dot_ml_dot_v1_dot_learning__pb2.GetLearningSettingsRequest.SerializeToString,
+            stakazo_dot_ml_dot_v1_dot_learning__pb2.GetLearningSettingsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def SetLearningSettings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/stakazo.ml.v1.LearningService/SetLearningSettings',
+            stakazo_dot_ml_dot_v1_dot_learning__pb2.SetLearningSettingsRequest.SerializeToString,
+            stakazo_dot_ml_dot_v1_dot_learning__pb2.SetLearningSettingsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -59,6 +59,16 @@ class LearningServiceStub:
         stakazo.ml.v1.learning_pb2.GetBestTimeToPostResponse]
     """Finds the best hours and weekdays to post on a platform, in a time zone."""
 
+    GetLearningSettings: grpc.UnaryUnaryMultiCallable[
+        stakazo.ml.v1.learning_pb2.GetLearningSettingsRequest,
+        stakazo.ml.v1.learning_pb2.GetLearningSettingsResponse]
+    """Reads the calling tenant's learning settings."""
+
+    SetLearningSettings: grpc.UnaryUnaryMultiCallable[
+        stakazo.ml.v1.learning_pb2.SetLearningSettingsRequest,
+        stakazo.ml.v1.learning_pb2.SetLearningSettingsResponse]
+    """Changes the calling tenant's learning settings (fields left unset keep their value); answers the settings."""
+
 
 class LearningServiceServicer(metaclass=abc.ABCMeta):
     """Learns every day from the previous day's metrics and answers with what it learned."""
@@ -140,6 +150,22 @@ class LearningServiceServicer(metaclass=abc.ABCMeta):
         context: grpc.ServicerContext,
     ) -> stakazo.ml.v1.learning_pb2.GetBestTimeToPostResponse:
         """Finds the best hours and weekdays to post on a platform, in a time zone."""
+        pass
+
+    @abc.abstractmethod
+    def GetLearningSettings(self,
+        request: stakazo.ml.v1.learning_pb2.GetLearningSettingsRequest,
+        context: grpc.ServicerContext,
+    ) -> stakazo.ml.v1.learning_pb2.GetLearningSettingsResponse:
+        """Reads the calling tenant's learning settings."""
+        pass
+
+    @abc.abstractmethod
+    def SetLearningSettings(self,
+        request: stakazo.ml.v1.learning_pb2.SetLearningSettingsRequest,
+        context: grpc.ServicerContext,
+    ) -> stakazo.ml.v1.learning_pb2.SetLearningSettingsResponse:
+        """Changes the calling tenant's learning settings (fields left unset keep their value); answers the settings."""
         pass
 
 

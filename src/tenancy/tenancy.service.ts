@@ -1,0 +1,23 @@
+// A tenant's settings (the tenancy area owns the tenants table): read and changed by an RPC and by the CLI.
+import { notFound } from '../errors.js';
+import type { TenancyRepository } from './tenancy.repository.js';
+import type { LearningSettings } from './tenancy.types.js';
+
+export class TenantSettingsService {
+  constructor(private readonly repo: TenancyRepository) {}
+
+  /** The tenant's learning settings; NOT_FOUND for an unknown tenant. */
+  async learningSettings(tenantId: string): Promise<LearningSettings> {
+    const settings = await this.repo.learningSettings(tenantId);
+    if (!settings) throw notFound(`tenant "${tenantId}" does not exist; create it with "stakazo-ml tokens create --tenant ${tenantId}"`);
+    return settings;
+  }
+
+  /**
+   * Opts the tenant in or out of learning across artists. Takes effect at its next daily run: a tenant that stops
+   * sharing no longer feeds the prior (nor receives it) from then on.
+   */
+  setShareLearning(tenantId: string, shareLearning: boolean): Promise<LearningSettings> {
+    return this.repo.setShareLearning(tenantId, shareLearning);
+  }
+}
