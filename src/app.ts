@@ -93,7 +93,9 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const embedding = new EmbeddingService(new EmbeddingRepository(db, collectionCache), config.limits, new SearchRepository(db, collectionCache), indexing);
   const virality = new ViralityService(viralityRepository, viralityCache);
   const experiment = new ExperimentService(new ExperimentRepository(db), predictionCovariate(virality, config.boostThreshold));
+  const metricStorage = new MetricStorageService(metricPartitions, config.metricsRetentionDays, log.child({ component: 'metric-partitions' }));
   const learning = new LearningService(new LearningRepository(db), log, {
+    refreshStatistics: () => metricStorage.refreshStatistics(),
     stateUpdater: trainer,
     experimentUpdater: experiment,
     onRunFinished: hooks.onLearningRunFinished,
@@ -104,7 +106,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     // DeleteContent asks the embedding area to delete points; ListDailySnapshots reads the learning area's snapshots.
     metrics: new MetricsService(new MetricsRepository(db), new MetricQueryRepository(db), embedding, learning),
     ingest: new MetricsIngestService(new MetricIngestRepository(db, metricPartitions)),
-    metricStorage: new MetricStorageService(metricPartitions, config.metricsRetentionDays, log.child({ component: 'metric-partitions' })),
+    metricStorage,
     learning,
     virality,
     bestTime: new BestTimeService(viralityRepository, viralityCache),

@@ -32,6 +32,20 @@ const EXISTING_SQL = `select substr(c.relname, length(p.relname) + 3) as month
   where p.relname = any ($1::text[]) and c.relname ~ '_p[0-9]{6}$'
   group by 1 having count(*) = $2`;
 
+/**
+ * Partitions whose planner statistics are missing or stale: never analysed while holding rows, or changed by more
+ * than a tenth of their rows (and at least 1,000) since (autovacuum waits for the same tenth plus its nap, and PGlite
+ * has no autovacuum at all).
+ */
+const STALE_SQL = `select quote_ident(n.nspname) || '.' || quote_ident(c.relname) as name
+  from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+  join pg_namespace n on n.oid = c.relnamespace
+  join pg_stat_user_tables s on s.relid = c.oid
+  where p.relname = any ($1::text[])
+    and ((s.last_analyze is null and s.last_autoanalyze is null and s.n_live_tup + s.n_mod_since_analyze > 0)
+      or s.n_mod_since_analyze >= greatest(1000, 0.1 * s.n_live_tup))
+  order by 1`;
+
 /** Another writer created the same partition at the same moment (the catalog's unique keys). */
 const RACE_CODES = new Set(['42P07', '23505']);
 /** The month's rows are already in the DEFAULT partition (it was past the horizon when they came): they stay there. */
@@ -79,6 +93,19 @@ export class MetricPartitionRepository {
   }
 
   /** The months with a partition in every family table, oldest first. */
+  /**
+   * Runs ANALYZE on every family partition whose statistics are stale (STALE_SQL); returns their names. A query
+   * bounded in time outside the statistics (rows loaded since the last ANALYZE, a backfilled day) is estimated at one
+   * row, and the planner then probes each post through the time index, rescanning the whole period per post.
+   */
+  async analyzeStale(): Promise<string[]> {
+    return withSession(this.db, async (s) => {
+      const stale = (await s.query<{ name: string }>(STALE_SQL, [TABLES])).rows.map((r) => r.name);
+      for (const name of stale) await s.query(`analyze ${name}`);
+      return stale;
+    });
+  }
+
   async months(): Promise<string[]> {
     const rows = await withSession(this.db, async (s) => (await s.query<{ month: string }>(EXISTING_SQL, [TABLES, TABLES.length])).rows);
     return rows.map((r) => r.month).sort();

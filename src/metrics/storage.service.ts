@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 export interface PartitionStore {
   createAhead(now: Date, monthsAhead: number): Promise<string[]>;
   dropMonthsBefore(cutoff: Date): Promise<string[]>;
+  analyzeStale(): Promise<string[]>;
 }
 
 /** Months created ahead of the current one. */
@@ -29,5 +30,15 @@ export class MetricStorageService {
     const dropped = this.retentionDays > 0 ? await this.store.dropMonthsBefore(new Date(now.getTime() - this.retentionDays * DAY_MS)) : [];
     if (created.length > 0 || dropped.length > 0) this.log.info({ created, dropped, retentionDays: this.retentionDays }, 'metric partitions maintained');
     return { created, dropped };
+  }
+
+  /**
+   * Brings the partitions' planner statistics up to date where they are stale (the learning run calls it before it
+   * reads: its per-post reads are only fast with statistics that cover the rows). Returns the partitions analysed.
+   */
+  async refreshStatistics(): Promise<string[]> {
+    const analysed = await this.store.analyzeStale();
+    if (analysed.length > 0) this.log.info({ analysed }, 'metric partitions analysed (statistics were stale)');
+    return analysed;
   }
 }

@@ -36,6 +36,7 @@ describe(`learning (${BACKEND})`, () => {
     expect(response.reused).to.equal(false);
     expect(response.run!.status).to.equal(RunStatus.RUN_STATUS_SUCCEEDED);
     expect(response.run!.steps.map((s) => s.step)).to.deep.equal([
+      'refresh_statistics',
       'read_metrics',
       'build_snapshot',
       'analyse_retention',

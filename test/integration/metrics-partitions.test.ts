@@ -7,6 +7,7 @@ import { withSession } from '../../src/db/session.js';
 import { DAY_POSTS_SQL } from '../../src/learning/run/learning.repository.js';
 import { registerPosts, retentionRecord } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, startTestServer, uniq, type TestServer } from '../helpers/server.js';
+import { eventually } from '../helpers/eventually.js';
 
 const DAY_MS = 86_400_000;
 const today = new Date();
@@ -80,6 +81,26 @@ describe(`metrics partitions (${BACKEND})`, () => {
     // the list of chosen ctids (quadratic: minutes for a day of 20,000 posts when the statistics predate the day).
     expect(text).to.match(/Tid Scan on retention_metrics_p/);
     expect(text).to.not.match(/ctid = ANY/i);
+  });
+
+  it('analyses the partitions whose statistics are stale, once', async () => {
+    const storage = server.running.services.metricStorage;
+    const partition = `public.retention_metrics_p${KEPT_MONTH}`;
+    await storage.refreshStatistics();
+    expect(await storage.refreshStatistics()).to.not.include(partition);
+    // Enough new rows into the month kept above (1,000, and a tenth of what it holds) to make its statistics stale;
+    // a post and record ids of their own (the later tests count this file's records by post and by `prefix`).
+    const [{ live }] = await sql<{ live: string }>('select n_live_tup::text as live from pg_stat_user_tables where relid = ?::regclass', [partition]);
+    const ids = uniq('pstats');
+    const [statsPost] = (await registerPosts(server, ids)).postIds;
+    const many = Array.from({ length: 1000 + Math.ceil(Number(live) / 10) }, (_, i) =>
+      retentionRecord(`${ids}-${i}`, statsPost, new Date(KEPT.getTime() + i * 1000)),
+    );
+    for (let i = 0; i < many.length; i += 500) expect(await record(many.slice(i, i + 500))).to.include({ rejectedCount: 0 });
+    // NOTE: each server connection reports its counts to the statistics views within seconds, not at commit.
+    let analysed: string[] = [];
+    expect(await eventually(async () => (analysed = await storage.refreshStatistics()).includes(partition), 30_000)).to.equal(true, analysed.join());
+    expect(await storage.refreshStatistics()).to.not.include(partition);
   });
 
   it('stores months past the on-demand horizon in the DEFAULT partition, creating no month for them', async () => {

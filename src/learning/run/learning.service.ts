@@ -51,6 +51,8 @@ export interface LearningServiceOptions {
   /** Looks at the running experiments after the models are updated (their covariate is the model's prediction). */
   experimentUpdater?: ExperimentUpdater;
   onRunFinished?: (status: 'succeeded' | 'failed', durationMs: number) => void;
+  /** Brings the metric tables' planner statistics up to date before the day is read (MetricStorageService). */
+  refreshStatistics?: () => Promise<unknown>;
 }
 
 const MAX_RANGE_DAYS = 366;
@@ -173,6 +175,8 @@ export class LearningService {
     let latestObservedAt: Date | null = null;
     try {
       const { start, end } = dayBounds(day);
+      const { refreshStatistics } = this.options;
+      if (refreshStatistics) await timer.time('refresh_statistics', refreshStatistics);
       const input = await timer.time('read_metrics', () => this.repo.readDay(tenantId, start, end));
       rowsRead = input.rowsRead;
       latestObservedAt = input.latestObservedAt;

@@ -468,8 +468,8 @@ export interface LearningReport {
 /** Time spent in one step of a run. */
 export interface StepTiming {
   /**
-   * The step: read_metrics, build_snapshot, analyse_retention, discover_insights, generate_recommendations,
-   * update_state, update_experiments.
+   * The step: refresh_statistics (planner statistics of the metric tables, where stale), read_metrics,
+   * build_snapshot, analyse_retention, discover_insights, generate_recommendations, update_state, update_experiments.
    */
   step: string;
   /** Wall time in milliseconds. */
