@@ -54,15 +54,17 @@ export const CLIENT_OPTIONS = {
 };
 
 /** Creates the database of the URL when it does not exist (connecting to the `postgres` database). */
-export async function ensureDatabase(url: string): Promise<void> {
+export async function ensureDatabase(url: string, options: { fresh?: boolean } = {}): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
+    const quoted = `"${name.replace(/"/g, '""')}"`;
+    if (options.fresh) await client.query(`drop database if exists ${quoted} with (force)`);
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (exists.rowCount === 0) await client.query(`create database "${name.replace(/"/g, '""')}"`);
+    if (exists.rowCount === 0) await client.query(`create database ${quoted}`);
   } finally {
     await client.end();
   }
@@ -161,13 +163,15 @@ export function serverEnv(dataDir: string): Record<string, string> {
 }
 
 /**
- * Starts the server on `name`. Postgres: the database is created if missing, and the server runs as a process of
+ * Starts the server on `name`. Postgres: the database is created if missing (the default one afresh), and the server runs as a process of
  * its own, as deployed (client and server then do not share one event loop); the bench namespaces what it
  * writes, but its learning run reads the whole tenant, so point DATABASE_URL at a database of its own.
  */
 export async function startBackend(name: BackendName, databaseUrl: string = DEFAULT_DATABASE_URL): Promise<Backend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stakazo-bench-'));
-  if (name === 'postgres') await ensureDatabase(databaseUrl);
+  // NOTE: the bench's own database starts empty each run, so what a run measures (the learning run over its day
+  // above all) reads that run's data, not every earlier run's; a DATABASE_URL of the caller's is never dropped.
+  if (name === 'postgres') await ensureDatabase(databaseUrl, { fresh: databaseUrl === DEFAULT_DATABASE_URL });
   const env = serverEnv(dataDir);
   let server: Pick<ServerProcess, 'port' | 'stop'>;
   let db: Db;

@@ -49,7 +49,7 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/stakazo_
 const USAGE = `usage: npm run bench -- [--quick | --full] [--backend pglite|postgres|both] [--size N] [--records N] [--reps N] [--only a,b] [--trace [N]] [--out file.json] [--footprint-only]
   --quick     small data, finishes in under 2 minutes (default)
   --full      100,000 x 512-d vectors and 1,000,000 metric records
-  --backend   which database; postgres uses DATABASE_URL or ${DEFAULT_DATABASE_URL} (created if missing)
+  --backend   which database; postgres uses DATABASE_URL or ${DEFAULT_DATABASE_URL} (the default database is dropped and created afresh at each run; one of DATABASE_URL is created if missing, never dropped)
   --size N    vectors in the main collection
   --records N metric records streamed and learned from
   --reps N    repetitions of each timed call
