@@ -216,7 +216,8 @@ export async function measureGrpcOverhead(
         i,
         calls.map((c) => () => c(q)),
       );
-      times.forEach((ms, k) => [grpcMs, sqlMs, echoMs, http2Ms, tcpMs][k]!.push(ms));
+      const series = [grpcMs, sqlMs, echoMs, http2Ms, tcpMs];
+      for (const [k, ms] of times.entries()) series[k]!.push(ms);
     }
   } finally {
     await echo.stop();
