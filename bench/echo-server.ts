@@ -1,12 +1,17 @@
 // The transport floors of the search measures, in one process of their own like the service: a bare grpc-js server
 // whose one unary method answers every request with the same pre-made bytes (the size of a search answer) and does
 // nothing else — no protobuf, no handler wrapper, no database; the same exchange on node:http2 with no gRPC library
-// (a gRPC-shaped answer: headers, one framed message, grpc-status trailer); and a plain TCP round trip of the same
-// sizes (the floor of any request/answer between two processes). Run by measures/search.ts through startServerProcess.
+// (a gRPC-shaped answer: headers, one framed message, grpc-status trailer); the same echo served by a second gRPC
+// implementation, connect-node on node:http2 (its request and answer a google.protobuf.BytesValue around the same
+// bytes); and a plain TCP round trip of the same sizes (the floor of any request/answer between two processes).
+// Run by measures/search.ts through startServerProcess.
+import { create } from '@bufbuild/protobuf';
+import { BytesValueSchema } from '@bufbuild/protobuf/wkt';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { createServer as createHttp2Server } from 'node:http2';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
-import { ECHO_METHOD, grpcFrame } from './echo.js';
+import { CONNECT_ECHO_METHOD, ECHO_METHOD, grpcFrame } from './echo.js';
 
 {
   const responseBytes = Number(process.argv[2]);
@@ -31,6 +36,14 @@ import { ECHO_METHOD, grpcFrame } from './echo.js';
       stream.end(framedAnswer);
     });
   });
+  const connectAnswer = create(BytesValueSchema, { value: answer });
+  const connect = createHttp2Server(
+    connectNodeAdapter({
+      routes: (router) => {
+        router.rpc(CONNECT_ECHO_METHOD, () => connectAnswer);
+      },
+    }),
+  );
   const tcp = createTcpServer({ noDelay: true }, (socket) => {
     let pending = 0;
     socket.on('data', (chunk) => {
@@ -42,8 +55,8 @@ import { ECHO_METHOD, grpcFrame } from './echo.js';
     new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
   server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), async (err, port) => {
     if (err) throw err;
-    const [http2Port, tcpPort] = await Promise.all([listening(http2), listening(tcp)]);
-    process.stdout.write(`${JSON.stringify({ msg: 'serving', port, http2Port, tcpPort })}\n`);
+    const [http2Port, connectPort, tcpPort] = await Promise.all([listening(http2), listening(connect), listening(tcp)]);
+    process.stdout.write(`${JSON.stringify({ msg: 'serving', port, http2Port, connectPort, tcpPort })}\n`);
   });
   const stop = () => server.tryShutdown(() => process.exit(0));
   process.on('SIGTERM', stop);

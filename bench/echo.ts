@@ -1,5 +1,7 @@
 // The transport floors (bench/echo-server.ts) as the search measures use them: started in a process of their own
 // with the sizes of a search, and called like the service, so their latencies are what any search pays in transit.
+import { create, createFileRegistry, type DescMethodUnary } from '@bufbuild/protobuf';
+import { type BytesValueSchema, FileDescriptorProtoSchema, file_google_protobuf_wrappers } from '@bufbuild/protobuf/wkt';
 import { connect as connectHttp2 } from 'node:http2';
 import { connect as connectTcp } from 'node:net';
 import { once } from 'node:events';
@@ -18,6 +20,31 @@ export const ECHO_METHOD = {
   responseDeserialize: (bytes: Buffer) => bytes,
 } as const;
 
+/** The echo as connect-node serves it: `rpc Echo(google.protobuf.BytesValue) returns (google.protobuf.BytesValue)`. */
+export const CONNECT_ECHO_METHOD = createFileRegistry(
+  create(FileDescriptorProtoSchema, {
+    name: 'stakazo/bench/echo.proto',
+    package: 'stakazo.bench',
+    dependency: ['google/protobuf/wrappers.proto'],
+    syntax: 'proto3',
+    service: [{ name: 'Echo', method: [{ name: 'Echo', inputType: '.google.protobuf.BytesValue', outputType: '.google.protobuf.BytesValue' }] }],
+  }),
+  (name) => (name === 'google/protobuf/wrappers.proto' ? file_google_protobuf_wrappers : undefined),
+).getService('stakazo.bench.Echo')!.methods[0] as DescMethodUnary<typeof BytesValueSchema, typeof BytesValueSchema>;
+
+/** `bytes` as the encoding of a google.protobuf.BytesValue holding them (field 1, length-delimited). */
+function bytesValue(bytes: Buffer): Buffer {
+  const length: number[] = [];
+  for (let n = bytes.length; ; n >>>= 7) {
+    if (n < 0x80) {
+      length.push(n);
+      break;
+    }
+    length.push((n & 0x7f) | 0x80);
+  }
+  return Buffer.concat([Buffer.from([0x0a, ...length]), bytes]);
+}
+
 /** A message in gRPC's length-prefixed framing (uncompressed), as it travels in an HTTP/2 DATA frame. */
 export function grpcFrame(message: Buffer): Buffer {
   const framed = Buffer.alloc(5 + message.length);
@@ -31,6 +58,8 @@ const SCRIPT = new URL('./echo-server.ts', import.meta.url).pathname;
 export interface Echo {
   /** grpc-js at both ends: sends `request` and resolves with the latency in ms (the answer is `responseBytes` long). */
   call(request: Buffer): Promise<number>;
+  /** The same exchange served by connect-node (a second gRPC implementation, on node:http2), grpc-js client: ms. */
+  callConnect(request: Buffer): Promise<number>;
   /** The same exchange on node:http2 at both ends, no gRPC library: latency in ms. */
   callHttp2(request: Buffer): Promise<number>;
   /** The same sizes as one plain TCP round trip: latency in ms. */
@@ -44,13 +73,14 @@ export interface Echo {
  */
 export async function startEcho(requestBytes: number, responseBytes: number): Promise<Echo> {
   const server = await startServerProcess({}, ['--import', 'tsx', SCRIPT, String(responseBytes), String(requestBytes)]);
-  const { http2Port, tcpPort } = server.serving as { http2Port: number; tcpPort: number };
+  const { http2Port, connectPort, tcpPort } = server.serving as { http2Port: number; connectPort: number; tcpPort: number };
   const client = new Client(`127.0.0.1:${server.port}`, credentials.createInsecure(), CLIENT_OPTIONS);
-  const call = (request: Buffer) =>
+  const connectClient = new Client(`127.0.0.1:${connectPort}`, credentials.createInsecure(), CLIENT_OPTIONS);
+  const unary = (via: Client, request: Buffer) =>
     new Promise<number>((resolve, reject) => {
       const start = nowMs();
       // NOTE: a deadline and fresh metadata per call, as the bench's service calls have (src/client-calls.ts).
-      client.makeUnaryRequest(
+      via.makeUnaryRequest(
         ECHO_METHOD.path,
         ECHO_METHOD.requestSerialize,
         ECHO_METHOD.responseDeserialize,
@@ -60,6 +90,8 @@ export async function startEcho(requestBytes: number, responseBytes: number): Pr
         (err) => (err ? reject(err) : resolve(nowMs() - start)),
       );
     });
+  const call = (request: Buffer) => unary(client, request);
+  const callConnect = (request: Buffer) => unary(connectClient, bytesValue(request));
 
   const session = connectHttp2(`http://127.0.0.1:${http2Port}`);
   await once(session, 'connect');
@@ -95,12 +127,15 @@ export async function startEcho(requestBytes: number, responseBytes: number): Pr
     });
 
   await call(Buffer.alloc(requestBytes));
+  await callConnect(Buffer.alloc(requestBytes));
   return {
     call,
+    callConnect,
     callHttp2,
     callTcp,
     async stop() {
       client.close();
+      connectClient.close();
       session.close();
       socket.destroy();
       await server.stop();

@@ -64,6 +64,7 @@ export const MEASURE_IDS = [
   'search.grpc_p50_vs_sql',
   'search.grpc_p99_vs_sql',
   'search.added_vs_echo',
+  'search.connect_floor_p50',
   'search.http2_floor_p50',
   'search.tcp_floor_p50',
   'search.zero_cost_server_ratio',

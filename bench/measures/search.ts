@@ -183,7 +183,8 @@ export async function searchSizes(backend: Backend, collection: string, vector: 
 /**
  * gRPC search p50/p99 against the same statement sent straight to the database (directSearch), and the call's
  * added cost (gRPC p50 − SQL p50) against a bare grpc-js echo of the same request and answer sizes in a process of
- * its own (the transport floor). Two lower floors in the same process show what no gRPC server in Node can go
+ * its own (the transport floor). Beside it, in the same process: the echo served by a second gRPC implementation
+ * (connect-node), and two lower floors that show what no gRPC server in Node can go
  * under: the same exchange on node:http2 with no gRPC library, and a plain TCP round trip. All take turns so that
  * machine noise hits all alike.
  */
@@ -201,14 +202,15 @@ export async function measureGrpcOverhead(
     (q: Float32Array) => grpcSearch(backend, collection, q).then((r) => r.ms),
     (q: Float32Array) => direct(q),
     () => echo.call(sizes.request),
+    () => echo.callConnect(sizes.request),
     () => echo.callHttp2(sizes.request),
     () => echo.callTcp(sizes.request),
   ];
-  const [grpcMs, sqlMs, echoMs, http2Ms, tcpMs] = calls.map((): number[] => []);
+  const [grpcMs, sqlMs, echoMs, connectMs, http2Ms, tcpMs] = calls.map((): number[] => []);
   try {
     for (let i = 0; i < Math.min(10, queries.length); i++) for (const c of calls) await c(queries[i]!);
     progress(
-      `${backend.name}: ${reps} searches through gRPC, ${reps} as direct SQL and ${reps} of each floor (grpc-js echo, node:http2, TCP; ${sizes.responseBytes} B answers), taking turns`,
+      `${backend.name}: ${reps} searches through gRPC, ${reps} as direct SQL and ${reps} of each floor (grpc-js echo, connect-node echo, node:http2, TCP; ${sizes.responseBytes} B answers), taking turns`,
     );
     for (let i = 0; i < reps; i++) {
       const q = queries[i % queries.length]!;
@@ -216,7 +218,7 @@ export async function measureGrpcOverhead(
         i,
         calls.map((c) => () => c(q)),
       );
-      const series = [grpcMs, sqlMs, echoMs, http2Ms, tcpMs];
+      const series = [grpcMs, sqlMs, echoMs, connectMs, http2Ms, tcpMs];
       for (const [k, ms] of times.entries()) series[k]!.push(ms);
     }
   } finally {
@@ -261,6 +263,7 @@ export async function measureGrpcOverhead(
       '<=',
       1.5,
     ),
+    floorMeasure('search.connect_floor_p50', 'the same echo served by connect-node (gRPC on node:http2), grpc-js client', connectMs!),
     floorMeasure('search.http2_floor_p50', 'the same exchange on node:http2 at both ends, no gRPC library', http2Ms!),
     floorMeasure('search.tcp_floor_p50', 'one plain TCP round trip of the same sizes', tcpMs!),
     infoMeasure({
