@@ -1,7 +1,7 @@
 // The transport floors (bench/echo-server.ts) as the search measures use them: started in a process of their own
 // with the sizes of a search, and called like the service, so their latencies are what any search pays in transit.
-import { create, createFileRegistry, type DescMethodUnary } from '@bufbuild/protobuf';
-import { type BytesValueSchema, FileDescriptorProtoSchema, file_google_protobuf_wrappers } from '@bufbuild/protobuf/wkt';
+import { create, createFileRegistry, toBinary, type DescMethodUnary } from '@bufbuild/protobuf';
+import { BytesValueSchema, FileDescriptorProtoSchema, file_google_protobuf_wrappers } from '@bufbuild/protobuf/wkt';
 import { connect as connectHttp2 } from 'node:http2';
 import { connect as connectTcp } from 'node:net';
 import { once } from 'node:events';
@@ -31,19 +31,6 @@ export const CONNECT_ECHO_METHOD = createFileRegistry(
   }),
   (name) => (name === 'google/protobuf/wrappers.proto' ? file_google_protobuf_wrappers : undefined),
 ).getService('stakazo.bench.Echo')!.methods[0] as DescMethodUnary<typeof BytesValueSchema, typeof BytesValueSchema>;
-
-/** `bytes` as the encoding of a google.protobuf.BytesValue holding them (field 1, length-delimited). */
-function bytesValue(bytes: Buffer): Buffer {
-  const length: number[] = [];
-  for (let n = bytes.length; ; n >>>= 7) {
-    if (n < 0x80) {
-      length.push(n);
-      break;
-    }
-    length.push((n & 0x7f) | 0x80);
-  }
-  return Buffer.concat([Buffer.from([0x0a, ...length]), bytes]);
-}
 
 /** A message in gRPC's length-prefixed framing (uncompressed), as it travels in an HTTP/2 DATA frame. */
 export function grpcFrame(message: Buffer): Buffer {
@@ -91,7 +78,8 @@ export async function startEcho(requestBytes: number, responseBytes: number): Pr
       );
     });
   const call = (request: Buffer) => unary(client, request);
-  const callConnect = (request: Buffer) => unary(connectClient, bytesValue(request));
+  // The request as a google.protobuf.BytesValue around the same bytes (encoded before the clock starts).
+  const callConnect = (request: Buffer) => unary(connectClient, Buffer.from(toBinary(BytesValueSchema, create(BytesValueSchema, { value: request }))));
 
   const session = connectHttp2(`http://127.0.0.1:${http2Port}`);
   await once(session, 'connect');

@@ -68,6 +68,16 @@ export function localTimeCache(timeZone: string): (instant: Date) => LocalTime {
   };
 }
 
+/** {@link localTimeCache} for instants in any zone: one memo per zone, made on first use. */
+export function localTimesByZone(): (instant: Date, timeZone: string) => LocalTime {
+  const zones = new Map<string, (instant: Date) => LocalTime>();
+  return (instant, timeZone) => {
+    let toLocal = zones.get(timeZone);
+    if (!toLocal) zones.set(timeZone, (toLocal = localTimeCache(timeZone)));
+    return toLocal(instant);
+  };
+}
+
 /**
  * The first instant strictly after `after` at which the local clock in `timeZone` reads `hour`:00 on `weekday`.
  * Handles DST: an hour skipped by a spring-forward does not occur that week (the next week's is returned), an hour

@@ -5,7 +5,7 @@ import { bestTimeToPost, slotTimingValue, type BestTimeResult } from '../best-ti
 import { DAY_MS, dayBounds } from '../../domain/days.js';
 import type { LearningStateUpdater } from '../run/learning.service.js';
 import { mean, quantile } from '../math/stats.js';
-import { isValidTimeZone, localTimeCache, type LocalTime } from '../best-time/time-zone.js';
+import { isValidTimeZone, localTimesByZone } from '../best-time/time-zone.js';
 import { FORECAST_MODEL, FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCache } from './virality-cache.js';
 import { fitForecastModel, type ObservedCurve } from './forecast.js';
 import { postsByPlatform } from './timing-windows.js';
@@ -47,12 +47,10 @@ export interface StoredEvaluation {
 
 /** Rows → examples: hour and weekday of publication in the post's own zone (UTC when the stored zone is unknown). */
 export function trainingExamples(rows: readonly TrainingRow[]): TrainingExample[] {
-  const zones = new Map<string, (instant: Date) => LocalTime>();
+  const localTimeOf = localTimesByZone();
   return rows.map((row) => {
     const timeZone = isValidTimeZone(row.timeZone) ? row.timeZone : 'UTC';
-    let toLocal = zones.get(timeZone);
-    if (!toLocal) zones.set(timeZone, (toLocal = localTimeCache(timeZone)));
-    const { hour, weekday } = toLocal(row.publishedAt);
+    const { hour, weekday } = localTimeOf(row.publishedAt, timeZone);
     return {
       publishedAt: row.publishedAt,
       timeZone,
@@ -176,7 +174,7 @@ export class ViralityTrainer implements LearningStateUpdater {
     const { end } = dayBounds(day);
     const from = new Date(end.getTime() - (this.options.trainingWindowDays ?? 180) * DAY_MS);
     // NOTE: side by side: on Postgres one model's reads overlap the other's fitting (PGlite runs them in turn).
-    const [forecast, virality] = await Promise.all([this.updateForecast(tenantId, day, from, end), this.updateVirality(tenantId, day)]);
+    const [forecast, virality] = await Promise.all([this.updateForecast(tenantId, day, from, end), this.updateVirality(tenantId, day, from, end)]);
     return { ...virality, ...(forecast ? { views_forecast: forecast } : {}) };
   }
 
@@ -214,9 +212,7 @@ export class ViralityTrainer implements LearningStateUpdater {
     return { now, version };
   }
 
-  private async updateVirality(tenantId: string, day: string): Promise<Record<string, string>> {
-    const { end } = dayBounds(day);
-    const from = new Date(end.getTime() - (this.options.trainingWindowDays ?? 180) * DAY_MS);
+  private async updateVirality(tenantId: string, day: string, from: Date, end: Date): Promise<Record<string, string>> {
     const examples = trainingExamples(await this.repo.trainingRows(tenantId, from, end, end));
     let current = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
     const shares = await this.repo.sharesLearning(tenantId);

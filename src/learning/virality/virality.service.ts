@@ -1,6 +1,6 @@
 // PredictVirality: scores content with the tenant's promoted model, or the cold-start formula before there is one.
 import { invalidArgument, notFound } from '../../errors.js';
-import { isValidTimeZone, localTimeCache, type LocalTime } from '../best-time/time-zone.js';
+import { isValidTimeZone, localTimesByZone, type LocalTime } from '../best-time/time-zone.js';
 import { forecastViews } from './forecast.js';
 import { percentileWithin } from './virality-model.js';
 import { slotTimingValue } from '../best-time/best-time.js';
@@ -195,14 +195,12 @@ export class ViralityService {
     const forecaster = posts.size ? await this.cache.forecaster(tenantId) : undefined;
     const platforms = comparedPlatforms(predictor);
     const predictorOf = predictor.kind === 'learned' ? () => predictor.model : await this.formulaPredictors(tenantId, predictor, items, platforms);
-    const clocks = new Map<string, (instant: Date) => LocalTime>();
+    const localTimeOf = localTimesByZone();
     return items.map((item) => {
       const content = item.contentId ? contents.get(item.contentId) : undefined;
       const scorer = predictorOf(item);
       // NOTE: one local time per item for all its platforms, memoised per zone and quarter hour across the batch.
-      let clock = clocks.get(item.timeZone);
-      if (!clock) clocks.set(item.timeZone, (clock = localTimeCache(item.timeZone)));
-      const local = clock(item.plannedAt);
+      const local = localTimeOf(item.plannedAt, item.timeZone);
       const prediction = scorer.predict(featuresOf(item, content, item.platform, local), { explain: true });
       const scored = [...new Set([item.platform, ...platforms])].map((platform) => {
         const p = platform === item.platform ? prediction : scorer.predict(featuresOf(item, content, platform, local));
