@@ -146,10 +146,14 @@ export function sharedServer(): Promise<TestServer> {
   return (shared ??= startTestServer());
 }
 
-// NOTE: registered at import time, so it is a root-level hook: it runs once, after every file.
-after(async () => {
-  if (!shared) return;
-  const server = await shared;
+/** Deletes the collections the tests created on `server`, then stops it (nothing when it never started). */
+export async function stopAndClean(server: TestServer | undefined): Promise<void> {
+  if (!server) return;
   await deleteCreatedCollections(server.embedding);
   await server.stop();
+}
+
+// NOTE: registered at import time, so it is a root-level hook: it runs once, after every file.
+after(async () => {
+  if (shared) await stopAndClean(await shared);
 });

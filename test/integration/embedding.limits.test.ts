@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { EmbeddingType } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { BACKEND, call, expectStatus, startTestServer, type TestServer } from '../helpers/server.js';
-import { createCollection, deleteCreatedCollections, floats, point, sharedServer } from './embedding-fixtures.js';
+import { createCollection, floats, point, sharedServer, stopAndClean } from './embedding-fixtures.js';
 
 const search = { pointId: '', filter: undefined, efSearch: 0, exact: false, groupByContent: false, withVectors: false, vectorEncoding: 0 };
 
@@ -26,8 +26,7 @@ describe(`embedding limits (${BACKEND})`, () => {
     });
   });
   after(async () => {
-    await deleteCreatedCollections(server.embedding);
-    await server?.stop();
+    await stopAndClean(server);
   });
 
   const points = (from: number, n: number) => Array.from({ length: n }, (_, i) => point(`p${from + i}`, floats([1, from + i, 0])));
@@ -79,8 +78,7 @@ describe(`embedding response size (${BACKEND})`, () => {
     server = await startTestServer({ LIMIT_MAX_RESPONSE_BYTES: String(1024 * 1024) });
   });
   after(async () => {
-    await deleteCreatedCollections(server.embedding);
-    await server?.stop();
+    await stopAndClean(server);
   });
 
   it('refuses a batch whose vectors alone pass LIMIT_MAX_RESPONSE_BYTES before searching, and stops one whose metadata does', async () => {

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server.js';
 import { eventually } from '../helpers/eventually.js';
 import { BACKEND, call, expectStatus, startTestServer, testConfig, type TestServer } from '../helpers/server.js';
-import { createCollection, deleteCreatedCollections, floats, point, searchRequest } from './embedding-fixtures.js';
+import { createCollection, floats, point, searchRequest, stopAndClean } from './embedding-fixtures.js';
 
 /** The standby's URL pointed at the database the tests use (TEST_REPLICA_URL names the standby server). */
 function replicaUrl(): string | undefined {
@@ -118,8 +118,7 @@ describe(`read replicas (${BACKEND})`, () => {
     after(async () => {
       if (!server) return;
       replicaScript('start');
-      await deleteCreatedCollections(server.embedding);
-      await server.stop();
+      await stopAndClean(server);
     });
 
     const search = () => call(server.embedding, server.embedding.search, searchRequest(collection, { vector: floats([1, 0, 0]), topK: 5 }));

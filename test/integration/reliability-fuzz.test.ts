@@ -7,7 +7,7 @@ import { GetCollectionRequest, UpsertRequest, UpsertStreamRequest } from '../../
 import { allMethods, fuzzInput, gcNow, heapAfterGc, pathOf, RawClient, type FuzzKind, type RawOutcome } from '../helpers/fuzz.js';
 import { buildFuzzWorld, fuzzDictionary, fuzzSeeds } from '../helpers/fuzz-seeds.js';
 import { BACKEND, call, expectStatus, startTestServer, type TestServer } from '../helpers/server.js';
-import { createCollection, deleteCreatedCollections, floats, point, streamMessages, upsertStream } from './embedding-fixtures.js';
+import { createCollection, floats, point, streamMessages, upsertStream, stopAndClean } from './embedding-fixtures.js';
 
 // 10,000 messages take ~10-20 s on either back-end here; FUZZ_COUNT changes it (e.g. for a longer local run).
 const FUZZ_COUNT = Number(process.env.FUZZ_COUNT ?? 10_000);
@@ -53,8 +53,7 @@ describe(`reliability: bad input (${BACKEND})`, function () {
   });
   after(async () => {
     raw?.close();
-    if (server) await deleteCreatedCollections(server.embedding);
-    await server?.stop();
+    await stopAndClean(server);
   });
 
   async function fuzz(count: number, tally: Tally): Promise<void> {

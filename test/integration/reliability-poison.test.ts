@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { payloads, registerPosts, streamAll } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, deleteCreatedCollections, floats, point, streamMessages, upsertStream } from './embedding-fixtures.js';
+import { createCollection, floats, point, streamMessages, upsertStream, stopAndClean } from './embedding-fixtures.js';
 
 const NUL = '\u0000';
 const at = new Date(Date.now() - 3_600_000);
@@ -53,8 +53,7 @@ describe(`reliability: poison records (${BACKEND})`, () => {
     server = await startTestServer();
   });
   after(async () => {
-    if (server) await deleteCreatedCollections(server.embedding);
-    await server?.stop();
+    await stopAndClean(server);
   });
 
   for (const shape of ['RecordMetrics', 'StreamMetrics'] as const) {

@@ -10,7 +10,7 @@ import { MetricsServiceClient, type MetricRecord } from '../../src/gen/stakazo/m
 import { STREAM_CHUNK_RECORDS } from '../../src/metrics/ingest.service.js';
 import { messagesOf, openStream, registerPosts, retentionRecord, streamAll } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, seedDataDir, startTestServer, testConfig, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, deleteCreatedCollections, floats, point, streamMessages, upsertStream } from './embedding-fixtures.js';
+import { createCollection, floats, point, streamMessages, upsertStream, stopAndClean } from './embedding-fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -36,8 +36,7 @@ describe(`reliability: client disconnects mid-stream (${BACKEND})`, () => {
     server = await startTestServer();
   });
   after(async () => {
-    if (server) await deleteCreatedCollections(server.embedding);
-    await server?.stop();
+    await stopAndClean(server);
   });
 
   const storedRecords = async (prefix: string) => {

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { MESSAGE_MAX_STRUCT_ENTRIES, STRUCT_MAX_DEPTH, STRUCT_MAX_ENTRIES } from '../../src/domain/struct-bounds.js';
 import { payloads, registerPosts, streamAll } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, deleteCreatedCollections, floats, point, searchRequest, streamMessages, upsertStream } from './embedding-fixtures.js';
+import { createCollection, floats, point, searchRequest, streamMessages, upsertStream, stopAndClean } from './embedding-fixtures.js';
 
 /** An object nested `depth` levels deep (alternating objects and lists when `lists`). */
 function nested(depth: number, lists = false): Record<string, unknown> {
@@ -29,8 +29,7 @@ describe(`reliability: Struct bounds before conversion (${BACKEND})`, () => {
     server = await startTestServer();
   });
   after(async () => {
-    if (server) await deleteCreatedCollections(server.embedding);
-    await server?.stop();
+    await stopAndClean(server);
   });
 
   it('UpsertStream rejects the too-wide and too-deep metadata by index and stores the neighbours', async () => {
