@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A streaming hot standby of the local Postgres (for the read-replica tests and bench): `pg_basebackup -R` into a
-# second cluster on another port, started with pg_ctl. Idempotent: a running standby is left alone, a stopped one is
-# started, a missing or broken one is (re)built. Run as root (it uses the postgres OS user) or as postgres.
+# second cluster on another port, started with pg_ctl. Idempotent: a running standby that keeps up is left alone, a
+# stopped one is started, a missing or broken one (one that cannot catch up included) is (re)built. Run as root (it
+# uses the postgres OS user) or as postgres.
 #
 #   scripts/start-replica.sh [start|stop|status|rebuild]
 #
@@ -71,14 +72,40 @@ build() {
   chown postgres:postgres "$conf" "$REPLICA_DIR/pg_hba.conf" 2>/dev/null || true
 }
 
+# Whether the standby replays up to the primary's WAL position of now within CATCH_UP_S seconds (default 60).
+catches_up() {
+  local target deadline=$((SECONDS + ${CATCH_UP_S:-60}))
+  target=$(primary_sql 'select pg_current_wal_lsn()')
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if [ "$(psql -h 127.0.0.1 -p "$REPLICA_PORT" -U "$PGUSER" -d postgres -Atqc \
+      "select coalesce(pg_last_wal_replay_lsn() >= '$target'::pg_lsn, false)" 2>/dev/null)" = t ]; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  return 1
+}
+
 start() {
-  if replica_running; then return; fi
-  if [ ! -f "$REPLICA_DIR/standby.signal" ]; then build; fi
-  if ! as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -l "$REPLICA_DIR/server.log" -w -t 60 start >/dev/null; then
-    echo "the standby in $REPLICA_DIR did not start; rebuilding it" >&2
-    tail -5 "$REPLICA_DIR/server.log" >&2 || true
+  if ! replica_running; then
+    if [ ! -f "$REPLICA_DIR/standby.signal" ]; then build; fi
+    if ! as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -l "$REPLICA_DIR/server.log" -w -t 60 start >/dev/null; then
+      echo "the standby in $REPLICA_DIR did not start; rebuilding it" >&2
+      tail -5 "$REPLICA_DIR/server.log" >&2 || true
+      build
+      as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -l "$REPLICA_DIR/server.log" -w -t 60 start >/dev/null
+    fi
+  fi
+  # NOTE: a standby that runs is not yet one that streams: stopped while the primary wrote a lot, it asks for WAL
+  # the primary has since removed and retries forever ("requested WAL segment … has already been removed"). One
+  # that does not catch up with the primary is rebuilt.
+  if ! catches_up; then
+    echo "the standby in $REPLICA_DIR does not catch up with the primary; rebuilding it" >&2
+    tail -3 "$REPLICA_DIR/server.log" >&2 || true
+    as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -m fast -w stop >/dev/null || true
     build
     as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -l "$REPLICA_DIR/server.log" -w -t 60 start >/dev/null
+    catches_up
   fi
 }
 
