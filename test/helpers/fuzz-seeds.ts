@@ -7,7 +7,7 @@ import * as learning from '../../src/gen/stakazo/ml/v1/learning.js';
 import * as metrics from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { payloads, registerPosts } from './metrics-fixtures.js';
 import { call, uniq, type TestServer } from './server.js';
-import { collectionSpec, createCollection, floats, point } from '../integration/embedding-fixtures.js';
+import { collectionSpec, createCollection, floats, point } from './embedding.js';
 import type { FuzzDictionary } from './fuzz.js';
 
 /** The names the fuzz world created, for the dictionary. */

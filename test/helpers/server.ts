@@ -1,7 +1,9 @@
 // Starts a real server on 127.0.0.1:0 against the test back-end, and gives typed promise clients.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { credentials, Metadata, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { EmbeddingServiceClient } from '../../src/gen/stakazo/ml/v1/embedding.js';
@@ -46,17 +48,43 @@ export function testConfig(env: Record<string, string | undefined> = {}): { conf
 
 let template: Promise<string> | undefined;
 
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** What a migrated template depends on: PGlite's version, the migrations and the code that opens and migrates. */
+function templateKey(): string {
+  const hash = createHash('sha256');
+  for (const pkg of ['@electric-sql/pglite', '@electric-sql/pglite-pgvector']) {
+    hash.update(readFileSync(join(repoRoot, 'node_modules', pkg, 'package.json')));
+  }
+  const migrations = join(repoRoot, 'migrations');
+  for (const file of readdirSync(migrations).sort()) hash.update(file).update(readFileSync(join(migrations, file)));
+  for (const file of ['connect.ts', 'migrate.ts']) hash.update(readFileSync(join(repoRoot, 'src', 'db', file)));
+  return hash.digest('hex').slice(0, 16);
+}
+
 /**
- * A migrated PGlite data directory, made once per test process. Creating a PGlite database runs initdb
- * (seconds, tens of seconds on a loaded machine); copying a finished one takes a fraction of a second.
+ * A migrated PGlite data directory. Creating a PGlite database runs initdb and every migration (≈ 12 s of CPU,
+ * far more on a loaded machine); copying a finished one takes a fraction of a second. So it is made once and kept
+ * in a cache folder (STAKAZO_TEST_CACHE, default ~/.cache/stakazo-ml) under a key of everything it depends on:
+ * the parallel workers of a run, the system tests' child processes and later runs all copy the same one.
  */
 function pgliteTemplate(): Promise<string> {
   template ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stakazo-template-'));
-    const db = await openDb({ dataDir: dir });
+    const cache = process.env.STAKAZO_TEST_CACHE ?? join(homedir(), '.cache', 'stakazo-ml');
+    const dir = join(cache, `pglite-template-${templateKey()}`);
+    if (existsSync(dir)) return dir;
+    mkdirSync(cache, { recursive: true });
+    const building = mkdtempSync(join(cache, 'building-'));
+    const db = await openDb({ dataDir: building });
     await migrateLatest(db.knex);
     await db.close();
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    try {
+      // NOTE: atomic: another process building the same template at the same time either wins (ours is dropped)
+      // or finds ours complete; nobody ever copies a half-made folder.
+      renameSync(building, dir);
+    } catch {
+      rmSync(building, { recursive: true, force: true });
+    }
     return dir;
   })();
   return template;
@@ -94,6 +122,26 @@ export async function startTestServer(env: Record<string, string | undefined> = 
       cleanup();
     },
   };
+}
+
+let shared: Promise<TestServer> | undefined;
+
+/**
+ * One server with default settings per test process, shared by the files that need nothing special: a server
+ * takes seconds to start (a fresh PGlite database), so files share it and isolate their data by names or tenants.
+ * It lives as long as the process (a mocha worker runs many files); its data folder goes when the process exits.
+ */
+export function sharedServer(): Promise<TestServer> {
+  shared ??= startTestServer().then((server) => {
+    process.once('exit', () => rmSync(server.config.dataDir, { recursive: true, force: true }));
+    return server;
+  });
+  return shared;
+}
+
+/** The shared server if this process started it, else undefined. */
+export function sharedServerIfStarted(): Promise<TestServer | undefined> {
+  return shared ?? Promise.resolve(undefined);
 }
 
 /** Calls a unary method of a ts-proto client and returns a promise (metadata, then a deadline of 60 s by default). */

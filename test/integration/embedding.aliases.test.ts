@@ -4,7 +4,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import type { SearchRequest } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { BACKEND, call, expectStatus, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, searchRequest, sharedServer, upsertStream } from './embedding-fixtures.js';
+import { createCollection, floats, point, searchRequest, sharedServer, upsertStream } from '../helpers/embedding.js';
 
 /** A search of `collection` near `values`. */
 const searchNear = (collection: string, values: number[], overrides: Partial<SearchRequest> = {}) =>

@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Distance, EmbeddingType, Precision } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { BACKEND, call, expectStatus, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, sharedServer } from './embedding-fixtures.js';
+import { createCollection, floats, point, sharedServer } from '../helpers/embedding.js';
 
 describe(`embedding collections (${BACKEND})`, () => {
   let server: TestServer;

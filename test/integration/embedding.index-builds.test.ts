@@ -11,7 +11,7 @@ import { withSession } from '../../src/db/session.js';
 import { IndexState } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { eventually } from '../helpers/eventually.js';
 import { BACKEND, call, expectStatus, seedDataDir, startTestServer, type TestServer } from '../helpers/server.js';
-import { clusteredVectors, collectionSpec, packed, point, streamMessages, upsertStream } from './embedding-fixtures.js';
+import { clusteredVectors, collectionSpec, packed, point, streamMessages, upsertStream } from '../helpers/embedding.js';
 
 const DIMENSION = 16;
 

@@ -17,7 +17,7 @@ import {
   sharedServer,
   streamMessages,
   upsertStream,
-} from './embedding-fixtures.js';
+} from '../helpers/embedding.js';
 
 const DIMENSION = 16;
 

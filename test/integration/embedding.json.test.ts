@@ -5,7 +5,7 @@ import { fromBinary, fromJson, toBinary, toJson, type DescMessage, type JsonValu
 import { expect } from 'chai';
 import { resolveAll } from '../helpers/reflection.js';
 import { BACKEND, uniq, type TestServer } from '../helpers/server.js';
-import { sharedServer } from './embedding-fixtures.js';
+import { sharedServer } from '../helpers/embedding.js';
 
 /** Calls `service/method` with a JSON body, as `grpcurl -d '<json>' host service/method` does. */
 async function grpcurl(server: TestServer, method: string, body: JsonValue): Promise<JsonValue> {

@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { EmbeddingType } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { BACKEND, call, expectStatus, startTestServer, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, sharedServer, stopAndClean } from './embedding-fixtures.js';
+import { createCollection, floats, point, sharedServer, stopAndClean } from '../helpers/embedding.js';
 
 const search = { pointId: '', filter: undefined, efSearch: 0, exact: false, groupByContent: false, withVectors: false, vectorEncoding: 0 };
 

@@ -2,7 +2,7 @@
 // collection's table (DeleteContent of the metrics area included: it asks the embedding area to delete points).
 import { expect } from 'chai';
 import { BACKEND, call, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, sharedServer, streamMessages, upsertStream } from './embedding-fixtures.js';
+import { createCollection, floats, point, sharedServer, streamMessages, upsertStream } from '../helpers/embedding.js';
 
 const TENANT = 'default';
 

@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Distance, MetadataUpdateMode, Precision, VectorEncoding, type Point } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { BACKEND, call, expectStatus, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, packed, point, sharedServer } from './embedding-fixtures.js';
+import { createCollection, floats, packed, point, sharedServer } from '../helpers/embedding.js';
 
 const noFilter = { contentIds: [], createdAfter: undefined, createdBefore: undefined, metadataContains: undefined };
 const getAll = { withVectors: true, vectorEncoding: VectorEncoding.VECTOR_ENCODING_UNSPECIFIED };

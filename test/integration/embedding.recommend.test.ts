@@ -16,7 +16,7 @@ import {
   sharedServer,
   streamMessages,
   upsertStream,
-} from './embedding-fixtures.js';
+} from '../helpers/embedding.js';
 
 const COUNT = 2000;
 const DIMENSION = 32;

@@ -7,7 +7,7 @@ import { SearchRepository } from '../../src/embedding/search.repository.js';
 import type { CollectionInfo, CollectionSpec, SearchQuery } from '../../src/embedding/embedding.types.js';
 import { AppError } from '../../src/errors.js';
 import { BACKEND, uniq, type TestServer } from '../helpers/server.js';
-import { sharedServer } from './embedding-fixtures.js';
+import { sharedServer } from '../helpers/embedding.js';
 
 const TENANT = 'default';
 

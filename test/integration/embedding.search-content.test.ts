@@ -4,7 +4,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Fusion, SearchContentRequest, type ContentSubQuery, type SearchContentResponse } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, searchRequest, sharedServer, stopAndClean } from './embedding-fixtures.js';
+import { createCollection, floats, point, searchRequest, sharedServer, stopAndClean } from '../helpers/embedding.js';
 
 // Visual (query [1,0,0]) and audio (query [0,1,0]) vectors of five contents; A has 30 frames, its first the nearest.
 // Cosine similarities: visual A 1, B 0.981, E 0.894, C 0.707, D 0; audio C 1, E 0.958, D 0.707, B 0.0995, A 0.

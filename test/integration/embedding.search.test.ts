@@ -15,7 +15,7 @@ import {
   sharedServer,
   streamMessages,
   upsertStream,
-} from './embedding-fixtures.js';
+} from '../helpers/embedding.js';
 
 const COUNT = 3000;
 const DIMENSION = 64;

@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import type { Point } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { BACKEND, call, expectStatus, uniq, type TestServer } from '../helpers/server.js';
-import { clusteredVectors, createCollection, floats, packed, point, sharedServer, streamMessages, upsertStream } from './embedding-fixtures.js';
+import { clusteredVectors, createCollection, floats, packed, point, sharedServer, streamMessages, upsertStream } from '../helpers/embedding.js';
 
 const COUNT = 10_000;
 const DIMENSION = 16;

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server.js';
 import { eventually } from '../helpers/eventually.js';
 import { BACKEND, call, expectStatus, startTestServer, testConfig, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, searchRequest, stopAndClean } from './embedding-fixtures.js';
+import { createCollection, floats, point, searchRequest, stopAndClean } from '../helpers/embedding.js';
 
 /** The standby's URL pointed at the database the tests use (TEST_REPLICA_URL names the standby server). */
 function replicaUrl(): string | undefined {

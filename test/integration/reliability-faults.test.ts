@@ -8,7 +8,7 @@ import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server.js';
 import { BACKEND, call, expectStatus, seedDataDir, startTestServer, testConfig } from '../helpers/server.js';
 import { eventually } from '../helpers/eventually.js';
-import { createCollection, floats, point } from './embedding-fixtures.js';
+import { createCollection, floats, point } from '../helpers/embedding.js';
 
 // NOTE: PGlite is one in-process connection: there is no backend to kill, no pool to exhaust and no
 // pg_stat_activity to watch, so these tests run on Postgres only (CI runs them with DATABASE_URL).

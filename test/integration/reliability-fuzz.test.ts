@@ -7,7 +7,7 @@ import { GetCollectionRequest, UpsertRequest, UpsertStreamRequest } from '../../
 import { allMethods, fuzzInput, gcNow, heapAfterGc, pathOf, RawClient, type FuzzKind, type RawOutcome } from '../helpers/fuzz.js';
 import { buildFuzzWorld, fuzzDictionary, fuzzSeeds } from '../helpers/fuzz-seeds.js';
 import { BACKEND, call, expectStatus, startTestServer, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, streamMessages, upsertStream, stopAndClean } from './embedding-fixtures.js';
+import { createCollection, floats, point, streamMessages, upsertStream, stopAndClean } from '../helpers/embedding.js';
 
 // 10,000 messages take ~10-20 s on either back-end here; FUZZ_COUNT changes it (e.g. for a longer local run).
 const FUZZ_COUNT = Number(process.env.FUZZ_COUNT ?? 10_000);

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { payloads, registerPosts, streamAll } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, streamMessages, upsertStream, stopAndClean } from './embedding-fixtures.js';
+import { createCollection, floats, point, streamMessages, upsertStream, stopAndClean } from '../helpers/embedding.js';
 
 const NUL = '\u0000';
 const at = new Date(Date.now() - 3_600_000);

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { MESSAGE_MAX_STRUCT_ENTRIES, STRUCT_MAX_DEPTH, STRUCT_MAX_ENTRIES } from '../../src/domain/struct-bounds.js';
 import { payloads, registerPosts, streamAll } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, searchRequest, streamMessages, upsertStream, stopAndClean } from './embedding-fixtures.js';
+import { createCollection, floats, point, searchRequest, streamMessages, upsertStream, stopAndClean } from '../helpers/embedding.js';
 
 /** An object nested `depth` levels deep (alternating objects and lists when `lists`). */
 function nested(depth: number, lists = false): Record<string, unknown> {

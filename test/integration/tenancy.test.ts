@@ -7,7 +7,7 @@ import { LearningServiceService, TimingMetric } from '../../src/gen/stakazo/ml/v
 import { MetricFamily, MetricsServiceService, type MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { createToken, revokeToken } from '../../src/tenancy/tokens.js';
-import { collectionSpec, recommendRequest } from './embedding-fixtures.js';
+import { collectionSpec, recommendRequest } from '../helpers/embedding.js';
 import { retentionCurve } from '../helpers/metrics-fixtures.js';
 import { bearer, BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 

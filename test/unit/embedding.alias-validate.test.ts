@@ -1,7 +1,7 @@
 // Validation of the alias requests: names checked like collection names, an alias never pointing to itself.
 import { expect } from 'chai';
 import { validateAliasTarget, validateDeleteAlias, validateListAliases } from '../../src/embedding/alias.validate.js';
-import { rejection } from './embedding-fixtures.js';
+import { rejection } from './collection-fixture.js';
 
 describe('embedding alias validation', () => {
   it('accepts an alias and a collection, both valid names', () => {

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { fuseRankings, normalisedScores } from '../../src/embedding/content-search.js';
 import type { ContentCandidate, SubQueryRanking } from '../../src/embedding/content-search.types.js';
 import { validateSearchContent, type ContentSubQueryRequest, type SearchContentRequest } from '../../src/embedding/content-search.validate.js';
-import { rejection } from './embedding-fixtures.js';
+import { rejection } from './collection-fixture.js';
 
 const ranking = (...pairs: [string, number][]): SubQueryRanking => ({
   candidates: pairs.map(([contentId, score]): ContentCandidate => ({ contentId, pointId: `${contentId}-p`, score })),

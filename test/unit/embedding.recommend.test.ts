@@ -5,7 +5,7 @@ import type { RecommendQuery } from '../../src/embedding/embedding.types.js';
 import { averageVector, exampleVectors } from '../../src/embedding/recommend.js';
 import { bestScoreStatement, recommendCandidateCount } from '../../src/embedding/recommend.sql.js';
 import { type RecommendRequest, validateRecommend } from '../../src/embedding/recommend.validate.js';
-import { clipCollection, rejection } from './embedding-fixtures.js';
+import { clipCollection, rejection } from './collection-fixture.js';
 
 const collection = clipCollection;
 const limits = loadConfig({}).limits;

@@ -14,7 +14,7 @@ import {
   tableNameFor,
 } from '../../src/embedding/embedding.sql.js';
 import type { CollectionInfo, PointInput, UpsertStreamChunk } from '../../src/embedding/embedding.types.js';
-import { clipCollection } from './embedding-fixtures.js';
+import { clipCollection } from './collection-fixture.js';
 
 const collection = clipCollection;
 const pointInput = (id: string, vector = Float32Array.of(1, 0)): PointInput => ({ id, contentId: 'c', vector, metadata: {} });

@@ -14,7 +14,10 @@ import {
 } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { clientStreamCall } from '../../src/client-calls.js';
 import { gaussian, mulberry32 } from '../../src/learning/math/stats.js';
-import { call, startTestServer, uniq, type TestServer } from '../helpers/server.js';
+import { afterEachFile } from './file-hooks.js';
+import { call, sharedServerIfStarted, uniq, type TestServer } from './server.js';
+
+export { sharedServer } from './server.js';
 
 /** A small deterministic PRNG (mulberry32), so every run sees the same data. */
 export const seededRandom = mulberry32;
@@ -136,16 +139,6 @@ export function* streamMessages(collection: string, points: Point[], perMessage 
   }
 }
 
-let shared: Promise<TestServer> | undefined;
-
-/**
- * One server for all embedding test files with default limits: a PGlite server takes seconds to start
- * (fresh database, migrations), so the files share it; it is stopped after the whole run.
- */
-export function sharedServer(): Promise<TestServer> {
-  return (shared ??= startTestServer());
-}
-
 /** Deletes the collections the tests created on `server`, then stops it (nothing when it never started). */
 export async function stopAndClean(server: TestServer | undefined): Promise<void> {
   if (!server) return;
@@ -153,7 +146,9 @@ export async function stopAndClean(server: TestServer | undefined): Promise<void
   await server.stop();
 }
 
-// NOTE: registered at import time, so it is a root-level hook: it runs once, after every file.
-after(async () => {
-  if (shared) await stopAndClean(await shared);
+// After each file, the collections it created on the process's shared server are deleted, so a shared Postgres
+// database never piles up past LIMIT_MAX_COLLECTIONS over many runs.
+afterEachFile(async () => {
+  const server = await sharedServerIfStarted();
+  if (server) await deleteCreatedCollections(server.embedding);
 });

@@ -10,7 +10,7 @@ import { MetricsServiceClient, type MetricRecord } from '../../src/gen/stakazo/m
 import { STREAM_CHUNK_RECORDS } from '../../src/metrics/ingest.service.js';
 import { messagesOf, openStream, registerPosts, retentionRecord, streamAll } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, seedDataDir, startTestServer, testConfig, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, floats, point, streamMessages, upsertStream, stopAndClean } from './embedding-fixtures.js';
+import { createCollection, floats, point, streamMessages, upsertStream, stopAndClean } from '../helpers/embedding.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
