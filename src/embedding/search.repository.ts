@@ -11,8 +11,9 @@ import { binaryFieldEncoder } from './pgvector-binary.js';
 import { bestScoreStatement, recommendCandidateCount } from './recommend.sql.js';
 import { guarded, resolveCollections } from './registry.js';
 import { fromPgvectorText, toPgvectorText } from './vector-codec.js';
-import { contentMeanStatement, keywordStatement, pointExampleStatement } from './content-search.sql.js';
-import type { ContentSearchQuery, KeywordSubQuery, SubQueryRanking, VectorSubQuery } from './content-search.types.js';
+import { contentMeanStatement, keywordStatement, pointExampleStatement, rescoreStatement, type RescoreVector } from './content-search.sql.js';
+import { unionOfCandidates } from './content-search.rescore.js';
+import type { ContentSearchQuery, KeywordSubQuery, RescoredColumn, SubQueryRanking, VectorSubQuery } from './content-search.types.js';
 
 /** The vectors of example rows by id (rows without an id come from a left join that found none). */
 function vectorsOf(rows: readonly { id: string | null; vector_text: string | null }[]): Map<string, Float32Array> {
@@ -78,6 +79,12 @@ async function inParallel<T>(tasks: readonly (() => Promise<T>)[], limit: number
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
   if (failure) throw failure.err;
   return results;
+}
+
+/** SearchContent's rankings, and with rescore the union's contents scored in every sub-query. */
+export interface ContentRankings {
+  rankings: SubQueryRanking[];
+  rescored?: { union: string[]; columns: RescoredColumn[] };
 }
 
 /** Repository of searches over collections' points. */
@@ -153,13 +160,14 @@ export class SearchRepository {
    * SearchContent's per-sub-query rankings of contents, in request order (vector sub-queries, then keyword). The
    * collections come from the cache (checked in every statement) or the registry, as in search(); `check` refuses
    * sub-queries that do not fit them before any runs. Each sub-query then runs on a connection of its own, up to
-   * half the pool at a time (one after another on PGlite's single connection).
+   * half the pool at a time (one after another on PGlite's single connection). With `rescore`, the union of their
+   * candidates is then scored in every sub-query by one more statement (`rescored`, one column per sub-query).
    */
   async contentRankings(
     tenantId: string,
     query: ContentSearchQuery,
     check: (collections: ReadonlyMap<string, CollectionInfo>) => void,
-  ): Promise<SubQueryRanking[]> {
+  ): Promise<ContentRankings> {
     const names = [...new Set([...query.subQueries.map((q) => q.collection), ...(query.keyword ? [query.keyword.collection] : [])])];
     const cached = this.collectionCache.getAll(tenantId, names);
     if (cached) {
@@ -179,16 +187,55 @@ export class SearchRepository {
     check: (collections: ReadonlyMap<string, CollectionInfo>) => void,
     collections: ReadonlyMap<string, CollectionInfo>,
     checkTenant: string | undefined,
-  ): Promise<SubQueryRanking[]> {
+  ): Promise<ContentRankings> {
     check(collections);
-    const run = (name: string, ranking: (session: Session, collection: CollectionInfo) => Promise<SubQueryRanking>) => () =>
-      guarded(name, () => withSession(this.db, (session) => ranking(session, collections.get(name)!)));
-    const tasks = query.subQueries.map((subQuery, i) =>
+    const run =
+      <T>(name: string, ranking: (session: Session, collection: CollectionInfo) => Promise<T>) =>
+      () =>
+        guarded(name, () => withSession(this.db, (session) => ranking(session, collections.get(name)!)));
+    const vectorTasks = query.subQueries.map((subQuery, i) =>
       run(subQuery.collection, (session, collection) => this.vectorRanking(session, collection, subQuery, i, query.exact, checkTenant)),
     );
     const keyword = query.keyword;
-    if (keyword) tasks.push(run(keyword.collection, (session, collection) => this.keywordRanking(session, collection, keyword, checkTenant)));
-    return inParallel(tasks, this.parallelSessions());
+    const keywordTask = keyword ? [run(keyword.collection, (session, collection) => this.keywordRanking(session, collection, keyword, checkTenant))] : [];
+    const found = await inParallel<SubQueryRanking & { vector?: unknown }>([...vectorTasks, ...keywordTask], this.parallelSessions());
+    const rankings = found.map(({ vector: _, ...ranking }) => ranking);
+    if (!query.rescore) return { rankings };
+    const vectors = query.subQueries.map((subQuery, i) => ({
+      collection: collections.get(subQuery.collection)!,
+      vector: found[i]!.vector,
+      filter: subQuery.filter,
+    }));
+    const union = unionOfCandidates(rankings);
+    const keywordCollection = keyword && { collection: collections.get(keyword.collection)!, keyword };
+    return { rankings, rescored: { union, columns: await this.rescoredColumns(vectors, keywordCollection, union) } };
+  }
+
+  /**
+   * Every content of the union scored in every sub-query, one column per sub-query: one statement, so one snapshot
+   * and one round trip. NOTE: the registry was checked by the rankings' statements just before; a collection dropped
+   * since fails with NOT_FOUND, as a search on an uncached collection would.
+   */
+  private async rescoredColumns(
+    vectors: readonly RescoreVector[],
+    keyword: { collection: CollectionInfo; keyword: KeywordSubQuery } | undefined,
+    union: readonly string[],
+  ): Promise<RescoredColumn[]> {
+    const columns = vectors.map(() => ({ scores: new Map<string, { pointId: string; score: number }>(), floor: 'lowest' as const }));
+    const keywordColumn = { scores: new Map<string, { pointId: string; score: number }>(), floor: 0 };
+    if (union.length > 0) {
+      const statement = rescoreStatement(vectors, keyword, union);
+      const names = [...new Set([...vectors, ...(keyword ? [keyword] : [])].map((v) => v.collection.name))].join('", "');
+      const rows = await guarded(names, () =>
+        withSession(this.db, (session) => session.query<{ sub: number; content_id: string; id: string; value: number }>(statement.sql, statement.params)),
+      );
+      for (const row of rows.rows) {
+        const vector = vectors[row.sub];
+        const score = vector ? scoreFromDistance(vector.collection.distance, Number(row.value)) : Number(row.value);
+        (vector ? columns[row.sub]! : keywordColumn).scores.set(row.content_id, { pointId: row.id, score });
+      }
+    }
+    return keyword ? [...columns, keywordColumn] : columns;
   }
 
   /** Sessions one SearchContent may hold at once: half the pool, so other callers still get connections; one on PGlite. */
@@ -198,7 +245,10 @@ export class SearchRepository {
     return Math.max(1, Math.floor(poolMax / 2));
   }
 
-  /** One vector sub-query: its example resolved (point or content mean), then a grouped search by content. */
+  /**
+   * One vector sub-query: its example resolved (point or content mean), then a grouped search by content. Returns
+   * the query vector it searched near too (as a parameter value), for rescore.
+   */
   private async vectorRanking(
     session: Session,
     collection: CollectionInfo,
@@ -206,7 +256,7 @@ export class SearchRepository {
     index: number,
     exact: boolean,
     checkTenant: string | undefined,
-  ): Promise<SubQueryRanking> {
+  ): Promise<SubQueryRanking & { vector: unknown }> {
     const { target } = subQuery;
     let vector: unknown;
     let exampleContentId: string | undefined;
@@ -248,7 +298,7 @@ export class SearchRepository {
     const candidates = rows.rows
       .filter((row) => row.id !== null)
       .map((row) => ({ contentId: row.content_id, pointId: row.id!, score: scoreFromDistance(collection.distance, row.distance) }));
-    return exampleContentId === undefined ? { candidates } : { candidates, exampleContentId };
+    return exampleContentId === undefined ? { candidates, vector } : { candidates, exampleContentId, vector };
   }
 
   /** The keyword sub-query: contents ranked by ts_rank_cd of their best matching point. */
