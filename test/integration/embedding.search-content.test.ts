@@ -125,6 +125,23 @@ describe(`embedding SearchContent (${BACKEND})`, () => {
     }
     // The example's content stays out of the union.
     expect(ids(await search({ subQueries: [sub(visual, { pointId: 'v-B' }), sub(audio, { vector: Q_AUDIO })], rescore: true }))).to.not.include('B');
+    // Bad input as without rescore, before any work; an empty union answers nothing.
+    await expectStatus(
+      search({ subQueries: [sub(visual, { vector: Q_VISUAL }), sub('nope', { vector: Q_VISUAL })], rescore: true }),
+      status.NOT_FOUND,
+      /collection "nope"/,
+    );
+    await expectStatus(
+      search({ subQueries: [sub(visual, { vector: Q_VISUAL }), sub(audio, { vector: floats([1, 0]) })], rescore: true }),
+      status.INVALID_ARGUMENT,
+      /sub_queries\[1\]\.vector: vector has 2 dimensions/,
+    );
+    await expectStatus(
+      search({ subQueries: [sub(visual, { vector: Q_VISUAL, weight: 0 })], rescore: true }),
+      status.INVALID_ARGUMENT,
+      /every sub-query has weight 0/,
+    );
+    expect(ids(await search({ keyword: { ...keyword, query: 'nothing-like-this' }, rescore: true }))).to.deep.equal([]);
   });
 
   it('searches near a stored point or a content (mean of its points), leaving the example content out', async () => {
