@@ -11,7 +11,8 @@ import { binaryFieldEncoder } from './pgvector-binary.js';
 import { bestScoreStatement, recommendCandidateCount } from './recommend.sql.js';
 import { guarded, resolveCollections } from './registry.js';
 import { fromPgvectorText, toPgvectorText } from './vector-codec.js';
-import { contentMeanStatement, keywordStatement, pointExampleStatement, rescoreStatement, type RescoreVector } from './content-search.sql.js';
+import { rescoredColumns } from './content-search.repository.js';
+import { contentMeanStatement, keywordStatement, pointExampleStatement } from './content-search.sql.js';
 import { unionOfCandidates } from './content-search.rescore.js';
 import type { ContentSearchQuery, KeywordSubQuery, RescoredColumn, SubQueryRanking, VectorSubQuery } from './content-search.types.js';
 
@@ -208,34 +209,7 @@ export class SearchRepository {
     }));
     const union = unionOfCandidates(rankings);
     const keywordCollection = keyword && { collection: collections.get(keyword.collection)!, keyword };
-    return { rankings, rescored: { union, columns: await this.rescoredColumns(vectors, keywordCollection, union) } };
-  }
-
-  /**
-   * Every content of the union scored in every sub-query, one column per sub-query: one statement, so one snapshot
-   * and one round trip. NOTE: the registry was checked by the rankings' statements just before; a collection dropped
-   * since fails with NOT_FOUND, as a search on an uncached collection would.
-   */
-  private async rescoredColumns(
-    vectors: readonly RescoreVector[],
-    keyword: { collection: CollectionInfo; keyword: KeywordSubQuery } | undefined,
-    union: readonly string[],
-  ): Promise<RescoredColumn[]> {
-    const columns = vectors.map(() => ({ scores: new Map<string, { pointId: string; score: number }>(), floor: 'lowest' as const }));
-    const keywordColumn = { scores: new Map<string, { pointId: string; score: number }>(), floor: 0 };
-    if (union.length > 0) {
-      const statement = rescoreStatement(vectors, keyword, union);
-      const names = [...new Set([...vectors, ...(keyword ? [keyword] : [])].map((v) => v.collection.name))].join('", "');
-      const rows = await guarded(names, () =>
-        withSession(this.db, (session) => session.query<{ sub: number; content_id: string; id: string; value: number }>(statement.sql, statement.params)),
-      );
-      for (const row of rows.rows) {
-        const vector = vectors[row.sub];
-        const score = vector ? scoreFromDistance(vector.collection.distance, Number(row.value)) : Number(row.value);
-        (vector ? columns[row.sub]! : keywordColumn).scores.set(row.content_id, { pointId: row.id, score });
-      }
-    }
-    return keyword ? [...columns, keywordColumn] : columns;
+    return { rankings, rescored: { union, columns: await rescoredColumns(this.db, vectors, keywordCollection, union) } };
   }
 
   /** Sessions one SearchContent may hold at once: half the pool, so other callers still get connections; one on PGlite. */
