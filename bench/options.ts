@@ -34,6 +34,7 @@ export const STAGES = [
   'bulk',
   'recommend',
   'crossmodal',
+  'fusion',
   'halfvec',
   'concurrency',
   'metrics',

@@ -11,6 +11,7 @@ import { measureLearningRun, measureVirality } from './measures/learning.js';
 import { measureMetricIngest, measureUnaryWrite, registerWorld } from './measures/metrics.js';
 import { measureRecommend } from './measures/recommend.js';
 import { measureCrossModal } from './measures/cross-modal.js';
+import { measureFusion } from './measures/fusion.js';
 import { measureBulkIngest } from './measures/bulk.js';
 import { measureCliStartup, measureFootprint } from './measures/footprint.js';
 import { exactResults, measureFiltered, measureGrpcOverhead, measureRecallAndSpeed } from './measures/search.js';
@@ -122,6 +123,7 @@ async function runMeasures(
     await stage('bulk ingest until searchable', 'bulk', () => measureBulkIngest(backend, names.bulk, vectors, queries, exact!.ids));
     await stage('recommend', 'recommend', () => measureRecommend(backend, names.vector, options.vectorCount, queries, options.reps));
     await stage('cross-modal search', 'crossmodal', () => measureCrossModal(backend, runId, options.vectorCount, options.reps));
+    await stage('fusion with rescore', 'fusion', () => measureFusion(backend, runId, options.vectorCount, options.reps));
     await stage('halfvec', 'halfvec', () => measureHalfvec(backend, names, vectors, queries, exact!.ids, vectorRecall));
     await stage('concurrency', 'concurrency', () => measureConcurrency(backend, names.vector, options.dimension, space.clusters, options.concurrencySeconds));
 

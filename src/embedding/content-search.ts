@@ -1,17 +1,16 @@
 // SearchContent's pure parts: fusing per-sub-query rankings of contents into one ranking (reciprocal rank fusion or
 // a weighted mean of normalised scores) with the evidence of each sub-query. No database: the service fetches.
 import { invalidArgument } from '../errors.js';
-import type { ContentCandidate, ContentHit, ContentSearchQuery, Evidence, FusionName, SubQueryRanking } from './content-search.types.js';
+import type { ContentCandidate, ContentHit, ContentSearchQuery, FusionName, SubQueryRanking } from './content-search.types.js';
 import type { CollectionInfo } from './embedding.types.js';
 import { vectorMismatch } from './vector.validate.js';
 import { extent } from '../domain/numbers.js';
+import { byScoreThenContentId, NOT_FOUND } from './content-search.rescore.js';
 
 /** RRF's constant k when the request leaves it unset (Cormack et al.; Qdrant and Elasticsearch use it too). */
 export const DEFAULT_RRF_K = 60;
 /** Most vector sub-queries per SearchContent (the keyword sub-query comes on top). */
 export const MAX_SUB_QUERIES = 10;
-
-const NOT_FOUND: Evidence = { pointId: '', score: 0, rank: 0 };
 
 /** A sub-query's candidates without the excluded contents, ranks closing up (each content once, first kept). */
 function withoutExcluded(candidates: readonly ContentCandidate[], excluded: ReadonlySet<string>): ContentCandidate[] {
@@ -62,7 +61,7 @@ export function fuseRankings(
       hit.score += options.fusion === 'rrf' ? weights[i]! / (options.rrfK + rank) : (weights[i]! * normalised[at]!) / totalWeight;
     });
   });
-  return [...hits.values()].sort((a, b) => b.score - a.score || (a.contentId < b.contentId ? -1 : a.contentId > b.contentId ? 1 : 0)).slice(0, options.topK);
+  return [...hits.values()].sort(byScoreThenContentId).slice(0, options.topK);
 }
 
 /**

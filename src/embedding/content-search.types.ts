@@ -41,6 +41,8 @@ export interface ContentSearchQuery {
   topK: number;
   /** Vector sub-queries scan exactly. */
   exact: boolean;
+  /** Every content of the union of candidates is scored in every sub-query before the fusion. */
+  rescore: boolean;
 }
 
 /** One content in one sub-query's ranking: its best point and that point's raw score (higher is better). */
@@ -70,4 +72,14 @@ export interface ContentHit {
   contentId: string;
   score: number;
   evidence: Evidence[];
+}
+
+/**
+ * One sub-query's exact scores of the union's contents (with rescore): each content's best point and its raw score,
+ * only for contents that have a (matching) point there. `floor` is what a missing content scores: the lowest score
+ * of the union for a vector sub-query ('lowest'), 0 for the keyword (ts_rank_cd of a text that does not match).
+ */
+export interface RescoredColumn {
+  scores: ReadonlyMap<string, { pointId: string; score: number }>;
+  floor: 'lowest' | number;
 }

@@ -7,6 +7,7 @@ import type { IndexBuildRepository } from './index-build.repository.js';
 import type { IndexBuilds } from './index-builds.js';
 import { averageVector, exampleVectors } from './recommend.js';
 import { checkContentSearch, fuseRankings } from './content-search.js';
+import { fuseRescored } from './content-search.rescore.js';
 import type { ContentHit, ContentSearchQuery } from './content-search.types.js';
 import type {
   CollectionInfo,
@@ -293,14 +294,14 @@ export class EmbeddingService {
   /**
    * SearchContent: each sub-query ranks contents by their best point (a grouped search as Search runs it, or the
    * keyword search), checked against its collection before any runs; the rankings are fused into the top_k
-   * contents. The answer's size is reserved from top_k and the sub-query count up front, its ids charged after.
+   * contents, or with rescore, every content of their union scored in every sub-query and those scores fused. The answer's size is reserved from top_k and the sub-query count up front, its ids charged after.
    */
   async searchContent(tenantId: string, query: ContentSearchQuery): Promise<ContentHit[]> {
     const weights = [...query.subQueries.map((q) => q.weight), ...(query.keyword ? [query.keyword.weight] : [])];
     const budget = new ResponseBudget(this.limits.maxResponseBytes, 'SearchContent');
     budget.reserve(query.topK * (HIT_OVERHEAD_BYTES + weights.length * EVIDENCE_OVERHEAD_BYTES));
-    const rankings = await this.searches.contentRankings(tenantId, query, (collections) => checkContentSearch(query, collections));
-    const hits = fuseRankings(rankings, weights, query);
+    const { rankings, rescored } = await this.searches.contentRankings(tenantId, query, (collections) => checkContentSearch(query, collections));
+    const hits = rescored ? fuseRescored(rescored.union, rescored.columns, weights, query) : fuseRankings(rankings, weights, query);
     budget.charge(hits.reduce((bytes, hit) => hit.evidence.reduce((sum, e) => sum + e.pointId.length, bytes + hit.contentId.length), 0));
     return hits;
   }

@@ -11,8 +11,10 @@ import { binaryFieldEncoder } from './pgvector-binary.js';
 import { bestScoreStatement, recommendCandidateCount } from './recommend.sql.js';
 import { guarded, resolveCollections } from './registry.js';
 import { fromPgvectorText, toPgvectorText } from './vector-codec.js';
+import { rescoredColumns } from './content-search.repository.js';
 import { contentMeanStatement, keywordStatement, pointExampleStatement } from './content-search.sql.js';
-import type { ContentSearchQuery, KeywordSubQuery, SubQueryRanking, VectorSubQuery } from './content-search.types.js';
+import { unionOfCandidates } from './content-search.rescore.js';
+import type { ContentSearchQuery, KeywordSubQuery, RescoredColumn, SubQueryRanking, VectorSubQuery } from './content-search.types.js';
 
 /** The vectors of example rows by id (rows without an id come from a left join that found none). */
 function vectorsOf(rows: readonly { id: string | null; vector_text: string | null }[]): Map<string, Float32Array> {
@@ -78,6 +80,12 @@ async function inParallel<T>(tasks: readonly (() => Promise<T>)[], limit: number
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
   if (failure) throw failure.err;
   return results;
+}
+
+/** SearchContent's rankings, and with rescore the union's contents scored in every sub-query. */
+export interface ContentRankings {
+  rankings: SubQueryRanking[];
+  rescored?: { union: string[]; columns: RescoredColumn[] };
 }
 
 /** Repository of searches over collections' points. */
@@ -153,13 +161,14 @@ export class SearchRepository {
    * SearchContent's per-sub-query rankings of contents, in request order (vector sub-queries, then keyword). The
    * collections come from the cache (checked in every statement) or the registry, as in search(); `check` refuses
    * sub-queries that do not fit them before any runs. Each sub-query then runs on a connection of its own, up to
-   * half the pool at a time (one after another on PGlite's single connection).
+   * half the pool at a time (one after another on PGlite's single connection). With `rescore`, the union of their
+   * candidates is then scored in every sub-query by one more statement (`rescored`, one column per sub-query).
    */
   async contentRankings(
     tenantId: string,
     query: ContentSearchQuery,
     check: (collections: ReadonlyMap<string, CollectionInfo>) => void,
-  ): Promise<SubQueryRanking[]> {
+  ): Promise<ContentRankings> {
     const names = [...new Set([...query.subQueries.map((q) => q.collection), ...(query.keyword ? [query.keyword.collection] : [])])];
     const cached = this.collectionCache.getAll(tenantId, names);
     if (cached) {
@@ -179,16 +188,28 @@ export class SearchRepository {
     check: (collections: ReadonlyMap<string, CollectionInfo>) => void,
     collections: ReadonlyMap<string, CollectionInfo>,
     checkTenant: string | undefined,
-  ): Promise<SubQueryRanking[]> {
+  ): Promise<ContentRankings> {
     check(collections);
-    const run = (name: string, ranking: (session: Session, collection: CollectionInfo) => Promise<SubQueryRanking>) => () =>
-      guarded(name, () => withSession(this.db, (session) => ranking(session, collections.get(name)!)));
-    const tasks = query.subQueries.map((subQuery, i) =>
+    const run =
+      <T>(name: string, ranking: (session: Session, collection: CollectionInfo) => Promise<T>) =>
+      () =>
+        guarded(name, () => withSession(this.db, (session) => ranking(session, collections.get(name)!)));
+    const vectorTasks = query.subQueries.map((subQuery, i) =>
       run(subQuery.collection, (session, collection) => this.vectorRanking(session, collection, subQuery, i, query.exact, checkTenant)),
     );
     const keyword = query.keyword;
-    if (keyword) tasks.push(run(keyword.collection, (session, collection) => this.keywordRanking(session, collection, keyword, checkTenant)));
-    return inParallel(tasks, this.parallelSessions());
+    const keywordTask = keyword ? [run(keyword.collection, (session, collection) => this.keywordRanking(session, collection, keyword, checkTenant))] : [];
+    const found = await inParallel<SubQueryRanking & { vector?: unknown }>([...vectorTasks, ...keywordTask], this.parallelSessions());
+    const rankings = found.map(({ vector: _, ...ranking }) => ranking);
+    if (!query.rescore) return { rankings };
+    const vectors = query.subQueries.map((subQuery, i) => ({
+      collection: collections.get(subQuery.collection)!,
+      vector: found[i]!.vector,
+      filter: subQuery.filter,
+    }));
+    const union = unionOfCandidates(rankings);
+    const keywordCollection = keyword && { collection: collections.get(keyword.collection)!, keyword };
+    return { rankings, rescored: { union, columns: await rescoredColumns(this.db, vectors, keywordCollection, union) } };
   }
 
   /** Sessions one SearchContent may hold at once: half the pool, so other callers still get connections; one on PGlite. */
@@ -198,7 +219,10 @@ export class SearchRepository {
     return Math.max(1, Math.floor(poolMax / 2));
   }
 
-  /** One vector sub-query: its example resolved (point or content mean), then a grouped search by content. */
+  /**
+   * One vector sub-query: its example resolved (point or content mean), then a grouped search by content. Returns
+   * the query vector it searched near too (as a parameter value), for rescore.
+   */
   private async vectorRanking(
     session: Session,
     collection: CollectionInfo,
@@ -206,7 +230,7 @@ export class SearchRepository {
     index: number,
     exact: boolean,
     checkTenant: string | undefined,
-  ): Promise<SubQueryRanking> {
+  ): Promise<SubQueryRanking & { vector: unknown }> {
     const { target } = subQuery;
     let vector: unknown;
     let exampleContentId: string | undefined;
@@ -248,7 +272,7 @@ export class SearchRepository {
     const candidates = rows.rows
       .filter((row) => row.id !== null)
       .map((row) => ({ contentId: row.content_id, pointId: row.id!, score: scoreFromDistance(collection.distance, row.distance) }));
-    return exampleContentId === undefined ? { candidates } : { candidates, exampleContentId };
+    return exampleContentId === undefined ? { candidates, vector } : { candidates, exampleContentId, vector };
   }
 
   /** The keyword sub-query: contents ranked by ts_rank_cd of their best matching point. */

@@ -91,6 +91,59 @@ describe(`embedding SearchContent (${BACKEND})`, () => {
     expect(answer.hits[0]!.evidence[1]).to.deep.equal({ pointId: '', score: 0, rank: 0 });
   });
 
+  it('with rescore, scores every content of the union in every sub-query before fusing (weighted unless asked)', async () => {
+    const narrow = { subQueries: [sub(visual, { vector: Q_VISUAL, candidates: 2 }), sub(audio, { vector: Q_AUDIO, candidates: 2 })] };
+    // Union A, B (visual) and C, E (audio). Visual scaled over it: A 1, B 0.935, E 0.638, C 0; audio: C 1, E 0.958, B 0.0995, A 0.
+    const answer = await visualAndAudio({ ...narrow, rescore: true });
+    expect(ids(answer)).to.deep.equal(['E', 'B', 'A', 'C']);
+    expect(answer.hits[0]!.score).to.be.closeTo((0.894427 - Math.SQRT1_2) / (1 - Math.SQRT1_2) / 2 + 0.957826 / 2, 1e-5);
+    expect(answer.hits[0]!.evidence.map((e) => [e.pointId, e.rank])).to.deep.equal([
+      ['v-E', 3],
+      ['a-E', 2],
+    ]);
+    expect(answer.hits[0]!.evidence[0]!.score).to.be.closeTo(0.894427, 1e-6);
+    expect(ids(await visualAndAudio({ ...narrow, rescore: true, fusion: Fusion.FUSION_RRF }))).to.have.members(['A', 'B', 'C', 'E']);
+    // A content without a point under a sub-query's filter gets its floor and empty evidence there.
+    const contentIds = ['B', 'D'];
+    const filtered = await visualAndAudio({
+      subQueries: [
+        sub(visual, { vector: Q_VISUAL, filter: { contentIds, metadataContains: undefined, createdAfter: undefined, createdBefore: undefined } }),
+        sub(audio, { vector: Q_AUDIO }),
+      ],
+      rescore: true,
+    });
+    expect(ids(filtered)).to.have.members(['A', 'B', 'C', 'D', 'E']);
+    expect(filtered.hits.find((h) => h.contentId === 'A')!.evidence[0]).to.deep.equal({ pointId: '', score: 0, rank: 0 });
+    // The keyword: contents that do not match have no evidence; those that do keep their ts_rank_cd.
+    const keyword = { collection: text, query: 'summer tour', weight: undefined, filter: undefined, candidates: 0 };
+    const withKeyword = await search({ subQueries: [sub(visual, { vector: Q_VISUAL })], keyword, rescore: true });
+    const plain = await search({ keyword });
+    expect(ids(withKeyword)).to.have.members(['A', 'B', 'C', 'D', 'E']);
+    for (const hit of withKeyword.hits) {
+      const matched = plain.hits.find((h) => h.contentId === hit.contentId)?.evidence[0];
+      expect(hit.evidence[1]).to.deep.equal(matched ?? { pointId: '', score: 0, rank: 0 });
+    }
+    // The example's content stays out of the union.
+    expect(ids(await search({ subQueries: [sub(visual, { pointId: 'v-B' }), sub(audio, { vector: Q_AUDIO })], rescore: true }))).to.not.include('B');
+    // Bad input as without rescore, before any work; an empty union answers nothing.
+    await expectStatus(
+      search({ subQueries: [sub(visual, { vector: Q_VISUAL }), sub('nope', { vector: Q_VISUAL })], rescore: true }),
+      status.NOT_FOUND,
+      /collection "nope"/,
+    );
+    await expectStatus(
+      search({ subQueries: [sub(visual, { vector: Q_VISUAL }), sub(audio, { vector: floats([1, 0]) })], rescore: true }),
+      status.INVALID_ARGUMENT,
+      /sub_queries\[1\]\.vector: vector has 2 dimensions/,
+    );
+    await expectStatus(
+      search({ subQueries: [sub(visual, { vector: Q_VISUAL, weight: 0 })], rescore: true }),
+      status.INVALID_ARGUMENT,
+      /every sub-query has weight 0/,
+    );
+    expect(ids(await search({ keyword: { ...keyword, query: 'nothing-like-this' }, rescore: true }))).to.deep.equal([]);
+  });
+
   it('searches near a stored point or a content (mean of its points), leaving the example content out', async () => {
     const byPoint = await search({ subQueries: [sub(visual, { pointId: 'v-B' })] });
     expect(ids(byPoint)).to.deep.equal(['A', 'E', 'C', 'D']);

@@ -1,10 +1,13 @@
 // SearchContent's pure parts: RRF and weighted fusion worked out by hand, exclusion of example contents, evidence,
-// ties; validation of sub-queries, weights, candidates and counts.
+// ties; the re-scored fusion over the union (floors of missing contents); validation of sub-queries, weights,
+// candidates and counts.
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 import { fuseRankings, normalisedScores } from '../../src/embedding/content-search.js';
-import type { ContentCandidate, SubQueryRanking } from '../../src/embedding/content-search.types.js';
+import { fuseRescored, scoreColumn, unionOfCandidates } from '../../src/embedding/content-search.rescore.js';
+import type { ContentCandidate, RescoredColumn, SubQueryRanking } from '../../src/embedding/content-search.types.js';
 import { validateSearchContent, type ContentSubQueryRequest, type SearchContentRequest } from '../../src/embedding/content-search.validate.js';
+import { agreementQuery, agreementWorld, exactScores, recallAt, topOf } from '../helpers/agreement-world.js';
 import { rejection } from './collection-fixture.js';
 
 const ranking = (...pairs: [string, number][]): SubQueryRanking => ({
@@ -54,6 +57,92 @@ describe('SearchContent fusion', () => {
   });
 });
 
+describe('SearchContent fusion of the re-scored union', () => {
+  const column = (floor: RescoredColumn['floor'], ...pairs: [string, number][]): RescoredColumn => ({
+    scores: new Map(pairs.map(([contentId, score]) => [contentId, { pointId: `${contentId}-p`, score }])),
+    floor,
+  });
+  // Union a, b, c. Vector sub-query 1 scores all three; vector sub-query 2 has no point of b; the keyword matches c only.
+  const union = ['a', 'b', 'c'];
+  const columns = [column('lowest', ['a', 0.9], ['b', 0.5], ['c', 0.7]), column('lowest', ['a', 0.2], ['c', 0.8]), column(0, ['c', 2])];
+
+  it('collects each content once, first found first, leaving the examples out', () => {
+    const rankings: SubQueryRanking[] = [{ ...ranking(['b', 0.9], ['x', 0.8], ['a', 0.7]), exampleContentId: 'y' }, ranking(['y', 1], ['c', 0.5], ['b', 0.4])];
+    expect(unionOfCandidates(rankings)).to.deep.equal(['b', 'x', 'a', 'c']);
+    expect(unionOfCandidates([ranking(), ranking()])).to.deep.equal([]);
+  });
+
+  it('sums weight × score normalised over the union, a missing content at the floor (weighted)', () => {
+    // 1: a 1, b 0, c 0.5. 2: floor 0.2 (lowest found) → a 0, b 0, c 1. Keyword: floor 0 → c 1, a and b 0.
+    const hits = fuseRescored(union, columns, [1, 1, 1], { fusion: 'weighted', rrfK: 60, topK: 10 });
+    expect(hits.map((h) => h.contentId)).to.deep.equal(['c', 'a', 'b']);
+    [2.5 / 3, 1 / 3, 0].forEach((expected, i) => {
+      expect(hits[i]!.score).to.be.closeTo(expected, 1e-12);
+    });
+    expect(hits[2]!.evidence).to.deep.equal([
+      { pointId: 'b-p', score: 0.5, rank: 3 },
+      { pointId: '', score: 0, rank: 0 },
+      { pointId: '', score: 0, rank: 0 },
+    ]);
+    expect(fuseRescored(union, columns, [1, 0, 0], { fusion: 'weighted', rrfK: 60, topK: 1 }).map((h) => h.contentId)).to.deep.equal(['a']);
+  });
+
+  it('sums weight / (k + rank in the union), a missing content ranked after the last found (RRF)', () => {
+    const hits = fuseRescored(union, columns, [1, 1, 1], { fusion: 'rrf', rrfK: 60, topK: 10 });
+    expect(hits.map((h) => h.contentId)).to.deep.equal(['c', 'a', 'b']);
+    expect(hits[0]!.score).to.be.closeTo(1 / 62 + 1 / 61 + 1 / 61, 1e-15);
+    expect(hits[1]!.score).to.be.closeTo(1 / 61 + 1 / 62 + 1 / 62, 1e-15);
+    expect(hits[2]!.score).to.be.closeTo(1 / 63 + 1 / 63 + 1 / 62, 1e-15);
+    expect(hits[0]!.evidence.map((e) => e.rank)).to.deep.equal([2, 1, 1]);
+  });
+
+  it('never lifts a missing content above a found one: negative scores, ties, nothing found', () => {
+    // Cosine similarities below 0: a missing content is at the lowest found (−0.5), not at 0 above them all.
+    expect(scoreColumn(union, column('lowest', ['a', -0.2], ['b', -0.5])).normalised).to.deep.equal([1, 0, 0]);
+    // Equal scores: the found contents 1, the missing one 0; nothing found: 0 for all, rank 1 shared.
+    expect(scoreColumn(union, column('lowest', ['a', 0.3], ['c', 0.3])).normalised).to.deep.equal([1, 0, 1]);
+    expect(scoreColumn(union, column('lowest', ['a', 0.3], ['c', 0.3])).rrfRank).to.deep.equal([1, 3, 2]);
+    const none = scoreColumn(union, column('lowest'));
+    expect([none.normalised, none.rrfRank]).to.deep.equal([
+      [0, 0, 0],
+      [1, 1, 1],
+    ]);
+    // The keyword's floor is 0 (no match): matching contents are scaled from it, not from the weakest match.
+    expect(scoreColumn(union, column(0, ['a', 0.1], ['c', 0.2])).normalised).to.deep.equal([0.5, 0, 1]);
+    expect(fuseRescored([], [column('lowest')], [1], { fusion: 'weighted', rrfK: 60, topK: 10 })).to.deep.equal([]);
+  });
+
+  it('finds what both modalities agree on in the issue-30 world, seed after seed, where RRF of the candidates does not', () => {
+    // Each sub-query's 100 candidates exactly, as the database ranks them; the union re-scored from the same scores.
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const pooledRrf: number[] = [];
+    const pooledRescored: number[] = [];
+    for (const seed of [41, 42, 43, 44]) {
+      const world = agreementWorld(seed);
+      const rescored: number[] = [];
+      for (let q = 0; q < 10; q++) {
+        const query = agreementQuery(world, seed * 100 + q);
+        const scores = exactScores(world, query);
+        const rankings = [scores.visual, scores.audio].map((s) => ranking(...topOf(s, 100).map((id): [string, number] => [id, s.get(id)!])));
+        const union = unionOfCandidates(rankings);
+        const columns = [scores.visual, scores.audio].map((s) => column('lowest', ...union.map((id): [string, number] => [id, s.get(id)!])));
+        const found = (hits: { contentId: string }[]) =>
+          recallAt(
+            hits.map((h) => h.contentId),
+            query.relevant,
+            10,
+          );
+        rescored.push(found(fuseRescored(union, columns, [1, 1], { fusion: 'weighted', rrfK: 60, topK: 10 })));
+        pooledRrf.push(found(fuseRankings(rankings, [1, 1], { fusion: 'rrf', rrfK: 60, topK: 10 })));
+      }
+      expect(mean(rescored), `seed ${seed}`).to.be.at.least(0.95);
+      pooledRescored.push(...rescored);
+    }
+    // RRF varies from query to query (some it gets right), so it is compared over all 40.
+    expect(mean(pooledRrf)).to.be.below(mean(pooledRescored) - 0.1);
+  });
+});
+
 describe('SearchContent validation', () => {
   const limits = loadConfig({}).limits;
   const subQuery = (overrides: Partial<ContentSubQueryRequest> = {}): ContentSubQueryRequest => ({
@@ -74,12 +163,16 @@ describe('SearchContent validation', () => {
     rrfK: 0,
     topK: 10,
     exact: false,
+    rescore: false,
     ...overrides,
   });
 
   it('fills defaults: RRF with k 60, weight 1, candidates min(10 × top_k, the top_k limit)', () => {
     const query = validateSearchContent(request(), limits);
-    expect([query.fusion, query.rrfK, query.subQueries[0]!.weight, query.subQueries[0]!.candidates]).to.deep.equal(['rrf', 60, 1, 100]);
+    expect([query.fusion, query.rrfK, query.subQueries[0]!.weight, query.subQueries[0]!.candidates, query.rescore]).to.deep.equal(['rrf', 60, 1, 100, false]);
+    // With rescore an unset fusion is weighted; RRF when asked for.
+    expect(validateSearchContent(request({ rescore: true }), limits)).to.include({ rescore: true, fusion: 'weighted' });
+    expect(validateSearchContent(request({ rescore: true, fusion: 'rrf' }), limits)).to.include({ rescore: true, fusion: 'rrf' });
     expect(validateSearchContent(request({ topK: 500 }), limits).subQueries[0]!.candidates).to.equal(1000);
     expect(validateSearchContent(request({ subQueries: [subQuery({ contentId: 'v17', vector: undefined })] }), limits).subQueries[0]!.target).to.deep.equal({
       contentId: 'v17',

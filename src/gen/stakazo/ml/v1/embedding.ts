@@ -380,7 +380,7 @@ export function recommendStrategyToJSON(object: RecommendStrategy): string {
 
 /** How SearchContent merges the rankings of its sub-queries into one ranking of contents. */
 export enum Fusion {
-  /** FUSION_UNSPECIFIED - Not set; same as FUSION_RRF. */
+  /** FUSION_UNSPECIFIED - Not set: FUSION_RRF, or FUSION_WEIGHTED when the request sets rescore. */
   FUSION_UNSPECIFIED = 0,
   /**
    * FUSION_RRF - Reciprocal rank fusion: score = sum over sub-queries of weight / (rrf_k + rank), rank counted from 1 among that
@@ -985,18 +985,37 @@ export interface SearchContentRequest {
   topK: number;
   /** Every vector sub-query skips the index and scans exactly (slow, perfect recall); same fusion. */
   exact: boolean;
+  /**
+   * Re-score the union before fusing: every content found by any sub-query (its candidates) is scored exactly in
+   * every sub-query (its best point in that collection under that sub-query's filter; ts_rank_cd of its best
+   * matching point for the keyword), so a content found by the visual sub-query still gets its audio score. The
+   * fusion then runs over these full score vectors: FUSION_WEIGHTED scales each sub-query's scores 0..1 over the
+   * union, FUSION_RRF ranks the union by each sub-query's score. A content with no (matching) point in a
+   * sub-query's collection gets that sub-query's floor: the lowest score in the union (0 for the keyword), and for
+   * RRF the rank after the last content that has one. Evidence then carries every hit's real score and its rank
+   * in the union. Costs one more statement over at most the sum of the candidates. An unset fusion is then
+   * FUSION_WEIGHTED: ranks flatten the score gaps, so RRF over the union rewards a content good in one modality
+   * about as much as one good in all. False (default): each sub-query scores only its own candidates, as in v0.1.
+   */
+  rescore: boolean;
 }
 
 /** What one sub-query found for one content. */
 export interface SubQueryEvidence {
-  /** The content's best point in that sub-query's collection; empty when the content was not among its candidates. */
+  /**
+   * The content's best point in that sub-query's collection; empty when the content was not among its candidates
+   * (with rescore: when it has no point there matching the sub-query, or does not match the keyword).
+   */
   pointId: string;
   /**
    * Raw score of that point: similarity as in ScoredPoint.score for a vector sub-query, ts_rank_cd for the keyword
    * sub-query; 0 when not found.
    */
   score: number;
-  /** Rank of the content among that sub-query's candidates, from 1; 0 when not found. */
+  /**
+   * Rank of the content among that sub-query's candidates, from 1 (with rescore: among the union's contents by that
+   * sub-query's score); 0 when not found.
+   */
   rank: number;
 }
 
@@ -5976,7 +5995,7 @@ export const KeywordSubQuery: MessageFns<KeywordSubQuery> = {
 };
 
 function createBaseSearchContentRequest(): SearchContentRequest {
-  return { subQueries: [], keyword: undefined, fusion: 0, rrfK: 0, topK: 0, exact: false };
+  return { subQueries: [], keyword: undefined, fusion: 0, rrfK: 0, topK: 0, exact: false, rescore: false };
 }
 
 export const SearchContentRequest: MessageFns<SearchContentRequest> = {
@@ -5998,6 +6017,9 @@ export const SearchContentRequest: MessageFns<SearchContentRequest> = {
     }
     if (message.exact !== false) {
       writer.uint32(48).bool(message.exact);
+    }
+    if (message.rescore !== false) {
+      writer.uint32(56).bool(message.rescore);
     }
     return writer;
   },
@@ -6063,6 +6085,14 @@ export const SearchContentRequest: MessageFns<SearchContentRequest> = {
             message.exact = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.rescore = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6095,6 +6125,7 @@ export const SearchContentRequest: MessageFns<SearchContentRequest> = {
         ? globalThis.Number(object.top_k)
         : 0,
       exact: isSet(object.exact) ? globalThis.Boolean(object.exact) : false,
+      rescore: isSet(object.rescore) ? globalThis.Boolean(object.rescore) : false,
     };
   },
 
@@ -6118,6 +6149,9 @@ export const SearchContentRequest: MessageFns<SearchContentRequest> = {
     if (message.exact !== false) {
       obj.exact = message.exact;
     }
+    if (message.rescore !== false) {
+      obj.rescore = message.rescore;
+    }
     return obj;
   },
 
@@ -6134,6 +6168,7 @@ export const SearchContentRequest: MessageFns<SearchContentRequest> = {
     message.rrfK = object.rrfK ?? 0;
     message.topK = object.topK ?? 0;
     message.exact = object.exact ?? false;
+    message.rescore = object.rescore ?? false;
     return message;
   },
 };

@@ -429,7 +429,7 @@ func (RecommendStrategy) EnumDescriptor() ([]byte, []int) {
 type Fusion int32
 
 const (
-	// Not set; same as FUSION_RRF.
+	// Not set: FUSION_RRF, or FUSION_WEIGHTED when the request sets rescore.
 	Fusion_FUSION_UNSPECIFIED Fusion = 0
 	// Reciprocal rank fusion: score = sum over sub-queries of weight / (rrf_k + rank), rank counted from 1 among that
 	// sub-query's candidate contents; a content not among a sub-query's candidates gets nothing from it. Needs no
@@ -3466,7 +3466,18 @@ type SearchContentRequest struct {
 	// Number of contents to return: 1..1000 (and at most the tenant's top_k limit).
 	TopK uint32 `protobuf:"varint,5,opt,name=top_k,json=topK,proto3" json:"top_k,omitempty"`
 	// Every vector sub-query skips the index and scans exactly (slow, perfect recall); same fusion.
-	Exact         bool `protobuf:"varint,6,opt,name=exact,proto3" json:"exact,omitempty"`
+	Exact bool `protobuf:"varint,6,opt,name=exact,proto3" json:"exact,omitempty"`
+	// Re-score the union before fusing: every content found by any sub-query (its candidates) is scored exactly in
+	// every sub-query (its best point in that collection under that sub-query's filter; ts_rank_cd of its best
+	// matching point for the keyword), so a content found by the visual sub-query still gets its audio score. The
+	// fusion then runs over these full score vectors: FUSION_WEIGHTED scales each sub-query's scores 0..1 over the
+	// union, FUSION_RRF ranks the union by each sub-query's score. A content with no (matching) point in a
+	// sub-query's collection gets that sub-query's floor: the lowest score in the union (0 for the keyword), and for
+	// RRF the rank after the last content that has one. Evidence then carries every hit's real score and its rank
+	// in the union. Costs one more statement over at most the sum of the candidates. An unset fusion is then
+	// FUSION_WEIGHTED: ranks flatten the score gaps, so RRF over the union rewards a content good in one modality
+	// about as much as one good in all. False (default): each sub-query scores only its own candidates, as in v0.1.
+	Rescore       bool `protobuf:"varint,7,opt,name=rescore,proto3" json:"rescore,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3543,15 +3554,24 @@ func (x *SearchContentRequest) GetExact() bool {
 	return false
 }
 
+func (x *SearchContentRequest) GetRescore() bool {
+	if x != nil {
+		return x.Rescore
+	}
+	return false
+}
+
 // What one sub-query found for one content.
 type SubQueryEvidence struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The content's best point in that sub-query's collection; empty when the content was not among its candidates.
+	// The content's best point in that sub-query's collection; empty when the content was not among its candidates
+	// (with rescore: when it has no point there matching the sub-query, or does not match the keyword).
 	PointId string `protobuf:"bytes,1,opt,name=point_id,json=pointId,proto3" json:"point_id,omitempty"`
 	// Raw score of that point: similarity as in ScoredPoint.score for a vector sub-query, ts_rank_cd for the keyword
 	// sub-query; 0 when not found.
 	Score float64 `protobuf:"fixed64,2,opt,name=score,proto3" json:"score,omitempty"`
-	// Rank of the content among that sub-query's candidates, from 1; 0 when not found.
+	// Rank of the content among that sub-query's candidates, from 1 (with rescore: among the union's contents by that
+	// sub-query's score); 0 when not found.
 	Rank          uint32 `protobuf:"varint,3,opt,name=rank,proto3" json:"rank,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3967,7 +3987,7 @@ const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
 	"\x06filter\x18\x04 \x01(\v2\x15.stakazo.ml.v1.FilterR\x06filter\x12\x1e\n" +
 	"\n" +
 	"candidates\x18\x05 \x01(\rR\n" +
-	"candidates\"\x80\x02\n" +
+	"candidates\"\x9a\x02\n" +
 	"\x14SearchContentRequest\x12?\n" +
 	"\vsub_queries\x18\x01 \x03(\v2\x1e.stakazo.ml.v1.ContentSubQueryR\n" +
 	"subQueries\x128\n" +
@@ -3975,7 +3995,8 @@ const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
 	"\x06fusion\x18\x03 \x01(\x0e2\x15.stakazo.ml.v1.FusionR\x06fusion\x12\x13\n" +
 	"\x05rrf_k\x18\x04 \x01(\rR\x04rrfK\x12\x13\n" +
 	"\x05top_k\x18\x05 \x01(\rR\x04topK\x12\x14\n" +
-	"\x05exact\x18\x06 \x01(\bR\x05exact\"W\n" +
+	"\x05exact\x18\x06 \x01(\bR\x05exact\x12\x18\n" +
+	"\arescore\x18\a \x01(\bR\arescore\"W\n" +
 	"\x10SubQueryEvidence\x12\x19\n" +
 	"\bpoint_id\x18\x01 \x01(\tR\apointId\x12\x14\n" +
 	"\x05score\x18\x02 \x01(\x01R\x05score\x12\x12\n" +

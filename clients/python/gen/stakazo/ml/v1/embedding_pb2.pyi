@@ -400,20 +400,22 @@ class SearchBatchResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[SearchResponse, _Mapping]]] = ...) -> None: ...
 
 class SearchContentRequest(_message.Message):
-    __slots__ = ["exact", "fusion", "keyword", "rrf_k", "sub_queries", "top_k"]
+    __slots__ = ["exact", "fusion", "keyword", "rescore", "rrf_k", "sub_queries", "top_k"]
     EXACT_FIELD_NUMBER: _ClassVar[int]
     FUSION_FIELD_NUMBER: _ClassVar[int]
     KEYWORD_FIELD_NUMBER: _ClassVar[int]
+    RESCORE_FIELD_NUMBER: _ClassVar[int]
     RRF_K_FIELD_NUMBER: _ClassVar[int]
     SUB_QUERIES_FIELD_NUMBER: _ClassVar[int]
     TOP_K_FIELD_NUMBER: _ClassVar[int]
     exact: bool
     fusion: Fusion
     keyword: KeywordSubQuery
+    rescore: bool
     rrf_k: int
     sub_queries: _containers.RepeatedCompositeFieldContainer[ContentSubQuery]
     top_k: int
-    def __init__(self, sub_queries: _Optional[_Iterable[_Union[ContentSubQuery, _Mapping]]] = ..., keyword: _Optional[_Union[KeywordSubQuery, _Mapping]] = ..., fusion: _Optional[_Union[Fusion, str]] = ..., rrf_k: _Optional[int] = ..., top_k: _Optional[int] = ..., exact: bool = ...) -> None: ...
+    def __init__(self, sub_queries: _Optional[_Iterable[_Union[ContentSubQuery, _Mapping]]] = ..., keyword: _Optional[_Union[KeywordSubQuery, _Mapping]] = ..., fusion: _Optional[_Union[Fusion, str]] = ..., rrf_k: _Optional[int] = ..., top_k: _Optional[int] = ..., exact: bool = ..., rescore: bool = ...) -> None: ...
 
 class SearchContentResponse(_message.Message):
     __slots__ = ["hits"]
