@@ -12,6 +12,7 @@ import { backupRoute } from './admin/backup.http.js';
 import { openApp, type App, type Services } from './app.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
+import { poolUsage } from './db/pool.js';
 import { EmbeddingServiceService } from './gen/stakazo/ml/v1/embedding.js';
 import { ExperimentServiceService } from './gen/stakazo/ml/v1/experiment.js';
 import { LearningServiceService } from './gen/stakazo/ml/v1/learning.js';
@@ -120,7 +121,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   const { db, services } = app;
   log.info({ backend: db.kind, applied: app.migrationsApplied }, 'database ready');
-  metrics = new ServiceMetrics(db);
+  metrics = new ServiceMetrics({ onRead: (listener) => db.reads?.onRead(listener), poolUsage: () => poolUsage(db) });
 
   const tracer = config.traceFile ? new CallTracer(config.traceFile) : undefined;
   const server = new Server({
