@@ -35,7 +35,7 @@ const ROLES = [
 const PACKAGES = [
   { name: 'node', dependencyTypes: ['core'], what: "Node's built-in modules" },
   { name: 'grpc-packages', paths: ['node_modules/(@grpc/[^/]+|grpc-health-check|@bufbuild/protobuf)/'], what: 'grpc-js, reflection, health, protobuf runtime' },
-  { name: 'driver-packages', paths: ['node_modules/(knex|knex-pglite|pg|pg-copy-streams|pgvector|@electric-sql/[^/]+)/'], what: 'knex, pg, pg-copy-streams, PGlite' },
+  { name: 'driver-packages', paths: ['node_modules/(knex|knex-pglite|pg|pg-copy-streams|@electric-sql/[^/]+)/'], what: 'knex, pg, pg-copy-streams, PGlite' },
   { name: 'libraries', paths: ['node_modules/'], what: 'pino, prom-client, node-schedule, hyparquet-writer and any other package' },
 ];
 
