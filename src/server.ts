@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
-import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { newAdminToken, publishAdminEndpoint } from './admin/admin-endpoint.js';
 import { backupRoute } from './admin/backup.http.js';
@@ -32,6 +32,7 @@ import { reportRoute } from './report/report.http.js';
 import { ServiceMetrics } from './observability/prometheus.js';
 import { CallTracer } from './observability/call-trace.js';
 import { traceInterceptor } from './grpc/trace-interceptor.js';
+import { readOnlyMethods } from './grpc/read-routing.js';
 
 /** The fully-qualified names of our services, as reflection and health report them. */
 export const SERVICE_NAMES = [
@@ -77,10 +78,10 @@ const SERVICES: ServiceEntry[] = [
  * Serves gRPC server reflection, both `grpc.reflection.v1` and the older `grpc.reflection.v1alpha` (grpcurl and most
  * tools try v1 first, older ones only know v1alpha), from the descriptor set built by `npm run generate`.
  */
-function addReflection(server: Server): void {
+function addReflection(server: Server, descriptorSet: FileDescriptorSet): void {
   // NOTE: the files go in unchanged (names, imports), not through proto-loader, which merges files of one package:
   // tools then see the same file names as the proto/ tree.
-  const files = fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTOR_SET_PATH)).file.map((file) => toBinary(FileDescriptorProtoSchema, file));
+  const files = descriptorSet.file.map((file) => toBinary(FileDescriptorProtoSchema, file));
   const definition = { descriptorSet: { format: 'Protocol Buffer 3 FileDescriptorProto', fileDescriptorProtos: files } };
   new ReflectionService(definition as unknown as ConstructorParameters<typeof ReflectionService>[0]).addToServer(server);
 }
@@ -132,10 +133,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((n) => [n, 'NOT_SERVING'])) });
   health.addToServer(server);
-  if (config.reflection) addReflection(server);
+  // The contract as built by `npm run generate`: reflection serves it, and it says which RPCs only read.
+  const descriptorSet = fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTOR_SET_PATH));
+  if (config.reflection) addReflection(server, descriptorSet);
 
   const encodeProbe = new EncodeProbe();
-  const deps: HandlerDeps = { log, auth: tokenAuthenticator(services.tokens), observer: metrics, encodeProbe, tracer };
+  const deps: HandlerDeps = {
+    log,
+    auth: tokenAuthenticator(services.tokens),
+    observer: metrics,
+    encodeProbe,
+    tracer,
+    readOnlyMethods: readOnlyMethods(descriptorSet),
+  };
   for (const entry of SERVICES) server.addService(encodeProbe.watch(entry.definition), entry.handlers(deps, app));
 
   let port: number;
