@@ -79,7 +79,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const viralityRepository = new ViralityRepository(db);
   const viralityCache = new ViralityCacheService(viralityRepository, { maxPredictors: config.caches.viralityTenants, maxGrids: config.caches.viralityGrids });
   const trainer = new ViralityTrainingService(viralityRepository, viralityCache, log);
-  const tenancyRepository = new TenancyRepository(db);
+  const tenancy = new TenancyRepository(db);
   // One per process: writers and upkeep share its knowledge of which months exist.
   const metricPartitions = new MetricPartitionRepository(db);
   // One collection cache per process: searches read it, DeleteCollection drops from it.
@@ -113,9 +113,9 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     bestTime: new BestTimeService(viralityRepository, viralityCache),
     experiment,
     trainer,
-    tenancy: new TenancyService(tenancyRepository),
-    tenantSettings: new TenantSettingsService(tenancyRepository),
-    tokens: new TokenAuthService(tenancyRepository, log, config.authCacheMs, config.authMode, config.caches.authTokens),
+    tenancy: new TenancyService(tenancy),
+    tenantSettings: new TenantSettingsService(tenancy),
+    tokens: new TokenAuthService(tenancy, log, config.authCacheMs, config.authMode, config.caches.authTokens),
   };
 }
 
