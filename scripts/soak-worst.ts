@@ -10,7 +10,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { unaryCall } from '../src/client-calls.js';
 import { Collection, EmbeddingServiceClient, EmbeddingType } from '../src/gen/stakazo/ml/v1/embedding.js';
 import { TenancyRepository } from '../src/tenancy/tenancy.repository.js';
-import { createToken } from '../src/tenancy/tokens.js';
+import { TenancyService } from '../src/tenancy/tenancy.service.js';
 import { soakSeconds, startSoakServer } from './soak/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
   const tenancy = new TenancyRepository(running.db);
   const tenants = [`soak-attacker-${suffix}`, `soak-probe-${suffix}`];
   try {
-    const [attacker, prober] = await Promise.all(tenants.map((t) => createToken(tenancy, t, 'soak:worst')));
+    const [attacker, prober] = await Promise.all(tenants.map((t) => new TenancyService(tenancy).createToken(t, 'soak:worst')));
     const auth = (token: string) => {
       const m = new Metadata();
       m.set('authorization', `Bearer ${token}`);

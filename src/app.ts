@@ -10,7 +10,7 @@ import { EmbeddingService } from './embedding/embedding.service.js';
 import { CollectionCache } from './embedding/collection-cache.js';
 import { SearchRepository } from './embedding/search.repository.js';
 import { IndexBuildRepository } from './embedding/index-build.repository.js';
-import { IndexBuilds } from './embedding/index-builds.js';
+import { IndexBuildService } from './embedding/index-build.service.js';
 import type { EmbeddingObserver } from './embedding/embedding.types.js';
 import { ExperimentRepository } from './experiment/experiment.repository.js';
 import { ExperimentService } from './experiment/experiment.service.js';
@@ -18,8 +18,8 @@ import type { OutcomePredictor } from './experiment/experiment.types.js';
 import { BestTimeService } from './learning/best-time/best-time.service.js';
 import { LearningRepository } from './learning/run/learning.repository.js';
 import { LearningService } from './learning/run/learning.service.js';
-import { ViralityCache } from './learning/virality/virality-cache.js';
-import { ViralityTrainer } from './learning/virality/virality-training.js';
+import { ViralityCacheService } from './learning/virality/virality-cache.service.js';
+import { ViralityTrainingService } from './learning/virality/virality-training.service.js';
 import { ViralityRepository } from './learning/virality/virality.repository.js';
 import { ViralityService } from './learning/virality/virality.service.js';
 import type { Logger } from './log.js';
@@ -31,8 +31,8 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { MetricPartitionRepository } from './metrics/metric-partitions.repository.js';
 import { MetricStorageService } from './metrics/storage.service.js';
 import { TenancyRepository } from './tenancy/tenancy.repository.js';
-import { TenantSettingsService } from './tenancy/tenancy.service.js';
-import { TokenAuthority } from './tenancy/tokens.js';
+import { TenancyService, TenantSettingsService } from './tenancy/tenancy.service.js';
+import { TokenAuthService } from './tenancy/token-auth.service.js';
 
 /** Every service of the process, built once per open database. */
 export interface Services {
@@ -47,13 +47,14 @@ export interface Services {
   bestTime: BestTimeService;
   /** A/B experiments; the daily learning run updates the running ones through its ExperimentUpdater port. */
   experiment: ExperimentService;
-  trainer: ViralityTrainer;
+  trainer: ViralityTrainingService;
   /** The metric tables' monthly partitions: created ahead, dropped past METRICS_RETENTION_DAYS (run by the scheduler). */
   metricStorage: MetricStorageService;
-  tenancy: TenancyRepository;
+  /** Tenants and API tokens (the CLI, the scheduler, the report page, the demo seeder). */
+  tenancy: TenancyService;
   /** A tenant's settings (share_learning); SetLearningSettings and `stakazo-ml tenant` change them. */
   tenantSettings: TenantSettingsService;
-  tokens: TokenAuthority;
+  tokens: TokenAuthService;
 }
 
 /** Hooks of the process around the services (metrics of the gRPC server; none in the CLI). */
@@ -76,8 +77,8 @@ export interface App {
 /** Builds the repositories and services over an open database. */
 export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHooks = {}): Services {
   const viralityRepository = new ViralityRepository(db);
-  const viralityCache = new ViralityCache(viralityRepository, { maxPredictors: config.caches.viralityTenants, maxGrids: config.caches.viralityGrids });
-  const trainer = new ViralityTrainer(viralityRepository, viralityCache, log);
+  const viralityCache = new ViralityCacheService(viralityRepository, { maxPredictors: config.caches.viralityTenants, maxGrids: config.caches.viralityGrids });
+  const trainer = new ViralityTrainingService(viralityRepository, viralityCache, log);
   const tenancy = new TenancyRepository(db);
   // One per process: writers and upkeep share its knowledge of which months exist.
   const metricPartitions = new MetricPartitionRepository(db);
@@ -85,7 +86,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const collectionCache = new CollectionCache(undefined, config.caches.collections);
   const indexBuildRepository = new IndexBuildRepository(db, config.indexing);
   const indexing = {
-    builds: new IndexBuilds(indexBuildRepository, log.child({ component: 'index-builds' }), (outcome) => hooks.embedding?.indexBuildFinished?.(outcome)),
+    builds: new IndexBuildService(indexBuildRepository, log.child({ component: 'index-builds' }), (outcome) => hooks.embedding?.indexBuildFinished?.(outcome)),
     repository: indexBuildRepository,
     defaultThreshold: config.indexing.defaultThreshold,
     observer: hooks.embedding,
@@ -112,9 +113,9 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     bestTime: new BestTimeService(viralityRepository, viralityCache),
     experiment,
     trainer,
-    tenancy,
+    tenancy: new TenancyService(tenancy),
     tenantSettings: new TenantSettingsService(tenancy),
-    tokens: new TokenAuthority(tenancy, log, config.authCacheMs, config.authMode, config.caches.authTokens),
+    tokens: new TokenAuthService(tenancy, log, config.authCacheMs, config.authMode, config.caches.authTokens),
   };
 }
 

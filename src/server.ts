@@ -5,13 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
-import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { newAdminToken, publishAdminEndpoint } from './admin/admin-endpoint.js';
 import { backupRoute } from './admin/backup.http.js';
 import { openApp, type App, type Services } from './app.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
+import { poolUsage } from './db/pool.js';
 import { EmbeddingServiceService } from './gen/stakazo/ml/v1/embedding.js';
 import { ExperimentServiceService } from './gen/stakazo/ml/v1/experiment.js';
 import { LearningServiceService } from './gen/stakazo/ml/v1/learning.js';
@@ -31,6 +32,7 @@ import { reportRoute } from './report/report.http.js';
 import { ServiceMetrics } from './observability/prometheus.js';
 import { CallTracer } from './observability/call-trace.js';
 import { traceInterceptor } from './grpc/trace-interceptor.js';
+import { readOnlyMethods } from './grpc/read-routing.js';
 
 /** The fully-qualified names of our services, as reflection and health report them. */
 export const SERVICE_NAMES = [
@@ -76,10 +78,10 @@ const SERVICES: ServiceEntry[] = [
  * Serves gRPC server reflection, both `grpc.reflection.v1` and the older `grpc.reflection.v1alpha` (grpcurl and most
  * tools try v1 first, older ones only know v1alpha), from the descriptor set built by `npm run generate`.
  */
-function addReflection(server: Server): void {
+function addReflection(server: Server, descriptorSet: FileDescriptorSet): void {
   // NOTE: the files go in unchanged (names, imports), not through proto-loader, which merges files of one package:
   // tools then see the same file names as the proto/ tree.
-  const files = fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTOR_SET_PATH)).file.map((file) => toBinary(FileDescriptorProtoSchema, file));
+  const files = descriptorSet.file.map((file) => toBinary(FileDescriptorProtoSchema, file));
   const definition = { descriptorSet: { format: 'Protocol Buffer 3 FileDescriptorProto', fileDescriptorProtos: files } };
   new ReflectionService(definition as unknown as ConstructorParameters<typeof ReflectionService>[0]).addToServer(server);
 }
@@ -120,7 +122,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   const { db, services } = app;
   log.info({ backend: db.kind, applied: app.migrationsApplied }, 'database ready');
-  metrics = new ServiceMetrics(db);
+  metrics = new ServiceMetrics({ onRead: (listener) => db.reads?.onRead(listener), poolUsage: () => poolUsage(db) });
 
   const tracer = config.traceFile ? new CallTracer(config.traceFile) : undefined;
   const server = new Server({
@@ -131,10 +133,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((n) => [n, 'NOT_SERVING'])) });
   health.addToServer(server);
-  if (config.reflection) addReflection(server);
+  // The contract as built by `npm run generate`: reflection serves it, and it says which RPCs only read.
+  const descriptorSet = fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTOR_SET_PATH));
+  if (config.reflection) addReflection(server, descriptorSet);
 
   const encodeProbe = new EncodeProbe();
-  const deps: HandlerDeps = { log, auth: tokenAuthenticator(services.tokens), observer: metrics, encodeProbe, tracer };
+  const deps: HandlerDeps = {
+    log,
+    auth: tokenAuthenticator(services.tokens),
+    observer: metrics,
+    encodeProbe,
+    tracer,
+    readOnlyMethods: readOnlyMethods(descriptorSet),
+  };
   for (const entry of SERVICES) server.addService(encodeProbe.watch(entry.definition), entry.handlers(deps, app));
 
   let port: number;

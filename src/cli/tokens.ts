@@ -1,5 +1,5 @@
 // `stakazo-ml tokens`: create, revoke and list API tokens (each maps a bearer token to a tenant).
-import { createToken, revokeToken, tokenId } from '../tenancy/tokens.js';
+import { tokenId } from '../tenancy/tokens.js';
 import { parseCommand, UsageError, type Command } from './usage.js';
 
 const HELP = `usage: stakazo-ml tokens <create|revoke|list> [options]
@@ -27,15 +27,15 @@ export const tokensCommand: Command = {
     if (action === 'revoke' && positionals.length !== 1) throw new UsageError('tokens revoke needs exactly one token or token id');
     const { withDatabase } = await import('./common.js');
     await withDatabase(async ({ services }) => {
-      const repo = services.tenancy;
+      const tenancy = services.tenancy;
       if (action === 'create') {
-        const { token, id } = await createToken(repo, values.tenant!, values.label ?? '');
+        const { token, id } = await tenancy.createToken(values.tenant!, values.label ?? '');
         process.stdout.write(`tenant: ${values.tenant}\nid:     ${id}\ntoken:  ${token}\n(keep it: it is not stored and cannot be shown again)\n`);
       } else if (action === 'revoke') {
-        const n = await revokeToken(repo, positionals[0]);
+        const n = await tenancy.revokeToken(positionals[0]);
         process.stdout.write(`revoked ${n} token${n === 1 ? '' : 's'}\n`);
       } else {
-        const tokens = await repo.listTokens();
+        const tokens = await tenancy.listTokens();
         if (tokens.length === 0) process.stdout.write('no tokens yet (the service is single-tenant); create one: stakazo-ml tokens create --tenant T\n');
         for (const t of tokens) {
           process.stdout.write(`${tokenId(t.tokenHash)}  ${t.tenantId.padEnd(20)} ${t.revokedAt ? 'revoked' : 'active '}  ${t.label}\n`);

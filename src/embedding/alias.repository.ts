@@ -4,7 +4,7 @@ import type { Db } from '../db/connect.js';
 import { withSession, withTransaction, type Session } from '../db/session.js';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '../errors.js';
 import type { AliasInfo } from './embedding.types.js';
-import { collectionNotFound, guarded, lockTenantRegistry } from './registry.js';
+import { collectionNotFound, guarded, lockTenantRegistry } from './collection-registry.repository.js';
 
 interface AliasRow {
   alias: string;

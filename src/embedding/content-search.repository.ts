@@ -6,7 +6,7 @@ import { rescoreStatement, type RescoreVector } from './content-search.sql.js';
 import type { KeywordSubQuery, RescoredColumn } from './content-search.types.js';
 import { scoreFromDistance } from './embedding.sql.js';
 import type { CollectionInfo } from './embedding.types.js';
-import { guarded } from './registry.js';
+import { guarded } from './collection-registry.repository.js';
 
 type Scores = Map<string, { pointId: string; score: number }>;
 

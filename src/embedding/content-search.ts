@@ -3,7 +3,7 @@
 import { invalidArgument } from '../errors.js';
 import type { ContentCandidate, ContentHit, ContentSearchQuery, FusionName, SubQueryRanking } from './content-search.types.js';
 import type { CollectionInfo } from './embedding.types.js';
-import { vectorMismatch } from './vector.validate.js';
+import { vectorMismatch } from './vector-fit.js';
 import { extent } from '../domain/numbers.js';
 import { byScoreThenContentId, NOT_FOUND } from './content-search.rescore.js';
 

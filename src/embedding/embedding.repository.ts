@@ -17,7 +17,7 @@ import type {
 } from './embedding.types.js';
 import type { CollectionCache } from './collection-cache.js';
 import { COLLECTION_COLUMNS, copyRows, toCollection, toPoint, type CollectionRow, type PointRow } from './embedding.rows.js';
-import { collectionNotFound, guarded, lockTenantRegistry, resolveCollections } from './registry.js';
+import { collectionNotFound, guarded, lockTenantRegistry, resolveCollections } from './collection-registry.repository.js';
 
 /**
  * Quotes a table name read from the registry. NOTE: not `table()`, which accepts only the emb_<hash> names this

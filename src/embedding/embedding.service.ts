@@ -4,7 +4,7 @@ import { invalidArgument, resourceExhausted } from '../errors.js';
 import type { EmbeddingRepository } from './embedding.repository.js';
 import type { SearchRepository } from './search.repository.js';
 import type { IndexBuildRepository } from './index-build.repository.js';
-import type { IndexBuilds } from './index-builds.js';
+import type { IndexBuildService } from './index-build.service.js';
 import { averageVector, exampleVectors } from './recommend.js';
 import { checkContentSearch, fuseRankings } from './content-search.js';
 import { fuseRescored } from './content-search.rescore.js';
@@ -27,8 +27,8 @@ import type {
   UpsertStreamResult,
 } from './embedding.types.js';
 import { encodePageToken } from '../domain/paging.js';
-import { filterIsEmpty, scrollFingerprint } from './embedding.validate.js';
-import { vectorMismatch } from './vector.validate.js';
+import { filterIsEmpty, scrollFingerprint } from './point-filter.js';
+import { vectorMismatch } from './vector-fit.js';
 
 /** Points written per COPY + INSERT transaction of a stream: bounds memory and transaction size. */
 export const STREAM_CHUNK_POINTS = 2000;
@@ -102,7 +102,7 @@ export class EmbeddingService {
     private readonly repository: EmbeddingRepository,
     private readonly limits: Limits,
     private readonly searches: SearchRepository,
-    private readonly indexing: { builds: IndexBuilds; repository: IndexBuildRepository; defaultThreshold: number; observer?: EmbeddingObserver },
+    private readonly indexing: { builds: IndexBuildService; repository: IndexBuildRepository; defaultThreshold: number; observer?: EmbeddingObserver },
   ) {}
 
   /** Creates the collection; an unset indexing threshold takes the INDEXING_THRESHOLD setting. */

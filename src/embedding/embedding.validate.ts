@@ -6,7 +6,8 @@ import { nulProblem } from '../domain/text.js';
 import { rejectedStructReason } from '../domain/struct-bounds.js';
 import type { Limits } from '../config.js';
 import { invalidArgument, resourceExhausted } from '../errors.js';
-import { decodePageToken, pageSizeOf, queryFingerprint } from '../domain/paging.js';
+import { decodePageToken, pageSizeOf } from '../domain/paging.js';
+import { filterIsEmpty, scrollFingerprint } from './point-filter.js';
 import {
   DISTANCES,
   EMBEDDING_TYPES,
@@ -292,11 +293,6 @@ export function validateFilter(filter: FilterRequest | undefined, field: string,
   return { contentIds, createdAfter: filter.createdAfter, createdBefore: filter.createdBefore, metadataContains };
 }
 
-/** True when the filter restricts anything. */
-export function filterIsEmpty(filter: PointFilter): boolean {
-  return filter.contentIds.length === 0 && !filter.createdAfter && !filter.createdBefore && Object.keys(filter.metadataContains ?? {}).length === 0;
-}
-
 export function validateDeletePoints(request: { collection: string; ids: string[]; filter: FilterRequest | undefined }, limits: Limits) {
   const collection = validateCollectionName(request.collection);
   const filter = validateFilter(request.filter, 'filter', limits);
@@ -318,11 +314,6 @@ export function validateUpdateMetadata(
   if (ids.length === 0) throw invalidArgument('ids is empty; name the points to update', 'ids');
   const mode = oneOf<MetadataUpdateModeName>(request.mode, ['merge', 'replace'], 'merge', 'mode');
   return { collection, ids, metadata: validateMetadata(request.metadata, 'metadata', limits), mode };
-}
-
-/** Ties a Scroll page token to the collection and filter that issued it. */
-export function scrollFingerprint(collection: string, filter: unknown): string {
-  return queryFingerprint(['scroll', collection, filter]);
 }
 
 export function validateScroll(

@@ -8,7 +8,7 @@ import { runInScope } from '../db/work-scope.js';
 import { collectionColumns, toCollection, type CollectionRow } from './embedding.rows.js';
 import { hnswIndexName, hnswIndexStatement } from './embedding.sql.js';
 import type { CollectionInfo, IndexBuildProgress } from './embedding.types.js';
-import { guarded } from './registry.js';
+import { guarded } from './collection-registry.repository.js';
 
 /** How a build ended: built now, found ready, left to the replica holding the lock, or the collection is gone. */
 export type IndexBuildOutcome = 'built' | 'already_ready' | 'busy' | 'gone';

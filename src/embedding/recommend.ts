@@ -2,7 +2,7 @@
 // average-vector strategy's target. No database: the service fetches, these combine.
 import { invalidArgument } from '../errors.js';
 import type { CollectionInfo, DistanceName, RecommendExamples, RecommendQuery } from './embedding.types.js';
-import { vectorMismatch } from './vector.validate.js';
+import { vectorMismatch } from './vector-fit.js';
 import { euclideanNorm } from '../domain/numbers.js';
 
 /** Positive and negative example ids and vectors allowed per Recommend, in all. */

@@ -1,6 +1,7 @@
 // SQL of searches and recommendations: the per-process collection cache checked in each statement, HNSW settings
 // on pooled connections, exact scans, and Recommend's best-score statement.
 import type { Db } from '../db/connect.js';
+import { poolMax } from '../db/pool.js';
 import { withSession, type QueryResult, type Session } from '../db/session.js';
 import { AppError, invalidArgument, notFound } from '../errors.js';
 import type { CollectionCache } from './collection-cache.js';
@@ -9,7 +10,7 @@ import { EXACT_SEARCH_SETTINGS, freshCheck, hnswSettings, Params, scoreFromDista
 import type { CollectionInfo, RecommendExamples, RecommendSearch, ScoredPoint, SearchQuery } from './embedding.types.js';
 import { binaryFieldEncoder } from './pgvector-binary.js';
 import { bestScoreStatement, recommendCandidateCount } from './recommend.sql.js';
-import { guarded, resolveCollections } from './registry.js';
+import { guarded, resolveCollections } from './collection-registry.repository.js';
 import { fromPgvectorText, toPgvectorText } from './vector-codec.js';
 import { rescoredColumns } from './content-search.repository.js';
 import { contentMeanStatement, keywordStatement, pointExampleStatement } from './content-search.sql.js';
@@ -215,8 +216,7 @@ export class SearchRepository {
   /** Sessions one SearchContent may hold at once: half the pool, so other callers still get connections; one on PGlite. */
   private parallelSessions(): number {
     if (this.db.kind === 'pglite') return 1;
-    const poolMax = (this.db.knex.client.config as { pool?: { max?: number } }).pool?.max ?? 10;
-    return Math.max(1, Math.floor(poolMax / 2));
+    return Math.max(1, Math.floor(poolMax(this.db) / 2));
   }
 
   /**

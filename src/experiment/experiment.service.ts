@@ -7,14 +7,15 @@ import { AppError, failedPrecondition, notFound } from '../errors.js';
 import type { ExperimentDayUpdate, ExperimentUpdater } from '../learning/run/learning.types.js';
 import { experimentResult } from './experiment-result.js';
 import type { ExperimentRepository } from './experiment.repository.js';
-import type { Experiment, ExperimentDayResult, ExperimentDefinition, ExperimentResult, ExperimentStatus, OutcomePredictor } from './experiment.types.js';
-
-/** A checked assignment; `index` is its position in the request (for messages naming the field). */
-export interface Assignment {
-  index: number;
-  postId: string;
-  variant: string;
-}
+import type {
+  Assignment,
+  Experiment,
+  ExperimentDayResult,
+  ExperimentDefinition,
+  ExperimentResult,
+  ExperimentStatus,
+  OutcomePredictor,
+} from './experiment.types.js';
 
 const listNamed = (items: readonly string[]) => `${items.slice(0, 5).join(', ')}${items.length > 5 ? ` and ${items.length - 5} more` : ''}`;
 

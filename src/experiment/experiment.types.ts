@@ -124,3 +124,10 @@ export interface OutcomePredictor {
     posts: readonly { postId: string; contentId: string; platform: string; publishedAt: Date; timeZone: string }[],
   ): Promise<Map<string, number>>;
 }
+
+/** A checked assignment; `index` is its position in the request (for messages naming the field). */
+export interface Assignment {
+  index: number;
+  postId: string;
+  variant: string;
+}

@@ -3,8 +3,7 @@ import { nulProblem } from '../domain/text.js';
 import { addDays, dayCount, dayOf, parseDay } from '../domain/days.js';
 import { PLATFORMS } from '../domain/platform.js';
 import { invalidArgument } from '../errors.js';
-import type { Assignment } from './experiment.service.js';
-import { EXPERIMENT_METRICS, type ExperimentDefinition, type ExperimentMetric } from './experiment.types.js';
+import { EXPERIMENT_METRICS, type Assignment, type ExperimentDefinition, type ExperimentMetric } from './experiment.types.js';
 
 /** An enum field as the validators take it: its domain name, or the raw number when unspecified or unknown. */
 export type EnumField = string | number;

@@ -1,144 +1,32 @@
-// One wrapper per call shape: authenticate, build the context, await the service, answer exactly once,
-// route every error through toGrpcStatus, and abort work when the client cancels or the deadline passes.
-import { randomUUID } from 'node:crypto';
+// One adapter per call shape (unary, client stream, server stream): it reads the request(s), calls the service and
+// sends the answer exactly once. Everything else a call needs (authentication, the tenant's work scope and read
+// routing, cancellation, errors → status, tracing, observation) is the one middleware chain of middleware.ts,
+// composed once and run around every shape.
 import type {
   handleClientStreamingCall,
   handleServerStreamingCall,
   handleUnaryCall,
-  Metadata,
   ServerReadableStream,
   ServerUnaryCall,
   ServerWritableStream,
   sendUnaryData,
 } from '@grpc/grpc-js';
-import { runInScope, type WorkScope } from '../db/work-scope.js';
-import type { Logger } from '../log.js';
-import type { CallTracer } from '../observability/call-trace.js';
-import type { Authenticator, CallContext } from './context.js';
-import { AppError, toGrpcStatus } from './errors.js';
-import type { EncodeProbe } from './encode-probe.js';
-import type { CallObserver } from './observe.js';
-import { scopeOf, trailerOf } from './read-routing.js';
+import type { CallContext } from './context.js';
+import { AppError } from './errors.js';
+import { answer, contextOf, serveCall, type HandlerDeps } from './middleware.js';
+import { trailerOf } from './read-routing.js';
 
-/** What the wrappers need from the server. */
-export interface HandlerDeps {
-  log: Logger;
-  auth: Authenticator;
-  observer?: CallObserver;
-  /** Tells the wrappers when a response failed to encode (grpc-js then answers INTERNAL by itself). */
-  encodeProbe?: EncodeProbe;
-  /** Bench-only (TRACE_FILE): stamps each stage of a call; undefined, and so free, otherwise. */
-  tracer?: CallTracer;
-}
-
-/** What the wrappers use of any call object. */
-interface AnyCall {
-  metadata: Metadata;
-  on(event: 'cancelled', listener: () => void): unknown;
-}
-
-/**
- * Runs the service inside the call's work scope, so its database work is cancelled with the call and its reads
- * routed (src/grpc/read-routing.ts); the scope is kept in `scopes` for the trailing metadata.
- */
-function scoped<T>(deps: HandlerDeps, ctx: CallContext, method: string, call: AnyCall, fn: () => Promise<T>): Promise<T> {
-  const scope = scopeOf(method, ctx.tenantId, ctx.signal, call.metadata);
-  scope.trace = deps.tracer?.forCall(ctx.requestId);
-  scopes.set(call, scope);
-  return runInScope(scope, fn);
-}
-
-/** The work scope of each call, read when it is answered. */
-const scopes = new WeakMap<object, WorkScope>();
-
-function requestIdOf(metadata: Metadata): string {
-  const sent = metadata.get('x-request-id')[0];
-  return typeof sent === 'string' && sent.length > 0 && sent.length <= 128 ? sent : randomUUID();
-}
-
-async function openContext(deps: HandlerDeps, method: string, call: AnyCall, startNs: bigint): Promise<CallContext> {
-  const controller = new AbortController();
-  // NOTE: grpc-js emits 'cancelled' both for client cancellation and for an expired deadline.
-  // The reason is what a handler interrupted by the abort throws: an AppError, so it is answered (and logged) as
-  // CANCELLED, not as an unexpected INTERNAL.
-  // grpc-js also emits it when the stream closes after the answer: nothing to abort then, and no error to build.
-  call.on('cancelled', () => {
-    if (!answered.has(call)) controller.abort(new AppError('cancelled', 'call cancelled by the client or its deadline'));
-  });
-  const requestId = requestIdOf(call.metadata);
-  deps.tracer?.stamp(requestId, 'handler.start', startNs);
-  const tenantId = await deps.auth.authenticate(call.metadata);
-  deps.tracer?.stamp(requestId, 'auth.done');
-  return { tenantId, requestId, signal: controller.signal, log: deps.log.child({ method, requestId, tenantId }) };
-}
-
-/**
- * The status the caller got for a response just sent: OK, or INTERNAL when it failed to encode — logged with the
- * call, since the cause is ours and nothing else would say so.
- */
-function encodeOutcome(deps: HandlerDeps, log: Logger): number {
-  const failure = deps.encodeProbe?.take();
-  if (failure === undefined) return 0;
-  log.error({ err: failure }, 'the response could not be encoded; the caller got INTERNAL');
-  return INTERNAL;
-}
-
-/** grpc-js's INTERNAL status code (this module imports grpc-js for types only). */
-const INTERNAL = 13;
-
-/** Calls whose answer is decided (finish() ran). */
-const answered = new WeakSet<object>();
-
-function finish(deps: HandlerDeps, call: AnyCall, method: string, startNs: bigint, code: number, log: Logger): void {
-  answered.add(call);
-  const durationMs = Number(process.hrtime.bigint() - startNs) / 1e6;
-  deps.observer?.onCall(method, code, durationMs);
-  log.debug({ code, durationMs }, 'call finished');
-}
-
-/**
- * Sends a successful single answer and records how the call ended: OK, or INTERNAL when grpc-js could not encode
- * the response. The call counts as answered before `send`, so the stream closing inside it aborts nothing.
- */
-function answerOk(deps: HandlerDeps, call: AnyCall, method: string, startNs: bigint, log: Logger, send: () => void): void {
-  answered.add(call);
-  send();
-  finish(deps, call, method, startNs, encodeOutcome(deps, log), log);
-}
+export type { HandlerDeps } from './middleware.js';
 
 /** Wraps `fn` as a unary handler. */
 export function unary<Req, Res>(deps: HandlerDeps, method: string, fn: (request: Req, ctx: CallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
-  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
-    const start = process.hrtime.bigint();
-    let log = deps.log;
-    let requestId: string | undefined;
-    (async () => {
-      const ctx = await openContext(deps, method, call, start);
-      log = ctx.log;
-      requestId = ctx.requestId;
-      return scoped(deps, ctx, method, call, () => fn(call.request, ctx));
-    })().then(
-      (response) => {
-        deps.tracer?.stamp(requestId, 'service.done');
-        answerOk(deps, call, method, start, log, () => callback(null, response, trailerOf(scopes.get(call))));
-        deps.tracer?.stamp(requestId, 'answered');
-      },
-      (err: unknown) => {
-        const st = toGrpcStatus(err, log.child({ method }));
-        finish(deps, call, method, start, st.code, log);
-        callback(st);
-      },
-    );
-  };
-}
-
-/**
- * The request stream closed before its end: the client cancelled, or grpc-js already answered the call (e.g. a
- * message it could not decode). Not a server fault, so CANCELLED rather than a logged INTERNAL.
- */
-function closedEarly(err: unknown): unknown {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'ERR_STREAM_PREMATURE_CLOSE' ? new AppError('cancelled', 'the request stream closed before it ended') : err;
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) =>
+    serveCall(deps, method, call, callback, async (state) => {
+      const response = await fn(call.request, contextOf(state));
+      deps.tracer?.stamp(state.requestId, 'service.done');
+      answer(deps, state, () => callback(null, response, trailerOf(state.scope)));
+      deps.tracer?.stamp(state.requestId, 'answered');
+    });
 }
 
 /**
@@ -159,26 +47,21 @@ export function clientStream<Req, Res>(
   method: string,
   fn: (requests: AsyncIterable<Req>, ctx: CallContext) => Promise<Res>,
 ): handleClientStreamingCall<Req, Res> {
-  return (call: ServerReadableStream<Req, Res>, callback: sendUnaryData<Res>) => {
-    const start = process.hrtime.bigint();
-    let log = deps.log;
-    (async () => {
-      const ctx = await openContext(deps, method, call, start);
-      log = ctx.log;
-      return scoped(deps, ctx, method, call, () => fn(requestsOf(call), ctx));
-    })().then(
-      (response) => {
-        answerOk(deps, call, method, start, log, () => callback(null, response, trailerOf(scopes.get(call))));
-      },
-      (err: unknown) => {
-        const st = toGrpcStatus(closedEarly(err), log.child({ method }));
-        finish(deps, call, method, start, st.code, log);
+  return (call: ServerReadableStream<Req, Res>, callback: sendUnaryData<Res>) =>
+    serveCall(
+      deps,
+      method,
+      call,
+      (status) => {
         // Stop reading: the remaining messages of a failed stream are not wanted.
         call.destroy();
-        callback(st);
+        callback(status);
+      },
+      async (state) => {
+        const response = await fn(requestsOf(call), contextOf(state));
+        answer(deps, state, () => callback(null, response, trailerOf(state.scope)));
       },
     );
-  };
 }
 
 /** Sends one message of a server stream, waiting for the transport to drain when its buffer is full. */
@@ -190,46 +73,39 @@ export function serverStream<Req, Res>(
   method: string,
   fn: (request: Req, ctx: CallContext, send: Send<Res>) => Promise<void>,
 ): handleServerStreamingCall<Req, Res> {
-  return (call: ServerWritableStream<Req, Res>) => {
-    const start = process.hrtime.bigint();
-    let log = deps.log;
-    let signal: AbortSignal | undefined;
-    const send: Send<Res> = async (message) => {
-      if (signal?.aborted) throw signal.reason;
-      const written = call.write(message);
-      // NOTE: a message that failed to encode ended the stream with INTERNAL in grpc-js; stop and report it.
-      const encodeFailure = deps.encodeProbe?.take();
-      if (encodeFailure !== undefined) throw encodeFailure;
-      if (!written) {
-        await new Promise<void>((resolve, reject) => {
-          const onDrain = () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          };
-          const onAbort = () => {
-            call.off('drain', onDrain);
-            reject(signal?.reason);
-          };
-          call.once('drain', onDrain);
-          signal?.addEventListener('abort', onAbort, { once: true });
-        });
-      }
-    };
-    (async () => {
-      const ctx = await openContext(deps, method, call, start);
-      log = ctx.log;
-      signal = ctx.signal;
-      await scoped(deps, ctx, method, call, () => fn(call.request, ctx, send));
-    })().then(
-      () => {
-        finish(deps, call, method, start, 0, log);
-        call.end(trailerOf(scopes.get(call)));
+  return (call: ServerWritableStream<Req, Res>) =>
+    serveCall(
+      deps,
+      method,
+      call,
+      (status) => {
+        if (!call.cancelled) call.emit('error', status);
       },
-      (err: unknown) => {
-        const st = toGrpcStatus(err, log.child({ method }));
-        finish(deps, call, method, start, st.code, log);
-        if (!call.cancelled) call.emit('error', st);
+      async (state) => {
+        const signal = state.signal!;
+        const send: Send<Res> = async (message) => {
+          if (signal.aborted) throw signal.reason;
+          const written = call.write(message);
+          // NOTE: a message that failed to encode ended the stream with INTERNAL in grpc-js; stop and report it.
+          const encodeFailure = deps.encodeProbe?.take();
+          if (encodeFailure !== undefined) throw encodeFailure;
+          if (!written) {
+            await new Promise<void>((resolve, reject) => {
+              const onDrain = () => {
+                signal.removeEventListener('abort', onAbort);
+                resolve();
+              };
+              const onAbort = () => {
+                call.off('drain', onDrain);
+                reject(signal.reason);
+              };
+              call.once('drain', onDrain);
+              signal.addEventListener('abort', onAbort, { once: true });
+            });
+          }
+        };
+        await fn(call.request, contextOf(state), send);
+        answer(deps, state, () => call.end(trailerOf(state.scope)));
       },
     );
-  };
 }

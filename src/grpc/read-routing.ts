@@ -1,47 +1,35 @@
-// Which RPCs only read (their database sessions may go to a read replica), and the WAL-position metadata that keeps
-// reads fresh across service replicas: writes answer `x-stakazo-lsn`, a read sending it back as `x-stakazo-min-lsn`
-// is served at least that fresh.
+// Which RPCs only read (the contract says so; their database sessions may go to a read replica), and the WAL-position
+// metadata that keeps reads fresh across service replicas: writes answer `x-stakazo-lsn`, a read sending it back as
+// `x-stakazo-min-lsn` is served at least that fresh.
 import { Metadata } from '@grpc/grpc-js';
+import { MethodOptions_IdempotencyLevel, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 import { formatLsn, parseLsn } from '../db/lsn.js';
 import type { WorkScope } from '../db/work-scope.js';
 import { invalidArgument } from '../errors.js';
 
 /**
- * RPCs that write nothing. NOTE: a method missing here is merely served by the primary; one listed wrongly is
- * caught by the replica (its sessions are read-only, so a write fails there and is run again on the primary).
+ * The RPCs that write nothing, as the contract declares them: every method with
+ * `option idempotency_level = NO_SIDE_EFFECTS;` in the descriptor set built by `npm run generate`. Read once at
+ * start-up, so a new read-only RPC is routed to the replicas by declaring it. NOTE: a method not declared so is
+ * merely served by the primary; one declared wrongly is caught by the replica (its sessions are read-only, so a
+ * write fails there and is run again on the primary).
  */
-export const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
-  // embedding
-  'GetCollection',
-  'ListCollections',
-  'GetPoints',
-  'Scroll',
-  'Search',
-  'SearchBatch',
-  'Recommend',
-  'ListAliases',
-  // metrics
-  'GetContent',
-  'ListContent',
-  'GetPost',
-  'ListPosts',
-  'QueryMetrics',
-  'ExportMetrics',
-  'ListDailySnapshots',
-  // learning
-  'GetDailySnapshot',
-  'GetRetentionAnalysis',
-  'GetRetentionClusters',
-  'GetLearningReport',
-  'ListLearningRuns',
-  'PredictVirality',
-  'GetBestTimeToPost',
-  'GetLearningSettings',
-  // experiment
-  'GetExperiment',
-  'ListExperiments',
-  'GetExperimentResult',
-]);
+export function readOnlyMethods(descriptorSet: FileDescriptorSet): ReadonlySet<string> {
+  const levels = new Map<string, boolean>();
+  for (const file of descriptorSet.file) {
+    for (const service of file.service) {
+      for (const method of service.method) {
+        const readOnly = method.options?.idempotencyLevel === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS;
+        // NOTE: the handler wrappers know a method by its bare name, so one name must mean one level everywhere.
+        if (levels.has(method.name) && levels.get(method.name) !== readOnly) {
+          throw new Error(`${method.name} is declared NO_SIDE_EFFECTS in one service and not in another; rename one`);
+        }
+        levels.set(method.name, readOnly);
+      }
+    }
+  }
+  return new Set([...levels].filter(([, readOnly]) => readOnly).map(([name]) => name));
+}
 
 /** Metadata key a write answers its WAL position under. */
 export const LSN_KEY = 'x-stakazo-lsn';
@@ -49,8 +37,8 @@ export const LSN_KEY = 'x-stakazo-lsn';
 export const MIN_LSN_KEY = 'x-stakazo-min-lsn';
 
 /** The work scope of a call: its signal, tenant, whether it only reads, and the freshness it asks for. */
-export function scopeOf(method: string, tenantId: string, signal: AbortSignal, metadata: Metadata): WorkScope {
-  return { signal, tenantId, readOnly: READ_ONLY_METHODS.has(method), minLsn: minLsnOf(metadata) };
+export function scopeOf(readOnly: boolean, tenantId: string, signal: AbortSignal, metadata: Metadata): WorkScope {
+  return { signal, tenantId, readOnly, minLsn: minLsnOf(metadata) };
 }
 
 function minLsnOf(metadata: Metadata): bigint | undefined {

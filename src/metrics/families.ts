@@ -152,6 +152,23 @@ export function familyOfName(name: FamilyName): FamilySpec {
   return BY_NAME.get(name)!;
 }
 
+/** The oneof case of MetricRecord.payload, e.g. "viewerBehavior" (metrics.mapper.ts checks it against the contract). */
+export type PayloadCase = 'retention' | 'engagement' | 'viewerBehavior' | 'enginePerformance' | 'satellitePerformance' | 'metaLearningScore';
+
+const FAMILY_OF_CASE: Record<PayloadCase, FamilyName> = {
+  retention: 'retention',
+  engagement: 'engagement',
+  viewerBehavior: 'viewer_behavior',
+  enginePerformance: 'engine_performance',
+  satellitePerformance: 'satellite_performance',
+  metaLearningScore: 'meta_learning_score',
+};
+
+/** The family of a payload case of the contract. */
+export function familyOfCase(payloadCase: PayloadCase): FamilySpec {
+  return familyOfName(FAMILY_OF_CASE[payloadCase]);
+}
+
 /** The family of a MetricFamily enum value, or undefined when unspecified or unknown. */
 export function familyOfNumber(family: number): FamilySpec | undefined {
   return BY_NUMBER.get(family);

@@ -1,26 +1,14 @@
-// Maps between the contract's messages (src/gen) and the metrics area's domain types; used by metrics.grpc.ts and,
-// for the payload cases of incoming records, by record.validate.ts.
+// Maps between the contract's messages (src/gen) and the metrics area's domain types; used by metrics.grpc.ts.
 import type { Content as ContentMessage, MetricRecord as MetricRecordMessage, Post as PostMessage } from '../gen/stakazo/ml/v1/metrics.js';
 import { platformNumber } from '../domain/platform.js';
-import { familyOfName, type FamilyName, type FamilySpec } from './families.js';
+import type { PayloadCase } from './families.js';
 import type { Content, MetricPayload, MetricRecord, Post } from './metrics.types.js';
 
-/** The oneof case of MetricRecord.payload, e.g. "viewerBehavior". */
-export type PayloadCase = NonNullable<MetricRecordMessage['payload']>['$case'];
-
-const FAMILY_OF_CASE: Record<PayloadCase, FamilyName> = {
-  retention: 'retention',
-  engagement: 'engagement',
-  viewerBehavior: 'viewer_behavior',
-  enginePerformance: 'engine_performance',
-  satellitePerformance: 'satellite_performance',
-  metaLearningScore: 'meta_learning_score',
-};
-
-/** The family of a payload case of the contract. */
-export function familyOfCase(payloadCase: PayloadCase): FamilySpec {
-  return familyOfName(FAMILY_OF_CASE[payloadCase]);
-}
+// NOTE: the payload cases are named in families.ts (the domain, which must not see generated types); this line
+// fails to compile when the contract's oneof and that list differ in either direction.
+type ContractPayloadCase = NonNullable<MetricRecordMessage['payload']>['$case'];
+const SAME_PAYLOAD_CASES: [PayloadCase, ContractPayloadCase] extends [ContractPayloadCase, PayloadCase] ? true : never = true;
+void SAME_PAYLOAD_CASES;
 
 export function contentMessage(c: Content): ContentMessage {
   return {

@@ -2,8 +2,7 @@
 // (e.g. "retention.completion_rate"), never a failure of the whole call.
 import { LATEST_TIMESTAMP, timeProblem } from '../domain/time.js';
 import { encodeRecord } from './canonical.js';
-import { payloadValues, type FamilySpec, type Rule } from './families.js';
-import { familyOfCase, type PayloadCase } from './metrics.mapper.js';
+import { familyOfCase, payloadValues, type FamilySpec, type PayloadCase, type Rule } from './families.js';
 import type { MetricsLimits, PreparedRecord, RecordChunk, RejectedRecord } from './metrics.types.js';
 import { platformName } from '../domain/platform.js';
 import { nulProblem } from '../domain/text.js';

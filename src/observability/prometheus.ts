@@ -1,7 +1,6 @@
 // Prometheus metrics of the process: calls by RPC and status, latency, ingest rows, learning runs, pool usage.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { status } from '@grpc/grpc-js';
-import type { Db } from '../db/connect.js';
 import type { CallObserver } from '../grpc/observe.js';
 
 const CODE_NAMES = Object.fromEntries(
@@ -9,6 +8,12 @@ const CODE_NAMES = Object.fromEntries(
     .filter(([, v]) => typeof v === 'number')
     .map(([k, v]) => [v, k]),
 );
+
+/** What the metrics read of the database (the server wires it to src/db): where reads ran, and the pool's use. */
+export interface DatabaseGauges {
+  onRead(listener: (target: string) => void): void;
+  poolUsage(): { used: number; free: number; pending: number } | undefined;
+}
 
 /** Everything the service exports at /metrics, in its own registry (tests start many servers in one process). */
 export class ServiceMetrics implements CallObserver {
@@ -60,22 +65,21 @@ export class ServiceMetrics implements CallObserver {
     registers: [this.registry],
   });
 
-  constructor(db?: Db) {
+  constructor(database?: DatabaseGauges) {
     collectDefaultMetrics({ register: this.registry, prefix: 'stakazo_' });
-    db?.reads?.onRead((target) => this.reads.inc({ target }));
-    if (db) {
-      const pool = (db.knex.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
+    database?.onRead((target) => this.reads.inc({ target }));
+    if (database) {
       new Gauge({
         name: 'stakazo_db_pool_connections',
         help: 'Database pool connections by state (used, free, pending acquires)',
         labelNames: ['state'] as const,
         registers: [this.registry],
         collect() {
-          const live = (db.knex.client as { pool?: typeof pool }).pool ?? pool;
-          if (!live) return;
-          this.set({ state: 'used' }, live.numUsed());
-          this.set({ state: 'free' }, live.numFree());
-          this.set({ state: 'pending' }, live.numPendingAcquires());
+          const usage = database.poolUsage();
+          if (!usage) return;
+          this.set({ state: 'used' }, usage.used);
+          this.set({ state: 'free' }, usage.free);
+          this.set({ state: 'pending' }, usage.pending);
         },
       });
     }

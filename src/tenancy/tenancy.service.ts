@@ -1,7 +1,46 @@
-// A tenant's settings (the tenancy area owns the tenants table): read and changed by an RPC and by the CLI.
+// Tenants and their API tokens, and a tenant's settings (the tenancy area owns the tenants and api_tokens tables):
+// used by the CLI, the server's scheduler, the report page and the demo seeder; settings also by an RPC.
 import { notFound } from '../errors.js';
 import type { TenancyRepository } from './tenancy.repository.js';
-import type { LearningSettings } from './tenancy.types.js';
+import type { LearningSettings, TokenRow } from './tenancy.types.js';
+import { newToken, tokenHashPrefix, tokenId } from './tokens.js';
+
+export class TenancyService {
+  constructor(private readonly repo: TenancyRepository) {}
+
+  /** Creates a token for `tenantId` (creating the tenant too); returns the token, shown only once. */
+  async createToken(tenantId: string, label = ''): Promise<{ token: string; id: string }> {
+    const { token, hash } = newToken(tenantId);
+    await this.repo.ensureTenant(tenantId);
+    await this.repo.insertToken(hash, tenantId, label);
+    return { token, id: tokenId(hash) };
+  }
+
+  /** Revokes a token given the token itself or its id; NOT_FOUND when no active token has it. */
+  async revokeToken(tokenOrId: string): Promise<number> {
+    const prefix = tokenHashPrefix(tokenOrId);
+    const revoked = await this.repo.revokeByHashPrefix(prefix);
+    if (revoked === 0) throw notFound(`no active token with id ${prefix.slice(0, 12)}`);
+    return revoked;
+  }
+
+  listTokens(): Promise<TokenRow[]> {
+    return this.repo.listTokens();
+  }
+
+  /** Creates the tenant when it does not exist yet. */
+  ensureTenant(tenantId: string, displayName = ''): Promise<void> {
+    return this.repo.ensureTenant(tenantId, displayName);
+  }
+
+  tenantExists(tenantId: string): Promise<boolean> {
+    return this.repo.tenantExists(tenantId);
+  }
+
+  listTenantIds(): Promise<string[]> {
+    return this.repo.listTenantIds();
+  }
+}
 
 export class TenantSettingsService {
   constructor(private readonly repo: TenancyRepository) {}

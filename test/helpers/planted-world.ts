@@ -7,7 +7,7 @@ import { contentOf, postOf, recordsOf, type WorldPost } from '../../src/demo/wor
 import { gaussian, mean, mulberry32, spearman } from '../../src/learning/math/stats.js';
 import { localTime } from '../../src/learning/best-time/time-zone.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { messagesOf } from './metrics-fixtures.js';
 import { bearer, call, uniq, type TestServer } from './server.js';
 
@@ -113,7 +113,7 @@ const tokenTenants = new Set<string>();
 /** A fresh tenant with a token: the metadata to call as it. Call {@link deleteTenantTokens} in the file's after hook. */
 export async function freshTenant(server: TestServer, prefix = 'pw'): Promise<{ tenantId: string; metadata: Metadata }> {
   const tenantId = uniq(prefix);
-  const { token } = await createToken(new TenancyRepository(server.running.db), tenantId, 'test');
+  const { token } = await new TenancyService(new TenancyRepository(server.running.db)).createToken(tenantId, 'test');
   tokenTenants.add(tenantId);
   return { tenantId, metadata: bearer(token) };
 }

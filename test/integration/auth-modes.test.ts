@@ -3,7 +3,7 @@
 import { type Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken, revokeToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { bearer, BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
 const listCollections = (server: TestServer, metadata?: Metadata) => call(server.embedding, server.embedding.listCollections, { embeddingType: 0 }, metadata);
@@ -28,9 +28,9 @@ describe(`auth modes (${BACKEND})`, () => {
     const repo = new TenancyRepository(server.running.db);
     const tenant = uniq('revoked');
     tenants.push(tenant);
-    const { token } = await createToken(repo, tenant, 'the only one');
+    const { token } = await new TenancyService(repo).createToken(tenant, 'the only one');
     await listCollections(server, bearer(token));
-    await revokeToken(repo, token);
+    await new TenancyService(repo).revokeToken(token);
     await expectStatus(listCollections(server), status.UNAUTHENTICATED, /missing "authorization: Bearer <token>"/);
     await expectStatus(listCollections(server, bearer(token)), status.UNAUTHENTICATED, /unknown or revoked token/);
     await expectStatus(listCollections(server, bearer('stk_garbage')), status.UNAUTHENTICATED, /unknown or revoked token/);
@@ -48,7 +48,7 @@ describe(`auth modes (${BACKEND})`, () => {
     await expectStatus(listCollections(server), status.UNAUTHENTICATED, /missing "authorization: Bearer <token>"/);
     const tenant = uniq('explicit');
     tenants.push(tenant);
-    const { token } = await createToken(new TenancyRepository(server.running.db), tenant, 'explicit mode');
+    const { token } = await new TenancyService(new TenancyRepository(server.running.db)).createToken(tenant, 'explicit mode');
     expect((await listCollections(server, bearer(token))).collections).to.deep.equal([]);
   });
 
@@ -56,7 +56,7 @@ describe(`auth modes (${BACKEND})`, () => {
     server = await startTestServer({ AUTH: 'none', AUTH_CACHE_MS: '0' });
     const tenant = uniq('ignored');
     tenants.push(tenant);
-    await createToken(new TenancyRepository(server.running.db), tenant, 'ignored in none mode');
+    await new TenancyService(new TenancyRepository(server.running.db)).createToken(tenant, 'ignored in none mode');
     expect((await listCollections(server)).collections).to.be.an('array');
   });
 });

@@ -13,7 +13,7 @@ import {
   type Experiment,
 } from '../../src/gen/stakazo/ml/v1/experiment.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { bearer, BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 import { generateWorld, type WorldPost } from '../helpers/world.js';
 
@@ -58,8 +58,8 @@ describe(`experiments (${BACKEND})`, () => {
   before(async () => {
     server = await startTestServer({ AUTH_CACHE_MS: '0' });
     const repo = new TenancyRepository(server.running.db);
-    a = bearer((await createToken(repo, tenants[0], 'test')).token);
-    b = bearer((await createToken(repo, tenants[1], 'test')).token);
+    a = bearer((await new TenancyService(repo).createToken(tenants[0], 'test')).token);
+    b = bearer((await new TenancyService(repo).createToken(tenants[1], 'test')).token);
     world = generateWorld({ prefix: 'xw', seed: 5, postsPerDay: 40, days: 2, startDay: START_DAY });
     await load(world, a);
     await load(world.slice(0, 2), b);

@@ -6,7 +6,7 @@ import { EmbeddingServiceService, SearchContentRequest, type Point } from '../..
 import { LearningServiceService, TimingMetric } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { MetricFamily, MetricsServiceService, type MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken, revokeToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { collectionSpec, recommendRequest } from '../helpers/embedding.js';
 import { retentionCurve } from '../helpers/metrics-fixtures.js';
 import { bearer, BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
@@ -80,8 +80,8 @@ describe(`tenancy (${BACKEND})`, () => {
   before(async () => {
     server = await startTestServer({ AUTH_CACHE_MS: '0' });
     repo = new TenancyRepository(server.running.db);
-    a = bearer((await createToken(repo, tenantA, 'test')).token);
-    b = bearer((await createToken(repo, tenantB, 'test')).token);
+    a = bearer((await new TenancyService(repo).createToken(tenantA, 'test')).token);
+    b = bearer((await new TenancyService(repo).createToken(tenantB, 'test')).token);
 
     // Tenant A's world: a collection with points, content, a post, metrics, a learned day.
     const e = server.embedding;
@@ -133,9 +133,9 @@ describe(`tenancy (${BACKEND})`, () => {
     malformed.set('authorization', 'Basic abc');
     await expectStatus(call(e, e.listCollections, { embeddingType: 0 }, malformed), status.UNAUTHENTICATED, /must be "Bearer <token>"/);
     await expectStatus(call(e, e.listCollections, { embeddingType: 0 }, bearer('stk_nope')), status.UNAUTHENTICATED, /unknown or revoked/);
-    const { token } = await createToken(repo, tenantA, 'short-lived');
+    const { token } = await new TenancyService(repo).createToken(tenantA, 'short-lived');
     await call(e, e.listCollections, { embeddingType: 0 }, bearer(token));
-    await revokeToken(repo, token);
+    await new TenancyService(repo).revokeToken(token);
     await expectStatus(call(e, e.listCollections, { embeddingType: 0 }, bearer(token)), status.UNAUTHENTICATED, /unknown or revoked/);
   });
 

@@ -4,12 +4,12 @@
 // through its one `rows` method.
 import { expect } from 'chai';
 import { loadBestTime } from '../../src/learning/best-time/best-time.service.js';
-import { TIMING_LOOKBACK_DAYS, ViralityCache } from '../../src/learning/virality/virality-cache.js';
+import { TIMING_LOOKBACK_DAYS, ViralityCacheService } from '../../src/learning/virality/virality-cache.service.js';
 import { ViralityRepository } from '../../src/learning/virality/virality.repository.js';
 import { ViralityService } from '../../src/learning/virality/virality.service.js';
 import type { ViralityItem } from '../../src/learning/virality/virality.types.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { BACKEND, bearer, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 import { generateWorld, loadWorld } from '../helpers/world.js';
 
@@ -58,7 +58,7 @@ describe(`virality: a batch of cold-start items reads its timing grids in bounde
   before(async () => {
     server = await startTestServer();
     tenant = uniq('vbatch');
-    const { token } = await createToken(new TenancyRepository(server.running.db), tenant, 'virality batch test');
+    const { token } = await new TenancyService(new TenancyRepository(server.running.db)).createToken(tenant, 'virality batch test');
     const world = generateWorld({ prefix: uniq('vb'), seed: 3, postsPerDay: 6, days: 90, startDay: '2020-12-01', timeZone: 'UTC' });
     postIds = world.slice(-3).map((p) => p.postId);
     const loaded = await loadWorld(server, world, bearer(token));
@@ -74,7 +74,7 @@ describe(`virality: a batch of cold-start items reads its timing grids in bounde
   it('predicts 30 items on 30 days in a few statements, with the answers of one call per item', async () => {
     const batch = items(30);
     const counted = countingRepository(server);
-    const service = new ViralityService(counted.repo, new ViralityCache(counted.repo));
+    const service = new ViralityService(counted.repo, new ViralityCacheService(counted.repo));
     const together = await service.predict(tenant, batch, 70);
     expect(together.every((a) => a.modelVersion === 'formula')).to.equal(true);
     // contentFeatures is skipped (no content ids); promotedModel, tenantOutcomes and one read of every grid's posts.
@@ -84,7 +84,7 @@ describe(`virality: a batch of cold-start items reads its timing grids in bounde
     let statementsAlone = 0;
     for (const item of batch) {
       const single = countingRepository(server);
-      const [answer] = await new ViralityService(single.repo, new ViralityCache(single.repo)).predict(tenant, [{ ...item, index: item.index }], 70);
+      const [answer] = await new ViralityService(single.repo, new ViralityCacheService(single.repo)).predict(tenant, [{ ...item, index: item.index }], 70);
       alone.push(answer!);
       statementsAlone += single.statements();
     }
@@ -97,7 +97,7 @@ describe(`virality: a batch of cold-start items reads its timing grids in bounde
   it('each batched grid equals the one GetBestTimeToPost reads alone (one read behind all windows)', async () => {
     const counted = countingRepository(server);
     const wanted = items(30).flatMap((item) => PLATFORMS.map((platform) => ({ platform, timeZone: item.timeZone, reference: item.plannedAt })));
-    const batched = await Promise.all(new ViralityCache(counted.repo).timingGrids(tenant, wanted));
+    const batched = await Promise.all(new ViralityCacheService(counted.repo).timingGrids(tenant, wanted));
     expect(counted.statements()).to.equal(GRID_READ);
     for (const [i, w] of wanted.entries()) {
       const to = new Date(Math.floor(w.reference.getTime() / DAY_MS) * DAY_MS);
@@ -110,7 +110,7 @@ describe(`virality: a batch of cold-start items reads its timing grids in bounde
 
   it('a warm cache answers a second batch without reading grids again', async () => {
     const counted = countingRepository(server);
-    const service = new ViralityService(counted.repo, new ViralityCache(counted.repo));
+    const service = new ViralityService(counted.repo, new ViralityCacheService(counted.repo));
     const first = await service.predict(tenant, items(20), 70);
     const before = counted.statements();
     const second = await service.predict(tenant, items(20), 70);
@@ -121,7 +121,7 @@ describe(`virality: a batch of cold-start items reads its timing grids in bounde
   it('live posts of registered content cost one statement when warm: the post, its latest views and its content', async () => {
     const live = postIds.map((postId, index): ViralityItem => ({ index, postId, horizonHours: 168, platform: '', plannedAt: new Date(0), timeZone: '' }));
     const counted = countingRepository(server);
-    const service = new ViralityService(counted.repo, new ViralityCache(counted.repo));
+    const service = new ViralityService(counted.repo, new ViralityCacheService(counted.repo));
     const first = await service.predict(tenant, live, 70);
     const before = counted.statements();
     const second = await service.predict(tenant, live, 70);

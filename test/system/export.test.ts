@@ -9,7 +9,7 @@ import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
 import type { MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { runCli } from '../helpers/cli.js';
 import { retentionCurve } from '../helpers/metrics-fixtures.js';
 import { BACKEND, bearer, call, seedDataDir, startTestServer, uniq } from '../helpers/server.js';
@@ -72,7 +72,7 @@ describe(`export command (${BACKEND})`, function () {
     const server = await startTestServer({ DATA_DIR: dataDir, AUTH_CACHE_MS: '0' });
     const repo = new TenancyRepository(server.running.db);
     try {
-      const md = bearer((await createToken(repo, tenant, 'export test')).token);
+      const md = bearer((await new TenancyService(repo).createToken(tenant, 'export test')).token);
       const m = server.metrics;
       const content = { durationS: 30, features: undefined, metadata: undefined, createTime: undefined, updateTime: undefined };
       await call(m, m.registerContent, { content: { ...content, contentId: 'c1' } }, md);

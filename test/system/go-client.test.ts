@@ -6,7 +6,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { runProcess } from '../helpers/process.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
@@ -41,7 +41,7 @@ describe(`go client module and its example (${BACKEND})`, () => {
 
   it('upserts and searches embeddings, streams metrics, learns a day and reads its report', async () => {
     tenant = uniq('go');
-    const { token } = await createToken(new TenancyRepository(server.running.db), tenant, 'go example test');
+    const { token } = await new TenancyService(new TenancyRepository(server.running.db)).createToken(tenant, 'go example test');
     const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
     const args = ['-address', server.address, '-token', token, '-day', day, '-prefix', tenant];
 

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { seedDemo } from '../../src/demo/seed.js';
 import { addDays, dayOf } from '../../src/domain/days.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { type DocCommand, findGrpcurl, grpcurlCommands } from '../helpers/doc-commands.js';
 import { type ProcessResult, runProcess } from '../helpers/process.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
@@ -93,7 +93,7 @@ describe(`grpcurl examples of the docs, replayed with grpcurl (${BACKEND})`, () 
   async function newSession(prefix: string, dayShift = 0): Promise<Session & { tenant: string }> {
     const tenant = uniq(prefix);
     tenants.push(tenant);
-    const { token } = await createToken(new TenancyRepository(server.running.db), tenant, 'grpcurl docs test');
+    const { token } = await new TenancyService(new TenancyRepository(server.running.db)).createToken(tenant, 'grpcurl docs test');
     return { tenant, token, address: server.address, dayShift, placeholders: new Map(), cwd };
   }
 

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { runProcess } from '../helpers/process.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
@@ -72,7 +72,7 @@ describe(`npm package, built to JavaScript (${BACKEND})`, () => {
 
     writeFileSync(join(consumer, 'main.mjs'), CONSUMER);
     tenant = uniq('npm');
-    const { token } = await createToken(new TenancyRepository(server.running.db), tenant, 'npm package test');
+    const { token } = await new TenancyService(new TenancyRepository(server.running.db)).createToken(tenant, 'npm package test');
     const output = await run(process.execPath, ['main.mjs', server.address, token, `${tenant}-clip`], consumer);
     expect(JSON.parse(output)).to.deep.equal({ inserted: 2, nearest: 'a' });
   });

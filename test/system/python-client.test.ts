@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { makeCerts } from '../helpers/certs.js';
 import { type ProcessResult, runProcess } from '../helpers/process.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
@@ -91,7 +91,7 @@ print(os.path.exists(m.__file__[:-3] + ".pyi"), os.path.exists(g.__file__[:-3] +
     const tlsServer = await startTestServer({ TLS_CERT_FILE: certs.serverCert, TLS_KEY_FILE: certs.serverKey });
     const tlsTenant = uniq('pytls');
     try {
-      const { token } = await createToken(new TenancyRepository(tlsServer.running.db), tlsTenant, 'python tls test');
+      const { token } = await new TenancyService(new TenancyRepository(tlsServer.running.db)).createToken(tlsTenant, 'python tls test');
       const script = `import sys
 from stakazo_ml import connect
 from stakazo_ml.v1 import embedding_pb2
@@ -111,7 +111,7 @@ with client:
 
   it('creates a collection, upserts and searches, streams metrics, learns a day and prints its report', async () => {
     tenant = uniq('py');
-    const { token } = await createToken(new TenancyRepository(server.running.db), tenant, 'python example test');
+    const { token } = await new TenancyService(new TenancyRepository(server.running.db)).createToken(tenant, 'python example test');
     const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
     const args = ['--address', server.address, '--token', token, '--day', day, '--prefix', tenant];
 

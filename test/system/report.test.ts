@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { seedDemo } from '../../src/demo/seed.js';
 import { escapeHtml, renderReportPage, scriptJson } from '../../src/report/page.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
-import { createToken } from '../../src/tenancy/tokens.js';
+import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -53,7 +53,7 @@ describe(`report page (${BACKEND})`, () => {
     await experiments.addPosts(tenant, experiment.experimentId, assignments);
     await learning.backfill(tenant, summary.startDay, summary.lastObservedDay, 'all');
     day = summary.lastObservedDay;
-    ({ token } = await createToken(new TenancyRepository(db), tenant, 'report test'));
+    ({ token } = await new TenancyService(new TenancyRepository(db)).createToken(tenant, 'report test'));
   });
 
   after(async () => {

@@ -1,7 +1,7 @@
 // Pure encoders of the embedding area: packed float32, float16 bits, pgvector text and binary forms, page tokens.
 import { expect } from 'chai';
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
-import { scrollFingerprint } from '../../src/embedding/embedding.validate.js';
+import { scrollFingerprint } from '../../src/embedding/point-filter.js';
 import { halfvecField, vectorField } from '../../src/embedding/pgvector-binary.js';
 import { decodePageToken, encodePageToken } from '../../src/domain/paging.js';
 import { decodeFloat32Le, encodeFloat32Le, float16Bits, fromPgvectorText, toPgvectorText } from '../../src/embedding/vector-codec.js';

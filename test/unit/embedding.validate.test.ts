@@ -20,7 +20,7 @@ import {
   type PointRequest,
   type SearchRequest,
 } from '../../src/embedding/embedding.validate.js';
-import { vectorMismatch } from '../../src/embedding/vector.validate.js';
+import { vectorMismatch } from '../../src/embedding/vector-fit.js';
 
 const limits = loadConfig({}).limits;
 const floats = (values: number[]) => ({ values, float32Le: new Uint8Array() });

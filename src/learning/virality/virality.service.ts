@@ -5,7 +5,7 @@ import { forecastViews } from './forecast.js';
 import { percentileWithin } from './virality-model.js';
 import { slotTimingValue } from '../best-time/best-time.js';
 import type { ContentFeatureValues } from './content-features.js';
-import type { TenantPredictor, ViralityCache } from './virality-cache.js';
+import type { TenantPredictor, ViralityCacheService } from './virality-cache.service.js';
 import { platformLabel as label, type FeatureContribution } from './virality-explanation.js';
 import type { ViralityRepository } from './virality.repository.js';
 import { PLATFORMS } from '../../domain/platform.js';
@@ -100,7 +100,7 @@ function featuresOf(item: ViralityItem, content: ContentRow | undefined, platfor
 export class ViralityService {
   constructor(
     private readonly repo: ViralityRepository,
-    private readonly cache: ViralityCache,
+    private readonly cache: ViralityCacheService,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

@@ -4048,24 +4048,24 @@ const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
 	"\x12FUSION_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
 	"FUSION_RRF\x10\x01\x12\x13\n" +
-	"\x0fFUSION_WEIGHTED\x10\x022\xff\f\n" +
+	"\x0fFUSION_WEIGHTED\x10\x022\xa7\r\n" +
 	"\x10EmbeddingService\x12c\n" +
-	"\x10CreateCollection\x12&.stakazo.ml.v1.CreateCollectionRequest\x1a'.stakazo.ml.v1.CreateCollectionResponse\x12Z\n" +
-	"\rGetCollection\x12#.stakazo.ml.v1.GetCollectionRequest\x1a$.stakazo.ml.v1.GetCollectionResponse\x12`\n" +
-	"\x0fListCollections\x12%.stakazo.ml.v1.ListCollectionsRequest\x1a&.stakazo.ml.v1.ListCollectionsResponse\x12c\n" +
+	"\x10CreateCollection\x12&.stakazo.ml.v1.CreateCollectionRequest\x1a'.stakazo.ml.v1.CreateCollectionResponse\x12_\n" +
+	"\rGetCollection\x12#.stakazo.ml.v1.GetCollectionRequest\x1a$.stakazo.ml.v1.GetCollectionResponse\"\x03\x90\x02\x01\x12e\n" +
+	"\x0fListCollections\x12%.stakazo.ml.v1.ListCollectionsRequest\x1a&.stakazo.ml.v1.ListCollectionsResponse\"\x03\x90\x02\x01\x12c\n" +
 	"\x10DeleteCollection\x12&.stakazo.ml.v1.DeleteCollectionRequest\x1a'.stakazo.ml.v1.DeleteCollectionResponse\x12E\n" +
 	"\x06Upsert\x12\x1c.stakazo.ml.v1.UpsertRequest\x1a\x1d.stakazo.ml.v1.UpsertResponse\x12Y\n" +
-	"\fUpsertStream\x12\".stakazo.ml.v1.UpsertStreamRequest\x1a#.stakazo.ml.v1.UpsertStreamResponse(\x01\x12N\n" +
-	"\tGetPoints\x12\x1f.stakazo.ml.v1.GetPointsRequest\x1a .stakazo.ml.v1.GetPointsResponse\x12W\n" +
+	"\fUpsertStream\x12\".stakazo.ml.v1.UpsertStreamRequest\x1a#.stakazo.ml.v1.UpsertStreamResponse(\x01\x12S\n" +
+	"\tGetPoints\x12\x1f.stakazo.ml.v1.GetPointsRequest\x1a .stakazo.ml.v1.GetPointsResponse\"\x03\x90\x02\x01\x12W\n" +
 	"\fDeletePoints\x12\".stakazo.ml.v1.DeletePointsRequest\x1a#.stakazo.ml.v1.DeletePointsResponse\x12]\n" +
-	"\x0eUpdateMetadata\x12$.stakazo.ml.v1.UpdateMetadataRequest\x1a%.stakazo.ml.v1.UpdateMetadataResponse\x12E\n" +
-	"\x06Scroll\x12\x1c.stakazo.ml.v1.ScrollRequest\x1a\x1d.stakazo.ml.v1.ScrollResponse\x12E\n" +
-	"\x06Search\x12\x1c.stakazo.ml.v1.SearchRequest\x1a\x1d.stakazo.ml.v1.SearchResponse\x12T\n" +
-	"\vSearchBatch\x12!.stakazo.ml.v1.SearchBatchRequest\x1a\".stakazo.ml.v1.SearchBatchResponse\x12N\n" +
-	"\tRecommend\x12\x1f.stakazo.ml.v1.RecommendRequest\x1a .stakazo.ml.v1.RecommendResponse\x12T\n" +
+	"\x0eUpdateMetadata\x12$.stakazo.ml.v1.UpdateMetadataRequest\x1a%.stakazo.ml.v1.UpdateMetadataResponse\x12J\n" +
+	"\x06Scroll\x12\x1c.stakazo.ml.v1.ScrollRequest\x1a\x1d.stakazo.ml.v1.ScrollResponse\"\x03\x90\x02\x01\x12J\n" +
+	"\x06Search\x12\x1c.stakazo.ml.v1.SearchRequest\x1a\x1d.stakazo.ml.v1.SearchResponse\"\x03\x90\x02\x01\x12Y\n" +
+	"\vSearchBatch\x12!.stakazo.ml.v1.SearchBatchRequest\x1a\".stakazo.ml.v1.SearchBatchResponse\"\x03\x90\x02\x01\x12S\n" +
+	"\tRecommend\x12\x1f.stakazo.ml.v1.RecommendRequest\x1a .stakazo.ml.v1.RecommendResponse\"\x03\x90\x02\x01\x12T\n" +
 	"\vCreateAlias\x12!.stakazo.ml.v1.CreateAliasRequest\x1a\".stakazo.ml.v1.CreateAliasResponse\x12T\n" +
-	"\vDeleteAlias\x12!.stakazo.ml.v1.DeleteAliasRequest\x1a\".stakazo.ml.v1.DeleteAliasResponse\x12T\n" +
-	"\vListAliases\x12!.stakazo.ml.v1.ListAliasesRequest\x1a\".stakazo.ml.v1.ListAliasesResponse\x12T\n" +
+	"\vDeleteAlias\x12!.stakazo.ml.v1.DeleteAliasRequest\x1a\".stakazo.ml.v1.DeleteAliasResponse\x12Y\n" +
+	"\vListAliases\x12!.stakazo.ml.v1.ListAliasesRequest\x1a\".stakazo.ml.v1.ListAliasesResponse\"\x03\x90\x02\x01\x12T\n" +
 	"\vSwitchAlias\x12!.stakazo.ml.v1.SwitchAliasRequest\x1a\".stakazo.ml.v1.SwitchAliasResponse\x12Q\n" +
 	"\n" +
 	"BuildIndex\x12 .stakazo.ml.v1.BuildIndexRequest\x1a!.stakazo.ml.v1.BuildIndexResponse\x12Z\n" +

@@ -1732,14 +1732,14 @@ const file_stakazo_ml_v1_experiment_proto_rawDesc = "" +
 	"\x1cEXPERIMENT_DECISION_CONTINUE\x10\x01\x12#\n" +
 	"\x1fEXPERIMENT_DECISION_STOP_WINNER\x10\x02\x12&\n" +
 	"\"EXPERIMENT_DECISION_STOP_NO_EFFECT\x10\x03\x12&\n" +
-	"\"EXPERIMENT_DECISION_STOP_GUARDRAIL\x10\x042\xd0\x04\n" +
+	"\"EXPERIMENT_DECISION_STOP_GUARDRAIL\x10\x042\xdf\x04\n" +
 	"\x11ExperimentService\x12c\n" +
 	"\x10CreateExperiment\x12&.stakazo.ml.v1.CreateExperimentRequest\x1a'.stakazo.ml.v1.CreateExperimentResponse\x12K\n" +
-	"\bAddPosts\x12\x1e.stakazo.ml.v1.AddPostsRequest\x1a\x1f.stakazo.ml.v1.AddPostsResponse\x12Z\n" +
-	"\rGetExperiment\x12#.stakazo.ml.v1.GetExperimentRequest\x1a$.stakazo.ml.v1.GetExperimentResponse\x12`\n" +
-	"\x0fListExperiments\x12%.stakazo.ml.v1.ListExperimentsRequest\x1a&.stakazo.ml.v1.ListExperimentsResponse\x12]\n" +
-	"\x0eStopExperiment\x12$.stakazo.ml.v1.StopExperimentRequest\x1a%.stakazo.ml.v1.StopExperimentResponse\x12l\n" +
-	"\x13GetExperimentResult\x12).stakazo.ml.v1.GetExperimentResultRequest\x1a*.stakazo.ml.v1.GetExperimentResultResponseBAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
+	"\bAddPosts\x12\x1e.stakazo.ml.v1.AddPostsRequest\x1a\x1f.stakazo.ml.v1.AddPostsResponse\x12_\n" +
+	"\rGetExperiment\x12#.stakazo.ml.v1.GetExperimentRequest\x1a$.stakazo.ml.v1.GetExperimentResponse\"\x03\x90\x02\x01\x12e\n" +
+	"\x0fListExperiments\x12%.stakazo.ml.v1.ListExperimentsRequest\x1a&.stakazo.ml.v1.ListExperimentsResponse\"\x03\x90\x02\x01\x12]\n" +
+	"\x0eStopExperiment\x12$.stakazo.ml.v1.StopExperimentRequest\x1a%.stakazo.ml.v1.StopExperimentResponse\x12q\n" +
+	"\x13GetExperimentResult\x12).stakazo.ml.v1.GetExperimentResultRequest\x1a*.stakazo.ml.v1.GetExperimentResultResponse\"\x03\x90\x02\x01BAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
 
 var (
 	file_stakazo_ml_v1_experiment_proto_rawDescOnce sync.Once

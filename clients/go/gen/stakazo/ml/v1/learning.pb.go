@@ -3977,19 +3977,20 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\fTimingMetric\x12\x1d\n" +
 	"\x19TIMING_METRIC_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13TIMING_METRIC_VIEWS\x10\x01\x12!\n" +
-	"\x1dTIMING_METRIC_ENGAGEMENT_RATE\x10\x022\xe8\t\n" +
+	"\x1dTIMING_METRIC_ENGAGEMENT_RATE\x10\x022\x90\n" +
+	"\n" +
 	"\x0fLearningService\x12i\n" +
-	"\x12BuildDailySnapshot\x12(.stakazo.ml.v1.BuildDailySnapshotRequest\x1a).stakazo.ml.v1.BuildDailySnapshotResponse\x12c\n" +
-	"\x10GetDailySnapshot\x12&.stakazo.ml.v1.GetDailySnapshotRequest\x1a'.stakazo.ml.v1.GetDailySnapshotResponse\x12o\n" +
-	"\x14GetRetentionAnalysis\x12*.stakazo.ml.v1.GetRetentionAnalysisRequest\x1a+.stakazo.ml.v1.GetRetentionAnalysisResponse\x12o\n" +
-	"\x14GetRetentionClusters\x12*.stakazo.ml.v1.GetRetentionClustersRequest\x1a+.stakazo.ml.v1.GetRetentionClustersResponse\x12c\n" +
+	"\x12BuildDailySnapshot\x12(.stakazo.ml.v1.BuildDailySnapshotRequest\x1a).stakazo.ml.v1.BuildDailySnapshotResponse\x12h\n" +
+	"\x10GetDailySnapshot\x12&.stakazo.ml.v1.GetDailySnapshotRequest\x1a'.stakazo.ml.v1.GetDailySnapshotResponse\"\x03\x90\x02\x01\x12t\n" +
+	"\x14GetRetentionAnalysis\x12*.stakazo.ml.v1.GetRetentionAnalysisRequest\x1a+.stakazo.ml.v1.GetRetentionAnalysisResponse\"\x03\x90\x02\x01\x12t\n" +
+	"\x14GetRetentionClusters\x12*.stakazo.ml.v1.GetRetentionClustersRequest\x1a+.stakazo.ml.v1.GetRetentionClustersResponse\"\x03\x90\x02\x01\x12c\n" +
 	"\x10RunDailyLearning\x12&.stakazo.ml.v1.RunDailyLearningRequest\x1a'.stakazo.ml.v1.RunDailyLearningResponse\x12K\n" +
-	"\bBackfill\x12\x1e.stakazo.ml.v1.BackfillRequest\x1a\x1f.stakazo.ml.v1.BackfillResponse\x12f\n" +
-	"\x11GetLearningReport\x12'.stakazo.ml.v1.GetLearningReportRequest\x1a(.stakazo.ml.v1.GetLearningReportResponse\x12c\n" +
-	"\x10ListLearningRuns\x12&.stakazo.ml.v1.ListLearningRunsRequest\x1a'.stakazo.ml.v1.ListLearningRunsResponse\x12`\n" +
-	"\x0fPredictVirality\x12%.stakazo.ml.v1.PredictViralityRequest\x1a&.stakazo.ml.v1.PredictViralityResponse\x12f\n" +
-	"\x11GetBestTimeToPost\x12'.stakazo.ml.v1.GetBestTimeToPostRequest\x1a(.stakazo.ml.v1.GetBestTimeToPostResponse\x12l\n" +
-	"\x13GetLearningSettings\x12).stakazo.ml.v1.GetLearningSettingsRequest\x1a*.stakazo.ml.v1.GetLearningSettingsResponse\x12l\n" +
+	"\bBackfill\x12\x1e.stakazo.ml.v1.BackfillRequest\x1a\x1f.stakazo.ml.v1.BackfillResponse\x12k\n" +
+	"\x11GetLearningReport\x12'.stakazo.ml.v1.GetLearningReportRequest\x1a(.stakazo.ml.v1.GetLearningReportResponse\"\x03\x90\x02\x01\x12h\n" +
+	"\x10ListLearningRuns\x12&.stakazo.ml.v1.ListLearningRunsRequest\x1a'.stakazo.ml.v1.ListLearningRunsResponse\"\x03\x90\x02\x01\x12e\n" +
+	"\x0fPredictVirality\x12%.stakazo.ml.v1.PredictViralityRequest\x1a&.stakazo.ml.v1.PredictViralityResponse\"\x03\x90\x02\x01\x12k\n" +
+	"\x11GetBestTimeToPost\x12'.stakazo.ml.v1.GetBestTimeToPostRequest\x1a(.stakazo.ml.v1.GetBestTimeToPostResponse\"\x03\x90\x02\x01\x12q\n" +
+	"\x13GetLearningSettings\x12).stakazo.ml.v1.GetLearningSettingsRequest\x1a*.stakazo.ml.v1.GetLearningSettingsResponse\"\x03\x90\x02\x01\x12l\n" +
 	"\x13SetLearningSettings\x12).stakazo.ml.v1.SetLearningSettingsRequest\x1a*.stakazo.ml.v1.SetLearningSettingsResponseBAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
 
 var (

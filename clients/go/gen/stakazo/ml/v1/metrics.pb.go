@@ -2699,21 +2699,21 @@ const file_stakazo_ml_v1_metrics_proto_rawDesc = "" +
 	"\x1dMETRIC_FAMILY_VIEWER_BEHAVIOR\x10\x03\x12$\n" +
 	" METRIC_FAMILY_ENGINE_PERFORMANCE\x10\x04\x12'\n" +
 	"#METRIC_FAMILY_SATELLITE_PERFORMANCE\x10\x05\x12%\n" +
-	"!METRIC_FAMILY_META_LEARNING_SCORE\x10\x062\xc6\b\n" +
+	"!METRIC_FAMILY_META_LEARNING_SCORE\x10\x062\xe9\b\n" +
 	"\x0eMetricsService\x12`\n" +
-	"\x0fRegisterContent\x12%.stakazo.ml.v1.RegisterContentRequest\x1a&.stakazo.ml.v1.RegisterContentResponse\x12Q\n" +
+	"\x0fRegisterContent\x12%.stakazo.ml.v1.RegisterContentRequest\x1a&.stakazo.ml.v1.RegisterContentResponse\x12V\n" +
 	"\n" +
-	"GetContent\x12 .stakazo.ml.v1.GetContentRequest\x1a!.stakazo.ml.v1.GetContentResponse\x12T\n" +
-	"\vListContent\x12!.stakazo.ml.v1.ListContentRequest\x1a\".stakazo.ml.v1.ListContentResponse\x12Z\n" +
+	"GetContent\x12 .stakazo.ml.v1.GetContentRequest\x1a!.stakazo.ml.v1.GetContentResponse\"\x03\x90\x02\x01\x12Y\n" +
+	"\vListContent\x12!.stakazo.ml.v1.ListContentRequest\x1a\".stakazo.ml.v1.ListContentResponse\"\x03\x90\x02\x01\x12Z\n" +
 	"\rDeleteContent\x12#.stakazo.ml.v1.DeleteContentRequest\x1a$.stakazo.ml.v1.DeleteContentResponse\x12W\n" +
-	"\fRegisterPost\x12\".stakazo.ml.v1.RegisterPostRequest\x1a#.stakazo.ml.v1.RegisterPostResponse\x12H\n" +
-	"\aGetPost\x12\x1d.stakazo.ml.v1.GetPostRequest\x1a\x1e.stakazo.ml.v1.GetPostResponse\x12N\n" +
-	"\tListPosts\x12\x1f.stakazo.ml.v1.ListPostsRequest\x1a .stakazo.ml.v1.ListPostsResponse\x12Z\n" +
+	"\fRegisterPost\x12\".stakazo.ml.v1.RegisterPostRequest\x1a#.stakazo.ml.v1.RegisterPostResponse\x12M\n" +
+	"\aGetPost\x12\x1d.stakazo.ml.v1.GetPostRequest\x1a\x1e.stakazo.ml.v1.GetPostResponse\"\x03\x90\x02\x01\x12S\n" +
+	"\tListPosts\x12\x1f.stakazo.ml.v1.ListPostsRequest\x1a .stakazo.ml.v1.ListPostsResponse\"\x03\x90\x02\x01\x12Z\n" +
 	"\rRecordMetrics\x12#.stakazo.ml.v1.RecordMetricsRequest\x1a$.stakazo.ml.v1.RecordMetricsResponse\x12\\\n" +
-	"\rStreamMetrics\x12#.stakazo.ml.v1.StreamMetricsRequest\x1a$.stakazo.ml.v1.StreamMetricsResponse(\x01\x12W\n" +
-	"\fQueryMetrics\x12\".stakazo.ml.v1.QueryMetricsRequest\x1a#.stakazo.ml.v1.QueryMetricsResponse\x12\\\n" +
-	"\rExportMetrics\x12#.stakazo.ml.v1.ExportMetricsRequest\x1a$.stakazo.ml.v1.ExportMetricsResponse0\x01\x12i\n" +
-	"\x12ListDailySnapshots\x12(.stakazo.ml.v1.ListDailySnapshotsRequest\x1a).stakazo.ml.v1.ListDailySnapshotsResponseBAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
+	"\rStreamMetrics\x12#.stakazo.ml.v1.StreamMetricsRequest\x1a$.stakazo.ml.v1.StreamMetricsResponse(\x01\x12\\\n" +
+	"\fQueryMetrics\x12\".stakazo.ml.v1.QueryMetricsRequest\x1a#.stakazo.ml.v1.QueryMetricsResponse\"\x03\x90\x02\x01\x12a\n" +
+	"\rExportMetrics\x12#.stakazo.ml.v1.ExportMetricsRequest\x1a$.stakazo.ml.v1.ExportMetricsResponse\"\x03\x90\x02\x010\x01\x12n\n" +
+	"\x12ListDailySnapshots\x12(.stakazo.ml.v1.ListDailySnapshotsRequest\x1a).stakazo.ml.v1.ListDailySnapshotsResponse\"\x03\x90\x02\x01BAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
 
 var (
 	file_stakazo_ml_v1_metrics_proto_rawDescOnce sync.Once

@@ -6,7 +6,7 @@ import { DAY_MS, dayBounds } from '../../domain/days.js';
 import type { LearningStateUpdater } from '../run/learning.service.js';
 import { mean, quantile } from '../math/stats.js';
 import { isValidTimeZone, localTimesByZone } from '../best-time/time-zone.js';
-import { FORECAST_MODEL, FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCache } from './virality-cache.js';
+import { FORECAST_MODEL, FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCacheService } from './virality-cache.service.js';
 import { fitForecastModel, type ObservedCurve } from './forecast.js';
 import { postsByPlatform } from './timing-windows.js';
 import { PLATFORMS } from '../../domain/platform.js';
@@ -134,10 +134,10 @@ export function versionOf(day: string, params: ViralityModelParams): string {
  * after that model's training data (a candidate trained on no newer data than the current model is never promoted). Every version is stored with its evaluation. The stored model is the one
  * evaluated, so its measured coverage is the coverage of what serves.
  */
-export class ViralityTrainer implements LearningStateUpdater {
+export class ViralityTrainingService implements LearningStateUpdater {
   constructor(
     private readonly repo: ViralityRepository,
-    private readonly cache: ViralityCache,
+    private readonly cache: ViralityCacheService,
     private readonly log: Logger,
     private readonly options: TrainerOptions = {},
   ) {}

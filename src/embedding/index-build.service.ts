@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import type { CollectionInfo } from './embedding.types.js';
 import type { IndexBuildRepository } from './index-build.repository.js';
 
-export class IndexBuilds {
+export class IndexBuildService {
   private readonly running = new Map<string, Promise<void>>();
 
   constructor(

@@ -52,7 +52,7 @@ export function isLoadableParams(params: unknown): params is ViralityModelParams
  * concurrent first calls share one load; a failed load is forgotten. `invalidate` is called on promotion; other
  * replicas see a promotion within the predictor TTL.
  */
-export class ViralityCache {
+export class ViralityCacheService {
   private readonly predictors = new Map<string, Entry<TenantPredictor>>();
   private readonly grids = new Map<string, Entry<BestTimeResult>>();
   private readonly forecasters = new Map<string, Entry<{ version: string; params: ForecastParams } | undefined>>();
