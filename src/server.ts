@@ -72,6 +72,14 @@ const SERVICES: ServiceEntry[] = [
   { name: SERVICE_NAMES[3], definition: ExperimentServiceService, handlers: (deps, app) => ({ ...experimentHandlers(deps, app.services) }) },
 ];
 
+/** Each method name (as the handlers report it, e.g. "Search") → its fully-qualified service, for /metrics. */
+function serviceOfMethod(): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const { name, definition } of SERVICES)
+    for (const method of Object.values(definition)) map.set(method.originalName ?? method.path.split('/').at(-1)!, name);
+  return map;
+}
+
 /**
  * Serves gRPC server reflection, both `grpc.reflection.v1` and the older `grpc.reflection.v1alpha` (grpcurl and most
  * tools try v1 first, older ones only know v1alpha), from the descriptor set built by `npm run generate`.
@@ -113,14 +121,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let metrics: ServiceMetrics | undefined;
   const app = await openApp(config, log, {
     onLearningRunFinished: (status, ms) => metrics?.learningRunDuration.observe({ status }, ms / 1000),
+    onMetricsIngested: (summary) => metrics?.metricsIngested(summary),
     embedding: {
-      pointsWritten: (path, count) => metrics?.pointWrites.inc({ path }, count),
+      pointsWritten: (path, count) => metrics?.pointsWritten(path, count),
       indexBuildFinished: (outcome) => metrics?.indexBuilds.inc({ outcome }),
     },
   });
   const { db, services } = app;
   log.info({ backend: db.kind, applied: app.migrationsApplied }, 'database ready');
-  metrics = new ServiceMetrics(db);
+  metrics = new ServiceMetrics(db, serviceOfMethod());
 
   const tracer = config.traceFile ? new CallTracer(config.traceFile) : undefined;
   const server = new Server({
