@@ -7,7 +7,9 @@ import { HealthImplementation } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { newAdminToken, publishAdminEndpoint } from './admin/admin-endpoint.js';
+import { isAdmin, newAdminToken, publishAdminEndpoint } from './admin/admin-endpoint.js';
+import type { IncomingMessage } from 'node:http';
+import { DEFAULT_TENANT } from './tenancy/tenant-id.js';
 import { backupRoute } from './admin/backup.http.js';
 import { openApp, type App, type Services } from './app.js';
 import type { Config } from './config.js';
@@ -27,7 +29,7 @@ import { AppError } from './errors.js';
 import { metricsHandlers } from './metrics/metrics.grpc.js';
 import type { Logger } from './log.js';
 import { startHttp, type Route } from './observability/http.js';
-import { reportRoute } from './report/report.http.js';
+import { reportRoute, signInRoute } from './report/report.http.js';
 import { ServiceMetrics } from './observability/prometheus.js';
 import { CallTracer } from './observability/call-trace.js';
 import { traceInterceptor } from './grpc/trace-interceptor.js';
@@ -160,10 +162,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     try {
       // Embedded database: /admin/backup, opened by the token of the admin file written once the port is known.
       const adminToken = newAdminToken();
-      const routes: Record<string, Route> = { '/report': reportRoute(services, log) };
+      // The CLI beside a server on an embedded folder reads a tenant's report with the admin token (see cli/report.ts).
+      const reportOptions = {
+        adminTenant: (req: IncomingMessage, url: URL) =>
+          isAdmin(req.headers.authorization, adminToken) ? url.searchParams.get('tenant') || DEFAULT_TENANT : undefined,
+        secureCookie: Boolean(config.tls),
+      };
+      const routes: Record<string, Route> = {
+        '/report': reportRoute(services, log, reportOptions),
+        'POST /report/sign-in': signInRoute(services, reportOptions),
+      };
       if (db.kind === 'pglite') routes['/admin/backup'] = backupRoute(db, adminToken, log);
       http = await startHttp({ host: config.host, port: config.httpPort, metrics, isServing: () => serving, log, routes });
-      if (db.kind === 'pglite') admin = publishAdminEndpoint(config.dataDir, config.host, http.port, adminToken);
+      if (db.kind === 'pglite') admin = publishAdminEndpoint(config.dataDir, config.host, http.port, adminToken, port);
     } catch (err) {
       server.forceShutdown();
       await db.close().catch(() => undefined);

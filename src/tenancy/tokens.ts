@@ -3,11 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { invalidArgument, notFound, unauthenticated } from '../errors.js';
 import type { AuthMode } from '../config.js';
 import type { Logger } from '../log.js';
+import { DEFAULT_TENANT, tenantIdProblem } from './tenant-id.js';
 import type { TenancyRepository } from './tenancy.repository.js';
 
-/** The tenant used when no tokens exist (single-tenant local use). */
-export const DEFAULT_TENANT = 'default';
-const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export { DEFAULT_TENANT } from './tenant-id.js';
 const TOKEN_PREFIX = 'stk_';
 
 export function hashToken(token: string): string {
@@ -21,9 +20,8 @@ export function tokenId(tokenHash: string): string {
 
 /** Creates a token for `tenantId` (creating the tenant too); returns the token, shown only once. */
 export async function createToken(repo: TenancyRepository, tenantId: string, label = ''): Promise<{ token: string; id: string }> {
-  if (!TENANT_ID.test(tenantId)) {
-    throw invalidArgument(`tenant "${tenantId}" must be 1..63 characters of a-z, 0-9, "_" or "-", starting with a letter or digit`);
-  }
+  const problem = tenantIdProblem(tenantId);
+  if (problem) throw invalidArgument(`tenant "${tenantId}" ${problem}`);
   await repo.ensureTenant(tenantId);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const hash = hashToken(token);
