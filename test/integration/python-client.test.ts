@@ -240,7 +240,8 @@ describe(`python package stakazo_ml on a Python that is not Debian's (${BACKEND}
   });
 
   it('is another interpreter, without the system packages', async () => {
-    const probe = 'import sys, grpc; print(sys.prefix != sys.base_prefix, sys.base_prefix.startswith("/usr") and not sys.base_prefix.startswith("/usr/local"), "dist-packages" in ":".join(sys.path))';
+    const probe =
+      'import sys, grpc; print(sys.prefix != sys.base_prefix, sys.base_prefix.startswith("/usr") and not sys.base_prefix.startswith("/usr/local"), "dist-packages" in ":".join(sys.path))';
     const result = await runProcess(join(venv, 'bin', 'python'), ['-c', probe], { cwd: tmpdir() });
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.equal('True False False\n');

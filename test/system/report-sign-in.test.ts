@@ -11,10 +11,8 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { PAGE_CSP } from '../../src/report/page.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { createToken } from '../../src/tenancy/tokens.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 describe(`report page in a browser, signed in with a token (${BACKEND})`, function () {
   this.timeout(180_000);
