@@ -13,4 +13,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 bash scripts/install-go-tools.sh >/dev/null
 npx buf generate --template buf.gen.clients.yaml
+# PEP 561: the generated modules are typed (their .pyi stubs), so type checkers read them instead of treating every
+# message as Any. buf's `clean: true` empties gen/ first, so the markers are written after it, at every level.
+for dir in clients/python/gen/stakazo clients/python/gen/stakazo/ml clients/python/gen/stakazo/ml/v1; do
+  : >"$dir/py.typed"
+done
 echo "generate-clients: clients/python/gen and clients/go/gen written"

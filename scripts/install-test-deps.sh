@@ -5,8 +5,10 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 # python3-venv, -setuptools, -wheel: the Python package's offline install test; protobuf-compiler,
-# protobuf-compiler-grpc, mypy-protobuf: its generated code (scripts/generate-clients.sh).
-wanted=(python3-grpcio python3-protobuf python3-venv python3-setuptools python3-wheel protobuf-compiler protobuf-compiler-grpc mypy-protobuf chromium openssl)
+# protobuf-compiler-grpc, mypy-protobuf: its generated code (scripts/generate-clients.sh). jq: docs/grpcurl.md carries values
+# from one answer to the next call with it (test/system/docs.test.ts runs the docs as written). mypy: the Python
+# example is type-checked with the package's shipped types.
+wanted=(python3-grpcio python3-protobuf python3-venv python3-setuptools python3-wheel protobuf-compiler protobuf-compiler-grpc mypy-protobuf mypy chromium openssl jq)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

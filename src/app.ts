@@ -23,7 +23,7 @@ import { ViralityTrainingService } from './learning/virality/virality-training.s
 import { ViralityRepository } from './learning/virality/virality.repository.js';
 import { ViralityService } from './learning/virality/virality.service.js';
 import type { Logger } from './log.js';
-import { MetricsIngestService } from './metrics/ingest.service.js';
+import { type IngestObserver, MetricsIngestService } from './metrics/ingest.service.js';
 import { MetricIngestRepository } from './metrics/metric-ingest.repository.js';
 import { MetricQueryRepository } from './metrics/metric-query.repository.js';
 import { MetricsRepository } from './metrics/metrics.repository.js';
@@ -62,6 +62,8 @@ export interface AppHooks {
   onLearningRunFinished?: (status: 'succeeded' | 'failed', durationMs: number) => void;
   /** Points written by Upsert / UpsertStream, by path (bulk COPY or staging), and index builds by outcome. */
   embedding?: EmbeddingObserver;
+  /** Totals of every finished metric write (RecordMetrics, StreamMetrics). */
+  onMetricsIngested?: IngestObserver;
 }
 
 /** An open database and the services over it. */
@@ -106,7 +108,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     aliases: new AliasService(new AliasRepository(db)),
     // DeleteContent asks the embedding area to delete points; ListDailySnapshots reads the learning area's snapshots.
     metrics: new MetricsService(new MetricsRepository(db), new MetricQueryRepository(db), embedding, learning),
-    ingest: new MetricsIngestService(new MetricIngestRepository(db, metricPartitions)),
+    ingest: new MetricsIngestService(new MetricIngestRepository(db, metricPartitions), undefined, hooks.onMetricsIngested),
     metricStorage,
     learning,
     virality,

@@ -1,6 +1,7 @@
 // The command line: `stakazo-ml <command>`. One module per command under src/cli/, imported only when that command
 // runs (and each command imports the app only after its options are parsed), so help and usage errors load Node's
 // built-ins and little else. Errors are one line; `--debug` adds the stack.
+import { readFileSync } from 'node:fs';
 import type { Command } from './cli/usage.js';
 
 interface Entry {
@@ -47,11 +48,25 @@ const USAGE = `usage: stakazo-ml <command> [options]      (npm run cli -- <comma
 commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
   help         this help; "stakazo-ml <command> --help" explains a command
+  --version    the version of stakazo-ml
 
 Every command but serve works in-process on the database (DATABASE_URL for Postgres, else the embedded one in
 DATA_DIR, default ./data), so it needs no running server. An embedded DATA_DIR has one process at a time: while a
 server runs on it, commands refuse and name the server's pid. See the README for every setting.
 --debug (anywhere) prints the stack of an error. Exit codes: 0 ok, 1 failure, 2 bad usage or settings.`;
+
+/** The package's version: package.json is one folder up from src/ and two from dist/src/. */
+function version(): string {
+  for (const path of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'stakazo-ml' && pkg.version) return pkg.version;
+    } catch {
+      // not there: the other layout
+    }
+  }
+  return 'unknown';
+}
 
 /** Bad usage before a command runs (the command list explains it). */
 class TopLevelUsage extends Error {}
@@ -61,6 +76,10 @@ async function run(argv: string[]): Promise<number> {
   if (name === undefined) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`stakazo-ml ${version()}\n`);
+    return 0;
   }
   if (name === 'help' || name === '--help' || name === '-h') {
     const entry = COMMANDS.find((c) => c.name === args[0]);

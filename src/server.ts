@@ -7,7 +7,9 @@ import { HealthImplementation } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { newAdminToken, publishAdminEndpoint } from './admin/admin-endpoint.js';
+import { isAdmin, newAdminToken, publishAdminEndpoint } from './admin/admin-endpoint.js';
+import type { IncomingMessage } from 'node:http';
+import { DEFAULT_TENANT } from './tenancy/tenant-id.js';
 import { backupRoute } from './admin/backup.http.js';
 import { openApp, type App, type Services } from './app.js';
 import type { Config } from './config.js';
@@ -28,7 +30,7 @@ import { AppError } from './errors.js';
 import { metricsHandlers } from './metrics/metrics.grpc.js';
 import type { Logger } from './log.js';
 import { startHttp, type Route } from './observability/http.js';
-import { reportRoute } from './report/report.http.js';
+import { reportRoute, signInRoute } from './report/report.http.js';
 import { ServiceMetrics } from './observability/prometheus.js';
 import { CallTracer } from './observability/call-trace.js';
 import { traceInterceptor } from './grpc/trace-interceptor.js';
@@ -74,6 +76,14 @@ const SERVICES: ServiceEntry[] = [
   { name: SERVICE_NAMES[3], definition: ExperimentServiceService, handlers: (deps, app) => ({ ...experimentHandlers(deps, app.services) }) },
 ];
 
+/** Each method name (as the handlers report it, e.g. "Search") → its fully-qualified service, for /metrics. */
+function serviceOfMethod(): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const { name, definition } of SERVICES)
+    for (const method of Object.values(definition)) map.set(method.originalName ?? method.path.split('/').at(-1)!, name);
+  return map;
+}
+
 /**
  * Serves gRPC server reflection, both `grpc.reflection.v1` and the older `grpc.reflection.v1alpha` (grpcurl and most
  * tools try v1 first, older ones only know v1alpha), from the descriptor set built by `npm run generate`.
@@ -115,14 +125,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let metrics: ServiceMetrics | undefined;
   const app = await openApp(config, log, {
     onLearningRunFinished: (status, ms) => metrics?.learningRunDuration.observe({ status }, ms / 1000),
+    onMetricsIngested: (summary) => metrics?.metricsIngested(summary),
     embedding: {
-      pointsWritten: (path, count) => metrics?.pointWrites.inc({ path }, count),
+      pointsWritten: (path, count) => metrics?.pointsWritten(path, count),
       indexBuildFinished: (outcome) => metrics?.indexBuilds.inc({ outcome }),
     },
   });
   const { db, services } = app;
   log.info({ backend: db.kind, applied: app.migrationsApplied }, 'database ready');
-  metrics = new ServiceMetrics({ onRead: (listener) => db.reads?.onRead(listener), poolUsage: () => poolUsage(db) });
+  metrics = new ServiceMetrics({ onRead: (listener) => db.reads?.onRead(listener), poolUsage: () => poolUsage(db) }, serviceOfMethod());
 
   const tracer = config.traceFile ? new CallTracer(config.traceFile) : undefined;
   const server = new Server({
@@ -162,10 +173,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     try {
       // Embedded database: /admin/backup, opened by the token of the admin file written once the port is known.
       const adminToken = newAdminToken();
-      const routes: Record<string, Route> = { '/report': reportRoute(services, log) };
+      // The CLI beside a server on an embedded folder reads a tenant's report with the admin token (see cli/report.ts).
+      const reportOptions = {
+        adminTenant: (req: IncomingMessage, url: URL) =>
+          isAdmin(req.headers.authorization, adminToken) ? url.searchParams.get('tenant') || DEFAULT_TENANT : undefined,
+        secureCookie: Boolean(config.tls),
+      };
+      const routes: Record<string, Route> = {
+        '/report': reportRoute(services, log, reportOptions),
+        'POST /report/sign-in': signInRoute(services, reportOptions),
+      };
       if (db.kind === 'pglite') routes['/admin/backup'] = backupRoute(db, adminToken, log);
       http = await startHttp({ host: config.host, port: config.httpPort, metrics, isServing: () => serving, log, routes });
-      if (db.kind === 'pglite') admin = publishAdminEndpoint(config.dataDir, config.host, http.port, adminToken);
+      if (db.kind === 'pglite') admin = publishAdminEndpoint(config.dataDir, config.host, http.port, adminToken, port);
     } catch (err) {
       server.forceShutdown();
       await db.close().catch(() => undefined);

@@ -14,25 +14,13 @@ import random
 import sys
 
 import grpc
-from google.protobuf import struct_pb2, timestamp_pb2, wrappers_pb2
+from google.protobuf import wrappers_pb2
 
-from stakazo_ml import Client, connect
+from stakazo_ml import Client, connect, struct, timestamp  # dicts → Struct, aware datetimes → Timestamp
 from stakazo_ml.v1 import common_pb2, embedding_pb2, learning_pb2, metrics_pb2
 
 DIMENSION = 8
 PLATFORMS = [common_pb2.PLATFORM_TIKTOK, common_pb2.PLATFORM_INSTAGRAM, common_pb2.PLATFORM_YOUTUBE]
-
-
-def timestamp(when):
-    ts = timestamp_pb2.Timestamp()
-    ts.FromDatetime(when)
-    return ts
-
-
-def struct(values):
-    s = struct_pb2.Struct()
-    s.update(values)
-    return s
 
 
 def retention_curve(duration_s, first_3s_loss, completion):

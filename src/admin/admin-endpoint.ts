@@ -12,6 +12,8 @@ export interface AdminEndpoint {
   /** The HTTP side's base URL, e.g. http://127.0.0.1:9464. */
   url: string;
   token: string;
+  /** The gRPC address, e.g. 127.0.0.1:50051 (for messages that point a user to an RPC). */
+  grpcAddress?: string;
 }
 
 /** A new random admin token (64 hex characters). */
@@ -20,12 +22,14 @@ export function newAdminToken(): string {
 }
 
 /** Writes the admin file of a server whose HTTP side listens on `host:port`; returns how to remove it. */
-export function publishAdminEndpoint(dataDir: string, host: string, port: number, token: string): { remove(): void } {
+export function publishAdminEndpoint(dataDir: string, host: string, port: number, token: string, grpcPort?: number): { remove(): void } {
   const reachable = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+  const hostPart = reachable.includes(':') ? `[${reachable}]` : reachable;
   const endpoint: AdminEndpoint = {
     pid: process.pid,
-    url: `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`,
+    url: `http://${hostPart}:${port}`,
     token,
+    grpcAddress: grpcPort === undefined ? undefined : `${hostPart}:${grpcPort}`,
   };
   const path = join(dataDir, ADMIN_FILE);
   writeFileSync(path, JSON.stringify(endpoint), { mode: 0o600 });

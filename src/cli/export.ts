@@ -1,11 +1,13 @@
 // `stakazo-ml export`: writes a family's metric records to CSV, NDJSON or Parquet through the export path of
 // ExportMetrics (MetricsService.exportMetrics: keyset pages of 1,000 records), with progress on stderr.
+import { readAdminEndpoint } from '../admin/admin-endpoint.js';
+import { loadConfig } from '../config.js';
 import { EXPORT_FORMATS, openRecordWriter, type ExportFormat } from '../export/record-writers.js';
 import { FAMILIES } from '../metrics/families.js';
 import type { MetricFilter } from '../metrics/metrics.types.js';
 import { PLATFORMS, type PlatformName } from '../domain/platform.js';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
-import { dayOption, parseCommand, UsageError, type Command } from './usage.js';
+import { dayOption, parseCommand, UsageError, tenantOption, type Command } from './usage.js';
 import { outFileOption } from './out-file.js';
 import { Progress } from './progress.js';
 
@@ -20,7 +22,9 @@ Columns: record_id, observe_time, then the family's fields as the contract names
   ndjson   one JSON object per line
   parquet  typed columns (int64 counts, double rates, timestamp(ms) observe_time, JSON maps, list<float> curves)
 The file appears under its name only once complete (it is written as FILE.partial first).
-It works in-process on the database of DATABASE_URL / DATA_DIR (an embedded DATA_DIR must not be open in a server).
+It works in-process on the database of DATABASE_URL / DATA_DIR. While a server holds an embedded DATA_DIR, export
+through it instead: the RPC stakazo.ml.v1.MetricsService/ExportMetrics streams the same records (the error names
+the server's address).
 
 options:
   --family F      ${FAMILIES.map((f) => f.name).join(', ')}
@@ -78,7 +82,8 @@ export const exportCommand: Command = {
     if (!EXPORT_FORMATS.includes(format))
       throw new UsageError(values.format === undefined ? '--format is required' : `--format "${values.format}" must be ${EXPORT_FORMATS.join(', ')}`);
     const out = outFileOption(values.out);
-    const tenantId = values.tenant ?? DEFAULT_TENANT;
+    const tenantId = tenantOption(values.tenant);
+    refuseBesideServer(values.family!);
     const { requireTenant, withDatabase } = await import('./common.js');
     const written = await withDatabase(async (context) => {
       const { services } = context;
@@ -116,3 +121,16 @@ export const exportCommand: Command = {
     return 0;
   },
 };
+
+/** While a server holds the embedded folder, says exactly which RPC gives the same records, at which address. */
+function refuseBesideServer(family: string): void {
+  const config = loadConfig();
+  const server = config.databaseUrl ? undefined : readAdminEndpoint(config.dataDir);
+  if (!server) return;
+  const address = server.grpcAddress ?? 'HOST:PORT';
+  throw new Error(
+    `a server (pid ${server.pid}) holds ${config.dataDir}: export through it with the RPC stakazo.ml.v1.MetricsService/ExportMetrics, e.g. ` +
+      `grpcurl -plaintext -d '{"family": "METRIC_FAMILY_${family.toUpperCase()}"}' ${address} stakazo.ml.v1.MetricsService/ExportMetrics ` +
+      '(add -H "authorization: Bearer <token>" when tokens exist), or stop the server and export again',
+  );
+}

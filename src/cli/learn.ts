@@ -4,7 +4,7 @@ import type { Reprocess, RunWithReport } from '../learning/run/learning.service.
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
 import type { CliContext } from './common.js';
 import { Progress } from './progress.js';
-import { dayOption, parseCommand, UsageError, type Command } from './usage.js';
+import { dayOption, parseCommand, UsageError, tenantOption, type Command } from './usage.js';
 
 const HELP = `usage: stakazo-ml learn (--day D | --from D --to D) [--tenant T] [--reprocess none|failed|all]
 
@@ -74,7 +74,7 @@ export const learnCommand: Command = {
     if (to < from) throw new UsageError(`--to ${to} is before --from ${from}`);
     const reprocess = (values.reprocess ?? 'none') as Reprocess;
     if (!REPROCESS.includes(reprocess)) throw new UsageError(`--reprocess "${values.reprocess}" must be none, failed or all`);
-    const tenantId = values.tenant ?? DEFAULT_TENANT;
+    const tenantId = tenantOption(values.tenant);
     const flags = values.day !== undefined ? { start_day: '--day', end_day: '--day' } : { start_day: '--from', end_day: '--to' };
     const { requireTenant, withDatabase } = await import('./common.js');
     return withDatabase(async (context) => {

@@ -4,7 +4,7 @@ import { addDays } from '../domain/days.js';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
 import { learnDays } from './learn.js';
 import { Progress } from './progress.js';
-import { integerOption, parseCommand, type Command } from './usage.js';
+import { integerOption, parseCommand, tenantOption, type Command } from './usage.js';
 
 const HELP = `usage: stakazo-ml seed-demo [--days 28] [--posts-per-day 60] [--tenant T]
 
@@ -31,7 +31,7 @@ export const seedDemoCommand: Command = {
     if (!parsed) return 0;
     const days = integerOption(parsed.values.days, 'days', 28, 1, 90);
     const postsPerDay = integerOption(parsed.values['posts-per-day'], 'posts-per-day', 60, 1, 1000);
-    const tenantId = parsed.values.tenant ?? DEFAULT_TENANT;
+    const tenantId = tenantOption(parsed.values.tenant);
     const [{ withDatabase }, { seedDemo }] = await Promise.all([import('./common.js'), import('../demo/seed.js')]);
     return withDatabase(async (context) => {
       let current: Progress | undefined;

@@ -1,5 +1,5 @@
 // `stakazo-ml tenant`: a tenant's settings (learning across artists).
-import { parseCommand, UsageError, type Command } from './usage.js';
+import { parseCommand, tenantOption, UsageError, type Command } from './usage.js';
 
 const HELP = `usage: stakazo-ml tenant <show|share-learning> <tenant> [on|off]
 
@@ -21,6 +21,7 @@ export const tenantCommand: Command = {
     const [action, tenantId, value, ...extra] = parsed.positionals;
     if (action !== 'show' && action !== 'share-learning') throw new UsageError(`unknown tenant action "${action ?? ''}" (show or share-learning)`);
     if (!tenantId) throw new UsageError(`tenant ${action} needs a tenant id`);
+    tenantOption(tenantId, 'tenant');
     if (action === 'share-learning' && value !== 'on' && value !== 'off') {
       throw new UsageError(`tenant share-learning needs "on" or "off" after the tenant, got "${value ?? ''}"`);
     }

@@ -1,6 +1,6 @@
 // `stakazo-ml tokens`: create, revoke and list API tokens (each maps a bearer token to a tenant).
 import { tokenId } from '../tenancy/tokens.js';
-import { parseCommand, UsageError, type Command } from './usage.js';
+import { parseCommand, tenantOption, UsageError, type Command } from './usage.js';
 
 const HELP = `usage: stakazo-ml tokens <create|revoke|list> [options]
 
@@ -24,6 +24,7 @@ export const tokensCommand: Command = {
     const { values, positionals } = parsed;
     if (!['create', 'revoke', 'list'].includes(action ?? '')) throw new UsageError(`unknown tokens action "${action ?? ''}" (create, revoke or list)`);
     if (action === 'create' && !values.tenant) throw new UsageError('tokens create needs --tenant <tenant-id>');
+    if (action === 'create') tenantOption(values.tenant);
     if (action === 'revoke' && positionals.length !== 1) throw new UsageError('tokens revoke needs exactly one token or token id');
     const { withDatabase } = await import('./common.js');
     await withDatabase(async ({ services }) => {

@@ -1,6 +1,7 @@
 // What the command line needs before it touches the database: usage errors, the command shape and option
 // parsing. Light on purpose (Node built-ins only): `--help` and usage errors load this and nothing else.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_TENANT, tenantIdProblem } from '../tenancy/tenant-id.js';
 
 /**
  * Bad usage: one line saying what is wrong (naming the flag); the CLI adds "see stakazo-ml <command> --help" and
@@ -82,4 +83,12 @@ export function dayOption(value: string | undefined, name: string): string {
     throw new UsageError(`--${name} "${value}" is not a calendar day in the form YYYY-MM-DD`);
   }
   return value;
+}
+
+/** A tenant given on the command line (`--tenant` or a positional): its form checked before the database opens. */
+export function tenantOption(value: string | undefined, flag = '--tenant'): string {
+  const tenantId = value ?? DEFAULT_TENANT;
+  const problem = tenantIdProblem(tenantId);
+  if (problem) throw new UsageError(`${flag} "${tenantId}" ${problem}`);
+  return tenantId;
 }

@@ -18,3 +18,10 @@ export function platformNumber(name: string): number {
   const index = PLATFORM_NAMES.indexOf(name as PlatformName);
   return Math.max(index, 0);
 }
+
+const BRANDS: Record<string, string> = { tiktok: 'TikTok', instagram: 'Instagram', youtube: 'YouTube', facebook: 'Facebook', x: 'X' };
+
+/** A platform as its brand writes it ("tiktok" → "TikTok"), for sentences people read; unknown names unchanged. */
+export function brandName(platform: string): string {
+  return BRANDS[platform] ?? platform;
+}

@@ -1,5 +1,6 @@
 // The decision rule of one look: guardrails first, then a winner on the primary metric, then "no effect".
 import { METRIC_SPECS, type DecisionOutcome, type MetricAnalysis, type VariantEstimate } from './experiment.types.js';
+import { plural } from '../domain/plural.js';
 
 /** Posts with an outcome every variant needs before any stop (the plug-in variance is rough below this). */
 export const MIN_POSTS_PER_VARIANT = 10;
@@ -34,7 +35,7 @@ export function decide(primary: MetricAnalysis, guardrails: readonly MetricAnaly
     return {
       decision: 'continue',
       winnerVariant: '',
-      reason: `Variant "${short.variant}" has ${short.n} posts with an outcome; every variant needs ${MIN_POSTS_PER_VARIANT} before a decision.`,
+      reason: `Variant "${short.variant}" has ${plural(short.n, 'post')} with an outcome; every variant needs ${MIN_POSTS_PER_VARIANT} before a decision.`,
     };
   const treatments = primary.variants.slice(1);
   const label = METRIC_LABELS[primary.metric];

@@ -11,11 +11,21 @@ export const MAX_CHUNKS_IN_FLIGHT = 2;
 /** Rejections a stream reports in detail; later ones are only counted. */
 export const MAX_DETAILED_REJECTIONS = 1000;
 
+/** Told the totals of every finished write (the process's /metrics counts ingested rows by outcome). */
+export type IngestObserver = (summary: WriteSummary) => void;
+
 export class MetricsIngestService {
   constructor(
     private readonly repository: MetricIngestRepository,
     private readonly chunkRecords = STREAM_CHUNK_RECORDS,
+    private readonly observer?: IngestObserver,
   ) {}
+
+  private finish(tally: IngestTally): WriteSummary {
+    const summary = tally.result();
+    this.observer?.(summary);
+    return summary;
+  }
 
   /**
    * Writes one batch (validated at the edge: `batch.rejected` holds the records it refused). Valid records are
@@ -25,9 +35,9 @@ export class MetricsIngestService {
   async recordMetrics(tenantId: string, batch: RecordChunk, allOrNothing: boolean): Promise<WriteSummary> {
     const tally = new IngestTally(Number.POSITIVE_INFINITY);
     for (const rejection of batch.rejected) tally.reject(rejection);
-    if (allOrNothing && tally.rejectedCount > 0) return tally.result();
+    if (allOrNothing && tally.rejectedCount > 0) return this.finish(tally);
     countOutcomes(tally, await this.writeChunk(tenantId, batch.prepared, allOrNothing));
-    return tally.result();
+    return this.finish(tally);
   }
 
   /**
@@ -69,7 +79,7 @@ export class MetricsIngestService {
       await Promise.allSettled(inFlight);
       throw err;
     }
-    return tally.result();
+    return this.finish(tally);
   }
 
   /** Writes one chunk; returns every record's outcome to count, in index order. */

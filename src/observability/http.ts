@@ -3,8 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from '../log.js';
 import type { ServiceMetrics } from './prometheus.js';
 
-/** An extra GET route: returns the body and content type, or undefined for 404. */
-export type Route = (url: URL, req: IncomingMessage) => Promise<{ contentType: string; body: string | Uint8Array; status?: number } | undefined>;
+/** An extra route: returns the answer, or undefined for 404. */
+export type Route = (
+  url: URL,
+  req: IncomingMessage,
+) => Promise<{ contentType: string; body: string | Uint8Array; status?: number; headers?: Record<string, string> } | undefined>;
 
 export interface HttpOptions {
   host: string;
@@ -12,6 +15,7 @@ export interface HttpOptions {
   metrics: ServiceMetrics;
   /** True while the gRPC side serves (after migrations, before shutdown). */
   isServing: () => boolean;
+  /** By path for GET (`/report`), by method and path for others (`POST /report/sign-in`). */
   routes?: Record<string, Route>;
   log: Logger;
 }
@@ -20,22 +24,22 @@ export interface HttpOptions {
 export async function startHttp(options: HttpOptions): Promise<{ server: Server; port: number }> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const reply = (status: number, contentType: string, body: string | Uint8Array) => {
-      res.writeHead(status, { 'content-type': contentType });
+    const reply = (status: number, contentType: string, body: string | Uint8Array, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { ...headers, 'content-type': contentType });
       res.end(body);
     };
     (async () => {
-      if (req.method !== 'GET') return reply(405, 'text/plain', 'only GET\n');
+      const route = options.routes?.[req.method === 'GET' ? url.pathname : `${req.method} ${url.pathname}`];
+      if (req.method !== 'GET' && !route) return reply(405, 'text/plain', 'only GET\n');
       if (url.pathname === '/healthz') {
         return options.isServing() ? reply(200, 'text/plain', 'SERVING\n') : reply(503, 'text/plain', 'NOT_SERVING\n');
       }
       if (url.pathname === '/metrics') {
         return reply(200, options.metrics.registry.contentType, await options.metrics.registry.metrics());
       }
-      const route = options.routes?.[url.pathname];
       const result = route ? await route(url, req) : undefined;
       if (!result) return reply(404, 'text/plain', `no route ${url.pathname}\n`);
-      return reply(result.status ?? 200, result.contentType, result.body);
+      return reply(result.status ?? 200, result.contentType, result.body, result.headers);
     })().catch((err: unknown) => {
       options.log.error({ err, path: url.pathname }, 'http handler failed');
       if (!res.headersSent) reply(500, 'text/plain', 'internal error; it has been logged\n');

@@ -2,6 +2,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { status } from '@grpc/grpc-js';
 import type { CallObserver } from '../grpc/observe.js';
+import type { PointWritePath } from '../embedding/embedding.types.js';
+import type { WriteSummary } from '../metrics/metrics.types.js';
 
 const CODE_NAMES = Object.fromEntries(
   Object.entries(status)
@@ -18,16 +20,18 @@ export interface DatabaseGauges {
 /** Everything the service exports at /metrics, in its own registry (tests start many servers in one process). */
 export class ServiceMetrics implements CallObserver {
   readonly registry = new Registry();
+  // NOTE: the labels are go-grpc-middleware's (grpc_service, grpc_method, grpc_code), so dashboards and alerts
+  // written for other gRPC services read these too.
   readonly requests = new Counter({
     name: 'stakazo_grpc_requests_total',
-    help: 'gRPC calls finished, by method and status code',
-    labelNames: ['method', 'code'] as const,
+    help: 'gRPC calls finished, by service, method and status code',
+    labelNames: ['grpc_service', 'grpc_method', 'grpc_code'] as const,
     registers: [this.registry],
   });
   readonly latency = new Histogram({
     name: 'stakazo_grpc_request_duration_seconds',
-    help: 'gRPC call latency, by method',
-    labelNames: ['method'] as const,
+    help: 'gRPC call latency, by service and method',
+    labelNames: ['grpc_service', 'grpc_method'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
     registers: [this.registry],
   });
@@ -65,7 +69,14 @@ export class ServiceMetrics implements CallObserver {
     registers: [this.registry],
   });
 
-  constructor(database?: DatabaseGauges) {
+  /**
+   * `serviceOfMethod` names the fully-qualified service of each method name the handlers report (method names are
+   * unique across our services); an unknown one is counted under service "unknown".
+   */
+  constructor(
+    database?: DatabaseGauges,
+    private readonly serviceOfMethod: ReadonlyMap<string, string> = new Map(),
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'stakazo_' });
     database?.onRead((target) => this.reads.inc({ target }));
     if (database) {
@@ -86,7 +97,26 @@ export class ServiceMetrics implements CallObserver {
   }
 
   onCall(method: string, code: number, durationMs: number): void {
-    this.requests.inc({ method, code: CODE_NAMES[code] ?? String(code) });
-    this.latency.observe({ method }, durationMs / 1000);
+    const labels = { grpc_service: this.serviceOfMethod.get(method) ?? 'unknown', grpc_method: method };
+    this.requests.inc({ ...labels, grpc_code: CODE_NAMES[code] ?? String(code) });
+    this.latency.observe(labels, durationMs / 1000);
+  }
+
+  /** Points written by Upsert / UpsertStream (all or nothing: a refused batch writes none). */
+  pointsWritten(path: PointWritePath, count: number): void {
+    this.pointWrites.inc({ path }, count);
+    this.ingestedRows.inc({ kind: 'points', outcome: 'accepted' }, count);
+  }
+
+  /** The totals of one metric write. */
+  metricsIngested(summary: WriteSummary): void {
+    for (const [outcome, count] of [
+      ['accepted', summary.acceptedCount],
+      ['duplicate', summary.duplicateCount],
+      ['rejected', summary.rejectedCount],
+    ] as const) {
+      // NOTE: zero increments too, so each series exists from the first write and rate() has a start.
+      this.ingestedRows.inc({ kind: 'metric_records', outcome }, count);
+    }
   }
 }

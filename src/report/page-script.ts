@@ -29,7 +29,7 @@ export const PAGE_SCRIPT = String.raw`
     type: 'line',
     data: {
       datasets: report.clusters.map((c, i) => ({
-        label: clusterName(c, i) + ' (' + c.size.toLocaleString('en-US') + ' posts)',
+        label: clusterName(c, i) + ' (' + c.size.toLocaleString('en-US') + (c.size === 1 ? ' post)' : ' posts)'),
         data: c.centroidCurve.map((v, j) => ({ x: (j * 100) / (c.centroidCurve.length - 1), y: pct(v) })),
         borderColor: palette[i % palette.length],
         backgroundColor: palette[i % palette.length],
@@ -80,7 +80,7 @@ export const PAGE_SCRIPT = String.raw`
       options: {
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { title: (items) => items[0].raw.y + ' ' + items[0].raw.x + ':00', label: (ctx) => '≈ ' + Math.round(Math.expm1(ctx.raw.v)).toLocaleString('en-US') + ' views (' + ctx.raw.n + ' posts)' + (isBest(ctx) ? ', a best slot' : '') } },
+          tooltip: { callbacks: { title: (items) => items[0].raw.y + ' ' + items[0].raw.x + ':00', label: (ctx) => '≈ ' + Math.round(Math.expm1(ctx.raw.v)).toLocaleString('en-US') + ' views (' + ctx.raw.n + (ctx.raw.n === 1 ? ' post)' : ' posts)') + (isBest(ctx) ? ', a best slot' : '') } },
         },
         scales: {
           x: { type: 'category', labels: hours, offset: true, grid: { display: false }, title: { display: true, text: 'hour (' + grid.timeZone + ')' } },

@@ -5,6 +5,7 @@ import { PAGE_SCRIPT } from './page-script.js';
 import type { ReportPageData } from './report-data.js';
 import { brandName, distinctClusterNames, formatCount, formatPercent, formatPoints, formatSignedPercent, outcomeWords, plainInsight } from './wording.js';
 import { extent } from '../domain/numbers.js';
+import { plural } from '../domain/plural.js';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -151,7 +152,7 @@ function sections(data: ReportPageData, clusterNames: string[], withTimeZoneForm
   const heatmaps = data.bestTime.grids
     .map((g, i) => {
       const slots = g.topSlots.map((s) => `${WEEKDAYS[s.weekday - 1]} ${String(s.hour).padStart(2, '0')}:00`).join(', ') || 'not enough posts';
-      return `<figure><figcaption><b>${escapeHtml(brandName(g.platform))}</b> · ${formatCount(g.sampleSize)} posts · best: ${escapeHtml(slots)}${g.confidence < 0.5 ? ' · few posts per slot: a rough guide' : ''}</figcaption>
+      return `<figure><figcaption><b>${escapeHtml(brandName(g.platform))}</b> · ${plural(formatCount(g.sampleSize), 'post')} · best: ${escapeHtml(slots)}${g.confidence < 0.5 ? ' · few posts per slot: a rough guide' : ''}</figcaption>
         ${heatmapLegend(g.cells)}
         <div class="chart"><canvas id="chart-best-time-${i}" data-platform="${escapeHtml(g.platform)}"></canvas></div></figure>`;
     })
@@ -196,17 +197,17 @@ function sections(data: ReportPageData, clusterNames: string[], withTimeZoneForm
   return `
 <section id="retention"><h2>Retention curves per cluster</h2>
   <p class="note">Posts of the day clustered by the shape of their retention curve; each line is a cluster's centroid.</p>
-  <div class="chart"><canvas id="chart-clusters"></canvas></div>${clusters}</section>
+  ${chartOrWhy('chart-clusters', r.clusters.length > 0, 'No post of this day has a retention curve yet, so there is nothing to cluster: curves arrive with the retention records (retention_curve).')}${clusters}</section>
 <section id="drop-offs"><h2>Drop-off points</h2>
-  <p class="note">The ${r.worstDropOffs.length} posts that lost the most viewers in the first 3 s, and where in the video viewers left.</p>
-  <div class="chart"><canvas id="chart-dropoffs"></canvas></div>${dropOffs}</section>
+  <p class="note">The ${r.worstDropOffs.length === 1 ? 'post' : `${r.worstDropOffs.length} posts`} that lost the most viewers in the first 3 s, and where in the video viewers left.</p>
+  ${chartOrWhy('chart-dropoffs', r.worstDropOffs.length > 0, 'No post of this day has a retention curve yet, so no drop-off point can be found.')}${dropOffs}</section>
 <section id="best-time"><h2>Best time to post</h2>
   <p class="note">Weekday × hour in ${escapeHtml(data.timeZone?.chosen ?? data.bestTime.grids[0]?.timeZone ?? 'UTC')}: darker means more views (estimates pulled toward the platform's average where there are few posts), from the posts of ${escapeHtml(data.bestTime.windowStartDay)} to ${escapeHtml(data.bestTime.windowEndDay)}; outlined cells are the best slots.</p>
   ${withTimeZoneForm ? timeZoneForm(data) : ''}
   <div class="heatmaps">${heatmaps || '<p class="empty">No posts in the window.</p>'}</div></section>
 <section id="virality"><h2>Virality score distribution</h2>
-  <p class="note">${escapeHtml(data.virality.note)} (${data.virality.scores.length} posts)</p>
-  <div class="chart"><canvas id="chart-virality"></canvas></div>${
+  <p class="note">${escapeHtml(data.virality.note)} (${plural(data.virality.scores.length, 'post')})</p>
+  ${chartOrWhy('chart-virality', data.virality.scores.length > 0, 'No post of this day could be scored: scores need registered content with its features.')}${
     data.virality.explanation
       ? `<p class="note">${escapeHtml(data.virality.explanation.title)}:</p><ul>${data.virality.explanation.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
       : ''
@@ -222,7 +223,12 @@ ${
 <section id="recommendations"><h2>Recommendations</h2>${recommendations}</section>
 <section id="platforms"><h2>Platforms</h2>${platforms}</section>
 <section id="history"><h2>Learning history</h2><p class="note">${escapeHtml(trendText)}</p>
-  <div class="chart"><canvas id="chart-history"></canvas></div></section>`;
+  ${h.points.length >= 2 ? '<div class="chart"><canvas id="chart-history"></canvas></div>' : ''}</section>`;
+}
+
+/** A chart, or (when it would be empty) one sentence saying why there is none. */
+function chartOrWhy(id: string, hasData: boolean, why: string): string {
+  return hasData ? `<div class="chart"><canvas id="${id}"></canvas></div>` : `<p class="empty">${escapeHtml(why)}</p>`;
 }
 
 /** How the page is rendered: `timeZoneChoice` adds the heatmaps' time-zone form (the served page; a file has none). */
@@ -251,7 +257,7 @@ export function renderReportPage(data: ReportPageData, options: RenderOptions = 
 <body>
 <header>
   <h1>Learning report</h1>
-  <p class="meta">tenant <b>${escapeHtml(data.tenantId)}</b> · day <b>${escapeHtml(data.day)}</b> (UTC) · run ${escapeHtml(run.status)}${run.finishedAt ? ` at ${escapeHtml(run.finishedAt)}` : ''} · ${formatCount(data.report.postsAnalysed)} posts · page generated ${escapeHtml(data.generatedAt)}</p>
+  <p class="meta">tenant <b>${escapeHtml(data.tenantId)}</b> · day <b>${escapeHtml(data.day)}</b> (UTC) · run ${escapeHtml(run.status)}${run.finishedAt ? ` at ${escapeHtml(run.finishedAt)}` : ''} · ${plural(formatCount(data.report.postsAnalysed), 'post')} · page generated ${escapeHtml(data.generatedAt)}</p>
   <p class="summary">${escapeHtml(data.report.summary)}</p>
 </header>
 ${data.report.empty ? '<section><p class="empty">No metrics were observed on this day: there is nothing to chart.</p></section>' : `${sinceYesterday(data)}${sections(data, clusterNames, options.timeZoneChoice ?? false)}`}

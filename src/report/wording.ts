@@ -3,12 +3,10 @@
 import type { Insight } from '../learning/insights/insights.js';
 import { featureSpec } from '../learning/insights/insights.js';
 
-const BRANDS: Record<string, string> = { tiktok: 'TikTok', instagram: 'Instagram', youtube: 'YouTube', facebook: 'Facebook', x: 'X' };
+import { brandName } from '../domain/platform.js';
+import { plural } from '../domain/plural.js';
 
-/** A platform as its brand writes it ("tiktok" → "TikTok"); unknown names unchanged. */
-export function brandName(platform: string): string {
-  return BRANDS[platform] ?? platform;
-}
+export { brandName };
 
 const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const decimalFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -50,7 +48,7 @@ export function plainInsight(insight: Pick<Insight, 'feature' | 'bucket' | 'outc
     first_3s_loss: `lost ${ratioPhrase(ratio, 'more viewers in the first 3 s', 'fewer viewers in the first 3 s', 'many viewers in the first 3 s')}`,
     engagement_rate: `drew ${ratioPhrase(ratio, 'more engagement', 'less engagement', 'much engagement')}`,
   }[insight.outcome];
-  const sentence = `${subject.replace(/(\d)-(\d)/g, '$1–$2')} ${predicate} (${formatCount(insight.sampleSize)} posts).`;
+  const sentence = `${subject.replace(/(\d)-(\d)/g, '$1–$2')} ${predicate} (${plural(formatCount(insight.sampleSize), 'post')}).`;
   return insight.smallSample ? `${sentence} Few posts: treat it as a hint.` : sentence;
 }
 

@@ -2,10 +2,9 @@
 // service creates and revokes them; the token authentication service checks them on every call.
 import { createHash, randomBytes } from 'node:crypto';
 import { invalidArgument } from '../errors.js';
+import { tenantIdProblem } from './tenant-id.js';
 
-/** The tenant used when no tokens exist (single-tenant local use). */
-export const DEFAULT_TENANT = 'default';
-const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export { DEFAULT_TENANT } from './tenant-id.js';
 const TOKEN_PREFIX = 'stk_';
 
 export function hashToken(token: string): string {
@@ -19,9 +18,8 @@ export function tokenId(tokenHash: string): string {
 
 /** A new random token (shown once, stored only as its hash); INVALID_ARGUMENT when `tenantId` is not a valid id. */
 export function newToken(tenantId: string): { token: string; hash: string } {
-  if (!TENANT_ID.test(tenantId)) {
-    throw invalidArgument(`tenant "${tenantId}" must be 1..63 characters of a-z, 0-9, "_" or "-", starting with a letter or digit`);
-  }
+  const problem = tenantIdProblem(tenantId);
+  if (problem) throw invalidArgument(`tenant "${tenantId}" ${problem}`);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   return { token, hash: hashToken(token) };
 }

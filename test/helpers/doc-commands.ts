@@ -1,77 +1,54 @@
-// Reads the grpcurl examples out of a Markdown file, as a reader would copy them: every command of the ```sh blocks
-// (joined over `\` line ends, open quotes and heredocs), the shell variables set before it in its block, and the
-// output the text shows under it (`# {...}` for an answer, `# ERROR:` … `#   Code: X` for a failure).
+// Reads the shell blocks out of a Markdown file as a reader would copy them: every ```sh / ```bash / ```shell block,
+// in order, with what its comments say about how it runs. A block is run as written; its comments may say
+// `# not run by the docs test: <reason>` (skipped, the reason shown), `# with the server stopped` (the embedded
+// database has one process at a time: the test stops the server before the block and starts it again after), and
+// `# fails: CODE …` once per command that is meant to fail with that gRPC code.
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-export interface DocCommand {
-  /** Markdown file and 1-based line of the command's first line (for failure messages). */
+export interface DocBlock {
+  /** Markdown file and 1-based line of the block's first line of code (for failure messages). */
   where: string;
-  /** The command as written, its lines joined by newlines. */
-  command: string;
-  /** `NAME=value` lines of the same block before the command (e.g. `E=stakazo.ml.v1.EmbeddingService`). */
-  variables: string[];
-  /** First JSON key of the documented answer (`# {"hits": …` gives `hits`), when the text shows one. */
-  expectedKey?: string;
-  /** The gRPC code name of a documented failure (`#   Code: InvalidArgument`). */
-  expectedError?: string;
+  /** 1-based line in the Markdown file of the block's first line of code. */
+  firstLine: number;
+  /** The block's code, as written. */
+  code: string;
+  /** Why the docs test does not run it (`# not run by the docs test: …`), if it says so. */
+  notRunBecause?: string;
+  /** Whether it needs the server stopped (`# with the server stopped`). */
+  serverStopped: boolean;
+  /** gRPC codes of the commands meant to fail (`# fails: INVALID_ARGUMENT …` or `# fails: InvalidArgument …`), in order. */
+  expectedFailures: string[];
 }
 
-/** Whether a line leaves a single-quoted string open (shell rules: no escapes inside single quotes). */
-function togglesQuote(line: string, open: boolean): boolean {
-  let inside = open;
-  let inDouble = false;
-  for (const ch of line) {
-    if (ch === "'" && !inDouble) inside = !inside;
-    else if (ch === '"' && !inside) inDouble = !inDouble;
-  }
-  return inside;
-}
+const SHELL_FENCE = /^```(sh|bash|shell)\s*$/;
 
-/** Every grpcurl command of the ```sh blocks of `markdownPath`, in order. */
-export function grpcurlCommands(markdownPath: string, displayName: string): DocCommand[] {
+/** Every shell block of `markdownPath`, in order. */
+export function shellBlocks(markdownPath: string, displayName: string): DocBlock[] {
   const lines = readFileSync(markdownPath, 'utf8').split('\n');
-  const commands: DocCommand[] = [];
-  let inBlock = false;
-  let variables: string[] = [];
-  let current: DocCommand | undefined;
+  const blocks: DocBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.startsWith('```')) {
-      inBlock = !inBlock && line.trim() === '```sh';
-      variables = [];
-      current = undefined;
-      continue;
-    }
-    if (!inBlock) continue;
-    if (/^[A-Z_]+=\S+$/.test(line)) {
-      variables.push(line);
-      continue;
-    }
-    if (line.startsWith('#') && current) {
-      const key = /^# \{"(\w+)"/.exec(line)?.[1];
-      if (key && !current.expectedKey && !current.expectedError) current.expectedKey = key;
-      const code = /^#\s+Code: (\w+)/.exec(line)?.[1];
-      if (code) current.expectedError = code;
-      continue;
-    }
-    if (!line.startsWith('grpcurl ')) {
-      if (line.trim() !== '') current = undefined;
-      continue;
-    }
-    const start = i;
-    const parts = [line];
-    let quoteOpen = togglesQuote(line, false);
-    const heredoc = /<<'?(\w+)'?\s*$/.exec(line)?.[1];
-    while (i + 1 < lines.length && (quoteOpen || parts[parts.length - 1].endsWith('\\') || (heredoc && parts[parts.length - 1] !== heredoc))) {
-      i++;
-      parts.push(lines[i]);
-      quoteOpen = togglesQuote(lines[i], quoteOpen);
-    }
-    current = { where: `${displayName}:${start + 1}`, command: parts.join('\n'), variables: [...variables] };
-    commands.push(current);
+    if (!SHELL_FENCE.test(lines[i])) continue;
+    const start = i + 1;
+    let end = start;
+    while (end < lines.length && !lines[end].startsWith('```')) end++;
+    const code = lines.slice(start, end).join('\n');
+    blocks.push({
+      where: `${displayName}:${start + 1}`,
+      firstLine: start + 1,
+      code,
+      notRunBecause: /#\s*not run by the docs test:\s*(.+)$/m.exec(code)?.[1].trim(),
+      serverStopped: /^#\s*with the server stopped\b/m.test(code),
+      expectedFailures: [...code.matchAll(/#\s*fails:\s*([A-Za-z_]+)/g)].map((m) => m[1]),
+    });
+    i = end;
   }
-  return commands;
+  return blocks;
+}
+
+/** `INVALID_ARGUMENT`, `InvalidArgument` and `invalid_argument` all become `invalidargument` (grpcurl prints the second). */
+export function normaliseCode(code: string): string {
+  return code.replaceAll('_', '').toLowerCase();
 }
 
 /** The grpcurl binary: $GRPCURL, else .tools/bin/grpcurl (scripts/install-go-tools.sh), else one on PATH. */

@@ -35,7 +35,7 @@ describe('responses that fail to encode', () => {
     try {
       await expectStatus(call(client, client.getCollection, { name: 'bad' }), status.INTERNAL);
       expect((await call(client, client.getCollection, { name: 'good' })).collection!.dimension).to.equal(3);
-      const counted = (await metrics.requests.get()).values.map((v) => `${v.labels.method} ${v.labels.code} ${v.value}`);
+      const counted = (await metrics.requests.get()).values.map((v) => `${v.labels.grpc_method} ${v.labels.grpc_code} ${v.value}`);
       expect(counted).to.have.members(['GetCollection INTERNAL 1', 'GetCollection OK 1']);
       const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'the response could not be encoded; the caller got INTERNAL');
       expect(logged).to.have.length(1);

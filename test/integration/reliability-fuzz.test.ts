@@ -102,9 +102,11 @@ describe(`reliability: bad input (${BACKEND})`, function () {
     expect(tally.unexpected.slice(0, 10), 'INTERNAL/UNKNOWN/UNAVAILABLE answers (bugs)').to.deep.equal([]);
     // Our handlers finished no call as INTERNAL either, including calls whose client had already gone (cancelled
     // streams), which the client-side tally cannot see. (Undecodable requests never reach the handlers.)
-    const handlerInternals = (await server.running.metrics.requests.get()).values.filter((v) => v.labels.code === 'INTERNAL' || v.labels.code === 'UNKNOWN');
+    const handlerInternals = (await server.running.metrics.requests.get()).values.filter(
+      (v) => v.labels.grpc_code === 'INTERNAL' || v.labels.grpc_code === 'UNKNOWN',
+    );
     expect(
-      handlerInternals.map((v) => `${v.labels.method}: ${v.value}`),
+      handlerInternals.map((v) => `${v.labels.grpc_method}: ${v.value}`),
       'handlers that answered INTERNAL',
     ).to.deep.equal([]);
     expect(tally.byMethod.size).to.equal(methods.length);

@@ -1,8 +1,11 @@
 // The Python package (clients/python, import stakazo_ml) installed offline into a fresh virtualenv (with the system's
 // grpcio: Debian's python3-grpcio), then the example (examples/python/client.py) run with it against a live server,
-// as a tenant with its own bearer token; and the package's retry of idempotent calls on UNAVAILABLE.
+// as a tenant with its own bearer token; the package's retry of idempotent calls on UNAVAILABLE; its plain-Python
+// layer (dicts, datetimes, default top_k, errors naming address, method and status); mypy over the example with the
+// shipped types. The same package also runs on a Python that is not Debian's (pyenv's 3.11, in a venv without the
+// system's packages, given only Debian's grpcio/protobuf/wheel: what is available offline).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -38,6 +41,40 @@ for name, call, request in [("GetCollection", client.embedding.GetCollection, em
         print(name, err.code().name, client.retries - before)
 `;
 
+/** The plain-Python layer against a live server (argv: address, collection): dicts in, default top_k, errors that name the call. */
+const NATIVE_CHECK = `
+import sys, datetime as dt
+from stakazo_ml import ConnectTimeout, StakazoError, connect, timestamp
+from stakazo_ml.v1 import embedding_pb2
+address, name = sys.argv[1], sys.argv[2]
+with connect(address, ready_timeout_s=30) as client:
+    client.embedding.CreateCollection(embedding_pb2.CreateCollectionRequest(collection=embedding_pb2.Collection(
+        name=name, embedding_type=embedding_pb2.EMBEDDING_TYPE_VISUAL_CLIP, dimension=3)), timeout=30)
+    points = [{"id": f"p{i}", "content_id": f"video-{i}", "vector": [1.0, i / 20, 0.0], "metadata": {"brand": "acme" if i % 2 else "other"}} for i in range(24)]
+    client.upsert(name, points[:12])
+    client.upsert(name, points[12:])
+    print(len(client.search(name, [1.0, 0.0, 0.0])), len(client.search(name, [1.0, 0.0, 0.0], metadata_contains={"brand": "acme"}, top_k=3)))
+    try:
+        client.search("no-such-collection", [1.0, 0.0, 0.0])
+    except StakazoError as err:
+        print(err.address == address, err.method, err.code.name)
+print(timestamp(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)).seconds)
+try:
+    connect("127.0.0.1:1", ready_timeout_s=0.2)
+except ConnectTimeout as err:
+    print(err)
+`;
+
+/** Installs clients/python offline into `venv` (made by its own Python), from a copy (see below). */
+async function installPackage(venv: string): Promise<void> {
+  // Offline: no index, the build backend (setuptools) and grpcio come from the system. Built from a copy: an
+  // in-tree build writes build/ and *.egg-info, which the other back-end's suite may be writing at the same time.
+  const source = join(venv, 'source');
+  cpSync('clients/python', source, { recursive: true });
+  const installed = await runProcess(join(venv, 'bin', 'pip'), ['install', '--no-index', '--no-build-isolation', '--no-deps', '-q', source]);
+  expect(installed.code, installed.stdout + installed.stderr).to.equal(0);
+}
+
 describe(`python package stakazo_ml and its example (${BACKEND})`, () => {
   let server: TestServer;
   let tenant: string;
@@ -54,12 +91,7 @@ describe(`python package stakazo_ml and its example (${BACKEND})`, () => {
     venv = mkdtempSync(join(tmpdir(), 'stakazo-venv-'));
     const created = await runProcess(SYSTEM_PYTHON, ['-m', 'venv', '--system-site-packages', venv]);
     expect(created.code, created.stderr).to.equal(0);
-    // Offline: no index, the build backend (setuptools) and grpcio come from the system. Built from a copy: an
-    // in-tree build writes build/ and *.egg-info, which the other back-end's suite may be writing at the same time.
-    const source = join(venv, 'source');
-    cpSync('clients/python', source, { recursive: true });
-    const installed = await runProcess(join(venv, 'bin', 'pip'), ['install', '--no-index', '--no-build-isolation', '--no-deps', '-q', source]);
-    expect(installed.code, installed.stdout + installed.stderr).to.equal(0);
+    await installPackage(venv);
     server = await startTestServer();
   });
 
@@ -74,10 +106,35 @@ describe(`python package stakazo_ml and its example (${BACKEND})`, () => {
     const probe = `import os, stakazo_ml, stakazo.ml.v1.embedding_pb2 as m, stakazo.ml.v1.embedding_pb2_grpc as g
 from stakazo_ml.v1 import learning_pb2
 print(os.path.exists(m.__file__[:-3] + ".pyi"), os.path.exists(g.__file__[:-3] + ".pyi"),
-      os.path.exists(os.path.join(os.path.dirname(stakazo_ml.__file__), "py.typed")), learning_pb2.GetLearningReportRequest(day="x").day)`;
+      os.path.exists(os.path.join(os.path.dirname(stakazo_ml.__file__), "py.typed")),
+      os.path.exists(os.path.join(os.path.dirname(m.__file__), "py.typed")), learning_pb2.GetLearningReportRequest(day="x").day)`;
     const result = await runProcess(python(), ['-c', probe], { cwd: tmpdir() });
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.equal('True True True x\n');
+    expect(result.stdout).to.equal('True True True True x\n');
+  });
+
+  it('takes dicts and datetimes, defaults top_k, and raises errors naming the address, the method and the status', async () => {
+    const result = await runProcess(python(), ['-c', NATIVE_CHECK, server.address, uniq('pynative')], { cwd: tmpdir() });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.equal(
+      '10 3\nTrue EmbeddingService/Search NOT_FOUND\n1767225600\n' +
+        'connect at 127.0.0.1:1 failed: UNAVAILABLE: no stakazo-ml server answered within 0.2 s (is it running, and is the address right?)\n',
+    );
+  });
+
+  it('type-checks the example with mypy and the shipped types (a typo in a field name is caught)', async function () {
+    const mypy = spawnSync('mypy', ['--version'], { encoding: 'utf8' });
+    if (mypy.error || mypy.status !== 0) {
+      console.log('      skipped: no mypy (Debian package mypy; bash scripts/install-test-deps.sh)');
+      this.skip();
+    }
+    const args = ['--config-file', 'clients/python/mypy.ini', '--python-executable', python(), '--no-incremental'];
+    const example = await runProcess('mypy', [...args, 'examples/python/client.py']);
+    expect(example.code, example.stdout + example.stderr).to.equal(0);
+    const typo = join(venv, 'typo.py');
+    writeFileSync(typo, 'from stakazo_ml.v1 import embedding_pb2\nembedding_pb2.SearchRequest(collection="c", topk=3)\n');
+    const caught = await runProcess('mypy', [...args, typo]);
+    expect(caught.stdout).to.contain('Unexpected keyword argument "topk" for "SearchRequest"; did you mean "top_k"?');
   });
 
   it('retries an idempotent call on UNAVAILABLE with backoff, and a create not at all', async () => {
@@ -137,5 +194,66 @@ with client:
     const anonymous = await runPython(['--address', server.address, '--day', day, '--prefix', tenant]);
     expect(anonymous.code).to.equal(1);
     expect(anonymous.stderr).to.contain('UNAUTHENTICATED: missing "authorization: Bearer <token>" metadata');
+  });
+});
+
+/** A Python that is not Debian's: $PYTHON_OTHER, else pyenv's 3.11 (the minor version of Debian's grpcio build). */
+function otherPython(): string | undefined {
+  if (process.env.PYTHON_OTHER) return process.env.PYTHON_OTHER;
+  const root = '/root/.pyenv/versions';
+  const version = existsSync(root) ? readdirSync(root).find((v) => v.startsWith('3.11.')) : undefined;
+  return version ? join(root, version, 'bin', 'python3') : undefined;
+}
+
+/** Debian's pure-Python and binary packages a venv may borrow offline: grpcio, protobuf, and wheel to build with. */
+const DEBIAN_PACKAGES = '/usr/lib/python3/dist-packages';
+const BORROWED = /^(grpc|grpcio.*|google|protobuf.*|wheel|wheel-.*)$/;
+
+describe(`python package stakazo_ml on a Python that is not Debian's (${BACKEND})`, () => {
+  let server: TestServer;
+  let venv: string;
+
+  before(async function () {
+    const other = otherPython();
+    const missing = !other || !existsSync(other) ? 'no other python3.11 (set PYTHON_OTHER, or pyenv install 3.11)' : missingPython();
+    if (missing) {
+      console.log(`      skipped: ${missing}`);
+      this.skip();
+    }
+    venv = mkdtempSync(join(tmpdir(), 'stakazo-venv-other-'));
+    // NOTE: no --system-site-packages: the venv sees only its own packages, plus (through one .pth) links to
+    // Debian's grpcio, protobuf and wheel, built for CPython 3.11's ABI. PyPI is not reachable from this machine.
+    const created = await runProcess(other!, ['-m', 'venv', venv]);
+    expect(created.code, created.stderr).to.equal(0);
+    const borrowed = join(venv, 'debian-offline');
+    mkdirSync(borrowed);
+    for (const name of readdirSync(DEBIAN_PACKAGES).filter((n) => BORROWED.test(n))) symlinkSync(join(DEBIAN_PACKAGES, name), join(borrowed, name));
+    const sitePackages = join(venv, 'lib', 'python3.11', 'site-packages');
+    writeFileSync(join(sitePackages, 'debian-offline.pth'), `${borrowed}\n`);
+    await installPackage(venv);
+    server = await startTestServer();
+  });
+
+  after(async () => {
+    if (venv) rmSync(venv, { recursive: true, force: true });
+    await server?.stop();
+  });
+
+  it('is another interpreter, without the system packages', async () => {
+    const probe =
+      'import sys, grpc; print(sys.prefix != sys.base_prefix, sys.base_prefix.startswith("/usr") and not sys.base_prefix.startswith("/usr/local"), "dist-packages" in ":".join(sys.path))';
+    const result = await runProcess(join(venv, 'bin', 'python'), ['-c', probe], { cwd: tmpdir() });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.equal('True False False\n');
+  });
+
+  it('calls a live server, retries, and raises the package errors', async () => {
+    const python = join(venv, 'bin', 'python');
+    const native = await runProcess(python, ['-c', NATIVE_CHECK, server.address, uniq('pyother')], { cwd: tmpdir() });
+    expect(native.code, native.stderr).to.equal(0);
+    expect(native.stdout).to.match(/^10 3\nTrue EmbeddingService\/Search NOT_FOUND\n/);
+    const retry = await runProcess(python, ['-c', RETRY_CHECK], { cwd: tmpdir() });
+    expect(retry.code, retry.stderr).to.equal(0);
+    expect(retry.stdout).to.equal('GetCollection UNAVAILABLE 2\nCreateCollection UNAVAILABLE 0\n');
   });
 });

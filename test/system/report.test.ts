@@ -7,19 +7,8 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { escapeHtml, renderReportPage, scriptJson } from '../../src/report/page.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { TenancyService } from '../../src/tenancy/tenancy.service.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js';
 import { BACKEND, startTestServer, uniq, type TestServer } from '../helpers/server.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe(`report page (${BACKEND})`, () => {
   let server: TestServer;

@@ -6,6 +6,8 @@ import { bestPerformers, comparePlatforms, type PlatformComparison } from '../in
 import { recommend, type Recommendation } from '../insights/recommendations.js';
 import { analyseRetention, type DropOffPoint, type KeyMoment } from '../retention/retention.js';
 import { mean } from '../math/stats.js';
+import { brandName } from '../../domain/platform.js';
+import { plural } from '../../domain/plural.js';
 
 /** The retention analysis of one post (mirrors the proto's RetentionAnalysis). */
 export interface PostRetention {
@@ -146,8 +148,6 @@ export function trendOf(posts: DayPostRow[], retention: Map<string, PostRetentio
   };
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /** Assembles the report. Deterministic: the same inputs give the same report. */
 export function assembleReport(
   day: string,
@@ -178,7 +178,7 @@ export function assembleReport(
   const summary = [
     `${plural(posts.length, 'post')} on ${plural(analysis.platforms.length, 'platform')} ${posts.length === 1 ? 'was' : 'were'} observed on ${day}.`,
     `View-weighted completion was ${(trend.completionRate * 100).toFixed(1)} % and ${(trend.first3sLoss * 100).toFixed(1)} % of viewers left in the first 3 s on average.`,
-    `${top.platform} had the most views per post (${Math.round(top.meanViews)}).`,
+    `${brandName(top.platform)} had the most views per post (${Math.round(top.meanViews)}).`,
     `${plural(insights.length, 'finding')} and ${plural(recommendations.length, 'recommendation')}.`,
   ].join(' ');
   return {

@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Optional, Sequence, Tupl
 import grpc
 
 from stakazo.ml.v1 import embedding_pb2, embedding_pb2_grpc, experiment_pb2_grpc, learning_pb2_grpc, metrics_pb2, metrics_pb2_grpc
+from stakazo_ml.native import ConnectTimeout, NativeCalls
 from stakazo_ml.streams import DEFAULT_BATCH_SIZE, metric_batches, point_batches
 
 #: Unary methods that may be sent again after UNAVAILABLE: reads, and writes keyed by an id (points, content,
@@ -95,10 +96,12 @@ class _Interceptor(grpc.UnaryUnaryClientInterceptor, grpc.StreamUnaryClientInter
         return continuation(self._details(client_call_details), request)
 
 
-class Client:
-    """The four services over one channel. Use as a context manager, or call close()."""
+class Client(NativeCalls):
+    """The four services over one channel. Use as a context manager, or call close(). Besides the generated stubs
+    (client.embedding.Search(SearchRequest(...))), plain-Python calls: client.search(...), client.upsert(...)."""
 
-    def __init__(self, channel: grpc.Channel, interceptor: _Interceptor):
+    def __init__(self, channel: grpc.Channel, interceptor: _Interceptor, address: str = ""):
+        self.address = address
         self.channel = channel
         self._interceptor = interceptor
         self.embedding = embedding_pb2_grpc.EmbeddingServiceStub(channel)
@@ -140,7 +143,7 @@ def connect(address: str, token: Optional[str] = None, *, tls: bool = False, roo
     token: the API token (`stakazo-ml tokens create`), sent as `authorization: Bearer <token>`; None when the server
     is single-tenant. tls: connect with TLS (root_certificates: the CA in PEM, else the system's; private_key and
     certificate_chain: a client certificate for mTLS). ready_timeout_s: wait that long for the connection, raising
-    grpc.FutureTimeoutError when the server cannot be reached.
+    ConnectTimeout (a StakazoError naming the address) when the server cannot be reached.
     """
     if tls or root_certificates or certificate_chain:
         credentials = grpc.ssl_channel_credentials(root_certificates, private_key, certificate_chain)
@@ -148,6 +151,10 @@ def connect(address: str, token: Optional[str] = None, *, tls: bool = False, roo
     else:
         channel = grpc.insecure_channel(address, options=list(options))
     if ready_timeout_s is not None:
-        grpc.channel_ready_future(channel).result(timeout=ready_timeout_s)
+        try:
+            grpc.channel_ready_future(channel).result(timeout=ready_timeout_s)
+        except grpc.FutureTimeoutError:
+            channel.close()
+            raise ConnectTimeout(address, ready_timeout_s) from None
     interceptor = _Interceptor(token, retry)
-    return Client(grpc.intercept_channel(channel, interceptor), interceptor)
+    return Client(grpc.intercept_channel(channel, interceptor), interceptor, address)
