@@ -20,6 +20,8 @@ import { LearningRepository } from './learning/run/learning.repository.js';
 import { LearningService } from './learning/run/learning.service.js';
 import { ViralityCache } from './learning/virality/virality-cache.js';
 import { ViralityTrainer } from './learning/virality/virality-training.js';
+import { AdviceRepository } from './learning/advice/advice.repository.js';
+import { AdviceService } from './learning/advice/advice.service.js';
 import { ViralityRepository } from './learning/virality/virality.repository.js';
 import { ViralityService } from './learning/virality/virality.service.js';
 import type { Logger } from './log.js';
@@ -97,6 +99,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const learning = new LearningService(new LearningRepository(db), log, {
     refreshStatistics: () => metricStorage.refreshStatistics(),
     stateUpdater: trainer,
+    adviser: new AdviceService(new AdviceRepository(db), log.child({ component: 'advice' })),
     experimentUpdater: experiment,
     onRunFinished: hooks.onLearningRunFinished,
   });

@@ -3,6 +3,11 @@
 import type { Insight } from '../learning/insights/insights.js';
 import { featureSpec } from '../learning/insights/insights.js';
 
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
 const BRANDS: Record<string, string> = { tiktok: 'TikTok', instagram: 'Instagram', youtube: 'YouTube', facebook: 'Facebook', x: 'X' };
 
 /** A platform as its brand writes it ("tiktok" → "TikTok"); unknown names unchanged. */

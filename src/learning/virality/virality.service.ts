@@ -9,7 +9,7 @@ import type { TenantPredictor, ViralityCache } from './virality-cache.js';
 import { platformLabel as label, type FeatureContribution } from './virality-explanation.js';
 import type { ViralityRepository } from './virality.repository.js';
 import { PLATFORMS } from '../../domain/platform.js';
-import type { ContentRow, LivePostRow, ViralityItem } from './virality.types.js';
+import type { ContentRow, LivePostRow, SuggestedChange, ViralityItem } from './virality.types.js';
 import { coldStartPredictor, type ViralityFeatures, type ViralityPrediction, type ViralityPredictor } from './virality.js';
 
 /** The same content scored on one platform. */
@@ -30,6 +30,8 @@ export interface ViralityAnswer extends ViralityPrediction {
   platformRecommendations: PlatformRecommendation[];
   boostRecommended: boolean;
   modelVersion: string;
+  /** Learned model only: the changes that raise the item's predicted views most (counterfactual predictions). */
+  suggestedChanges?: SuggestedChange[];
   /** Set when the views are a live post's forecast from its observations (not the pre-publication prediction). */
   forecast?: { observedAgeHours: number; horizonHours: number };
 }
