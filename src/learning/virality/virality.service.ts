@@ -2,6 +2,7 @@
 import { invalidArgument, notFound } from '../../errors.js';
 import { isValidTimeZone, localTimesByZone, type LocalTime } from '../best-time/time-zone.js';
 import { forecastViews } from './forecast.js';
+import { suggestChanges } from './suggestions.js';
 import { percentileWithin } from './virality-model.js';
 import { slotTimingValue } from '../best-time/best-time.js';
 import type { ContentFeatureValues } from './content-features.js';
@@ -203,7 +204,8 @@ export class ViralityService {
       const scorer = predictorOf(item);
       // NOTE: one local time per item for all its platforms, memoised per zone and quarter hour across the batch.
       const local = localTimeOf(item.plannedAt, item.timeZone);
-      const prediction = scorer.predict(featuresOf(item, content, item.platform, local), { explain: true });
+      const features = featuresOf(item, content, item.platform, local);
+      const prediction = scorer.predict(features, { explain: true });
       const scored = [...new Set([item.platform, ...platforms])].map((platform) => {
         const p = platform === item.platform ? prediction : scorer.predict(featuresOf(item, content, platform, local));
         return { platform, predictedViews: p.predictedViews, score: p.score };
@@ -215,6 +217,7 @@ export class ViralityService {
         platformRecommendations: recommendationTexts(scored),
         boostRecommended: prediction.score >= boostThreshold,
         modelVersion: predictor.version,
+        ...(predictor.kind === 'learned' ? { suggestedChanges: suggestChanges(predictor.model, features) } : {}),
       };
       const post = posts.get(item.index);
       if (!post?.observedAt || post.views === null || !forecaster) return answer;
@@ -234,6 +237,7 @@ export class ViralityService {
         modelVersion: forecaster.version,
         baselineLogViews: undefined,
         contributions: [],
+        suggestedChanges: [],
         forecast: { observedAgeHours, horizonHours: Math.max(forecast.horizonH, observedAgeHours) },
       };
     });

@@ -1,0 +1,142 @@
+// For a planned post: the few changes that raise its predicted views most, as counterfactual predictions through the
+// same learned model, each with an 80 % interval from the posterior (co)variances of the coefficients it moves.
+import { normalQuantile } from '../math/stats.js';
+import { columnIndex, encodeFeatures } from './virality-features.js';
+import { platformLabel } from './virality-explanation.js';
+import type { ViralityModel } from './virality-model.js';
+import type { SuggestedChange } from './virality.types.js';
+import type { ViralityFeatures } from './virality.js';
+
+const Z80 = normalQuantile(0.9);
+const DURATIONS_S = [7, 10, 15, 20, 25, 30, 45, 60, 90, 120];
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const two = (h: number) => `${String(h).padStart(2, '0')}:00`;
+const signed = (f: number) => `${f < 0 ? '−' : '+'}${Math.abs(Math.round(f * 100))} %`;
+
+interface Change {
+  lever: string;
+  currentKey: string;
+  targetKey: string;
+  changed: ViralityFeatures;
+  action: string;
+}
+
+/** The alternatives looked at: every hour and weekday, the call to action, a few durations, quality 0.9. */
+function alternatives(f: ViralityFeatures): Change[] {
+  const changes: Change[] = [];
+  for (let hour = 0; hour < 24; hour++) {
+    if (hour !== f.publishHour)
+      changes.push({
+        lever: 'posting_hour',
+        currentKey: String(f.publishHour),
+        targetKey: String(hour),
+        changed: { ...f, publishHour: hour },
+        action: `Post at ${two(hour)} instead of ${two(f.publishHour)}`,
+      });
+  }
+  for (let day = 1; day <= 7; day++) {
+    if (day !== f.publishWeekday)
+      changes.push({
+        lever: 'posting_weekday',
+        currentKey: String(f.publishWeekday),
+        targetKey: String(day),
+        changed: { ...f, publishWeekday: day },
+        action: `Post on ${WEEKDAYS[day - 1]} instead of ${WEEKDAYS[f.publishWeekday - 1]}`,
+      });
+  }
+  changes.push({
+    lever: 'cta_in_first_5s',
+    currentKey: String(f.ctaInFirst5s),
+    targetKey: String(!f.ctaInFirst5s),
+    changed: { ...f, ctaInFirst5s: !f.ctaInFirst5s },
+    action: f.ctaInFirst5s ? 'Drop the call to action from the first 5 s' : 'Add a call to action in the first 5 s',
+  });
+  for (const durationS of DURATIONS_S) {
+    if (Math.abs(durationS - f.durationS) / f.durationS > 0.2)
+      changes.push({
+        lever: 'duration',
+        currentKey: String(Math.round(f.durationS)),
+        targetKey: String(durationS),
+        changed: { ...f, durationS },
+        action: `Cut it to ${durationS} s instead of ${Math.round(f.durationS)} s`,
+      });
+  }
+  if (f.qualityScore < 0.8)
+    changes.push({
+      lever: 'quality_score',
+      currentKey: f.qualityScore.toFixed(2),
+      targetKey: '0.90',
+      changed: { ...f, qualityScore: 0.9 },
+      action: `Raise production quality to 0.90 (now ${f.qualityScore.toFixed(2)})`,
+    });
+  return changes.map((c) => (c.lever === 'duration' && c.changed.durationS > f.durationS ? { ...c, action: c.action.replace('Cut it to', 'Make it') } : c));
+}
+
+/**
+ * Posterior variance of the change of ln(1 + views) between two items: for a change of hour or weekday from the
+ * platform's timing covariance (shared + own effect), else σ² Σ d_j² var(β_j) over the moved columns (their
+ * covariances are not stored: an approximation). Undefined when the model has no variances.
+ */
+function changeVariance(model: ViralityModel, from: ViralityFeatures, to: ViralityFeatures, lever: string): number | undefined {
+  const { params } = model;
+  const sigma2 = params.logViews.residualVariance;
+  if (lever === 'posting_hour' || lever === 'posting_weekday') {
+    const c = params.timingCovariance[from.platform];
+    if (!c) return undefined;
+    const [a, b] = lever === 'posting_hour' ? [from.publishHour, to.publishHour] : [23 + from.publishWeekday, 23 + to.publishWeekday];
+    return sigma2 * (c[a * 31 + a] + c[b * 31 + b] - 2 * c[a * 31 + b]);
+  }
+  if (!params.coefficientVariances) return undefined;
+  const at = columnIndex(params.layout);
+  const platformIndex = new Map(params.layout.platforms.map((p, i) => [p, i]));
+  const dense = new Float64Array(at.size);
+  const indices = new Int32Array(at.maxEntries);
+  const values = new Float64Array(at.maxEntries);
+  for (const [item, sign] of [
+    [to, 1],
+    [from, -1],
+  ] as const) {
+    const count = encodeFeatures(item, params.layout, at, platformIndex, indices, values);
+    for (let k = 0; k < count; k++) dense[indices[k]] += sign * values[k];
+  }
+  let variance = 0;
+  dense.forEach((d, j) => {
+    variance += d * d * params.coefficientVariances![j];
+  });
+  return variance;
+}
+
+/**
+ * The `limit` changes with the largest expected gain in views whose 80 % interval lies above zero (at most one per
+ * lever), largest first, e.g. "Post at 21:00 instead of 15:00: +41 % views (+18 % to +70 %)."
+ */
+export function suggestChanges(model: ViralityModel, features: ViralityFeatures, limit = 3): SuggestedChange[] {
+  const base = model.predict(features).predictedLogViews;
+  const best = new Map<string, SuggestedChange & { gain: number }>();
+  for (const change of alternatives(features)) {
+    const predicted = model.predict(change.changed);
+    const gain = predicted.predictedLogViews - base;
+    if (gain <= 0 || gain <= (best.get(change.lever)?.gain ?? 0)) continue;
+    const variance = changeVariance(model, features, change.changed, change.lever);
+    if (variance === undefined) continue;
+    const spread = Z80 * Math.sqrt(Math.max(0, variance));
+    if (gain - spread <= 0) continue;
+    const lift = Math.expm1(gain);
+    const [p10, p90] = [Math.expm1(gain - spread), Math.expm1(gain + spread)];
+    best.set(change.lever, {
+      gain,
+      lever: change.lever,
+      currentKey: change.currentKey,
+      targetKey: change.targetKey,
+      viewsLiftFraction: lift,
+      viewsLiftFractionP10: p10,
+      viewsLiftFractionP90: p90,
+      predictedViews: predicted.predictedViews,
+      text: `${change.action}${change.lever === 'posting_hour' || change.lever === 'posting_weekday' ? ` on ${platformLabel(features.platform)}` : ''}: ${signed(lift)} views (${signed(p10)} to ${signed(p90)}).`,
+    });
+  }
+  return [...best.values()]
+    .sort((a, b) => b.gain - a.gain)
+    .slice(0, limit)
+    .map(({ gain: _gain, ...change }) => change);
+}
