@@ -63,6 +63,8 @@ const DURATION_GRID_S = [5, 7, 10, 12, 15, 20, 25, 30, 35, 40, 45, 50, 60, 75, 9
 const QUANTILES = [0.1, 0.25, 0.5, 0.75, 0.9];
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const BAND_HOURS = 3;
+/** Dates of a weekday needed in the window before it is compared with another. */
+const MIN_WEEKDAY_DATES = 4;
 
 /** The most common value (the smallest of equals, for determinism). */
 export function mostCommon<T extends string | number | boolean>(values: readonly T[]): T {
@@ -169,7 +171,16 @@ export function leverSpecs(options: { hook: boolean; platforms: readonly string[
       lever: 'posting_weekday',
       scope: 'platform',
       current: (s) => weekday(s, mostCommon(s.recent.map((p) => p.publishWeekday))),
-      candidates: (s) => [1, 2, 3, 4, 5, 6, 7].map((d) => weekday(s, d)),
+      // NOTE: posts of one date share that date's luck (news, a trend, a batch of unusual posts), so a weekday is
+      // known from its dates, not its posts: one Monday of 80 posts says little about Mondays. Compared only when
+      // the current weekday and the candidate each have enough dates in the window.
+      candidates: (s) => {
+        const dates = (day: number) =>
+          new Set(s.window.filter((p) => p.publishWeekday === day).map((p) => Math.floor(p.publishedAt.getTime() / 86_400_000))).size;
+        const current = mostCommon(s.recent.map((p) => p.publishWeekday));
+        if (dates(current) < MIN_WEEKDAY_DATES) return [];
+        return [1, 2, 3, 4, 5, 6, 7].filter((d) => dates(d) >= MIN_WEEKDAY_DATES).map((d) => weekday(s, d));
+      },
     },
   ];
   if (options.platforms.length > 1) {
