@@ -96,10 +96,13 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const virality = new ViralityService(viralityRepository, viralityCache);
   const experiment = new ExperimentService(new ExperimentRepository(db), predictionCovariate(virality, config.boostThreshold));
   const metricStorage = new MetricStorageService(metricPartitions, config.metricsRetentionDays, log.child({ component: 'metric-partitions' }));
+  const tenantSettings = new TenantSettingsService(tenancy);
   const learning = new LearningService(new LearningRepository(db), log, {
     refreshStatistics: () => metricStorage.refreshStatistics(),
     stateUpdater: trainer,
-    adviser: new AdviceService(new AdviceRepository(db), log.child({ component: 'advice' })),
+    adviser: new AdviceService(new AdviceRepository(db), log.child({ component: 'advice' }), {
+      settings: (tenantId) => tenantSettings.adviceSettings(tenantId),
+    }),
     experimentUpdater: experiment,
     onRunFinished: hooks.onLearningRunFinished,
   });
@@ -116,7 +119,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     experiment,
     trainer,
     tenancy,
-    tenantSettings: new TenantSettingsService(tenancy),
+    tenantSettings,
     tokens: new TokenAuthority(tenancy, log, config.authCacheMs, config.authMode, config.caches.authTokens),
   };
 }

@@ -7,7 +7,8 @@ import type { LearningReport, ViralityInput } from '../../src/gen/stakazo/ml/v1/
 import { generateWorld, type WorldPost } from '../../src/demo/world.js';
 import { gaussian, mulberry32 } from '../../src/learning/math/stats.js';
 import { deleteTenantTokens, freshTenant, loadPlantedWorld, plantedWorld } from '../helpers/planted-world.js';
-import { BACKEND, call, startTestServer, uniq, type TestServer } from '../helpers/server.js';
+import { status } from '@grpc/grpc-js';
+import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 import { loadWorld } from '../helpers/world.js';
 
 const show = (report: LearningReport) => process.env.ADVICE_REPORT && console.log(report.recommendations.map((r) => `      ${r.text}`).join('\n'));
@@ -80,11 +81,12 @@ describe(`advice from the models through the learning run (${BACKEND})`, functio
     expectConsistent(report!);
   });
 
-  it('advises the planted call to action and quality, and suggests changes that raise a planned post', async () => {
+  it('advises the planted call to action and quality, suggests changes that raise a planned post, and follows the settings', async () => {
     const { metadata } = await freshTenant(server, 'adv');
     const world = plantedWorld(5, '2022-06-06', 14, 25);
     expect(await loadPlantedWorld(server, metadata, world)).to.equal(world.length * 2);
-    const { run, report } = await call(server.learning, server.learning.runDailyLearning, { day: '2022-06-19', force: true }, metadata);
+    const day = '2022-06-19';
+    const { run, report } = await call(server.learning, server.learning.runDailyLearning, { day, force: true }, metadata);
     expectConsistent(report!);
     show(report!);
     const texts = report!.recommendations.map((r) => r.text).join('\n');
@@ -135,6 +137,24 @@ describe(`advice from the models through the learning run (${BACKEND})`, functio
     }
     if (before.suggestedChanges.some((c) => c.lever === 'cta_in_first_5s')) {
       expect(before.suggestedChanges.find((c) => c.lever === 'cta_in_first_5s')!.targetKey).to.equal('true');
+    }
+
+    // The learning settings: the lift worth advising and the primary outcome (a bad one is named).
+    const l = server.learning;
+    const set = (request: object) => call(l, l.setLearningSettings, request, metadata);
+    await expectStatus(set({ adviceMinLiftFraction: -1 }), status.INVALID_ARGUMENT, /advice_min_lift_fraction -1 is outside 0\.\.10/);
+    await expectStatus(set({ advicePrimaryOutcome: 'likes' }), status.INVALID_ARGUMENT, /advice_primary_outcome "likes" is not one of/);
+    const settings = (await set({ adviceMinLiftFraction: 10, advicePrimaryOutcome: 'completion_rate' })).settings!;
+    expect(settings).to.deep.include({ adviceMinLiftFraction: 10, advicePrimaryOutcome: 'completion_rate' });
+    expect((await call(l, l.getLearningSettings, {}, metadata)).settings).to.deep.equal(settings);
+    // Nothing is worth +1000 %: no advice.
+    const again = await call(l, l.runDailyLearning, { day, force: true }, metadata);
+    expect(again.report!.recommendations).to.deep.equal([]);
+    await set({ adviceMinLiftFraction: 0.05 });
+    const onCompletion = await call(l, l.runDailyLearning, { day, force: true }, metadata);
+    for (const r of onCompletion.report!.recommendations) {
+      expect(r.outcome).to.equal('completion_rate');
+      expect(r.effects[0].outcome).to.equal('completion_rate');
     }
   });
 });

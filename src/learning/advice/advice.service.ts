@@ -6,13 +6,15 @@ import { trainingExamples } from '../virality/virality-training.js';
 import { advise, type AdviceOptions } from './advice.js';
 import type { Adviser, Recommendation } from './advice.types.js';
 import type { AdviceRepository } from './advice.repository.js';
-import { fitOutcomeModels, type OutcomeExample } from './outcome-models.js';
+import { fitOutcomeModels, type OutcomeExample, type OutcomeName } from './outcome-models.js';
 
 export interface AdviceServiceOptions extends Omit<AdviceOptions, 'modelVersion'> {
   /** Days of posts the models are fitted on, ending with the day learned (the virality model's window). Default 180. */
   trainingWindowDays?: number;
   /** Fewer posts in the window: no advice (the virality model's own minimum). Default 200. */
   minOutcomes?: number;
+  /** The tenant's advice settings (TenantSettingsService, the owner of the tenants table); the options' otherwise. */
+  settings?: (tenantId: string) => Promise<{ minLiftFraction: number; primaryOutcome: string }>;
 }
 
 export class AdviceService implements Adviser {
@@ -39,7 +41,12 @@ export class AdviceService implements Adviser {
       .digest('hex')
       .slice(0, 8);
     const modelVersion = `o${day.replaceAll('-', '')}-${fingerprint}`;
-    const advice = advise(models, examples, { ...this.options, modelVersion });
+    const settings = await this.options.settings?.(tenantId);
+    const advice = advise(models, examples, {
+      ...this.options,
+      ...(settings ? { minLiftFraction: settings.minLiftFraction, primaryOutcome: settings.primaryOutcome as OutcomeName } : {}),
+      modelVersion,
+    });
     this.log.info({ tenantId, day, modelVersion, outcomes: rows.length, advice: advice.length }, 'advice: outcome models fitted');
     return advice;
   }

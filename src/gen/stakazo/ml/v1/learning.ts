@@ -979,6 +979,16 @@ export interface LearningSettings {
    * daily run; turning it off stops both.
    */
   shareLearning: boolean;
+  /**
+   * Advice: the smallest expected improvement of the primary outcome worth advising, relative (0.1 = 10 %, the
+   * default). Takes effect at the next daily run.
+   */
+  adviceMinLiftFraction: number;
+  /**
+   * Advice: the outcome targets are chosen on: "views" (the default), "completion_rate", "first_3s_loss" or
+   * "engagement_rate"; the other outcomes appear as trade-offs. Takes effect at the next daily run.
+   */
+  advicePrimaryOutcome: string;
 }
 
 /** Request of GetLearningSettings (the tenant is the caller's). */
@@ -994,7 +1004,15 @@ export interface GetLearningSettingsResponse {
 /** Request of SetLearningSettings (the tenant is the caller's). */
 export interface SetLearningSettingsRequest {
   /** New value of LearningSettings.share_learning; unset keeps it. At least one setting must be set. */
-  shareLearning?: boolean | undefined;
+  shareLearning?:
+    | boolean
+    | undefined;
+  /** New value of LearningSettings.advice_min_lift_fraction, 0..10; unset keeps it. */
+  adviceMinLiftFraction?:
+    | number
+    | undefined;
+  /** New value of LearningSettings.advice_primary_outcome; unset keeps it. */
+  advicePrimaryOutcome?: string | undefined;
 }
 
 /** Response of SetLearningSettings. */
@@ -7317,13 +7335,19 @@ export const TimeEffect: MessageFns<TimeEffect> = {
 };
 
 function createBaseLearningSettings(): LearningSettings {
-  return { shareLearning: false };
+  return { shareLearning: false, adviceMinLiftFraction: 0, advicePrimaryOutcome: "" };
 }
 
 export const LearningSettings: MessageFns<LearningSettings> = {
   encode(message: LearningSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.shareLearning !== false) {
       writer.uint32(8).bool(message.shareLearning);
+    }
+    if (message.adviceMinLiftFraction !== 0) {
+      writer.uint32(17).double(message.adviceMinLiftFraction);
+    }
+    if (message.advicePrimaryOutcome !== "") {
+      writer.uint32(26).string(message.advicePrimaryOutcome);
     }
     return writer;
   },
@@ -7349,6 +7373,22 @@ export const LearningSettings: MessageFns<LearningSettings> = {
             message.shareLearning = reader.bool();
             continue;
           }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.adviceMinLiftFraction = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.advicePrimaryOutcome = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7368,6 +7408,16 @@ export const LearningSettings: MessageFns<LearningSettings> = {
         : isSet(object.share_learning)
         ? globalThis.Boolean(object.share_learning)
         : false,
+      adviceMinLiftFraction: isSet(object.adviceMinLiftFraction)
+        ? globalThis.Number(object.adviceMinLiftFraction)
+        : isSet(object.advice_min_lift_fraction)
+        ? globalThis.Number(object.advice_min_lift_fraction)
+        : 0,
+      advicePrimaryOutcome: isSet(object.advicePrimaryOutcome)
+        ? globalThis.String(object.advicePrimaryOutcome)
+        : isSet(object.advice_primary_outcome)
+        ? globalThis.String(object.advice_primary_outcome)
+        : "",
     };
   },
 
@@ -7375,6 +7425,12 @@ export const LearningSettings: MessageFns<LearningSettings> = {
     const obj: any = {};
     if (message.shareLearning !== false) {
       obj.shareLearning = message.shareLearning;
+    }
+    if (message.adviceMinLiftFraction !== 0) {
+      obj.adviceMinLiftFraction = floatToJson(message.adviceMinLiftFraction);
+    }
+    if (message.advicePrimaryOutcome !== "") {
+      obj.advicePrimaryOutcome = message.advicePrimaryOutcome;
     }
     return obj;
   },
@@ -7385,6 +7441,8 @@ export const LearningSettings: MessageFns<LearningSettings> = {
   fromPartial<I extends Exact<DeepPartial<LearningSettings>, I>>(object: I): LearningSettings {
     const message = createBaseLearningSettings();
     message.shareLearning = object.shareLearning ?? false;
+    message.adviceMinLiftFraction = object.adviceMinLiftFraction ?? 0;
+    message.advicePrimaryOutcome = object.advicePrimaryOutcome ?? "";
     return message;
   },
 };
@@ -7511,13 +7569,19 @@ export const GetLearningSettingsResponse: MessageFns<GetLearningSettingsResponse
 };
 
 function createBaseSetLearningSettingsRequest(): SetLearningSettingsRequest {
-  return { shareLearning: undefined };
+  return { shareLearning: undefined, adviceMinLiftFraction: undefined, advicePrimaryOutcome: undefined };
 }
 
 export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> = {
   encode(message: SetLearningSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.shareLearning !== undefined) {
       writer.uint32(8).bool(message.shareLearning);
+    }
+    if (message.adviceMinLiftFraction !== undefined) {
+      writer.uint32(17).double(message.adviceMinLiftFraction);
+    }
+    if (message.advicePrimaryOutcome !== undefined) {
+      writer.uint32(26).string(message.advicePrimaryOutcome);
     }
     return writer;
   },
@@ -7543,6 +7607,22 @@ export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> 
             message.shareLearning = reader.bool();
             continue;
           }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.adviceMinLiftFraction = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.advicePrimaryOutcome = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7562,6 +7642,16 @@ export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> 
         : isSet(object.share_learning)
         ? globalThis.Boolean(object.share_learning)
         : undefined,
+      adviceMinLiftFraction: isSet(object.adviceMinLiftFraction)
+        ? globalThis.Number(object.adviceMinLiftFraction)
+        : isSet(object.advice_min_lift_fraction)
+        ? globalThis.Number(object.advice_min_lift_fraction)
+        : undefined,
+      advicePrimaryOutcome: isSet(object.advicePrimaryOutcome)
+        ? globalThis.String(object.advicePrimaryOutcome)
+        : isSet(object.advice_primary_outcome)
+        ? globalThis.String(object.advice_primary_outcome)
+        : undefined,
     };
   },
 
@@ -7569,6 +7659,12 @@ export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> 
     const obj: any = {};
     if (message.shareLearning !== undefined) {
       obj.shareLearning = message.shareLearning;
+    }
+    if (message.adviceMinLiftFraction !== undefined) {
+      obj.adviceMinLiftFraction = floatToJson(message.adviceMinLiftFraction);
+    }
+    if (message.advicePrimaryOutcome !== undefined) {
+      obj.advicePrimaryOutcome = message.advicePrimaryOutcome;
     }
     return obj;
   },
@@ -7579,6 +7675,8 @@ export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> 
   fromPartial<I extends Exact<DeepPartial<SetLearningSettingsRequest>, I>>(object: I): SetLearningSettingsRequest {
     const message = createBaseSetLearningSettingsRequest();
     message.shareLearning = object.shareLearning ?? undefined;
+    message.adviceMinLiftFraction = object.adviceMinLiftFraction ?? undefined;
+    message.advicePrimaryOutcome = object.advicePrimaryOutcome ?? undefined;
     return message;
   },
 };

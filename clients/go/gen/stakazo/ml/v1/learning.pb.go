@@ -3742,8 +3742,14 @@ type LearningSettings struct {
 	// of its own it is scored by a model shrunk toward that prior instead of the formula. Takes effect at the next
 	// daily run; turning it off stops both.
 	ShareLearning bool `protobuf:"varint,1,opt,name=share_learning,json=shareLearning,proto3" json:"share_learning,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Advice: the smallest expected improvement of the primary outcome worth advising, relative (0.1 = 10 %, the
+	// default). Takes effect at the next daily run.
+	AdviceMinLiftFraction float64 `protobuf:"fixed64,2,opt,name=advice_min_lift_fraction,json=adviceMinLiftFraction,proto3" json:"advice_min_lift_fraction,omitempty"`
+	// Advice: the outcome targets are chosen on: "views" (the default), "completion_rate", "first_3s_loss" or
+	// "engagement_rate"; the other outcomes appear as trade-offs. Takes effect at the next daily run.
+	AdvicePrimaryOutcome string `protobuf:"bytes,3,opt,name=advice_primary_outcome,json=advicePrimaryOutcome,proto3" json:"advice_primary_outcome,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *LearningSettings) Reset() {
@@ -3781,6 +3787,20 @@ func (x *LearningSettings) GetShareLearning() bool {
 		return x.ShareLearning
 	}
 	return false
+}
+
+func (x *LearningSettings) GetAdviceMinLiftFraction() float64 {
+	if x != nil {
+		return x.AdviceMinLiftFraction
+	}
+	return 0
+}
+
+func (x *LearningSettings) GetAdvicePrimaryOutcome() string {
+	if x != nil {
+		return x.AdvicePrimaryOutcome
+	}
+	return ""
 }
 
 // Request of GetLearningSettings (the tenant is the caller's).
@@ -3871,8 +3891,12 @@ type SetLearningSettingsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// New value of LearningSettings.share_learning; unset keeps it. At least one setting must be set.
 	ShareLearning *bool `protobuf:"varint,1,opt,name=share_learning,json=shareLearning,proto3,oneof" json:"share_learning,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// New value of LearningSettings.advice_min_lift_fraction, 0..10; unset keeps it.
+	AdviceMinLiftFraction *float64 `protobuf:"fixed64,2,opt,name=advice_min_lift_fraction,json=adviceMinLiftFraction,proto3,oneof" json:"advice_min_lift_fraction,omitempty"`
+	// New value of LearningSettings.advice_primary_outcome; unset keeps it.
+	AdvicePrimaryOutcome *string `protobuf:"bytes,3,opt,name=advice_primary_outcome,json=advicePrimaryOutcome,proto3,oneof" json:"advice_primary_outcome,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *SetLearningSettingsRequest) Reset() {
@@ -3910,6 +3934,20 @@ func (x *SetLearningSettingsRequest) GetShareLearning() bool {
 		return *x.ShareLearning
 	}
 	return false
+}
+
+func (x *SetLearningSettingsRequest) GetAdviceMinLiftFraction() float64 {
+	if x != nil && x.AdviceMinLiftFraction != nil {
+		return *x.AdviceMinLiftFraction
+	}
+	return 0
+}
+
+func (x *SetLearningSettingsRequest) GetAdvicePrimaryOutcome() string {
+	if x != nil && x.AdvicePrimaryOutcome != nil {
+		return *x.AdvicePrimaryOutcome
+	}
+	return ""
 }
 
 // Response of SetLearningSettings.
@@ -4259,15 +4297,21 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\n" +
 	"effect_p10\x18\x04 \x01(\x01R\teffectP10\x12\x1d\n" +
 	"\n" +
-	"effect_p90\x18\x05 \x01(\x01R\teffectP90\"9\n" +
+	"effect_p90\x18\x05 \x01(\x01R\teffectP90\"\xa8\x01\n" +
 	"\x10LearningSettings\x12%\n" +
-	"\x0eshare_learning\x18\x01 \x01(\bR\rshareLearning\"\x1c\n" +
+	"\x0eshare_learning\x18\x01 \x01(\bR\rshareLearning\x127\n" +
+	"\x18advice_min_lift_fraction\x18\x02 \x01(\x01R\x15adviceMinLiftFraction\x124\n" +
+	"\x16advice_primary_outcome\x18\x03 \x01(\tR\x14advicePrimaryOutcome\"\x1c\n" +
 	"\x1aGetLearningSettingsRequest\"Z\n" +
 	"\x1bGetLearningSettingsResponse\x12;\n" +
-	"\bsettings\x18\x01 \x01(\v2\x1f.stakazo.ml.v1.LearningSettingsR\bsettings\"[\n" +
+	"\bsettings\x18\x01 \x01(\v2\x1f.stakazo.ml.v1.LearningSettingsR\bsettings\"\x8c\x02\n" +
 	"\x1aSetLearningSettingsRequest\x12*\n" +
-	"\x0eshare_learning\x18\x01 \x01(\bH\x00R\rshareLearning\x88\x01\x01B\x11\n" +
-	"\x0f_share_learning\"Z\n" +
+	"\x0eshare_learning\x18\x01 \x01(\bH\x00R\rshareLearning\x88\x01\x01\x12<\n" +
+	"\x18advice_min_lift_fraction\x18\x02 \x01(\x01H\x01R\x15adviceMinLiftFraction\x88\x01\x01\x129\n" +
+	"\x16advice_primary_outcome\x18\x03 \x01(\tH\x02R\x14advicePrimaryOutcome\x88\x01\x01B\x11\n" +
+	"\x0f_share_learningB\x1b\n" +
+	"\x19_advice_min_lift_fractionB\x19\n" +
+	"\x17_advice_primary_outcome\"Z\n" +
 	"\x1bSetLearningSettingsResponse\x12;\n" +
 	"\bsettings\x18\x01 \x01(\v2\x1f.stakazo.ml.v1.LearningSettingsR\bsettings*p\n" +
 	"\tRunStatus\x12\x1a\n" +

@@ -310,10 +310,14 @@ class LearningRun(_message.Message):
     def __init__(self, day: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepTiming, _Mapping]]] = ..., rows_read: _Optional[int] = ..., latest_observe_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., model_versions: _Optional[_Mapping[str, str]] = ..., error_message: _Optional[str] = ..., attempt: _Optional[int] = ..., trigger: _Optional[str] = ...) -> None: ...
 
 class LearningSettings(_message.Message):
-    __slots__ = ["share_learning"]
+    __slots__ = ["advice_min_lift_fraction", "advice_primary_outcome", "share_learning"]
+    ADVICE_MIN_LIFT_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    ADVICE_PRIMARY_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     SHARE_LEARNING_FIELD_NUMBER: _ClassVar[int]
+    advice_min_lift_fraction: float
+    advice_primary_outcome: str
     share_learning: bool
-    def __init__(self, share_learning: bool = ...) -> None: ...
+    def __init__(self, share_learning: bool = ..., advice_min_lift_fraction: _Optional[float] = ..., advice_primary_outcome: _Optional[str] = ...) -> None: ...
 
 class LearningTrends(_message.Message):
     __slots__ = ["completion_rate_slope_per_day", "first_3s_loss_slope_per_day", "points", "retention_improving"]
@@ -504,10 +508,14 @@ class RunDailyLearningResponse(_message.Message):
     def __init__(self, run: _Optional[_Union[LearningRun, _Mapping]] = ..., report: _Optional[_Union[LearningReport, _Mapping]] = ..., reused: bool = ...) -> None: ...
 
 class SetLearningSettingsRequest(_message.Message):
-    __slots__ = ["share_learning"]
+    __slots__ = ["advice_min_lift_fraction", "advice_primary_outcome", "share_learning"]
+    ADVICE_MIN_LIFT_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    ADVICE_PRIMARY_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     SHARE_LEARNING_FIELD_NUMBER: _ClassVar[int]
+    advice_min_lift_fraction: float
+    advice_primary_outcome: str
     share_learning: bool
-    def __init__(self, share_learning: bool = ...) -> None: ...
+    def __init__(self, share_learning: bool = ..., advice_min_lift_fraction: _Optional[float] = ..., advice_primary_outcome: _Optional[str] = ...) -> None: ...
 
 class SetLearningSettingsResponse(_message.Message):
     __slots__ = ["settings"]
