@@ -74,8 +74,8 @@ function alternatives(f: ViralityFeatures): Change[] {
 
 /**
  * Posterior variance of the change of ln(1 + views) between two items: for a change of hour or weekday from the
- * platform's timing covariance (shared + own effect), else σ² Σ d_j² var(β_j) over the moved columns (their
- * covariances are not stored: an approximation). Undefined when the model has no variances.
+ * platform's timing covariance (shared + own effect), else dᵀ Σ d over the moved columns with the model's content
+ * covariance (models stored before it had one: the variances alone). Undefined when the model has no variances.
  */
 function changeVariance(model: ViralityModel, from: ViralityFeatures, to: ViralityFeatures, lever: string): number | undefined {
   const { params } = model;
@@ -99,10 +99,16 @@ function changeVariance(model: ViralityModel, from: ViralityFeatures, to: Virali
     const count = encodeFeatures(item, params.layout, at, platformIndex, indices, values);
     for (let k = 0; k < count; k++) dense[indices[k]] += sign * values[k];
   }
+  const moved = [...dense.keys()].filter((j) => dense[j] !== 0);
+  const k = at.hour;
+  const covariance = params.contentCovariance;
   let variance = 0;
-  dense.forEach((d, j) => {
-    variance += d * d * params.coefficientVariances![j];
-  });
+  for (const a of moved) {
+    for (const b of moved) {
+      if (covariance && a < k && b < k) variance += dense[a] * dense[b] * covariance[a * k + b];
+      else if (a === b) variance += dense[a] * dense[a] * params.coefficientVariances![a];
+    }
+  }
   return variance;
 }
 

@@ -180,6 +180,26 @@ function timingCovariances(system: Float64Array, at: ColumnIndex, platforms: rea
 }
 
 /**
+ * σ²·A⁻¹ of the columns before the hour block (content, duration shape and bands, platform levels, slopes and
+ * trends), k × k row-major: the posterior covariance a change of one content lever of an item needs (its duration
+ * moves several columns at once). Timing has its own ({@link timingCovariances}).
+ */
+function contentCovariance(system: Float64Array, at: ColumnIndex, residualVariance: number): number[] {
+  const p = at.size;
+  const k = at.hour;
+  const lower = choleskyFactor(system, p);
+  const covariance = new Array<number>(k * k);
+  const unit = new Float64Array(p);
+  for (let j = 0; j < k; j++) {
+    unit.fill(0);
+    unit[j] = 1;
+    const column = solveFactored(lower, unit, p);
+    for (let i = 0; i < k; i++) covariance[i * k + j] = column[i] * residualVariance;
+  }
+  return covariance;
+}
+
+/**
  * Fits the model on past examples: a generalised ridge regression of ln(1 + views) on raw features — duration shape
  * (log duration, its square, bands, per-platform slope), call to action, caption length, hashtags, quality,
  * aesthetic, early retention (when at least half the rows have it), a trend in months overall and per platform,
@@ -305,6 +325,7 @@ function fitModel(examples: readonly ViralityExample[], options: FitOptions, pri
     timingCovariance: timingCovariances(fitted.system, encoded.at, layout.platforms),
     trainedExamples: ordered.length,
     coefficientVariances: Array.from(inverseDiagonal(fitted.system, encoded.at.size), (v) => v * logViews.residualVariance),
+    contentCovariance: contentCovariance(fitted.system, encoded.at, logViews.residualVariance),
     ...(prior ? { prior: { contributors: prior.contributors, fingerprint: prior.fingerprint, coldStart: options.coldStart ?? true } } : {}),
     trainedFrom: ordered[0].publishedAt.toISOString(),
     trainedTo: ordered[ordered.length - 1].publishedAt.toISOString(),
