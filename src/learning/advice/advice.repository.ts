@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { queryNamed } from '../../db/named-params.js';
 import { withDbErrors } from '../../db/pg-errors.js';
 import { withSession } from '../../db/session.js';
+import { CONTENT_COLUMNS, LATEST_VIEWS } from '../virality/virality.repository.js';
 import type { TrainingRow } from '../virality/virality.types.js';
 
 /** A training row of the virality model with the post's completion rate at its latest observation. */
@@ -16,8 +17,8 @@ export class AdviceRepository {
   /**
    * Posts published in [from, to) with a retention observation before `to`: features, platform, zone, the latest
    * views and completion rate, the latest interactions and the earliest first-3-s loss. Oldest first.
-   * NOTE: the same rows as ViralityRepository.trainingRows plus completion (a read of its own, so the virality
-   * model's read stays as it is).
+   * NOTE: the same rows as ViralityRepository.trainingRows (its fragments) plus completion, a read of its own so the
+   * virality model's read stays as it is.
    */
   async outcomeRows(tenantId: string, from: Date, to: Date): Promise<OutcomeRow[]> {
     return withDbErrors(`outcomes of tenant "${tenantId}"`, () =>
@@ -25,29 +26,24 @@ export class AdviceRepository {
         const result = await queryNamed<OutcomeRow>(
           session,
           `select p.post_id as "postId", p.platform, p.published_at as "publishedAt", p.time_zone as "timeZone",
-                  c.duration_s as "durationS", c.quality_score as "qualityScore", c.aesthetic_score as "aestheticScore",
-                  c.caption_length_chars as "captionLengthChars", c.cta_in_first_5s as "ctaInFirst5s", c.hashtag_count as "hashtagCount",
-                  latest.views, latest.completion_rate as "completionRate", engagement.interactions, early.first_3s_loss as "first3sLoss"
+                  ${CONTENT_COLUMNS}, latest.views, completion.rate as "completionRate", engagement.interactions,
+                  early.first_3s_loss as "first3sLoss"
              from posts p
              join content c on c.tenant_id = p.tenant_id and c.content_id = p.content_id
+             ${LATEST_VIEWS}
              join lateral (
-               select r.views::float8 as views, r.completion_rate from retention_metrics r
-                where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :to
+               select r.completion_rate as rate from retention_metrics r
+                where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
                 order by r.observed_at desc limit 1
-             ) latest on true
-             left join lateral (
-               select (m.likes + m.comments + m.shares + m.saves)::float8 as interactions from engagement_metrics m
-                where m.tenant_id = p.tenant_id and m.post_id = p.post_id and m.observed_at < :to
-                order by m.observed_at desc limit 1
-             ) engagement on true
+             ) completion on true
              left join lateral (
                select r.skip_rate_first_3s as first_3s_loss from retention_metrics r
-                where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :to
+                where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
                 order by r.observed_at asc limit 1
              ) early on true
-            where p.tenant_id = :tenant and p.published_at >= :from and p.published_at < :to
+            where p.tenant_id = :tenant and p.published_at >= :from and p.published_at < :until
             order by p.published_at, p.post_id`,
-          { tenant: tenantId, from, to },
+          { tenant: tenantId, from, until: to },
         );
         return result.rows;
       }),
