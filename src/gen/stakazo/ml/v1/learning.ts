@@ -518,7 +518,8 @@ export interface LearningReport {
 export interface StepTiming {
   /**
    * The step: refresh_statistics (planner statistics of the metric tables, where stale), read_metrics,
-   * build_snapshot, analyse_retention, discover_insights, generate_recommendations, update_state, update_experiments.
+   * build_snapshot, analyse_retention, discover_insights, update_state, generate_recommendations (advice from the
+   * models just updated), update_experiments.
    */
   step: string;
   /** Wall time in milliseconds. */

@@ -1367,7 +1367,8 @@ func (x *LearningReport) GetExperiments() []*ExperimentUpdate {
 type StepTiming struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The step: refresh_statistics (planner statistics of the metric tables, where stale), read_metrics,
-	// build_snapshot, analyse_retention, discover_insights, generate_recommendations, update_state, update_experiments.
+	// build_snapshot, analyse_retention, discover_insights, update_state, generate_recommendations (advice from the
+	// models just updated), update_experiments.
 	Step string `protobuf:"bytes,1,opt,name=step,proto3" json:"step,omitempty"`
 	// Wall time in milliseconds.
 	DurationMs    float64 `protobuf:"fixed64,2,opt,name=duration_ms,json=durationMs,proto3" json:"duration_ms,omitempty"`
