@@ -14,6 +14,8 @@ export interface AdviceWorldOptions {
   sweetSpotS?: number;
   /** Share of posts published in the habitual band 06:00–09:00 UTC (the rest at uniform hours). Default 0.4. */
   habitShare?: number;
+  /** Planted effect on ln(1 + views) per unit of first-3-s loss (a hook that loses viewers), e.g. −2. Default 0. */
+  hookEffect?: number;
   /** Posts a day. Default 30. */
   postsPerDay?: number;
 }
@@ -48,6 +50,7 @@ export function adviceWorld(seed: number, days: number, options: AdviceWorldOpti
       const ctaInFirst5s = random() < 0.4;
       const level = 7 + ({ tiktok: 0.3, instagram: 0, youtube: -0.2 } as Record<string, number>)[platform];
       const effect = planted ? 1.2 * qualityScore + (ctaInFirst5s ? 0.5 : 0) - 0.6 * Math.log(durationS / sweetSpot) ** 2 + hourEffect(platform, hour) : 0;
+      const first3sLoss = options.hookEffect ? 0.1 + 0.6 * random() : Math.min(0.95, Math.max(0, 0.3 + 0.05 * gaussian(random)));
       const completion = planted ? 0.55 - 0.1 * Math.log2(durationS / 10) : 0.35;
       examples.push({
         publishedAt,
@@ -60,8 +63,8 @@ export function adviceWorld(seed: number, days: number, options: AdviceWorldOpti
         hashtagCount: Math.floor(random() * 10),
         publishHour: hour,
         publishWeekday: weekday,
-        first3sLoss: Math.min(0.95, Math.max(0, 0.3 + 0.05 * gaussian(random))),
-        logViews: level + effect + 0.5 * gaussian(random),
+        first3sLoss,
+        logViews: level + effect + (options.hookEffect ?? 0) * first3sLoss + 0.5 * gaussian(random),
         completionRate: Math.min(1, Math.max(0, completion + 0.05 * gaussian(random))),
         engagementRate: Math.max(0, 0.05 + (planted && ctaInFirst5s ? 0.02 : 0) + 0.01 * gaussian(random)),
       });

@@ -4,6 +4,9 @@ import { expect } from 'chai';
 import { advise } from '../../src/learning/advice/advice.js';
 import type { Recommendation } from '../../src/learning/advice/advice.types.js';
 import { CONTENT_LEVERS } from '../../src/learning/advice/levers.js';
+import { validateAdviceSettings } from '../../src/learning/advice/advice.validate.js';
+import { adviceSection } from '../../src/report/advice-section.js';
+import { fieldOf } from '../helpers/app-errors.js';
 import { fitOutcomeModels } from '../../src/learning/advice/outcome-models.js';
 import { ADVICE_PEAK_HOUR, ADVICE_PLATFORMS, adviceWorld, upToDay } from '../helpers/advice-world.js';
 
@@ -87,6 +90,17 @@ describe('advice from the outcome models (planted worlds)', function () {
     expect(unplanted.length / days.length).to.be.at.most(0.05);
   });
 
+  it('advises a better hook (fewer viewers lost in the first 3 s) when early losses cost views', () => {
+    const days = [505, 606].flatMap((seed) => adviceOnDays(seed, [10, 20], { hookEffect: -2 }));
+    const hooks = days.map((d) => d.find((r) => r.lever === 'hook'));
+    expect(hooks.filter(Boolean).length).to.be.at.least(3);
+    for (const hook of hooks.filter((h) => h !== undefined)) {
+      expect(Number(hook.targetKey)).to.be.lessThan(Number(hook.currentKey));
+      expect(hook.kind).to.equal('hook');
+      expect(hook.text).to.match(/^Open with the payoff: aim to lose \d+ % of viewers in the first 3 s instead of \d+ %: \+\d+ % views/);
+    }
+  });
+
   it('gives no content advice on a world without planted effects', () => {
     const days = [11, 22, 33].flatMap((seed) => adviceOnDays(seed, [7, 22], { planted: false }));
     const withContentAdvice = days.filter((d) => d.some((r) => CONTENT_LEVERS.includes(r.lever!)));
@@ -102,5 +116,31 @@ describe('advice from the outcome models (planted worlds)', function () {
         expect(r.postsBehind).to.be.greaterThan(200);
       }
     }
+  });
+});
+
+describe('advice settings and wording', () => {
+  it('validates the advice settings of SetLearningSettings, naming the field', () => {
+    expect(validateAdviceSettings({})).to.equal(undefined);
+    expect(validateAdviceSettings({ adviceMinLiftFraction: 0.2, advicePrimaryOutcome: 'engagement_rate' })).to.deep.equal({
+      minLiftFraction: 0.2,
+      primaryOutcome: 'engagement_rate',
+    });
+    expect(fieldOf(() => validateAdviceSettings({ adviceMinLiftFraction: Number.NaN }))).to.equal('advice_min_lift_fraction');
+    expect(fieldOf(() => validateAdviceSettings({ adviceMinLiftFraction: 11 }))).to.equal('advice_min_lift_fraction');
+    expect(fieldOf(() => validateAdviceSettings({ advicePrimaryOutcome: 'log_views' }))).to.equal('advice_primary_outcome');
+  });
+
+  it('renders advice in plain words first, the statistics only behind the toggle', () => {
+    const window = upToDay(adviceWorld(707, 20), 19);
+    const advice = advise(fitOutcomeModels(window), window, { modelVersion: 'o-test' });
+    expect(advice.length).to.be.greaterThan(0);
+    const html = adviceSection(advice);
+    const outside = html.replace(/<details>[\s\S]*?<\/details>/g, '');
+    expect(outside).to.match(/What to change/);
+    expect(outside).to.match(/Fairly sure|Less sure/);
+    expect(outside).to.not.match(/log|d =|geometric mean|ridge|p =/i);
+    expect(html).to.match(/<details><summary>Statistics<\/summary>[\s\S]*ln\(1 \+ views\)/);
+    expect(adviceSection([])).to.match(/No change is backed strongly enough/);
   });
 });

@@ -39,7 +39,7 @@ function action(lever: LeverName, current: LeverValue, target: LeverValue): stri
     case 'aesthetic_score':
       return `Aim for an aesthetic score of ${target.label} (now ${current.label})`;
     case 'hook':
-      return `Open with the payoff: aim for ${target.label} instead of ${current.label}`;
+      return `Open with the payoff: aim to lose ${Math.round(Number(target.key) * 100)} % of viewers in the first 3 s instead of ${Math.round(Number(current.key) * 100)} %`;
     case 'posting_hour':
       return `Post between ${target.label} instead of ${current.label}`;
     case 'posting_weekday':
