@@ -6,7 +6,7 @@ import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
 import type { LearningReport, ViralityInput } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { generateWorld, type WorldPost } from '../../src/demo/world.js';
 import { gaussian, mulberry32 } from '../../src/learning/math/stats.js';
-import { deleteTenantTokens, freshTenant, loadPlantedWorld, plantedWorld } from '../helpers/planted-world.js';
+import { deleteTenantTokens, freshTenant, loadPlantedWorld, plantedWorld, TRUTH } from '../helpers/planted-world.js';
 import { status } from '@grpc/grpc-js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 import { loadWorld } from '../helpers/world.js';
@@ -97,6 +97,14 @@ describe(`advice from the models through the learning run (${BACKEND})`, functio
       expect(cta?.targetKey, texts).to.equal('true');
       expect(cta!.text).to.match(/^Put a call to action in the first 5 s: \+\d+ % views \(\+\d+ % to \+\d+ %\)/);
     } else expect(cta, texts).to.equal(undefined);
+    // The planted peak hour of each platform: an advised band is centred within 2 hours of it.
+    const hours = report!.recommendations.filter((r) => r.lever === 'posting_hour');
+    expect(hours.length, texts).to.be.greaterThan(0);
+    for (const r of hours) {
+      const middle = (Number(r.targetKey.split('-')[0]) + 1) % 24;
+      const apart = Math.abs(middle - TRUTH.peakHour[r.platform]);
+      expect(Math.min(apart, 24 - apart), r.text).to.be.at.most(2);
+    }
     const quality = report!.recommendations.find((r) => r.lever === 'quality_score');
     expect(Number(quality?.targetKey), texts).to.be.greaterThan(Number(quality?.currentKey));
     expect(quality!.postsBehind).to.be.within(world.length - 50, world.length);

@@ -41,9 +41,11 @@ function action(lever: LeverName, current: LeverValue, target: LeverValue): stri
     case 'hook':
       return `Open with the payoff: aim to lose ${Math.round(Number(target.key) * 100)} % of viewers in the first 3 s instead of ${Math.round(Number(current.key) * 100)} %`;
     case 'posting_hour':
-      return `Post between ${target.label} instead of ${current.label}`;
+      return current.key === 'mix'
+        ? `Post between ${target.label} rather than at ${current.label}`
+        : `Post between ${target.label} instead of ${current.label}`;
     case 'posting_weekday':
-      return `Post on ${target.label} instead of ${current.label}`;
+      return current.key === 'mix' ? `Post on ${target.label} rather than on ${current.label}` : `Post on ${target.label} instead of ${current.label}`;
     case 'platform':
       return `Put more effort into ${target.label} than ${current.label}: the same post is expected to do better there`;
   }

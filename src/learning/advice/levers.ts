@@ -133,9 +133,46 @@ const hourBand = (scope: Scope, start: number): LeverValue => ({
 const weekday = (scope: Scope, day: number): LeverValue => ({ key: String(day), label: WEEKDAYS[day - 1], items: setAll(scope, { publishWeekday: day }) });
 
 /** The band of hours with the most recent posts (the earliest of equals). */
-function commonBand(posts: readonly OutcomeExample[]): number {
+function commonBand(posts: readonly OutcomeExample[]): { start: number; share: number } {
   const counts = Array.from({ length: 24 }, (_, start) => posts.filter((p) => (p.publishHour - start + 24) % 24 < BAND_HOURS).length);
-  return counts.indexOf(Math.max(...counts));
+  const most = counts.reduce((m, c) => Math.max(m, c), 0);
+  return { start: counts.indexOf(most), share: most / Math.max(1, posts.length) };
+}
+
+/** Share of the recent posts in one band from which the band is "the usual hours" rather than a mix. */
+const HABIT_SHARE = 0.5;
+
+/**
+ * The hours the scope usually posts at: its band when at least half the recent posts are in one; else the mix of
+ * the recent posts' hours (each an item), so a tenant posting at all hours is compared with what it does.
+ */
+function usualHours(scope: Scope): LeverValue {
+  const band = commonBand(scope.recent);
+  if (band.share >= HABIT_SHARE) return hourBand(scope, band.start);
+  return { key: 'mix', label: 'your usual mix of hours', items: scope.recent.flatMap((p) => setAll(scope, { publishHour: p.publishHour })) };
+}
+
+/** Distinct dates of each ISO weekday (index 1..7) among the posts. */
+function datesPerWeekday(posts: readonly OutcomeExample[]): number[] {
+  const dates = Array.from({ length: 8 }, () => new Set<number>());
+  for (const p of posts) dates[p.publishWeekday].add(Math.floor(p.publishedAt.getTime() / 86_400_000));
+  return dates.map((d) => d.size);
+}
+
+/**
+ * The weekdays the scope usually posts on: its weekday when at least half the recent posts are on one, else the mix
+ * of the recent posts' weekdays. NOTE: posts of one date share that date's luck (news, a trend, a batch of unusual
+ * posts), so a weekday is known from its dates, not its posts: one Monday of 80 posts says little about Mondays.
+ * Undefined (not compared) when the usual weekday, or half the mix, has fewer than MIN_WEEKDAY_DATES dates.
+ */
+function usualWeekdays(scope: Scope): LeverValue | undefined {
+  const dates = datesPerWeekday(scope.window);
+  const usual = mostCommon(scope.recent.map((p) => p.publishWeekday));
+  const share = scope.recent.filter((p) => p.publishWeekday === usual).length / scope.recent.length;
+  if (share >= HABIT_SHARE) return dates[usual] >= MIN_WEEKDAY_DATES ? weekday(scope, usual) : undefined;
+  const known = scope.recent.filter((p) => dates[p.publishWeekday] >= MIN_WEEKDAY_DATES);
+  if (known.length * 2 < scope.recent.length) return undefined;
+  return { key: 'mix', label: 'your usual mix of days', items: known.flatMap((p) => setAll(scope, { publishWeekday: p.publishWeekday })) };
 }
 
 /** The levers, in the order advice is listed when lifts are equal. */
@@ -164,22 +201,17 @@ export function leverSpecs(options: { hook: boolean; platforms: readonly string[
     {
       lever: 'posting_hour',
       scope: 'platform',
-      current: (s) => hourBand(s, commonBand(s.recent)),
+      current: usualHours,
       candidates: (s) => Array.from({ length: 24 }, (_, start) => hourBand(s, start)),
     },
     {
       lever: 'posting_weekday',
       scope: 'platform',
-      current: (s) => weekday(s, mostCommon(s.recent.map((p) => p.publishWeekday))),
-      // NOTE: posts of one date share that date's luck (news, a trend, a batch of unusual posts), so a weekday is
-      // known from its dates, not its posts: one Monday of 80 posts says little about Mondays. Compared only when
-      // the current weekday and the candidate each have enough dates in the window.
+      current: (s) => usualWeekdays(s) ?? weekday(s, mostCommon(s.recent.map((p) => p.publishWeekday))),
       candidates: (s) => {
-        const dates = (day: number) =>
-          new Set(s.window.filter((p) => p.publishWeekday === day).map((p) => Math.floor(p.publishedAt.getTime() / 86_400_000))).size;
-        const current = mostCommon(s.recent.map((p) => p.publishWeekday));
-        if (dates(current) < MIN_WEEKDAY_DATES) return [];
-        return [1, 2, 3, 4, 5, 6, 7].filter((d) => dates(d) >= MIN_WEEKDAY_DATES).map((d) => weekday(s, d));
+        if (!usualWeekdays(s)) return [];
+        const dates = datesPerWeekday(s.window);
+        return [1, 2, 3, 4, 5, 6, 7].filter((d) => dates[d] >= MIN_WEEKDAY_DATES).map((d) => weekday(s, d));
       },
     },
   ];
