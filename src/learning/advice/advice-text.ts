@@ -29,7 +29,7 @@ function action(lever: LeverName, current: LeverValue, target: LeverValue): stri
     case 'duration':
       return `Make videos of ${target.label} instead of ${current.label}`;
     case 'cta_in_first_5s':
-      return target.key === 'true' ? 'Put a call to action in the first 5 s' : 'Keep the first 5 s free of a call to action';
+      return `${target.key === 'true' ? 'Put a call to action in the first 5 s of every post' : 'Keep the first 5 s free of a call to action'} (now in ${current.label.replace(/^a call to action in /, '')})`;
     case 'caption_length':
       return `Write captions of ${target.label} instead of ${current.label}`;
     case 'hashtag_count':

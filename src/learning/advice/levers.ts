@@ -190,7 +190,7 @@ export function leverSpecs(options: { hook: boolean; platforms: readonly string[
     {
       lever: 'cta_in_first_5s',
       scope: 'all',
-      current: (s) => ctaValue(s, mostCommon(s.recent.map((p) => p.ctaInFirst5s))),
+      current: ctaShare,
       candidates: (s) => [ctaValue(s, true), ctaValue(s, false)],
     },
     numericLever('caption_length', 'captionLengthChars', roundTo(10), (v) => `about ${v} characters`),
@@ -231,10 +231,24 @@ export function leverSpecs(options: { hook: boolean; platforms: readonly string[
   return specs;
 }
 
+/**
+ * What the scope does now: the share of its recent posts with a call to action (each recent post an item), so a
+ * tenant with one in half its posts is told what one in every post would bring, not compared with a coin flip.
+ */
+function ctaShare(scope: Scope): LeverValue {
+  const share = scope.recent.filter((p) => p.ctaInFirst5s).length / Math.max(1, scope.recent.length);
+  if (share === 0 || share === 1) return ctaValue(scope, share === 1);
+  return {
+    key: share.toFixed(2),
+    label: `a call to action in ${Math.round(share * 100)} % of posts`,
+    items: scope.recent.flatMap((p) => setAll(scope, { ctaInFirst5s: p.ctaInFirst5s })),
+  };
+}
+
 function ctaValue(scope: Scope, cta: boolean): LeverValue {
   return {
     key: String(cta),
-    label: cta ? 'a call to action in the first 5 s' : 'no call to action in the first 5 s',
+    label: cta ? 'a call to action in every post' : 'a call to action in no post',
     items: setAll(scope, { ctaInFirst5s: cta }),
   };
 }

@@ -472,11 +472,12 @@ export interface Recommendation {
   /** The tenant's typical value now (recent median or most common bucket), in words, e.g. "about 60 s". */
   currentValue: string;
   /**
-   * Machine-readable current value: seconds ("60"), "true"/"false", a score ("0.5"), a count, an hour band
-   * "13-16" (start-end, local hours), an ISO weekday "1".."7" (Monday 1), or a platform name.
+   * Machine-readable current value: seconds ("60"), a score ("0.5"), a count, an hour band "13-16" (start-end, local
+   * hours), an ISO weekday "1".."7" (Monday 1), a platform name; the call to action: the share of recent posts with
+   * one ("0.48", or "true"/"false" when all or none); hours and weekdays posted without a habit: "mix".
    */
   currentKey: string;
-  /** Machine-readable target value, in the form of current_key. */
+  /** Machine-readable target value, in the form of current_key (the call to action: "true" or "false"). */
   targetKey: string;
   /** Expected effect of moving from the current to the target value on each modelled outcome, the primary one first. */
   effects: OutcomeEffect[];

@@ -1075,10 +1075,11 @@ type Recommendation struct {
 	Lever string `protobuf:"bytes,8,opt,name=lever,proto3" json:"lever,omitempty"`
 	// The tenant's typical value now (recent median or most common bucket), in words, e.g. "about 60 s".
 	CurrentValue string `protobuf:"bytes,9,opt,name=current_value,json=currentValue,proto3" json:"current_value,omitempty"`
-	// Machine-readable current value: seconds ("60"), "true"/"false", a score ("0.5"), a count, an hour band
-	// "13-16" (start-end, local hours), an ISO weekday "1".."7" (Monday 1), or a platform name.
+	// Machine-readable current value: seconds ("60"), a score ("0.5"), a count, an hour band "13-16" (start-end, local
+	// hours), an ISO weekday "1".."7" (Monday 1), a platform name; the call to action: the share of recent posts with
+	// one ("0.48", or "true"/"false" when all or none); hours and weekdays posted without a habit: "mix".
 	CurrentKey string `protobuf:"bytes,10,opt,name=current_key,json=currentKey,proto3" json:"current_key,omitempty"`
-	// Machine-readable target value, in the form of current_key.
+	// Machine-readable target value, in the form of current_key (the call to action: "true" or "false").
 	TargetKey string `protobuf:"bytes,11,opt,name=target_key,json=targetKey,proto3" json:"target_key,omitempty"`
 	// Expected effect of moving from the current to the target value on each modelled outcome, the primary one first.
 	Effects []*OutcomeEffect `protobuf:"bytes,12,rep,name=effects,proto3" json:"effects,omitempty"`
