@@ -48,8 +48,9 @@ function examplePosts(day: string, prefix: string): WorldPost[] {
 
 /** Every advice is one lever on one platform, in plain words, with its effect on each modelled outcome. */
 function expectConsistent(report: LearningReport) {
-  const keys = report.recommendations.map((r) => `${r.lever}/${r.platform}`);
-  expect(new Set(keys).size, keys.join(', ')).to.equal(keys.length);
+  for (const keys of [report.recommendations.map((r) => `${r.lever}/${r.platform}`), report.recommendations.map((r) => `${r.kind}/${r.platform}`)]) {
+    expect(new Set(keys).size, keys.join(', ')).to.equal(keys.length);
+  }
   for (const r of report.recommendations) {
     expect(r.lever).to.not.equal('');
     expect(r.currentKey).to.not.equal(r.targetKey);

@@ -19,11 +19,12 @@ function adviceOnDays(seed: number, days: readonly number[], options: Parameters
   });
 }
 
-const key = (r: Recommendation) => `${r.lever}/${r.platform ?? 'all'}`;
-
+/** One advice per lever and platform, and per kind and platform (each lever has its own kind). */
 function expectOneTargetPerLever(advice: readonly Recommendation[]) {
-  const keys = advice.map(key);
-  expect(new Set(keys).size, keys.join(', ')).to.equal(keys.length);
+  for (const key of [(r: Recommendation) => `${r.lever}/${r.platform ?? 'all'}`, (r: Recommendation) => `${r.kind}/${r.platform ?? 'all'}`]) {
+    const keys = advice.map(key);
+    expect(new Set(keys).size, keys.join(', ')).to.equal(keys.length);
+  }
 }
 
 /** Hours between two hours of the day, around the clock. */

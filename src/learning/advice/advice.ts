@@ -27,12 +27,12 @@ const KINDS: Record<LeverName, RecommendationKind> = {
   duration: 'duration',
   cta_in_first_5s: 'cta',
   caption_length: 'caption',
-  hashtag_count: 'caption',
+  hashtag_count: 'hashtags',
   quality_score: 'quality',
-  aesthetic_score: 'quality',
+  aesthetic_score: 'aesthetic',
   hook: 'hook',
   posting_hour: 'posting_time',
-  posting_weekday: 'posting_time',
+  posting_weekday: 'posting_weekday',
   platform: 'platform_focus',
 };
 

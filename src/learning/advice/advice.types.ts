@@ -3,8 +3,18 @@ import type { Insight } from '../insights/insights.js';
 import type { LeverName } from './levers.js';
 import type { OutcomeName } from './outcome-models.js';
 
-/** Kinds of recommendation (the proto's RecommendationKind without the prefix). */
-export type RecommendationKind = 'duration' | 'cta' | 'caption' | 'quality' | 'posting_time' | 'platform_focus' | 'hook';
+/** Kinds of recommendation (the proto's RecommendationKind without the prefix): one per lever. */
+export type RecommendationKind =
+  | 'duration'
+  | 'cta'
+  | 'caption'
+  | 'quality'
+  | 'posting_time'
+  | 'platform_focus'
+  | 'hook'
+  | 'hashtags'
+  | 'aesthetic'
+  | 'posting_weekday';
 
 /** The model's expected effect of a change on one outcome. */
 export interface OutcomeEffect {

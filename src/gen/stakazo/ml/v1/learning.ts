@@ -200,6 +200,12 @@ export enum RecommendationKind {
   RECOMMENDATION_KIND_PLATFORM_FOCUS = 6,
   /** RECOMMENDATION_KIND_HOOK - Fix the first seconds (hook): too many viewers leave at once. */
   RECOMMENDATION_KIND_HOOK = 7,
+  /** RECOMMENDATION_KIND_HASHTAGS - Change the number of hashtags (before advice came from the models: part of CAPTION). */
+  RECOMMENDATION_KIND_HASHTAGS = 8,
+  /** RECOMMENDATION_KIND_AESTHETIC - Raise the aesthetic score (before advice came from the models: part of QUALITY). */
+  RECOMMENDATION_KIND_AESTHETIC = 9,
+  /** RECOMMENDATION_KIND_POSTING_WEEKDAY - Post on a different weekday (POSTING_TIME is the hour of day). */
+  RECOMMENDATION_KIND_POSTING_WEEKDAY = 10,
   UNRECOGNIZED = -1,
 }
 
@@ -229,6 +235,15 @@ export function recommendationKindFromJSON(object: any): RecommendationKind {
     case 7:
     case "RECOMMENDATION_KIND_HOOK":
       return RecommendationKind.RECOMMENDATION_KIND_HOOK;
+    case 8:
+    case "RECOMMENDATION_KIND_HASHTAGS":
+      return RecommendationKind.RECOMMENDATION_KIND_HASHTAGS;
+    case 9:
+    case "RECOMMENDATION_KIND_AESTHETIC":
+      return RecommendationKind.RECOMMENDATION_KIND_AESTHETIC;
+    case 10:
+    case "RECOMMENDATION_KIND_POSTING_WEEKDAY":
+      return RecommendationKind.RECOMMENDATION_KIND_POSTING_WEEKDAY;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -254,6 +269,12 @@ export function recommendationKindToJSON(object: RecommendationKind): string {
       return "RECOMMENDATION_KIND_PLATFORM_FOCUS";
     case RecommendationKind.RECOMMENDATION_KIND_HOOK:
       return "RECOMMENDATION_KIND_HOOK";
+    case RecommendationKind.RECOMMENDATION_KIND_HASHTAGS:
+      return "RECOMMENDATION_KIND_HASHTAGS";
+    case RecommendationKind.RECOMMENDATION_KIND_AESTHETIC:
+      return "RECOMMENDATION_KIND_AESTHETIC";
+    case RecommendationKind.RECOMMENDATION_KIND_POSTING_WEEKDAY:
+      return "RECOMMENDATION_KIND_POSTING_WEEKDAY";
     case RecommendationKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
