@@ -2,6 +2,7 @@
 // typical value to the best one, on every modelled outcome; advised only when the model can tell it from noise.
 import { normalQuantile } from '../math/stats.js';
 import { platformLabel } from '../virality/virality-explanation.js';
+import type { ViralityFeatures } from '../virality/virality.js';
 import { adviceText } from './advice-text.js';
 import type { OutcomeEffect, Recommendation, RecommendationKind } from './advice.types.js';
 import { leverSpecs, RECENT_POSTS, typicalItem, type LeverName, type LeverSpec, type LeverValue, type Scope } from './levers.js';
@@ -43,7 +44,7 @@ const Z90 = normalQuantile(0.95);
 const gain = (outcome: OutcomeName, change: number) => (higherIsBetter(outcome) ? change : -change);
 
 /** The effect of a change on one outcome, as reported. */
-export function outcomeEffect(model: OutcomeModel, from: readonly LeverValue['items'][number][], to: readonly LeverValue['items'][number][]): OutcomeEffect {
+export function outcomeEffect(model: OutcomeModel, from: readonly ViralityFeatures[], to: readonly ViralityFeatures[]): OutcomeEffect {
   const c = contrast(model, from, to);
   const level = (v: number) => (model.outcome === 'views' ? Math.max(0, Math.expm1(v)) : Math.min(1, Math.max(0, v)));
   return {
