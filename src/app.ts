@@ -20,6 +20,8 @@ import { LearningRepository } from './learning/run/learning.repository.js';
 import { LearningService } from './learning/run/learning.service.js';
 import { ViralityCacheService } from './learning/virality/virality-cache.service.js';
 import { ViralityTrainingService } from './learning/virality/virality-training.service.js';
+import { AdviceRepository } from './learning/advice/advice.repository.js';
+import { AdviceService } from './learning/advice/advice.service.js';
 import { ViralityRepository } from './learning/virality/virality.repository.js';
 import { ViralityService } from './learning/virality/virality.service.js';
 import type { Logger } from './log.js';
@@ -97,9 +99,13 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   const virality = new ViralityService(viralityRepository, viralityCache);
   const experiment = new ExperimentService(new ExperimentRepository(db), predictionCovariate(virality, config.boostThreshold));
   const metricStorage = new MetricStorageService(metricPartitions, config.metricsRetentionDays, log.child({ component: 'metric-partitions' }));
+  const tenantSettings = new TenantSettingsService(tenancy);
   const learning = new LearningService(new LearningRepository(db), log, {
     refreshStatistics: () => metricStorage.refreshStatistics(),
     stateUpdater: trainer,
+    adviser: new AdviceService(new AdviceRepository(db), log.child({ component: 'advice' }), {
+      settings: (tenantId) => tenantSettings.adviceSettings(tenantId),
+    }),
     experimentUpdater: experiment,
     onRunFinished: hooks.onLearningRunFinished,
   });
@@ -116,7 +122,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     experiment,
     trainer,
     tenancy: new TenancyService(tenancy),
-    tenantSettings: new TenantSettingsService(tenancy),
+    tenantSettings,
     tokens: new TokenAuthService(tenancy, log, config.authCacheMs, config.authMode, config.caches.authTokens),
   };
 }

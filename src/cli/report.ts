@@ -9,8 +9,9 @@ import { dayOption, parseCommand, tenantOption, type Command } from './usage.js'
 const HELP = `usage: stakazo-ml report --day D [--tenant T] [--tz ZONE] [--out file.html]
 
 Writes the learning report page of a learned day: one self-contained HTML file (charts and data inlined, opens
-offline) with retention curves per cluster, drop-off points, best-time heatmaps per platform, the virality score
-distribution, insights and recommendations with their evidence, and the learning history.
+offline) with the advice from the learned models first (expected lift and how sure), then retention curves per
+cluster, drop-off points, best-time heatmaps per platform, the virality score distribution, the day's observations
+and the learning history.
 The running service serves the same page at http://HOST:HTTP_PORT/report?day=D (a browser signs in there with a
 tenant's API token). It works in-process on the database of DATABASE_URL / DATA_DIR; while a server holds an
 embedded DATA_DIR, the page is asked of that server instead. The day must have been learned (see "learn").

@@ -18,6 +18,7 @@ import {
 } from './learning.mapper.js';
 import type { Reprocess, RunWithReport } from './run/learning.service.js';
 import { validateBestTime, validatePredictVirality, type PlatformField } from './virality/virality.validate.js';
+import { validateAdviceSettings } from './advice/advice.validate.js';
 
 /** The platform filter of a request: undefined for unspecified, INVALID_ARGUMENT for an unknown value. */
 export function platformFilter(value: number, field = 'platform'): string | undefined {
@@ -92,8 +93,12 @@ export function learningHandlers(
       settings: await tenantSettings.learningSettings(ctx.tenantId),
     })),
     setLearningSettings: unary(deps, 'SetLearningSettings', async (req, ctx) => {
-      if (req.shareLearning === undefined) throw invalidArgument('nothing to change: set share_learning (true or false)', 'share_learning');
-      return { settings: await tenantSettings.setShareLearning(ctx.tenantId, req.shareLearning) };
+      const advice = validateAdviceSettings(req);
+      if (req.shareLearning === undefined && !advice)
+        throw invalidArgument('nothing to change: set share_learning (true or false), advice_min_lift_fraction or advice_primary_outcome', 'share_learning');
+      let settings = req.shareLearning === undefined ? undefined : await tenantSettings.setShareLearning(ctx.tenantId, req.shareLearning);
+      if (advice) settings = await tenantSettings.setAdviceSettings(ctx.tenantId, advice);
+      return { settings };
     }),
   };
 }

@@ -22,7 +22,7 @@ import type { RetentionClusterResult } from './retention/clustering.js';
 import type { Insight } from './insights/insights.js';
 import type { RunRow, SnapshotRow, TopPerformer } from './run/learning.types.js';
 import type { Trends } from './run/learning.service.js';
-import type { Recommendation } from './insights/recommendations.js';
+import type { Recommendation } from './advice/advice.types.js';
 import type { TimeSlotEstimate } from './best-time/best-time.js';
 import type { BestTimeAnswer } from './best-time/best-time.service.js';
 import type { ViralityAnswer } from './virality/virality.service.js';
@@ -96,8 +96,15 @@ function recommendationMessage(r: Recommendation): RecommendationMessage {
     targetValue: r.targetValue,
     expectedLiftFraction: r.expectedLiftFraction,
     outcome: r.outcome,
-    evidence: insightMessage(r.evidence),
+    evidence: r.evidence ? insightMessage(r.evidence) : undefined,
     text: r.text,
+    lever: r.lever ?? '',
+    currentValue: r.currentValue ?? '',
+    currentKey: r.currentKey ?? '',
+    targetKey: r.targetKey ?? '',
+    effects: r.effects ?? [],
+    modelVersion: r.modelVersion ?? '',
+    postsBehind: r.postsBehind ?? 0,
   };
 }
 
@@ -174,6 +181,7 @@ export function viralityMessage(a: ViralityAnswer): ViralityPredictionMessage {
     forecast: Boolean(a.forecast),
     observedAgeHours: a.forecast?.observedAgeHours ?? 0,
     horizonHours: a.forecast?.horizonHours ?? 0,
+    suggestedChanges: a.suggestedChanges ?? [],
   };
 }
 

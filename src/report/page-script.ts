@@ -6,6 +6,9 @@ export const PAGE_SCRIPT = String.raw`
 (() => {
   'use strict';
   const data = JSON.parse(document.getElementById('report-data').textContent);
+  // The day's observations start collapsed on a phone: the advice comes first.
+  const observations = document.querySelector('details.observations');
+  if (observations && window.matchMedia && window.matchMedia('(max-width: 600px)').matches) observations.open = false;
   if (window.ChartMatrix) Chart.register(window.ChartMatrix.MatrixController, window.ChartMatrix.MatrixElement);
   Chart.defaults.animation = false;
   Chart.defaults.font.family = 'system-ui, sans-serif';

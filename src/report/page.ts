@@ -1,16 +1,14 @@
 // Renders the learning report page: one self-contained HTML file (data, Chart.js and styles inlined; no network).
 import type { Insight } from '../learning/insights/insights.js';
+import { adviceSection } from './advice-section.js';
 import { chartLibraryScripts } from './assets.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import type { ReportPageData } from './report-data.js';
-import { brandName, distinctClusterNames, formatCount, formatPercent, formatPoints, formatSignedPercent, outcomeWords, plainInsight } from './wording.js';
+import { brandName, distinctClusterNames, escapeHtml, formatCount, formatPercent, formatPoints, formatSignedPercent, plainInsight } from './wording.js';
 import { extent } from '../domain/numbers.js';
 import { plural } from '../domain/plural.js';
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml } from './wording.js';
 
 /** JSON that is safe inside a <script> element: no "<" (so no "</script>"), no line separators. */
 export function scriptJson(value: unknown): string {
@@ -57,6 +55,7 @@ const STYLE = `
   th { color: #374151; font-weight: 600; }
   .yes { color: #15803d; font-weight: 600; } .hint { color: #b45309; }
   .empty { color: #6b7280; font-style: italic; }
+  .advice li { margin-bottom: 8px; } details.observations > summary h2 { display: inline; }
   li { margin-bottom: 6px; }
 `;
 
@@ -158,16 +157,6 @@ function sections(data: ReportPageData, clusterNames: string[], withTimeZoneForm
     })
     .join('\n');
   const insights = r.insights.length ? r.insights.map(finding).join('\n') : '<p class="empty">No finding stands out on this day.</p>';
-  const recommendations = r.recommendations.length
-    ? `<ul>${r.recommendations
-        .map(
-          (rec) =>
-            `<li><b>${escapeHtml(rec.text)}</b> <span class="note">(${escapeHtml(rec.platform ? brandName(rec.platform) : 'all platforms')}; expected ${escapeHtml(signedPercent(rec.expectedLiftFraction))} ${escapeHtml(outcomeWords(rec.outcome))})</span><br>
-              <span class="note">Why: ${escapeHtml(plainInsight(rec.evidence))}</span>
-              <details><summary>Statistics</summary>${escapeHtml(rec.evidence.text)}<br>${evidence(rec.evidence)}</details></li>`,
-        )
-        .join('\n')}</ul>`
-    : '<p class="empty">No recommendation is backed by enough evidence on this day.</p>';
   const platforms = table(
     ['platform', 'posts', 'mean views', 'views index', 'completion', 'lost in first 3 s', 'engagement'],
     r.platforms.map((p) => [
@@ -195,6 +184,7 @@ function sections(data: ReportPageData, clusterNames: string[], withTimeZoneForm
       ? `Completion ${h.completionRateSlopePerDay >= 0 ? 'rises' : 'falls'} by ${(Math.abs(h.completionRateSlopePerDay) * 100).toFixed(2)} points a day; early loss ${h.first3sLossSlopePerDay <= 0 ? 'falls' : 'rises'} by ${(Math.abs(h.first3sLossSlopePerDay) * 100).toFixed(2)} points a day${h.retentionImproving ? ': retention is improving' : ''}.`
       : 'One learned day so far: the trend needs at least two.';
   return `
+${adviceSection(r.recommendations)}
 <section id="retention"><h2>Retention curves per cluster</h2>
   <p class="note">Posts of the day clustered by the shape of their retention curve; each line is a cluster's centroid.</p>
   ${chartOrWhy('chart-clusters', r.clusters.length > 0, 'No post of this day has a retention curve yet, so there is nothing to cluster: curves arrive with the retention records (retention_curve).')}${clusters}</section>
@@ -219,8 +209,8 @@ ${
   <div class="experiments">${experiments}</div></section>`
     : ''
 }
-<section id="insights"><h2>Insights</h2>${insights}</section>
-<section id="recommendations"><h2>Recommendations</h2>${recommendations}</section>
+<section id="insights"><details class="observations" open><summary><h2>Observations of the day</h2></summary>
+  <p class="note">What stood out among the day's posts, compared with the other posts of the day. These are observations, not advice: posts differ in more than one way at once.</p>${insights}</details></section>
 <section id="platforms"><h2>Platforms</h2>${platforms}</section>
 <section id="history"><h2>Learning history</h2><p class="note">${escapeHtml(trendText)}</p>
   ${h.points.length >= 2 ? '<div class="chart"><canvas id="chart-history"></canvas></div>' : ''}</section>`;

@@ -4,6 +4,9 @@ import { withDbErrors } from '../db/pg-errors.js';
 import { withSession, type QueryResult } from '../db/session.js';
 import type { LearningSettings, TokenRow } from './tenancy.types.js';
 
+/** The columns of LearningSettings. */
+const SETTINGS = `share_learning as "shareLearning", advice_min_lift_fraction as "adviceMinLiftFraction", advice_primary_outcome as "advicePrimaryOutcome"`;
+
 export class TenancyRepository {
   constructor(private readonly db: Db) {}
 
@@ -75,9 +78,7 @@ export class TenancyRepository {
 
   /** The tenant's learning settings, or undefined when the tenant does not exist. */
   async learningSettings(tenantId: string): Promise<LearningSettings | undefined> {
-    const result = await this.query<LearningSettings>(`tenant "${tenantId}"`, 'select share_learning as "shareLearning" from tenants where tenant_id = $1', [
-      tenantId,
-    ]);
+    const result = await this.query<LearningSettings>(`tenant "${tenantId}"`, `select ${SETTINGS} from tenants where tenant_id = $1`, [tenantId]);
     return result.rows[0];
   }
 
@@ -87,8 +88,22 @@ export class TenancyRepository {
       `tenant "${tenantId}"`,
       `insert into tenants (tenant_id, share_learning) values ($1, $2)
        on conflict (tenant_id) do update set share_learning = excluded.share_learning
-       returning share_learning as "shareLearning"`,
+       returning ${SETTINGS}`,
       [tenantId, shareLearning],
+    );
+    return result.rows[0]!;
+  }
+
+  /** Sets the tenant's advice settings that are given (creating the tenant if it does not exist); returns the settings. */
+  async setAdviceSettings(tenantId: string, changes: { minLiftFraction?: number; primaryOutcome?: string }): Promise<LearningSettings> {
+    const result = await this.query<LearningSettings>(
+      `tenant "${tenantId}"`,
+      `insert into tenants (tenant_id, advice_min_lift_fraction, advice_primary_outcome) values ($1, coalesce($2, 0.1), coalesce($3, 'views'))
+       on conflict (tenant_id) do update
+         set advice_min_lift_fraction = coalesce($2, tenants.advice_min_lift_fraction),
+             advice_primary_outcome = coalesce($3, tenants.advice_primary_outcome)
+       returning ${SETTINGS}`,
+      [tenantId, changes.minLiftFraction ?? null, changes.primaryOutcome ?? null],
     );
     return result.rows[0]!;
   }

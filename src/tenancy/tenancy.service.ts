@@ -59,4 +59,15 @@ export class TenantSettingsService {
   setShareLearning(tenantId: string, shareLearning: boolean): Promise<LearningSettings> {
     return this.repo.setShareLearning(tenantId, shareLearning);
   }
+
+  /** Changes the advice settings that are given (validated by the caller's edge); taken at the next daily run. */
+  setAdviceSettings(tenantId: string, changes: { minLiftFraction?: number; primaryOutcome?: string }): Promise<LearningSettings> {
+    return this.repo.setAdviceSettings(tenantId, changes);
+  }
+
+  /** The advice settings the daily run uses: the tenant's, or the defaults for a tenant without a row. */
+  async adviceSettings(tenantId: string): Promise<{ minLiftFraction: number; primaryOutcome: string }> {
+    const settings = await this.repo.learningSettings(tenantId);
+    return { minLiftFraction: settings?.adviceMinLiftFraction ?? 0.1, primaryOutcome: settings?.advicePrimaryOutcome ?? 'views' };
+  }
 }

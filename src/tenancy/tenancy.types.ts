@@ -13,4 +13,8 @@ export interface TokenRow {
 export interface LearningSettings {
   /** Whether its models' coefficients feed the shared prior and it receives that prior while its history is small. */
   shareLearning: boolean;
+  /** Advice: the smallest expected improvement of the primary outcome worth advising (relative; 0.1 = 10 %). */
+  adviceMinLiftFraction: number;
+  /** Advice: the outcome targets are chosen on ("views", "completion_rate", "first_3s_loss", "engagement_rate"). */
+  advicePrimaryOutcome: string;
 }

@@ -89,11 +89,12 @@ describe(`learning across artists: the shared prior (${BACKEND})`, () => {
 
   it('keeps sharing off until a tenant turns it on, and refuses a call without a token or with nothing to set', async () => {
     const { metadata } = await freshTenant(server, 'priorst');
-    expect((await call(server.learning, server.learning.getLearningSettings, {}, metadata)).settings).to.deep.equal({ shareLearning: false });
+    const defaults = { adviceMinLiftFraction: 0.1, advicePrimaryOutcome: 'views' };
+    expect((await call(server.learning, server.learning.getLearningSettings, {}, metadata)).settings).to.deep.equal({ shareLearning: false, ...defaults });
     await expectStatus(call(server.learning, server.learning.setLearningSettings, { shareLearning: true }), status.UNAUTHENTICATED, /authorization/);
     await expectStatus(call(server.learning, server.learning.setLearningSettings, {}, metadata), status.INVALID_ARGUMENT, /set share_learning/);
-    expect((await share(metadata, true)).settings).to.deep.equal({ shareLearning: true });
-    expect((await call(server.learning, server.learning.getLearningSettings, {}, metadata)).settings).to.deep.equal({ shareLearning: true });
+    expect((await share(metadata, true)).settings).to.deep.equal({ shareLearning: true, ...defaults });
+    expect((await call(server.learning, server.learning.getLearningSettings, {}, metadata)).settings).to.deep.equal({ shareLearning: true, ...defaults });
   });
 
   for (const seed of NEW_TENANT_SEEDS) {

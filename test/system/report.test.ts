@@ -122,7 +122,10 @@ describe(`report page (${BACKEND})`, () => {
       expect(text).to.match(/ (were watched to the end|got|lost|drew) .* other posts \([\d,]+ posts\)\./);
       expect(text).not.to.match(/d = |p = |confidence|log views/);
     }
-    expect(await page.locator('#insights details').count()).to.equal(findings.length);
+    expect(await page.locator('#insights details.observations details').count()).to.equal(findings.length);
+    // Advice comes first on the page, before the day's observations.
+    expect(await page.locator('section').first().getAttribute('id')).to.not.equal('insights');
+    expect(await page.locator('#recommendations').count()).to.equal(1);
     // Platforms as the brands write them; distinct cluster names; one number format.
     const platformNames = await page.locator('#platforms tbody td:first-child').allTextContents();
     expect(platformNames).to.include('TikTok').and.to.include('YouTube');

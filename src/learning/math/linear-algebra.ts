@@ -60,3 +60,17 @@ export function inverseDiagonal(matrix: ArrayLike<number>, size: number): Float6
   }
   return diagonal;
 }
+
+/** A⁻¹ (size × size, row-major) of a symmetric positive-definite A: one solve per column. */
+export function inverseMatrix(matrix: ArrayLike<number>, size: number): Float64Array {
+  const lower = choleskyFactor(matrix, size);
+  const inverse = new Float64Array(size * size);
+  const unit = new Float64Array(size);
+  for (let j = 0; j < size; j++) {
+    unit.fill(0);
+    unit[j] = 1;
+    const column = solveFactored(lower, unit, size);
+    for (let i = 0; i < size; i++) inverse[i * size + j] = column[i];
+  }
+  return inverse;
+}

@@ -271,6 +271,19 @@ export function normalCdf(z: number): number {
   return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
 
+/** The z with normalCdf(z) = p (0 < p < 1), by bisection on {@link normalCdf} (|error| < 1e-7). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p ${p} is outside (0, 1)`);
+  let low = -10;
+  let high = 10;
+  for (let i = 0; i < 60; i++) {
+    const middle = (low + high) / 2;
+    if (normalCdf(middle) < p) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
+}
+
 /** A seeded pseudo-random generator: returns floats in [0, 1). */
 export type Random = () => number;
 

@@ -3,7 +3,7 @@ import { clusterRetentionCurves, type RetentionClusterResult } from '../retentio
 import { discoverInsights, type Insight, type InsightRow } from '../insights/insights.js';
 import type { DayPostRow, ExperimentDayUpdate, SnapshotRow, TopPerformer } from './learning.types.js';
 import { bestPerformers, comparePlatforms, type PlatformComparison } from '../insights/platform-comparison.js';
-import { recommend, type Recommendation } from '../insights/recommendations.js';
+import type { Recommendation } from '../advice/advice.types.js';
 import { analyseRetention, type DropOffPoint, type KeyMoment } from '../retention/retention.js';
 import { mean } from '../math/stats.js';
 import { brandName } from '../../domain/platform.js';
@@ -197,4 +197,4 @@ export function assembleReport(
   };
 }
 
-export { discoverInsights, recommend };
+export { discoverInsights };

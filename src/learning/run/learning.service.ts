@@ -12,13 +12,13 @@ import {
   discoverInsights,
   insightRows,
   postRetention,
-  recommend,
   type DayReport,
   type PostRetention,
   type TrendFigures,
 } from './day-report.js';
 import { decodePageToken, encodePageToken, pageSizeOf, queryFingerprint } from '../../domain/paging.js';
 import { leastSquaresSlope } from '../math/stats.js';
+import type { Adviser } from '../advice/advice.types.js';
 
 export type Trigger = 'api' | 'scheduler' | 'backfill';
 export type Reprocess = 'none' | 'failed' | 'all';
@@ -51,6 +51,8 @@ export interface LearningServiceOptions {
   /** Looks at the running experiments after the models are updated (their covariate is the model's prediction). */
   experimentUpdater?: ExperimentUpdater;
   onRunFinished?: (status: 'succeeded' | 'failed', durationMs: number) => void;
+  /** Derives the day's recommendations from the learned outcome models (none without it). */
+  adviser?: Adviser;
   /** Brings the metric tables' planner statistics up to date before the day is read (MetricStorageService). */
   refreshStatistics?: () => Promise<unknown>;
 }
@@ -153,7 +155,7 @@ export class LearningService {
   }
 
   /**
-   * Learns one day: read → analyse retention → discover insights → recommendations → update state → update the
+   * Learns one day: read → analyse retention → discover insights → update state → advice from the models → update the
    * running experiments (their decisions go in the report), recorded in
    * learning_runs. A day already learned is returned as stored unless `force`. Exactly one caller runs a given
    * (tenant, day) at a time, across replicas. `signal` (the call's) is checked between the steps: a cancelled run
@@ -184,8 +186,9 @@ export class LearningService {
       const analysis = await timer.time('analyse_retention', () => analyseDay(input.posts));
       const rows = insightRows(input.posts, analysis.retention);
       const insights = await timer.time('discover_insights', () => discoverInsights(rows));
-      const recommendations = await timer.time('generate_recommendations', () => recommend(insights, rows));
       const modelVersions = await timer.time('update_state', () => this.options.stateUpdater?.update(tenantId, day) ?? {});
+      // NOTE: advice comes from the outcome models over the rolling window, not from the day's insights.
+      const recommendations = await timer.time('generate_recommendations', () => this.options.adviser?.advise(tenantId, day) ?? []);
       const experiments = await timer.time('update_experiments', () => this.options.experimentUpdater?.updateRunning(tenantId, day, signal) ?? []);
       const report = { ...assembleReport(day, input.posts, snapshots, analysis, insights, recommendations), experiments };
       await checkpoint(signal);

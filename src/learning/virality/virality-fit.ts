@@ -20,19 +20,19 @@ export interface FitOptions {
   coldStart?: boolean;
 }
 
-const DEFAULT_LAMBDAS = [1, 3, 10, 30, 100, 300, 1000, 3000];
+export const DEFAULT_LAMBDAS = [1, 3, 10, 30, 100, 300, 1000, 3000];
 /** The penalty of the columns outside the hour and weekday blocks never exceeds this (posts / standardised units). */
 const MAX_OTHER_LAMBDA = 10;
-const DEFAULT_SMOOTHINGS = [0, 1, 4];
+export const DEFAULT_SMOOTHINGS = [0, 1, 4];
 /** The rows are cut into this many blocks by time; each of the last three is predicted from all older blocks. */
-const CV_BLOCKS = 5;
+export const CV_BLOCKS = 5;
 const FIRST_VALIDATED_BLOCK = 2;
 const FACTORS: readonly FactorName[] = ['retention', 'engagement', 'quality', 'timing'];
 /** Prior fit: the penalty (posts, or standardised units for dense columns) of the columns the prior has not. */
 const OWN_COLUMN_PENALTY = 3;
 
 /** The examples encoded once: sparse rows of fixed width. */
-interface Encoded {
+export interface Encoded {
   at: ColumnIndex;
   width: number;
   indices: Int32Array;
@@ -40,7 +40,7 @@ interface Encoded {
   counts: Int32Array;
 }
 
-function encodeAll(examples: readonly ViralityExample[], layout: FeatureLayout): Encoded {
+export function encodeAll(examples: readonly ViralityExample[], layout: FeatureLayout): Encoded {
   const at = columnIndex(layout);
   const width = at.maxEntries;
   const indices = new Int32Array(examples.length * width);
@@ -58,7 +58,7 @@ function encodeAll(examples: readonly ViralityExample[], layout: FeatureLayout):
   return { at, width, indices, values, counts };
 }
 
-function sumsOf(encoded: Encoded, targets: readonly number[][], from: number, to: number): RidgeSums {
+export function sumsOf(encoded: Encoded, targets: readonly number[][], from: number, to: number): RidgeSums {
   const sums = new RidgeSums(encoded.at.size, targets.length);
   const targetValues = new Float64Array(targets.length);
   for (let r = from; r < to; r++) {
@@ -68,7 +68,7 @@ function sumsOf(encoded: Encoded, targets: readonly number[][], from: number, to
   return sums;
 }
 
-function predictRow(encoded: Encoded, r: number, solution: { intercept: number; coefficients: ArrayLike<number> }): number {
+export function predictRow(encoded: Encoded, r: number, solution: { intercept: number; coefficients: ArrayLike<number> }): number {
   let y = solution.intercept;
   const base = r * encoded.width;
   for (let a = 0; a < encoded.counts[r]; a++) y += solution.coefficients[encoded.indices[base + a]] * encoded.values[base + a];
@@ -81,7 +81,7 @@ function predictRow(encoded: Encoded, r: number, solution: { intercept: number; 
  * column), and λ·smoothing on the squared differences of neighbouring hours (circular) in the shared and each
  * platform's hour block.
  */
-function penaltyMatrix(at: ColumnIndex, platforms: number, variances: Float64Array, lambda: number, smoothing: number): Float64Array {
+export function penaltyMatrix(at: ColumnIndex, platforms: number, variances: Float64Array, lambda: number, smoothing: number): Float64Array {
   const p = at.size;
   const penalty = new Float64Array(p * p);
   const dense = (j: number) => j < at.dense || (j >= at.platformLogDuration && j < at.hour);
@@ -100,7 +100,7 @@ function penaltyMatrix(at: ColumnIndex, platforms: number, variances: Float64Arr
 }
 
 /** Chooses (λ, smoothing) by time-ordered cross-validation for one target and fits it on all rows. */
-function fitHead(
+export function fitHead(
   encoded: Encoded,
   blocks: readonly RidgeSums[],
   bounds: readonly number[],
@@ -177,6 +177,26 @@ function timingCovariances(system: Float64Array, at: ColumnIndex, platforms: rea
     result[platform] = covariance;
   });
   return result;
+}
+
+/**
+ * σ²·A⁻¹ of the columns before the hour block (content, duration shape and bands, platform levels, slopes and
+ * trends), k × k row-major: the posterior covariance a change of one content lever of an item needs (its duration
+ * moves several columns at once). Timing has its own ({@link timingCovariances}).
+ */
+function contentCovariance(system: Float64Array, at: ColumnIndex, residualVariance: number): number[] {
+  const p = at.size;
+  const k = at.hour;
+  const lower = choleskyFactor(system, p);
+  const covariance = new Array<number>(k * k);
+  const unit = new Float64Array(p);
+  for (let j = 0; j < k; j++) {
+    unit.fill(0);
+    unit[j] = 1;
+    const column = solveFactored(lower, unit, p);
+    for (let i = 0; i < k; i++) covariance[i * k + j] = column[i] * residualVariance;
+  }
+  return covariance;
 }
 
 /**
@@ -305,6 +325,7 @@ function fitModel(examples: readonly ViralityExample[], options: FitOptions, pri
     timingCovariance: timingCovariances(fitted.system, encoded.at, layout.platforms),
     trainedExamples: ordered.length,
     coefficientVariances: Array.from(inverseDiagonal(fitted.system, encoded.at.size), (v) => v * logViews.residualVariance),
+    contentCovariance: contentCovariance(fitted.system, encoded.at, logViews.residualVariance),
     ...(prior ? { prior: { contributors: prior.contributors, fingerprint: prior.fingerprint, coldStart: options.coldStart ?? true } } : {}),
     trainedFrom: ordered[0].publishedAt.toISOString(),
     trainedTo: ordered[ordered.length - 1].publishedAt.toISOString(),

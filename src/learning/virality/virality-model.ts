@@ -52,6 +52,8 @@ export interface ViralityModelParams {
   trainedExamples: number;
   /** σ² · diag(A⁻¹) of the log-views head: each coefficient's posterior variance (what the shared prior weighs by). */
   coefficientVariances?: number[];
+  /** σ²·A⁻¹ of the columns before the hour block (k × k, row-major): the suggestions' intervals for content changes. */
+  contentCovariance?: number[];
   /**
    * Set when the model was shrunk toward the prior shared by the sharing tenants: it never contributes to the prior,
    * and its predictions are cold start when it was fitted for too little history of the tenant's own (`coldStart`).

@@ -2,6 +2,7 @@
 import { invalidArgument, notFound } from '../../errors.js';
 import { isValidTimeZone, localTimesByZone, type LocalTime } from '../best-time/time-zone.js';
 import { forecastViews } from './forecast.js';
+import { suggestChanges } from './suggestions.js';
 import { percentileWithin } from './virality-model.js';
 import { slotTimingValue } from '../best-time/best-time.js';
 import type { ContentFeatureValues } from './content-features.js';
@@ -9,7 +10,7 @@ import type { TenantPredictor, ViralityCacheService } from './virality-cache.ser
 import { platformLabel as label, type FeatureContribution } from './virality-explanation.js';
 import type { ViralityRepository } from './virality.repository.js';
 import { PLATFORMS } from '../../domain/platform.js';
-import type { ContentRow, LivePostRow, ViralityItem } from './virality.types.js';
+import type { ContentRow, LivePostRow, SuggestedChange, ViralityItem } from './virality.types.js';
 import { coldStartPredictor, type ViralityFeatures, type ViralityPrediction, type ViralityPredictor } from './virality.js';
 
 /** The same content scored on one platform. */
@@ -30,6 +31,8 @@ export interface ViralityAnswer extends ViralityPrediction {
   platformRecommendations: PlatformRecommendation[];
   boostRecommended: boolean;
   modelVersion: string;
+  /** Learned model only: the changes that raise the item's predicted views most (counterfactual predictions). */
+  suggestedChanges?: SuggestedChange[];
   /** Set when the views are a live post's forecast from its observations (not the pre-publication prediction). */
   forecast?: { observedAgeHours: number; horizonHours: number };
 }
@@ -201,7 +204,8 @@ export class ViralityService {
       const scorer = predictorOf(item);
       // NOTE: one local time per item for all its platforms, memoised per zone and quarter hour across the batch.
       const local = localTimeOf(item.plannedAt, item.timeZone);
-      const prediction = scorer.predict(featuresOf(item, content, item.platform, local), { explain: true });
+      const features = featuresOf(item, content, item.platform, local);
+      const prediction = scorer.predict(features, { explain: true });
       const scored = [...new Set([item.platform, ...platforms])].map((platform) => {
         const p = platform === item.platform ? prediction : scorer.predict(featuresOf(item, content, platform, local));
         return { platform, predictedViews: p.predictedViews, score: p.score };
@@ -213,6 +217,7 @@ export class ViralityService {
         platformRecommendations: recommendationTexts(scored),
         boostRecommended: prediction.score >= boostThreshold,
         modelVersion: predictor.version,
+        ...(predictor.kind === 'learned' ? { suggestedChanges: suggestChanges(predictor.model, features) } : {}),
       };
       const post = posts.get(item.index);
       if (!post?.observedAt || post.views === null || !forecaster) return answer;
@@ -232,6 +237,7 @@ export class ViralityService {
         modelVersion: forecaster.version,
         baselineLogViews: undefined,
         contributions: [],
+        suggestedChanges: [],
         forecast: { observedAgeHours, horizonHours: Math.max(forecast.horizonH, observedAgeHours) },
       };
     });

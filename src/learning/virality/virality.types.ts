@@ -104,3 +104,17 @@ export interface ContributionRow {
   coefficientVariances: number[];
   residualVariance: number;
 }
+
+/** One change to a planned item and what the model expects of it (mirrors the proto's SuggestedChange). */
+export interface SuggestedChange {
+  lever: string;
+  currentKey: string;
+  targetKey: string;
+  /** Expected relative change of the predicted views, with its 80 % interval. */
+  viewsLiftFraction: number;
+  viewsLiftFractionP10: number;
+  viewsLiftFractionP90: number;
+  /** Predicted views with the change applied. */
+  predictedViews: number;
+  text: string;
+}

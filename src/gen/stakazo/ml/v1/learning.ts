@@ -200,6 +200,12 @@ export enum RecommendationKind {
   RECOMMENDATION_KIND_PLATFORM_FOCUS = 6,
   /** RECOMMENDATION_KIND_HOOK - Fix the first seconds (hook): too many viewers leave at once. */
   RECOMMENDATION_KIND_HOOK = 7,
+  /** RECOMMENDATION_KIND_HASHTAGS - Change the number of hashtags (before advice came from the models: part of CAPTION). */
+  RECOMMENDATION_KIND_HASHTAGS = 8,
+  /** RECOMMENDATION_KIND_AESTHETIC - Raise the aesthetic score (before advice came from the models: part of QUALITY). */
+  RECOMMENDATION_KIND_AESTHETIC = 9,
+  /** RECOMMENDATION_KIND_POSTING_WEEKDAY - Post on a different weekday (POSTING_TIME is the hour of day). */
+  RECOMMENDATION_KIND_POSTING_WEEKDAY = 10,
   UNRECOGNIZED = -1,
 }
 
@@ -229,6 +235,15 @@ export function recommendationKindFromJSON(object: any): RecommendationKind {
     case 7:
     case "RECOMMENDATION_KIND_HOOK":
       return RecommendationKind.RECOMMENDATION_KIND_HOOK;
+    case 8:
+    case "RECOMMENDATION_KIND_HASHTAGS":
+      return RecommendationKind.RECOMMENDATION_KIND_HASHTAGS;
+    case 9:
+    case "RECOMMENDATION_KIND_AESTHETIC":
+      return RecommendationKind.RECOMMENDATION_KIND_AESTHETIC;
+    case 10:
+    case "RECOMMENDATION_KIND_POSTING_WEEKDAY":
+      return RecommendationKind.RECOMMENDATION_KIND_POSTING_WEEKDAY;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -254,6 +269,12 @@ export function recommendationKindToJSON(object: RecommendationKind): string {
       return "RECOMMENDATION_KIND_PLATFORM_FOCUS";
     case RecommendationKind.RECOMMENDATION_KIND_HOOK:
       return "RECOMMENDATION_KIND_HOOK";
+    case RecommendationKind.RECOMMENDATION_KIND_HASHTAGS:
+      return "RECOMMENDATION_KIND_HASHTAGS";
+    case RecommendationKind.RECOMMENDATION_KIND_AESTHETIC:
+      return "RECOMMENDATION_KIND_AESTHETIC";
+    case RecommendationKind.RECOMMENDATION_KIND_POSTING_WEEKDAY:
+      return "RECOMMENDATION_KIND_POSTING_WEEKDAY";
     case RecommendationKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -389,7 +410,10 @@ export interface PlatformComparison {
   viewsIndex: number;
 }
 
-/** A finding: posts in one bucket of a feature did better or worse than the rest. */
+/**
+ * A finding: posts in one bucket of a feature did better or worse than the rest. Insights are the day's descriptive
+ * findings (marginal comparisons, confounded by everything else that differs); recommendations no longer rest on them.
+ */
 export interface Insight {
   /** The feature, e.g. "duration_s", "cta_in_first_5s", "platform", "publish_hour". */
   feature: string;
@@ -417,24 +441,71 @@ export interface Insight {
   text: string;
 }
 
-/** Something to do, with the evidence for it. */
+/** The expected effect of a change on one modelled outcome. */
+export interface OutcomeEffect {
+  /** The outcome: "views", "completion_rate", "first_3s_loss" or "engagement_rate". */
+  outcome: string;
+  /** Expected relative change of the outcome, e.g. 0.38 for +38 % (first_3s_loss: a negative value is an improvement). */
+  liftFraction: number;
+  /** 10th percentile of lift_fraction (the 80 % interval's lower end). */
+  liftFractionP10: number;
+  /** 90th percentile of lift_fraction (the 80 % interval's upper end). */
+  liftFractionP90: number;
+  /** Expected outcome at the current value (views: a count; the others: a rate 0..1). */
+  currentExpected: number;
+  /** Expected outcome at the target value (same unit). */
+  targetExpected: number;
+  /** True when the effect's 90 % interval excludes zero: the model tells it from noise. */
+  distinguishable: boolean;
+}
+
+/**
+ * Something to do. Since advice comes from the learned models it is the model's conditional effect of one lever (the
+ * other features held at the tenant's typical post), over the models' rolling training window: it no longer rests on
+ * the day's insights (evidence is unset; it is filled only in reports stored before). One recommendation per lever
+ * and platform, so never two with different targets; the other outcomes appear as trade-offs in `effects`.
+ */
 export interface Recommendation {
   /** What kind of change. */
   kind: RecommendationKind;
   /** The platform it applies to; unspecified for all. */
   platform: Platform;
-  /** The value to aim for, e.g. "15-30 s", "true", "18:00-21:00". */
+  /** The value to aim for, in words, e.g. "about 25 s", "a call to action in the first 5 s", "19:00–22:00". */
   targetValue: string;
-  /** Expected relative improvement of the outcome, e.g. 0.3 for +30 %. */
+  /** Expected relative improvement of the primary outcome (a loss: its relative reduction), e.g. 0.3 for +30 %. */
   expectedLiftFraction: number;
-  /** The outcome it should improve. */
+  /** The primary outcome the target was chosen on, e.g. "views". */
   outcome: string;
-  /** The finding it rests on. */
+  /** Reports stored before advice came from the models only: the day's finding the recommendation rested on. */
   evidence:
     | Insight
     | undefined;
-  /** The recommendation as a sentence. */
+  /**
+   * The recommendation as a plain sentence with the expected lift and its 80 % interval, e.g. "Put a call to action in
+   * the first 5 s: +57 % views (+40 % to +75 %)."
+   */
   text: string;
+  /**
+   * The lever: "duration", "cta_in_first_5s", "caption_length", "hashtag_count", "quality_score", "aesthetic_score",
+   * "hook" (first-3-s loss), "posting_hour", "posting_weekday" or "platform".
+   */
+  lever: string;
+  /** The tenant's typical value now (recent median or most common bucket), in words, e.g. "about 60 s". */
+  currentValue: string;
+  /**
+   * Machine-readable current value: seconds ("60"), a score ("0.5"), a count, an hour band "13-16" (start-end, local
+   * hours), an ISO weekday "1".."7" (Monday 1), a platform name; the call to action: the share of recent posts with
+   * one ("0.48", or "true"/"false" when all or none); hours and weekdays posted without a habit: "mix".
+   */
+  currentKey: string;
+  /** Machine-readable target value, in the form of current_key (the call to action: "true" or "false"). */
+  targetKey: string;
+  /** Expected effect of moving from the current to the target value on each modelled outcome, the primary one first. */
+  effects: OutcomeEffect[];
+  /** Version of the outcome models the advice comes from. */
+  modelVersion: string;
+  /** Posts the primary outcome's model was fitted on. */
+  postsBehind: number;
 }
 
 /** The full output of one day's learning. */
@@ -457,9 +528,9 @@ export interface LearningReport {
   worstDropOffs: RetentionAnalysis[];
   /** The best posts of the day. */
   bestPerformers: TopPerformer[];
-  /** Findings, strongest first. */
+  /** The day's descriptive findings (bucket comparisons of the day's posts), strongest first: observations, not advice. */
   insights: Insight[];
-  /** Recommendations, highest expected lift first. */
+  /** Advice from the learned models, highest expected lift first (see Recommendation). */
   recommendations: Recommendation[];
   /** The running experiments the run updated, with their decisions (a decision other than CONTINUE stops one). */
   experiments: ExperimentUpdate[];
@@ -469,7 +540,8 @@ export interface LearningReport {
 export interface StepTiming {
   /**
    * The step: refresh_statistics (planner statistics of the metric tables, where stale), read_metrics,
-   * build_snapshot, analyse_retention, discover_insights, generate_recommendations, update_state, update_experiments.
+   * build_snapshot, analyse_retention, discover_insights, update_state, generate_recommendations (advice from the
+   * models just updated), update_experiments.
    */
   step: string;
   /** Wall time in milliseconds. */
@@ -782,6 +854,11 @@ export interface ViralityPrediction {
    * horizon the forecast model has learned when that is shorter.
    */
   horizonHours: number;
+  /**
+   * Learned model only: the few changes to the item that raise its predicted views most (counterfactual predictions
+   * through the same model), largest first; empty for the formula and for a live post's forecast.
+   */
+  suggestedChanges: SuggestedChange[];
 }
 
 /**
@@ -798,6 +875,29 @@ export interface FeatureContribution {
   logViews: number;
   /** One sentence, e.g. "posted at 21:00 on TikTok: +0.42 log-views ≈ +52 % views". */
   label: string;
+}
+
+/** One change to a planned item and what the model expects of it. */
+export interface SuggestedChange {
+  /**
+   * The lever changed: "posting_hour", "posting_weekday", "duration", "cta_in_first_5s", "caption_length",
+   * "hashtag_count", "quality_score", "aesthetic_score" or "platform".
+   */
+  lever: string;
+  /** The item's value, machine-readable (as Recommendation.current_key; posting_hour: the hour "15"). */
+  currentKey: string;
+  /** The suggested value, machine-readable (posting_hour: the hour "21"). */
+  targetKey: string;
+  /** Expected relative change of the predicted views, e.g. 0.41 for +41 %. */
+  viewsLiftFraction: number;
+  /** 10th percentile of views_lift_fraction (80 % interval). */
+  viewsLiftFractionP10: number;
+  /** 90th percentile of views_lift_fraction (80 % interval). */
+  viewsLiftFractionP90: number;
+  /** Predicted views with the change applied (median). */
+  predictedViews: number;
+  /** The change as a plain sentence, e.g. "Post at 21:00 instead of 15:00: +41 % views (+18 % to +70 %)." */
+  text: string;
 }
 
 /** Request of PredictVirality. */
@@ -902,6 +1002,16 @@ export interface LearningSettings {
    * daily run; turning it off stops both.
    */
   shareLearning: boolean;
+  /**
+   * Advice: the smallest expected improvement of the primary outcome worth advising, relative (0.1 = 10 %, the
+   * default). Takes effect at the next daily run.
+   */
+  adviceMinLiftFraction: number;
+  /**
+   * Advice: the outcome targets are chosen on: "views" (the default), "completion_rate", "first_3s_loss" or
+   * "engagement_rate"; the other outcomes appear as trade-offs. Takes effect at the next daily run.
+   */
+  advicePrimaryOutcome: string;
 }
 
 /** Request of GetLearningSettings (the tenant is the caller's). */
@@ -917,7 +1027,15 @@ export interface GetLearningSettingsResponse {
 /** Request of SetLearningSettings (the tenant is the caller's). */
 export interface SetLearningSettingsRequest {
   /** New value of LearningSettings.share_learning; unset keeps it. At least one setting must be set. */
-  shareLearning?: boolean | undefined;
+  shareLearning?:
+    | boolean
+    | undefined;
+  /** New value of LearningSettings.advice_min_lift_fraction, 0..10; unset keeps it. */
+  adviceMinLiftFraction?:
+    | number
+    | undefined;
+  /** New value of LearningSettings.advice_primary_outcome; unset keeps it. */
+  advicePrimaryOutcome?: string | undefined;
 }
 
 /** Response of SetLearningSettings. */
@@ -2147,8 +2265,216 @@ export const Insight: MessageFns<Insight> = {
   },
 };
 
+function createBaseOutcomeEffect(): OutcomeEffect {
+  return {
+    outcome: "",
+    liftFraction: 0,
+    liftFractionP10: 0,
+    liftFractionP90: 0,
+    currentExpected: 0,
+    targetExpected: 0,
+    distinguishable: false,
+  };
+}
+
+export const OutcomeEffect: MessageFns<OutcomeEffect> = {
+  encode(message: OutcomeEffect, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.outcome !== "") {
+      writer.uint32(10).string(message.outcome);
+    }
+    if (message.liftFraction !== 0) {
+      writer.uint32(17).double(message.liftFraction);
+    }
+    if (message.liftFractionP10 !== 0) {
+      writer.uint32(25).double(message.liftFractionP10);
+    }
+    if (message.liftFractionP90 !== 0) {
+      writer.uint32(33).double(message.liftFractionP90);
+    }
+    if (message.currentExpected !== 0) {
+      writer.uint32(41).double(message.currentExpected);
+    }
+    if (message.targetExpected !== 0) {
+      writer.uint32(49).double(message.targetExpected);
+    }
+    if (message.distinguishable !== false) {
+      writer.uint32(56).bool(message.distinguishable);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OutcomeEffect {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOutcomeEffect();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.liftFraction = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.liftFractionP10 = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.liftFractionP90 = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.currentExpected = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.targetExpected = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.distinguishable = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OutcomeEffect {
+    return {
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      liftFraction: isSet(object.liftFraction)
+        ? globalThis.Number(object.liftFraction)
+        : isSet(object.lift_fraction)
+        ? globalThis.Number(object.lift_fraction)
+        : 0,
+      liftFractionP10: isSet(object.liftFractionP10)
+        ? globalThis.Number(object.liftFractionP10)
+        : isSet(object.lift_fraction_p10)
+        ? globalThis.Number(object.lift_fraction_p10)
+        : 0,
+      liftFractionP90: isSet(object.liftFractionP90)
+        ? globalThis.Number(object.liftFractionP90)
+        : isSet(object.lift_fraction_p90)
+        ? globalThis.Number(object.lift_fraction_p90)
+        : 0,
+      currentExpected: isSet(object.currentExpected)
+        ? globalThis.Number(object.currentExpected)
+        : isSet(object.current_expected)
+        ? globalThis.Number(object.current_expected)
+        : 0,
+      targetExpected: isSet(object.targetExpected)
+        ? globalThis.Number(object.targetExpected)
+        : isSet(object.target_expected)
+        ? globalThis.Number(object.target_expected)
+        : 0,
+      distinguishable: isSet(object.distinguishable) ? globalThis.Boolean(object.distinguishable) : false,
+    };
+  },
+
+  toJSON(message: OutcomeEffect): unknown {
+    const obj: any = {};
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.liftFraction !== 0) {
+      obj.liftFraction = floatToJson(message.liftFraction);
+    }
+    if (message.liftFractionP10 !== 0) {
+      obj.liftFractionP10 = floatToJson(message.liftFractionP10);
+    }
+    if (message.liftFractionP90 !== 0) {
+      obj.liftFractionP90 = floatToJson(message.liftFractionP90);
+    }
+    if (message.currentExpected !== 0) {
+      obj.currentExpected = floatToJson(message.currentExpected);
+    }
+    if (message.targetExpected !== 0) {
+      obj.targetExpected = floatToJson(message.targetExpected);
+    }
+    if (message.distinguishable !== false) {
+      obj.distinguishable = message.distinguishable;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OutcomeEffect>, I>>(base?: I): OutcomeEffect {
+    return OutcomeEffect.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OutcomeEffect>, I>>(object: I): OutcomeEffect {
+    const message = createBaseOutcomeEffect();
+    message.outcome = object.outcome ?? "";
+    message.liftFraction = object.liftFraction ?? 0;
+    message.liftFractionP10 = object.liftFractionP10 ?? 0;
+    message.liftFractionP90 = object.liftFractionP90 ?? 0;
+    message.currentExpected = object.currentExpected ?? 0;
+    message.targetExpected = object.targetExpected ?? 0;
+    message.distinguishable = object.distinguishable ?? false;
+    return message;
+  },
+};
+
 function createBaseRecommendation(): Recommendation {
-  return { kind: 0, platform: 0, targetValue: "", expectedLiftFraction: 0, outcome: "", evidence: undefined, text: "" };
+  return {
+    kind: 0,
+    platform: 0,
+    targetValue: "",
+    expectedLiftFraction: 0,
+    outcome: "",
+    evidence: undefined,
+    text: "",
+    lever: "",
+    currentValue: "",
+    currentKey: "",
+    targetKey: "",
+    effects: [],
+    modelVersion: "",
+    postsBehind: 0,
+  };
 }
 
 export const Recommendation: MessageFns<Recommendation> = {
@@ -2173,6 +2499,27 @@ export const Recommendation: MessageFns<Recommendation> = {
     }
     if (message.text !== "") {
       writer.uint32(58).string(message.text);
+    }
+    if (message.lever !== "") {
+      writer.uint32(66).string(message.lever);
+    }
+    if (message.currentValue !== "") {
+      writer.uint32(74).string(message.currentValue);
+    }
+    if (message.currentKey !== "") {
+      writer.uint32(82).string(message.currentKey);
+    }
+    if (message.targetKey !== "") {
+      writer.uint32(90).string(message.targetKey);
+    }
+    for (const v of message.effects) {
+      OutcomeEffect.encode(v!, writer.uint32(98).fork()).join();
+    }
+    if (message.modelVersion !== "") {
+      writer.uint32(106).string(message.modelVersion);
+    }
+    if (message.postsBehind !== 0) {
+      writer.uint32(112).uint32(message.postsBehind);
     }
     return writer;
   },
@@ -2246,6 +2593,62 @@ export const Recommendation: MessageFns<Recommendation> = {
             message.text = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.lever = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.currentValue = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.currentKey = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.targetKey = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.effects.push(OutcomeEffect.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.modelVersion = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.postsBehind = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2275,6 +2678,35 @@ export const Recommendation: MessageFns<Recommendation> = {
       outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
       evidence: isSet(object.evidence) ? Insight.fromJSON(object.evidence) : undefined,
       text: isSet(object.text) ? globalThis.String(object.text) : "",
+      lever: isSet(object.lever) ? globalThis.String(object.lever) : "",
+      currentValue: isSet(object.currentValue)
+        ? globalThis.String(object.currentValue)
+        : isSet(object.current_value)
+        ? globalThis.String(object.current_value)
+        : "",
+      currentKey: isSet(object.currentKey)
+        ? globalThis.String(object.currentKey)
+        : isSet(object.current_key)
+        ? globalThis.String(object.current_key)
+        : "",
+      targetKey: isSet(object.targetKey)
+        ? globalThis.String(object.targetKey)
+        : isSet(object.target_key)
+        ? globalThis.String(object.target_key)
+        : "",
+      effects: globalThis.Array.isArray(object?.effects)
+        ? object.effects.map((e: any) => OutcomeEffect.fromJSON(e))
+        : [],
+      modelVersion: isSet(object.modelVersion)
+        ? globalThis.String(object.modelVersion)
+        : isSet(object.model_version)
+        ? globalThis.String(object.model_version)
+        : "",
+      postsBehind: isSet(object.postsBehind)
+        ? globalThis.Number(object.postsBehind)
+        : isSet(object.posts_behind)
+        ? globalThis.Number(object.posts_behind)
+        : 0,
     };
   },
 
@@ -2301,6 +2733,27 @@ export const Recommendation: MessageFns<Recommendation> = {
     if (message.text !== "") {
       obj.text = message.text;
     }
+    if (message.lever !== "") {
+      obj.lever = message.lever;
+    }
+    if (message.currentValue !== "") {
+      obj.currentValue = message.currentValue;
+    }
+    if (message.currentKey !== "") {
+      obj.currentKey = message.currentKey;
+    }
+    if (message.targetKey !== "") {
+      obj.targetKey = message.targetKey;
+    }
+    if (message.effects?.length) {
+      obj.effects = message.effects.map((e) => OutcomeEffect.toJSON(e));
+    }
+    if (message.modelVersion !== "") {
+      obj.modelVersion = message.modelVersion;
+    }
+    if (message.postsBehind !== 0) {
+      obj.postsBehind = Math.round(message.postsBehind);
+    }
     return obj;
   },
 
@@ -2318,6 +2771,13 @@ export const Recommendation: MessageFns<Recommendation> = {
       ? Insight.fromPartial(object.evidence)
       : undefined;
     message.text = object.text ?? "";
+    message.lever = object.lever ?? "";
+    message.currentValue = object.currentValue ?? "";
+    message.currentKey = object.currentKey ?? "";
+    message.targetKey = object.targetKey ?? "";
+    message.effects = object.effects?.map((e) => OutcomeEffect.fromPartial(e)) || [];
+    message.modelVersion = object.modelVersion ?? "";
+    message.postsBehind = object.postsBehind ?? 0;
     return message;
   },
 };
@@ -5292,6 +5752,7 @@ function createBaseViralityPrediction(): ViralityPrediction {
     forecast: false,
     observedAgeHours: 0,
     horizonHours: 0,
+    suggestedChanges: [],
   };
 }
 
@@ -5350,6 +5811,9 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     }
     if (message.horizonHours !== 0) {
       writer.uint32(145).double(message.horizonHours);
+    }
+    for (const v of message.suggestedChanges) {
+      SuggestedChange.encode(v!, writer.uint32(154).fork()).join();
     }
     return writer;
   },
@@ -5511,6 +5975,14 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
             message.horizonHours = reader.double();
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.suggestedChanges.push(SuggestedChange.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5599,6 +6071,11 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
         : isSet(object.horizon_hours)
         ? globalThis.Number(object.horizon_hours)
         : 0,
+      suggestedChanges: globalThis.Array.isArray(object?.suggestedChanges)
+        ? object.suggestedChanges.map((e: any) => SuggestedChange.fromJSON(e))
+        : globalThis.Array.isArray(object?.suggested_changes)
+        ? object.suggested_changes.map((e: any) => SuggestedChange.fromJSON(e))
+        : [],
     };
   },
 
@@ -5658,6 +6135,9 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     if (message.horizonHours !== 0) {
       obj.horizonHours = floatToJson(message.horizonHours);
     }
+    if (message.suggestedChanges?.length) {
+      obj.suggestedChanges = message.suggestedChanges.map((e) => SuggestedChange.toJSON(e));
+    }
     return obj;
   },
 
@@ -5685,6 +6165,7 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     message.forecast = object.forecast ?? false;
     message.observedAgeHours = object.observedAgeHours ?? 0;
     message.horizonHours = object.horizonHours ?? 0;
+    message.suggestedChanges = object.suggestedChanges?.map((e) => SuggestedChange.fromPartial(e)) || [];
     return message;
   },
 };
@@ -5790,6 +6271,220 @@ export const FeatureContribution: MessageFns<FeatureContribution> = {
     message.feature = object.feature ?? "";
     message.logViews = object.logViews ?? 0;
     message.label = object.label ?? "";
+    return message;
+  },
+};
+
+function createBaseSuggestedChange(): SuggestedChange {
+  return {
+    lever: "",
+    currentKey: "",
+    targetKey: "",
+    viewsLiftFraction: 0,
+    viewsLiftFractionP10: 0,
+    viewsLiftFractionP90: 0,
+    predictedViews: 0,
+    text: "",
+  };
+}
+
+export const SuggestedChange: MessageFns<SuggestedChange> = {
+  encode(message: SuggestedChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lever !== "") {
+      writer.uint32(10).string(message.lever);
+    }
+    if (message.currentKey !== "") {
+      writer.uint32(18).string(message.currentKey);
+    }
+    if (message.targetKey !== "") {
+      writer.uint32(26).string(message.targetKey);
+    }
+    if (message.viewsLiftFraction !== 0) {
+      writer.uint32(33).double(message.viewsLiftFraction);
+    }
+    if (message.viewsLiftFractionP10 !== 0) {
+      writer.uint32(41).double(message.viewsLiftFractionP10);
+    }
+    if (message.viewsLiftFractionP90 !== 0) {
+      writer.uint32(49).double(message.viewsLiftFractionP90);
+    }
+    if (message.predictedViews !== 0) {
+      writer.uint32(57).double(message.predictedViews);
+    }
+    if (message.text !== "") {
+      writer.uint32(66).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuggestedChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuggestedChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.lever = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.currentKey = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.targetKey = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.viewsLiftFraction = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.viewsLiftFractionP10 = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.viewsLiftFractionP90 = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.predictedViews = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuggestedChange {
+    return {
+      lever: isSet(object.lever) ? globalThis.String(object.lever) : "",
+      currentKey: isSet(object.currentKey)
+        ? globalThis.String(object.currentKey)
+        : isSet(object.current_key)
+        ? globalThis.String(object.current_key)
+        : "",
+      targetKey: isSet(object.targetKey)
+        ? globalThis.String(object.targetKey)
+        : isSet(object.target_key)
+        ? globalThis.String(object.target_key)
+        : "",
+      viewsLiftFraction: isSet(object.viewsLiftFraction)
+        ? globalThis.Number(object.viewsLiftFraction)
+        : isSet(object.views_lift_fraction)
+        ? globalThis.Number(object.views_lift_fraction)
+        : 0,
+      viewsLiftFractionP10: isSet(object.viewsLiftFractionP10)
+        ? globalThis.Number(object.viewsLiftFractionP10)
+        : isSet(object.views_lift_fraction_p10)
+        ? globalThis.Number(object.views_lift_fraction_p10)
+        : 0,
+      viewsLiftFractionP90: isSet(object.viewsLiftFractionP90)
+        ? globalThis.Number(object.viewsLiftFractionP90)
+        : isSet(object.views_lift_fraction_p90)
+        ? globalThis.Number(object.views_lift_fraction_p90)
+        : 0,
+      predictedViews: isSet(object.predictedViews)
+        ? globalThis.Number(object.predictedViews)
+        : isSet(object.predicted_views)
+        ? globalThis.Number(object.predicted_views)
+        : 0,
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+    };
+  },
+
+  toJSON(message: SuggestedChange): unknown {
+    const obj: any = {};
+    if (message.lever !== "") {
+      obj.lever = message.lever;
+    }
+    if (message.currentKey !== "") {
+      obj.currentKey = message.currentKey;
+    }
+    if (message.targetKey !== "") {
+      obj.targetKey = message.targetKey;
+    }
+    if (message.viewsLiftFraction !== 0) {
+      obj.viewsLiftFraction = floatToJson(message.viewsLiftFraction);
+    }
+    if (message.viewsLiftFractionP10 !== 0) {
+      obj.viewsLiftFractionP10 = floatToJson(message.viewsLiftFractionP10);
+    }
+    if (message.viewsLiftFractionP90 !== 0) {
+      obj.viewsLiftFractionP90 = floatToJson(message.viewsLiftFractionP90);
+    }
+    if (message.predictedViews !== 0) {
+      obj.predictedViews = floatToJson(message.predictedViews);
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SuggestedChange>, I>>(base?: I): SuggestedChange {
+    return SuggestedChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SuggestedChange>, I>>(object: I): SuggestedChange {
+    const message = createBaseSuggestedChange();
+    message.lever = object.lever ?? "";
+    message.currentKey = object.currentKey ?? "";
+    message.targetKey = object.targetKey ?? "";
+    message.viewsLiftFraction = object.viewsLiftFraction ?? 0;
+    message.viewsLiftFractionP10 = object.viewsLiftFractionP10 ?? 0;
+    message.viewsLiftFractionP90 = object.viewsLiftFractionP90 ?? 0;
+    message.predictedViews = object.predictedViews ?? 0;
+    message.text = object.text ?? "";
     return message;
   },
 };
@@ -6663,13 +7358,19 @@ export const TimeEffect: MessageFns<TimeEffect> = {
 };
 
 function createBaseLearningSettings(): LearningSettings {
-  return { shareLearning: false };
+  return { shareLearning: false, adviceMinLiftFraction: 0, advicePrimaryOutcome: "" };
 }
 
 export const LearningSettings: MessageFns<LearningSettings> = {
   encode(message: LearningSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.shareLearning !== false) {
       writer.uint32(8).bool(message.shareLearning);
+    }
+    if (message.adviceMinLiftFraction !== 0) {
+      writer.uint32(17).double(message.adviceMinLiftFraction);
+    }
+    if (message.advicePrimaryOutcome !== "") {
+      writer.uint32(26).string(message.advicePrimaryOutcome);
     }
     return writer;
   },
@@ -6695,6 +7396,22 @@ export const LearningSettings: MessageFns<LearningSettings> = {
             message.shareLearning = reader.bool();
             continue;
           }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.adviceMinLiftFraction = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.advicePrimaryOutcome = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6714,6 +7431,16 @@ export const LearningSettings: MessageFns<LearningSettings> = {
         : isSet(object.share_learning)
         ? globalThis.Boolean(object.share_learning)
         : false,
+      adviceMinLiftFraction: isSet(object.adviceMinLiftFraction)
+        ? globalThis.Number(object.adviceMinLiftFraction)
+        : isSet(object.advice_min_lift_fraction)
+        ? globalThis.Number(object.advice_min_lift_fraction)
+        : 0,
+      advicePrimaryOutcome: isSet(object.advicePrimaryOutcome)
+        ? globalThis.String(object.advicePrimaryOutcome)
+        : isSet(object.advice_primary_outcome)
+        ? globalThis.String(object.advice_primary_outcome)
+        : "",
     };
   },
 
@@ -6721,6 +7448,12 @@ export const LearningSettings: MessageFns<LearningSettings> = {
     const obj: any = {};
     if (message.shareLearning !== false) {
       obj.shareLearning = message.shareLearning;
+    }
+    if (message.adviceMinLiftFraction !== 0) {
+      obj.adviceMinLiftFraction = floatToJson(message.adviceMinLiftFraction);
+    }
+    if (message.advicePrimaryOutcome !== "") {
+      obj.advicePrimaryOutcome = message.advicePrimaryOutcome;
     }
     return obj;
   },
@@ -6731,6 +7464,8 @@ export const LearningSettings: MessageFns<LearningSettings> = {
   fromPartial<I extends Exact<DeepPartial<LearningSettings>, I>>(object: I): LearningSettings {
     const message = createBaseLearningSettings();
     message.shareLearning = object.shareLearning ?? false;
+    message.adviceMinLiftFraction = object.adviceMinLiftFraction ?? 0;
+    message.advicePrimaryOutcome = object.advicePrimaryOutcome ?? "";
     return message;
   },
 };
@@ -6857,13 +7592,19 @@ export const GetLearningSettingsResponse: MessageFns<GetLearningSettingsResponse
 };
 
 function createBaseSetLearningSettingsRequest(): SetLearningSettingsRequest {
-  return { shareLearning: undefined };
+  return { shareLearning: undefined, adviceMinLiftFraction: undefined, advicePrimaryOutcome: undefined };
 }
 
 export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> = {
   encode(message: SetLearningSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.shareLearning !== undefined) {
       writer.uint32(8).bool(message.shareLearning);
+    }
+    if (message.adviceMinLiftFraction !== undefined) {
+      writer.uint32(17).double(message.adviceMinLiftFraction);
+    }
+    if (message.advicePrimaryOutcome !== undefined) {
+      writer.uint32(26).string(message.advicePrimaryOutcome);
     }
     return writer;
   },
@@ -6889,6 +7630,22 @@ export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> 
             message.shareLearning = reader.bool();
             continue;
           }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.adviceMinLiftFraction = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.advicePrimaryOutcome = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6908,6 +7665,16 @@ export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> 
         : isSet(object.share_learning)
         ? globalThis.Boolean(object.share_learning)
         : undefined,
+      adviceMinLiftFraction: isSet(object.adviceMinLiftFraction)
+        ? globalThis.Number(object.adviceMinLiftFraction)
+        : isSet(object.advice_min_lift_fraction)
+        ? globalThis.Number(object.advice_min_lift_fraction)
+        : undefined,
+      advicePrimaryOutcome: isSet(object.advicePrimaryOutcome)
+        ? globalThis.String(object.advicePrimaryOutcome)
+        : isSet(object.advice_primary_outcome)
+        ? globalThis.String(object.advice_primary_outcome)
+        : undefined,
     };
   },
 
@@ -6915,6 +7682,12 @@ export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> 
     const obj: any = {};
     if (message.shareLearning !== undefined) {
       obj.shareLearning = message.shareLearning;
+    }
+    if (message.adviceMinLiftFraction !== undefined) {
+      obj.adviceMinLiftFraction = floatToJson(message.adviceMinLiftFraction);
+    }
+    if (message.advicePrimaryOutcome !== undefined) {
+      obj.advicePrimaryOutcome = message.advicePrimaryOutcome;
     }
     return obj;
   },
@@ -6925,6 +7698,8 @@ export const SetLearningSettingsRequest: MessageFns<SetLearningSettingsRequest> 
   fromPartial<I extends Exact<DeepPartial<SetLearningSettingsRequest>, I>>(object: I): SetLearningSettingsRequest {
     const message = createBaseSetLearningSettingsRequest();
     message.shareLearning = object.shareLearning ?? undefined;
+    message.adviceMinLiftFraction = object.adviceMinLiftFraction ?? undefined;
+    message.advicePrimaryOutcome = object.advicePrimaryOutcome ?? undefined;
     return message;
   },
 };

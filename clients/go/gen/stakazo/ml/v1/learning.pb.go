@@ -215,29 +215,41 @@ const (
 	RecommendationKind_RECOMMENDATION_KIND_PLATFORM_FOCUS RecommendationKind = 6
 	// Fix the first seconds (hook): too many viewers leave at once.
 	RecommendationKind_RECOMMENDATION_KIND_HOOK RecommendationKind = 7
+	// Change the number of hashtags (before advice came from the models: part of CAPTION).
+	RecommendationKind_RECOMMENDATION_KIND_HASHTAGS RecommendationKind = 8
+	// Raise the aesthetic score (before advice came from the models: part of QUALITY).
+	RecommendationKind_RECOMMENDATION_KIND_AESTHETIC RecommendationKind = 9
+	// Post on a different weekday (POSTING_TIME is the hour of day).
+	RecommendationKind_RECOMMENDATION_KIND_POSTING_WEEKDAY RecommendationKind = 10
 )
 
 // Enum value maps for RecommendationKind.
 var (
 	RecommendationKind_name = map[int32]string{
-		0: "RECOMMENDATION_KIND_UNSPECIFIED",
-		1: "RECOMMENDATION_KIND_DURATION",
-		2: "RECOMMENDATION_KIND_CTA",
-		3: "RECOMMENDATION_KIND_CAPTION",
-		4: "RECOMMENDATION_KIND_QUALITY",
-		5: "RECOMMENDATION_KIND_POSTING_TIME",
-		6: "RECOMMENDATION_KIND_PLATFORM_FOCUS",
-		7: "RECOMMENDATION_KIND_HOOK",
+		0:  "RECOMMENDATION_KIND_UNSPECIFIED",
+		1:  "RECOMMENDATION_KIND_DURATION",
+		2:  "RECOMMENDATION_KIND_CTA",
+		3:  "RECOMMENDATION_KIND_CAPTION",
+		4:  "RECOMMENDATION_KIND_QUALITY",
+		5:  "RECOMMENDATION_KIND_POSTING_TIME",
+		6:  "RECOMMENDATION_KIND_PLATFORM_FOCUS",
+		7:  "RECOMMENDATION_KIND_HOOK",
+		8:  "RECOMMENDATION_KIND_HASHTAGS",
+		9:  "RECOMMENDATION_KIND_AESTHETIC",
+		10: "RECOMMENDATION_KIND_POSTING_WEEKDAY",
 	}
 	RecommendationKind_value = map[string]int32{
-		"RECOMMENDATION_KIND_UNSPECIFIED":    0,
-		"RECOMMENDATION_KIND_DURATION":       1,
-		"RECOMMENDATION_KIND_CTA":            2,
-		"RECOMMENDATION_KIND_CAPTION":        3,
-		"RECOMMENDATION_KIND_QUALITY":        4,
-		"RECOMMENDATION_KIND_POSTING_TIME":   5,
-		"RECOMMENDATION_KIND_PLATFORM_FOCUS": 6,
-		"RECOMMENDATION_KIND_HOOK":           7,
+		"RECOMMENDATION_KIND_UNSPECIFIED":     0,
+		"RECOMMENDATION_KIND_DURATION":        1,
+		"RECOMMENDATION_KIND_CTA":             2,
+		"RECOMMENDATION_KIND_CAPTION":         3,
+		"RECOMMENDATION_KIND_QUALITY":         4,
+		"RECOMMENDATION_KIND_POSTING_TIME":    5,
+		"RECOMMENDATION_KIND_PLATFORM_FOCUS":  6,
+		"RECOMMENDATION_KIND_HOOK":            7,
+		"RECOMMENDATION_KIND_HASHTAGS":        8,
+		"RECOMMENDATION_KIND_AESTHETIC":       9,
+		"RECOMMENDATION_KIND_POSTING_WEEKDAY": 10,
 	}
 )
 
@@ -803,7 +815,8 @@ func (x *PlatformComparison) GetViewsIndex() float64 {
 	return 0
 }
 
-// A finding: posts in one bucket of a feature did better or worse than the rest.
+// A finding: posts in one bucket of a feature did better or worse than the rest. Insights are the day's descriptive
+// findings (marginal comparisons, confounded by everything else that differs); recommendations no longer rest on them.
 type Insight struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The feature, e.g. "duration_s", "cta_in_first_5s", "platform", "publish_hour".
@@ -948,30 +961,151 @@ func (x *Insight) GetText() string {
 	return ""
 }
 
-// Something to do, with the evidence for it.
+// The expected effect of a change on one modelled outcome.
+type OutcomeEffect struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The outcome: "views", "completion_rate", "first_3s_loss" or "engagement_rate".
+	Outcome string `protobuf:"bytes,1,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	// Expected relative change of the outcome, e.g. 0.38 for +38 % (first_3s_loss: a negative value is an improvement).
+	LiftFraction float64 `protobuf:"fixed64,2,opt,name=lift_fraction,json=liftFraction,proto3" json:"lift_fraction,omitempty"`
+	// 10th percentile of lift_fraction (the 80 % interval's lower end).
+	LiftFractionP10 float64 `protobuf:"fixed64,3,opt,name=lift_fraction_p10,json=liftFractionP10,proto3" json:"lift_fraction_p10,omitempty"`
+	// 90th percentile of lift_fraction (the 80 % interval's upper end).
+	LiftFractionP90 float64 `protobuf:"fixed64,4,opt,name=lift_fraction_p90,json=liftFractionP90,proto3" json:"lift_fraction_p90,omitempty"`
+	// Expected outcome at the current value (views: a count; the others: a rate 0..1).
+	CurrentExpected float64 `protobuf:"fixed64,5,opt,name=current_expected,json=currentExpected,proto3" json:"current_expected,omitempty"`
+	// Expected outcome at the target value (same unit).
+	TargetExpected float64 `protobuf:"fixed64,6,opt,name=target_expected,json=targetExpected,proto3" json:"target_expected,omitempty"`
+	// True when the effect's 90 % interval excludes zero: the model tells it from noise.
+	Distinguishable bool `protobuf:"varint,7,opt,name=distinguishable,proto3" json:"distinguishable,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *OutcomeEffect) Reset() {
+	*x = OutcomeEffect{}
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OutcomeEffect) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OutcomeEffect) ProtoMessage() {}
+
+func (x *OutcomeEffect) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OutcomeEffect.ProtoReflect.Descriptor instead.
+func (*OutcomeEffect) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *OutcomeEffect) GetOutcome() string {
+	if x != nil {
+		return x.Outcome
+	}
+	return ""
+}
+
+func (x *OutcomeEffect) GetLiftFraction() float64 {
+	if x != nil {
+		return x.LiftFraction
+	}
+	return 0
+}
+
+func (x *OutcomeEffect) GetLiftFractionP10() float64 {
+	if x != nil {
+		return x.LiftFractionP10
+	}
+	return 0
+}
+
+func (x *OutcomeEffect) GetLiftFractionP90() float64 {
+	if x != nil {
+		return x.LiftFractionP90
+	}
+	return 0
+}
+
+func (x *OutcomeEffect) GetCurrentExpected() float64 {
+	if x != nil {
+		return x.CurrentExpected
+	}
+	return 0
+}
+
+func (x *OutcomeEffect) GetTargetExpected() float64 {
+	if x != nil {
+		return x.TargetExpected
+	}
+	return 0
+}
+
+func (x *OutcomeEffect) GetDistinguishable() bool {
+	if x != nil {
+		return x.Distinguishable
+	}
+	return false
+}
+
+// Something to do. Since advice comes from the learned models it is the model's conditional effect of one lever (the
+// other features held at the tenant's typical post), over the models' rolling training window: it no longer rests on
+// the day's insights (evidence is unset; it is filled only in reports stored before). One recommendation per lever
+// and platform, so never two with different targets; the other outcomes appear as trade-offs in `effects`.
 type Recommendation struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// What kind of change.
 	Kind RecommendationKind `protobuf:"varint,1,opt,name=kind,proto3,enum=stakazo.ml.v1.RecommendationKind" json:"kind,omitempty"`
 	// The platform it applies to; unspecified for all.
 	Platform Platform `protobuf:"varint,2,opt,name=platform,proto3,enum=stakazo.ml.v1.Platform" json:"platform,omitempty"`
-	// The value to aim for, e.g. "15-30 s", "true", "18:00-21:00".
+	// The value to aim for, in words, e.g. "about 25 s", "a call to action in the first 5 s", "19:00–22:00".
 	TargetValue string `protobuf:"bytes,3,opt,name=target_value,json=targetValue,proto3" json:"target_value,omitempty"`
-	// Expected relative improvement of the outcome, e.g. 0.3 for +30 %.
+	// Expected relative improvement of the primary outcome (a loss: its relative reduction), e.g. 0.3 for +30 %.
 	ExpectedLiftFraction float64 `protobuf:"fixed64,4,opt,name=expected_lift_fraction,json=expectedLiftFraction,proto3" json:"expected_lift_fraction,omitempty"`
-	// The outcome it should improve.
+	// The primary outcome the target was chosen on, e.g. "views".
 	Outcome string `protobuf:"bytes,5,opt,name=outcome,proto3" json:"outcome,omitempty"`
-	// The finding it rests on.
+	// Reports stored before advice came from the models only: the day's finding the recommendation rested on.
 	Evidence *Insight `protobuf:"bytes,6,opt,name=evidence,proto3" json:"evidence,omitempty"`
-	// The recommendation as a sentence.
-	Text          string `protobuf:"bytes,7,opt,name=text,proto3" json:"text,omitempty"`
+	// The recommendation as a plain sentence with the expected lift and its 80 % interval, e.g. "Put a call to action in
+	// the first 5 s: +57 % views (+40 % to +75 %)."
+	Text string `protobuf:"bytes,7,opt,name=text,proto3" json:"text,omitempty"`
+	// The lever: "duration", "cta_in_first_5s", "caption_length", "hashtag_count", "quality_score", "aesthetic_score",
+	// "hook" (first-3-s loss), "posting_hour", "posting_weekday" or "platform".
+	Lever string `protobuf:"bytes,8,opt,name=lever,proto3" json:"lever,omitempty"`
+	// The tenant's typical value now (recent median or most common bucket), in words, e.g. "about 60 s".
+	CurrentValue string `protobuf:"bytes,9,opt,name=current_value,json=currentValue,proto3" json:"current_value,omitempty"`
+	// Machine-readable current value: seconds ("60"), a score ("0.5"), a count, an hour band "13-16" (start-end, local
+	// hours), an ISO weekday "1".."7" (Monday 1), a platform name; the call to action: the share of recent posts with
+	// one ("0.48", or "true"/"false" when all or none); hours and weekdays posted without a habit: "mix".
+	CurrentKey string `protobuf:"bytes,10,opt,name=current_key,json=currentKey,proto3" json:"current_key,omitempty"`
+	// Machine-readable target value, in the form of current_key (the call to action: "true" or "false").
+	TargetKey string `protobuf:"bytes,11,opt,name=target_key,json=targetKey,proto3" json:"target_key,omitempty"`
+	// Expected effect of moving from the current to the target value on each modelled outcome, the primary one first.
+	Effects []*OutcomeEffect `protobuf:"bytes,12,rep,name=effects,proto3" json:"effects,omitempty"`
+	// Version of the outcome models the advice comes from.
+	ModelVersion string `protobuf:"bytes,13,opt,name=model_version,json=modelVersion,proto3" json:"model_version,omitempty"`
+	// Posts the primary outcome's model was fitted on.
+	PostsBehind   uint32 `protobuf:"varint,14,opt,name=posts_behind,json=postsBehind,proto3" json:"posts_behind,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Recommendation) Reset() {
 	*x = Recommendation{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[6]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -983,7 +1117,7 @@ func (x *Recommendation) String() string {
 func (*Recommendation) ProtoMessage() {}
 
 func (x *Recommendation) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[6]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -996,7 +1130,7 @@ func (x *Recommendation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recommendation.ProtoReflect.Descriptor instead.
 func (*Recommendation) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{6}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Recommendation) GetKind() RecommendationKind {
@@ -1048,6 +1182,55 @@ func (x *Recommendation) GetText() string {
 	return ""
 }
 
+func (x *Recommendation) GetLever() string {
+	if x != nil {
+		return x.Lever
+	}
+	return ""
+}
+
+func (x *Recommendation) GetCurrentValue() string {
+	if x != nil {
+		return x.CurrentValue
+	}
+	return ""
+}
+
+func (x *Recommendation) GetCurrentKey() string {
+	if x != nil {
+		return x.CurrentKey
+	}
+	return ""
+}
+
+func (x *Recommendation) GetTargetKey() string {
+	if x != nil {
+		return x.TargetKey
+	}
+	return ""
+}
+
+func (x *Recommendation) GetEffects() []*OutcomeEffect {
+	if x != nil {
+		return x.Effects
+	}
+	return nil
+}
+
+func (x *Recommendation) GetModelVersion() string {
+	if x != nil {
+		return x.ModelVersion
+	}
+	return ""
+}
+
+func (x *Recommendation) GetPostsBehind() uint32 {
+	if x != nil {
+		return x.PostsBehind
+	}
+	return 0
+}
+
 // The full output of one day's learning.
 type LearningReport struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1069,9 +1252,9 @@ type LearningReport struct {
 	WorstDropOffs []*RetentionAnalysis `protobuf:"bytes,8,rep,name=worst_drop_offs,json=worstDropOffs,proto3" json:"worst_drop_offs,omitempty"`
 	// The best posts of the day.
 	BestPerformers []*TopPerformer `protobuf:"bytes,9,rep,name=best_performers,json=bestPerformers,proto3" json:"best_performers,omitempty"`
-	// Findings, strongest first.
+	// The day's descriptive findings (bucket comparisons of the day's posts), strongest first: observations, not advice.
 	Insights []*Insight `protobuf:"bytes,10,rep,name=insights,proto3" json:"insights,omitempty"`
-	// Recommendations, highest expected lift first.
+	// Advice from the learned models, highest expected lift first (see Recommendation).
 	Recommendations []*Recommendation `protobuf:"bytes,11,rep,name=recommendations,proto3" json:"recommendations,omitempty"`
 	// The running experiments the run updated, with their decisions (a decision other than CONTINUE stops one).
 	Experiments   []*ExperimentUpdate `protobuf:"bytes,12,rep,name=experiments,proto3" json:"experiments,omitempty"`
@@ -1081,7 +1264,7 @@ type LearningReport struct {
 
 func (x *LearningReport) Reset() {
 	*x = LearningReport{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[7]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1093,7 +1276,7 @@ func (x *LearningReport) String() string {
 func (*LearningReport) ProtoMessage() {}
 
 func (x *LearningReport) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[7]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1106,7 +1289,7 @@ func (x *LearningReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LearningReport.ProtoReflect.Descriptor instead.
 func (*LearningReport) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{7}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *LearningReport) GetDay() string {
@@ -1197,7 +1380,8 @@ func (x *LearningReport) GetExperiments() []*ExperimentUpdate {
 type StepTiming struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The step: refresh_statistics (planner statistics of the metric tables, where stale), read_metrics,
-	// build_snapshot, analyse_retention, discover_insights, generate_recommendations, update_state, update_experiments.
+	// build_snapshot, analyse_retention, discover_insights, update_state, generate_recommendations (advice from the
+	// models just updated), update_experiments.
 	Step string `protobuf:"bytes,1,opt,name=step,proto3" json:"step,omitempty"`
 	// Wall time in milliseconds.
 	DurationMs    float64 `protobuf:"fixed64,2,opt,name=duration_ms,json=durationMs,proto3" json:"duration_ms,omitempty"`
@@ -1207,7 +1391,7 @@ type StepTiming struct {
 
 func (x *StepTiming) Reset() {
 	*x = StepTiming{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[8]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1219,7 +1403,7 @@ func (x *StepTiming) String() string {
 func (*StepTiming) ProtoMessage() {}
 
 func (x *StepTiming) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[8]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1232,7 +1416,7 @@ func (x *StepTiming) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepTiming.ProtoReflect.Descriptor instead.
 func (*StepTiming) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{8}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *StepTiming) GetStep() string {
@@ -1280,7 +1464,7 @@ type LearningRun struct {
 
 func (x *LearningRun) Reset() {
 	*x = LearningRun{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[9]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1292,7 +1476,7 @@ func (x *LearningRun) String() string {
 func (*LearningRun) ProtoMessage() {}
 
 func (x *LearningRun) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[9]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1305,7 +1489,7 @@ func (x *LearningRun) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LearningRun.ProtoReflect.Descriptor instead.
 func (*LearningRun) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{9}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *LearningRun) GetDay() string {
@@ -1404,7 +1588,7 @@ type TrendPoint struct {
 
 func (x *TrendPoint) Reset() {
 	*x = TrendPoint{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[10]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1416,7 +1600,7 @@ func (x *TrendPoint) String() string {
 func (*TrendPoint) ProtoMessage() {}
 
 func (x *TrendPoint) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[10]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1429,7 +1613,7 @@ func (x *TrendPoint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrendPoint.ProtoReflect.Descriptor instead.
 func (*TrendPoint) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{10}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *TrendPoint) GetDay() string {
@@ -1484,7 +1668,7 @@ type LearningTrends struct {
 
 func (x *LearningTrends) Reset() {
 	*x = LearningTrends{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[11]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1496,7 +1680,7 @@ func (x *LearningTrends) String() string {
 func (*LearningTrends) ProtoMessage() {}
 
 func (x *LearningTrends) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[11]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1509,7 +1693,7 @@ func (x *LearningTrends) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LearningTrends.ProtoReflect.Descriptor instead.
 func (*LearningTrends) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{11}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *LearningTrends) GetPoints() []*TrendPoint {
@@ -1551,7 +1735,7 @@ type BuildDailySnapshotRequest struct {
 
 func (x *BuildDailySnapshotRequest) Reset() {
 	*x = BuildDailySnapshotRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[12]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1563,7 +1747,7 @@ func (x *BuildDailySnapshotRequest) String() string {
 func (*BuildDailySnapshotRequest) ProtoMessage() {}
 
 func (x *BuildDailySnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[12]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1576,7 +1760,7 @@ func (x *BuildDailySnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BuildDailySnapshotRequest.ProtoReflect.Descriptor instead.
 func (*BuildDailySnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{12}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *BuildDailySnapshotRequest) GetDay() string {
@@ -1597,7 +1781,7 @@ type BuildDailySnapshotResponse struct {
 
 func (x *BuildDailySnapshotResponse) Reset() {
 	*x = BuildDailySnapshotResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[13]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1609,7 +1793,7 @@ func (x *BuildDailySnapshotResponse) String() string {
 func (*BuildDailySnapshotResponse) ProtoMessage() {}
 
 func (x *BuildDailySnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[13]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1622,7 +1806,7 @@ func (x *BuildDailySnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BuildDailySnapshotResponse.ProtoReflect.Descriptor instead.
 func (*BuildDailySnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{13}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *BuildDailySnapshotResponse) GetSnapshots() []*DailySnapshot {
@@ -1645,7 +1829,7 @@ type GetDailySnapshotRequest struct {
 
 func (x *GetDailySnapshotRequest) Reset() {
 	*x = GetDailySnapshotRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[14]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1657,7 +1841,7 @@ func (x *GetDailySnapshotRequest) String() string {
 func (*GetDailySnapshotRequest) ProtoMessage() {}
 
 func (x *GetDailySnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[14]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1670,7 +1854,7 @@ func (x *GetDailySnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDailySnapshotRequest.ProtoReflect.Descriptor instead.
 func (*GetDailySnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{14}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetDailySnapshotRequest) GetDay() string {
@@ -1698,7 +1882,7 @@ type GetDailySnapshotResponse struct {
 
 func (x *GetDailySnapshotResponse) Reset() {
 	*x = GetDailySnapshotResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[15]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1710,7 +1894,7 @@ func (x *GetDailySnapshotResponse) String() string {
 func (*GetDailySnapshotResponse) ProtoMessage() {}
 
 func (x *GetDailySnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[15]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1723,7 +1907,7 @@ func (x *GetDailySnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDailySnapshotResponse.ProtoReflect.Descriptor instead.
 func (*GetDailySnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{15}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetDailySnapshotResponse) GetSnapshots() []*DailySnapshot {
@@ -1744,7 +1928,7 @@ type GetRetentionAnalysisRequest struct {
 
 func (x *GetRetentionAnalysisRequest) Reset() {
 	*x = GetRetentionAnalysisRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[16]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1756,7 +1940,7 @@ func (x *GetRetentionAnalysisRequest) String() string {
 func (*GetRetentionAnalysisRequest) ProtoMessage() {}
 
 func (x *GetRetentionAnalysisRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[16]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1769,7 +1953,7 @@ func (x *GetRetentionAnalysisRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRetentionAnalysisRequest.ProtoReflect.Descriptor instead.
 func (*GetRetentionAnalysisRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{16}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetRetentionAnalysisRequest) GetPostId() string {
@@ -1790,7 +1974,7 @@ type GetRetentionAnalysisResponse struct {
 
 func (x *GetRetentionAnalysisResponse) Reset() {
 	*x = GetRetentionAnalysisResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[17]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1802,7 +1986,7 @@ func (x *GetRetentionAnalysisResponse) String() string {
 func (*GetRetentionAnalysisResponse) ProtoMessage() {}
 
 func (x *GetRetentionAnalysisResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[17]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1815,7 +1999,7 @@ func (x *GetRetentionAnalysisResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRetentionAnalysisResponse.ProtoReflect.Descriptor instead.
 func (*GetRetentionAnalysisResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{17}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetRetentionAnalysisResponse) GetAnalysis() *RetentionAnalysis {
@@ -1842,7 +2026,7 @@ type GetRetentionClustersRequest struct {
 
 func (x *GetRetentionClustersRequest) Reset() {
 	*x = GetRetentionClustersRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[18]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1854,7 +2038,7 @@ func (x *GetRetentionClustersRequest) String() string {
 func (*GetRetentionClustersRequest) ProtoMessage() {}
 
 func (x *GetRetentionClustersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[18]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1867,7 +2051,7 @@ func (x *GetRetentionClustersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRetentionClustersRequest.ProtoReflect.Descriptor instead.
 func (*GetRetentionClustersRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{18}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetRetentionClustersRequest) GetStartDay() string {
@@ -1913,7 +2097,7 @@ type GetRetentionClustersResponse struct {
 
 func (x *GetRetentionClustersResponse) Reset() {
 	*x = GetRetentionClustersResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[19]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1925,7 +2109,7 @@ func (x *GetRetentionClustersResponse) String() string {
 func (*GetRetentionClustersResponse) ProtoMessage() {}
 
 func (x *GetRetentionClustersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[19]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1938,7 +2122,7 @@ func (x *GetRetentionClustersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRetentionClustersResponse.ProtoReflect.Descriptor instead.
 func (*GetRetentionClustersResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{19}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetRetentionClustersResponse) GetClusters() []*RetentionCluster {
@@ -1975,7 +2159,7 @@ type RunDailyLearningRequest struct {
 
 func (x *RunDailyLearningRequest) Reset() {
 	*x = RunDailyLearningRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[20]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1987,7 +2171,7 @@ func (x *RunDailyLearningRequest) String() string {
 func (*RunDailyLearningRequest) ProtoMessage() {}
 
 func (x *RunDailyLearningRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[20]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2000,7 +2184,7 @@ func (x *RunDailyLearningRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunDailyLearningRequest.ProtoReflect.Descriptor instead.
 func (*RunDailyLearningRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{20}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RunDailyLearningRequest) GetDay() string {
@@ -2032,7 +2216,7 @@ type RunDailyLearningResponse struct {
 
 func (x *RunDailyLearningResponse) Reset() {
 	*x = RunDailyLearningResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[21]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2044,7 +2228,7 @@ func (x *RunDailyLearningResponse) String() string {
 func (*RunDailyLearningResponse) ProtoMessage() {}
 
 func (x *RunDailyLearningResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[21]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2057,7 +2241,7 @@ func (x *RunDailyLearningResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunDailyLearningResponse.ProtoReflect.Descriptor instead.
 func (*RunDailyLearningResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{21}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RunDailyLearningResponse) GetRun() *LearningRun {
@@ -2096,7 +2280,7 @@ type BackfillRequest struct {
 
 func (x *BackfillRequest) Reset() {
 	*x = BackfillRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[22]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2108,7 +2292,7 @@ func (x *BackfillRequest) String() string {
 func (*BackfillRequest) ProtoMessage() {}
 
 func (x *BackfillRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[22]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2121,7 +2305,7 @@ func (x *BackfillRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BackfillRequest.ProtoReflect.Descriptor instead.
 func (*BackfillRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{22}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *BackfillRequest) GetStartDay() string {
@@ -2158,7 +2342,7 @@ type BackfillResponse struct {
 
 func (x *BackfillResponse) Reset() {
 	*x = BackfillResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[23]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2170,7 +2354,7 @@ func (x *BackfillResponse) String() string {
 func (*BackfillResponse) ProtoMessage() {}
 
 func (x *BackfillResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[23]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2183,7 +2367,7 @@ func (x *BackfillResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BackfillResponse.ProtoReflect.Descriptor instead.
 func (*BackfillResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{23}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *BackfillResponse) GetRuns() []*LearningRun {
@@ -2211,7 +2395,7 @@ type GetLearningReportRequest struct {
 
 func (x *GetLearningReportRequest) Reset() {
 	*x = GetLearningReportRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[24]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2223,7 +2407,7 @@ func (x *GetLearningReportRequest) String() string {
 func (*GetLearningReportRequest) ProtoMessage() {}
 
 func (x *GetLearningReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[24]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2236,7 +2420,7 @@ func (x *GetLearningReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLearningReportRequest.ProtoReflect.Descriptor instead.
 func (*GetLearningReportRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{24}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetLearningReportRequest) GetDay() string {
@@ -2259,7 +2443,7 @@ type GetLearningReportResponse struct {
 
 func (x *GetLearningReportResponse) Reset() {
 	*x = GetLearningReportResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[25]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2271,7 +2455,7 @@ func (x *GetLearningReportResponse) String() string {
 func (*GetLearningReportResponse) ProtoMessage() {}
 
 func (x *GetLearningReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[25]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2284,7 +2468,7 @@ func (x *GetLearningReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLearningReportResponse.ProtoReflect.Descriptor instead.
 func (*GetLearningReportResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{25}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *GetLearningReportResponse) GetRun() *LearningRun {
@@ -2318,7 +2502,7 @@ type ListLearningRunsRequest struct {
 
 func (x *ListLearningRunsRequest) Reset() {
 	*x = ListLearningRunsRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[26]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2330,7 +2514,7 @@ func (x *ListLearningRunsRequest) String() string {
 func (*ListLearningRunsRequest) ProtoMessage() {}
 
 func (x *ListLearningRunsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[26]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2343,7 +2527,7 @@ func (x *ListLearningRunsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLearningRunsRequest.ProtoReflect.Descriptor instead.
 func (*ListLearningRunsRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{26}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListLearningRunsRequest) GetStartDay() string {
@@ -2389,7 +2573,7 @@ type ListLearningRunsResponse struct {
 
 func (x *ListLearningRunsResponse) Reset() {
 	*x = ListLearningRunsResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[27]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2401,7 +2585,7 @@ func (x *ListLearningRunsResponse) String() string {
 func (*ListLearningRunsResponse) ProtoMessage() {}
 
 func (x *ListLearningRunsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[27]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2414,7 +2598,7 @@ func (x *ListLearningRunsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLearningRunsResponse.ProtoReflect.Descriptor instead.
 func (*ListLearningRunsResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{27}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListLearningRunsResponse) GetRuns() []*LearningRun {
@@ -2466,7 +2650,7 @@ type ViralityInput struct {
 
 func (x *ViralityInput) Reset() {
 	*x = ViralityInput{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[28]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2478,7 +2662,7 @@ func (x *ViralityInput) String() string {
 func (*ViralityInput) ProtoMessage() {}
 
 func (x *ViralityInput) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[28]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2491,7 +2675,7 @@ func (x *ViralityInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ViralityInput.ProtoReflect.Descriptor instead.
 func (*ViralityInput) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{28}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ViralityInput) GetContentId() string {
@@ -2567,7 +2751,7 @@ type ContributingFactor struct {
 
 func (x *ContributingFactor) Reset() {
 	*x = ContributingFactor{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[29]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2579,7 +2763,7 @@ func (x *ContributingFactor) String() string {
 func (*ContributingFactor) ProtoMessage() {}
 
 func (x *ContributingFactor) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[29]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2592,7 +2776,7 @@ func (x *ContributingFactor) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContributingFactor.ProtoReflect.Descriptor instead.
 func (*ContributingFactor) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{29}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ContributingFactor) GetFactor() string {
@@ -2640,7 +2824,7 @@ type PlatformRecommendation struct {
 
 func (x *PlatformRecommendation) Reset() {
 	*x = PlatformRecommendation{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[30]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2652,7 +2836,7 @@ func (x *PlatformRecommendation) String() string {
 func (*PlatformRecommendation) ProtoMessage() {}
 
 func (x *PlatformRecommendation) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[30]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2665,7 +2849,7 @@ func (x *PlatformRecommendation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlatformRecommendation.ProtoReflect.Descriptor instead.
 func (*PlatformRecommendation) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{30}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *PlatformRecommendation) GetPlatform() Platform {
@@ -2738,14 +2922,17 @@ type ViralityPrediction struct {
 	ObservedAgeHours float64 `protobuf:"fixed64,17,opt,name=observed_age_hours,json=observedAgeHours,proto3" json:"observed_age_hours,omitempty"`
 	// Forecast only: the hours after publication the views are forecast at: the asked horizon_hours, or the longest
 	// horizon the forecast model has learned when that is shorter.
-	HorizonHours  float64 `protobuf:"fixed64,18,opt,name=horizon_hours,json=horizonHours,proto3" json:"horizon_hours,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	HorizonHours float64 `protobuf:"fixed64,18,opt,name=horizon_hours,json=horizonHours,proto3" json:"horizon_hours,omitempty"`
+	// Learned model only: the few changes to the item that raise its predicted views most (counterfactual predictions
+	// through the same model), largest first; empty for the formula and for a live post's forecast.
+	SuggestedChanges []*SuggestedChange `protobuf:"bytes,19,rep,name=suggested_changes,json=suggestedChanges,proto3" json:"suggested_changes,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ViralityPrediction) Reset() {
 	*x = ViralityPrediction{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[31]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2757,7 +2944,7 @@ func (x *ViralityPrediction) String() string {
 func (*ViralityPrediction) ProtoMessage() {}
 
 func (x *ViralityPrediction) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[31]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2770,7 +2957,7 @@ func (x *ViralityPrediction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ViralityPrediction.ProtoReflect.Descriptor instead.
 func (*ViralityPrediction) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{31}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ViralityPrediction) GetIndex() uint32 {
@@ -2899,6 +3086,13 @@ func (x *ViralityPrediction) GetHorizonHours() float64 {
 	return 0
 }
 
+func (x *ViralityPrediction) GetSuggestedChanges() []*SuggestedChange {
+	if x != nil {
+		return x.SuggestedChanges
+	}
+	return nil
+}
+
 // What one feature added to a learned prediction: coefficient × (value − training mean), summed over the feature's
 // columns (SHAP values of the linear model).
 type FeatureContribution struct {
@@ -2916,7 +3110,7 @@ type FeatureContribution struct {
 
 func (x *FeatureContribution) Reset() {
 	*x = FeatureContribution{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[32]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2928,7 +3122,7 @@ func (x *FeatureContribution) String() string {
 func (*FeatureContribution) ProtoMessage() {}
 
 func (x *FeatureContribution) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[32]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2941,7 +3135,7 @@ func (x *FeatureContribution) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FeatureContribution.ProtoReflect.Descriptor instead.
 func (*FeatureContribution) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{32}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *FeatureContribution) GetFeature() string {
@@ -2965,6 +3159,116 @@ func (x *FeatureContribution) GetLabel() string {
 	return ""
 }
 
+// One change to a planned item and what the model expects of it.
+type SuggestedChange struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The lever changed: "posting_hour", "posting_weekday", "duration", "cta_in_first_5s", "caption_length",
+	// "hashtag_count", "quality_score", "aesthetic_score" or "platform".
+	Lever string `protobuf:"bytes,1,opt,name=lever,proto3" json:"lever,omitempty"`
+	// The item's value, machine-readable (as Recommendation.current_key; posting_hour: the hour "15").
+	CurrentKey string `protobuf:"bytes,2,opt,name=current_key,json=currentKey,proto3" json:"current_key,omitempty"`
+	// The suggested value, machine-readable (posting_hour: the hour "21").
+	TargetKey string `protobuf:"bytes,3,opt,name=target_key,json=targetKey,proto3" json:"target_key,omitempty"`
+	// Expected relative change of the predicted views, e.g. 0.41 for +41 %.
+	ViewsLiftFraction float64 `protobuf:"fixed64,4,opt,name=views_lift_fraction,json=viewsLiftFraction,proto3" json:"views_lift_fraction,omitempty"`
+	// 10th percentile of views_lift_fraction (80 % interval).
+	ViewsLiftFractionP10 float64 `protobuf:"fixed64,5,opt,name=views_lift_fraction_p10,json=viewsLiftFractionP10,proto3" json:"views_lift_fraction_p10,omitempty"`
+	// 90th percentile of views_lift_fraction (80 % interval).
+	ViewsLiftFractionP90 float64 `protobuf:"fixed64,6,opt,name=views_lift_fraction_p90,json=viewsLiftFractionP90,proto3" json:"views_lift_fraction_p90,omitempty"`
+	// Predicted views with the change applied (median).
+	PredictedViews float64 `protobuf:"fixed64,7,opt,name=predicted_views,json=predictedViews,proto3" json:"predicted_views,omitempty"`
+	// The change as a plain sentence, e.g. "Post at 21:00 instead of 15:00: +41 % views (+18 % to +70 %)."
+	Text          string `protobuf:"bytes,8,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SuggestedChange) Reset() {
+	*x = SuggestedChange{}
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SuggestedChange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SuggestedChange) ProtoMessage() {}
+
+func (x *SuggestedChange) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SuggestedChange.ProtoReflect.Descriptor instead.
+func (*SuggestedChange) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *SuggestedChange) GetLever() string {
+	if x != nil {
+		return x.Lever
+	}
+	return ""
+}
+
+func (x *SuggestedChange) GetCurrentKey() string {
+	if x != nil {
+		return x.CurrentKey
+	}
+	return ""
+}
+
+func (x *SuggestedChange) GetTargetKey() string {
+	if x != nil {
+		return x.TargetKey
+	}
+	return ""
+}
+
+func (x *SuggestedChange) GetViewsLiftFraction() float64 {
+	if x != nil {
+		return x.ViewsLiftFraction
+	}
+	return 0
+}
+
+func (x *SuggestedChange) GetViewsLiftFractionP10() float64 {
+	if x != nil {
+		return x.ViewsLiftFractionP10
+	}
+	return 0
+}
+
+func (x *SuggestedChange) GetViewsLiftFractionP90() float64 {
+	if x != nil {
+		return x.ViewsLiftFractionP90
+	}
+	return 0
+}
+
+func (x *SuggestedChange) GetPredictedViews() float64 {
+	if x != nil {
+		return x.PredictedViews
+	}
+	return 0
+}
+
+func (x *SuggestedChange) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
 // Request of PredictVirality.
 type PredictViralityRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2976,7 +3280,7 @@ type PredictViralityRequest struct {
 
 func (x *PredictViralityRequest) Reset() {
 	*x = PredictViralityRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[33]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2988,7 +3292,7 @@ func (x *PredictViralityRequest) String() string {
 func (*PredictViralityRequest) ProtoMessage() {}
 
 func (x *PredictViralityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[33]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3001,7 +3305,7 @@ func (x *PredictViralityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PredictViralityRequest.ProtoReflect.Descriptor instead.
 func (*PredictViralityRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{33}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *PredictViralityRequest) GetItems() []*ViralityInput {
@@ -3022,7 +3326,7 @@ type PredictViralityResponse struct {
 
 func (x *PredictViralityResponse) Reset() {
 	*x = PredictViralityResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[34]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3034,7 +3338,7 @@ func (x *PredictViralityResponse) String() string {
 func (*PredictViralityResponse) ProtoMessage() {}
 
 func (x *PredictViralityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[34]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3047,7 +3351,7 @@ func (x *PredictViralityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PredictViralityResponse.ProtoReflect.Descriptor instead.
 func (*PredictViralityResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{34}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *PredictViralityResponse) GetPredictions() []*ViralityPrediction {
@@ -3076,7 +3380,7 @@ type TimeSlot struct {
 
 func (x *TimeSlot) Reset() {
 	*x = TimeSlot{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[35]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3088,7 +3392,7 @@ func (x *TimeSlot) String() string {
 func (*TimeSlot) ProtoMessage() {}
 
 func (x *TimeSlot) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[35]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3101,7 +3405,7 @@ func (x *TimeSlot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TimeSlot.ProtoReflect.Descriptor instead.
 func (*TimeSlot) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{35}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *TimeSlot) GetWeekday() Weekday {
@@ -3158,7 +3462,7 @@ type GetBestTimeToPostRequest struct {
 
 func (x *GetBestTimeToPostRequest) Reset() {
 	*x = GetBestTimeToPostRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[36]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3170,7 +3474,7 @@ func (x *GetBestTimeToPostRequest) String() string {
 func (*GetBestTimeToPostRequest) ProtoMessage() {}
 
 func (x *GetBestTimeToPostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[36]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3183,7 +3487,7 @@ func (x *GetBestTimeToPostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBestTimeToPostRequest.ProtoReflect.Descriptor instead.
 func (*GetBestTimeToPostRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{36}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *GetBestTimeToPostRequest) GetPlatform() Platform {
@@ -3257,7 +3561,7 @@ type GetBestTimeToPostResponse struct {
 
 func (x *GetBestTimeToPostResponse) Reset() {
 	*x = GetBestTimeToPostResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[37]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3269,7 +3573,7 @@ func (x *GetBestTimeToPostResponse) String() string {
 func (*GetBestTimeToPostResponse) ProtoMessage() {}
 
 func (x *GetBestTimeToPostResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[37]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3282,7 +3586,7 @@ func (x *GetBestTimeToPostResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBestTimeToPostResponse.ProtoReflect.Descriptor instead.
 func (*GetBestTimeToPostResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{37}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetBestTimeToPostResponse) GetCells() []*TimeSlot {
@@ -3381,7 +3685,7 @@ type TimeEffect struct {
 
 func (x *TimeEffect) Reset() {
 	*x = TimeEffect{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[38]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3393,7 +3697,7 @@ func (x *TimeEffect) String() string {
 func (*TimeEffect) ProtoMessage() {}
 
 func (x *TimeEffect) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[38]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3406,7 +3710,7 @@ func (x *TimeEffect) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TimeEffect.ProtoReflect.Descriptor instead.
 func (*TimeEffect) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{38}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *TimeEffect) GetHour() uint32 {
@@ -3452,13 +3756,19 @@ type LearningSettings struct {
 	// of its own it is scored by a model shrunk toward that prior instead of the formula. Takes effect at the next
 	// daily run; turning it off stops both.
 	ShareLearning bool `protobuf:"varint,1,opt,name=share_learning,json=shareLearning,proto3" json:"share_learning,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Advice: the smallest expected improvement of the primary outcome worth advising, relative (0.1 = 10 %, the
+	// default). Takes effect at the next daily run.
+	AdviceMinLiftFraction float64 `protobuf:"fixed64,2,opt,name=advice_min_lift_fraction,json=adviceMinLiftFraction,proto3" json:"advice_min_lift_fraction,omitempty"`
+	// Advice: the outcome targets are chosen on: "views" (the default), "completion_rate", "first_3s_loss" or
+	// "engagement_rate"; the other outcomes appear as trade-offs. Takes effect at the next daily run.
+	AdvicePrimaryOutcome string `protobuf:"bytes,3,opt,name=advice_primary_outcome,json=advicePrimaryOutcome,proto3" json:"advice_primary_outcome,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *LearningSettings) Reset() {
 	*x = LearningSettings{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[39]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3470,7 +3780,7 @@ func (x *LearningSettings) String() string {
 func (*LearningSettings) ProtoMessage() {}
 
 func (x *LearningSettings) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[39]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3483,7 +3793,7 @@ func (x *LearningSettings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LearningSettings.ProtoReflect.Descriptor instead.
 func (*LearningSettings) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{39}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *LearningSettings) GetShareLearning() bool {
@@ -3491,6 +3801,20 @@ func (x *LearningSettings) GetShareLearning() bool {
 		return x.ShareLearning
 	}
 	return false
+}
+
+func (x *LearningSettings) GetAdviceMinLiftFraction() float64 {
+	if x != nil {
+		return x.AdviceMinLiftFraction
+	}
+	return 0
+}
+
+func (x *LearningSettings) GetAdvicePrimaryOutcome() string {
+	if x != nil {
+		return x.AdvicePrimaryOutcome
+	}
+	return ""
 }
 
 // Request of GetLearningSettings (the tenant is the caller's).
@@ -3502,7 +3826,7 @@ type GetLearningSettingsRequest struct {
 
 func (x *GetLearningSettingsRequest) Reset() {
 	*x = GetLearningSettingsRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[40]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3514,7 +3838,7 @@ func (x *GetLearningSettingsRequest) String() string {
 func (*GetLearningSettingsRequest) ProtoMessage() {}
 
 func (x *GetLearningSettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[40]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3527,7 +3851,7 @@ func (x *GetLearningSettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLearningSettingsRequest.ProtoReflect.Descriptor instead.
 func (*GetLearningSettingsRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{40}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{42}
 }
 
 // Response of GetLearningSettings.
@@ -3541,7 +3865,7 @@ type GetLearningSettingsResponse struct {
 
 func (x *GetLearningSettingsResponse) Reset() {
 	*x = GetLearningSettingsResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[41]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3553,7 +3877,7 @@ func (x *GetLearningSettingsResponse) String() string {
 func (*GetLearningSettingsResponse) ProtoMessage() {}
 
 func (x *GetLearningSettingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[41]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3566,7 +3890,7 @@ func (x *GetLearningSettingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLearningSettingsResponse.ProtoReflect.Descriptor instead.
 func (*GetLearningSettingsResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{41}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetLearningSettingsResponse) GetSettings() *LearningSettings {
@@ -3581,13 +3905,17 @@ type SetLearningSettingsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// New value of LearningSettings.share_learning; unset keeps it. At least one setting must be set.
 	ShareLearning *bool `protobuf:"varint,1,opt,name=share_learning,json=shareLearning,proto3,oneof" json:"share_learning,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// New value of LearningSettings.advice_min_lift_fraction, 0..10; unset keeps it.
+	AdviceMinLiftFraction *float64 `protobuf:"fixed64,2,opt,name=advice_min_lift_fraction,json=adviceMinLiftFraction,proto3,oneof" json:"advice_min_lift_fraction,omitempty"`
+	// New value of LearningSettings.advice_primary_outcome; unset keeps it.
+	AdvicePrimaryOutcome *string `protobuf:"bytes,3,opt,name=advice_primary_outcome,json=advicePrimaryOutcome,proto3,oneof" json:"advice_primary_outcome,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *SetLearningSettingsRequest) Reset() {
 	*x = SetLearningSettingsRequest{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[42]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3599,7 +3927,7 @@ func (x *SetLearningSettingsRequest) String() string {
 func (*SetLearningSettingsRequest) ProtoMessage() {}
 
 func (x *SetLearningSettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[42]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3612,7 +3940,7 @@ func (x *SetLearningSettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetLearningSettingsRequest.ProtoReflect.Descriptor instead.
 func (*SetLearningSettingsRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{42}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SetLearningSettingsRequest) GetShareLearning() bool {
@@ -3620,6 +3948,20 @@ func (x *SetLearningSettingsRequest) GetShareLearning() bool {
 		return *x.ShareLearning
 	}
 	return false
+}
+
+func (x *SetLearningSettingsRequest) GetAdviceMinLiftFraction() float64 {
+	if x != nil && x.AdviceMinLiftFraction != nil {
+		return *x.AdviceMinLiftFraction
+	}
+	return 0
+}
+
+func (x *SetLearningSettingsRequest) GetAdvicePrimaryOutcome() string {
+	if x != nil && x.AdvicePrimaryOutcome != nil {
+		return *x.AdvicePrimaryOutcome
+	}
+	return ""
 }
 
 // Response of SetLearningSettings.
@@ -3633,7 +3975,7 @@ type SetLearningSettingsResponse struct {
 
 func (x *SetLearningSettingsResponse) Reset() {
 	*x = SetLearningSettingsResponse{}
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[43]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3645,7 +3987,7 @@ func (x *SetLearningSettingsResponse) String() string {
 func (*SetLearningSettingsResponse) ProtoMessage() {}
 
 func (x *SetLearningSettingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[43]
+	mi := &file_stakazo_ml_v1_learning_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3658,7 +4000,7 @@ func (x *SetLearningSettingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetLearningSettingsResponse.ProtoReflect.Descriptor instead.
 func (*SetLearningSettingsResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{43}
+	return file_stakazo_ml_v1_learning_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SetLearningSettingsResponse) GetSettings() *LearningSettings {
@@ -3739,7 +4081,15 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	" \x01(\x01R\n" +
 	"confidence\x12!\n" +
 	"\fsmall_sample\x18\v \x01(\bR\vsmallSample\x12\x12\n" +
-	"\x04text\x18\f \x01(\tR\x04text\"\xb7\x02\n" +
+	"\x04text\x18\f \x01(\tR\x04text\"\xa4\x02\n" +
+	"\rOutcomeEffect\x12\x18\n" +
+	"\aoutcome\x18\x01 \x01(\tR\aoutcome\x12#\n" +
+	"\rlift_fraction\x18\x02 \x01(\x01R\fliftFraction\x12*\n" +
+	"\x11lift_fraction_p10\x18\x03 \x01(\x01R\x0fliftFractionP10\x12*\n" +
+	"\x11lift_fraction_p90\x18\x04 \x01(\x01R\x0fliftFractionP90\x12)\n" +
+	"\x10current_expected\x18\x05 \x01(\x01R\x0fcurrentExpected\x12'\n" +
+	"\x0ftarget_expected\x18\x06 \x01(\x01R\x0etargetExpected\x12(\n" +
+	"\x0fdistinguishable\x18\a \x01(\bR\x0fdistinguishable\"\xb2\x04\n" +
 	"\x0eRecommendation\x125\n" +
 	"\x04kind\x18\x01 \x01(\x0e2!.stakazo.ml.v1.RecommendationKindR\x04kind\x123\n" +
 	"\bplatform\x18\x02 \x01(\x0e2\x17.stakazo.ml.v1.PlatformR\bplatform\x12!\n" +
@@ -3747,7 +4097,17 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\x16expected_lift_fraction\x18\x04 \x01(\x01R\x14expectedLiftFraction\x12\x18\n" +
 	"\aoutcome\x18\x05 \x01(\tR\aoutcome\x122\n" +
 	"\bevidence\x18\x06 \x01(\v2\x16.stakazo.ml.v1.InsightR\bevidence\x12\x12\n" +
-	"\x04text\x18\a \x01(\tR\x04text\"\x83\x05\n" +
+	"\x04text\x18\a \x01(\tR\x04text\x12\x14\n" +
+	"\x05lever\x18\b \x01(\tR\x05lever\x12#\n" +
+	"\rcurrent_value\x18\t \x01(\tR\fcurrentValue\x12\x1f\n" +
+	"\vcurrent_key\x18\n" +
+	" \x01(\tR\n" +
+	"currentKey\x12\x1d\n" +
+	"\n" +
+	"target_key\x18\v \x01(\tR\ttargetKey\x126\n" +
+	"\aeffects\x18\f \x03(\v2\x1c.stakazo.ml.v1.OutcomeEffectR\aeffects\x12#\n" +
+	"\rmodel_version\x18\r \x01(\tR\fmodelVersion\x12!\n" +
+	"\fposts_behind\x18\x0e \x01(\rR\vpostsBehind\"\x83\x05\n" +
 	"\x0eLearningReport\x12\x10\n" +
 	"\x03day\x18\x01 \x01(\tR\x03day\x12\x14\n" +
 	"\x05empty\x18\x02 \x01(\bR\x05empty\x12\x18\n" +
@@ -3870,7 +4230,7 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\bplatform\x18\x01 \x01(\x0e2\x17.stakazo.ml.v1.PlatformR\bplatform\x12'\n" +
 	"\x0fpredicted_views\x18\x02 \x01(\x01R\x0epredictedViews\x12\x14\n" +
 	"\x05score\x18\x03 \x01(\x01R\x05score\x12\x12\n" +
-	"\x04text\x18\x04 \x01(\tR\x04text\"\xa5\x06\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\"\xf2\x06\n" +
 	"\x12ViralityPrediction\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12\x1d\n" +
 	"\n" +
@@ -3892,11 +4252,23 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\rcontributions\x18\x0f \x03(\v2\".stakazo.ml.v1.FeatureContributionR\rcontributions\x12\x1a\n" +
 	"\bforecast\x18\x10 \x01(\bR\bforecast\x12,\n" +
 	"\x12observed_age_hours\x18\x11 \x01(\x01R\x10observedAgeHours\x12#\n" +
-	"\rhorizon_hours\x18\x12 \x01(\x01R\fhorizonHours\"b\n" +
+	"\rhorizon_hours\x18\x12 \x01(\x01R\fhorizonHours\x12K\n" +
+	"\x11suggested_changes\x18\x13 \x03(\v2\x1e.stakazo.ml.v1.SuggestedChangeR\x10suggestedChanges\"b\n" +
 	"\x13FeatureContribution\x12\x18\n" +
 	"\afeature\x18\x01 \x01(\tR\afeature\x12\x1b\n" +
 	"\tlog_views\x18\x02 \x01(\x01R\blogViews\x12\x14\n" +
-	"\x05label\x18\x03 \x01(\tR\x05label\"L\n" +
+	"\x05label\x18\x03 \x01(\tR\x05label\"\xc2\x02\n" +
+	"\x0fSuggestedChange\x12\x14\n" +
+	"\x05lever\x18\x01 \x01(\tR\x05lever\x12\x1f\n" +
+	"\vcurrent_key\x18\x02 \x01(\tR\n" +
+	"currentKey\x12\x1d\n" +
+	"\n" +
+	"target_key\x18\x03 \x01(\tR\ttargetKey\x12.\n" +
+	"\x13views_lift_fraction\x18\x04 \x01(\x01R\x11viewsLiftFraction\x125\n" +
+	"\x17views_lift_fraction_p10\x18\x05 \x01(\x01R\x14viewsLiftFractionP10\x125\n" +
+	"\x17views_lift_fraction_p90\x18\x06 \x01(\x01R\x14viewsLiftFractionP90\x12'\n" +
+	"\x0fpredicted_views\x18\a \x01(\x01R\x0epredictedViews\x12\x12\n" +
+	"\x04text\x18\b \x01(\tR\x04text\"L\n" +
 	"\x16PredictViralityRequest\x122\n" +
 	"\x05items\x18\x01 \x03(\v2\x1c.stakazo.ml.v1.ViralityInputR\x05items\"^\n" +
 	"\x17PredictViralityResponse\x12C\n" +
@@ -3939,15 +4311,21 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\n" +
 	"effect_p10\x18\x04 \x01(\x01R\teffectP10\x12\x1d\n" +
 	"\n" +
-	"effect_p90\x18\x05 \x01(\x01R\teffectP90\"9\n" +
+	"effect_p90\x18\x05 \x01(\x01R\teffectP90\"\xa8\x01\n" +
 	"\x10LearningSettings\x12%\n" +
-	"\x0eshare_learning\x18\x01 \x01(\bR\rshareLearning\"\x1c\n" +
+	"\x0eshare_learning\x18\x01 \x01(\bR\rshareLearning\x127\n" +
+	"\x18advice_min_lift_fraction\x18\x02 \x01(\x01R\x15adviceMinLiftFraction\x124\n" +
+	"\x16advice_primary_outcome\x18\x03 \x01(\tR\x14advicePrimaryOutcome\"\x1c\n" +
 	"\x1aGetLearningSettingsRequest\"Z\n" +
 	"\x1bGetLearningSettingsResponse\x12;\n" +
-	"\bsettings\x18\x01 \x01(\v2\x1f.stakazo.ml.v1.LearningSettingsR\bsettings\"[\n" +
+	"\bsettings\x18\x01 \x01(\v2\x1f.stakazo.ml.v1.LearningSettingsR\bsettings\"\x8c\x02\n" +
 	"\x1aSetLearningSettingsRequest\x12*\n" +
-	"\x0eshare_learning\x18\x01 \x01(\bH\x00R\rshareLearning\x88\x01\x01B\x11\n" +
-	"\x0f_share_learning\"Z\n" +
+	"\x0eshare_learning\x18\x01 \x01(\bH\x00R\rshareLearning\x88\x01\x01\x12<\n" +
+	"\x18advice_min_lift_fraction\x18\x02 \x01(\x01H\x01R\x15adviceMinLiftFraction\x88\x01\x01\x129\n" +
+	"\x16advice_primary_outcome\x18\x03 \x01(\tH\x02R\x14advicePrimaryOutcome\x88\x01\x01B\x11\n" +
+	"\x0f_share_learningB\x1b\n" +
+	"\x19_advice_min_lift_fractionB\x19\n" +
+	"\x17_advice_primary_outcome\"Z\n" +
 	"\x1bSetLearningSettingsResponse\x12;\n" +
 	"\bsettings\x18\x01 \x01(\v2\x1f.stakazo.ml.v1.LearningSettingsR\bsettings*p\n" +
 	"\tRunStatus\x12\x1a\n" +
@@ -3964,7 +4342,7 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\x1bKEY_MOMENT_KIND_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15KEY_MOMENT_KIND_INTRO\x10\x01\x12\x17\n" +
 	"\x13KEY_MOMENT_KIND_DIP\x10\x02\x12\x19\n" +
-	"\x15KEY_MOMENT_KIND_SPIKE\x10\x03*\xa6\x02\n" +
+	"\x15KEY_MOMENT_KIND_SPIKE\x10\x03*\x94\x03\n" +
 	"\x12RecommendationKind\x12#\n" +
 	"\x1fRECOMMENDATION_KIND_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cRECOMMENDATION_KIND_DURATION\x10\x01\x12\x1b\n" +
@@ -3973,7 +4351,11 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\x1bRECOMMENDATION_KIND_QUALITY\x10\x04\x12$\n" +
 	" RECOMMENDATION_KIND_POSTING_TIME\x10\x05\x12&\n" +
 	"\"RECOMMENDATION_KIND_PLATFORM_FOCUS\x10\x06\x12\x1c\n" +
-	"\x18RECOMMENDATION_KIND_HOOK\x10\a*i\n" +
+	"\x18RECOMMENDATION_KIND_HOOK\x10\a\x12 \n" +
+	"\x1cRECOMMENDATION_KIND_HASHTAGS\x10\b\x12!\n" +
+	"\x1dRECOMMENDATION_KIND_AESTHETIC\x10\t\x12'\n" +
+	"#RECOMMENDATION_KIND_POSTING_WEEKDAY\x10\n" +
+	"*i\n" +
 	"\fTimingMetric\x12\x1d\n" +
 	"\x19TIMING_METRIC_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13TIMING_METRIC_VIEWS\x10\x01\x12!\n" +
@@ -4006,7 +4388,7 @@ func file_stakazo_ml_v1_learning_proto_rawDescGZIP() []byte {
 }
 
 var file_stakazo_ml_v1_learning_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_stakazo_ml_v1_learning_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
+var file_stakazo_ml_v1_learning_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
 var file_stakazo_ml_v1_learning_proto_goTypes = []any{
 	(RunStatus)(0),                       // 0: stakazo.ml.v1.RunStatus
 	(ReprocessMode)(0),                   // 1: stakazo.ml.v1.ReprocessMode
@@ -4019,143 +4401,147 @@ var file_stakazo_ml_v1_learning_proto_goTypes = []any{
 	(*RetentionCluster)(nil),             // 8: stakazo.ml.v1.RetentionCluster
 	(*PlatformComparison)(nil),           // 9: stakazo.ml.v1.PlatformComparison
 	(*Insight)(nil),                      // 10: stakazo.ml.v1.Insight
-	(*Recommendation)(nil),               // 11: stakazo.ml.v1.Recommendation
-	(*LearningReport)(nil),               // 12: stakazo.ml.v1.LearningReport
-	(*StepTiming)(nil),                   // 13: stakazo.ml.v1.StepTiming
-	(*LearningRun)(nil),                  // 14: stakazo.ml.v1.LearningRun
-	(*TrendPoint)(nil),                   // 15: stakazo.ml.v1.TrendPoint
-	(*LearningTrends)(nil),               // 16: stakazo.ml.v1.LearningTrends
-	(*BuildDailySnapshotRequest)(nil),    // 17: stakazo.ml.v1.BuildDailySnapshotRequest
-	(*BuildDailySnapshotResponse)(nil),   // 18: stakazo.ml.v1.BuildDailySnapshotResponse
-	(*GetDailySnapshotRequest)(nil),      // 19: stakazo.ml.v1.GetDailySnapshotRequest
-	(*GetDailySnapshotResponse)(nil),     // 20: stakazo.ml.v1.GetDailySnapshotResponse
-	(*GetRetentionAnalysisRequest)(nil),  // 21: stakazo.ml.v1.GetRetentionAnalysisRequest
-	(*GetRetentionAnalysisResponse)(nil), // 22: stakazo.ml.v1.GetRetentionAnalysisResponse
-	(*GetRetentionClustersRequest)(nil),  // 23: stakazo.ml.v1.GetRetentionClustersRequest
-	(*GetRetentionClustersResponse)(nil), // 24: stakazo.ml.v1.GetRetentionClustersResponse
-	(*RunDailyLearningRequest)(nil),      // 25: stakazo.ml.v1.RunDailyLearningRequest
-	(*RunDailyLearningResponse)(nil),     // 26: stakazo.ml.v1.RunDailyLearningResponse
-	(*BackfillRequest)(nil),              // 27: stakazo.ml.v1.BackfillRequest
-	(*BackfillResponse)(nil),             // 28: stakazo.ml.v1.BackfillResponse
-	(*GetLearningReportRequest)(nil),     // 29: stakazo.ml.v1.GetLearningReportRequest
-	(*GetLearningReportResponse)(nil),    // 30: stakazo.ml.v1.GetLearningReportResponse
-	(*ListLearningRunsRequest)(nil),      // 31: stakazo.ml.v1.ListLearningRunsRequest
-	(*ListLearningRunsResponse)(nil),     // 32: stakazo.ml.v1.ListLearningRunsResponse
-	(*ViralityInput)(nil),                // 33: stakazo.ml.v1.ViralityInput
-	(*ContributingFactor)(nil),           // 34: stakazo.ml.v1.ContributingFactor
-	(*PlatformRecommendation)(nil),       // 35: stakazo.ml.v1.PlatformRecommendation
-	(*ViralityPrediction)(nil),           // 36: stakazo.ml.v1.ViralityPrediction
-	(*FeatureContribution)(nil),          // 37: stakazo.ml.v1.FeatureContribution
-	(*PredictViralityRequest)(nil),       // 38: stakazo.ml.v1.PredictViralityRequest
-	(*PredictViralityResponse)(nil),      // 39: stakazo.ml.v1.PredictViralityResponse
-	(*TimeSlot)(nil),                     // 40: stakazo.ml.v1.TimeSlot
-	(*GetBestTimeToPostRequest)(nil),     // 41: stakazo.ml.v1.GetBestTimeToPostRequest
-	(*GetBestTimeToPostResponse)(nil),    // 42: stakazo.ml.v1.GetBestTimeToPostResponse
-	(*TimeEffect)(nil),                   // 43: stakazo.ml.v1.TimeEffect
-	(*LearningSettings)(nil),             // 44: stakazo.ml.v1.LearningSettings
-	(*GetLearningSettingsRequest)(nil),   // 45: stakazo.ml.v1.GetLearningSettingsRequest
-	(*GetLearningSettingsResponse)(nil),  // 46: stakazo.ml.v1.GetLearningSettingsResponse
-	(*SetLearningSettingsRequest)(nil),   // 47: stakazo.ml.v1.SetLearningSettingsRequest
-	(*SetLearningSettingsResponse)(nil),  // 48: stakazo.ml.v1.SetLearningSettingsResponse
-	nil,                                  // 49: stakazo.ml.v1.LearningRun.ModelVersionsEntry
-	(Platform)(0),                        // 50: stakazo.ml.v1.Platform
-	(*timestamppb.Timestamp)(nil),        // 51: google.protobuf.Timestamp
-	(*DailySnapshot)(nil),                // 52: stakazo.ml.v1.DailySnapshot
-	(*TopPerformer)(nil),                 // 53: stakazo.ml.v1.TopPerformer
-	(*ExperimentUpdate)(nil),             // 54: stakazo.ml.v1.ExperimentUpdate
-	(*ContentFeatures)(nil),              // 55: stakazo.ml.v1.ContentFeatures
-	(Weekday)(0),                         // 56: stakazo.ml.v1.Weekday
+	(*OutcomeEffect)(nil),                // 11: stakazo.ml.v1.OutcomeEffect
+	(*Recommendation)(nil),               // 12: stakazo.ml.v1.Recommendation
+	(*LearningReport)(nil),               // 13: stakazo.ml.v1.LearningReport
+	(*StepTiming)(nil),                   // 14: stakazo.ml.v1.StepTiming
+	(*LearningRun)(nil),                  // 15: stakazo.ml.v1.LearningRun
+	(*TrendPoint)(nil),                   // 16: stakazo.ml.v1.TrendPoint
+	(*LearningTrends)(nil),               // 17: stakazo.ml.v1.LearningTrends
+	(*BuildDailySnapshotRequest)(nil),    // 18: stakazo.ml.v1.BuildDailySnapshotRequest
+	(*BuildDailySnapshotResponse)(nil),   // 19: stakazo.ml.v1.BuildDailySnapshotResponse
+	(*GetDailySnapshotRequest)(nil),      // 20: stakazo.ml.v1.GetDailySnapshotRequest
+	(*GetDailySnapshotResponse)(nil),     // 21: stakazo.ml.v1.GetDailySnapshotResponse
+	(*GetRetentionAnalysisRequest)(nil),  // 22: stakazo.ml.v1.GetRetentionAnalysisRequest
+	(*GetRetentionAnalysisResponse)(nil), // 23: stakazo.ml.v1.GetRetentionAnalysisResponse
+	(*GetRetentionClustersRequest)(nil),  // 24: stakazo.ml.v1.GetRetentionClustersRequest
+	(*GetRetentionClustersResponse)(nil), // 25: stakazo.ml.v1.GetRetentionClustersResponse
+	(*RunDailyLearningRequest)(nil),      // 26: stakazo.ml.v1.RunDailyLearningRequest
+	(*RunDailyLearningResponse)(nil),     // 27: stakazo.ml.v1.RunDailyLearningResponse
+	(*BackfillRequest)(nil),              // 28: stakazo.ml.v1.BackfillRequest
+	(*BackfillResponse)(nil),             // 29: stakazo.ml.v1.BackfillResponse
+	(*GetLearningReportRequest)(nil),     // 30: stakazo.ml.v1.GetLearningReportRequest
+	(*GetLearningReportResponse)(nil),    // 31: stakazo.ml.v1.GetLearningReportResponse
+	(*ListLearningRunsRequest)(nil),      // 32: stakazo.ml.v1.ListLearningRunsRequest
+	(*ListLearningRunsResponse)(nil),     // 33: stakazo.ml.v1.ListLearningRunsResponse
+	(*ViralityInput)(nil),                // 34: stakazo.ml.v1.ViralityInput
+	(*ContributingFactor)(nil),           // 35: stakazo.ml.v1.ContributingFactor
+	(*PlatformRecommendation)(nil),       // 36: stakazo.ml.v1.PlatformRecommendation
+	(*ViralityPrediction)(nil),           // 37: stakazo.ml.v1.ViralityPrediction
+	(*FeatureContribution)(nil),          // 38: stakazo.ml.v1.FeatureContribution
+	(*SuggestedChange)(nil),              // 39: stakazo.ml.v1.SuggestedChange
+	(*PredictViralityRequest)(nil),       // 40: stakazo.ml.v1.PredictViralityRequest
+	(*PredictViralityResponse)(nil),      // 41: stakazo.ml.v1.PredictViralityResponse
+	(*TimeSlot)(nil),                     // 42: stakazo.ml.v1.TimeSlot
+	(*GetBestTimeToPostRequest)(nil),     // 43: stakazo.ml.v1.GetBestTimeToPostRequest
+	(*GetBestTimeToPostResponse)(nil),    // 44: stakazo.ml.v1.GetBestTimeToPostResponse
+	(*TimeEffect)(nil),                   // 45: stakazo.ml.v1.TimeEffect
+	(*LearningSettings)(nil),             // 46: stakazo.ml.v1.LearningSettings
+	(*GetLearningSettingsRequest)(nil),   // 47: stakazo.ml.v1.GetLearningSettingsRequest
+	(*GetLearningSettingsResponse)(nil),  // 48: stakazo.ml.v1.GetLearningSettingsResponse
+	(*SetLearningSettingsRequest)(nil),   // 49: stakazo.ml.v1.SetLearningSettingsRequest
+	(*SetLearningSettingsResponse)(nil),  // 50: stakazo.ml.v1.SetLearningSettingsResponse
+	nil,                                  // 51: stakazo.ml.v1.LearningRun.ModelVersionsEntry
+	(Platform)(0),                        // 52: stakazo.ml.v1.Platform
+	(*timestamppb.Timestamp)(nil),        // 53: google.protobuf.Timestamp
+	(*DailySnapshot)(nil),                // 54: stakazo.ml.v1.DailySnapshot
+	(*TopPerformer)(nil),                 // 55: stakazo.ml.v1.TopPerformer
+	(*ExperimentUpdate)(nil),             // 56: stakazo.ml.v1.ExperimentUpdate
+	(*ContentFeatures)(nil),              // 57: stakazo.ml.v1.ContentFeatures
+	(Weekday)(0),                         // 58: stakazo.ml.v1.Weekday
 }
 var file_stakazo_ml_v1_learning_proto_depIdxs = []int32{
 	2,  // 0: stakazo.ml.v1.KeyMoment.kind:type_name -> stakazo.ml.v1.KeyMomentKind
-	50, // 1: stakazo.ml.v1.RetentionAnalysis.platform:type_name -> stakazo.ml.v1.Platform
+	52, // 1: stakazo.ml.v1.RetentionAnalysis.platform:type_name -> stakazo.ml.v1.Platform
 	5,  // 2: stakazo.ml.v1.RetentionAnalysis.drop_off_points:type_name -> stakazo.ml.v1.DropOffPoint
 	6,  // 3: stakazo.ml.v1.RetentionAnalysis.key_moments:type_name -> stakazo.ml.v1.KeyMoment
-	51, // 4: stakazo.ml.v1.RetentionAnalysis.observe_time:type_name -> google.protobuf.Timestamp
-	50, // 5: stakazo.ml.v1.PlatformComparison.platform:type_name -> stakazo.ml.v1.Platform
+	53, // 4: stakazo.ml.v1.RetentionAnalysis.observe_time:type_name -> google.protobuf.Timestamp
+	52, // 5: stakazo.ml.v1.PlatformComparison.platform:type_name -> stakazo.ml.v1.Platform
 	3,  // 6: stakazo.ml.v1.Recommendation.kind:type_name -> stakazo.ml.v1.RecommendationKind
-	50, // 7: stakazo.ml.v1.Recommendation.platform:type_name -> stakazo.ml.v1.Platform
+	52, // 7: stakazo.ml.v1.Recommendation.platform:type_name -> stakazo.ml.v1.Platform
 	10, // 8: stakazo.ml.v1.Recommendation.evidence:type_name -> stakazo.ml.v1.Insight
-	52, // 9: stakazo.ml.v1.LearningReport.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
-	9,  // 10: stakazo.ml.v1.LearningReport.platforms:type_name -> stakazo.ml.v1.PlatformComparison
-	8,  // 11: stakazo.ml.v1.LearningReport.clusters:type_name -> stakazo.ml.v1.RetentionCluster
-	7,  // 12: stakazo.ml.v1.LearningReport.worst_drop_offs:type_name -> stakazo.ml.v1.RetentionAnalysis
-	53, // 13: stakazo.ml.v1.LearningReport.best_performers:type_name -> stakazo.ml.v1.TopPerformer
-	10, // 14: stakazo.ml.v1.LearningReport.insights:type_name -> stakazo.ml.v1.Insight
-	11, // 15: stakazo.ml.v1.LearningReport.recommendations:type_name -> stakazo.ml.v1.Recommendation
-	54, // 16: stakazo.ml.v1.LearningReport.experiments:type_name -> stakazo.ml.v1.ExperimentUpdate
-	0,  // 17: stakazo.ml.v1.LearningRun.status:type_name -> stakazo.ml.v1.RunStatus
-	51, // 18: stakazo.ml.v1.LearningRun.start_time:type_name -> google.protobuf.Timestamp
-	51, // 19: stakazo.ml.v1.LearningRun.end_time:type_name -> google.protobuf.Timestamp
-	13, // 20: stakazo.ml.v1.LearningRun.steps:type_name -> stakazo.ml.v1.StepTiming
-	51, // 21: stakazo.ml.v1.LearningRun.latest_observe_time:type_name -> google.protobuf.Timestamp
-	49, // 22: stakazo.ml.v1.LearningRun.model_versions:type_name -> stakazo.ml.v1.LearningRun.ModelVersionsEntry
-	15, // 23: stakazo.ml.v1.LearningTrends.points:type_name -> stakazo.ml.v1.TrendPoint
-	52, // 24: stakazo.ml.v1.BuildDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
-	50, // 25: stakazo.ml.v1.GetDailySnapshotRequest.platform:type_name -> stakazo.ml.v1.Platform
-	52, // 26: stakazo.ml.v1.GetDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
-	7,  // 27: stakazo.ml.v1.GetRetentionAnalysisResponse.analysis:type_name -> stakazo.ml.v1.RetentionAnalysis
-	50, // 28: stakazo.ml.v1.GetRetentionClustersRequest.platform:type_name -> stakazo.ml.v1.Platform
-	8,  // 29: stakazo.ml.v1.GetRetentionClustersResponse.clusters:type_name -> stakazo.ml.v1.RetentionCluster
-	14, // 30: stakazo.ml.v1.RunDailyLearningResponse.run:type_name -> stakazo.ml.v1.LearningRun
-	12, // 31: stakazo.ml.v1.RunDailyLearningResponse.report:type_name -> stakazo.ml.v1.LearningReport
-	1,  // 32: stakazo.ml.v1.BackfillRequest.reprocess:type_name -> stakazo.ml.v1.ReprocessMode
-	14, // 33: stakazo.ml.v1.BackfillResponse.runs:type_name -> stakazo.ml.v1.LearningRun
-	14, // 34: stakazo.ml.v1.GetLearningReportResponse.run:type_name -> stakazo.ml.v1.LearningRun
-	12, // 35: stakazo.ml.v1.GetLearningReportResponse.report:type_name -> stakazo.ml.v1.LearningReport
-	14, // 36: stakazo.ml.v1.ListLearningRunsResponse.runs:type_name -> stakazo.ml.v1.LearningRun
-	16, // 37: stakazo.ml.v1.ListLearningRunsResponse.trends:type_name -> stakazo.ml.v1.LearningTrends
-	55, // 38: stakazo.ml.v1.ViralityInput.features:type_name -> stakazo.ml.v1.ContentFeatures
-	50, // 39: stakazo.ml.v1.ViralityInput.platform:type_name -> stakazo.ml.v1.Platform
-	51, // 40: stakazo.ml.v1.ViralityInput.planned_publish_time:type_name -> google.protobuf.Timestamp
-	50, // 41: stakazo.ml.v1.PlatformRecommendation.platform:type_name -> stakazo.ml.v1.Platform
-	34, // 42: stakazo.ml.v1.ViralityPrediction.factors:type_name -> stakazo.ml.v1.ContributingFactor
-	35, // 43: stakazo.ml.v1.ViralityPrediction.platform_recommendations:type_name -> stakazo.ml.v1.PlatformRecommendation
-	37, // 44: stakazo.ml.v1.ViralityPrediction.contributions:type_name -> stakazo.ml.v1.FeatureContribution
-	33, // 45: stakazo.ml.v1.PredictViralityRequest.items:type_name -> stakazo.ml.v1.ViralityInput
-	36, // 46: stakazo.ml.v1.PredictViralityResponse.predictions:type_name -> stakazo.ml.v1.ViralityPrediction
-	56, // 47: stakazo.ml.v1.TimeSlot.weekday:type_name -> stakazo.ml.v1.Weekday
-	50, // 48: stakazo.ml.v1.GetBestTimeToPostRequest.platform:type_name -> stakazo.ml.v1.Platform
-	4,  // 49: stakazo.ml.v1.GetBestTimeToPostRequest.metric:type_name -> stakazo.ml.v1.TimingMetric
-	51, // 50: stakazo.ml.v1.GetBestTimeToPostRequest.after_time:type_name -> google.protobuf.Timestamp
-	40, // 51: stakazo.ml.v1.GetBestTimeToPostResponse.cells:type_name -> stakazo.ml.v1.TimeSlot
-	56, // 52: stakazo.ml.v1.GetBestTimeToPostResponse.top_weekdays:type_name -> stakazo.ml.v1.Weekday
-	40, // 53: stakazo.ml.v1.GetBestTimeToPostResponse.top_slots:type_name -> stakazo.ml.v1.TimeSlot
-	51, // 54: stakazo.ml.v1.GetBestTimeToPostResponse.next_best_slot_time:type_name -> google.protobuf.Timestamp
-	43, // 55: stakazo.ml.v1.GetBestTimeToPostResponse.hour_effects:type_name -> stakazo.ml.v1.TimeEffect
-	43, // 56: stakazo.ml.v1.GetBestTimeToPostResponse.weekday_effects:type_name -> stakazo.ml.v1.TimeEffect
-	56, // 57: stakazo.ml.v1.TimeEffect.weekday:type_name -> stakazo.ml.v1.Weekday
-	44, // 58: stakazo.ml.v1.GetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
-	44, // 59: stakazo.ml.v1.SetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
-	17, // 60: stakazo.ml.v1.LearningService.BuildDailySnapshot:input_type -> stakazo.ml.v1.BuildDailySnapshotRequest
-	19, // 61: stakazo.ml.v1.LearningService.GetDailySnapshot:input_type -> stakazo.ml.v1.GetDailySnapshotRequest
-	21, // 62: stakazo.ml.v1.LearningService.GetRetentionAnalysis:input_type -> stakazo.ml.v1.GetRetentionAnalysisRequest
-	23, // 63: stakazo.ml.v1.LearningService.GetRetentionClusters:input_type -> stakazo.ml.v1.GetRetentionClustersRequest
-	25, // 64: stakazo.ml.v1.LearningService.RunDailyLearning:input_type -> stakazo.ml.v1.RunDailyLearningRequest
-	27, // 65: stakazo.ml.v1.LearningService.Backfill:input_type -> stakazo.ml.v1.BackfillRequest
-	29, // 66: stakazo.ml.v1.LearningService.GetLearningReport:input_type -> stakazo.ml.v1.GetLearningReportRequest
-	31, // 67: stakazo.ml.v1.LearningService.ListLearningRuns:input_type -> stakazo.ml.v1.ListLearningRunsRequest
-	38, // 68: stakazo.ml.v1.LearningService.PredictVirality:input_type -> stakazo.ml.v1.PredictViralityRequest
-	41, // 69: stakazo.ml.v1.LearningService.GetBestTimeToPost:input_type -> stakazo.ml.v1.GetBestTimeToPostRequest
-	45, // 70: stakazo.ml.v1.LearningService.GetLearningSettings:input_type -> stakazo.ml.v1.GetLearningSettingsRequest
-	47, // 71: stakazo.ml.v1.LearningService.SetLearningSettings:input_type -> stakazo.ml.v1.SetLearningSettingsRequest
-	18, // 72: stakazo.ml.v1.LearningService.BuildDailySnapshot:output_type -> stakazo.ml.v1.BuildDailySnapshotResponse
-	20, // 73: stakazo.ml.v1.LearningService.GetDailySnapshot:output_type -> stakazo.ml.v1.GetDailySnapshotResponse
-	22, // 74: stakazo.ml.v1.LearningService.GetRetentionAnalysis:output_type -> stakazo.ml.v1.GetRetentionAnalysisResponse
-	24, // 75: stakazo.ml.v1.LearningService.GetRetentionClusters:output_type -> stakazo.ml.v1.GetRetentionClustersResponse
-	26, // 76: stakazo.ml.v1.LearningService.RunDailyLearning:output_type -> stakazo.ml.v1.RunDailyLearningResponse
-	28, // 77: stakazo.ml.v1.LearningService.Backfill:output_type -> stakazo.ml.v1.BackfillResponse
-	30, // 78: stakazo.ml.v1.LearningService.GetLearningReport:output_type -> stakazo.ml.v1.GetLearningReportResponse
-	32, // 79: stakazo.ml.v1.LearningService.ListLearningRuns:output_type -> stakazo.ml.v1.ListLearningRunsResponse
-	39, // 80: stakazo.ml.v1.LearningService.PredictVirality:output_type -> stakazo.ml.v1.PredictViralityResponse
-	42, // 81: stakazo.ml.v1.LearningService.GetBestTimeToPost:output_type -> stakazo.ml.v1.GetBestTimeToPostResponse
-	46, // 82: stakazo.ml.v1.LearningService.GetLearningSettings:output_type -> stakazo.ml.v1.GetLearningSettingsResponse
-	48, // 83: stakazo.ml.v1.LearningService.SetLearningSettings:output_type -> stakazo.ml.v1.SetLearningSettingsResponse
-	72, // [72:84] is the sub-list for method output_type
-	60, // [60:72] is the sub-list for method input_type
-	60, // [60:60] is the sub-list for extension type_name
-	60, // [60:60] is the sub-list for extension extendee
-	0,  // [0:60] is the sub-list for field type_name
+	11, // 9: stakazo.ml.v1.Recommendation.effects:type_name -> stakazo.ml.v1.OutcomeEffect
+	54, // 10: stakazo.ml.v1.LearningReport.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
+	9,  // 11: stakazo.ml.v1.LearningReport.platforms:type_name -> stakazo.ml.v1.PlatformComparison
+	8,  // 12: stakazo.ml.v1.LearningReport.clusters:type_name -> stakazo.ml.v1.RetentionCluster
+	7,  // 13: stakazo.ml.v1.LearningReport.worst_drop_offs:type_name -> stakazo.ml.v1.RetentionAnalysis
+	55, // 14: stakazo.ml.v1.LearningReport.best_performers:type_name -> stakazo.ml.v1.TopPerformer
+	10, // 15: stakazo.ml.v1.LearningReport.insights:type_name -> stakazo.ml.v1.Insight
+	12, // 16: stakazo.ml.v1.LearningReport.recommendations:type_name -> stakazo.ml.v1.Recommendation
+	56, // 17: stakazo.ml.v1.LearningReport.experiments:type_name -> stakazo.ml.v1.ExperimentUpdate
+	0,  // 18: stakazo.ml.v1.LearningRun.status:type_name -> stakazo.ml.v1.RunStatus
+	53, // 19: stakazo.ml.v1.LearningRun.start_time:type_name -> google.protobuf.Timestamp
+	53, // 20: stakazo.ml.v1.LearningRun.end_time:type_name -> google.protobuf.Timestamp
+	14, // 21: stakazo.ml.v1.LearningRun.steps:type_name -> stakazo.ml.v1.StepTiming
+	53, // 22: stakazo.ml.v1.LearningRun.latest_observe_time:type_name -> google.protobuf.Timestamp
+	51, // 23: stakazo.ml.v1.LearningRun.model_versions:type_name -> stakazo.ml.v1.LearningRun.ModelVersionsEntry
+	16, // 24: stakazo.ml.v1.LearningTrends.points:type_name -> stakazo.ml.v1.TrendPoint
+	54, // 25: stakazo.ml.v1.BuildDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
+	52, // 26: stakazo.ml.v1.GetDailySnapshotRequest.platform:type_name -> stakazo.ml.v1.Platform
+	54, // 27: stakazo.ml.v1.GetDailySnapshotResponse.snapshots:type_name -> stakazo.ml.v1.DailySnapshot
+	7,  // 28: stakazo.ml.v1.GetRetentionAnalysisResponse.analysis:type_name -> stakazo.ml.v1.RetentionAnalysis
+	52, // 29: stakazo.ml.v1.GetRetentionClustersRequest.platform:type_name -> stakazo.ml.v1.Platform
+	8,  // 30: stakazo.ml.v1.GetRetentionClustersResponse.clusters:type_name -> stakazo.ml.v1.RetentionCluster
+	15, // 31: stakazo.ml.v1.RunDailyLearningResponse.run:type_name -> stakazo.ml.v1.LearningRun
+	13, // 32: stakazo.ml.v1.RunDailyLearningResponse.report:type_name -> stakazo.ml.v1.LearningReport
+	1,  // 33: stakazo.ml.v1.BackfillRequest.reprocess:type_name -> stakazo.ml.v1.ReprocessMode
+	15, // 34: stakazo.ml.v1.BackfillResponse.runs:type_name -> stakazo.ml.v1.LearningRun
+	15, // 35: stakazo.ml.v1.GetLearningReportResponse.run:type_name -> stakazo.ml.v1.LearningRun
+	13, // 36: stakazo.ml.v1.GetLearningReportResponse.report:type_name -> stakazo.ml.v1.LearningReport
+	15, // 37: stakazo.ml.v1.ListLearningRunsResponse.runs:type_name -> stakazo.ml.v1.LearningRun
+	17, // 38: stakazo.ml.v1.ListLearningRunsResponse.trends:type_name -> stakazo.ml.v1.LearningTrends
+	57, // 39: stakazo.ml.v1.ViralityInput.features:type_name -> stakazo.ml.v1.ContentFeatures
+	52, // 40: stakazo.ml.v1.ViralityInput.platform:type_name -> stakazo.ml.v1.Platform
+	53, // 41: stakazo.ml.v1.ViralityInput.planned_publish_time:type_name -> google.protobuf.Timestamp
+	52, // 42: stakazo.ml.v1.PlatformRecommendation.platform:type_name -> stakazo.ml.v1.Platform
+	35, // 43: stakazo.ml.v1.ViralityPrediction.factors:type_name -> stakazo.ml.v1.ContributingFactor
+	36, // 44: stakazo.ml.v1.ViralityPrediction.platform_recommendations:type_name -> stakazo.ml.v1.PlatformRecommendation
+	38, // 45: stakazo.ml.v1.ViralityPrediction.contributions:type_name -> stakazo.ml.v1.FeatureContribution
+	39, // 46: stakazo.ml.v1.ViralityPrediction.suggested_changes:type_name -> stakazo.ml.v1.SuggestedChange
+	34, // 47: stakazo.ml.v1.PredictViralityRequest.items:type_name -> stakazo.ml.v1.ViralityInput
+	37, // 48: stakazo.ml.v1.PredictViralityResponse.predictions:type_name -> stakazo.ml.v1.ViralityPrediction
+	58, // 49: stakazo.ml.v1.TimeSlot.weekday:type_name -> stakazo.ml.v1.Weekday
+	52, // 50: stakazo.ml.v1.GetBestTimeToPostRequest.platform:type_name -> stakazo.ml.v1.Platform
+	4,  // 51: stakazo.ml.v1.GetBestTimeToPostRequest.metric:type_name -> stakazo.ml.v1.TimingMetric
+	53, // 52: stakazo.ml.v1.GetBestTimeToPostRequest.after_time:type_name -> google.protobuf.Timestamp
+	42, // 53: stakazo.ml.v1.GetBestTimeToPostResponse.cells:type_name -> stakazo.ml.v1.TimeSlot
+	58, // 54: stakazo.ml.v1.GetBestTimeToPostResponse.top_weekdays:type_name -> stakazo.ml.v1.Weekday
+	42, // 55: stakazo.ml.v1.GetBestTimeToPostResponse.top_slots:type_name -> stakazo.ml.v1.TimeSlot
+	53, // 56: stakazo.ml.v1.GetBestTimeToPostResponse.next_best_slot_time:type_name -> google.protobuf.Timestamp
+	45, // 57: stakazo.ml.v1.GetBestTimeToPostResponse.hour_effects:type_name -> stakazo.ml.v1.TimeEffect
+	45, // 58: stakazo.ml.v1.GetBestTimeToPostResponse.weekday_effects:type_name -> stakazo.ml.v1.TimeEffect
+	58, // 59: stakazo.ml.v1.TimeEffect.weekday:type_name -> stakazo.ml.v1.Weekday
+	46, // 60: stakazo.ml.v1.GetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
+	46, // 61: stakazo.ml.v1.SetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
+	18, // 62: stakazo.ml.v1.LearningService.BuildDailySnapshot:input_type -> stakazo.ml.v1.BuildDailySnapshotRequest
+	20, // 63: stakazo.ml.v1.LearningService.GetDailySnapshot:input_type -> stakazo.ml.v1.GetDailySnapshotRequest
+	22, // 64: stakazo.ml.v1.LearningService.GetRetentionAnalysis:input_type -> stakazo.ml.v1.GetRetentionAnalysisRequest
+	24, // 65: stakazo.ml.v1.LearningService.GetRetentionClusters:input_type -> stakazo.ml.v1.GetRetentionClustersRequest
+	26, // 66: stakazo.ml.v1.LearningService.RunDailyLearning:input_type -> stakazo.ml.v1.RunDailyLearningRequest
+	28, // 67: stakazo.ml.v1.LearningService.Backfill:input_type -> stakazo.ml.v1.BackfillRequest
+	30, // 68: stakazo.ml.v1.LearningService.GetLearningReport:input_type -> stakazo.ml.v1.GetLearningReportRequest
+	32, // 69: stakazo.ml.v1.LearningService.ListLearningRuns:input_type -> stakazo.ml.v1.ListLearningRunsRequest
+	40, // 70: stakazo.ml.v1.LearningService.PredictVirality:input_type -> stakazo.ml.v1.PredictViralityRequest
+	43, // 71: stakazo.ml.v1.LearningService.GetBestTimeToPost:input_type -> stakazo.ml.v1.GetBestTimeToPostRequest
+	47, // 72: stakazo.ml.v1.LearningService.GetLearningSettings:input_type -> stakazo.ml.v1.GetLearningSettingsRequest
+	49, // 73: stakazo.ml.v1.LearningService.SetLearningSettings:input_type -> stakazo.ml.v1.SetLearningSettingsRequest
+	19, // 74: stakazo.ml.v1.LearningService.BuildDailySnapshot:output_type -> stakazo.ml.v1.BuildDailySnapshotResponse
+	21, // 75: stakazo.ml.v1.LearningService.GetDailySnapshot:output_type -> stakazo.ml.v1.GetDailySnapshotResponse
+	23, // 76: stakazo.ml.v1.LearningService.GetRetentionAnalysis:output_type -> stakazo.ml.v1.GetRetentionAnalysisResponse
+	25, // 77: stakazo.ml.v1.LearningService.GetRetentionClusters:output_type -> stakazo.ml.v1.GetRetentionClustersResponse
+	27, // 78: stakazo.ml.v1.LearningService.RunDailyLearning:output_type -> stakazo.ml.v1.RunDailyLearningResponse
+	29, // 79: stakazo.ml.v1.LearningService.Backfill:output_type -> stakazo.ml.v1.BackfillResponse
+	31, // 80: stakazo.ml.v1.LearningService.GetLearningReport:output_type -> stakazo.ml.v1.GetLearningReportResponse
+	33, // 81: stakazo.ml.v1.LearningService.ListLearningRuns:output_type -> stakazo.ml.v1.ListLearningRunsResponse
+	41, // 82: stakazo.ml.v1.LearningService.PredictVirality:output_type -> stakazo.ml.v1.PredictViralityResponse
+	44, // 83: stakazo.ml.v1.LearningService.GetBestTimeToPost:output_type -> stakazo.ml.v1.GetBestTimeToPostResponse
+	48, // 84: stakazo.ml.v1.LearningService.GetLearningSettings:output_type -> stakazo.ml.v1.GetLearningSettingsResponse
+	50, // 85: stakazo.ml.v1.LearningService.SetLearningSettings:output_type -> stakazo.ml.v1.SetLearningSettingsResponse
+	74, // [74:86] is the sub-list for method output_type
+	62, // [62:74] is the sub-list for method input_type
+	62, // [62:62] is the sub-list for extension type_name
+	62, // [62:62] is the sub-list for extension extendee
+	0,  // [0:62] is the sub-list for field type_name
 }
 
 func init() { file_stakazo_ml_v1_learning_proto_init() }
@@ -4165,14 +4551,14 @@ func file_stakazo_ml_v1_learning_proto_init() {
 	}
 	file_stakazo_ml_v1_common_proto_init()
 	file_stakazo_ml_v1_experiment_proto_init()
-	file_stakazo_ml_v1_learning_proto_msgTypes[42].OneofWrappers = []any{}
+	file_stakazo_ml_v1_learning_proto_msgTypes[44].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_stakazo_ml_v1_learning_proto_rawDesc), len(file_stakazo_ml_v1_learning_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   45,
+			NumMessages:   47,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

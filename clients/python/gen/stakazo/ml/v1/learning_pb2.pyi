@@ -12,12 +12,15 @@ KEY_MOMENT_KIND_DIP: KeyMomentKind
 KEY_MOMENT_KIND_INTRO: KeyMomentKind
 KEY_MOMENT_KIND_SPIKE: KeyMomentKind
 KEY_MOMENT_KIND_UNSPECIFIED: KeyMomentKind
+RECOMMENDATION_KIND_AESTHETIC: RecommendationKind
 RECOMMENDATION_KIND_CAPTION: RecommendationKind
 RECOMMENDATION_KIND_CTA: RecommendationKind
 RECOMMENDATION_KIND_DURATION: RecommendationKind
+RECOMMENDATION_KIND_HASHTAGS: RecommendationKind
 RECOMMENDATION_KIND_HOOK: RecommendationKind
 RECOMMENDATION_KIND_PLATFORM_FOCUS: RecommendationKind
 RECOMMENDATION_KIND_POSTING_TIME: RecommendationKind
+RECOMMENDATION_KIND_POSTING_WEEKDAY: RecommendationKind
 RECOMMENDATION_KIND_QUALITY: RecommendationKind
 RECOMMENDATION_KIND_UNSPECIFIED: RecommendationKind
 REPROCESS_MODE_ALL: ReprocessMode
@@ -310,10 +313,14 @@ class LearningRun(_message.Message):
     def __init__(self, day: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepTiming, _Mapping]]] = ..., rows_read: _Optional[int] = ..., latest_observe_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., model_versions: _Optional[_Mapping[str, str]] = ..., error_message: _Optional[str] = ..., attempt: _Optional[int] = ..., trigger: _Optional[str] = ...) -> None: ...
 
 class LearningSettings(_message.Message):
-    __slots__ = ["share_learning"]
+    __slots__ = ["advice_min_lift_fraction", "advice_primary_outcome", "share_learning"]
+    ADVICE_MIN_LIFT_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    ADVICE_PRIMARY_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     SHARE_LEARNING_FIELD_NUMBER: _ClassVar[int]
+    advice_min_lift_fraction: float
+    advice_primary_outcome: str
     share_learning: bool
-    def __init__(self, share_learning: bool = ...) -> None: ...
+    def __init__(self, share_learning: bool = ..., advice_min_lift_fraction: _Optional[float] = ..., advice_primary_outcome: _Optional[str] = ...) -> None: ...
 
 class LearningTrends(_message.Message):
     __slots__ = ["completion_rate_slope_per_day", "first_3s_loss_slope_per_day", "points", "retention_improving"]
@@ -348,6 +355,24 @@ class ListLearningRunsResponse(_message.Message):
     runs: _containers.RepeatedCompositeFieldContainer[LearningRun]
     trends: LearningTrends
     def __init__(self, runs: _Optional[_Iterable[_Union[LearningRun, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., trends: _Optional[_Union[LearningTrends, _Mapping]] = ...) -> None: ...
+
+class OutcomeEffect(_message.Message):
+    __slots__ = ["current_expected", "distinguishable", "lift_fraction", "lift_fraction_p10", "lift_fraction_p90", "outcome", "target_expected"]
+    CURRENT_EXPECTED_FIELD_NUMBER: _ClassVar[int]
+    DISTINGUISHABLE_FIELD_NUMBER: _ClassVar[int]
+    LIFT_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    LIFT_FRACTION_P10_FIELD_NUMBER: _ClassVar[int]
+    LIFT_FRACTION_P90_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    TARGET_EXPECTED_FIELD_NUMBER: _ClassVar[int]
+    current_expected: float
+    distinguishable: bool
+    lift_fraction: float
+    lift_fraction_p10: float
+    lift_fraction_p90: float
+    outcome: str
+    target_expected: float
+    def __init__(self, outcome: _Optional[str] = ..., lift_fraction: _Optional[float] = ..., lift_fraction_p10: _Optional[float] = ..., lift_fraction_p90: _Optional[float] = ..., current_expected: _Optional[float] = ..., target_expected: _Optional[float] = ..., distinguishable: bool = ...) -> None: ...
 
 class PlatformComparison(_message.Message):
     __slots__ = ["mean_completion_rate", "mean_engagement_rate", "mean_first_3s_loss", "mean_views", "platform", "posts_count", "views_index"]
@@ -392,22 +417,36 @@ class PredictViralityResponse(_message.Message):
     def __init__(self, predictions: _Optional[_Iterable[_Union[ViralityPrediction, _Mapping]]] = ...) -> None: ...
 
 class Recommendation(_message.Message):
-    __slots__ = ["evidence", "expected_lift_fraction", "kind", "outcome", "platform", "target_value", "text"]
+    __slots__ = ["current_key", "current_value", "effects", "evidence", "expected_lift_fraction", "kind", "lever", "model_version", "outcome", "platform", "posts_behind", "target_key", "target_value", "text"]
+    CURRENT_KEY_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_VALUE_FIELD_NUMBER: _ClassVar[int]
+    EFFECTS_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_LIFT_FRACTION_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    LEVER_FIELD_NUMBER: _ClassVar[int]
+    MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    POSTS_BEHIND_FIELD_NUMBER: _ClassVar[int]
+    TARGET_KEY_FIELD_NUMBER: _ClassVar[int]
     TARGET_VALUE_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
+    current_key: str
+    current_value: str
+    effects: _containers.RepeatedCompositeFieldContainer[OutcomeEffect]
     evidence: Insight
     expected_lift_fraction: float
     kind: RecommendationKind
+    lever: str
+    model_version: str
     outcome: str
     platform: _common_pb2.Platform
+    posts_behind: int
+    target_key: str
     target_value: str
     text: str
-    def __init__(self, kind: _Optional[_Union[RecommendationKind, str]] = ..., platform: _Optional[_Union[_common_pb2.Platform, str]] = ..., target_value: _Optional[str] = ..., expected_lift_fraction: _Optional[float] = ..., outcome: _Optional[str] = ..., evidence: _Optional[_Union[Insight, _Mapping]] = ..., text: _Optional[str] = ...) -> None: ...
+    def __init__(self, kind: _Optional[_Union[RecommendationKind, str]] = ..., platform: _Optional[_Union[_common_pb2.Platform, str]] = ..., target_value: _Optional[str] = ..., expected_lift_fraction: _Optional[float] = ..., outcome: _Optional[str] = ..., evidence: _Optional[_Union[Insight, _Mapping]] = ..., text: _Optional[str] = ..., lever: _Optional[str] = ..., current_value: _Optional[str] = ..., current_key: _Optional[str] = ..., target_key: _Optional[str] = ..., effects: _Optional[_Iterable[_Union[OutcomeEffect, _Mapping]]] = ..., model_version: _Optional[str] = ..., posts_behind: _Optional[int] = ...) -> None: ...
 
 class RetentionAnalysis(_message.Message):
     __slots__ = ["completion_rate", "content_id", "drop_off_points", "duration_s", "first_3s_loss", "key_moments", "observe_time", "platform", "post_id", "views"]
@@ -472,10 +511,14 @@ class RunDailyLearningResponse(_message.Message):
     def __init__(self, run: _Optional[_Union[LearningRun, _Mapping]] = ..., report: _Optional[_Union[LearningReport, _Mapping]] = ..., reused: bool = ...) -> None: ...
 
 class SetLearningSettingsRequest(_message.Message):
-    __slots__ = ["share_learning"]
+    __slots__ = ["advice_min_lift_fraction", "advice_primary_outcome", "share_learning"]
+    ADVICE_MIN_LIFT_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    ADVICE_PRIMARY_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     SHARE_LEARNING_FIELD_NUMBER: _ClassVar[int]
+    advice_min_lift_fraction: float
+    advice_primary_outcome: str
     share_learning: bool
-    def __init__(self, share_learning: bool = ...) -> None: ...
+    def __init__(self, share_learning: bool = ..., advice_min_lift_fraction: _Optional[float] = ..., advice_primary_outcome: _Optional[str] = ...) -> None: ...
 
 class SetLearningSettingsResponse(_message.Message):
     __slots__ = ["settings"]
@@ -490,6 +533,26 @@ class StepTiming(_message.Message):
     duration_ms: float
     step: str
     def __init__(self, step: _Optional[str] = ..., duration_ms: _Optional[float] = ...) -> None: ...
+
+class SuggestedChange(_message.Message):
+    __slots__ = ["current_key", "lever", "predicted_views", "target_key", "text", "views_lift_fraction", "views_lift_fraction_p10", "views_lift_fraction_p90"]
+    CURRENT_KEY_FIELD_NUMBER: _ClassVar[int]
+    LEVER_FIELD_NUMBER: _ClassVar[int]
+    PREDICTED_VIEWS_FIELD_NUMBER: _ClassVar[int]
+    TARGET_KEY_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    VIEWS_LIFT_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    VIEWS_LIFT_FRACTION_P10_FIELD_NUMBER: _ClassVar[int]
+    VIEWS_LIFT_FRACTION_P90_FIELD_NUMBER: _ClassVar[int]
+    current_key: str
+    lever: str
+    predicted_views: float
+    target_key: str
+    text: str
+    views_lift_fraction: float
+    views_lift_fraction_p10: float
+    views_lift_fraction_p90: float
+    def __init__(self, lever: _Optional[str] = ..., current_key: _Optional[str] = ..., target_key: _Optional[str] = ..., views_lift_fraction: _Optional[float] = ..., views_lift_fraction_p10: _Optional[float] = ..., views_lift_fraction_p90: _Optional[float] = ..., predicted_views: _Optional[float] = ..., text: _Optional[str] = ...) -> None: ...
 
 class TimeEffect(_message.Message):
     __slots__ = ["effect", "effect_p10", "effect_p90", "hour", "weekday"]
@@ -554,7 +617,7 @@ class ViralityInput(_message.Message):
     def __init__(self, content_id: _Optional[str] = ..., features: _Optional[_Union[_common_pb2.ContentFeatures, _Mapping]] = ..., duration_s: _Optional[float] = ..., platform: _Optional[_Union[_common_pb2.Platform, str]] = ..., planned_publish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., post_id: _Optional[str] = ..., horizon_hours: _Optional[float] = ...) -> None: ...
 
 class ViralityPrediction(_message.Message):
-    __slots__ = ["baseline_log_views", "boost_recommended", "cold_start", "content_id", "contributions", "factors", "forecast", "horizon_hours", "index", "model_version", "observed_age_hours", "platform_recommendations", "predicted_engagement_rate", "predicted_log_views", "predicted_views", "score", "views_p10", "views_p90"]
+    __slots__ = ["baseline_log_views", "boost_recommended", "cold_start", "content_id", "contributions", "factors", "forecast", "horizon_hours", "index", "model_version", "observed_age_hours", "platform_recommendations", "predicted_engagement_rate", "predicted_log_views", "predicted_views", "score", "suggested_changes", "views_p10", "views_p90"]
     BASELINE_LOG_VIEWS_FIELD_NUMBER: _ClassVar[int]
     BOOST_RECOMMENDED_FIELD_NUMBER: _ClassVar[int]
     COLD_START_FIELD_NUMBER: _ClassVar[int]
@@ -571,6 +634,7 @@ class ViralityPrediction(_message.Message):
     PREDICTED_LOG_VIEWS_FIELD_NUMBER: _ClassVar[int]
     PREDICTED_VIEWS_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
+    SUGGESTED_CHANGES_FIELD_NUMBER: _ClassVar[int]
     VIEWS_P10_FIELD_NUMBER: _ClassVar[int]
     VIEWS_P90_FIELD_NUMBER: _ClassVar[int]
     baseline_log_views: float
@@ -589,9 +653,10 @@ class ViralityPrediction(_message.Message):
     predicted_log_views: float
     predicted_views: float
     score: float
+    suggested_changes: _containers.RepeatedCompositeFieldContainer[SuggestedChange]
     views_p10: float
     views_p90: float
-    def __init__(self, index: _Optional[int] = ..., content_id: _Optional[str] = ..., score: _Optional[float] = ..., predicted_views: _Optional[float] = ..., predicted_engagement_rate: _Optional[float] = ..., views_p10: _Optional[float] = ..., views_p90: _Optional[float] = ..., factors: _Optional[_Iterable[_Union[ContributingFactor, _Mapping]]] = ..., platform_recommendations: _Optional[_Iterable[_Union[PlatformRecommendation, _Mapping]]] = ..., boost_recommended: bool = ..., model_version: _Optional[str] = ..., cold_start: bool = ..., baseline_log_views: _Optional[float] = ..., predicted_log_views: _Optional[float] = ..., contributions: _Optional[_Iterable[_Union[FeatureContribution, _Mapping]]] = ..., forecast: bool = ..., observed_age_hours: _Optional[float] = ..., horizon_hours: _Optional[float] = ...) -> None: ...
+    def __init__(self, index: _Optional[int] = ..., content_id: _Optional[str] = ..., score: _Optional[float] = ..., predicted_views: _Optional[float] = ..., predicted_engagement_rate: _Optional[float] = ..., views_p10: _Optional[float] = ..., views_p90: _Optional[float] = ..., factors: _Optional[_Iterable[_Union[ContributingFactor, _Mapping]]] = ..., platform_recommendations: _Optional[_Iterable[_Union[PlatformRecommendation, _Mapping]]] = ..., boost_recommended: bool = ..., model_version: _Optional[str] = ..., cold_start: bool = ..., baseline_log_views: _Optional[float] = ..., predicted_log_views: _Optional[float] = ..., contributions: _Optional[_Iterable[_Union[FeatureContribution, _Mapping]]] = ..., forecast: bool = ..., observed_age_hours: _Optional[float] = ..., horizon_hours: _Optional[float] = ..., suggested_changes: _Optional[_Iterable[_Union[SuggestedChange, _Mapping]]] = ...) -> None: ...
 
 class RunStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
