@@ -26,6 +26,7 @@ import type {
   UpsertStreamResult,
 } from './embedding.types.js';
 import { encodePageToken } from '../domain/paging.js';
+import { throwIfStopped } from '../domain/deadline.js';
 import { filterIsEmpty, scrollFingerprint } from './embedding.validate.js';
 import { vectorMismatch } from './vector.validate.js';
 
@@ -180,7 +181,7 @@ export class EmbeddingService {
     let pending: PointInput[] = [];
     let index = 0;
     const flush = async () => {
-      signal?.throwIfAborted();
+      throwIfStopped(signal);
       const { unique, overwritten } = lastWriteWins(pending);
       pending = [];
       const counts = await this.writePoints(tenantId, collection!, unique);

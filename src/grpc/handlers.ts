@@ -12,6 +12,7 @@ import type {
   sendUnaryData,
 } from '@grpc/grpc-js';
 import { runInScope, type WorkScope } from '../db/work-scope.js';
+import { armDeadline, throwIfStopped } from '../domain/deadline.js';
 import type { Logger } from '../log.js';
 import type { CallTracer } from '../observability/call-trace.js';
 import type { Authenticator, CallContext } from './context.js';
@@ -35,6 +36,8 @@ export interface HandlerDeps {
 interface AnyCall {
   metadata: Metadata;
   on(event: 'cancelled', listener: () => void): unknown;
+  /** The deadline grpc-js computed from the `grpc-timeout` it received (a Date or epoch ms; Infinity for none). */
+  getDeadline(): Date | number;
 }
 
 /**
@@ -65,6 +68,10 @@ async function openContext(deps: HandlerDeps, method: string, call: AnyCall, sta
   call.on('cancelled', () => {
     if (!answered.has(call)) controller.abort(new AppError('cancelled', 'call cancelled by the client or its deadline'));
   });
+  // NOTE: the deadline is also registered on the signal itself: every checkpoint compares it with the clock, so work
+  // stops at the deadline even when the event loop is too busy to deliver grpc-js's cancel event in time.
+  const deadline = call.getDeadline();
+  disarms.set(call, armDeadline(controller, deadline instanceof Date ? deadline.getTime() : deadline));
   const requestId = requestIdOf(call.metadata);
   deps.tracer?.stamp(requestId, 'handler.start', startNs);
   const tenantId = await deps.auth.authenticate(call.metadata);
@@ -89,8 +96,12 @@ const INTERNAL = 13;
 /** Calls whose answer is decided (finish() ran). */
 const answered = new WeakSet<object>();
 
+/** Stops the deadline timer of each call, run when it is answered. */
+const disarms = new WeakMap<object, () => void>();
+
 function finish(deps: HandlerDeps, call: AnyCall, method: string, startNs: bigint, code: number, log: Logger): void {
   answered.add(call);
+  disarms.get(call)?.();
   const durationMs = Number(process.hrtime.bigint() - startNs) / 1e6;
   deps.observer?.onCall(method, code, durationMs);
   log.debug({ code, durationMs }, 'call finished');
@@ -195,7 +206,7 @@ export function serverStream<Req, Res>(
     let log = deps.log;
     let signal: AbortSignal | undefined;
     const send: Send<Res> = async (message) => {
-      if (signal?.aborted) throw signal.reason;
+      throwIfStopped(signal);
       const written = call.write(message);
       // NOTE: a message that failed to encode ended the stream with INTERNAL in grpc-js; stop and report it.
       const encodeFailure = deps.encodeProbe?.take();

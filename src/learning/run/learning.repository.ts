@@ -4,6 +4,7 @@ import { queryNamed } from '../../db/named-params.js';
 import { platformName } from '../../domain/platform.js';
 import { topPerformerOf } from '../../domain/snapshot.js';
 import { withDbErrors } from '../../db/pg-errors.js';
+import { throwIfPastDeadline } from '../../domain/deadline.js';
 import { withSession, withTransaction, type Session } from '../../db/session.js';
 import { currentScope, runInScope } from '../../db/work-scope.js';
 import type { DayInput, DayPostRow, RunOutcome, RunRow, SnapshotRow } from './learning.types.js';
@@ -206,6 +207,10 @@ export class LearningRepository {
            returning ${RUN_COLUMNS}`,
           { tenant: tenantId, day, trigger },
         );
+        // NOTE: checked after the insert (started_at = clock_timestamp() is then in the past) and before the commit:
+        // a run is never recorded as started after the deadline of the call that claims it; the rollback leaves the
+        // day as it was.
+        throwIfPastDeadline(currentScope()?.signal);
         return { claimed: true as const, run: result.rows[0] };
       }),
     );

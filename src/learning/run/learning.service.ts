@@ -19,6 +19,7 @@ import {
 } from './day-report.js';
 import { decodePageToken, encodePageToken, pageSizeOf, queryFingerprint } from '../../domain/paging.js';
 import { leastSquaresSlope } from '../math/stats.js';
+import { stopped, throwIfStopped } from '../../domain/deadline.js';
 
 export type Trigger = 'api' | 'scheduler' | 'backfill';
 export type Reprocess = 'none' | 'failed' | 'all';
@@ -64,7 +65,7 @@ const MAX_RANGE_DAYS = 366;
  */
 async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
   await yieldToEventLoop();
-  signal?.throwIfAborted();
+  throwIfStopped(signal);
 }
 
 /** Wall time of the steps of a run; a step does not start once `signal` is aborted (it throws the abort reason). */
@@ -162,7 +163,7 @@ export class LearningService {
   async runDay(tenantId: string, dayValue: string, options: { force?: boolean; trigger?: Trigger; signal?: AbortSignal } = {}): Promise<RunWithReport> {
     const day = this.completedDay(dayValue);
     const signal = options.signal;
-    signal?.throwIfAborted();
+    throwIfStopped(signal);
     const claim = await this.repo.claimRun(tenantId, day, options.trigger ?? 'api', Boolean(options.force), this.staleRunMs);
     if (!claim.claimed) {
       if (claim.reason === 'done' && claim.run) return { run: claim.run, report: reportOf(claim.run), reused: true };
@@ -266,7 +267,7 @@ export class LearningService {
       try {
         return await this.runDay(tenantId, day, { force, trigger: 'backfill', signal });
       } catch (err) {
-        if (signal?.aborted || isCancellation(err)) throw err;
+        if (stopped(signal) || isCancellation(err)) throw err;
         const stored = await this.repo.getRun(tenantId, day);
         if (!(err instanceof HeldElsewhere)) return stored ? { run: stored, reused: false } : { run: unrecordedFailure(tenantId, day, err), reused: false };
         if (stored && stored.status !== 'running') return { run: stored, report: reportOf(stored), reused: true };
