@@ -171,6 +171,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         maintain: async () => {
           await services.metricStorage.maintain();
         },
+        recoverRuns: () => services.learning.recoverOrphanedRuns(),
         runDay: async (tenantId, day) => {
           try {
             return !(await services.learning.runDay(tenantId, day, { trigger: 'scheduler' })).reused;
@@ -183,6 +184,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       })
     : undefined;
   scheduler?.start();
+  // NOTE: without the scheduler, runs orphaned by a killed process are still recorded as failed (not left running);
+  // learning them again is then the caller's (RunDailyLearning or Backfill, which take them over at once).
+  if (!scheduler) {
+    void services.learning.recoverOrphanedRuns().catch((err: unknown) => log.error({ err }, 'cannot look for orphaned learning runs'));
+  }
   log.info(
     { pid: process.pid, host: config.host, port, httpPort: http?.port, backend: db.kind, tls: Boolean(config.tls), reflection: config.reflection },
     'serving',

@@ -10,6 +10,7 @@ import type { PgliteConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { backendCanceller } from './cancel.js';
 import { lockDataFolder } from './folder-lock.js';
+import { embeddedLiveness, postgresLiveness, type RunnerLiveness } from './runner-liveness.js';
 import { ReadReplicas } from './read-replicas.js';
 
 const { knex } = knexPkg;
@@ -34,6 +35,8 @@ export interface Db {
   cancelBackend?(pid: number): Promise<void>;
   /** Postgres with DATABASE_READ_URLS: the read replicas read-only calls are routed to (src/db/session.ts). */
   reads?: ReadReplicas;
+  /** This process as the owner of long work (learning runs), and whether other owners still live. */
+  runners: RunnerLiveness;
 }
 
 export interface DbOptions {
@@ -112,7 +115,14 @@ export async function openDb(options: DbOptions): Promise<Db> {
       ...logOption,
     });
     const cancelBackend = backendCanceller(options.databaseUrl);
-    if (!options.readUrls?.length) return { knex: instance, kind: 'postgres', close: () => instance.destroy(), cancelBackend };
+    const runners = postgresLiveness(options.databaseUrl);
+    if (!options.readUrls?.length) {
+      const close = async () => {
+        await runners.close();
+        await instance.destroy();
+      };
+      return { knex: instance, kind: 'postgres', close, cancelBackend, runners };
+    }
     const reads = new ReadReplicas(instance, {
       urls: options.readUrls,
       maxLagMs: options.readMaxLagMs ?? 5000,
@@ -122,10 +132,11 @@ export async function openDb(options: DbOptions): Promise<Db> {
       log: options.log,
     });
     const close = async () => {
+      await runners.close();
       await reads.close();
       await instance.destroy();
     };
-    return { knex: instance, kind: 'postgres', close, cancelBackend, reads };
+    return { knex: instance, kind: 'postgres', close, cancelBackend, reads, runners };
   }
   const dir = resolve(options.dataDir);
   mkdirSync(dir, { recursive: true });
@@ -152,7 +163,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
       lock.release();
     }
   };
-  return { knex: instance, kind: 'pglite', pglite, close };
+  return { knex: instance, kind: 'pglite', pglite, close, runners: embeddedLiveness() };
 }
 
 /** Checks that the database answers, naming DATABASE_URL or DATA_DIR when it does not. */

@@ -5,7 +5,7 @@ import type { Logger } from '../../log.js';
 import { clusterRetentionCurves, type ClusteringResult } from '../retention/clustering.js';
 import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from '../../domain/days.js';
 import type { LearningRepository } from './learning.repository.js';
-import type { DayInput, ExperimentUpdater, RunRow, SnapshotRow } from './learning.types.js';
+import type { DayInput, ExperimentUpdater, OrphanedRun, RunRow, SnapshotRow } from './learning.types.js';
 import {
   analyseDay,
   assembleReport,
@@ -281,6 +281,16 @@ export class LearningService {
     }
   }
 
+  /**
+   * Records as failed the runs whose runner process is gone (killed, crashed) so they do not look running, and
+   * returns them for the caller (the scheduler) to learn again.
+   */
+  async recoverOrphanedRuns(): Promise<OrphanedRun[]> {
+    const orphaned = await this.repo.failOrphanedRuns(this.staleRunMs);
+    for (const run of orphaned) this.log.warn(run, 'learning run orphaned by a runner that is gone: recorded as failed, to be learned again');
+    return orphaned;
+  }
+
   /** The posts observed in the whole days [fromDay, toDay] (UTC), each with its latest observation. */
   postsObserved(tenantId: string, fromDay: string, toDay: string): Promise<DayInput> {
     return this.repo.readDay(tenantId, dayBounds(fromDay).start, dayBounds(toDay).end);
@@ -298,6 +308,8 @@ export class LearningService {
     const day = parseDay(dayValue, 'day', this.now());
     const run = await this.repo.getRun(tenantId, day);
     if (!run) throw notFound(`no learning run for ${day}; run RunDailyLearning first`);
+    // The day is being learned again (or that attempt failed): its last good report is still the answer.
+    if (run.status !== 'succeeded' && run.previousSuccess) return { run: run.previousSuccess, report: reportOf(run.previousSuccess), reused: true };
     if (run.status !== 'succeeded') throw failedPrecondition(`the learning run of ${day} is ${run.status}${run.errorMessage ? `: ${run.errorMessage}` : ''}`);
     return { run, report: reportOf(run), reused: true };
   }
