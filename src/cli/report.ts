@@ -1,5 +1,5 @@
 // `stakazo-ml report`: writes the learning report page of a tenant and day.
-import { writeFileSync } from 'node:fs';
+import { writeFileSafely } from '../export/safe-file.js';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
 import { outFileOption } from './out-file.js';
 import { dayOption, parseCommand, type Command } from './usage.js';
@@ -40,7 +40,7 @@ export const reportCommand: Command = {
     });
     if (out === '-') process.stdout.write(html);
     else {
-      writeFileSync(out, html);
+      writeFileSafely(out, html);
       process.stdout.write(`wrote ${out} (${Math.round(html.length / 1024)} KiB); open it in a browser\n`);
     }
     return 0;
