@@ -1,6 +1,6 @@
 // One knex instance for both back-ends: real Postgres (DATABASE_URL) or embedded PGlite (DATA_DIR).
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import knexPkg, { type Knex } from 'knex';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -103,6 +103,23 @@ function knexLog(log: Logger): Knex.Config['log'] {
   };
 }
 
+/**
+ * Makes the embedded database private to its user: the data folder 0700, everything in it 0600 (files) or 0700
+ * (folders), also what an older version made readable. NOTE: PGlite's file system layer creates files 0666 whatever
+ * the umask; the folder's own 0700 keeps them unreachable meanwhile, and they are narrowed again at each open and
+ * close.
+ */
+function keepPrivate(path: string): void {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat || stat.isSymbolicLink()) return;
+  if (stat.isDirectory()) {
+    if ((stat.mode & 0o777) !== 0o700) chmodSync(path, 0o700);
+    for (const name of readdirSync(path)) keepPrivate(join(path, name));
+  } else if ((stat.mode & 0o077) !== 0) {
+    chmodSync(path, stat.mode & 0o700);
+  }
+}
+
 /** Opens the database described by the options; does not migrate. */
 export async function openDb(options: DbOptions): Promise<Db> {
   const logOption = options.log ? { log: knexLog(options.log) } : {};
@@ -139,7 +156,8 @@ export async function openDb(options: DbOptions): Promise<Db> {
     return { knex: instance, kind: 'postgres', close, cancelBackend, reads, runners };
   }
   const dir = resolve(options.dataDir);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  keepPrivate(dir);
   const lock = lockDataFolder(dir);
   let pglite: PGlite;
   try {
@@ -159,6 +177,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
   const close = async () => {
     try {
       await instance.destroy();
+      keepPrivate(dir);
     } finally {
       lock.release();
     }

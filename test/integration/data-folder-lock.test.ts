@@ -2,7 +2,7 @@
 // refuses with one clear line naming the holder; a lock left by a dead process is taken over.
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -97,6 +97,25 @@ describe(`embedded data folder lock (${BACKEND})`, () => {
     } finally {
       await Promise.all(workers.map((w) => w.terminate()));
       rmSync(raceDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the embedded database private: folders 0700, files 0600, also in a folder an older version made 0755', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'stakazo-private-'));
+    try {
+      chmodSync(fresh, 0o755);
+      const run = cli(fresh, 'migrate');
+      expect(run.code, run.stderr).to.equal(0);
+      const open: string[] = [];
+      const walk = (path: string) => {
+        const stat = lstatSync(path);
+        if ((stat.mode & 0o077) !== 0) open.push(`${path} ${(stat.mode & 0o777).toString(8)}`);
+        if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+      };
+      walk(fresh);
+      expect(open.length, `readable by others: ${open.slice(0, 5).join(', ')}`).to.equal(0);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
     }
   });
 
