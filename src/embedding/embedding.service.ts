@@ -115,6 +115,12 @@ export class EmbeddingService {
   async getCollection(tenantId: string, name: string): Promise<CollectionInfo> {
     const collection = await this.repository.getCollection(tenantId, name);
     if (collection.indexState !== 'building') return collection;
+    // A build shown as running that no live builder holds is settled here, so it never stays BUILDING for good.
+    if (!this.indexing.builds.isRunning(tenantId, collection)) {
+      const settled = await this.indexing.repository.settleOrphaned(tenantId, collection);
+      if (settled === 'ready') return { ...collection, indexState: 'ready' };
+      if (settled === 'rebuild') this.indexing.builds.start(tenantId, collection);
+    }
     return { ...collection, indexBuild: await this.indexing.repository.progress(collection) };
   }
 
