@@ -42,34 +42,22 @@ export class IndexBuildRepository {
    * NOTE: CREATE INDEX CONCURRENTLY cannot run in a transaction: the statements run one by one on the session.
    */
   build(tenantId: string, collection: CollectionInfo): Promise<IndexBuildOutcome> {
-    const params = [tenantId, collection.name, collection.tableName];
-    const lockKey = `stakazo-ml index ${collection.tableName}`;
-    return runInScope({}, () =>
-      guarded(collection.name, () =>
-        withSession(this.db, async (session) => {
-          const locked = await session.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [lockKey]);
-          if (!locked.rows[0]!.locked) return 'busy';
-          try {
-            const current = await session.query<{ index_state: string }>(`select index_state from collections where ${THIS_COLLECTION}`, params);
-            if (!current.rows[0]) return 'gone';
-            if (current.rows[0].index_state === 'ready') return 'already_ready';
-            await session.query(`update collections set index_state = 'building' where ${THIS_COLLECTION}`, params);
-            await this.createIndex(session, collection);
-            await session.query(`update collections set index_state = 'ready' where ${THIS_COLLECTION}`, params);
-            return 'built';
-          } catch (err) {
-            await session
-              .query(`update collections set index_state = 'none' where ${THIS_COLLECTION} and index_state = 'building'`, params)
-              .catch(() => undefined);
-            // A collection deleted while its index was built (its table dropped under the build) is not a failure.
-            if (!(await this.exists(params))) return 'gone';
-            throw err;
-          } finally {
-            await session.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]);
-          }
-        }),
-      ),
-    );
+    return this.holdingBuildLock(tenantId, collection, async (session, params): Promise<IndexBuildOutcome> => {
+      try {
+        const current = await session.query<{ index_state: string }>(`select index_state from collections where ${THIS_COLLECTION}`, params);
+        if (!current.rows[0]) return 'gone';
+        if (current.rows[0].index_state === 'ready') return 'already_ready';
+        await session.query(`update collections set index_state = 'building' where ${THIS_COLLECTION}`, params);
+        await this.createIndex(session, collection);
+        await session.query(`update collections set index_state = 'ready' where ${THIS_COLLECTION}`, params);
+        return 'built';
+      } catch (err) {
+        await session.query(`update collections set index_state = 'none' where ${THIS_COLLECTION} and index_state = 'building'`, params).catch(() => undefined);
+        // A collection deleted while its index was built (its table dropped under the build) is not a failure.
+        if (!(await this.exists(params))) return 'gone';
+        throw err;
+      }
+    });
   }
 
   /**
@@ -82,20 +70,29 @@ export class IndexBuildRepository {
    */
   settleOrphaned(tenantId: string, collection: CollectionInfo): Promise<'ready' | 'rebuild' | 'busy'> {
     if (this.db.kind !== 'postgres') return Promise.resolve('rebuild');
-    const params = [tenantId, collection.name, collection.tableName];
+    return this.holdingBuildLock(tenantId, collection, async (session, params) => {
+      const index = await session.query<{ valid: boolean }>('select indisvalid as valid from pg_index where indexrelid = to_regclass($1)', [
+        hnswIndexName(collection.tableName),
+      ]);
+      if (index.rows[0]?.valid !== true) return 'rebuild' as const;
+      await session.query(`update collections set index_state = 'ready' where ${THIS_COLLECTION} and index_state = 'building'`, params);
+      return 'ready' as const;
+    });
+  }
+
+  /**
+   * Runs `fn` on a connection of its own, outside any call's cancellation scope, holding the collection's build
+   * lock (a session advisory lock: one builder across replicas); 'busy' when another session holds it.
+   */
+  private holdingBuildLock<T>(tenantId: string, collection: CollectionInfo, fn: (session: Session, params: string[]) => Promise<T>): Promise<T | 'busy'> {
     const lockKey = `stakazo-ml index ${collection.tableName}`;
     return runInScope({}, () =>
       guarded(collection.name, () =>
         withSession(this.db, async (session) => {
           const locked = await session.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [lockKey]);
-          if (!locked.rows[0]!.locked) return 'busy';
+          if (!locked.rows[0]!.locked) return 'busy' as const;
           try {
-            const index = await session.query<{ valid: boolean }>('select indisvalid as valid from pg_index where indexrelid = to_regclass($1)', [
-              hnswIndexName(collection.tableName),
-            ]);
-            if (index.rows[0]?.valid !== true) return 'rebuild';
-            await session.query(`update collections set index_state = 'ready' where ${THIS_COLLECTION} and index_state = 'building'`, params);
-            return 'ready';
+            return await fn(session, [tenantId, collection.name, collection.tableName]);
           } finally {
             await session.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]);
           }
