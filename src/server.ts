@@ -117,6 +117,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       pointsWritten: (path, count) => metrics?.pointWrites.inc({ path }, count),
       indexBuildFinished: (outcome) => metrics?.indexBuilds.inc({ outcome }),
     },
+    deferIndexBuilds: true,
   });
   const { db, services } = app;
   log.info({ backend: db.kind, applied: app.migrationsApplied }, 'database ready');
@@ -163,6 +164,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'SERVING');
   serving = true;
+  // Listening first: builds a crash cut off resume only now (see AppHooks.deferIndexBuilds).
+  void services.embedding.resumeIndexBuilds();
   const scheduler = config.scheduler.enabled
     ? new LearningScheduler({
         config: config.scheduler,
