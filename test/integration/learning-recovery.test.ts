@@ -9,7 +9,8 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { RunStatus } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { eventually } from '../helpers/eventually.js';
-import { BACKEND, call, seedDataDir, startTestServer, type TestServer } from '../helpers/server.js';
+import { BACKEND, call, expectStatus, seedDataDir, startTestServer, uniq, type TestServer } from '../helpers/server.js';
+import { generateWorld, loadWorld } from '../helpers/world.js';
 
 // NOTE: a day of its own for the default tenant (on Postgres the database is shared with other test files).
 const DAY = '2020-02-11';
@@ -121,5 +122,32 @@ describe(`learning run recovery after kill -9 (${BACKEND})`, function () {
       return run.status === RunStatus.RUN_STATUS_SUCCEEDED && run.attempt === runner.claim.attempt + 1;
     }, 30_000);
     expect(learned, 'the killed run was not learned again').to.equal(true);
+  });
+
+  it("keeps a day's report when its metrics were dropped since, instead of one built on fewer posts", async () => {
+    const day = '2020-04-22';
+    server = await startTestServer({ DATA_DIR: dataDir });
+    const s = server;
+    const prefix = uniq('dropped');
+    await s.running.db.knex.raw(`delete from learning_runs where tenant_id = 'default' and day = ?::date`, [day]);
+    await loadWorld(s, generateWorld({ prefix, postsPerDay: 20, days: 1, startDay: '2020-04-21', observeDay: day }));
+    const first = await call(s.learning, s.learning.runDailyLearning, { day, force: false });
+    expect(first.report!.postsAnalysed).to.equal(20);
+    // As retention does: the day's observations are gone (all but two posts').
+    for (const table of ['retention_metrics', 'engagement_metrics']) {
+      await s.running.db.knex.raw(`delete from ${table} where tenant_id = 'default' and post_id like ? and post_id not in (?, ?)`, [
+        `${prefix}%`,
+        `${prefix}-p0-0`,
+        `${prefix}-p0-1`,
+      ]);
+    }
+    await expectStatus(
+      call(s.learning, s.learning.runDailyLearning, { day, force: true }),
+      status.FAILED_PRECONDITION,
+      /now hold \d+ posts where its report was built on 20 .*the report on 20 posts is kept/,
+    );
+    const kept = await call(s.learning, s.learning.getLearningReport, { day });
+    expect(kept.report!.postsAnalysed).to.equal(20);
+    expect(kept.run!.attempt).to.equal(first.run!.attempt);
   });
 });

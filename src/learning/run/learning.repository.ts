@@ -208,14 +208,16 @@ export class LearningRepository {
              set status = 'running', trigger = excluded.trigger, attempt = learning_runs.attempt + 1,
                  started_at = excluded.started_at, finished_at = null, error_message = '', owner = excluded.owner,
                  previous_success = coalesce(:previous::jsonb, learning_runs.previous_success)
-           returning ${RUN_COLUMNS}`,
+           returning ${RUN_COLUMNS}, previous_success as "previousSuccess"`,
           { tenant: tenantId, day, trigger, owner: this.db.runners.ownerId, previous },
         );
+        const claimed = result.rows[0];
+        if (claimed.previousSuccess) claimed.previousSuccess = revivedRun(claimed.previousSuccess);
         // NOTE: checked after the insert (started_at = clock_timestamp() is then in the past) and before the commit:
         // a run is never recorded as started after the deadline of the call that claims it; the rollback leaves the
         // day as it was.
         throwIfPastDeadline(currentScope()?.signal);
-        return { claimed: true as const, run: result.rows[0] };
+        return { claimed: true as const, run: claimed };
       }),
     );
   }

@@ -181,6 +181,14 @@ export class LearningService {
       const input = await timer.time('read_metrics', () => this.repo.readDay(tenantId, start, end));
       rowsRead = input.rowsRead;
       latestObservedAt = input.latestObservedAt;
+      // NOTE: a day's posts only grow (metrics are append-only): fewer than its last good report means metrics were
+      // dropped (retention). That report stays the day's answer rather than one built on what is left.
+      const previousPosts = claim.run.previousSuccess ? reportOf(claim.run.previousSuccess)?.postsAnalysed : undefined;
+      if (previousPosts !== undefined && input.posts.length < previousPosts) {
+        throw failedPrecondition(
+          `the metrics of ${day} now hold ${input.posts.length} posts where its report was built on ${previousPosts} (dropped by METRICS_RETENTION_DAYS?); the report on ${previousPosts} posts is kept`,
+        );
+      }
       const snapshots = await timer.time('build_snapshot', () => this.repo.buildSnapshots(tenantId, day, start, end));
       const analysis = await timer.time('analyse_retention', () => analyseDay(input.posts));
       const rows = insightRows(input.posts, analysis.retention);
