@@ -66,6 +66,12 @@ export interface AppHooks {
   embedding?: EmbeddingObserver;
   /** Totals of every finished metric write (RecordMetrics, StreamMetrics). */
   onMetricsIngested?: IngestObserver;
+  /**
+   * The caller resumes the index builds a crash cut off itself (services.embedding.resumeIndexBuilds), e.g. the
+   * server once it listens: on PGlite a build holds the one connection and the event loop, and a server that
+   * resumed it first had no open port for a minute (a liveness probe restarts it in a loop).
+   */
+  deferIndexBuilds?: boolean;
 }
 
 /** An open database and the services over it. */
@@ -175,7 +181,7 @@ export async function openApp(config: Config, log: Logger, hooks: AppHooks = {})
   }
   const services = buildServices(db, config, log, hooks);
   // Index builds cut off by a crash or restart go on in the background; close() waits for running ones.
-  void services.embedding.resumeIndexBuilds();
+  if (!hooks.deferIndexBuilds) void services.embedding.resumeIndexBuilds();
   const close = async () => {
     await services.embedding.indexBuildsIdle();
     await db.close();

@@ -230,8 +230,30 @@ function tls(env: Env): TlsConfig | undefined {
   return { certFile, keyFile, clientCaFile };
 }
 
+/**
+ * Refuses a metrics retention that would drop days the start-up catch-up still learns: a day past retention is
+ * learned from no data and recorded as a success ("No metrics were observed"), and the experiments reading it lose
+ * their outcomes.
+ */
+function checkRetentionCoversCatchUp(config: Config): Config {
+  const retention = config.metricsRetentionDays;
+  const catchUp = config.scheduler.catchUpDays;
+  if (retention > 0 && retention <= catchUp) {
+    throw new ConfigError(
+      'METRICS_RETENTION_DAYS',
+      `${retention} days is not longer than SCHEDULER_CATCH_UP_DAYS (${catchUp}): the catch-up would learn days whose metrics were already dropped; ` +
+        `set METRICS_RETENTION_DAYS above ${catchUp} (or 0 to keep everything), or lower SCHEDULER_CATCH_UP_DAYS`,
+    );
+  }
+  return config;
+}
+
 /** Reads and validates every setting; throws ConfigError naming the first bad one. */
 export function loadConfig(env: Env = process.env): Config {
+  return checkRetentionCoversCatchUp(readConfig(env));
+}
+
+function readConfig(env: Env): Config {
   return {
     host: env.HOST || '0.0.0.0',
     port: integer(env, 'PORT', 50051, 0, 65535),

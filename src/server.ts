@@ -130,6 +130,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       pointsWritten: (path, count) => metrics?.pointsWritten(path, count),
       indexBuildFinished: (outcome) => metrics?.indexBuilds.inc({ outcome }),
     },
+    deferIndexBuilds: true,
   });
   const { db, services } = app;
   log.info({ backend: db.kind, applied: app.migrationsApplied }, 'database ready');
@@ -194,6 +195,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'SERVING');
   serving = true;
+  // Listening first: builds a crash cut off resume only now (see AppHooks.deferIndexBuilds).
+  void services.embedding.resumeIndexBuilds();
   const scheduler = config.scheduler.enabled
     ? new LearningScheduler({
         config: config.scheduler,
@@ -202,6 +205,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         maintain: async () => {
           await services.metricStorage.maintain();
         },
+        recoverRuns: () => services.learning.recoverOrphanedRuns(),
         runDay: async (tenantId, day) => {
           try {
             return !(await services.learning.runDay(tenantId, day, { trigger: 'scheduler' })).reused;
@@ -214,6 +218,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       })
     : undefined;
   scheduler?.start();
+  // NOTE: without the scheduler, runs orphaned by a killed process are still recorded as failed (not left running);
+  // learning them again is then the caller's (RunDailyLearning or Backfill, which take them over at once).
+  if (!scheduler) {
+    void services.learning.recoverOrphanedRuns().catch((err: unknown) => log.error({ err }, 'cannot look for orphaned learning runs'));
+  }
   log.info(
     { pid: process.pid, host: config.host, port, httpPort: http?.port, backend: db.kind, tls: Boolean(config.tls), reflection: config.reflection },
     'serving',

@@ -1,12 +1,13 @@
 // `stakazo-ml backup` / `stakazo-ml restore`: the embedded database as one gzipped tar. While a server holds the
 // data folder the backup is asked of it (GET /admin/backup with the token of its admin file), so it is consistent
 // and the server keeps serving; otherwise the folder is opened directly. Restore needs the folder free.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readAdminEndpoint } from '../admin/admin-endpoint.js';
 import { loadConfig } from '../config.js';
 import { dumpDataFolder, restoreDataFolder } from '../db/backup.js';
 import { parseCommand, UsageError, type Command } from './usage.js';
 import { outFileOption } from './out-file.js';
+import { writeFileSafely } from '../export/safe-file.js';
 
 const POSTGRES_NOTE = `On Postgres (DATABASE_URL) use its own tools, e.g.
   pg_dump -Fc -d "$DATABASE_URL" -f stakazo.dump
@@ -66,8 +67,7 @@ export const backupCommand: Command = {
     const out = outFileOption(parsed.values.out);
     const server = readAdminEndpoint(dataDir);
     const archive = server ? await backupFromServer(server.url, server.token) : await dumpDataFolder(dataDir);
-    writeFileSync(`${out}.partial`, archive);
-    renameSync(`${out}.partial`, out);
+    writeFileSafely(out, archive);
     const source = server ? `from the running server (pid ${server.pid})` : `from ${dataDir}`;
     process.stdout.write(`wrote ${out} (${mib(archive.length)}) ${source}\n`);
     return 0;

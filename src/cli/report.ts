@@ -1,7 +1,7 @@
 // `stakazo-ml report`: writes the learning report page of a tenant and day.
-import { writeFileSync } from 'node:fs';
 import { type AdminEndpoint, readAdminEndpoint } from '../admin/admin-endpoint.js';
 import { loadConfig } from '../config.js';
+import { writeFileSafely } from '../export/safe-file.js';
 import { DEFAULT_TENANT } from '../tenancy/tokens.js';
 import { outFileOption } from './out-file.js';
 import { dayOption, parseCommand, tenantOption, type Command } from './usage.js';
@@ -56,7 +56,7 @@ export const reportCommand: Command = {
 function write(out: string, html: string, source: string): void {
   if (out === '-') process.stdout.write(html);
   else {
-    writeFileSync(out, html);
+    writeFileSafely(out, html);
     process.stdout.write(`wrote ${out} (${Math.round(html.length / 1024)} KiB${source}); open it in a browser\n`);
   }
 }

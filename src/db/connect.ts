@@ -1,6 +1,6 @@
 // One knex instance for both back-ends: real Postgres (DATABASE_URL) or embedded PGlite (DATA_DIR).
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import knexPkg, { type Knex } from 'knex';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -10,6 +10,7 @@ import type { PgliteConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { backendCanceller } from './cancel.js';
 import { lockDataFolder } from './folder-lock.js';
+import { embeddedLiveness, postgresLiveness, type RunnerLiveness } from './runner-liveness.js';
 import { ReadReplicas } from './read-replicas.js';
 
 const { knex } = knexPkg;
@@ -34,6 +35,8 @@ export interface Db {
   cancelBackend?(pid: number): Promise<void>;
   /** Postgres with DATABASE_READ_URLS: the read replicas read-only calls are routed to (src/db/session.ts). */
   reads?: ReadReplicas;
+  /** This process as the owner of long work (learning runs), and whether other owners still live. */
+  runners: RunnerLiveness;
 }
 
 export interface DbOptions {
@@ -100,6 +103,23 @@ function knexLog(log: Logger): Knex.Config['log'] {
   };
 }
 
+/**
+ * Makes the embedded database private to its user: the data folder 0700, everything in it 0600 (files) or 0700
+ * (folders), also what an older version made readable. NOTE: PGlite's file system layer creates files 0666 whatever
+ * the umask; the folder's own 0700 keeps them unreachable meanwhile, and they are narrowed again at each open and
+ * close.
+ */
+function keepPrivate(path: string): void {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat || stat.isSymbolicLink()) return;
+  if (stat.isDirectory()) {
+    if ((stat.mode & 0o777) !== 0o700) chmodSync(path, 0o700);
+    for (const name of readdirSync(path)) keepPrivate(join(path, name));
+  } else if ((stat.mode & 0o077) !== 0) {
+    chmodSync(path, stat.mode & 0o700);
+  }
+}
+
 /** Opens the database described by the options; does not migrate. */
 export async function openDb(options: DbOptions): Promise<Db> {
   const logOption = options.log ? { log: knexLog(options.log) } : {};
@@ -112,7 +132,14 @@ export async function openDb(options: DbOptions): Promise<Db> {
       ...logOption,
     });
     const cancelBackend = backendCanceller(options.databaseUrl);
-    if (!options.readUrls?.length) return { knex: instance, kind: 'postgres', close: () => instance.destroy(), cancelBackend };
+    const runners = postgresLiveness(options.databaseUrl);
+    if (!options.readUrls?.length) {
+      const close = async () => {
+        await runners.close();
+        await instance.destroy();
+      };
+      return { knex: instance, kind: 'postgres', close, cancelBackend, runners };
+    }
     const reads = new ReadReplicas(instance, {
       urls: options.readUrls,
       maxLagMs: options.readMaxLagMs ?? 5000,
@@ -122,13 +149,15 @@ export async function openDb(options: DbOptions): Promise<Db> {
       log: options.log,
     });
     const close = async () => {
+      await runners.close();
       await reads.close();
       await instance.destroy();
     };
-    return { knex: instance, kind: 'postgres', close, cancelBackend, reads };
+    return { knex: instance, kind: 'postgres', close, cancelBackend, reads, runners };
   }
   const dir = resolve(options.dataDir);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  keepPrivate(dir);
   const lock = lockDataFolder(dir);
   let pglite: PGlite;
   try {
@@ -148,11 +177,12 @@ export async function openDb(options: DbOptions): Promise<Db> {
   const close = async () => {
     try {
       await instance.destroy();
+      keepPrivate(dir);
     } finally {
       lock.release();
     }
   };
-  return { knex: instance, kind: 'pglite', pglite, close };
+  return { knex: instance, kind: 'pglite', pglite, close, runners: embeddedLiveness() };
 }
 
 /** Checks that the database answers, naming DATABASE_URL or DATA_DIR when it does not. */

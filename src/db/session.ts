@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Db } from './connect.js';
+import { throwIfStopped } from '../domain/deadline.js';
 import { parseLsn } from './lsn.js';
 import type { Replica } from './read-replicas.js';
 import { currentScope, type WorkScope } from './work-scope.js';
@@ -135,7 +136,7 @@ function pgliteSession(pglite: PGlite, trace?: (stage: string) => void): Session
 function bindToCall(cancelBackend: ((pid: number) => Promise<void>) | undefined, client: pg.PoolClient): () => Promise<void> {
   const signal = currentScope()?.signal;
   if (!signal) return async () => undefined;
-  signal.throwIfAborted();
+  throwIfStopped(signal);
   const pid = (client as unknown as { processID?: number }).processID;
   let cancelling: Promise<void> | undefined;
   const onAbort = () => {

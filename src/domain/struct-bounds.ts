@@ -121,3 +121,32 @@ export function structBoundProblem(bytes: Uint8Array, start: number, end: number
   }
   return { shape };
 }
+
+/** Where `value` (a decoded Struct) holds a number that is not finite (NaN, ±Infinity), as a path, or undefined. */
+function nonFinitePath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nonFinitePath(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const found = nonFinitePath(child, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Why a decoded Struct cannot be stored as it was sent: a NaN or ±Infinity number (JSON has none; it was stored as
+ * null without a word). `json` is its JSON text: only a text holding `null` can hide one, so the walk runs only then.
+ */
+export function nonFiniteProblem(value: unknown, json: string): string | undefined {
+  if (!json.includes('null')) return undefined;
+  const path = nonFinitePath(value, '');
+  if (path === undefined) return undefined;
+  return `has a number that is not finite (NaN or Infinity)${path ? ` at ${path}` : ''}; JSON cannot hold it: send a finite number or null`;
+}

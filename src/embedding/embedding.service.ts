@@ -27,6 +27,7 @@ import type {
   UpsertStreamResult,
 } from './embedding.types.js';
 import { encodePageToken } from '../domain/paging.js';
+import { throwIfStopped } from '../domain/deadline.js';
 import { filterIsEmpty, scrollFingerprint } from './point-filter.js';
 import { vectorMismatch } from './vector-fit.js';
 
@@ -115,6 +116,12 @@ export class EmbeddingService {
   async getCollection(tenantId: string, name: string): Promise<CollectionInfo> {
     const collection = await this.repository.getCollection(tenantId, name);
     if (collection.indexState !== 'building') return collection;
+    // A build shown as running that no live builder holds is settled here, so it never stays BUILDING for good.
+    if (!this.indexing.builds.isRunning(tenantId, collection)) {
+      const settled = await this.indexing.repository.settleOrphaned(tenantId, collection);
+      if (settled === 'ready') return { ...collection, indexState: 'ready' };
+      if (settled === 'rebuild') this.indexing.builds.start(tenantId, collection);
+    }
     return { ...collection, indexBuild: await this.indexing.repository.progress(collection) };
   }
 
@@ -181,7 +188,7 @@ export class EmbeddingService {
     let pending: PointInput[] = [];
     let index = 0;
     const flush = async () => {
-      signal?.throwIfAborted();
+      throwIfStopped(signal);
       const { unique, overwritten } = lastWriteWins(pending);
       pending = [];
       const counts = await this.writePoints(tenantId, collection!, unique);

@@ -3,7 +3,7 @@
 import { validateVector, type VectorInput } from './vector.validate.js';
 import { timestampProblem } from '../domain/time.js';
 import { nulProblem } from '../domain/text.js';
-import { rejectedStructReason } from '../domain/struct-bounds.js';
+import { nonFiniteProblem, rejectedStructReason } from '../domain/struct-bounds.js';
 import type { Limits } from '../config.js';
 import { invalidArgument, resourceExhausted } from '../errors.js';
 import { decodePageToken, pageSizeOf } from '../domain/paging.js';
@@ -228,6 +228,8 @@ export function validateMetadata(metadata: Metadata | undefined, field: string, 
   // only when it may find one (it was a tenth of a large stream's CPU on the event loop).
   const nul = json.includes('\\u0000') ? nulProblem(metadata) : undefined;
   if (nul) throw invalidArgument(`${field} ${nul}`, field);
+  const nonFinite = nonFiniteProblem(metadata, json);
+  if (nonFinite) throw invalidArgument(`${field} ${nonFinite}`, field);
   return metadata;
 }
 

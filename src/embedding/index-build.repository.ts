@@ -42,28 +42,57 @@ export class IndexBuildRepository {
    * NOTE: CREATE INDEX CONCURRENTLY cannot run in a transaction: the statements run one by one on the session.
    */
   build(tenantId: string, collection: CollectionInfo): Promise<IndexBuildOutcome> {
-    const params = [tenantId, collection.name, collection.tableName];
+    return this.holdingBuildLock(tenantId, collection, async (session, params): Promise<IndexBuildOutcome> => {
+      try {
+        const current = await session.query<{ index_state: string }>(`select index_state from collections where ${THIS_COLLECTION}`, params);
+        if (!current.rows[0]) return 'gone';
+        if (current.rows[0].index_state === 'ready') return 'already_ready';
+        await session.query(`update collections set index_state = 'building' where ${THIS_COLLECTION}`, params);
+        await this.createIndex(session, collection);
+        await session.query(`update collections set index_state = 'ready' where ${THIS_COLLECTION}`, params);
+        return 'built';
+      } catch (err) {
+        await session.query(`update collections set index_state = 'none' where ${THIS_COLLECTION} and index_state = 'building'`, params).catch(() => undefined);
+        // A collection deleted while its index was built (its table dropped under the build) is not a failure.
+        if (!(await this.exists(params))) return 'gone';
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Settles a collection shown as building while no build of this process runs: its builder died (kill -9, crash)
+   * or lives elsewhere. Postgres: the builder's advisory lock still held means a live build ('busy'; an orphaned
+   * session holds it only until its statement ends); free, a valid index is the finished build ('ready', recorded
+   * now), anything else needs a new build ('rebuild'). PGlite builds only in this process: 'rebuild'.
+   * NOTE: a session whose server was killed goes on building until it next talks to its client: it finished a valid
+   * index and held the lock, and the restarted server, refused at start-up, left the collection building forever.
+   */
+  settleOrphaned(tenantId: string, collection: CollectionInfo): Promise<'ready' | 'rebuild' | 'busy'> {
+    if (this.db.kind !== 'postgres') return Promise.resolve('rebuild');
+    return this.holdingBuildLock(tenantId, collection, async (session, params) => {
+      const index = await session.query<{ valid: boolean }>('select indisvalid as valid from pg_index where indexrelid = to_regclass($1)', [
+        hnswIndexName(collection.tableName),
+      ]);
+      if (index.rows[0]?.valid !== true) return 'rebuild' as const;
+      await session.query(`update collections set index_state = 'ready' where ${THIS_COLLECTION} and index_state = 'building'`, params);
+      return 'ready' as const;
+    });
+  }
+
+  /**
+   * Runs `fn` on a connection of its own, outside any call's cancellation scope, holding the collection's build
+   * lock (a session advisory lock: one builder across replicas); 'busy' when another session holds it.
+   */
+  private holdingBuildLock<T>(tenantId: string, collection: CollectionInfo, fn: (session: Session, params: string[]) => Promise<T>): Promise<T | 'busy'> {
     const lockKey = `stakazo-ml index ${collection.tableName}`;
     return runInScope({}, () =>
       guarded(collection.name, () =>
         withSession(this.db, async (session) => {
           const locked = await session.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [lockKey]);
-          if (!locked.rows[0]!.locked) return 'busy';
+          if (!locked.rows[0]!.locked) return 'busy' as const;
           try {
-            const current = await session.query<{ index_state: string }>(`select index_state from collections where ${THIS_COLLECTION}`, params);
-            if (!current.rows[0]) return 'gone';
-            if (current.rows[0].index_state === 'ready') return 'already_ready';
-            await session.query(`update collections set index_state = 'building' where ${THIS_COLLECTION}`, params);
-            await this.createIndex(session, collection);
-            await session.query(`update collections set index_state = 'ready' where ${THIS_COLLECTION}`, params);
-            return 'built';
-          } catch (err) {
-            await session
-              .query(`update collections set index_state = 'none' where ${THIS_COLLECTION} and index_state = 'building'`, params)
-              .catch(() => undefined);
-            // A collection deleted while its index was built (its table dropped under the build) is not a failure.
-            if (!(await this.exists(params))) return 'gone';
-            throw err;
+            return await fn(session, [tenantId, collection.name, collection.tableName]);
           } finally {
             await session.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]);
           }
@@ -93,11 +122,15 @@ export class IndexBuildRepository {
       this.settings.maintenanceWorkMem,
       String(this.settings.parallelWorkers),
     ]);
+    // NOTE: Postgres 14+: the build stops within a second of its client's death instead of running on, orphaned,
+    // holding the build lock (the INVALID index it leaves is dropped by the next build). Older servers lack it.
+    await session.query(`select set_config('client_connection_check_interval', '1000', false)`).catch(() => undefined);
     try {
       await session.query(hnswIndexStatement(collection.tableName, collection, true));
     } finally {
       await session.query('reset maintenance_work_mem');
       await session.query('reset max_parallel_maintenance_workers');
+      await session.query('reset client_connection_check_interval').catch(() => undefined);
     }
   }
 

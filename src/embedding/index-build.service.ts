@@ -15,6 +15,11 @@ export class IndexBuildService {
     private readonly onOutcome: (outcome: string) => void = () => undefined,
   ) {}
 
+  /** Whether this process is building the collection's index. */
+  isRunning(tenantId: string, collection: CollectionInfo): boolean {
+    return this.running.has(`${tenantId}\u0000${collection.tableName}`);
+  }
+
   /** Starts building the collection's index in the background unless this process is building it already. */
   start(tenantId: string, collection: CollectionInfo): void {
     const key = `${tenantId}\u0000${collection.tableName}`;

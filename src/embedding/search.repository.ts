@@ -283,7 +283,11 @@ export class SearchRepository {
     checkTenant: string | undefined,
   ): Promise<SubQueryRanking> {
     const statement = keywordStatement(collection, keyword, checkTenant);
-    const rows = await session.query<{ id: string | null; content_id: string; rank: number; fresh?: boolean }>(statement.sql, statement.params);
+    const rows = await session
+      .query<{ id: string | null; content_id: string; rank: number; fresh?: boolean }>(statement.sql, statement.params)
+      .catch((err: unknown) => {
+        throw keywordQueryError(err) ?? err;
+      });
     if (checkTenant !== undefined && rows.rows[0]?.fresh !== true) throw new StaleCollection();
     return { candidates: rows.rows.filter((row) => row.id !== null).map((row) => ({ contentId: row.content_id, pointId: row.id!, score: Number(row.rank) })) };
   }
@@ -363,4 +367,15 @@ export class SearchRepository {
       }),
     );
   }
+}
+
+/**
+ * The caller's keyword query that the text search parser cannot take (e.g. 33 "-" in a row: "tsquery stack too
+ * small", raised as an internal error by Postgres), as INVALID_ARGUMENT naming the field; undefined for anything else.
+ */
+function keywordQueryError(err: unknown): AppError | undefined {
+  const e = err as { code?: string; message?: string } | null;
+  const reason = (e?.message ?? '').split(' - ').pop() ?? '';
+  if (!/tsquery|text-search query|stack depth limit/i.test(reason) && e?.code !== '54001') return undefined;
+  return invalidArgument(`keyword.query cannot be searched: ${reason}; send fewer operators ("-", "or", quotes) in a row`, 'keyword.query');
 }

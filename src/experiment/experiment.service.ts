@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { dayBounds, dayOf } from '../domain/days.js';
 import { decodePageToken, encodePageToken, pageSizeOf, queryFingerprint } from '../domain/paging.js';
+import { throwIfStopped } from '../domain/deadline.js';
 import { AppError, failedPrecondition, notFound } from '../errors.js';
 import type { ExperimentDayUpdate, ExperimentUpdater } from '../learning/run/learning.types.js';
 import { experimentResult } from './experiment-result.js';
@@ -140,7 +141,7 @@ export class ExperimentService implements ExperimentUpdater {
     const running = await this.repo.list(tenantId, 'running', undefined, 10_000);
     const updates: ExperimentDayUpdate[] = [];
     for (const experiment of running) {
-      signal?.throwIfAborted();
+      throwIfStopped(signal);
       const result = await this.look(tenantId, experiment, asOf, day);
       await this.repo.saveDayResult(tenantId, experiment.experimentId, day, result);
       const stop = result.decision !== 'continue';

@@ -5,6 +5,11 @@ import { PLATFORMS } from '../domain/platform.js';
 import { invalidArgument } from '../errors.js';
 import { EXPERIMENT_METRICS, type Assignment, type ExperimentDefinition, type ExperimentMetric } from './experiment.types.js';
 
+/** Smallest relative effect an experiment may be sized for (0.1 %): smaller ones need samples no tenant has. */
+export const MIN_DETECTABLE_EFFECT = 0.001;
+/** Largest (1000 %). */
+export const MAX_DETECTABLE_EFFECT = 10;
+
 /** An enum field as the validators take it: its domain name, or the raw number when unspecified or unknown. */
 export type EnumField = string | number;
 
@@ -70,10 +75,12 @@ export function validateCreateExperiment(input: CreateExperimentInput, now: Date
       throw invalidArgument(`platform ${input.platform} is not a known platform (${PLATFORMS.map((p) => p.toUpperCase()).join(', ')})`, 'platform');
     platform = input.platform;
   }
-  const mde = input.minimumDetectableEffect || 0.1;
-  if (!Number.isFinite(mde) || mde <= 0 || mde > 10)
+  // NOTE: 0 means the default, but NaN (falsy too) is a mistake, not a default; below MIN_DETECTABLE_EFFECT the
+  // mixing prior is so narrow that no interval ever excludes zero (1e-300 gave a result with no upper bound).
+  const mde = input.minimumDetectableEffect === 0 ? 0.1 : input.minimumDetectableEffect;
+  if (!Number.isFinite(mde) || mde < MIN_DETECTABLE_EFFECT || mde > MAX_DETECTABLE_EFFECT)
     throw invalidArgument(
-      `minimum_detectable_effect ${input.minimumDetectableEffect} is outside (0, 10] (a fraction: 0.1 = 10 %)`,
+      `minimum_detectable_effect ${input.minimumDetectableEffect} is outside [${MIN_DETECTABLE_EFFECT}, ${MAX_DETECTABLE_EFFECT}] (a fraction: 0.1 = 10 %; 0 means 0.1)`,
       'minimum_detectable_effect',
     );
   const horizonHours = input.horizonHours || 24;

@@ -1,10 +1,11 @@
 // Parquet export through hyparquet-writer (pure JavaScript): an explicit schema per family, one row group per
 // PARQUET_ROW_GROUP_RECORDS records, so memory stays bounded however long the export.
-import { renameSync, rmSync } from 'node:fs';
-import { fileWriter, ParquetWriter } from 'hyparquet-writer';
+import { writeSync } from 'node:fs';
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { FamilySpec } from '../metrics/families.js';
 import type { MetricRecord } from '../metrics/metrics.types.js';
 import { exportValues, type ExportColumn, type RecordWriter } from './export-columns.js';
+import { createTempBeside } from './safe-file.js';
 
 /** Records buffered into one row group (about a few MB for the widest family). */
 const PARQUET_ROW_GROUP_RECORDS = 10_000;
@@ -42,12 +43,32 @@ function parquetValue(column: ExportColumn, value: unknown): unknown {
   return column.type === 'int8' ? BigInt(Math.trunc(Number(value))) : value;
 }
 
-/** Opens a Parquet writer of `columns` at `out` (through `<out>.partial`). */
+/**
+ * hyparquet-writer's file writer on a descriptor we opened (its own opens the file by name, following links):
+ * bytes are buffered and written a megabyte at a time.
+ */
+function descriptorWriter(fd: number): ByteWriter {
+  const writer = new ByteWriter();
+  const chunkBytes = 1_000_000;
+  const flush = () => {
+    writeSync(fd, new Uint8Array(writer.buffer, 0, writer.index));
+    writer.index = 0;
+  };
+  const grow = writer.ensure.bind(writer);
+  writer.ensure = (size: number) => {
+    if (writer.index > chunkBytes) flush();
+    grow(size);
+  };
+  writer.finish = flush;
+  return writer;
+}
+
+/** Opens a Parquet writer of `columns` at `out` (through a temporary file beside it: src/export/safe-file.ts). */
 export function openParquetWriter(columns: ExportColumn[], spec: FamilySpec, out: string): RecordWriter {
-  const partial = `${out}.partial`;
+  const temp = createTempBeside(out);
   const schema: SchemaElement[] = [{ name: 'root', num_children: columns.length }, ...columns.flatMap(schemaOf)];
   const writer = new ParquetWriter({
-    writer: fileWriter(partial),
+    writer: descriptorWriter(temp.fd),
     schema,
     createdBy: 'stakazo-ml export',
     kvMetadata: [{ key: 'stakazo.family', value: spec.name }],
@@ -73,10 +94,10 @@ export function openParquetWriter(columns: ExportColumn[], spec: FamilySpec, out
     async close() {
       await flush();
       writer.finish();
-      renameSync(partial, out);
+      temp.commit();
     },
     async abort() {
-      rmSync(partial, { force: true });
+      temp.discard();
     },
   };
 }

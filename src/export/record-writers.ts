@@ -1,11 +1,12 @@
 // Writers of exported metric records: CSV (RFC 4180, a header row), NDJSON (one JSON object per line) and Parquet.
-// Each writes to `<out>.partial` and renames it to `out` on close, so a failed or cancelled export leaves no
-// half-written file under the requested name.
-import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+// Each writes to a new temporary file beside `out` (src/export/safe-file.ts) and renames it to `out` on close, so a
+// failed or cancelled export leaves no half-written file under the requested name.
+import { createWriteStream, type WriteStream } from 'node:fs';
 import type { FamilySpec } from '../metrics/families.js';
 import type { MetricRecord } from '../metrics/metrics.types.js';
 import { exportColumns, exportValues, type RecordWriter } from './export-columns.js';
 import { openParquetWriter } from './parquet-writer.js';
+import { createTempBeside } from './safe-file.js';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -41,8 +42,8 @@ function endStream(stream: WriteStream): Promise<void> {
 
 /** A text format: a header (maybe empty) then one line per record. */
 function textWriter(out: string, header: string, line: (record: MetricRecord) => string): RecordWriter {
-  const partial = `${out}.partial`;
-  const stream = createWriteStream(partial);
+  const temp = createTempBeside(out);
+  const stream = createWriteStream('', { fd: temp.fd, autoClose: false });
   let started = false;
   const start = async () => {
     if (!started && header) await writeText(stream, header);
@@ -56,11 +57,11 @@ function textWriter(out: string, header: string, line: (record: MetricRecord) =>
     async close() {
       await start();
       await endStream(stream);
-      renameSync(partial, out);
+      temp.commit();
     },
     async abort() {
       stream.destroy();
-      rmSync(partial, { force: true });
+      temp.discard();
     },
   };
 }

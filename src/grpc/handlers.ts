@@ -11,6 +11,7 @@ import type {
   ServerWritableStream,
   sendUnaryData,
 } from '@grpc/grpc-js';
+import { throwIfStopped } from '../domain/deadline.js';
 import type { CallContext } from './context.js';
 import { AppError } from './errors.js';
 import { answer, contextOf, serveCall, type HandlerDeps } from './middleware.js';
@@ -84,7 +85,7 @@ export function serverStream<Req, Res>(
       async (state) => {
         const signal = state.signal!;
         const send: Send<Res> = async (message) => {
-          if (signal.aborted) throw signal.reason;
+          throwIfStopped(signal);
           const written = call.write(message);
           // NOTE: a message that failed to encode ended the stream with INTERNAL in grpc-js; stop and report it.
           const encodeFailure = deps.encodeProbe?.take();

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
 import { runInScope, type WorkScope } from '../db/work-scope.js';
+import { armDeadline } from '../domain/deadline.js';
 import type { Logger } from '../log.js';
 import type { CallTracer } from '../observability/call-trace.js';
 import type { Authenticator, CallContext } from './context.js';
@@ -31,7 +32,11 @@ export interface CallState {
   readonly method: string;
   readonly metadata: Metadata;
   /** grpc-js emits 'cancelled' on client cancellation, an expired deadline, and the stream closing after the answer. */
-  readonly call: { on(event: 'cancelled', listener: () => void): unknown };
+  readonly call: {
+    on(event: 'cancelled', listener: () => void): unknown;
+    /** The deadline grpc-js computed from the `grpc-timeout` it received (a Date or epoch ms; Infinity for none). */
+    getDeadline(): Date | number;
+  };
   readonly startNs: bigint;
   /** Sends an error status the call shape's way (callback, or the stream's error). */
   readonly fail: (status: StatusObject) => void;
@@ -106,13 +111,21 @@ function requestIdentity(deps: HandlerDeps): Middleware {
  * The call's signal, aborted when the client cancels or the deadline passes. Its reason is what an interrupted
  * handler throws: an AppError, so it is answered (and logged) as CANCELLED, not as an unexpected INTERNAL.
  */
-const cancellation: Middleware = (call, next) => {
+const cancellation: Middleware = async (call, next) => {
   const controller = new AbortController();
   call.call.on('cancelled', () => {
     if (!call.answered) controller.abort(new AppError('cancelled', 'call cancelled by the client or its deadline'));
   });
+  // NOTE: the deadline is also registered on the signal itself: every checkpoint compares it with the clock, so work
+  // stops at the deadline even when the event loop is too busy to deliver grpc-js's cancel event in time.
+  const deadline = call.call.getDeadline();
+  const disarm = armDeadline(controller, deadline instanceof Date ? deadline.getTime() : deadline);
   call.signal = controller.signal;
-  return next();
+  try {
+    await next();
+  } finally {
+    disarm();
+  }
 };
 
 /** The tenant of the caller's token; the call's logger names it from here on. */

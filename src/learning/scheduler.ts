@@ -16,6 +16,13 @@ export interface SchedulerDeps {
    * failure is logged and does not stop the learning.
    */
   maintain?(): Promise<void>;
+  /**
+   * Records as failed the runs whose runner process is gone and returns them (LearningService.recoverOrphanedRuns):
+   * run before each catch-up and at every recovery tick, and learned again even outside the catch-up window.
+   */
+  recoverRuns?(): Promise<{ tenantId: string; day: string }[]>;
+  /** How often runs orphaned by a dead runner are looked for between the daily firings (default 60 s). */
+  recoveryIntervalMs?: number;
   /** The clock; injected by tests. */
   now?: () => Date;
 }
@@ -23,6 +30,7 @@ export interface SchedulerDeps {
 /** Runs the daily learning for every tenant; with several replicas the run's claim makes one of them do it. */
 export class LearningScheduler {
   private job?: schedule.Job;
+  private recoveryTimer?: NodeJS.Timeout;
   private inFlight?: Promise<number>;
   private readonly now: () => Date;
 
@@ -48,13 +56,50 @@ export class LearningScheduler {
     return this.inFlight;
   }
 
-  private async catchUpOnce(): Promise<number> {
+  /**
+   * Learns again the runs orphaned by a runner that died (kill -9, crash) without waiting for the daily firing;
+   * skipped while a catch-up runs (it recovers them itself). Returns the days run.
+   */
+  recoverNow(): Promise<number> {
+    if (this.inFlight) return this.inFlight.then(() => 0);
+    this.inFlight = this.recoverOrphaned().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Fails the orphaned runs and learns their days again; errors are logged and never escape. */
+  private async recoverOrphaned(): Promise<number> {
+    let orphaned: { tenantId: string; day: string }[];
+    try {
+      orphaned = (await this.deps.recoverRuns?.()) ?? [];
+    } catch (err) {
+      this.deps.log.error({ err }, 'scheduler: cannot look for orphaned learning runs; will retry');
+      return 0;
+    }
     let ran = 0;
+    for (const { tenantId, day } of orphaned) ran += await this.learn(tenantId, day);
+    return ran;
+  }
+
+  /** Learns (tenant, day): 1 when it ran, 0 when it was already learned, held elsewhere or failed (logged). */
+  private async learn(tenantId: string, day: string): Promise<number> {
+    try {
+      return (await this.deps.runDay(tenantId, day)) ? 1 : 0;
+    } catch (err) {
+      this.deps.log.error({ err, tenantId, day }, 'scheduler: learning run failed (recorded; retried next firing)');
+      return 0;
+    }
+  }
+
+  private async catchUpOnce(): Promise<number> {
     try {
       await this.deps.maintain?.();
     } catch (err) {
       this.deps.log.error({ err }, 'scheduler: storage upkeep failed; will retry at the next firing');
     }
+    // NOTE: before the window, so that an orphaned day outside it (an old Backfill's) is learned again too.
+    let ran = await this.recoverOrphaned();
     let tenants: string[];
     try {
       tenants = await this.deps.tenants();
@@ -64,13 +109,7 @@ export class LearningScheduler {
     }
     const days = this.daysToLearn();
     for (const tenantId of tenants) {
-      for (const day of days) {
-        try {
-          if (await this.deps.runDay(tenantId, day)) ran++;
-        } catch (err) {
-          this.deps.log.error({ err, tenantId, day }, 'scheduler: learning run failed (recorded; retried next firing)');
-        }
-      }
+      for (const day of days) ran += await this.learn(tenantId, day);
     }
     this.deps.log.info({ tenants: tenants.length, days: days.length, ran }, 'scheduler: catch-up finished');
     return ran;
@@ -80,6 +119,10 @@ export class LearningScheduler {
   start(): void {
     const [hour, minute] = this.deps.config.time.split(':').map(Number);
     this.job = schedule.scheduleJob({ hour, minute, tz: this.deps.config.timeZone }, () => void this.catchUp());
+    if (this.deps.recoverRuns) {
+      this.recoveryTimer = setInterval(() => void this.recoverNow(), this.deps.recoveryIntervalMs ?? 60_000);
+      this.recoveryTimer.unref();
+    }
     this.deps.log.info(
       { time: this.deps.config.time, timeZone: this.deps.config.timeZone, next: this.job?.nextInvocation()?.toISOString() },
       'scheduler: started',
@@ -91,6 +134,7 @@ export class LearningScheduler {
   async stop(): Promise<void> {
     this.job?.cancel();
     this.job = undefined;
+    clearInterval(this.recoveryTimer);
     await this.inFlight?.catch(() => undefined);
   }
 }

@@ -6,7 +6,7 @@ import { familyOfCase, payloadValues, type FamilySpec, type PayloadCase, type Ru
 import type { MetricsLimits, PreparedRecord, RecordChunk, RejectedRecord } from './metrics.types.js';
 import { platformName } from '../domain/platform.js';
 import { nulProblem } from '../domain/text.js';
-import { rejectedStructReason } from '../domain/struct-bounds.js';
+import { nonFiniteProblem, rejectedStructReason } from '../domain/struct-bounds.js';
 
 /**
  * What validation reads of an incoming record: the contract's MetricRecord message fits it. NOTE: declared here,
@@ -99,8 +99,11 @@ function mapProblem(map: Record<string, number>, fractions: boolean): string | u
 export function structProblem(value: unknown, maxBytes: number): string | undefined {
   const rejected = rejectedStructReason(value);
   if (rejected) return rejected;
-  const bytes = Buffer.byteLength(JSON.stringify(value ?? {}), 'utf8');
-  return bytes > maxBytes ? `is ${bytes} bytes as JSON; at most ${maxBytes} allowed (LIMIT_MAX_METADATA_BYTES)` : nulProblem(value);
+  const json = JSON.stringify(value ?? {});
+  const bytes = Buffer.byteLength(json, 'utf8');
+  return bytes > maxBytes
+    ? `is ${bytes} bytes as JSON; at most ${maxBytes} allowed (LIMIT_MAX_METADATA_BYTES)`
+    : (nulProblem(value) ?? nonFiniteProblem(value, json));
 }
 
 /** Why `value` breaks `rule`, or undefined when it is fine. */

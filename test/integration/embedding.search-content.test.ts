@@ -234,6 +234,16 @@ describe(`embedding SearchContent (${BACKEND})`, () => {
       status.INVALID_ARGUMENT,
       /keyword\.query is empty/,
     );
+    // The parser's own limits are the caller's input too (Postgres raised 'tsquery stack too small' as internal).
+    const keywordSearch = (query: string) => search({ keyword: { collection: text, query, weight: undefined, filter: undefined, candidates: 0 } });
+    await expectStatus(keywordSearch('-'.repeat(40)), status.INVALID_ARGUMENT, /keyword\.query cannot be searched: .*tsquery/);
+    for (const query of [Array(200).fill('-x').join(' '), `${'"'.repeat(200)}x`, Array(200).fill('x or').join(' ')]) {
+      const code = await keywordSearch(query).then(
+        () => status.OK,
+        (err: { code: number }) => err.code,
+      );
+      expect([status.OK, status.INVALID_ARGUMENT], query.slice(0, 20)).to.include(code);
+    }
     await expectStatus(
       search({ subQueries: [sub(visual, { vector: Q_VISUAL, candidates: 1001 })] }),
       status.INVALID_ARGUMENT,

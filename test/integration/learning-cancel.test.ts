@@ -13,8 +13,6 @@ const BACKFILL_START = '2021-01-01';
 const BACKFILL_END = '2021-12-31';
 const SLOW_DAY = '2022-06-15';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe(`learning cancellation (${BACKEND})`, () => {
   let server: TestServer;
 
@@ -39,17 +37,35 @@ describe(`learning cancellation (${BACKEND})`, () => {
   });
   after(async () => server?.stop());
 
-  it('stops a Backfill between days when its deadline passes, leaving no run running', async () => {
+  /** Backfill calls this server has finished answering (any status): its handler's work is over then. */
+  async function backfillsAnswered(): Promise<number> {
+    const { values } = await server.running.metrics.requests.get();
+    return values.filter((v) => v.labels.grpc_method === 'Backfill').reduce((sum, v) => sum + v.value, 0);
+  }
+
+  it('starts no day of a Backfill after its deadline on the server, leaving no run running', async () => {
+    const timeoutMs = 400;
+    // A connected channel first: a Backfill whose deadline passed while the client still connected never reaches
+    // the server, and there would be no handler to wait for.
+    await call(server.learning, server.learning.getLearningSettings, {});
+    const answeredBefore = await backfillsAnswered();
     const request = { startDay: BACKFILL_START, endDay: BACKFILL_END, reprocess: ReprocessMode.REPROCESS_MODE_ALL };
-    await expectStatus(call(server.learning, server.learning.backfill, request, new Metadata(), 400), status.DEADLINE_EXCEEDED);
-    // The day in flight at the deadline ends (recorded as failed); after it, no further day may start.
-    expect(await eventually(async () => (await runsIn(BACKFILL_START, BACKFILL_END)).running === 0, 10_000), 'a run left running').to.equal(true);
-    const afterCancel = await runsIn(BACKFILL_START, BACKFILL_END);
-    await sleep(1500);
-    const later = await runsIn(BACKFILL_START, BACKFILL_END);
-    expect(later.total, 'days kept running after the deadline').to.equal(afterCancel.total);
-    expect(later.total).to.be.lessThan(365);
-    expect(later.running).to.equal(0);
+    await expectStatus(call(server.learning, server.learning.backfill, request, new Metadata(), timeoutMs), status.DEADLINE_EXCEEDED);
+    // The server's handler has answered: whatever it started is over, nothing more can start.
+    expect(await eventually(async () => (await backfillsAnswered()) > answeredBefore, 30_000), 'the Backfill handler never ended').to.equal(true);
+    // NOTE: the server received the call before its first day started, so its deadline (receipt + the grpc-timeout
+    // it received, ≤ timeoutMs) is at most the first day's start + timeoutMs: no day may have started after that.
+    // Timing-free: it holds however slowly the machine runs, and fails whenever one more day started late.
+    const r = await server.running.db.knex.raw(
+      `select count(*)::int as total, (count(*) filter (where status = 'running'))::int as running,
+              coalesce((extract(epoch from max(started_at) - min(started_at)) * 1000)::float8, 0) as "spreadMs"
+         from learning_runs where tenant_id = 'default' and day between ?::date and ?::date`,
+      [BACKFILL_START, BACKFILL_END],
+    );
+    const { total, running, spreadMs } = r.rows[0];
+    expect(running, 'a run left running').to.equal(0);
+    expect(total).to.be.lessThan(365);
+    expect(spreadMs, `a day started ${spreadMs} ms after the first one, past the ${timeoutMs} ms deadline`).to.be.at.most(timeoutMs);
   });
 
   it('stops a cancelled RunDailyLearning in its query and records the run as failed', async () => {

@@ -1,7 +1,7 @@
 // `stakazo-ml backup` / `restore` on the embedded database: a backup taken through the running server, more
 // writes, the server stopped, the backup restored: the server starts again on the old state. On Postgres both
 // commands refuse and name pg_dump / pg_restore.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { expect } from 'chai';
@@ -51,8 +51,21 @@ describe(`backup and restore (${BACKEND})`, function () {
       expect((await fetch(url)).status).to.equal(401);
       expect((await fetch(url, { headers: { authorization: `Bearer ${'0'.repeat(64)}` } })).status).to.equal(401);
 
+      // A link planted where a predictable temporary file would be, and an --out that is a link: neither followed.
+      const victim = join(root, 'victim.txt');
+      writeFileSync(victim, 'precious');
+      symlinkSync(victim, `${backup}.partial`);
+      const link = join(root, 'link.tar.gz');
+      symlinkSync(victim, link);
+      const refusedLink = await cli('backup', '--out', link);
+      expect(refusedLink.code, refusedLink.stderr).to.equal(2);
+      expect(refusedLink.stderr).to.contain(`--out ${link} is a symbolic link`);
+
       const made = await cli('backup', '--out', backup);
       expect(made.code, made.stderr).to.equal(0);
+      expect(readFileSync(victim, 'utf8'), 'the backup was written through a planted link').to.equal('precious');
+      expect(lstatSync(backup).mode & 0o077, 'the backup is readable by others').to.equal(0);
+      rmSync(`${backup}.partial`);
       expect(made.stdout).to.match(new RegExp(`wrote .*before\\.tar\\.gz \\([\\d.]+ MiB\\) from the running server \\(pid ${process.pid}\\)`));
       expect(existsSync(`${backup}.partial`)).to.equal(false);
 

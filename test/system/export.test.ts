@@ -1,7 +1,8 @@
 // `stakazo-ml export` as a user runs it: records written over gRPC, the server stopped (an embedded folder has one
 // process at a time), then the CLI exports a family and day range to CSV, NDJSON and Parquet; each file is read
 // back and compared with what was sent.
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -111,7 +112,10 @@ describe(`export command (${BACKEND})`, function () {
     expect(result.stdout).to.contain(`wrote ${expected.length} retention records to ${out} (${format})`);
     // Not a terminal: plain progress lines on stderr, ending with the summary; no partial file left.
     expect(result.stderr).to.match(new RegExp(`^export ${expected.length}/${expected.length}`, 'm'));
-    expect(existsSync(`${out}.partial`)).to.equal(false);
+    expect(
+      readdirSync(outDir).filter((f) => f.includes('.partial')),
+      'a temporary file left behind',
+    ).to.deep.equal([]);
     return out;
   };
 
@@ -165,6 +169,39 @@ describe(`export command (${BACKEND})`, function () {
       expect(rows[i].completion_rate).to.equal(0.25);
       expect(Array.from(rows[i].retention_curve as number[])).to.deep.equal(retentionCurve());
     }
+  });
+
+  it('never writes through a planted link, and refuses an --out that is a link, a folder or a pipe', () => {
+    const args = ['--family', 'retention', '--from', '2026-03-02', '--to', '2026-03-03', '--tenant', tenant, '--format', 'ndjson'];
+    const victim = join(outDir, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    // A link planted where a predictable temporary file would be written: never followed.
+    const out = join(outDir, 'planted.ndjson');
+    symlinkSync(victim, `${out}.partial`);
+    const written = cli('export', ...args, '--out', out);
+    expect(written.code, written.stderr).to.equal(0);
+    expect(readFileSync(victim, 'utf8'), 'the link was followed').to.equal('precious');
+    expect(lstatSync(out).isFile()).to.equal(true);
+    expect(lstatSync(out).mode & 0o077, 'readable by others').to.equal(0);
+    rmSync(`${out}.partial`);
+
+    const link = join(outDir, 'link.ndjson');
+    symlinkSync(victim, link);
+    const folder = join(outDir, 'a-folder');
+    mkdirSync(folder);
+    const pipe = join(outDir, 'a-pipe');
+    expect(spawnSync('mkfifo', [pipe]).status).to.equal(0);
+    for (const [path, kind] of [
+      [link, 'a symbolic link'],
+      [folder, 'a folder'],
+      [pipe, 'not a regular file'],
+    ]) {
+      const refused = cli('export', ...args, '--out', path);
+      expect(refused.code, `${kind}: ${refused.stderr}`).to.equal(2);
+      expect(refused.stderr).to.contain(`--out ${path} is ${kind}`);
+    }
+    expect(lstatSync(link).isSymbolicLink() && lstatSync(pipe).isFIFO() && lstatSync(folder).isDirectory(), 'a special file was replaced').to.equal(true);
+    expect(readFileSync(victim, 'utf8')).to.equal('precious');
   });
 
   it('writes an empty range as a file with no records', async () => {

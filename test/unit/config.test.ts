@@ -31,6 +31,15 @@ describe('config', () => {
     expect(errorOf({ TLS_CERT_FILE: '/x' }).setting).to.equal('TLS_KEY_FILE');
   });
 
+  it('refuses a metrics retention not longer than the catch-up window, naming both', () => {
+    const err = errorOf({ METRICS_RETENTION_DAYS: '1' });
+    expect(err.setting).to.equal('METRICS_RETENTION_DAYS');
+    expect(err.message).to.match(/METRICS_RETENTION_DAYS: 1 days is not longer than SCHEDULER_CATCH_UP_DAYS \(7\)/);
+    expect(errorOf({ METRICS_RETENTION_DAYS: '30', SCHEDULER_CATCH_UP_DAYS: '30' }).setting).to.equal('METRICS_RETENTION_DAYS');
+    expect(loadConfig({ METRICS_RETENTION_DAYS: '8' }).metricsRetentionDays).to.equal(8);
+    expect(loadConfig({ METRICS_RETENTION_DAYS: '0', SCHEDULER_CATCH_UP_DAYS: '366' }).metricsRetentionDays).to.equal(0);
+  });
+
   it('reads a postgres URL and booleans', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', REFLECTION: 'off' });
     expect(config.databaseUrl).to.equal('postgres://u@h:5432/db');

@@ -118,6 +118,12 @@ describe('embedding validation: points', () => {
     expect(appError(() => validatePoint(pointRequest({ metadata: { x: 'y'.repeat(limits.maxMetadataBytes) } }), 'p', limits)).message).to.match(
       /LIMIT_MAX_METADATA_BYTES/,
     );
+    // NaN and Infinity have no JSON form: they were stored as null without a word.
+    const nan = appError(() => validatePoint(pointRequest({ metadata: { score: Number.NaN } }), 'points[1]', limits));
+    expect(nan).to.include({ field: 'points[1].metadata' });
+    expect(nan.message).to.match(/not finite .* at score/);
+    expect(appError(() => validatePoint(pointRequest({ metadata: { l: [{ x: Number.POSITIVE_INFINITY }] } }), 'p', limits)).message).to.match(/at l\[0\]\.x/);
+    expect(validatePoint(pointRequest({ metadata: { n: null } }), 'p', limits).metadata).to.deep.equal({ n: null });
   });
 
   it('checks a vector against its collection: dimension, zero under cosine, float16 range', () => {

@@ -54,6 +54,14 @@ describe('experiment validation', () => {
     expect(fieldOf(() => validateCreateExperiment(input({ guardrailMetrics: ['first_3s_loss', 'first_3s_loss'] }), NOW))).to.equal('guardrail_metrics[1]');
     expect(fieldOf(() => validateCreateExperiment(input({ platform: 17 }), NOW))).to.equal('platform');
     expect(fieldOf(() => validateCreateExperiment(input({ minimumDetectableEffect: -0.1 }), NOW))).to.equal('minimum_detectable_effect');
+    // NaN is a mistake, not the default (it became 0.1); a vanishing effect has no finite interval (1e-300 passed).
+    for (const mde of [Number.NaN, 1e-300, 0.0009, 10.5, Number.POSITIVE_INFINITY]) {
+      expect(() => validateCreateExperiment(input({ minimumDetectableEffect: mde }), NOW), String(mde)).to.throw(
+        /minimum_detectable_effect .* is outside \[0\.001, 10\]/,
+      );
+    }
+    expect(validateCreateExperiment(input({ minimumDetectableEffect: 0 }), NOW).minimumDetectableEffect).to.equal(0.1);
+    expect(validateCreateExperiment(input({ minimumDetectableEffect: 0.001 }), NOW).minimumDetectableEffect).to.equal(0.001);
     expect(fieldOf(() => validateCreateExperiment(input({ horizonHours: 721 }), NOW))).to.equal('horizon_hours');
     expect(fieldOf(() => validateCreateExperiment(input({ plannedEndDay: '2025-02-28' }), NOW))).to.equal('planned_end_day');
     expect(fieldOf(() => validateCreateExperiment(input({ plannedEndDay: '2026-03-03' }), NOW))).to.equal('planned_end_day');

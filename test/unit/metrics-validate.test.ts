@@ -153,6 +153,12 @@ describe('metrics request validation', () => {
     expect(fieldOf(() => validateRegisterPost({ ...postBase, timeZone: 'Nowhere/Land' }))).to.equal('post.time_zone');
     expect(fieldOf(() => validateRegisterPost({ ...postBase, account: 'a'.repeat(257) }))).to.equal('post.account');
     expect(fieldOf(() => validateRegisterContent({ ...contentBase, contentId: 'a\u0000b' }, LIMITS))).to.equal('content.content_id');
+    // NaN and Infinity have no JSON form: they were stored as null without a word.
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(fieldOf(() => validateRegisterContent({ ...contentBase, metadata: { a: { b: [1, bad] } } }, LIMITS))).to.equal('content.metadata');
+    }
+    expect(() => validateRegisterContent({ ...contentBase, metadata: { a: { b: [1, Number.NaN] } } }, LIMITS)).to.throw(/not finite .* at a\.b\[1\]/);
+    expect(validateRegisterContent({ ...contentBase, metadata: { a: null, b: 1.5 } }, LIMITS).metadata).to.deep.equal({ a: null, b: 1.5 });
   });
 
   it('accepts publish times from 2000-01-01 to a year ahead, the same on both back-ends', () => {

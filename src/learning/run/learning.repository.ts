@@ -4,9 +4,10 @@ import { queryNamed } from '../../db/named-params.js';
 import { platformName } from '../../domain/platform.js';
 import { topPerformerOf } from '../../domain/snapshot.js';
 import { withDbErrors } from '../../db/pg-errors.js';
+import { throwIfPastDeadline } from '../../domain/deadline.js';
 import { withSession, withTransaction, type Session } from '../../db/session.js';
 import { currentScope, runInScope } from '../../db/work-scope.js';
-import type { DayInput, DayPostRow, RunOutcome, RunRow, SnapshotRow } from './learning.types.js';
+import type { DayInput, DayPostRow, OrphanedRun, RunOutcome, RunRow, SnapshotRow } from './learning.types.js';
 
 /**
  * Settings for the day's set-based queries. NOTE: right after a bulk load the tables have no statistics yet, the
@@ -80,7 +81,7 @@ export const DAY_POSTS_SQL = `${LATEST_OF_DAY} ${SELECT_DAY_POSTS}`;
 
 const RUN_COLUMNS = `tenant_id as "tenantId", to_char(day, 'YYYY-MM-DD') as day, status, trigger, attempt,
   started_at as "startedAt", finished_at as "finishedAt", steps, rows_read as "rowsRead",
-  latest_observed_at as "latestObservedAt", model_versions as "modelVersions", error_message as "errorMessage"`;
+  latest_observed_at as "latestObservedAt", model_versions as "modelVersions", error_message as "errorMessage", owner`;
 
 export class LearningRepository {
   constructor(private readonly db: Db) {}
@@ -193,20 +194,66 @@ export class LearningRepository {
         if (!lock.rows[0].locked) return { claimed: false as const, reason: 'locked' as const };
         const existing = await this.getRunIn(session, tenantId, day);
         if (existing?.status === 'succeeded' && !force) return { claimed: false as const, reason: 'done' as const, run: existing };
-        if (existing?.status === 'running' && Date.now() - existing.startedAt.getTime() < staleAfterMs) {
+        if (existing?.status === 'running' && (await this.ownerLives(existing, staleAfterMs))) {
           return { claimed: false as const, reason: 'running' as const, run: existing };
         }
+        // NOTE: the owner's liveness is visible to others before a run is recorded under it.
+        await this.db.runners.hold();
+        const previous = existing?.status === 'succeeded' ? JSON.stringify({ ...existing, previousSuccess: undefined }) : null;
         const result = await queryNamed<RunRow>(
           session,
-          `insert into learning_runs (tenant_id, day, status, trigger, attempt, started_at)
-           values (:tenant, :day::date, 'running', :trigger, 1, clock_timestamp())
+          `insert into learning_runs (tenant_id, day, status, trigger, attempt, started_at, owner)
+           values (:tenant, :day::date, 'running', :trigger, 1, clock_timestamp(), :owner)
            on conflict (tenant_id, day) do update
              set status = 'running', trigger = excluded.trigger, attempt = learning_runs.attempt + 1,
-                 started_at = excluded.started_at, finished_at = null, error_message = ''
-           returning ${RUN_COLUMNS}`,
-          { tenant: tenantId, day, trigger },
+                 started_at = excluded.started_at, finished_at = null, error_message = '', owner = excluded.owner,
+                 previous_success = coalesce(:previous::jsonb, learning_runs.previous_success)
+           returning ${RUN_COLUMNS}, previous_success as "previousSuccess"`,
+          { tenant: tenantId, day, trigger, owner: this.db.runners.ownerId, previous },
         );
-        return { claimed: true as const, run: result.rows[0] };
+        const claimed = result.rows[0];
+        if (claimed.previousSuccess) claimed.previousSuccess = revivedRun(claimed.previousSuccess);
+        // NOTE: checked after the insert (started_at = clock_timestamp() is then in the past) and before the commit:
+        // a run is never recorded as started after the deadline of the call that claims it; the rollback leaves the
+        // day as it was.
+        throwIfPastDeadline(currentScope()?.signal);
+        return { claimed: true as const, run: claimed };
+      }),
+    );
+  }
+
+  /**
+   * Whether the runner of a `running` run still lives: its owner's process (src/db/runner-liveness.ts). A run of
+   * this very process, or one recorded before owners were, counts as dead only once older than `staleAfterMs`
+   * (e.g. its failure could not be recorded).
+   */
+  private async ownerLives(run: RunRow, staleAfterMs: number): Promise<boolean> {
+    const owner = run.owner ?? '';
+    if (owner === '' || owner === this.db.runners.ownerId) return Date.now() - run.startedAt.getTime() < staleAfterMs;
+    return !(await this.db.runners.deadOwners([owner])).has(owner);
+  }
+
+  /**
+   * Records as failed every `running` run (of any tenant) whose runner is gone, so that it is not shown as running
+   * and catch-up learns it again. Returns the runs it failed.
+   */
+  async failOrphanedRuns(staleAfterMs: number): Promise<OrphanedRun[]> {
+    return withDbErrors('learning runs', () =>
+      withSession(this.db, async (session) => {
+        const running = await session.query<RunRow>(`select ${RUN_COLUMNS} from learning_runs where status = 'running'`);
+        const orphaned: OrphanedRun[] = [];
+        for (const run of running.rows) {
+          if (await this.ownerLives(run, staleAfterMs)) continue;
+          const owner = run.owner || 'an unrecorded runner';
+          // NOTE: "and attempt = …": a run claimed again meanwhile (its new owner lives) is left alone.
+          const failed = await session.query(
+            `update learning_runs set status = 'failed', finished_at = clock_timestamp(), error_message = $4
+              where tenant_id = $1 and day = $2::date and attempt = $3 and status = 'running'`,
+            [run.tenantId, run.day, run.attempt, `its runner (${owner}) stopped before finishing (crash, kill or lost database); learn the day again`],
+          );
+          if (failed.rowCount > 0) orphaned.push({ tenantId: run.tenantId, day: run.day, owner });
+        }
+        return orphaned;
       }),
     );
   }
@@ -226,7 +273,8 @@ export class LearningRepository {
             `update learning_runs
             set status = :status, finished_at = clock_timestamp(), steps = :steps::jsonb, rows_read = :rowsRead,
                 latest_observed_at = :latest, model_versions = :models::jsonb, error_message = :error,
-                report = :report::jsonb
+                report = :report::jsonb,
+                previous_success = case when :status = 'succeeded' then null else previous_success end
           where tenant_id = :tenant and day = :day::date and attempt = :attempt
           returning ${RUN_COLUMNS}`,
             {
@@ -253,8 +301,13 @@ export class LearningRepository {
   }
 
   private async getRunIn(session: Session, tenantId: string, day: string): Promise<RunRow | undefined> {
-    const result = await session.query<RunRow>(`select ${RUN_COLUMNS}, report from learning_runs where tenant_id = $1 and day = $2::date`, [tenantId, day]);
-    return result.rows[0];
+    const result = await session.query<RunRow>(
+      `select ${RUN_COLUMNS}, report, previous_success as "previousSuccess" from learning_runs where tenant_id = $1 and day = $2::date`,
+      [tenantId, day],
+    );
+    const row = result.rows[0];
+    if (row?.previousSuccess) row.previousSuccess = revivedRun(row.previousSuccess);
+    return row;
   }
 
   /** Runs newest first, keyset-paged on day. */
@@ -305,4 +358,10 @@ export class LearningRepository {
     );
     return new Set(result.rows.map((r) => r.day));
   }
+}
+
+/** A run stored as JSON (previous_success): its timestamps back to Dates. */
+function revivedRun(stored: RunRow): RunRow {
+  const date = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
+  return { ...stored, startedAt: date(stored.startedAt) as Date, finishedAt: date(stored.finishedAt), latestObservedAt: date(stored.latestObservedAt) };
 }

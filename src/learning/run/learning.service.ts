@@ -5,7 +5,7 @@ import type { Logger } from '../../log.js';
 import { clusterRetentionCurves, type ClusteringResult } from '../retention/clustering.js';
 import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from '../../domain/days.js';
 import type { LearningRepository } from './learning.repository.js';
-import type { DayInput, ExperimentUpdater, RunRow, SnapshotRow } from './learning.types.js';
+import type { DayInput, ExperimentUpdater, OrphanedRun, RunRow, SnapshotRow } from './learning.types.js';
 import {
   analyseDay,
   assembleReport,
@@ -19,6 +19,7 @@ import {
 import { decodePageToken, encodePageToken, pageSizeOf, queryFingerprint } from '../../domain/paging.js';
 import { leastSquaresSlope } from '../math/stats.js';
 import type { Adviser } from '../advice/advice.types.js';
+import { stopped, throwIfStopped } from '../../domain/deadline.js';
 
 export type Trigger = 'api' | 'scheduler' | 'backfill';
 export type Reprocess = 'none' | 'failed' | 'all';
@@ -66,7 +67,7 @@ const MAX_RANGE_DAYS = 366;
  */
 async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
   await yieldToEventLoop();
-  signal?.throwIfAborted();
+  throwIfStopped(signal);
 }
 
 /** Wall time of the steps of a run; a step does not start once `signal` is aborted (it throws the abort reason). */
@@ -164,7 +165,7 @@ export class LearningService {
   async runDay(tenantId: string, dayValue: string, options: { force?: boolean; trigger?: Trigger; signal?: AbortSignal } = {}): Promise<RunWithReport> {
     const day = this.completedDay(dayValue);
     const signal = options.signal;
-    signal?.throwIfAborted();
+    throwIfStopped(signal);
     const claim = await this.repo.claimRun(tenantId, day, options.trigger ?? 'api', Boolean(options.force), this.staleRunMs);
     if (!claim.claimed) {
       if (claim.reason === 'done' && claim.run) return { run: claim.run, report: reportOf(claim.run), reused: true };
@@ -182,6 +183,14 @@ export class LearningService {
       const input = await timer.time('read_metrics', () => this.repo.readDay(tenantId, start, end));
       rowsRead = input.rowsRead;
       latestObservedAt = input.latestObservedAt;
+      // NOTE: a day's posts only grow (metrics are append-only): fewer than its last good report means metrics were
+      // dropped (retention). That report stays the day's answer rather than one built on what is left.
+      const previousPosts = claim.run.previousSuccess ? reportOf(claim.run.previousSuccess)?.postsAnalysed : undefined;
+      if (previousPosts !== undefined && input.posts.length < previousPosts) {
+        throw failedPrecondition(
+          `the metrics of ${day} now hold ${input.posts.length} posts where its report was built on ${previousPosts} (dropped by METRICS_RETENTION_DAYS?); the report on ${previousPosts} posts is kept`,
+        );
+      }
       const snapshots = await timer.time('build_snapshot', () => this.repo.buildSnapshots(tenantId, day, start, end));
       const analysis = await timer.time('analyse_retention', () => analyseDay(input.posts));
       const rows = insightRows(input.posts, analysis.retention);
@@ -269,7 +278,7 @@ export class LearningService {
       try {
         return await this.runDay(tenantId, day, { force, trigger: 'backfill', signal });
       } catch (err) {
-        if (signal?.aborted || isCancellation(err)) throw err;
+        if (stopped(signal) || isCancellation(err)) throw err;
         const stored = await this.repo.getRun(tenantId, day);
         if (!(err instanceof HeldElsewhere)) return stored ? { run: stored, reused: false } : { run: unrecordedFailure(tenantId, day, err), reused: false };
         if (stored && stored.status !== 'running') return { run: stored, report: reportOf(stored), reused: true };
@@ -281,6 +290,16 @@ export class LearningService {
       // has succeeded elsewhere) or runs the day.
       force = false;
     }
+  }
+
+  /**
+   * Records as failed the runs whose runner process is gone (killed, crashed) so they do not look running, and
+   * returns them for the caller (the scheduler) to learn again.
+   */
+  async recoverOrphanedRuns(): Promise<OrphanedRun[]> {
+    const orphaned = await this.repo.failOrphanedRuns(this.staleRunMs);
+    for (const run of orphaned) this.log.warn(run, 'learning run orphaned by a runner that is gone: recorded as failed, to be learned again');
+    return orphaned;
   }
 
   /** The posts observed in the whole days [fromDay, toDay] (UTC), each with its latest observation. */
@@ -300,6 +319,8 @@ export class LearningService {
     const day = parseDay(dayValue, 'day', this.now());
     const run = await this.repo.getRun(tenantId, day);
     if (!run) throw notFound(`no learning run for ${day}; run RunDailyLearning first`);
+    // The day is being learned again (or that attempt failed): its last good report is still the answer.
+    if (run.status !== 'succeeded' && run.previousSuccess) return { run: run.previousSuccess, report: reportOf(run.previousSuccess), reused: true };
     if (run.status !== 'succeeded') throw failedPrecondition(`the learning run of ${day} is ${run.status}${run.errorMessage ? `: ${run.errorMessage}` : ''}`);
     return { run, report: reportOf(run), reused: true };
   }

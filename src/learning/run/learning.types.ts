@@ -53,6 +53,20 @@ export interface RunRow extends Omit<RunOutcome, 'status'> {
   attempt: number;
   startedAt: Date;
   finishedAt: Date | null;
+  /** The runner process that claimed the run (src/db/runner-liveness.ts); '' for runs recorded before owners. */
+  owner?: string;
+  /**
+   * The day's last succeeded attempt while a newer attempt runs or after it failed: its report stays readable until
+   * a new one commits.
+   */
+  previousSuccess?: RunRow | null;
+}
+
+/** A run found orphaned (its runner process is gone) and recorded as failed. */
+export interface OrphanedRun {
+  tenantId: string;
+  day: string;
+  owner: string;
 }
 
 /** One running experiment as the day's run left it (what the report shows). */

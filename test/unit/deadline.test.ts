@@ -1,0 +1,58 @@
+// A call's deadline registered on its AbortSignal: checkpoints stop the work once the clock reaches it, without
+// waiting for a timer or an event (which a busy event loop delivers late).
+import { expect } from 'chai';
+import { armDeadline, deadlineOf, stopped, throwIfPastDeadline, throwIfStopped } from '../../src/domain/deadline.js';
+import { AppError } from '../../src/errors.js';
+
+/** Blocks the event loop until the clock has passed `epochMs`: no timer can fire meanwhile. */
+function busyUntil(epochMs: number): void {
+  while (Date.now() <= epochMs) {
+    // spin: the point is that no timer or event runs
+  }
+}
+
+describe('call deadline on the abort signal', () => {
+  it('stops at a checkpoint once the deadline passed, although no timer could fire', () => {
+    const controller = new AbortController();
+    const deadline = Date.now() + 5;
+    armDeadline(controller, deadline);
+    expect(deadlineOf(controller.signal)).to.equal(deadline);
+    busyUntil(deadline);
+    expect(controller.signal.aborted, 'nothing fired yet').to.equal(false);
+    expect(() => throwIfStopped(controller.signal))
+      .to.throw(AppError)
+      .with.property('kind', 'deadline_exceeded');
+    expect(controller.signal.aborted, 'the checkpoint aborted the signal for the rest of the work').to.equal(true);
+  });
+
+  it('lets work go on before the deadline, and with no deadline', () => {
+    const controller = new AbortController();
+    armDeadline(controller, Date.now() + 60_000)();
+    expect(stopped(controller.signal)).to.equal(false);
+    const none = new AbortController();
+    armDeadline(none, Number.POSITIVE_INFINITY);
+    expect(stopped(none.signal)).to.equal(false);
+    expect(stopped(undefined)).to.equal(false);
+  });
+
+  it('aborts at once a deadline already past, and its timer aborts a signal no checkpoint reads', async () => {
+    const past = new AbortController();
+    armDeadline(past, Date.now() - 1);
+    expect(past.signal.aborted).to.equal(true);
+    const soon = new AbortController();
+    armDeadline(soon, Date.now() + 1);
+    await new Promise((resolve) => soon.signal.addEventListener('abort', resolve, { once: true }));
+    expect(soon.signal.reason).to.be.instanceOf(AppError).with.property('kind', 'deadline_exceeded');
+  });
+
+  it('throws inside a transaction without aborting the signal (whose abort would cancel the rollback)', () => {
+    const controller = new AbortController();
+    const deadline = Date.now() + 2;
+    armDeadline(controller, deadline);
+    busyUntil(deadline);
+    expect(() => throwIfPastDeadline(controller.signal))
+      .to.throw(AppError)
+      .with.property('kind', 'deadline_exceeded');
+    expect(controller.signal.aborted).to.equal(false);
+  });
+});
