@@ -8,7 +8,7 @@ import { mean, quantile } from '../math/stats.js';
 import { isValidTimeZone, localTimesByZone } from '../best-time/time-zone.js';
 import { FORECAST_MODEL, FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCache } from './virality-cache.js';
 import { fitForecastModel, type ObservedCurve } from './forecast.js';
-import { postsByPlatform } from './timing-windows.js';
+import { outOfFoldLogViews } from './out-of-fold.js';
 import { PLATFORMS } from '../../domain/platform.js';
 import { evaluatePredictor, shouldPromote, timeSplit, type ModelEvaluation, type PromotionDecision, type ScoredModel } from './virality-evaluation.js';
 import { fitViralityModel, fitViralityModelWithPrior } from './virality-fit.js';
@@ -26,6 +26,9 @@ export interface TrainerOptions {
   /** Newest share of the window held out for the evaluation. Default 0.2. */
   holdoutFraction?: number;
 }
+
+/** Fewer outcomes than this in the window: the forecast has no stacked cells (too little for 5 folds' models). */
+const MIN_STACKED_OUTCOMES = 100;
 
 /** A training row as a model example, keeping the time zone its hour and weekday were read in. */
 export interface TrainingExample extends ViralityExample {
@@ -150,14 +153,14 @@ export class ViralityTrainer implements LearningStateUpdater {
     const current = await this.repo.promotedModel(tenantId, FORECAST_MODEL);
     const curves: ObservedCurve[] = [];
     let longestAgeHours = 0;
-    for (const [platform, posts] of postsByPlatform(await this.repo.viewsObservations(tenantId, PLATFORMS, from, end))) {
-      for (const post of posts) {
-        const published = post.publishedAt.getTime();
-        const points = post.observedMs.map((ms, i) => ({ ageH: (ms - published) / 3_600_000, views: post.views[i] }));
-        // NOTE: a loop, not Math.max(...ages): one argument per observation overflowed the stack at 500,000.
-        for (const p of points) if (p.ageH > longestAgeHours) longestAgeHours = p.ageH;
-        curves.push({ platform, points });
-      }
+    const priors = await this.outOfFoldPriors(tenantId, from, end);
+    for (const post of await this.repo.viewsObservations(tenantId, PLATFORMS, from, end)) {
+      const published = post.publishedAt.getTime();
+      const points = post.observedMs.map((ms, i) => ({ ageH: (ms - published) / 3_600_000, views: post.views[i] }));
+      // NOTE: a loop, not Math.max(...ages): one argument per observation overflowed the stack at 500,000.
+      for (const p of points) if (p.ageH > longestAgeHours) longestAgeHours = p.ageH;
+      const priorLogViews = priors.get(post.postId);
+      curves.push({ platform: post.platform, points, ...(priorLogViews !== undefined ? { priorLogViews } : {}) });
     }
     const params = curves.length ? fitForecastModel(curves, end) : undefined;
     if (!params) return current?.version;
@@ -168,6 +171,23 @@ export class ViralityTrainer implements LearningStateUpdater {
     if (!(await this.repo.promote(tenantId, FORECAST_MODEL, version, current?.version))) return current?.version;
     this.cache.invalidate(tenantId);
     return version;
+  }
+
+  /**
+   * Post id → its out-of-fold pre-publication prediction of ln(1 + views), for the forecast's stacked cells: the
+   * window's posts, each predicted by a virality model fitted on the other folds with the promoted model's penalties
+   * (chosen by cross-validation in each fold before there is one). Empty with too few outcomes for a model.
+   */
+  private async outOfFoldPriors(tenantId: string, from: Date, end: Date): Promise<Map<string, number>> {
+    const rows = await this.repo.trainingRows(tenantId, from, end, end);
+    if (rows.length < MIN_STACKED_OUTCOMES) return new Map();
+    const current = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
+    const penalties =
+      current && isLoadableParams(current.params) && !current.params.prior
+        ? { lambdas: [current.params.logViews.lambda], smoothings: [current.params.logViews.smoothing] }
+        : {};
+    const predictions = outOfFoldLogViews(trainingExamples(rows), penalties);
+    return new Map(rows.flatMap((row, i) => (predictions[i] !== undefined ? [[row.postId, predictions[i]] as const] : [])));
   }
 
   async update(tenantId: string, day: string): Promise<Record<string, string>> {
