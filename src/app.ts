@@ -20,6 +20,8 @@ import { LearningRepository } from './learning/run/learning.repository.js';
 import { LearningService } from './learning/run/learning.service.js';
 import { ViralityCache } from './learning/virality/virality-cache.js';
 import { ViralityTrainer } from './learning/virality/virality-training.js';
+import { RefreshRepository } from './learning/virality/refresh.repository.js';
+import { ModelRefresher } from './learning/virality/refresh.service.js';
 import { ViralityRepository } from './learning/virality/virality.repository.js';
 import { ViralityService } from './learning/virality/virality.service.js';
 import type { Logger } from './log.js';
@@ -48,6 +50,8 @@ export interface Services {
   /** A/B experiments; the daily learning run updates the running ones through its ExperimentUpdater port. */
   experiment: ExperimentService;
   trainer: ViralityTrainer;
+  /** Refreshes the promoted virality models between daily runs (MODEL_REFRESH_INTERVAL). */
+  refresher: ModelRefresher;
   /** The metric tables' monthly partitions: created ahead, dropped past METRICS_RETENTION_DAYS (run by the scheduler). */
   metricStorage: MetricStorageService;
   tenancy: TenancyRepository;
@@ -108,6 +112,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     ingest: new MetricsIngestService(new MetricIngestRepository(db, metricPartitions)),
     metricStorage,
     learning,
+    refresher: new ModelRefresher(new RefreshRepository(db), viralityRepository, viralityCache, log.child({ component: 'model-refresh' })),
     virality,
     bestTime: new BestTimeService(viralityRepository, viralityCache),
     experiment,

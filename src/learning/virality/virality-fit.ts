@@ -81,7 +81,7 @@ function predictRow(encoded: Encoded, r: number, solution: { intercept: number; 
  * column), and λ·smoothing on the squared differences of neighbouring hours (circular) in the shared and each
  * platform's hour block.
  */
-function penaltyMatrix(at: ColumnIndex, platforms: number, variances: Float64Array, lambda: number, smoothing: number): Float64Array {
+export function penaltyMatrix(at: ColumnIndex, platforms: number, variances: Float64Array, lambda: number, smoothing: number): Float64Array {
   const p = at.size;
   const penalty = new Float64Array(p * p);
   const dense = (j: number) => j < at.dense || (j >= at.platformLogDuration && j < at.hour);

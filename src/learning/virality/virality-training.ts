@@ -190,9 +190,20 @@ export class ViralityTrainer implements LearningStateUpdater {
     return new Map(rows.flatMap((row, i) => (predictions[i] !== undefined ? [[row.postId, predictions[i]] as const] : [])));
   }
 
+  /**
+   * A model refreshed between daily runs gives way to the daily version it was refreshed from, so the full refit
+   * is judged against a model that has not seen its hold-out (the refresher then resumes from its own state).
+   */
+  private async restoreDailyModel(tenantId: string): Promise<void> {
+    const current = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
+    const base = current && isLoadableParams(current.params) ? current.params.refresh?.baseVersion : undefined;
+    if (base && (await this.repo.promote(tenantId, VIRALITY_MODEL, base, current!.version))) this.cache.invalidate(tenantId);
+  }
+
   async update(tenantId: string, day: string): Promise<Record<string, string>> {
     const { end } = dayBounds(day);
     const from = new Date(end.getTime() - (this.options.trainingWindowDays ?? 180) * DAY_MS);
+    await this.restoreDailyModel(tenantId);
     // NOTE: side by side: on Postgres one model's reads overlap the other's fitting (PGlite runs them in turn).
     const [forecast, virality] = await Promise.all([this.updateForecast(tenantId, day, from, end), this.updateVirality(tenantId, day, from, end)]);
     return { ...virality, ...(forecast ? { views_forecast: forecast } : {}) };
