@@ -174,6 +174,7 @@ export function viralityMessage(a: ViralityAnswer): ViralityPredictionMessage {
     forecast: Boolean(a.forecast),
     observedAgeHours: a.forecast?.observedAgeHours ?? 0,
     horizonHours: a.forecast?.horizonHours ?? 0,
+    modelTrainedThrough: a.modelTrainedThrough,
   };
 }
 

@@ -6,6 +6,7 @@ import { withDbErrors } from '../../db/pg-errors.js';
 import { withSession, withTransaction } from '../../db/session.js';
 import type { StoredSums } from './refresh-stats.js';
 import type { TrainingRow } from './virality.types.js';
+import { CONTENT_COLUMNS, LATEST_VIEWS } from './virality.repository.js';
 
 /** The refresh state of a (tenant, model). */
 export interface RefreshState {
@@ -70,18 +71,12 @@ export class RefreshRepository {
               where r.tenant_id = :tenant and r.observed_at >= :from and r.observed_at < :until
            )
            select p.post_id as "postId", p.platform, p.published_at as "publishedAt", p.time_zone as "timeZone",
-                  c.duration_s as "durationS", c.quality_score as "qualityScore", c.aesthetic_score as "aestheticScore",
-                  c.caption_length_chars as "captionLengthChars", c.cta_in_first_5s as "ctaInFirst5s", c.hashtag_count as "hashtagCount",
-                  latest.views, null::float8 as interactions, early.first_3s_loss as "first3sLoss",
+                  ${CONTENT_COLUMNS}, latest.views, engagement.interactions, early.first_3s_loss as "first3sLoss",
                   coalesce(o.log_views, ln(1 + base.views)) as "countedLogViews"
              from changed
              join posts p on p.tenant_id = :tenant and p.post_id = changed.post_id
              join content c on c.tenant_id = p.tenant_id and c.content_id = p.content_id
-             join lateral (
-               select r.views::float8 as views from retention_metrics r
-                where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
-                order by r.observed_at desc limit 1
-             ) latest on true
+             ${LATEST_VIEWS}
              left join lateral (
                select r.skip_rate_first_3s as first_3s_loss from retention_metrics r
                 where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until

@@ -6,7 +6,7 @@ import { withSession, withTransaction } from '../../db/session.js';
 import type { ContributionRow, ContentRow, LivePostRow, ModelRow, PostViewsRow, TenantOutcomes, TimedRow, TrainingRow } from './virality.types.js';
 
 // NOTE: "latest observation" is per post and bounded by :until, so a run for a past day never sees later data.
-const LATEST_VIEWS = `
+export const LATEST_VIEWS = `
   join lateral (
     select r.views::float8 as views from retention_metrics r
      where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
@@ -18,7 +18,7 @@ const LATEST_VIEWS = `
      order by m.observed_at desc limit 1
   ) engagement on true`;
 
-const CONTENT_COLUMNS = `c.duration_s as "durationS", c.quality_score as "qualityScore", c.aesthetic_score as "aestheticScore",
+export const CONTENT_COLUMNS = `c.duration_s as "durationS", c.quality_score as "qualityScore", c.aesthetic_score as "aestheticScore",
   c.caption_length_chars as "captionLengthChars", c.cta_in_first_5s as "ctaInFirst5s", c.hashtag_count as "hashtagCount"`;
 
 /** Platform → share lost in the first 3 s at the earliest observation of content `c`'s post there. */

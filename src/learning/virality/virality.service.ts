@@ -30,6 +30,8 @@ export interface ViralityAnswer extends ViralityPrediction {
   platformRecommendations: PlatformRecommendation[];
   boostRecommended: boolean;
   modelVersion: string;
+  /** A model refreshed between daily runs: its watermark (outcomes observed before it were folded in). */
+  modelTrainedThrough?: Date;
   /** Set when the views are a live post's forecast from its observations (not the pre-publication prediction). */
   forecast?: { observedAgeHours: number; horizonHours: number };
 }
@@ -211,6 +213,8 @@ export class ViralityService {
     const platforms = comparedPlatforms(predictor);
     const predictorOf = predictor.kind === 'learned' ? () => predictor.model : await this.formulaPredictors(tenantId, predictor, items, platforms);
     const localTimeOf = localTimesByZone();
+    const refreshed = predictor.kind === 'learned' ? predictor.model.params.refresh : undefined;
+    const trainedThrough = refreshed ? new Date(refreshed.trainedThrough) : undefined;
     return items.map((item) => {
       const content = item.contentId ? contents.get(item.contentId) : undefined;
       const scorer = predictorOf(item);
@@ -228,6 +232,7 @@ export class ViralityService {
         platformRecommendations: recommendationTexts(scored),
         boostRecommended: prediction.score >= boostThreshold,
         modelVersion: predictor.version,
+        ...(trainedThrough ? { modelTrainedThrough: trainedThrough } : {}),
       };
       const post = posts.get(item.index);
       if (!post?.observedAt || post.views === null || !forecaster) return answer;
@@ -250,6 +255,7 @@ export class ViralityService {
         score,
         boostRecommended: score >= boostThreshold,
         modelVersion: forecaster.version,
+        modelTrainedThrough: undefined,
         baselineLogViews: undefined,
         contributions: [],
         forecast: { observedAgeHours, horizonHours: Math.max(forecast.horizonH, observedAgeHours) },

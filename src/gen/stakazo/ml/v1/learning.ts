@@ -782,6 +782,11 @@ export interface ViralityPrediction {
    * horizon the forecast model has learned when that is shorter.
    */
   horizonHours: number;
+  /**
+   * Set when model_version is a model refreshed between daily runs from the streamed outcomes: outcomes observed
+   * before this instant were folded in (its watermark). Unset for a daily model and for the formula.
+   */
+  modelTrainedThrough: Date | undefined;
 }
 
 /**
@@ -5292,6 +5297,7 @@ function createBaseViralityPrediction(): ViralityPrediction {
     forecast: false,
     observedAgeHours: 0,
     horizonHours: 0,
+    modelTrainedThrough: undefined,
   };
 }
 
@@ -5350,6 +5356,9 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     }
     if (message.horizonHours !== 0) {
       writer.uint32(145).double(message.horizonHours);
+    }
+    if (message.modelTrainedThrough !== undefined) {
+      Timestamp.encode(toTimestamp(message.modelTrainedThrough), writer.uint32(154).fork()).join();
     }
     return writer;
   },
@@ -5511,6 +5520,14 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
             message.horizonHours = reader.double();
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.modelTrainedThrough = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5599,6 +5616,11 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
         : isSet(object.horizon_hours)
         ? globalThis.Number(object.horizon_hours)
         : 0,
+      modelTrainedThrough: isSet(object.modelTrainedThrough)
+        ? fromJsonTimestamp(object.modelTrainedThrough)
+        : isSet(object.model_trained_through)
+        ? fromJsonTimestamp(object.model_trained_through)
+        : undefined,
     };
   },
 
@@ -5658,6 +5680,9 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     if (message.horizonHours !== 0) {
       obj.horizonHours = floatToJson(message.horizonHours);
     }
+    if (message.modelTrainedThrough !== undefined) {
+      obj.modelTrainedThrough = message.modelTrainedThrough.toISOString();
+    }
     return obj;
   },
 
@@ -5685,6 +5710,7 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     message.forecast = object.forecast ?? false;
     message.observedAgeHours = object.observedAgeHours ?? 0;
     message.horizonHours = object.horizonHours ?? 0;
+    message.modelTrainedThrough = object.modelTrainedThrough ?? undefined;
     return message;
   },
 };

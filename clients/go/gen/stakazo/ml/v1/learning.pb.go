@@ -2738,9 +2738,12 @@ type ViralityPrediction struct {
 	ObservedAgeHours float64 `protobuf:"fixed64,17,opt,name=observed_age_hours,json=observedAgeHours,proto3" json:"observed_age_hours,omitempty"`
 	// Forecast only: the hours after publication the views are forecast at: the asked horizon_hours, or the longest
 	// horizon the forecast model has learned when that is shorter.
-	HorizonHours  float64 `protobuf:"fixed64,18,opt,name=horizon_hours,json=horizonHours,proto3" json:"horizon_hours,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	HorizonHours float64 `protobuf:"fixed64,18,opt,name=horizon_hours,json=horizonHours,proto3" json:"horizon_hours,omitempty"`
+	// Set when model_version is a model refreshed between daily runs from the streamed outcomes: outcomes observed
+	// before this instant were folded in (its watermark). Unset for a daily model and for the formula.
+	ModelTrainedThrough *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=model_trained_through,json=modelTrainedThrough,proto3" json:"model_trained_through,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *ViralityPrediction) Reset() {
@@ -2897,6 +2900,13 @@ func (x *ViralityPrediction) GetHorizonHours() float64 {
 		return x.HorizonHours
 	}
 	return 0
+}
+
+func (x *ViralityPrediction) GetModelTrainedThrough() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ModelTrainedThrough
+	}
+	return nil
 }
 
 // What one feature added to a learned prediction: coefficient × (value − training mean), summed over the feature's
@@ -3870,7 +3880,7 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\bplatform\x18\x01 \x01(\x0e2\x17.stakazo.ml.v1.PlatformR\bplatform\x12'\n" +
 	"\x0fpredicted_views\x18\x02 \x01(\x01R\x0epredictedViews\x12\x14\n" +
 	"\x05score\x18\x03 \x01(\x01R\x05score\x12\x12\n" +
-	"\x04text\x18\x04 \x01(\tR\x04text\"\xa5\x06\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\"\xf5\x06\n" +
 	"\x12ViralityPrediction\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12\x1d\n" +
 	"\n" +
@@ -3892,7 +3902,8 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\rcontributions\x18\x0f \x03(\v2\".stakazo.ml.v1.FeatureContributionR\rcontributions\x12\x1a\n" +
 	"\bforecast\x18\x10 \x01(\bR\bforecast\x12,\n" +
 	"\x12observed_age_hours\x18\x11 \x01(\x01R\x10observedAgeHours\x12#\n" +
-	"\rhorizon_hours\x18\x12 \x01(\x01R\fhorizonHours\"b\n" +
+	"\rhorizon_hours\x18\x12 \x01(\x01R\fhorizonHours\x12N\n" +
+	"\x15model_trained_through\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\x13modelTrainedThrough\"b\n" +
 	"\x13FeatureContribution\x12\x18\n" +
 	"\afeature\x18\x01 \x01(\tR\afeature\x12\x1b\n" +
 	"\tlog_views\x18\x02 \x01(\x01R\blogViews\x12\x14\n" +
@@ -4111,50 +4122,51 @@ var file_stakazo_ml_v1_learning_proto_depIdxs = []int32{
 	34, // 42: stakazo.ml.v1.ViralityPrediction.factors:type_name -> stakazo.ml.v1.ContributingFactor
 	35, // 43: stakazo.ml.v1.ViralityPrediction.platform_recommendations:type_name -> stakazo.ml.v1.PlatformRecommendation
 	37, // 44: stakazo.ml.v1.ViralityPrediction.contributions:type_name -> stakazo.ml.v1.FeatureContribution
-	33, // 45: stakazo.ml.v1.PredictViralityRequest.items:type_name -> stakazo.ml.v1.ViralityInput
-	36, // 46: stakazo.ml.v1.PredictViralityResponse.predictions:type_name -> stakazo.ml.v1.ViralityPrediction
-	56, // 47: stakazo.ml.v1.TimeSlot.weekday:type_name -> stakazo.ml.v1.Weekday
-	50, // 48: stakazo.ml.v1.GetBestTimeToPostRequest.platform:type_name -> stakazo.ml.v1.Platform
-	4,  // 49: stakazo.ml.v1.GetBestTimeToPostRequest.metric:type_name -> stakazo.ml.v1.TimingMetric
-	51, // 50: stakazo.ml.v1.GetBestTimeToPostRequest.after_time:type_name -> google.protobuf.Timestamp
-	40, // 51: stakazo.ml.v1.GetBestTimeToPostResponse.cells:type_name -> stakazo.ml.v1.TimeSlot
-	56, // 52: stakazo.ml.v1.GetBestTimeToPostResponse.top_weekdays:type_name -> stakazo.ml.v1.Weekday
-	40, // 53: stakazo.ml.v1.GetBestTimeToPostResponse.top_slots:type_name -> stakazo.ml.v1.TimeSlot
-	51, // 54: stakazo.ml.v1.GetBestTimeToPostResponse.next_best_slot_time:type_name -> google.protobuf.Timestamp
-	43, // 55: stakazo.ml.v1.GetBestTimeToPostResponse.hour_effects:type_name -> stakazo.ml.v1.TimeEffect
-	43, // 56: stakazo.ml.v1.GetBestTimeToPostResponse.weekday_effects:type_name -> stakazo.ml.v1.TimeEffect
-	56, // 57: stakazo.ml.v1.TimeEffect.weekday:type_name -> stakazo.ml.v1.Weekday
-	44, // 58: stakazo.ml.v1.GetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
-	44, // 59: stakazo.ml.v1.SetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
-	17, // 60: stakazo.ml.v1.LearningService.BuildDailySnapshot:input_type -> stakazo.ml.v1.BuildDailySnapshotRequest
-	19, // 61: stakazo.ml.v1.LearningService.GetDailySnapshot:input_type -> stakazo.ml.v1.GetDailySnapshotRequest
-	21, // 62: stakazo.ml.v1.LearningService.GetRetentionAnalysis:input_type -> stakazo.ml.v1.GetRetentionAnalysisRequest
-	23, // 63: stakazo.ml.v1.LearningService.GetRetentionClusters:input_type -> stakazo.ml.v1.GetRetentionClustersRequest
-	25, // 64: stakazo.ml.v1.LearningService.RunDailyLearning:input_type -> stakazo.ml.v1.RunDailyLearningRequest
-	27, // 65: stakazo.ml.v1.LearningService.Backfill:input_type -> stakazo.ml.v1.BackfillRequest
-	29, // 66: stakazo.ml.v1.LearningService.GetLearningReport:input_type -> stakazo.ml.v1.GetLearningReportRequest
-	31, // 67: stakazo.ml.v1.LearningService.ListLearningRuns:input_type -> stakazo.ml.v1.ListLearningRunsRequest
-	38, // 68: stakazo.ml.v1.LearningService.PredictVirality:input_type -> stakazo.ml.v1.PredictViralityRequest
-	41, // 69: stakazo.ml.v1.LearningService.GetBestTimeToPost:input_type -> stakazo.ml.v1.GetBestTimeToPostRequest
-	45, // 70: stakazo.ml.v1.LearningService.GetLearningSettings:input_type -> stakazo.ml.v1.GetLearningSettingsRequest
-	47, // 71: stakazo.ml.v1.LearningService.SetLearningSettings:input_type -> stakazo.ml.v1.SetLearningSettingsRequest
-	18, // 72: stakazo.ml.v1.LearningService.BuildDailySnapshot:output_type -> stakazo.ml.v1.BuildDailySnapshotResponse
-	20, // 73: stakazo.ml.v1.LearningService.GetDailySnapshot:output_type -> stakazo.ml.v1.GetDailySnapshotResponse
-	22, // 74: stakazo.ml.v1.LearningService.GetRetentionAnalysis:output_type -> stakazo.ml.v1.GetRetentionAnalysisResponse
-	24, // 75: stakazo.ml.v1.LearningService.GetRetentionClusters:output_type -> stakazo.ml.v1.GetRetentionClustersResponse
-	26, // 76: stakazo.ml.v1.LearningService.RunDailyLearning:output_type -> stakazo.ml.v1.RunDailyLearningResponse
-	28, // 77: stakazo.ml.v1.LearningService.Backfill:output_type -> stakazo.ml.v1.BackfillResponse
-	30, // 78: stakazo.ml.v1.LearningService.GetLearningReport:output_type -> stakazo.ml.v1.GetLearningReportResponse
-	32, // 79: stakazo.ml.v1.LearningService.ListLearningRuns:output_type -> stakazo.ml.v1.ListLearningRunsResponse
-	39, // 80: stakazo.ml.v1.LearningService.PredictVirality:output_type -> stakazo.ml.v1.PredictViralityResponse
-	42, // 81: stakazo.ml.v1.LearningService.GetBestTimeToPost:output_type -> stakazo.ml.v1.GetBestTimeToPostResponse
-	46, // 82: stakazo.ml.v1.LearningService.GetLearningSettings:output_type -> stakazo.ml.v1.GetLearningSettingsResponse
-	48, // 83: stakazo.ml.v1.LearningService.SetLearningSettings:output_type -> stakazo.ml.v1.SetLearningSettingsResponse
-	72, // [72:84] is the sub-list for method output_type
-	60, // [60:72] is the sub-list for method input_type
-	60, // [60:60] is the sub-list for extension type_name
-	60, // [60:60] is the sub-list for extension extendee
-	0,  // [0:60] is the sub-list for field type_name
+	51, // 45: stakazo.ml.v1.ViralityPrediction.model_trained_through:type_name -> google.protobuf.Timestamp
+	33, // 46: stakazo.ml.v1.PredictViralityRequest.items:type_name -> stakazo.ml.v1.ViralityInput
+	36, // 47: stakazo.ml.v1.PredictViralityResponse.predictions:type_name -> stakazo.ml.v1.ViralityPrediction
+	56, // 48: stakazo.ml.v1.TimeSlot.weekday:type_name -> stakazo.ml.v1.Weekday
+	50, // 49: stakazo.ml.v1.GetBestTimeToPostRequest.platform:type_name -> stakazo.ml.v1.Platform
+	4,  // 50: stakazo.ml.v1.GetBestTimeToPostRequest.metric:type_name -> stakazo.ml.v1.TimingMetric
+	51, // 51: stakazo.ml.v1.GetBestTimeToPostRequest.after_time:type_name -> google.protobuf.Timestamp
+	40, // 52: stakazo.ml.v1.GetBestTimeToPostResponse.cells:type_name -> stakazo.ml.v1.TimeSlot
+	56, // 53: stakazo.ml.v1.GetBestTimeToPostResponse.top_weekdays:type_name -> stakazo.ml.v1.Weekday
+	40, // 54: stakazo.ml.v1.GetBestTimeToPostResponse.top_slots:type_name -> stakazo.ml.v1.TimeSlot
+	51, // 55: stakazo.ml.v1.GetBestTimeToPostResponse.next_best_slot_time:type_name -> google.protobuf.Timestamp
+	43, // 56: stakazo.ml.v1.GetBestTimeToPostResponse.hour_effects:type_name -> stakazo.ml.v1.TimeEffect
+	43, // 57: stakazo.ml.v1.GetBestTimeToPostResponse.weekday_effects:type_name -> stakazo.ml.v1.TimeEffect
+	56, // 58: stakazo.ml.v1.TimeEffect.weekday:type_name -> stakazo.ml.v1.Weekday
+	44, // 59: stakazo.ml.v1.GetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
+	44, // 60: stakazo.ml.v1.SetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
+	17, // 61: stakazo.ml.v1.LearningService.BuildDailySnapshot:input_type -> stakazo.ml.v1.BuildDailySnapshotRequest
+	19, // 62: stakazo.ml.v1.LearningService.GetDailySnapshot:input_type -> stakazo.ml.v1.GetDailySnapshotRequest
+	21, // 63: stakazo.ml.v1.LearningService.GetRetentionAnalysis:input_type -> stakazo.ml.v1.GetRetentionAnalysisRequest
+	23, // 64: stakazo.ml.v1.LearningService.GetRetentionClusters:input_type -> stakazo.ml.v1.GetRetentionClustersRequest
+	25, // 65: stakazo.ml.v1.LearningService.RunDailyLearning:input_type -> stakazo.ml.v1.RunDailyLearningRequest
+	27, // 66: stakazo.ml.v1.LearningService.Backfill:input_type -> stakazo.ml.v1.BackfillRequest
+	29, // 67: stakazo.ml.v1.LearningService.GetLearningReport:input_type -> stakazo.ml.v1.GetLearningReportRequest
+	31, // 68: stakazo.ml.v1.LearningService.ListLearningRuns:input_type -> stakazo.ml.v1.ListLearningRunsRequest
+	38, // 69: stakazo.ml.v1.LearningService.PredictVirality:input_type -> stakazo.ml.v1.PredictViralityRequest
+	41, // 70: stakazo.ml.v1.LearningService.GetBestTimeToPost:input_type -> stakazo.ml.v1.GetBestTimeToPostRequest
+	45, // 71: stakazo.ml.v1.LearningService.GetLearningSettings:input_type -> stakazo.ml.v1.GetLearningSettingsRequest
+	47, // 72: stakazo.ml.v1.LearningService.SetLearningSettings:input_type -> stakazo.ml.v1.SetLearningSettingsRequest
+	18, // 73: stakazo.ml.v1.LearningService.BuildDailySnapshot:output_type -> stakazo.ml.v1.BuildDailySnapshotResponse
+	20, // 74: stakazo.ml.v1.LearningService.GetDailySnapshot:output_type -> stakazo.ml.v1.GetDailySnapshotResponse
+	22, // 75: stakazo.ml.v1.LearningService.GetRetentionAnalysis:output_type -> stakazo.ml.v1.GetRetentionAnalysisResponse
+	24, // 76: stakazo.ml.v1.LearningService.GetRetentionClusters:output_type -> stakazo.ml.v1.GetRetentionClustersResponse
+	26, // 77: stakazo.ml.v1.LearningService.RunDailyLearning:output_type -> stakazo.ml.v1.RunDailyLearningResponse
+	28, // 78: stakazo.ml.v1.LearningService.Backfill:output_type -> stakazo.ml.v1.BackfillResponse
+	30, // 79: stakazo.ml.v1.LearningService.GetLearningReport:output_type -> stakazo.ml.v1.GetLearningReportResponse
+	32, // 80: stakazo.ml.v1.LearningService.ListLearningRuns:output_type -> stakazo.ml.v1.ListLearningRunsResponse
+	39, // 81: stakazo.ml.v1.LearningService.PredictVirality:output_type -> stakazo.ml.v1.PredictViralityResponse
+	42, // 82: stakazo.ml.v1.LearningService.GetBestTimeToPost:output_type -> stakazo.ml.v1.GetBestTimeToPostResponse
+	46, // 83: stakazo.ml.v1.LearningService.GetLearningSettings:output_type -> stakazo.ml.v1.GetLearningSettingsResponse
+	48, // 84: stakazo.ml.v1.LearningService.SetLearningSettings:output_type -> stakazo.ml.v1.SetLearningSettingsResponse
+	73, // [73:85] is the sub-list for method output_type
+	61, // [61:73] is the sub-list for method input_type
+	61, // [61:61] is the sub-list for extension type_name
+	61, // [61:61] is the sub-list for extension extendee
+	0,  // [0:61] is the sub-list for field type_name
 }
 
 func init() { file_stakazo_ml_v1_learning_proto_init() }
