@@ -13,6 +13,7 @@ import type { ViralityInput } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { mean } from '../../src/learning/math/stats.js';
 import { HOUR_MS, liveWorld, OBSERVED_AGES, observe, recordsOf, registerLivePosts, streamRecords, type PeakHours } from '../helpers/live-world.js';
 import { deleteTenantTokens, freshTenant } from '../helpers/planted-world.js';
+import { eventually } from '../helpers/eventually.js';
 import { BACKEND, call, startTestServer, type TestServer } from '../helpers/server.js';
 
 const TRAIN_DAY = '2021-03-01';
@@ -150,5 +151,48 @@ describe(`virality model refreshed from the stream (${BACKEND})`, () => {
     const afterLater = await hourlyPredictions(metadata);
     // The views at 336 h are the final ones again: the same outcomes, so the same model.
     for (let h = 0; h < 24; h++) expect(afterLater.logViews[h]).to.be.closeTo(after.logViews[h], 1e-6);
+  });
+});
+
+// NOTE: PGlite only: the timer refreshes every tenant of its database, and the Postgres test database is shared by
+// the files running beside this one (their models must not change under them). The refresh itself is tested on
+// both back-ends above.
+(BACKEND === 'pglite' ? describe : describe.skip)(`virality model refreshed on MODEL_REFRESH_INTERVAL (${BACKEND})`, () => {
+  let server: TestServer;
+  before(async () => (server = await startTestServer({ MODEL_REFRESH_INTERVAL: '1' })));
+  after(async () => {
+    await deleteTenantTokens(server);
+    await server.stop();
+  });
+
+  it('the server refreshes a new daily model by itself: PredictVirality then names the refreshed version and its watermark', async () => {
+    const { metadata } = await freshTenant(server, 'refresh-timer');
+    const training = liveWorld(12, 260, TRAIN_END - 40 * DAY_MS, 30 * 24);
+    await registerLivePosts(server, metadata, training);
+    await observe(
+      server,
+      metadata,
+      training.flatMap((p) => recordsOf(p, OBSERVED_AGES)),
+    );
+    const run = await call(server.learning, server.learning.runDailyLearning, { day: TRAIN_DAY, force: true }, metadata);
+    const daily = run.run!.modelVersions.virality;
+    expect(daily).to.match(/^v20210301-/);
+    const item: ViralityInput = {
+      contentId: training[0].postId,
+      features: undefined,
+      durationS: 0,
+      platform: training[0].platform,
+      plannedPublishTime: undefined,
+      timeZone: 'UTC',
+      postId: '',
+      horizonHours: 0,
+    };
+    let answer: { modelVersion: string; modelTrainedThrough?: Date } | undefined;
+    const refreshed = await eventually(async () => {
+      answer = (await call(server.learning, server.learning.predictVirality, { items: [item] }, metadata)).predictions[0];
+      return answer.modelVersion.startsWith(`${daily}+r`);
+    }, 60_000);
+    expect(refreshed, `a refreshed version of ${daily} answers (last: ${answer?.modelVersion})`).to.equal(true);
+    expect(answer!.modelTrainedThrough).to.be.instanceOf(Date);
   });
 });
