@@ -5358,7 +5358,7 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
       writer.uint32(145).double(message.horizonHours);
     }
     if (message.modelTrainedThrough !== undefined) {
-      Timestamp.encode(toTimestamp(message.modelTrainedThrough), writer.uint32(154).fork()).join();
+      Timestamp.encode(toTimestamp(message.modelTrainedThrough), writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -5520,8 +5520,8 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
             message.horizonHours = reader.double();
             continue;
           }
-          case 19: {
-            if (tag !== 154) {
+          case 20: {
+            if (tag !== 162) {
               break;
             }
 

@@ -2741,7 +2741,7 @@ type ViralityPrediction struct {
 	HorizonHours float64 `protobuf:"fixed64,18,opt,name=horizon_hours,json=horizonHours,proto3" json:"horizon_hours,omitempty"`
 	// Set when model_version is a model refreshed between daily runs from the streamed outcomes: outcomes observed
 	// before this instant were folded in (its watermark). Unset for a daily model and for the formula.
-	ModelTrainedThrough *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=model_trained_through,json=modelTrainedThrough,proto3" json:"model_trained_through,omitempty"`
+	ModelTrainedThrough *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=model_trained_through,json=modelTrainedThrough,proto3" json:"model_trained_through,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -3903,7 +3903,7 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\bforecast\x18\x10 \x01(\bR\bforecast\x12,\n" +
 	"\x12observed_age_hours\x18\x11 \x01(\x01R\x10observedAgeHours\x12#\n" +
 	"\rhorizon_hours\x18\x12 \x01(\x01R\fhorizonHours\x12N\n" +
-	"\x15model_trained_through\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\x13modelTrainedThrough\"b\n" +
+	"\x15model_trained_through\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampR\x13modelTrainedThrough\"b\n" +
 	"\x13FeatureContribution\x12\x18\n" +
 	"\afeature\x18\x01 \x01(\tR\afeature\x12\x1b\n" +
 	"\tlog_views\x18\x02 \x01(\x01R\blogViews\x12\x14\n" +
