@@ -157,6 +157,7 @@ export function serverEnv(dataDir: string): Record<string, string> {
     HTTP_PORT: 'off',
     DATA_DIR: dataDir,
     SCHEDULER_ENABLED: 'false',
+    MODEL_REFRESH_INTERVAL: '0',
     SHUTDOWN_GRACE_MS: '2000',
     LIMIT_MAX_COLLECTIONS: '1000',
   };

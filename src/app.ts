@@ -22,6 +22,8 @@ import { ViralityCacheService } from './learning/virality/virality-cache.service
 import { ViralityTrainingService } from './learning/virality/virality-training.service.js';
 import { AdviceRepository } from './learning/advice/advice.repository.js';
 import { AdviceService } from './learning/advice/advice.service.js';
+import { RefreshRepository } from './learning/virality/refresh.repository.js';
+import { ModelRefresher } from './learning/virality/refresh.service.js';
 import { ViralityRepository } from './learning/virality/virality.repository.js';
 import { ViralityService } from './learning/virality/virality.service.js';
 import type { Logger } from './log.js';
@@ -50,6 +52,8 @@ export interface Services {
   /** A/B experiments; the daily learning run updates the running ones through its ExperimentUpdater port. */
   experiment: ExperimentService;
   trainer: ViralityTrainingService;
+  /** Refreshes the promoted virality models between daily runs (MODEL_REFRESH_INTERVAL). */
+  refresher: ModelRefresher;
   /** The metric tables' monthly partitions: created ahead, dropped past METRICS_RETENTION_DAYS (run by the scheduler). */
   metricStorage: MetricStorageService;
   /** Tenants and API tokens (the CLI, the scheduler, the report page, the demo seeder). */
@@ -123,6 +127,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     ingest: new MetricsIngestService(new MetricIngestRepository(db, metricPartitions), undefined, hooks.onMetricsIngested),
     metricStorage,
     learning,
+    refresher: new ModelRefresher(new RefreshRepository(db), viralityRepository, viralityCache, log.child({ component: 'model-refresh' })),
     virality,
     bestTime: new BestTimeService(viralityRepository, viralityCache),
     experiment,

@@ -105,6 +105,8 @@ export interface Config {
   pglite: PgliteConfig;
   caches: CacheConfig;
   scheduler: SchedulerConfig;
+  /** Seconds between refreshes of the promoted virality models from the outcomes streamed since; 0: off. */
+  modelRefreshIntervalS: number;
   tls?: TlsConfig;
   /** Minimum virality score (0..100) for boost_recommended. */
   boostThreshold: number;
@@ -301,6 +303,7 @@ function readConfig(env: Env): Config {
       timeZone: assertTimeZone('SCHEDULER_TIME_ZONE', env.SCHEDULER_TIME_ZONE || 'UTC'),
       catchUpDays: integer(env, 'SCHEDULER_CATCH_UP_DAYS', 7, 0, 366),
     },
+    modelRefreshIntervalS: integer(env, 'MODEL_REFRESH_INTERVAL', 300, 0, 86_400),
     tls: tls(env),
     boostThreshold: integer(env, 'BOOST_THRESHOLD', 75, 0, 100),
     authCacheMs: integer(env, 'AUTH_CACHE_MS', 5000, 0, 3_600_000),

@@ -223,6 +223,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (!scheduler) {
     void services.learning.recoverOrphanedRuns().catch((err: unknown) => log.error({ err }, 'cannot look for orphaned learning runs'));
   }
+  // NOTE: one refresher per tenant across replicas: each replica tries, the commit's lock and watermark let one win.
+  const refreshTimer =
+    config.modelRefreshIntervalS > 0
+      ? setInterval(() => {
+          void services.tenancy
+            .listTenantIds()
+            .then((tenants) => services.refresher.refreshAll(tenants))
+            .catch((err) => log.error({ err }, 'model refresh: listing tenants failed'));
+        }, config.modelRefreshIntervalS * 1000)
+      : undefined;
+  refreshTimer?.unref();
   log.info(
     { pid: process.pid, host: config.host, port, httpPort: http?.port, backend: db.kind, tls: Boolean(config.tls), reflection: config.reflection },
     'serving',
@@ -232,6 +243,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stop = () =>
     (stopping ??= (async () => {
       serving = false;
+      clearInterval(refreshTimer);
       await scheduler?.stop();
       for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'NOT_SERVING');
       await new Promise<void>((resolve) => {

@@ -182,6 +182,7 @@ export function viralityMessage(a: ViralityAnswer): ViralityPredictionMessage {
     observedAgeHours: a.forecast?.observedAgeHours ?? 0,
     horizonHours: a.forecast?.horizonHours ?? 0,
     suggestedChanges: a.suggestedChanges ?? [],
+    modelTrainedThrough: a.modelTrainedThrough,
   };
 }
 

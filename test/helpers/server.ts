@@ -29,7 +29,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** A fresh config for tests: port 0, loopback, a temporary data dir, scheduler off, quiet logs. */
+/** A fresh config for tests: port 0, loopback, a temporary data dir, scheduler and model refresh off, quiet logs. */
 export function testConfig(env: Record<string, string | undefined> = {}): { config: Config; cleanup(): void } {
   const dataDir = mkdtempSync(join(tmpdir(), 'stakazo-test-'));
   const config = loadConfig({
@@ -40,6 +40,8 @@ export function testConfig(env: Record<string, string | undefined> = {}): { conf
     DATABASE_URL: process.env.DATABASE_URL,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SCHEDULER_ENABLED: 'false',
+    // NOTE: the refresh timer refreshes every tenant of the database: off, so no test changes another's models.
+    MODEL_REFRESH_INTERVAL: '0',
     SHUTDOWN_GRACE_MS: '2000',
     ...env,
   });

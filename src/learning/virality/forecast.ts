@@ -1,6 +1,10 @@
 // Forecasts for live posts: ln(1 + views at a horizon) regressed on ln(1 + views at an age), per platform, learned
 // from posts whose curve is known up to the horizon; applied at call time to a post's latest views observation.
+// Where the post's pre-publication prediction is known, a stacked regression (forecast-stack.ts) combines both.
 import { quantile } from '../math/stats.js';
+import { applyStackedCell, fitStackedCell, stackInputs, viewsAt, type StackedCell, type StackInputs } from './forecast-stack.js';
+
+export { viewsAt } from './forecast-stack.js';
 
 /** Ages and horizons (hours after publication) the model is learned at; others are interpolated in log-hours. */
 export const FORECAST_HOURS = [1, 3, 6, 12, 24, 48, 72, 168, 336, 720, 2160] as const;
@@ -22,6 +26,8 @@ export interface ForecastCell {
   slope: number;
   residualP10: number;
   residualP90: number;
+  /** With the pre-publication prediction: the stacked regression (used when the prediction is known). */
+  stack?: StackedCell;
 }
 
 /** What is stored in learned_models.params for the forecast model. */
@@ -38,6 +44,14 @@ export interface ForecastParams {
 export interface ObservedCurve {
   platform: string;
   points: { ageH: number; views: number }[];
+  /** The post's out-of-fold pre-publication prediction of ln(1 + views), when there is one. */
+  priorLogViews?: number;
+}
+
+/** A live post as the stacked cells read it: its observations so far and its pre-publication prediction. */
+export interface LiveCurve {
+  points: readonly { ageH: number; views: number }[];
+  priorLogViews: number;
 }
 
 /** A forecast of ln(1 + views) at a horizon with its 80 % interval. */
@@ -52,19 +66,6 @@ export interface ViewsForecast {
 export function isForecastParams(params: unknown): params is ForecastParams {
   const p = params as Partial<ForecastParams> | null;
   return Boolean(p && p.kind === 'views_forecast' && p.formatVersion === 1 && p.cells && typeof p.cells === 'object');
-}
-
-/** Views at `ageH`, linear between observations (0 views at publication); undefined past the last one. */
-export function viewsAt(points: readonly { ageH: number; views: number }[], ageH: number): number | undefined {
-  let previous = { ageH: 0, views: 0 };
-  for (const point of points) {
-    if (point.ageH >= ageH) {
-      const width = point.ageH - previous.ageH;
-      return width > 0 ? previous.views + ((point.views - previous.views) * (ageH - previous.ageH)) / width : point.views;
-    }
-    previous = point;
-  }
-  return undefined;
 }
 
 function fitCell(pairs: readonly [number, number][], ageH: number, horizonH: number): ForecastCell | undefined {
@@ -113,7 +114,13 @@ export function fitForecastModel(curves: readonly ObservedCurve[], trainedTo: Da
           ageH,
           horizonH,
         );
-        if (cell) fitted.push(cell);
+        if (!cell) continue;
+        const stacked = known.flatMap(({ c, y }) => {
+          const x = c.priorLogViews === undefined ? undefined : stackInputs(c.points, ageH, c.priorLogViews);
+          return x ? [{ x, y }] : [];
+        });
+        const stack = fitStackedCell(stacked);
+        fitted.push(stack ? { ...cell, stack } : cell);
       }
     }
     if (fitted.length) cells[platform] = fitted;
@@ -130,11 +137,20 @@ interface LogForecast {
   p90: number;
 }
 
+/** One cell's forecast: the stacked regression when it has one and the post's inputs are known, else views only. */
+function atCell(cell: ForecastCell, logViews: number, inputs: StackInputs | undefined): LogForecast {
+  const { median, p10, p90 } =
+    cell.stack && inputs
+      ? { median: applyStackedCell(cell.stack, inputs), p10: cell.stack.residualP10, p90: cell.stack.residualP90 }
+      : { median: cell.intercept + cell.slope * logViews, p10: cell.residualP10, p90: cell.residualP90 };
+  return { median, p10: median + Math.min(0, p10), p90: median + Math.max(0, p90) };
+}
+
 /**
- * The cells of one horizon applied at age `ageH`: coefficients and residual percentiles interpolated in log-hours
- * between the learned ages around it, with the identity (views known exactly) at the horizon itself.
+ * The cells of one horizon applied at age `ageH`: the forecasts of the learned ages around it, interpolated in
+ * log-hours, with the identity (views known exactly) at the horizon itself.
  */
-function atHorizon(cells: readonly ForecastCell[], horizonH: number, ageH: number, logViews: number): LogForecast | undefined {
+function atHorizon(cells: readonly ForecastCell[], horizonH: number, ageH: number, logViews: number, inputs: StackInputs | undefined): LogForecast | undefined {
   if (ageH >= horizonH) return { median: logViews, p10: logViews, p90: logViews };
   const ages = cells.filter((c) => c.horizonH === horizonH);
   if (!ages.length) return undefined;
@@ -147,26 +163,35 @@ function atHorizon(cells: readonly ForecastCell[], horizonH: number, ageH: numbe
     low = points[after - 1];
   }
   const w = high === low ? 0 : Math.min(1, Math.max(0, logWeight(low.ageH, high.ageH, ageH)));
-  const mix = (key: 'intercept' | 'slope' | 'residualP10' | 'residualP90') => low[key] + w * (high[key] - low[key]);
-  const median = mix('intercept') + mix('slope') * logViews;
-  return { median, p10: median + Math.min(0, mix('residualP10')), p90: median + Math.max(0, mix('residualP90')) };
+  const [lowForecast, highForecast] = [atCell(low, logViews, inputs), atCell(high, logViews, inputs)];
+  const mix = (key: keyof LogForecast) => lowForecast[key] + w * (highForecast[key] - lowForecast[key]);
+  return { median: mix('median'), p10: mix('p10'), p90: mix('p90') };
 }
 
 /**
  * Forecasts views at `horizonH` hours after publication for a post with `views` at age `ageH` (its latest
  * observation): the learned horizons around `horizonH` are each applied at the post's age and interpolated in
- * log-hours; beyond the longest learned horizon, at that one (said in the answer). Undefined when neither the platform nor the pooled model has cells for those horizons.
+ * log-hours; beyond the longest learned horizon, at that one (said in the answer). With `live` (the post's
+ * observations and pre-publication prediction), cells that have a stacked regression use it. Undefined when neither the platform nor the pooled model has cells for those horizons.
  */
-export function forecastViews(params: ForecastParams, platform: string, ageH: number, views: number, horizonH: number): ViewsForecast | undefined {
+export function forecastViews(
+  params: ForecastParams,
+  platform: string,
+  ageH: number,
+  views: number,
+  horizonH: number,
+  live?: LiveCurve,
+): ViewsForecast | undefined {
   const cells = params.cells[platform] ?? params.cells[POOLED];
   if (!cells) return undefined;
   const logViews = Math.log1p(Math.max(0, views));
+  const inputs = live && stackInputs(live.points, ageH, live.priorLogViews);
   const horizons = [...new Set(cells.map((c) => c.horizonH))].sort((a, b) => a - b);
   const above = horizons.findIndex((h) => h >= horizonH);
   const highH = above === -1 ? horizons[horizons.length - 1] : horizons[above];
   const lowH = above > 0 ? horizons[above - 1] : highH;
-  const high = atHorizon(cells, highH, ageH, logViews);
-  const low = atHorizon(cells, lowH, ageH, logViews);
+  const high = atHorizon(cells, highH, ageH, logViews, inputs);
+  const low = atHorizon(cells, lowH, ageH, logViews, inputs);
   if (!high || !low) return undefined;
   const w = highH === lowH ? 0 : Math.min(1, Math.max(0, logWeight(Math.max(lowH, ageH), highH, Math.max(horizonH, ageH))));
   const at = (key: keyof LogForecast) => Math.max(logViews, low[key] + w * (high[key] - low[key]));

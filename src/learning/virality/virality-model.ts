@@ -62,6 +62,11 @@ export interface ViralityModelParams {
   /** ISO instants of the first and last training publications. */
   trainedFrom: string;
   trainedTo: string;
+  /**
+   * Set on a model refreshed between daily runs (refresh.service.ts): the daily version it was refitted from, with
+   * that version's penalties, on the outcomes observed before `trainedThrough` (ISO).
+   */
+  refresh?: { baseVersion: string; trainedThrough: string; outcomes: number };
 }
 
 /**

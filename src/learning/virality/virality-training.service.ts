@@ -8,7 +8,7 @@ import { mean, quantile } from '../math/stats.js';
 import { isValidTimeZone, localTimesByZone } from '../best-time/time-zone.js';
 import { FORECAST_MODEL, FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCacheService } from './virality-cache.service.js';
 import { fitForecastModel, type ObservedCurve } from './forecast.js';
-import { postsByPlatform } from './timing-windows.js';
+import { outOfFoldLogViews } from './out-of-fold.js';
 import { PLATFORMS } from '../../domain/platform.js';
 import { evaluatePredictor, shouldPromote, timeSplit, type ModelEvaluation, type PromotionDecision, type ScoredModel } from './virality-evaluation.js';
 import { fitViralityModel, fitViralityModelWithPrior } from './virality-fit.js';
@@ -26,6 +26,9 @@ export interface TrainerOptions {
   /** Newest share of the window held out for the evaluation. Default 0.2. */
   holdoutFraction?: number;
 }
+
+/** Fewer outcomes than this in the window: the forecast has no stacked cells (too little for 5 folds' models). */
+const MIN_STACKED_OUTCOMES = 100;
 
 /** A training row as a model example, keeping the time zone its hour and weekday were read in. */
 export interface TrainingExample extends ViralityExample {
@@ -150,14 +153,14 @@ export class ViralityTrainingService implements LearningStateUpdater {
     const current = await this.repo.promotedModel(tenantId, FORECAST_MODEL);
     const curves: ObservedCurve[] = [];
     let longestAgeHours = 0;
-    for (const [platform, posts] of postsByPlatform(await this.repo.viewsObservations(tenantId, PLATFORMS, from, end))) {
-      for (const post of posts) {
-        const published = post.publishedAt.getTime();
-        const points = post.observedMs.map((ms, i) => ({ ageH: (ms - published) / 3_600_000, views: post.views[i] }));
-        // NOTE: a loop, not Math.max(...ages): one argument per observation overflowed the stack at 500,000.
-        for (const p of points) if (p.ageH > longestAgeHours) longestAgeHours = p.ageH;
-        curves.push({ platform, points });
-      }
+    const priors = await this.outOfFoldPriors(tenantId, from, end);
+    for (const post of await this.repo.viewsObservations(tenantId, PLATFORMS, from, end)) {
+      const published = post.publishedAt.getTime();
+      const points = post.observedMs.map((ms, i) => ({ ageH: (ms - published) / 3_600_000, views: post.views[i] }));
+      // NOTE: a loop, not Math.max(...ages): one argument per observation overflowed the stack at 500,000.
+      for (const p of points) if (p.ageH > longestAgeHours) longestAgeHours = p.ageH;
+      const priorLogViews = priors.get(post.postId);
+      curves.push({ platform: post.platform, points, ...(priorLogViews !== undefined ? { priorLogViews } : {}) });
     }
     const params = curves.length ? fitForecastModel(curves, end) : undefined;
     if (!params) return current?.version;
@@ -170,9 +173,37 @@ export class ViralityTrainingService implements LearningStateUpdater {
     return version;
   }
 
+  /**
+   * Post id → its out-of-fold pre-publication prediction of ln(1 + views), for the forecast's stacked cells: the
+   * window's posts, each predicted by a virality model fitted on the other folds with the promoted model's penalties
+   * (chosen by cross-validation in each fold before there is one). Empty with too few outcomes for a model.
+   */
+  private async outOfFoldPriors(tenantId: string, from: Date, end: Date): Promise<Map<string, number>> {
+    const rows = await this.repo.trainingRows(tenantId, from, end, end);
+    if (rows.length < MIN_STACKED_OUTCOMES) return new Map();
+    const current = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
+    const penalties =
+      current && isLoadableParams(current.params) && !current.params.prior
+        ? { lambdas: [current.params.logViews.lambda], smoothings: [current.params.logViews.smoothing] }
+        : {};
+    const predictions = outOfFoldLogViews(trainingExamples(rows), penalties);
+    return new Map(rows.flatMap((row, i) => (predictions[i] !== undefined ? [[row.postId, predictions[i]] as const] : [])));
+  }
+
+  /**
+   * A model refreshed between daily runs gives way to the daily version it was refreshed from, so the full refit
+   * is judged against a model that has not seen its hold-out (the refresher then resumes from its own state).
+   */
+  private async restoreDailyModel(tenantId: string): Promise<void> {
+    const current = await this.repo.promotedModel(tenantId, VIRALITY_MODEL);
+    const base = current && isLoadableParams(current.params) ? current.params.refresh?.baseVersion : undefined;
+    if (base && (await this.repo.promote(tenantId, VIRALITY_MODEL, base, current!.version))) this.cache.invalidate(tenantId);
+  }
+
   async update(tenantId: string, day: string): Promise<Record<string, string>> {
     const { end } = dayBounds(day);
     const from = new Date(end.getTime() - (this.options.trainingWindowDays ?? 180) * DAY_MS);
+    await this.restoreDailyModel(tenantId);
     // NOTE: side by side: on Postgres one model's reads overlap the other's fitting (PGlite runs them in turn).
     const [forecast, virality] = await Promise.all([this.updateForecast(tenantId, day, from, end), this.updateVirality(tenantId, day, from, end)]);
     return { ...virality, ...(forecast ? { views_forecast: forecast } : {}) };

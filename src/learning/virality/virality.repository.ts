@@ -129,7 +129,7 @@ export class ViralityRepository {
       const rows = await this.rows<Omit<LivePostRow, 'content'> & ContentRow & { knownContent: boolean }>(
         `select p.post_id as "postId", p.content_id as "contentId", p.platform, p.published_at as "publishedAt",
                 p.time_zone as "timeZone", latest.observed_at as "observedAt", latest.views,
-                c.content_id is not null as "knownContent", ${CONTENT_COLUMNS}, ${FIRST_3S_LOSS} as "first3sLossByPlatform"
+                curve.observed_ms as "curveObservedMs", curve.views as "curveViews", c.content_id is not null as "knownContent", ${CONTENT_COLUMNS}, ${FIRST_3S_LOSS} as "first3sLossByPlatform"
            from posts p
            left join content c on c.tenant_id = p.tenant_id and c.content_id = p.content_id
            left join lateral (
@@ -137,10 +137,17 @@ export class ViralityRepository {
               where r.tenant_id = p.tenant_id and r.post_id = p.post_id
               order by r.observed_at desc limit 1
            ) latest on true
+           -- NOTE: the whole curve too: the stacked forecast reads the views at half the post's age.
+           left join lateral (
+             select array_agg(floor(extract(epoch from r.observed_at) * 1000)::float8 order by r.observed_at) as observed_ms,
+                    array_agg(r.views::float8 order by r.observed_at) as views
+               from retention_metrics r
+              where r.tenant_id = p.tenant_id and r.post_id = p.post_id
+           ) curve on true
           where p.tenant_id = :tenant and p.post_id = any(:ids::text[])`,
         { tenant: tenantId, ids: [...postIds] },
       );
-      return rows.map(({ postId, platform, publishedAt, timeZone, observedAt, views, knownContent, ...content }) => ({
+      return rows.map(({ postId, platform, publishedAt, timeZone, observedAt, views, curveObservedMs, curveViews, knownContent, ...content }) => ({
         postId,
         contentId: content.contentId,
         platform,
@@ -148,6 +155,8 @@ export class ViralityRepository {
         timeZone,
         observedAt,
         views,
+        curveObservedMs: curveObservedMs ?? [],
+        curveViews: curveViews ?? [],
         content: knownContent ? content : null,
       }));
     });

@@ -3,7 +3,7 @@ import { invalidArgument, notFound } from '../../errors.js';
 import { isValidTimeZone, localTimesByZone, type LocalTime } from '../best-time/time-zone.js';
 import { forecastViews } from './forecast.js';
 import { suggestChanges } from './suggestions.js';
-import { percentileWithin } from './virality-model.js';
+import { percentileWithin, type ViralityModel } from './virality-model.js';
 import { slotTimingValue } from '../best-time/best-time.js';
 import type { ContentFeatureValues } from './content-features.js';
 import type { TenantPredictor, ViralityCacheService } from './virality-cache.service.js';
@@ -33,6 +33,8 @@ export interface ViralityAnswer extends ViralityPrediction {
   modelVersion: string;
   /** Learned model only: the changes that raise the item's predicted views most (counterfactual predictions). */
   suggestedChanges?: SuggestedChange[];
+  /** A model refreshed between daily runs: its watermark (outcomes observed before it were folded in). */
+  modelTrainedThrough?: Date;
   /** Set when the views are a live post's forecast from its observations (not the pre-publication prediction). */
   forecast?: { observedAgeHours: number; horizonHours: number };
 }
@@ -98,6 +100,21 @@ function featuresOf(item: ViralityItem, content: ContentRow | undefined, platfor
     publishedAt: item.plannedAt,
     ...(typeof first3sLoss === 'number' ? { first3sLoss } : {}),
   };
+}
+
+/** A live post's views observations as hours after publication. */
+const curveOf = (post: LivePostRow) => post.curveObservedMs.map((ms, i) => ({ ageH: (ms - post.publishedAt.getTime()) / HOUR_MS, views: post.curveViews[i] }));
+
+/**
+ * The pre-publication prediction the stacked forecast reads: the model's, with its trend held at the model's last
+ * training publication. NOTE: the stack learned from out-of-fold predictions, which never extrapolate the trend; a
+ * trend extrapolated past the data shifts every new post's prediction alike (±0.35 ln views on planted worlds) and
+ * the interval would no longer cover. The early views carry any real change of level since.
+ */
+function stackedPrior(model: ViralityModel, features: ViralityFeatures): number {
+  const trainedToMs = Date.parse(model.params.trainedTo);
+  const publishedAt = features.publishedAt && features.publishedAt.getTime() > trainedToMs ? new Date(trainedToMs) : features.publishedAt;
+  return model.predict({ ...features, publishedAt }).predictedLogViews;
 }
 
 export class ViralityService {
@@ -199,6 +216,8 @@ export class ViralityService {
     const platforms = comparedPlatforms(predictor);
     const predictorOf = predictor.kind === 'learned' ? () => predictor.model : await this.formulaPredictors(tenantId, predictor, items, platforms);
     const localTimeOf = localTimesByZone();
+    const refreshed = predictor.kind === 'learned' ? predictor.model.params.refresh : undefined;
+    const trainedThrough = refreshed ? new Date(refreshed.trainedThrough) : undefined;
     return items.map((item) => {
       const content = item.contentId ? contents.get(item.contentId) : undefined;
       const scorer = predictorOf(item);
@@ -218,11 +237,17 @@ export class ViralityService {
         boostRecommended: prediction.score >= boostThreshold,
         modelVersion: predictor.version,
         ...(predictor.kind === 'learned' ? { suggestedChanges: suggestChanges(predictor.model, features) } : {}),
+        ...(trainedThrough ? { modelTrainedThrough: trainedThrough } : {}),
       };
       const post = posts.get(item.index);
       if (!post?.observedAt || post.views === null || !forecaster) return answer;
       const observedAgeHours = (post.observedAt.getTime() - post.publishedAt.getTime()) / HOUR_MS;
-      const forecast = forecastViews(forecaster.params, post.platform, observedAgeHours, post.views, item.horizonHours!);
+      // NOTE: the stacked cells were learned on a ridge model's out-of-fold predictions: not on the formula's.
+      const live =
+        predictor.kind === 'learned'
+          ? { points: curveOf(post), priorLogViews: stackedPrior(predictor.model, featuresOf(item, content, item.platform, local)) }
+          : undefined;
+      const forecast = forecastViews(forecaster.params, post.platform, observedAgeHours, post.views, item.horizonHours!, live);
       if (!forecast) return answer;
       const score = scoreOfViews(predictor, forecast.views);
       // NOTE: the contributions explain the pre-publication prediction, not the forecast: left out with it.
@@ -235,6 +260,7 @@ export class ViralityService {
         score,
         boostRecommended: score >= boostThreshold,
         modelVersion: forecaster.version,
+        modelTrainedThrough: undefined,
         baselineLogViews: undefined,
         contributions: [],
         suggestedChanges: [],

@@ -93,6 +93,9 @@ export interface LivePostRow {
   timeZone: string;
   observedAt: Date | null;
   views: number | null;
+  /** Every views observation of the post, oldest first: times (epoch ms) and views. */
+  curveObservedMs: number[];
+  curveViews: number[];
   /** The post's content (read in the same statement); null when it is not registered. */
   content: ContentRow | null;
 }

@@ -859,6 +859,11 @@ export interface ViralityPrediction {
    * through the same model), largest first; empty for the formula and for a live post's forecast.
    */
   suggestedChanges: SuggestedChange[];
+  /**
+   * Set when model_version is a model refreshed between daily runs from the streamed outcomes: outcomes observed
+   * before this instant were folded in (its watermark). Unset for a daily model and for the formula.
+   */
+  modelTrainedThrough: Date | undefined;
 }
 
 /**
@@ -5753,6 +5758,7 @@ function createBaseViralityPrediction(): ViralityPrediction {
     observedAgeHours: 0,
     horizonHours: 0,
     suggestedChanges: [],
+    modelTrainedThrough: undefined,
   };
 }
 
@@ -5814,6 +5820,9 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     }
     for (const v of message.suggestedChanges) {
       SuggestedChange.encode(v!, writer.uint32(154).fork()).join();
+    }
+    if (message.modelTrainedThrough !== undefined) {
+      Timestamp.encode(toTimestamp(message.modelTrainedThrough), writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -5983,6 +5992,14 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
             message.suggestedChanges.push(SuggestedChange.decode(reader, reader.uint32()));
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.modelTrainedThrough = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6076,6 +6093,11 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
         : globalThis.Array.isArray(object?.suggested_changes)
         ? object.suggested_changes.map((e: any) => SuggestedChange.fromJSON(e))
         : [],
+      modelTrainedThrough: isSet(object.modelTrainedThrough)
+        ? fromJsonTimestamp(object.modelTrainedThrough)
+        : isSet(object.model_trained_through)
+        ? fromJsonTimestamp(object.model_trained_through)
+        : undefined,
     };
   },
 
@@ -6138,6 +6160,9 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     if (message.suggestedChanges?.length) {
       obj.suggestedChanges = message.suggestedChanges.map((e) => SuggestedChange.toJSON(e));
     }
+    if (message.modelTrainedThrough !== undefined) {
+      obj.modelTrainedThrough = message.modelTrainedThrough.toISOString();
+    }
     return obj;
   },
 
@@ -6166,6 +6191,7 @@ export const ViralityPrediction: MessageFns<ViralityPrediction> = {
     message.observedAgeHours = object.observedAgeHours ?? 0;
     message.horizonHours = object.horizonHours ?? 0;
     message.suggestedChanges = object.suggestedChanges?.map((e) => SuggestedChange.fromPartial(e)) || [];
+    message.modelTrainedThrough = object.modelTrainedThrough ?? undefined;
     return message;
   },
 };

@@ -2926,8 +2926,11 @@ type ViralityPrediction struct {
 	// Learned model only: the few changes to the item that raise its predicted views most (counterfactual predictions
 	// through the same model), largest first; empty for the formula and for a live post's forecast.
 	SuggestedChanges []*SuggestedChange `protobuf:"bytes,19,rep,name=suggested_changes,json=suggestedChanges,proto3" json:"suggested_changes,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Set when model_version is a model refreshed between daily runs from the streamed outcomes: outcomes observed
+	// before this instant were folded in (its watermark). Unset for a daily model and for the formula.
+	ModelTrainedThrough *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=model_trained_through,json=modelTrainedThrough,proto3" json:"model_trained_through,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *ViralityPrediction) Reset() {
@@ -3089,6 +3092,13 @@ func (x *ViralityPrediction) GetHorizonHours() float64 {
 func (x *ViralityPrediction) GetSuggestedChanges() []*SuggestedChange {
 	if x != nil {
 		return x.SuggestedChanges
+	}
+	return nil
+}
+
+func (x *ViralityPrediction) GetModelTrainedThrough() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ModelTrainedThrough
 	}
 	return nil
 }
@@ -4230,7 +4240,7 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\bplatform\x18\x01 \x01(\x0e2\x17.stakazo.ml.v1.PlatformR\bplatform\x12'\n" +
 	"\x0fpredicted_views\x18\x02 \x01(\x01R\x0epredictedViews\x12\x14\n" +
 	"\x05score\x18\x03 \x01(\x01R\x05score\x12\x12\n" +
-	"\x04text\x18\x04 \x01(\tR\x04text\"\xf2\x06\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\"\xc2\a\n" +
 	"\x12ViralityPrediction\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12\x1d\n" +
 	"\n" +
@@ -4253,7 +4263,8 @@ const file_stakazo_ml_v1_learning_proto_rawDesc = "" +
 	"\bforecast\x18\x10 \x01(\bR\bforecast\x12,\n" +
 	"\x12observed_age_hours\x18\x11 \x01(\x01R\x10observedAgeHours\x12#\n" +
 	"\rhorizon_hours\x18\x12 \x01(\x01R\fhorizonHours\x12K\n" +
-	"\x11suggested_changes\x18\x13 \x03(\v2\x1e.stakazo.ml.v1.SuggestedChangeR\x10suggestedChanges\"b\n" +
+	"\x11suggested_changes\x18\x13 \x03(\v2\x1e.stakazo.ml.v1.SuggestedChangeR\x10suggestedChanges\x12N\n" +
+	"\x15model_trained_through\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampR\x13modelTrainedThrough\"b\n" +
 	"\x13FeatureContribution\x12\x18\n" +
 	"\afeature\x18\x01 \x01(\tR\afeature\x12\x1b\n" +
 	"\tlog_views\x18\x02 \x01(\x01R\blogViews\x12\x14\n" +
@@ -4498,50 +4509,51 @@ var file_stakazo_ml_v1_learning_proto_depIdxs = []int32{
 	36, // 44: stakazo.ml.v1.ViralityPrediction.platform_recommendations:type_name -> stakazo.ml.v1.PlatformRecommendation
 	38, // 45: stakazo.ml.v1.ViralityPrediction.contributions:type_name -> stakazo.ml.v1.FeatureContribution
 	39, // 46: stakazo.ml.v1.ViralityPrediction.suggested_changes:type_name -> stakazo.ml.v1.SuggestedChange
-	34, // 47: stakazo.ml.v1.PredictViralityRequest.items:type_name -> stakazo.ml.v1.ViralityInput
-	37, // 48: stakazo.ml.v1.PredictViralityResponse.predictions:type_name -> stakazo.ml.v1.ViralityPrediction
-	58, // 49: stakazo.ml.v1.TimeSlot.weekday:type_name -> stakazo.ml.v1.Weekday
-	52, // 50: stakazo.ml.v1.GetBestTimeToPostRequest.platform:type_name -> stakazo.ml.v1.Platform
-	4,  // 51: stakazo.ml.v1.GetBestTimeToPostRequest.metric:type_name -> stakazo.ml.v1.TimingMetric
-	53, // 52: stakazo.ml.v1.GetBestTimeToPostRequest.after_time:type_name -> google.protobuf.Timestamp
-	42, // 53: stakazo.ml.v1.GetBestTimeToPostResponse.cells:type_name -> stakazo.ml.v1.TimeSlot
-	58, // 54: stakazo.ml.v1.GetBestTimeToPostResponse.top_weekdays:type_name -> stakazo.ml.v1.Weekday
-	42, // 55: stakazo.ml.v1.GetBestTimeToPostResponse.top_slots:type_name -> stakazo.ml.v1.TimeSlot
-	53, // 56: stakazo.ml.v1.GetBestTimeToPostResponse.next_best_slot_time:type_name -> google.protobuf.Timestamp
-	45, // 57: stakazo.ml.v1.GetBestTimeToPostResponse.hour_effects:type_name -> stakazo.ml.v1.TimeEffect
-	45, // 58: stakazo.ml.v1.GetBestTimeToPostResponse.weekday_effects:type_name -> stakazo.ml.v1.TimeEffect
-	58, // 59: stakazo.ml.v1.TimeEffect.weekday:type_name -> stakazo.ml.v1.Weekday
-	46, // 60: stakazo.ml.v1.GetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
-	46, // 61: stakazo.ml.v1.SetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
-	18, // 62: stakazo.ml.v1.LearningService.BuildDailySnapshot:input_type -> stakazo.ml.v1.BuildDailySnapshotRequest
-	20, // 63: stakazo.ml.v1.LearningService.GetDailySnapshot:input_type -> stakazo.ml.v1.GetDailySnapshotRequest
-	22, // 64: stakazo.ml.v1.LearningService.GetRetentionAnalysis:input_type -> stakazo.ml.v1.GetRetentionAnalysisRequest
-	24, // 65: stakazo.ml.v1.LearningService.GetRetentionClusters:input_type -> stakazo.ml.v1.GetRetentionClustersRequest
-	26, // 66: stakazo.ml.v1.LearningService.RunDailyLearning:input_type -> stakazo.ml.v1.RunDailyLearningRequest
-	28, // 67: stakazo.ml.v1.LearningService.Backfill:input_type -> stakazo.ml.v1.BackfillRequest
-	30, // 68: stakazo.ml.v1.LearningService.GetLearningReport:input_type -> stakazo.ml.v1.GetLearningReportRequest
-	32, // 69: stakazo.ml.v1.LearningService.ListLearningRuns:input_type -> stakazo.ml.v1.ListLearningRunsRequest
-	40, // 70: stakazo.ml.v1.LearningService.PredictVirality:input_type -> stakazo.ml.v1.PredictViralityRequest
-	43, // 71: stakazo.ml.v1.LearningService.GetBestTimeToPost:input_type -> stakazo.ml.v1.GetBestTimeToPostRequest
-	47, // 72: stakazo.ml.v1.LearningService.GetLearningSettings:input_type -> stakazo.ml.v1.GetLearningSettingsRequest
-	49, // 73: stakazo.ml.v1.LearningService.SetLearningSettings:input_type -> stakazo.ml.v1.SetLearningSettingsRequest
-	19, // 74: stakazo.ml.v1.LearningService.BuildDailySnapshot:output_type -> stakazo.ml.v1.BuildDailySnapshotResponse
-	21, // 75: stakazo.ml.v1.LearningService.GetDailySnapshot:output_type -> stakazo.ml.v1.GetDailySnapshotResponse
-	23, // 76: stakazo.ml.v1.LearningService.GetRetentionAnalysis:output_type -> stakazo.ml.v1.GetRetentionAnalysisResponse
-	25, // 77: stakazo.ml.v1.LearningService.GetRetentionClusters:output_type -> stakazo.ml.v1.GetRetentionClustersResponse
-	27, // 78: stakazo.ml.v1.LearningService.RunDailyLearning:output_type -> stakazo.ml.v1.RunDailyLearningResponse
-	29, // 79: stakazo.ml.v1.LearningService.Backfill:output_type -> stakazo.ml.v1.BackfillResponse
-	31, // 80: stakazo.ml.v1.LearningService.GetLearningReport:output_type -> stakazo.ml.v1.GetLearningReportResponse
-	33, // 81: stakazo.ml.v1.LearningService.ListLearningRuns:output_type -> stakazo.ml.v1.ListLearningRunsResponse
-	41, // 82: stakazo.ml.v1.LearningService.PredictVirality:output_type -> stakazo.ml.v1.PredictViralityResponse
-	44, // 83: stakazo.ml.v1.LearningService.GetBestTimeToPost:output_type -> stakazo.ml.v1.GetBestTimeToPostResponse
-	48, // 84: stakazo.ml.v1.LearningService.GetLearningSettings:output_type -> stakazo.ml.v1.GetLearningSettingsResponse
-	50, // 85: stakazo.ml.v1.LearningService.SetLearningSettings:output_type -> stakazo.ml.v1.SetLearningSettingsResponse
-	74, // [74:86] is the sub-list for method output_type
-	62, // [62:74] is the sub-list for method input_type
-	62, // [62:62] is the sub-list for extension type_name
-	62, // [62:62] is the sub-list for extension extendee
-	0,  // [0:62] is the sub-list for field type_name
+	53, // 47: stakazo.ml.v1.ViralityPrediction.model_trained_through:type_name -> google.protobuf.Timestamp
+	34, // 48: stakazo.ml.v1.PredictViralityRequest.items:type_name -> stakazo.ml.v1.ViralityInput
+	37, // 49: stakazo.ml.v1.PredictViralityResponse.predictions:type_name -> stakazo.ml.v1.ViralityPrediction
+	58, // 50: stakazo.ml.v1.TimeSlot.weekday:type_name -> stakazo.ml.v1.Weekday
+	52, // 51: stakazo.ml.v1.GetBestTimeToPostRequest.platform:type_name -> stakazo.ml.v1.Platform
+	4,  // 52: stakazo.ml.v1.GetBestTimeToPostRequest.metric:type_name -> stakazo.ml.v1.TimingMetric
+	53, // 53: stakazo.ml.v1.GetBestTimeToPostRequest.after_time:type_name -> google.protobuf.Timestamp
+	42, // 54: stakazo.ml.v1.GetBestTimeToPostResponse.cells:type_name -> stakazo.ml.v1.TimeSlot
+	58, // 55: stakazo.ml.v1.GetBestTimeToPostResponse.top_weekdays:type_name -> stakazo.ml.v1.Weekday
+	42, // 56: stakazo.ml.v1.GetBestTimeToPostResponse.top_slots:type_name -> stakazo.ml.v1.TimeSlot
+	53, // 57: stakazo.ml.v1.GetBestTimeToPostResponse.next_best_slot_time:type_name -> google.protobuf.Timestamp
+	45, // 58: stakazo.ml.v1.GetBestTimeToPostResponse.hour_effects:type_name -> stakazo.ml.v1.TimeEffect
+	45, // 59: stakazo.ml.v1.GetBestTimeToPostResponse.weekday_effects:type_name -> stakazo.ml.v1.TimeEffect
+	58, // 60: stakazo.ml.v1.TimeEffect.weekday:type_name -> stakazo.ml.v1.Weekday
+	46, // 61: stakazo.ml.v1.GetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
+	46, // 62: stakazo.ml.v1.SetLearningSettingsResponse.settings:type_name -> stakazo.ml.v1.LearningSettings
+	18, // 63: stakazo.ml.v1.LearningService.BuildDailySnapshot:input_type -> stakazo.ml.v1.BuildDailySnapshotRequest
+	20, // 64: stakazo.ml.v1.LearningService.GetDailySnapshot:input_type -> stakazo.ml.v1.GetDailySnapshotRequest
+	22, // 65: stakazo.ml.v1.LearningService.GetRetentionAnalysis:input_type -> stakazo.ml.v1.GetRetentionAnalysisRequest
+	24, // 66: stakazo.ml.v1.LearningService.GetRetentionClusters:input_type -> stakazo.ml.v1.GetRetentionClustersRequest
+	26, // 67: stakazo.ml.v1.LearningService.RunDailyLearning:input_type -> stakazo.ml.v1.RunDailyLearningRequest
+	28, // 68: stakazo.ml.v1.LearningService.Backfill:input_type -> stakazo.ml.v1.BackfillRequest
+	30, // 69: stakazo.ml.v1.LearningService.GetLearningReport:input_type -> stakazo.ml.v1.GetLearningReportRequest
+	32, // 70: stakazo.ml.v1.LearningService.ListLearningRuns:input_type -> stakazo.ml.v1.ListLearningRunsRequest
+	40, // 71: stakazo.ml.v1.LearningService.PredictVirality:input_type -> stakazo.ml.v1.PredictViralityRequest
+	43, // 72: stakazo.ml.v1.LearningService.GetBestTimeToPost:input_type -> stakazo.ml.v1.GetBestTimeToPostRequest
+	47, // 73: stakazo.ml.v1.LearningService.GetLearningSettings:input_type -> stakazo.ml.v1.GetLearningSettingsRequest
+	49, // 74: stakazo.ml.v1.LearningService.SetLearningSettings:input_type -> stakazo.ml.v1.SetLearningSettingsRequest
+	19, // 75: stakazo.ml.v1.LearningService.BuildDailySnapshot:output_type -> stakazo.ml.v1.BuildDailySnapshotResponse
+	21, // 76: stakazo.ml.v1.LearningService.GetDailySnapshot:output_type -> stakazo.ml.v1.GetDailySnapshotResponse
+	23, // 77: stakazo.ml.v1.LearningService.GetRetentionAnalysis:output_type -> stakazo.ml.v1.GetRetentionAnalysisResponse
+	25, // 78: stakazo.ml.v1.LearningService.GetRetentionClusters:output_type -> stakazo.ml.v1.GetRetentionClustersResponse
+	27, // 79: stakazo.ml.v1.LearningService.RunDailyLearning:output_type -> stakazo.ml.v1.RunDailyLearningResponse
+	29, // 80: stakazo.ml.v1.LearningService.Backfill:output_type -> stakazo.ml.v1.BackfillResponse
+	31, // 81: stakazo.ml.v1.LearningService.GetLearningReport:output_type -> stakazo.ml.v1.GetLearningReportResponse
+	33, // 82: stakazo.ml.v1.LearningService.ListLearningRuns:output_type -> stakazo.ml.v1.ListLearningRunsResponse
+	41, // 83: stakazo.ml.v1.LearningService.PredictVirality:output_type -> stakazo.ml.v1.PredictViralityResponse
+	44, // 84: stakazo.ml.v1.LearningService.GetBestTimeToPost:output_type -> stakazo.ml.v1.GetBestTimeToPostResponse
+	48, // 85: stakazo.ml.v1.LearningService.GetLearningSettings:output_type -> stakazo.ml.v1.GetLearningSettingsResponse
+	50, // 86: stakazo.ml.v1.LearningService.SetLearningSettings:output_type -> stakazo.ml.v1.SetLearningSettingsResponse
+	75, // [75:87] is the sub-list for method output_type
+	63, // [63:75] is the sub-list for method input_type
+	63, // [63:63] is the sub-list for extension type_name
+	63, // [63:63] is the sub-list for extension extendee
+	0,  // [0:63] is the sub-list for field type_name
 }
 
 func init() { file_stakazo_ml_v1_learning_proto_init() }

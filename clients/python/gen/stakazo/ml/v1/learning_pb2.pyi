@@ -617,7 +617,7 @@ class ViralityInput(_message.Message):
     def __init__(self, content_id: _Optional[str] = ..., features: _Optional[_Union[_common_pb2.ContentFeatures, _Mapping]] = ..., duration_s: _Optional[float] = ..., platform: _Optional[_Union[_common_pb2.Platform, str]] = ..., planned_publish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., post_id: _Optional[str] = ..., horizon_hours: _Optional[float] = ...) -> None: ...
 
 class ViralityPrediction(_message.Message):
-    __slots__ = ["baseline_log_views", "boost_recommended", "cold_start", "content_id", "contributions", "factors", "forecast", "horizon_hours", "index", "model_version", "observed_age_hours", "platform_recommendations", "predicted_engagement_rate", "predicted_log_views", "predicted_views", "score", "suggested_changes", "views_p10", "views_p90"]
+    __slots__ = ["baseline_log_views", "boost_recommended", "cold_start", "content_id", "contributions", "factors", "forecast", "horizon_hours", "index", "model_trained_through", "model_version", "observed_age_hours", "platform_recommendations", "predicted_engagement_rate", "predicted_log_views", "predicted_views", "score", "suggested_changes", "views_p10", "views_p90"]
     BASELINE_LOG_VIEWS_FIELD_NUMBER: _ClassVar[int]
     BOOST_RECOMMENDED_FIELD_NUMBER: _ClassVar[int]
     COLD_START_FIELD_NUMBER: _ClassVar[int]
@@ -627,6 +627,7 @@ class ViralityPrediction(_message.Message):
     FORECAST_FIELD_NUMBER: _ClassVar[int]
     HORIZON_HOURS_FIELD_NUMBER: _ClassVar[int]
     INDEX_FIELD_NUMBER: _ClassVar[int]
+    MODEL_TRAINED_THROUGH_FIELD_NUMBER: _ClassVar[int]
     MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
     OBSERVED_AGE_HOURS_FIELD_NUMBER: _ClassVar[int]
     PLATFORM_RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
@@ -646,6 +647,7 @@ class ViralityPrediction(_message.Message):
     forecast: bool
     horizon_hours: float
     index: int
+    model_trained_through: _timestamp_pb2.Timestamp
     model_version: str
     observed_age_hours: float
     platform_recommendations: _containers.RepeatedCompositeFieldContainer[PlatformRecommendation]
@@ -656,7 +658,7 @@ class ViralityPrediction(_message.Message):
     suggested_changes: _containers.RepeatedCompositeFieldContainer[SuggestedChange]
     views_p10: float
     views_p90: float
-    def __init__(self, index: _Optional[int] = ..., content_id: _Optional[str] = ..., score: _Optional[float] = ..., predicted_views: _Optional[float] = ..., predicted_engagement_rate: _Optional[float] = ..., views_p10: _Optional[float] = ..., views_p90: _Optional[float] = ..., factors: _Optional[_Iterable[_Union[ContributingFactor, _Mapping]]] = ..., platform_recommendations: _Optional[_Iterable[_Union[PlatformRecommendation, _Mapping]]] = ..., boost_recommended: bool = ..., model_version: _Optional[str] = ..., cold_start: bool = ..., baseline_log_views: _Optional[float] = ..., predicted_log_views: _Optional[float] = ..., contributions: _Optional[_Iterable[_Union[FeatureContribution, _Mapping]]] = ..., forecast: bool = ..., observed_age_hours: _Optional[float] = ..., horizon_hours: _Optional[float] = ..., suggested_changes: _Optional[_Iterable[_Union[SuggestedChange, _Mapping]]] = ...) -> None: ...
+    def __init__(self, index: _Optional[int] = ..., content_id: _Optional[str] = ..., score: _Optional[float] = ..., predicted_views: _Optional[float] = ..., predicted_engagement_rate: _Optional[float] = ..., views_p10: _Optional[float] = ..., views_p90: _Optional[float] = ..., factors: _Optional[_Iterable[_Union[ContributingFactor, _Mapping]]] = ..., platform_recommendations: _Optional[_Iterable[_Union[PlatformRecommendation, _Mapping]]] = ..., boost_recommended: bool = ..., model_version: _Optional[str] = ..., cold_start: bool = ..., baseline_log_views: _Optional[float] = ..., predicted_log_views: _Optional[float] = ..., contributions: _Optional[_Iterable[_Union[FeatureContribution, _Mapping]]] = ..., forecast: bool = ..., observed_age_hours: _Optional[float] = ..., horizon_hours: _Optional[float] = ..., suggested_changes: _Optional[_Iterable[_Union[SuggestedChange, _Mapping]]] = ..., model_trained_through: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RunStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
