@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { queryNamed } from '../../db/named-params.js';
 import { withDbErrors } from '../../db/pg-errors.js';
 import { withSession } from '../../db/session.js';
-import { CONTENT_COLUMNS, LATEST_VIEWS } from '../virality/virality.repository.js';
+import { CONTENT_COLUMNS, EARLIEST_FIRST_3S_LOSS, LATEST_VIEWS } from '../virality/virality.repository.js';
 import type { TrainingRow } from '../virality/virality.types.js';
 
 /** A training row of the virality model with the post's completion rate at its latest observation. */
@@ -36,11 +36,7 @@ export class AdviceRepository {
                 where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
                 order by r.observed_at desc limit 1
              ) completion on true
-             left join lateral (
-               select r.skip_rate_first_3s as first_3s_loss from retention_metrics r
-                where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
-                order by r.observed_at asc limit 1
-             ) early on true
+             ${EARLIEST_FIRST_3S_LOSS}
             where p.tenant_id = :tenant and p.published_at >= :from and p.published_at < :until
             order by p.published_at, p.post_id`,
           { tenant: tenantId, from, until: to },

@@ -18,6 +18,14 @@ export const LATEST_VIEWS = `
      order by m.observed_at desc limit 1
   ) engagement on true`;
 
+/** The post's first-3-s loss at its earliest observation before :until (the hook, as the audience first met it). */
+export const EARLIEST_FIRST_3S_LOSS = `
+  left join lateral (
+    select r.skip_rate_first_3s as first_3s_loss from retention_metrics r
+     where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
+     order by r.observed_at asc limit 1
+  ) early on true`;
+
 export const CONTENT_COLUMNS = `c.duration_s as "durationS", c.quality_score as "qualityScore", c.aesthetic_score as "aestheticScore",
   c.caption_length_chars as "captionLengthChars", c.cta_in_first_5s as "ctaInFirst5s", c.hashtag_count as "hashtagCount"`;
 
@@ -58,11 +66,7 @@ export class ViralityRepository {
            from posts p
            join content c on c.tenant_id = p.tenant_id and c.content_id = p.content_id
            ${LATEST_VIEWS}
-           left join lateral (
-             select r.skip_rate_first_3s as first_3s_loss from retention_metrics r
-              where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
-              order by r.observed_at asc limit 1
-           ) early on true
+           ${EARLIEST_FIRST_3S_LOSS}
           where p.tenant_id = :tenant and p.published_at >= :from and p.published_at < :to
           order by p.published_at, p.post_id`,
         { tenant: tenantId, from, to, until },
