@@ -127,9 +127,12 @@ export async function deleteCreatedCollections(client: EmbeddingServiceClient): 
   }
 }
 
-/** Sends the messages as one UpsertStream, honouring flow control, and returns the response. */
+/**
+ * Sends the messages as one UpsertStream, honouring flow control, and returns the response. NOTE: the deadline only
+ * catches a hang (10 minutes): a 200 MB stream on a machine running three suites took over two.
+ */
 export function upsertStream(client: EmbeddingServiceClient, messages: Iterable<UpsertStreamRequest>): Promise<UpsertStreamResponse> {
-  return clientStreamCall(client, client.upsertStream, messages, new Metadata(), 120_000);
+  return clientStreamCall(client, client.upsertStream, messages, new Metadata(), 600_000);
 }
 
 /** Stream messages of `perMessage` points each, naming the collection in the first. */

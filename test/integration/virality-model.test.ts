@@ -21,7 +21,9 @@ import {
 const START_DAY = '2021-01-04';
 const DAYS = 70;
 const TRAIN_DAY = '2021-03-07'; // day 62: the last 7 days are never trained on
-const SEEDS = [101, 202, 303];
+// NOTE: the claim is judged on three seeds on Postgres; PGlite runs the same pipeline on one of them (the fit does
+// not depend on the back-end, and each seed costs ~30 s of CPU in the embedded database).
+const SEEDS = BACKEND === 'postgres' ? [101, 202, 303] : [202];
 const report = (line: string) => process.env.VIRALITY_REPORT && console.log(`      ${line}`);
 
 /** The plain one-hot ridge: hour × platform, weekday × platform, content features, duration and duration². */
