@@ -1,4 +1,6 @@
 // Every setting of the service, read from environment variables and validated once at start-up.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 /** Raised when a setting is invalid; the message names the environment variable. */
 export class ConfigError extends Error {
@@ -45,6 +47,11 @@ export interface PgliteConfig {
   maintenanceWorkMem: string;
   /** The WebAssembly memory PGlite starts with, in MB (its module needs at least 128; it grows up to 2048). */
   initialMemoryMb: number;
+  /**
+   * Where the migrated template a new data folder is copied from is kept (made once by a child process); undefined:
+   * a child process creates each new folder's database and nothing is kept.
+   */
+  templateDir?: string;
 }
 
 /** Entries kept at most by the process's own caches (each evicts or starts over when full). */
@@ -156,6 +163,14 @@ const MEMORY_UNIT_KB: Record<string, number> = { kB: 1, MB: 1024, GB: 1024 * 102
  * A PGlite memory size: a Postgres size of at least 128kB and at most `maxMb` (its WebAssembly memory is at most
  * 2 GB, so a larger one could only fail to start, or fail later).
  */
+/** PGLITE_TEMPLATE_DIR: a folder, or `off`; default the user's cache folder ($XDG_CACHE_HOME or ~/.cache)/stakazo-ml. */
+function templateDir(env: Env): { templateDir?: string } {
+  const value = env.PGLITE_TEMPLATE_DIR?.trim();
+  if (value?.toLowerCase() === 'off') return {};
+  if (value) return { templateDir: value };
+  return { templateDir: join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'stakazo-ml') };
+}
+
 function pgliteMemory(env: Env, name: string, fallback: string, maxMb: number): string {
   const value = memorySize(env, name, fallback);
   const [, digits, unit] = /^(\d+)(kB|MB|GB)$/.exec(value)!;
@@ -290,6 +305,7 @@ function readConfig(env: Env): Config {
       workMem: pgliteMemory(env, 'PGLITE_WORK_MEM', '4MB', 1024),
       maintenanceWorkMem: pgliteMemory(env, 'PGLITE_MAINTENANCE_WORK_MEM', '64MB', 1024),
       initialMemoryMb: integer(env, 'PGLITE_INITIAL_MEMORY_MB', 128, 128, 2048),
+      ...templateDir(env),
     },
     caches: {
       collections: integer(env, 'CACHE_COLLECTIONS_MAX', 10_000, 1, 10_000_000),

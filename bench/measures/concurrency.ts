@@ -8,25 +8,43 @@ import { progress } from '../stats.js';
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), '..', 'search-worker.ts');
 
-function runWorker(args: string[]): Promise<{ count: number; seconds: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`search worker exited with ${code}`))));
+interface Worker {
+  /** Resolves once the worker has connected and searched once. */
+  ready: Promise<void>;
+  /** Tells the worker when to start (ms since the epoch). */
+  start(atMs: number): void;
+  result: Promise<{ count: number; seconds: number }>;
+}
+
+function startWorker(args: string[]): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
   });
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+    if (out.startsWith('ready\n')) markReady();
+  });
+  const result = new Promise<{ count: number; seconds: number }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.slice('ready\n'.length))) : reject(new Error(`search worker exited with ${code}`))));
+  });
+  // NOTE: a worker that dies before it is ready rejects `result`; `ready` must not wait for it forever.
+  return { ready: Promise.race([ready, result.then(() => undefined)]), start: (atMs) => child.stdin.end(`${atMs}\n`), result };
 }
 
 /** Total qps of `clients` processes searching at once for `seconds`. */
 async function qps(backend: Backend, collection: string, dimension: number, clusters: number, clients: number, seconds: number): Promise<number> {
-  // NOTE: the start time leaves room for the worker processes to load and connect, so they search together.
-  const startAt = Date.now() + 4000;
-  const results = await Promise.all(
-    Array.from({ length: clients }, (_, i) =>
-      runWorker([backend.address, collection, String(dimension), String(clusters), String(1000 + i), String(seconds), String(startAt)]),
-    ),
+  const workers = Array.from({ length: clients }, (_, i) =>
+    startWorker([backend.address, collection, String(dimension), String(clusters), String(1000 + i), String(seconds)]),
   );
+  // NOTE: every worker has loaded and connected before the clock starts, so they search together.
+  await Promise.all(workers.map((w) => w.ready));
+  const startAt = Date.now() + 100;
+  for (const w of workers) w.start(startAt);
+  const results = await Promise.all(workers.map((w) => w.result));
   return results.reduce((sum, r) => sum + r.count / r.seconds, 0);
 }
 

@@ -26,7 +26,7 @@ const CLI = join(ROOT, 'bin', 'stakazo-ml.js');
 /** What `npm start` runs (bin/stakazo-ml.js serve: the build in dist/, rebuilt first when stale). */
 const SERVE = [CLI, 'serve'];
 /** Targets of the footprint issue (2-core CI machine). */
-const TARGETS = { idleRssMb: { pglite: 250, postgres: 120 }, peakRssMb: 500, cliHelpRatio: 5 };
+const TARGETS = { idleRssMb: { pglite: 250, postgres: 120 }, peakRssMb: 500, cliHelpRatio: 5, firstStartPeakRssMb: 350 };
 const CLI_REPS = 7;
 const REGISTRATIONS_IN_FLIGHT = 8;
 
@@ -182,12 +182,23 @@ export async function measureFootprint(
     LIMIT_MAX_COLLECTIONS: '1000',
   };
   const collection = `${world.prefix}_footprint`;
+  // NOTE: an empty template folder, so the first start makes the template (a child process runs initdb and the
+  // migrations) as on a machine that never ran the service; a second new folder is then a copy of it.
+  const templateDir = mkdtempSync(join(tmpdir(), 'stakazo-bench-template-'));
+  const newFolder = mkdtempSync(join(tmpdir(), 'stakazo-bench-footprint-new-'));
   let server: ServerProcess | undefined;
   try {
-    progress(`${name}: footprint — first start of the compiled server${name === 'pglite' ? ' on an empty data folder (initdb)' : ''}`);
-    server = await startServerProcess(env, SERVE);
+    progress(`${name}: footprint — first start of the compiled server${name === 'pglite' ? ' on an empty data folder, no template yet' : ''}`);
+    server = await startServerProcess({ ...env, PGLITE_TEMPLATE_DIR: templateDir }, SERVE);
     const first = { startMs: server.startMs, peakMb: memoryOf(server.pid).peakMb };
     await server.stop();
+    let another: { startMs: number; peakMb: number } | undefined;
+    if (name === 'pglite') {
+      progress(`${name}: footprint — start on another empty data folder (a copy of the template)`);
+      server = await startServerProcess({ ...env, DATA_DIR: newFolder, PGLITE_TEMPLATE_DIR: templateDir }, SERVE);
+      another = { startMs: server.startMs, peakMb: memoryOf(server.pid).peakMb };
+      await server.stop();
+    }
     progress(`${name}: footprint — restart, idle, then vector stream, metric stream and learning run through it`);
     server = await startServerProcess(env, SERVE);
     const running = server;
@@ -217,11 +228,32 @@ export async function measureFootprint(
       return [
         infoMeasure({
           id: 'footprint.first_start',
-          name: `first start to SERVING (compiled; ${name === 'pglite' ? 'empty data folder: initdb and migrations' : 'migrations'})`,
+          name: `first start to SERVING (compiled; ${name === 'pglite' ? 'empty data folder, no template: a child process runs initdb and the migrations' : 'migrations'})`,
           value: first.startMs / 1000,
           unit: 's',
           note: `peak RSS ${Math.round(first.peakMb)} MB`,
         }),
+        valueMeasure(
+          {
+            id: 'footprint.first_start_peak_rss',
+            name: `server RSS peak of the first start${name === 'pglite' ? ' (initdb runs in a child process, not counted)' : ''}`,
+            value: first.peakMb,
+            unit: 'MB',
+          },
+          '<=',
+          TARGETS.firstStartPeakRssMb,
+        ),
+        ...(another
+          ? [
+              infoMeasure({
+                id: 'footprint.new_folder_start',
+                name: 'start to SERVING on another empty data folder (a copy of the template)',
+                value: another.startMs / 1000,
+                unit: 's',
+                note: `peak RSS ${Math.round(another.peakMb)} MB`,
+              }),
+            ]
+          : []),
         infoMeasure({ id: 'footprint.start', name: 'restart to SERVING (compiled, migrated database)', value: running.startMs / 1000, unit: 's' }),
         valueMeasure(
           {
@@ -257,13 +289,15 @@ export async function measureFootprint(
     }
   } finally {
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of [dataDir, newFolder, templateDir]) rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Every footprint measure id per back-end (the CLI's are in `CLI_MEASURE_IDS`). */
 export const FOOTPRINT_MEASURE_IDS = [
   'footprint.first_start',
+  'footprint.first_start_peak_rss',
+  'footprint.new_folder_start',
   'footprint.start',
   'footprint.idle_rss',
   'footprint.idle_heap',

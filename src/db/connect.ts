@@ -9,6 +9,7 @@ import ClientPgLite from 'knex-pglite';
 import type { PgliteConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { backendCanceller } from './cancel.js';
+import { createEmbeddedDatabase, holdsDatabase } from './embedded-init.js';
 import { lockDataFolder } from './folder-lock.js';
 import { embeddedLiveness, postgresLiveness, type RunnerLiveness } from './runner-liveness.js';
 import { ReadReplicas } from './read-replicas.js';
@@ -161,6 +162,12 @@ export async function openDb(options: DbOptions): Promise<Db> {
   const lock = lockDataFolder(dir);
   let pglite: PGlite;
   try {
+    // NOTE: a new folder is a copy of a migrated template made by a child process (src/db/embedded-init.ts): this
+    // process never runs initdb, whose memory it would keep.
+    if (!holdsDatabase(dir)) {
+      await createEmbeddedDatabase(dir, options.pglite?.templateDir);
+      keepPrivate(dir);
+    }
     pglite = await PGlite.create({ dataDir: dir, extensions: { vector }, ...pgliteMemoryOptions(options.pglite) });
   } catch (err) {
     lock.release();

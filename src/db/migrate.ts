@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 const MIGRATION_FILE = /^\d{14}_[a-z0-9_]+\.(ts|js)$/;
 
 /** Where the migrations are: <root>/migrations beside src/ (or dist/migrations when compiled). */
-function migrationsDir(): string {
+export function migrationsDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   return join(here, '..', '..', 'migrations');
 }

@@ -1,9 +1,7 @@
 // Starts a real server on 127.0.0.1:0 against the test back-end, and gives typed promise clients.
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { credentials, Metadata, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { EmbeddingServiceClient } from '../../src/gen/stakazo/ml/v1/embedding.js';
@@ -11,8 +9,7 @@ import { ExperimentServiceClient } from '../../src/gen/stakazo/ml/v1/experiment.
 import { LearningServiceClient } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { MetricsServiceClient } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { createLogger } from '../../src/log.js';
-import { openDb } from '../../src/db/connect.js';
-import { migrateLatest } from '../../src/db/migrate.js';
+import { createEmbeddedDatabase } from '../../src/db/embedded-init.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 
 /** Which database the tests run on: real Postgres when DATABASE_URL is set, PGlite otherwise. */
@@ -48,53 +45,16 @@ export function testConfig(env: Record<string, string | undefined> = {}): { conf
   return { config, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
-let template: Promise<string> | undefined;
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** What a migrated template depends on: PGlite's version, the migrations and the code that opens and migrates. */
-function templateKey(): string {
-  const hash = createHash('sha256');
-  for (const pkg of ['@electric-sql/pglite', '@electric-sql/pglite-pgvector']) {
-    hash.update(readFileSync(join(repoRoot, 'node_modules', pkg, 'package.json')));
-  }
-  const migrations = join(repoRoot, 'migrations');
-  for (const file of readdirSync(migrations).sort()) hash.update(file).update(readFileSync(join(migrations, file)));
-  for (const file of ['connect.ts', 'migrate.ts']) hash.update(readFileSync(join(repoRoot, 'src', 'db', file)));
-  return hash.digest('hex').slice(0, 16);
-}
-
 /**
- * A migrated PGlite data directory. Creating a PGlite database runs initdb and every migration (≈ 12 s of CPU,
- * far more on a loaded machine); copying a finished one takes a fraction of a second. So it is made once and kept
- * in a cache folder (STAKAZO_TEST_CACHE, default ~/.cache/stakazo-ml) under a key of everything it depends on:
- * the parallel workers of a run, the system tests' child processes and later runs all copy the same one.
+ * Where the migrated PGlite template is kept (STAKAZO_TEST_CACHE, default the service's own default of
+ * PGLITE_TEMPLATE_DIR): the parallel workers of a run, the system tests' child processes and later runs all copy
+ * the same one (src/db/embedded-init.ts makes it once, in a child process, keyed on PGlite and the migrations).
  */
-function pgliteTemplate(): Promise<string> {
-  template ??= (async () => {
-    const cache = process.env.STAKAZO_TEST_CACHE ?? join(homedir(), '.cache', 'stakazo-ml');
-    const dir = join(cache, `pglite-template-${templateKey()}`);
-    if (existsSync(dir)) return dir;
-    mkdirSync(cache, { recursive: true });
-    const building = mkdtempSync(join(cache, 'building-'));
-    const db = await openDb({ dataDir: building });
-    await migrateLatest(db.knex);
-    await db.close();
-    try {
-      // NOTE: atomic: another process building the same template at the same time either wins (ours is dropped)
-      // or finds ours complete; nobody ever copies a half-made folder.
-      renameSync(building, dir);
-    } catch {
-      rmSync(building, { recursive: true, force: true });
-    }
-    return dir;
-  })();
-  return template;
-}
+export const TEMPLATE_CACHE = process.env.STAKAZO_TEST_CACHE ?? join(homedir(), '.cache', 'stakazo-ml');
 
 /** Fills `dataDir` with a copy of the migrated template (PGlite only; Postgres needs nothing). */
 export async function seedDataDir(dataDir: string): Promise<void> {
-  if (BACKEND === 'pglite') cpSync(await pgliteTemplate(), dataDir, { recursive: true });
+  if (BACKEND === 'pglite') await createEmbeddedDatabase(dataDir, TEMPLATE_CACHE);
 }
 
 /** Starts a server; `env` overrides settings. */

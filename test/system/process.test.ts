@@ -4,13 +4,14 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { BIN } from '../helpers/cli.js';
 import { healthCheck } from '../helpers/health.js';
 import { BACKEND, seedDataDir, testConfig } from '../helpers/server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Runs src/main.ts as a child process with the given settings. */
-function spawnMain(env: Record<string, string>, command: [string, string[]] = [process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')]]) {
+/** Runs the server (`stakazo-ml serve`, compiled) as a child process with the given settings. */
+function spawnMain(env: Record<string, string>, command: [string, string[]] = [process.execPath, [BIN, 'serve']]) {
   const child = spawn(command[0], command[1], {
     env: { ...process.env, PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { BIN } from '../helpers/cli.js';
 import { STREAM_CHUNK_POINTS } from '../../src/embedding/embedding.service.js';
 import { MetricsServiceClient, type MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { STREAM_CHUNK_RECORDS } from '../../src/metrics/ingest.service.js';
@@ -103,7 +104,7 @@ describe(`reliability: SIGTERM during a stream (${BACKEND})`, () => {
   it('lets a running client stream finish within the grace period, then exits 0', async () => {
     const { config, cleanup } = testConfig();
     await seedDataDir(config.dataDir);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
+    const child = spawn(process.execPath, [BIN, 'serve'], {
       env: {
         ...process.env,
         HOST: '127.0.0.1',

@@ -1,4 +1,6 @@
 // The config module: defaults, validation, and errors that name the setting.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { type ConfigError, loadConfig } from '../../src/config.js';
 
@@ -48,7 +50,16 @@ describe('config', () => {
 
   it('sizes the embedded database and the caches from settings, refusing sizes PGlite cannot start with', () => {
     const defaults = loadConfig({});
-    expect(defaults.pglite).to.deep.equal({ sharedBuffers: '16MB', workMem: '4MB', maintenanceWorkMem: '64MB', initialMemoryMb: 128 });
+    expect(defaults.pglite).to.deep.equal({
+      sharedBuffers: '16MB',
+      workMem: '4MB',
+      maintenanceWorkMem: '64MB',
+      initialMemoryMb: 128,
+      templateDir: join(homedir(), '.cache', 'stakazo-ml'),
+    });
+    expect(loadConfig({ XDG_CACHE_HOME: '/var/cache' }).pglite.templateDir).to.equal('/var/cache/stakazo-ml');
+    expect(loadConfig({ PGLITE_TEMPLATE_DIR: '/srv/templates' }).pglite.templateDir).to.equal('/srv/templates');
+    expect(loadConfig({ PGLITE_TEMPLATE_DIR: 'off' }).pglite).to.not.have.property('templateDir');
     expect(defaults.caches).to.deep.equal({ collections: 10_000, authTokens: 10_000, viralityTenants: 1000, viralityGrids: 2000 });
     const set = loadConfig({ PGLITE_SHARED_BUFFERS: '64MB', PGLITE_WORK_MEM: '512kB', CACHE_COLLECTIONS_MAX: '50' });
     expect(set.pglite).to.include({ sharedBuffers: '64MB', workMem: '512kB' });
