@@ -1,6 +1,6 @@
 // Generalised ridge regression from sufficient statistics of sparse rows: sums of blocks add, so a time-ordered
 // cross-validation over many penalties costs one pass over the rows.
-import { choleskySolve } from './linear-algebra.js';
+import { choleskyFactor, solveFactored } from './linear-algebra.js';
 
 /** Σxxᵀ, Σx, Σxy and Σy (per target) of a set of rows; rows are sparse (ascending column indices). */
 export class RidgeSums {
@@ -64,30 +64,45 @@ export interface RidgeSolution {
 }
 
 /**
- * Solves min Σ(y − b − xᵀβ)² + βᵀ P β (intercept b unpenalised) from sums; `penalty` is P (p × p, row-major,
- * symmetric, positive definite).
+ * Cholesky factors of solved systems by their sums and penalty: the targets of one set of rows share the system
+ * (only the right-hand side differs), so a second target fitted with the same penalty needs no new factorisation.
  */
-export function solveRidge(sums: RidgeSums, target: number, penalty: ArrayLike<number>): RidgeSolution {
+export type FactorCache = WeakMap<RidgeSums, Map<ArrayLike<number>, { system: Float64Array; lower: Float64Array }>>;
+
+/**
+ * Solves min Σ(y − b − xᵀβ)² + βᵀ P β (intercept b unpenalised) from sums; `penalty` is P (p × p, row-major,
+ * symmetric, positive definite). With `cache`, the system's factor is reused for the same sums and penalty object.
+ */
+export function solveRidge(sums: RidgeSums, target: number, penalty: ArrayLike<number>, cache?: FactorCache): RidgeSolution {
   const p = sums.size;
   const n = Math.max(sums.rows, 1);
   const means = new Float64Array(p);
   for (let j = 0; j < p; j++) means[j] = sums.sums[j] / n;
   const targetMean = sums.targetSums[target] / n;
-  const system = new Float64Array(p * p);
   const rhs = new Float64Array(p);
   const moment = sums.moments[target];
-  for (let i = 0; i < p; i++) {
-    rhs[i] = moment[i] - n * means[i] * targetMean;
-    for (let j = 0; j <= i; j++) {
-      const centred = sums.gram[i * p + j] - n * means[i] * means[j];
-      system[i * p + j] = centred + penalty[i * p + j];
-      system[j * p + i] = centred + penalty[j * p + i];
+  for (let i = 0; i < p; i++) rhs[i] = moment[i] - n * means[i] * targetMean;
+  let factored = cache?.get(sums)?.get(penalty);
+  if (!factored) {
+    const system = new Float64Array(p * p);
+    for (let i = 0; i < p; i++) {
+      for (let j = 0; j <= i; j++) {
+        const centred = sums.gram[i * p + j] - n * means[i] * means[j];
+        system[i * p + j] = centred + penalty[i * p + j];
+        system[j * p + i] = centred + penalty[j * p + i];
+      }
+    }
+    factored = { system, lower: choleskyFactor(system, p) };
+    if (cache) {
+      const bySums = cache.get(sums) ?? new Map();
+      bySums.set(penalty, factored);
+      cache.set(sums, bySums);
     }
   }
-  const coefficients = choleskySolve(system, rhs, p);
+  const coefficients = solveFactored(factored.lower, rhs, p);
   let intercept = targetMean;
   for (let j = 0; j < p; j++) intercept -= means[j] * coefficients[j];
-  return { intercept, coefficients, means, targetMean, system };
+  return { intercept, coefficients, means, targetMean, system: factored.system };
 }
 
 /** Adds λ·(β_a − β_b)² for each consecutive pair of `columns` (circular when `circular`) to a p × p penalty. */

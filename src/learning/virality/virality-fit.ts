@@ -1,7 +1,7 @@
 // Fitting the virality model: generalised ridge on ln(1 + views) with penalty and hour smoothing chosen by
 // time-ordered cross-validation, from sufficient statistics (one pass over the rows).
-import { choleskyFactor, inverseDiagonal, solveFactored } from '../math/linear-algebra.js';
-import { addDifferencePenalty, RidgeSums, solveRidge } from '../math/ridge.js';
+import { inverseMatrix } from '../math/linear-algebra.js';
+import { addDifferencePenalty, type FactorCache, RidgeSums, solveRidge } from '../math/ridge.js';
 import { quantileSorted, standardDeviation } from '../math/stats.js';
 import { columnGroup, columnIndex, columnNames, encodeFeatures, type ColumnIndex, type FeatureLayout } from './virality-features.js';
 import { byPublicationTime, type LinearHead, type ViralityExample, type ViralityModelParams } from './virality-model.js';
@@ -99,6 +99,26 @@ export function penaltyMatrix(at: ColumnIndex, platforms: number, variances: Flo
   return penalty;
 }
 
+const trainingSumsByBlocks = new WeakMap<readonly RidgeSums[], RidgeSums[]>();
+
+/**
+ * For each validated block b, the sums of all older blocks (the fold's training rows); the same objects for every
+ * head fitted on these blocks, so their factors are shared through a {@link FactorCache}.
+ */
+function trainingSumsOf(blocks: readonly RidgeSums[]): RidgeSums[] {
+  let trainingSums = trainingSumsByBlocks.get(blocks);
+  if (!trainingSums) {
+    trainingSums = [];
+    let running = blocks[0];
+    for (let b = 1; b < blocks.length; b++) {
+      if (b >= FIRST_VALIDATED_BLOCK) trainingSums[b] = running;
+      running = running.plus(blocks[b]);
+    }
+    trainingSumsByBlocks.set(blocks, trainingSums);
+  }
+  return trainingSums;
+}
+
 /** Chooses (λ, smoothing) by time-ordered cross-validation for one target and fits it on all rows. */
 export function fitHead(
   encoded: Encoded,
@@ -109,13 +129,9 @@ export function fitHead(
   targetValues: readonly number[],
   penalties: (lambda: number, smoothing: number) => Float64Array,
   candidates: readonly (readonly [lambda: number, smoothing: number])[],
+  factors?: FactorCache,
 ): { head: LinearHead; system: Float64Array } {
-  const trainingSums: RidgeSums[] = [];
-  let running = blocks[0];
-  for (let b = 1; b < blocks.length; b++) {
-    if (b >= FIRST_VALIDATED_BLOCK) trainingSums[b] = running;
-    running = running.plus(blocks[b]);
-  }
+  const trainingSums = trainingSumsOf(blocks);
   let best: { lambda: number; smoothing: number; error: number; lastResiduals: number[] } | undefined;
   for (const [lambda, smoothing] of candidates) {
     const penalty = penalties(lambda, smoothing);
@@ -123,7 +139,7 @@ export function fitHead(
     let lastResiduals: number[] = [];
     // A single candidate needs only the last fold (its interval); several are compared on all folds.
     for (let b = candidates.length > 1 ? FIRST_VALIDATED_BLOCK : blocks.length - 1; b < blocks.length; b++) {
-      const solution = solveRidge(trainingSums[b], target, penalty);
+      const solution = solveRidge(trainingSums[b], target, penalty, factors);
       const residuals: number[] = [];
       for (let r = bounds[b]; r < bounds[b + 1]; r++) residuals.push(targetValues[r] - predictRow(encoded, r, solution));
       error += residuals.reduce((s, e) => s + e * e, 0);
@@ -132,7 +148,7 @@ export function fitHead(
     if (!best || error < best.error) best = { lambda, smoothing, error, lastResiduals };
   }
   const chosen = best!;
-  const solution = solveRidge(total, target, penalties(chosen.lambda, chosen.smoothing));
+  const solution = solveRidge(total, target, penalties(chosen.lambda, chosen.smoothing), factors);
   const sorted = chosen.lastResiduals.sort((a, b) => a - b);
   const head: LinearHead = {
     intercept: solution.intercept,
@@ -151,19 +167,9 @@ export function fitHead(
  * Per platform, A⁻¹ of its 24 hour effects and 7 weekday effects (each the shared column plus the platform's own),
  * A being the penalised system: times a head's residual variance, their posterior covariance (31 × 31, row-major).
  */
-function timingCovariances(system: Float64Array, at: ColumnIndex, platforms: readonly string[]): Record<string, number[]> {
+function timingCovariances(inverseSystem: Float64Array, at: ColumnIndex, platforms: readonly string[]): Record<string, number[]> {
   const p = at.size;
-  const lower = choleskyFactor(system, p);
-  const inverseColumns = new Map<number, Float64Array>();
-  const inverse = (i: number, j: number) => {
-    let column = inverseColumns.get(j);
-    if (!column) {
-      const unit = new Float64Array(p);
-      unit[j] = 1;
-      inverseColumns.set(j, (column = solveFactored(lower, unit, p)));
-    }
-    return column[i];
-  };
+  const inverse = (i: number, j: number) => inverseSystem[i * p + j];
   const result: Record<string, number[]> = {};
   platforms.forEach((platform, k) => {
     const shared = [...Array.from({ length: 24 }, (_, h) => at.hour + h), ...Array.from({ length: 7 }, (_, w) => at.weekday + w)];
@@ -184,18 +190,11 @@ function timingCovariances(system: Float64Array, at: ColumnIndex, platforms: rea
  * trends), k × k row-major: the posterior covariance a change of one content lever of an item needs (its duration
  * moves several columns at once). Timing has its own ({@link timingCovariances}).
  */
-function contentCovariance(system: Float64Array, at: ColumnIndex, residualVariance: number): number[] {
+function contentCovariance(inverseSystem: Float64Array, at: ColumnIndex, residualVariance: number): number[] {
   const p = at.size;
   const k = at.hour;
-  const lower = choleskyFactor(system, p);
   const covariance = new Array<number>(k * k);
-  const unit = new Float64Array(p);
-  for (let j = 0; j < k; j++) {
-    unit.fill(0);
-    unit[j] = 1;
-    const column = solveFactored(lower, unit, p);
-    for (let i = 0; i < k; i++) covariance[i * k + j] = column[i] * residualVariance;
-  }
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) covariance[i * k + j] = inverseSystem[i * p + j] * residualVariance;
   return covariance;
 }
 
@@ -279,13 +278,15 @@ function fitModel(examples: readonly ViralityExample[], options: FitOptions, pri
   const candidates = prior
     ? [[1, 0] as const]
     : (options.lambdas ?? DEFAULT_LAMBDAS).flatMap((lambda) => (options.smoothings ?? DEFAULT_SMOOTHINGS).map((s) => [lambda, s] as const));
-  const fitted = fitHead(encoded, blocks, bounds, total, 0, targets[0], penalties, candidates);
+  // NOTE: the engagement head reuses the chosen penalty on the same sums: its systems are factored already.
+  const factors: FactorCache = new WeakMap();
+  const fitted = fitHead(encoded, blocks, bounds, total, 0, targets[0], penalties, candidates, factors);
   const logViews = fitted.head;
   if (prior) logViews.coefficients = logViews.coefficients.map((delta, j) => delta + priorMeans[j]);
   // NOTE: the engagement head reuses the penalties chosen for views (the same design and system: the timing
   // covariance serves both; halves the fitting time).
   const engagementRate = engagementKnown
-    ? fitHead(encoded, blocks, bounds, total, 1, targets[1], penalties, [[logViews.lambda, logViews.smoothing]]).head
+    ? fitHead(encoded, blocks, bounds, total, 1, targets[1], penalties, [[logViews.lambda, logViews.smoothing]], factors).head
     : undefined;
 
   const means = Array.from(total.sums, (s) => s / n);
@@ -307,6 +308,8 @@ function fitModel(examples: readonly ViralityExample[], options: FitOptions, pri
     });
   }
   const sortedLogViews = ordered.map((e) => e.logViews).sort((a, b) => a - b);
+  // NOTE: one inverse of the penalised system serves the coefficient variances and both covariances.
+  const inverseSystem = inverseMatrix(fitted.system, encoded.at.size);
   return {
     kind: 'ridge',
     formatVersion: 2,
@@ -322,10 +325,10 @@ function fitModel(examples: readonly ViralityExample[], options: FitOptions, pri
       quality: standardDeviation(contributions[2]),
       timing: standardDeviation(contributions[3]),
     },
-    timingCovariance: timingCovariances(fitted.system, encoded.at, layout.platforms),
+    timingCovariance: timingCovariances(inverseSystem, encoded.at, layout.platforms),
     trainedExamples: ordered.length,
-    coefficientVariances: Array.from(inverseDiagonal(fitted.system, encoded.at.size), (v) => v * logViews.residualVariance),
-    contentCovariance: contentCovariance(fitted.system, encoded.at, logViews.residualVariance),
+    coefficientVariances: Array.from({ length: encoded.at.size }, (_, j) => inverseSystem[j * encoded.at.size + j] * logViews.residualVariance),
+    contentCovariance: contentCovariance(inverseSystem, encoded.at, logViews.residualVariance),
     ...(prior ? { prior: { contributors: prior.contributors, fingerprint: prior.fingerprint, coldStart: options.coldStart ?? true } } : {}),
     trainedFrom: ordered[0].publishedAt.toISOString(),
     trainedTo: ordered[ordered.length - 1].publishedAt.toISOString(),
