@@ -10,6 +10,7 @@ import type { PgliteConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { backendCanceller } from './cancel.js';
 import { createEmbeddedDatabase, holdsDatabase } from './embedded-init.js';
+import { withServerSettings } from './server-settings.js';
 import { lockDataFolder } from './folder-lock.js';
 import { embeddedLiveness, postgresLiveness, type RunnerLiveness } from './runner-liveness.js';
 import { ReadReplicas } from './read-replicas.js';
@@ -127,7 +128,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
   if (options.databaseUrl) {
     const instance = knex({
       client: 'pg',
-      connection: { connectionString: options.databaseUrl, application_name: 'stakazo-ml' },
+      connection: { ...withServerSettings(options.databaseUrl), application_name: 'stakazo-ml' },
       pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 },
       acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
       ...logOption,

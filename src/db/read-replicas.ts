@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { backendCanceller } from './cancel.js';
 import { formatLsn, parseLsn } from './lsn.js';
 import type { WorkScope } from './work-scope.js';
+import { withServerSettings } from './server-settings.js';
 
 const { knex } = knexPkg;
 
@@ -103,10 +104,9 @@ export class ReadReplicas {
       knex: knex({
         client: 'pg',
         connection: {
-          connectionString: url,
-          application_name: 'stakazo-ml-read',
           // NOTE: a replica connection refuses writes even if the server was promoted behind our back.
-          options: '-c default_transaction_read_only=on',
+          ...withServerSettings(url, 'default_transaction_read_only=on'),
+          application_name: 'stakazo-ml-read',
           connectionTimeoutMillis: Math.min(options.acquireTimeoutMs, 5000),
         },
         pool: { min: 0, max: options.poolMax, idleTimeoutMillis: 30_000 },

@@ -65,6 +65,22 @@ const MAX_RANGE_DAYS = 366;
  * NOTE: yielding matters: PGlite answers in microtasks, so a loop of its queries never let grpc-js read the
  * client's cancel (or fire the deadline timer), and a 366-day backfill ran to its end unaware it was cancelled.
  */
+/** The key of a (tenant, day) run in {@link LearningService}'s runs in flight. */
+const runKey = (tenantId: string, day: string) => `${tenantId}\u0000${day}`;
+
+/** Waits for `work`, or less when `signal` aborts first (the caller then checks the signal). */
+function untilAborted(work: Promise<unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+  if (!signal) return work;
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve(undefined);
+    };
+    signal.addEventListener('abort', done);
+    work.then(done, done);
+  });
+}
+
 async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
   await yieldToEventLoop();
   throwIfStopped(signal);
@@ -88,6 +104,8 @@ class StepTimer {
 export class LearningService {
   private readonly now: () => Date;
   private readonly staleRunMs: number;
+  /** The runs this process is running, by tenant and day: a caller waiting for one of them needs no polling. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly repo: LearningRepository,
@@ -171,6 +189,25 @@ export class LearningService {
       if (claim.reason === 'done' && claim.run) return { run: claim.run, report: reportOf(claim.run), reused: true };
       throw new HeldElsewhere(`the learning run of ${day} is in progress elsewhere; retry when it has finished`);
     }
+    const key = runKey(tenantId, day);
+    let settle = () => {};
+    this.inFlight.set(
+      key,
+      new Promise<void>((resolve) => {
+        settle = resolve;
+      }),
+    );
+    try {
+      return await this.learnClaimedDay(tenantId, day, claim.run, signal);
+    } finally {
+      this.inFlight.delete(key);
+      settle();
+    }
+  }
+
+  /** The claimed run of a day: its steps, then its record (succeeded, or failed with the reason). */
+  private async learnClaimedDay(tenantId: string, day: string, claimed: RunRow, signal: AbortSignal | undefined): Promise<RunWithReport> {
+    const claim = { run: claimed };
     const attempt = claim.run.attempt;
     const timer = new StepTimer(signal);
     const started = performance.now();
@@ -284,7 +321,8 @@ export class LearningService {
         if (stored && stored.status !== 'running') return { run: stored, report: reportOf(stored), reused: true };
         if (Date.now() > deadline) return stored ? { run: stored, reused: true } : { run: unrecordedFailure(tenantId, day, err), reused: false };
       }
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      // NOTE: a run of this process is awaited (answered the moment it ends); another process's is polled.
+      await untilAborted(this.inFlight.get(runKey(tenantId, day)) ?? new Promise((resolve) => setTimeout(resolve, wait)), signal);
       await checkpoint(signal);
       // NOTE: the other caller's run is done (or its claim gave way): claiming again returns it (not forced once it
       // has succeeded elsewhere) or runs the day.
