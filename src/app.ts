@@ -107,10 +107,17 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   };
   const embedding = new EmbeddingService(new EmbeddingRepository(db, collectionCache), config.limits, new SearchRepository(db, collectionCache), indexing);
   const virality = new ViralityService(viralityRepository, viralityCache);
-  const experiment = new ExperimentService(new ExperimentRepository(db), predictionCovariate(virality, config.boostThreshold));
-  const metricStorage = new MetricStorageService(metricPartitions, config.metricsRetentionDays, log.child({ component: 'metric-partitions' }));
+  const experimentRepository = new ExperimentRepository(db);
+  const experiment = new ExperimentService(experimentRepository, predictionCovariate(virality, config.boostThreshold));
+  const learningRepository = new LearningRepository(db);
+  // Retention drops nothing before a day no run has learned, nor a running experiment's metrics: it asks the tables'
+  // owners (learning_runs; experiments and experiment_posts) through the ports of MetricStorageService.
+  const metricStorage = new MetricStorageService(metricPartitions, config.metricsRetentionDays, log.child({ component: 'metric-partitions' }), {
+    learnedDays: learningRepository,
+    experiments: experimentRepository,
+  });
   const tenantSettings = new TenantSettingsService(tenancy);
-  const learning = new LearningService(new LearningRepository(db), log, {
+  const learning = new LearningService(learningRepository, log, {
     refreshStatistics: () => metricStorage.refreshStatistics(),
     stateUpdater: trainer,
     adviser: new AdviceService(new AdviceRepository(db), log.child({ component: 'advice' }), {

@@ -216,6 +216,19 @@ export class ExperimentRepository {
     return this.get(tenantId, experimentId);
   }
 
+  /** The posts of every running experiment, of every tenant (metric retention keeps their metrics). */
+  async runningExperimentPosts(): Promise<{ tenantId: string; experimentId: string; postId: string }[]> {
+    return withDbErrors('posts of running experiments', () =>
+      this.rows<{ tenantId: string; experimentId: string; postId: string }>(
+        `select ep.tenant_id as "tenantId", ep.experiment_id as "experimentId", ep.post_id as "postId"
+           from experiment_posts ep
+           join experiments e on e.tenant_id = ep.tenant_id and e.experiment_id = ep.experiment_id
+          where e.status = 'running'`,
+        {},
+      ),
+    );
+  }
+
   /** Stops a running experiment by hand; false when it was not running. */
   async stop(tenantId: string, experimentId: string, reason: string): Promise<boolean> {
     const rows = await withDbErrors(`experiment "${experimentId}"`, () =>

@@ -7,6 +7,24 @@ import { withSession, withTransaction } from '../db/session.js';
 import { FAMILIES } from './families.js';
 
 const TABLES = FAMILIES.map((f) => f.table);
+const POST_TABLES = FAMILIES.filter((f) => f.postKeyed).map((f) => f.table);
+
+/**
+ * Every (tenant, UTC day) with rows observed before $1 in any family table (its months and its DEFAULT partition).
+ * NOTE: reads every row past retention once a day (upkeep); once they are dropped, that is little.
+ */
+const DAYS_BEFORE_SQL = TABLES.map(
+  (table) => `select tenant_id, to_char(observed_at at time zone 'UTC', 'YYYY-MM-DD') as day from ${table} where observed_at < $1`,
+).join('\n  union\n');
+
+/** The earliest observation before $3 of each post of ($1 tenants, $2 posts), in the post-keyed family tables. */
+const FIRST_OBSERVATIONS_SQL = `select p.tenant_id as "tenantId", p.post_id as "postId", min(f.first) as "firstObservedAt"
+  from unnest($1::text[], $2::text[]) as p(tenant_id, post_id)
+  cross join lateral (
+    ${POST_TABLES.map((table) => `select min(observed_at) as first from ${table} m where m.tenant_id = p.tenant_id and m.post_id = p.post_id and m.observed_at < $3`).join('\n    union all ')}
+  ) f
+  group by p.tenant_id, p.post_id
+  having min(f.first) is not null`;
 
 /** "YYYYMM" of the UTC month holding `ms`. */
 export function monthOf(ms: number): string {
@@ -92,7 +110,6 @@ export class MetricPartitionRepository {
     return this.create(Array.from({ length: monthsAhead + 1 }, (_, i) => monthOf(monthStart(first, i).getTime())));
   }
 
-  /** The months with a partition in every family table, oldest first. */
   /**
    * Runs ANALYZE on every family partition whose statistics are stale (STALE_SQL); returns their names. A query
    * bounded in time outside the statistics (rows loaded since the last ANALYZE, a backfilled day) is estimated at one
@@ -106,6 +123,7 @@ export class MetricPartitionRepository {
     });
   }
 
+  /** The months with a partition in every family table, oldest first. */
   async months(): Promise<string[]> {
     const rows = await withSession(this.db, async (s) => (await s.query<{ month: string }>(EXISTING_SQL, [TABLES, TABLES.length])).rows);
     return rows.map((r) => r.month).sort();
@@ -135,6 +153,22 @@ export class MetricPartitionRepository {
     }
     this.forget();
     return old;
+  }
+
+  /** Every (tenant, UTC day) with metrics of any family observed before `cutoff`, in no particular order. */
+  async daysWithMetricsBefore(cutoff: Date): Promise<{ tenantId: string; day: string }[]> {
+    const rows = await withSession(this.db, async (s) => (await s.query<{ tenant_id: string; day: string }>(DAYS_BEFORE_SQL, [cutoff])).rows);
+    return rows.map((r) => ({ tenantId: r.tenant_id, day: r.day }));
+  }
+
+  /** The earliest observation before `cutoff` of each of `posts` (of the post families); posts without one are left out. */
+  async firstObservations(
+    posts: readonly { tenantId: string; postId: string }[],
+    cutoff: Date,
+  ): Promise<{ tenantId: string; postId: string; firstObservedAt: Date }[]> {
+    if (posts.length === 0) return [];
+    const params = [posts.map((p) => p.tenantId), posts.map((p) => p.postId), cutoff];
+    return withSession(this.db, async (s) => (await s.query<{ tenantId: string; postId: string; firstObservedAt: Date }>(FIRST_OBSERVATIONS_SQL, params)).rows);
   }
 
   private async create(months: string[]): Promise<string[]> {

@@ -1,10 +1,15 @@
 // The metric family tables partitioned by month: partitions made on demand, record ids unique across months,
-// retention dropping whole months (with their ledger rows), and the daily run's day query reading one partition.
+// retention dropping whole months (with their ledger rows) but never what is not learned yet or what a running
+// experiment reads, and the daily run's day query reading one partition.
 import { expect } from 'chai';
+import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
+import { ExperimentMetric } from '../../src/gen/stakazo/ml/v1/experiment.js';
+import { RunStatus } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { MetricFamily, type MetricRecord, QueryMetricsRequest } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import { queryNamed } from '../../src/db/named-params.js';
 import { withSession } from '../../src/db/session.js';
 import { DAY_POSTS_SQL } from '../../src/learning/run/learning.repository.js';
+import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database.js';
 import { registerPosts, retentionRecord } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 import { eventually } from '../helpers/eventually.js';
@@ -19,26 +24,55 @@ function monthsAgo(monthsBack: number): { at: Date; month: string } {
 // Within the writers' on-demand horizon (24 months): OLD is past the retention of one year, KEPT is not.
 const { at: OLD, month: OLD_MONTH } = monthsAgo(20);
 const { at: KEPT, month: KEPT_MONTH } = monthsAgo(2);
+// Past retention too, later than OLD: the month of the running experiment's post.
+const { at: EXPERIMENT_AT, month: EXPERIMENT_MONTH } = monthsAgo(16);
 // Past the horizon: lands in the DEFAULT partition, no month of its own.
 const ANCIENT = new Date('2001-03-10T12:00:00Z');
+/** The observation times of the records stored in the DEFAULT partition: a month apart, from ANCIENT on. */
+const ANCIENT_TIMES = Array.from({ length: 12 }, (_, i) => new Date(ANCIENT.getTime() + i * 31 * DAY_MS));
 const RETENTION_DAYS = 365;
+/** The UTC day (YYYY-MM-DD) of an instant, as learning runs are keyed. */
+const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 
 describe(`metrics partitions (${BACKEND})`, () => {
   let server: TestServer;
+  let database: FreshDatabase;
   let prefix: string;
   let postId: string;
   const now = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + 3_600_000);
 
   before(async () => {
-    server = await startTestServer({ METRICS_RETENTION_DAYS: String(RETENTION_DAYS) });
+    // NOTE: a database of its own: retention weighs every tenant's days, and any unlearned old day another file (or an
+    // earlier run) left in a shared database would hold these months back.
+    database = await freshDatabase('stakazo_partitions_');
+    server = await startTestServer({ METRICS_RETENTION_DAYS: String(RETENTION_DAYS), ...database.env });
     prefix = uniq('part');
     postId = (await registerPosts(server, prefix)).postIds[0];
   });
-  after(async () => server?.stop());
+  after(async () => {
+    await server?.stop();
+    await database?.drop();
+  });
 
   const record = (records: MetricRecord[]) => call(server.metrics, server.metrics.recordMetrics, { records, allOrNothing: false });
   const sql = async <Row>(text: string, params: string[] = []) => (await server.running.db.knex.raw(text, params)).rows as Row[];
   const exists = async (relation: string) => (await sql<{ r: string | null }>('select to_regclass(?)::text as r', [relation]))[0].r !== null;
+  const maintain = () => server.running.services.metricStorage.maintain(now);
+  /** Learns a day through RunDailyLearning, as the scheduler or a caller would. */
+  const learn = async (day: string) => {
+    const { run } = await call(server.learning, server.learning.runDailyLearning, { day, force: false });
+    expect(run!.status, `learning ${day}`).to.equal(RunStatus.RUN_STATUS_SUCCEEDED);
+  };
+  /** This file's records of a table's DEFAULT partition, and of the ledger, whose id starts with `${prefix}-ancient-`. */
+  const ancientRows = async () => {
+    const like = `${prefix}-ancient-%`;
+    const [stored] = await sql<{ n: string }>('select count(*)::text as n from retention_metrics_pdefault where tenant_id = ? and record_id like ?', [
+      'default',
+      like,
+    ]);
+    const [ledger] = await sql<{ n: string }>('select count(*)::text as n from metric_records where tenant_id = ? and record_id like ?', ['default', like]);
+    return { stored: Number(stored.n), ledger: Number(ledger.n) };
+  };
 
   it('creates month partitions on demand and keeps a record id unique across them', async () => {
     const records = [
@@ -111,7 +145,7 @@ describe(`metrics partitions (${BACKEND})`, () => {
   });
 
   it('stores months past the on-demand horizon in the DEFAULT partition, creating no month for them', async () => {
-    const spread = Array.from({ length: 12 }, (_, i) => retentionRecord(`${prefix}-ancient-${i}`, postId, new Date(ANCIENT.getTime() + i * 31 * DAY_MS)));
+    const spread = ANCIENT_TIMES.map((at, i) => retentionRecord(`${prefix}-ancient-${i}`, postId, at));
     expect(await record(spread)).to.include({ acceptedCount: 12, rejectedCount: 0 });
     expect(await exists('retention_metrics_p200103')).to.equal(false);
     const inDefault = await sql<{ n: string }>('select count(*)::text as n from retention_metrics_pdefault where tenant_id = ? and record_id like ?', [
@@ -122,8 +156,33 @@ describe(`metrics partitions (${BACKEND})`, () => {
     expect(await record(spread)).to.include({ acceptedCount: 0, duplicateCount: 12 });
   });
 
-  it('drops whole months past METRICS_RETENTION_DAYS with their ledger rows, and creates the coming months', async () => {
-    const { dropped } = await server.running.services.metricStorage.maintain(now);
+  it('keeps the months and DEFAULT rows past retention while a day with metrics in them is not learned', async () => {
+    const { dropped, kept, holds } = await maintain();
+    expect(dropped).to.deep.equal([]);
+    expect(kept).to.include(OLD_MONTH);
+    expect(await exists(`retention_metrics_p${OLD_MONTH}`)).to.equal(true);
+    expect(await ancientRows()).to.deep.equal({ stored: 12, ledger: 12 });
+    // Why, for a person reading the log: the tenant's first day with metrics that no run learned, and how many.
+    expect(holds).to.deep.equal([
+      { tenantId: 'default', firstUnlearnedDay: dayOf(ANCIENT), unlearnedDays: 13, keptFrom: new Date(`${dayOf(ANCIENT)}T00:00:00Z`) },
+    ]);
+  });
+
+  it('lets go of what is learned up to the first day that is not (RunDailyLearning)', async () => {
+    for (const at of ANCIENT_TIMES) await learn(dayOf(at));
+    const { dropped, kept, holds } = await maintain();
+    expect(await ancientRows()).to.deep.equal({ stored: 0, ledger: 0 });
+    expect(dropped).to.deep.equal([]);
+    expect(kept).to.include(OLD_MONTH);
+    expect(holds).to.deep.equal([{ tenantId: 'default', firstUnlearnedDay: dayOf(OLD), unlearnedDays: 1, keptFrom: new Date(`${dayOf(OLD)}T00:00:00Z`) }]);
+    expect(await exists(`retention_metrics_p${OLD_MONTH}`)).to.equal(true);
+  });
+
+  it('drops whole months past METRICS_RETENTION_DAYS with their ledger rows once every day is learned, and creates the coming months', async () => {
+    await learn(dayOf(OLD));
+    const { dropped, kept, holds } = await maintain();
+    expect(kept).to.deep.equal([]);
+    expect(holds).to.deep.equal([]);
     expect(dropped).to.include(OLD_MONTH);
     expect(dropped).to.not.include(KEPT_MONTH);
     expect(await exists(`retention_metrics_p${OLD_MONTH}`)).to.equal(false);
@@ -144,5 +203,46 @@ describe(`metrics partitions (${BACKEND})`, () => {
     // A write to a dropped month recreates it (this process knew the month; the write retries after creating it).
     expect(await record([retentionRecord(`${prefix}-late`, postId, OLD), retentionRecord(`${prefix}-late2`, postId, OLD)])).to.include({ acceptedCount: 2 });
     expect(await exists(`retention_metrics_p${OLD_MONTH}`)).to.equal(true);
+  });
+
+  it('keeps a month with metrics of a post in a running experiment until the experiment is stopped', async () => {
+    const { postIds } = await registerPosts(server, `${prefix}-x`, 2);
+    const records = postIds.map((id, i) => retentionRecord(`${prefix}-x-${i}`, id, new Date(EXPERIMENT_AT.getTime() + i * 3_600_000)));
+    expect(await record(records)).to.include({ acceptedCount: 2, rejectedCount: 0 });
+    // The day is learned: only the experiment holds the month.
+    await learn(dayOf(EXPERIMENT_AT));
+    const e = server.experiment;
+    const { experiment } = await call(e, e.createExperiment, {
+      name: 'retention hold',
+      hypothesis: 'B beats A',
+      variants: ['A', 'B'],
+      primaryMetric: ExperimentMetric.EXPERIMENT_METRIC_VIEWS,
+      guardrailMetrics: [],
+      platform: Platform.PLATFORM_UNSPECIFIED,
+      minimumDetectableEffect: 0,
+      horizonHours: 0,
+      plannedEndDay: '',
+      skipCovariateAdjustment: true,
+    });
+    const experimentId = experiment!.experimentId;
+    await call(e, e.addPosts, { experimentId, assignments: [{ postId: postIds[1], variant: 'B' }] });
+
+    const held = await maintain();
+    // The month the previous test wrote again (its day is learned) is before the experiment's first observation.
+    expect(held.dropped).to.deep.equal([OLD_MONTH]);
+    expect(held.kept).to.deep.equal([EXPERIMENT_MONTH]);
+    const firstObservedAt = new Date(EXPERIMENT_AT.getTime() + 3_600_000);
+    expect(held.holds).to.deep.equal([{ tenantId: 'default', experimentId, postId: postIds[1], firstObservedAt, keptFrom: firstObservedAt }]);
+    const page = await call(
+      server.metrics,
+      server.metrics.queryMetrics,
+      QueryMetricsRequest.fromPartial({ family: MetricFamily.METRIC_FAMILY_RETENTION, postIds }),
+    );
+    expect(page.records.map((r) => r.recordId).sort()).to.deep.equal([`${prefix}-x-0`, `${prefix}-x-1`]);
+
+    await call(e, e.stopExperiment, { experimentId, reason: 'done' });
+    const released = await maintain();
+    expect(released).to.deep.include({ dropped: [EXPERIMENT_MONTH], kept: [], holds: [] });
+    expect(await exists(`retention_metrics_p${EXPERIMENT_MONTH}`)).to.equal(false);
   });
 });

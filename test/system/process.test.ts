@@ -1,14 +1,10 @@
 // The server as a process of its own: `npm start` follows its parent, SIGTERM shuts it down cleanly, bad settings
 // and an unreachable database exit non-zero naming the setting.
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { BIN } from '../helpers/cli.js';
 import { healthCheck } from '../helpers/health.js';
 import { BACKEND, seedDataDir, testConfig } from '../helpers/server.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Runs the server (`stakazo-ml serve`, compiled) as a child process with the given settings. */
 function spawnMain(env: Record<string, string>, command: [string, string[]] = [process.execPath, [BIN, 'serve']]) {

@@ -1,8 +1,6 @@
 // Streams under faults: a client that disconnects mid-stream leaves only whole committed chunks (and a re-send
 // stores each record exactly once), and SIGTERM lets a running stream finish within the grace period.
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { BIN } from '../helpers/cli.js';
@@ -12,8 +10,6 @@ import { STREAM_CHUNK_RECORDS } from '../../src/metrics/ingest.service.js';
 import { messagesOf, openStream, registerPosts, retentionRecord, streamAll } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, seedDataDir, startTestServer, testConfig, uniq, type TestServer } from '../helpers/server.js';
 import { createCollection, floats, point, streamMessages, upsertStream, stopAndClean } from '../helpers/embedding.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Polls `read` until it returns the same value for `stableMs` (bounded by `timeoutMs`); returns that value. */
 async function settled(read: () => Promise<number>, stableMs = 400, timeoutMs = 10_000): Promise<number> {

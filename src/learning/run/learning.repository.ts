@@ -358,6 +358,23 @@ export class LearningRepository {
     );
     return new Set(result.rows.map((r) => r.day));
   }
+
+  /** Those of the given (tenant, day) pairs, of any tenants, whose learning run succeeded (metric retention asks). */
+  async succeededDays(days: readonly { tenantId: string; day: string }[]): Promise<{ tenantId: string; day: string }[]> {
+    if (days.length === 0) return [];
+    const result = await withDbErrors('learning runs', () =>
+      withSession(this.db, (session) =>
+        session.query<{ tenantId: string; day: string }>(
+          `select r.tenant_id as "tenantId", to_char(r.day, 'YYYY-MM-DD') as day
+             from unnest($1::text[], $2::date[]) as d(tenant_id, day)
+             join learning_runs r on r.tenant_id = d.tenant_id and r.day = d.day
+            where r.status = 'succeeded'`,
+          [days.map((d) => d.tenantId), days.map((d) => d.day)],
+        ),
+      ),
+    );
+    return result.rows;
+  }
 }
 
 /** A run stored as JSON (previous_success): its timestamps back to Dates. */
