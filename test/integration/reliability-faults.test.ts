@@ -130,16 +130,24 @@ describe(`reliability: faults (${BACKEND})`, () => {
       writers = startWriters(server.embedding, collection, 4);
       unlock = await lockTable(heldTable);
       const held = call(server.embedding, server.embedding.search, exactSearch(heldCollection, 1), undefined, 20_000);
-      expect(await eventually(async () => (await activeQueriesOn(db, heldTable)) > 0, 5000)).to.equal(true);
+      expect(await eventually(async () => (await activeQueriesOn(db, heldTable)) > 0, 60_000)).to.equal(true);
       let killed = await terminateServiceBackends(db, since);
       await expectStatus(held, status.UNAVAILABLE);
       await unlock();
       unlock = undefined;
+      // NOTE: each round waits for the writers' progress (answers since the last kill), not for a fixed time: on a
+      // loaded machine 1.2 s held only 9 acknowledged writes.
+      const answered = () => writers!.acknowledged.length + writers!.failures.length;
       for (let round = 0; round < 3; round++) {
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        const before = answered();
+        expect(await eventually(async () => answered() >= before + 4, 60_000), 'the writers go on after a kill').to.equal(true);
         killed += await terminateServiceBackends(db, since);
       }
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const acknowledged = writers.acknowledged.length;
+      expect(
+        await eventually(async () => writers!.acknowledged.length >= Math.max(acknowledged + 4, 12), 60_000),
+        'writes acknowledged after the last kill',
+      ).to.equal(true);
       await writers.stop();
       expect(killed).to.be.greaterThan(0);
       const unexpected = writers.failures.filter((f) => f.code !== status.UNAVAILABLE);
