@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { eventually } from '../helpers/eventually.js';
 import { MetricFamily, type ExportMetricsResponse, type MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 const DEFAULT_TENANT = 'default';
 import { messagesOf, openStream, registerPosts, retentionRecord, streamAll, writeAll } from '../helpers/metrics-fixtures.js';
@@ -125,7 +126,7 @@ describe(`metrics streams (${BACKEND})`, function () {
       if (!stream.write(message)) await new Promise((resolve) => stream.once('drain', resolve));
     }
     // Wait until the server has committed at least one chunk, then cut the stream.
-    for (let i = 0; i < 200 && (await stored(prefix)).rows === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await eventually(async () => (await stored(prefix)).rows > 0, 120_000), 'a chunk committed').to.equal(true);
     stream.cancel();
     expect(await outcome).to.equal(status.CANCELLED);
     // A chunk already being written when the cut came still commits; wait until the count settles.

@@ -213,11 +213,20 @@ describe(`read replicas (${BACKEND})`, () => {
         }
       };
       const workers = [traffic(), traffic()];
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // NOTE: progress, not fixed times (a loaded machine makes few calls per second): traffic flows, the replica
+      // stops, and reads reach the primary — with no call failing meanwhile.
+      expect(await eventually(async () => calls >= 10, 60_000), 'traffic flows').to.equal(true);
       replicaScript('stop');
       const primaryBefore = (await readsByTarget(server)).primary ?? 0;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const primaryAfter = (await readsByTarget(server)).primary ?? 0;
+      let primaryAfter = primaryBefore;
+      const callsAtStop = calls;
+      expect(
+        await eventually(async () => {
+          primaryAfter = (await readsByTarget(server)).primary ?? 0;
+          return primaryAfter > primaryBefore && calls >= callsAtStop + 20;
+        }, 60_000),
+        'reads reach the primary',
+      ).to.equal(true);
       running = false;
       await Promise.all(workers);
       expect(failures, `${failures} of ${calls} searches failed`).to.equal(0);
