@@ -83,9 +83,11 @@ export async function measureFusion(backend: Backend, runId: string, vectorCount
     await search(request(queries[0]!, variants.rescore));
     await search(request(queries[0]!, variants.rrf));
     progress(`${backend.name}: ${queries.length} queries, RRF and rescore alternating`);
-    for (const q of queries) {
+    // NOTE: the exact fusions are computed before the timed calls (their garbage was collected during the next call:
+    // with PGlite in this process, always the first variant's), and the variants take turns going first.
+    const fulls = queries.map((q) => {
       const scores = exactScores(world, q);
-      const full = topOf(
+      return topOf(
         weightedFusion(
           world.contents.map((c) => c.id),
           [scores.visual, scores.audio],
@@ -93,8 +95,12 @@ export async function measureFusion(backend: Backend, runId: string, vectorCount
         ),
         TOP_K,
       );
+    });
+    const listed = Object.entries(variants) as [keyof typeof variants, Partial<SearchContentRequest>][];
+    for (const [i, q] of queries.entries()) {
+      const full = fulls[i]!;
       recalls.full.push(recallAt(full, q.relevant, TOP_K));
-      for (const [key, fields] of Object.entries(variants) as [keyof typeof variants, Partial<SearchContentRequest>][]) {
+      for (const [key, fields] of i % 2 === 0 ? listed : [...listed].reverse()) {
         const found = await search(request(q, fields));
         recalls[key].push(recallAt(found.hits, q.relevant, TOP_K));
         if (key === 'rescore' || key === 'rrf') ms[key].push(found.ms);

@@ -163,7 +163,8 @@ export class SearchRepository {
    * collections come from the cache (checked in every statement) or the registry, as in search(); `check` refuses
    * sub-queries that do not fit them before any runs. Each sub-query then runs on a connection of its own, up to
    * half the pool at a time (one after another on PGlite's single connection). With `rescore`, the union of their
-   * candidates is then scored in every sub-query by one more statement (`rescored`, one column per sub-query).
+   * candidates is then scored in every sub-query (`rescored`, one column per sub-query): by the rescore's statements
+   * for the contents a sub-query did not return (rescoredColumns), its own scores for those it did.
    */
   async contentRankings(
     tenantId: string,
@@ -210,7 +211,7 @@ export class SearchRepository {
     }));
     const union = unionOfCandidates(rankings);
     const keywordCollection = keyword && { collection: collections.get(keyword.collection)!, keyword };
-    return { rankings, rescored: { union, columns: await rescoredColumns(this.db, vectors, keywordCollection, union) } };
+    return { rankings, rescored: { union, columns: await rescoredColumns(this.db, vectors, keywordCollection, union, rankings) } };
   }
 
   /** Sessions one SearchContent may hold at once: half the pool, so other callers still get connections; one on PGlite. */

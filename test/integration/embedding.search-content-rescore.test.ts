@@ -2,7 +2,8 @@
 // audio vector each; relevant = contents of both the query's topics): the re-scored union finds what both
 // modalities agree on, as the exact fusion of every content computed here does, where RRF over the sub-queries'
 // own candidates (today's default) and one modality alone do not. Several query seeds; the exact-scan answer is
-// checked against the same fusion computed here over the union.
+// checked against the same fusion computed here over the union. On four contents with odd ids, each content gets
+// its score in the sub-query that did not return it.
 import { expect } from 'chai';
 import { Fusion, SearchContentRequest, type ContentSubQuery, type Point } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import {
@@ -16,7 +17,7 @@ import {
   type AgreementWorld,
 } from '../helpers/agreement-world.js';
 import { BACKEND, call, uniq, type TestServer } from '../helpers/server.js';
-import { createCollection, packed, sharedServer, streamMessages, upsertStream } from '../helpers/embedding.js';
+import { createCollection, floats, packed, point as pointOf, sharedServer, streamMessages, upsertStream } from '../helpers/embedding.js';
 
 const K = 10;
 /** The default candidates per sub-query at top_k 10: min(10 × top_k, 1000). */
@@ -135,6 +136,30 @@ describe(`embedding SearchContent rescore: what every modality agrees on (${BACK
         ];
         expect(v!.rank).to.be.within(...(rankBounds(scores.visual, v!.score) as [number, number]));
         expect(a!.rank).to.be.within(...(rankBounds(scores.audio, a!.score) as [number, number]));
+      }
+    }
+  });
+
+  it('scores each content in the sub-query that did not return it, odd content ids intact (quotes, commas, "NULL")', async () => {
+    const e = server.embedding;
+    const ids = ['NULL', 'a,b', '"q" {x}', 'back\\slash'];
+    const v = await createCollection(e, { name: uniq('odv'), dimension: 2 });
+    const a = await createCollection(e, { name: uniq('oda'), dimension: 2 });
+    // Visual ranks the contents in list order, audio in reverse: with 2 candidates each, each sub-query returns two
+    // contents and scores the other two again.
+    await call(e, e.upsert, { collection: v, points: ids.map((id, i) => pointOf(`v-${id}`, floats([1, i / 2]), id)) });
+    await call(e, e.upsert, { collection: a, points: ids.map((id, i) => pointOf(`a-${id}`, floats([1, (3 - i) / 2]), id)) });
+    const candidate = (collection: string) => ({ ...sub(collection, Float32Array.from([1, 0])), candidates: 2 });
+    const request = { ...SearchContentRequest.fromPartial({ topK: K }), subQueries: [candidate(v), candidate(a)], rescore: true };
+    for (const exact of [true, false]) {
+      const { hits } = await call(e, e.searchContent, { ...request, exact });
+      expect(hits.map((h) => h.contentId)).to.have.members(ids);
+      for (const hit of hits) {
+        const i = ids.indexOf(hit.contentId);
+        expect(hit.evidence.map((ev) => ev.pointId)).to.deep.equal([`v-${hit.contentId}`, `a-${hit.contentId}`]);
+        expect(hit.evidence[0]!.score).to.be.closeTo(1 / Math.hypot(1, i / 2), 1e-6);
+        expect(hit.evidence[1]!.score).to.be.closeTo(1 / Math.hypot(1, (3 - i) / 2), 1e-6);
+        expect(hit.evidence.map((ev) => ev.rank)).to.deep.equal([i + 1, 4 - i]);
       }
     }
   });

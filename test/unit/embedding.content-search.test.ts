@@ -1,14 +1,15 @@
 // SearchContent's pure parts: RRF and weighted fusion worked out by hand, exclusion of example contents, evidence,
-// ties; the re-scored fusion over the union (floors of missing contents); validation of sub-queries, weights,
-// candidates and counts.
+// ties; the re-scored fusion over the union (what is left to score and its statement, floors of missing contents);
+// validation of sub-queries, weights, candidates and counts.
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 import { fuseRankings, normalisedScores } from '../../src/embedding/content-search.js';
-import { fuseRescored, scoreColumn, unionOfCandidates } from '../../src/embedding/content-search.rescore.js';
+import { fuseRescored, rescoreWork, scoreColumn, unionOfCandidates } from '../../src/embedding/content-search.rescore.js';
+import { rescoreStatements } from '../../src/embedding/content-search.sql.js';
 import type { ContentCandidate, RescoredColumn, SubQueryRanking } from '../../src/embedding/content-search.types.js';
 import { validateSearchContent, type ContentSubQueryRequest, type SearchContentRequest } from '../../src/embedding/content-search.validate.js';
 import { agreementQuery, agreementWorld, exactScores, recallAt, topOf } from '../helpers/agreement-world.js';
-import { rejection } from './collection-fixture.js';
+import { clipCollection, rejection } from './collection-fixture.js';
 
 const ranking = (...pairs: [string, number][]): SubQueryRanking => ({
   candidates: pairs.map(([contentId, score]): ContentCandidate => ({ contentId, pointId: `${contentId}-p`, score })),
@@ -70,6 +71,53 @@ describe('SearchContent fusion of the re-scored union', () => {
     const rankings: SubQueryRanking[] = [{ ...ranking(['b', 0.9], ['x', 0.8], ['a', 0.7]), exampleContentId: 'y' }, ranking(['y', 1], ['c', 0.5], ['b', 0.4])];
     expect(unionOfCandidates(rankings)).to.deep.equal(['b', 'x', 'a', 'c']);
     expect(unionOfCandidates([ranking(), ranking()])).to.deep.equal([]);
+  });
+
+  it('leaves to score only what a sub-query did not return; what it returned keeps its point and score', () => {
+    // Union b, x, a, c (y is the first sub-query's example). The second returned c twice (first kept) and y.
+    const rankings: SubQueryRanking[] = [
+      { ...ranking(['b', 0.9], ['x', 0.8], ['a', 0.7]), exampleContentId: 'y' },
+      { candidates: [...ranking(['y', 1], ['c', 0.5], ['b', 0.4]).candidates, { contentId: 'c', pointId: 'c-q', score: 0.1 }] },
+    ];
+    const work = rescoreWork(rankings, unionOfCandidates(rankings));
+    expect(work.map((w) => w.toScore)).to.deep.equal([['c'], ['x', 'a']]);
+    expect(work.map((w) => [...w.found])).to.deep.equal([
+      [
+        ['b', { pointId: 'b-p', score: 0.9 }],
+        ['x', { pointId: 'x-p', score: 0.8 }],
+        ['a', { pointId: 'a-p', score: 0.7 }],
+      ],
+      [
+        ['c', { pointId: 'c-p', score: 0.5 }],
+        ['b', { pointId: 'b-p', score: 0.4 }],
+      ],
+    ]);
+    // One sub-query alone, or sub-queries that all found the same contents: nothing left to score.
+    expect(rescoreWork([ranking(['a', 1], ['b', 0.5])], ['a', 'b']).map((w) => w.toScore)).to.deep.equal([[]]);
+  });
+
+  it('scores in SQL only the contents left: a branch per sub-query with some, shared out over the statements asked for', () => {
+    const filter = { contentIds: [] };
+    const vectors = [
+      { collection: clipCollection, vector: '[1,0]', filter },
+      { collection: { ...clipCollection, distance: 'l2' as const }, vector: '[0,1]', filter },
+    ];
+    const keyword = { collection: clipCollection, keyword: { collection: 'clip', text: 'summer', weight: 1, filter, candidates: 10 } };
+    // One statement (PGlite): both branches with something left, folded into arrays per sub-query.
+    const [one, ...more] = rescoreStatements(vectors, keyword, [['c'], [], ['a', 'b']], { statements: 1, arrays: true });
+    expect(more).to.have.length(0);
+    expect(one!.sql).to.include('select 0::int as sub').and.include('select 2::int as sub').and.not.include('select 1::int as sub');
+    expect(one!.sql).to.include('embedding <=> $1::vector(2)').and.include('unnest($2::text[])').and.include('group by sub').and.not.include('<->');
+    expect(one!.params).to.deep.equal(['[1,0]', ['c'], 'simple', 'summer', ['a', 'b']]);
+    // Side by side (Postgres): at most as many statements as asked for, each with its own parameters, rows as they are.
+    const apart = rescoreStatements(vectors, keyword, [['c'], ['d'], ['a', 'b']], { statements: 2, arrays: false });
+    expect(apart.map((s) => s.params)).to.deep.equal([
+      ['[1,0]', ['c'], 'simple', 'summer', ['a', 'b']],
+      ['[0,1]', ['d']],
+    ]);
+    expect(apart[1]!.sql).to.include('select 1::int as sub').and.include('embedding <-> $1::vector(2)').and.not.include('group by');
+    expect(rescoreStatements(vectors, keyword, [['c'], ['d'], []], { statements: 5, arrays: false })).to.have.length(2);
+    expect(rescoreStatements(vectors, keyword, [[], [], []], { statements: 1, arrays: true })).to.deep.equal([]);
   });
 
   it('sums weight × score normalised over the union, a missing content at the floor (weighted)', () => {

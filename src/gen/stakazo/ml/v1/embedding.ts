@@ -986,14 +986,16 @@ export interface SearchContentRequest {
   /** Every vector sub-query skips the index and scans exactly (slow, perfect recall); same fusion. */
   exact: boolean;
   /**
-   * Re-score the union before fusing: every content found by any sub-query (its candidates) is scored exactly in
-   * every sub-query (its best point in that collection under that sub-query's filter; ts_rank_cd of its best
-   * matching point for the keyword), so a content found by the visual sub-query still gets its audio score. The
+   * Re-score the union before fusing: every content found by any sub-query (its candidates) is scored in every
+   * sub-query, so a content found by the visual sub-query still gets its audio score: exactly where that sub-query
+   * did not return it (its best point in that collection under that sub-query's filter; ts_rank_cd of its best
+   * matching point for the keyword), and with the score it returned where it did (exact for an exact scan and the
+   * keyword; with an HNSW index, the best of the points the index reached, as without rescore). The
    * fusion then runs over these full score vectors: FUSION_WEIGHTED scales each sub-query's scores 0..1 over the
    * union, FUSION_RRF ranks the union by each sub-query's score. A content with no (matching) point in a
    * sub-query's collection gets that sub-query's floor: the lowest score in the union (0 for the keyword), and for
    * RRF the rank after the last content that has one. Evidence then carries every hit's real score and its rank
-   * in the union. Costs one more statement over at most the sum of the candidates. An unset fusion is then
+   * in the union. Costs at most one more statement per sub-query over the contents it did not return. An unset fusion is then
    * FUSION_WEIGHTED: ranks flatten the score gaps, so RRF over the union rewards a content good in one modality
    * about as much as one good in all. False (default): each sub-query scores only its own candidates, as in v0.1.
    */
