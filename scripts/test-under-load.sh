@@ -2,7 +2,7 @@
 # Runs the test suite while every core is kept busy by CPU-bound processes, a few times in a row, on PGlite and (when
 # DATABASE_URL is set) on Postgres: a test that depends on timing fails here before it fails in a CI run on a busy
 # machine. Run it before a large change: `npm run test:under-load` (ROUNDS=3, BURNERS=<cores>, SUITE=test by default;
-# SUITE=test:system for the system tests).
+# SUITE=test:system for the system tests; BACKENDS="pglite postgres" by default, e.g. BACKENDS=postgres for one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,8 +20,15 @@ for _ in $(seq "$burners"); do
 done
 echo "test-under-load: $burners CPU-bound processes running; $rounds round(s) of 'npm run $suite'; logs in $logs"
 
-backends=(pglite)
-[ -n "${DATABASE_URL:-}" ] && backends+=(postgres)
+backends=()
+for backend in ${BACKENDS:-pglite postgres}; do
+  case $backend in
+    pglite) backends+=(pglite) ;;
+    postgres) [ -n "${DATABASE_URL:-}" ] && backends+=(postgres) ;;
+    *) echo "test-under-load: unknown back-end \"$backend\" in BACKENDS (pglite, postgres)" >&2; exit 2 ;;
+  esac
+done
+[ ${#backends[@]} -gt 0 ] || { echo "test-under-load: no back-end to run (BACKENDS=postgres needs DATABASE_URL)" >&2; exit 2; }
 failures=0
 for round in $(seq "$rounds"); do
   for backend in "${backends[@]}"; do
