@@ -9,8 +9,7 @@ const FOLDS = 5;
 /**
  * ln(1 + views) predicted for each example (same order) by the model fitted on the other folds (examples dealt to
  * the folds in publication order, so each fold spans the whole period); undefined where a fold could not be fitted.
- * `options` (e.g. the promoted model's penalties) are passed to every fold's fit; without penalties, those the first
- * fold's cross-validation chooses serve the others.
+ * `options` (e.g. the promoted model's penalties) are passed to every fold's fit.
  */
 export function outOfFoldLogViews(examples: readonly ViralityExample[], options: FitOptions = {}): (number | undefined)[] {
   const order = examples.map((e, i) => ({ ms: e.publishedAt.getTime(), i })).sort((a, b) => a.ms - b.ms || a.i - b.i);
@@ -19,16 +18,12 @@ export function outOfFoldLogViews(examples: readonly ViralityExample[], options:
     foldOf[i] = rank % FOLDS;
   });
   const predictions: (number | undefined)[] = new Array(examples.length).fill(undefined);
-  let chosen = options;
   for (let fold = 0; fold < FOLDS; fold++) {
     const params = fitViralityModel(
       examples.filter((_, i) => foldOf[i] !== fold),
-      chosen,
+      options,
     );
     if (!params) continue;
-    // NOTE: without given penalties, the first fold's cross-validation chooses them for every fold (the folds'
-    // rows overlap by three quarters; the same two numbers a promoted model would give): one search, not five.
-    if (!chosen.lambdas || !chosen.smoothings) chosen = { ...chosen, lambdas: [params.logViews.lambda], smoothings: [params.logViews.smoothing] };
     const model = new ViralityModel(params);
     examples.forEach((example, i) => {
       if (foldOf[i] === fold) predictions[i] = model.predict(example).predictedLogViews;
