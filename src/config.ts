@@ -159,10 +159,6 @@ function memorySize(env: Env, name: string, fallback: string): string {
 
 const MEMORY_UNIT_KB: Record<string, number> = { kB: 1, MB: 1024, GB: 1024 * 1024 };
 
-/**
- * A PGlite memory size: a Postgres size of at least 128kB and at most `maxMb` (its WebAssembly memory is at most
- * 2 GB, so a larger one could only fail to start, or fail later).
- */
 /** PGLITE_TEMPLATE_DIR: a folder, or `off`; default the user's cache folder ($XDG_CACHE_HOME or ~/.cache)/stakazo-ml. */
 function templateDir(env: Env): { templateDir?: string } {
   const value = env.PGLITE_TEMPLATE_DIR?.trim();
@@ -171,6 +167,10 @@ function templateDir(env: Env): { templateDir?: string } {
   return { templateDir: join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'stakazo-ml') };
 }
 
+/**
+ * A PGlite memory size: a Postgres size of at least 128kB and at most `maxMb` (its WebAssembly memory is at most
+ * 2 GB, so a larger one could only fail to start, or fail later).
+ */
 function pgliteMemory(env: Env, name: string, fallback: string, maxMb: number): string {
   const value = memorySize(env, name, fallback);
   const [, digits, unit] = /^(\d+)(kB|MB|GB)$/.exec(value)!;

@@ -80,14 +80,6 @@ function inverseFactorTransposed(matrix: ArrayLike<number>, size: number): Float
   return t;
 }
 
-/** The diagonal of A⁻¹ for a symmetric positive-definite A (size × size, row-major). */
-export function inverseDiagonal(matrix: ArrayLike<number>, size: number): Float64Array {
-  const t = inverseFactorTransposed(matrix, size);
-  const diagonal = new Float64Array(size);
-  for (let i = 0; i < size; i++) diagonal[i] = dot(t, i * size + i, t, i * size + i, size - i);
-  return diagonal;
-}
-
 /** A⁻¹ (size × size, row-major, symmetric) of a symmetric positive-definite A. */
 export function inverseMatrix(matrix: ArrayLike<number>, size: number): Float64Array {
   const t = inverseFactorTransposed(matrix, size);

@@ -60,11 +60,6 @@ export interface LearningServiceOptions {
 
 const MAX_RANGE_DAYS = 366;
 
-/**
- * A point where long work may stop: lets the event loop run, then throws the abort reason if `signal` is aborted.
- * NOTE: yielding matters: PGlite answers in microtasks, so a loop of its queries never let grpc-js read the
- * client's cancel (or fire the deadline timer), and a 366-day backfill ran to its end unaware it was cancelled.
- */
 /** The key of a (tenant, day) run in {@link LearningService}'s runs in flight. */
 const runKey = (tenantId: string, day: string) => `${tenantId}\u0000${day}`;
 
@@ -81,6 +76,11 @@ function untilAborted(work: Promise<unknown>, signal: AbortSignal | undefined): 
   });
 }
 
+/**
+ * A point where long work may stop: lets the event loop run, then throws the abort reason if `signal` is aborted.
+ * NOTE: yielding matters: PGlite answers in microtasks, so a loop of its queries never let grpc-js read the
+ * client's cancel (or fire the deadline timer), and a 366-day backfill ran to its end unaware it was cancelled.
+ */
 async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
   await yieldToEventLoop();
   throwIfStopped(signal);

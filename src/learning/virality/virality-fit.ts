@@ -99,24 +99,25 @@ export function penaltyMatrix(at: ColumnIndex, platforms: number, variances: Flo
   return penalty;
 }
 
-const trainingSumsByBlocks = new WeakMap<readonly RidgeSums[], RidgeSums[]>();
-
 /**
- * For each validated block b, the sums of all older blocks (the fold's training rows); the same objects for every
- * head fitted on these blocks, so their factors are shared through a {@link FactorCache}.
+ * What the heads fitted on the same blocks share: for each validated block b, the sums of all older blocks (the
+ * fold's training rows), and the factors of the systems solved on them (a second head with the same penalty needs no
+ * new factorisation).
  */
-function trainingSumsOf(blocks: readonly RidgeSums[]): RidgeSums[] {
-  let trainingSums = trainingSumsByBlocks.get(blocks);
-  if (!trainingSums) {
-    trainingSums = [];
-    let running = blocks[0];
-    for (let b = 1; b < blocks.length; b++) {
-      if (b >= FIRST_VALIDATED_BLOCK) trainingSums[b] = running;
-      running = running.plus(blocks[b]);
-    }
-    trainingSumsByBlocks.set(blocks, trainingSums);
+export interface SharedFits {
+  trainingSums: RidgeSums[];
+  factors: FactorCache;
+}
+
+/** The shared state of heads fitted on `blocks`. */
+export function sharedFits(blocks: readonly RidgeSums[]): SharedFits {
+  const trainingSums: RidgeSums[] = [];
+  let running = blocks[0];
+  for (let b = 1; b < blocks.length; b++) {
+    if (b >= FIRST_VALIDATED_BLOCK) trainingSums[b] = running;
+    running = running.plus(blocks[b]);
   }
-  return trainingSums;
+  return { trainingSums, factors: new WeakMap() };
 }
 
 /** Chooses (λ, smoothing) by time-ordered cross-validation for one target and fits it on all rows. */
@@ -129,9 +130,9 @@ export function fitHead(
   targetValues: readonly number[],
   penalties: (lambda: number, smoothing: number) => Float64Array,
   candidates: readonly (readonly [lambda: number, smoothing: number])[],
-  factors?: FactorCache,
+  shared: SharedFits = sharedFits(blocks),
 ): { head: LinearHead; system: Float64Array } {
-  const trainingSums = trainingSumsOf(blocks);
+  const { trainingSums, factors } = shared;
   let best: { lambda: number; smoothing: number; error: number; lastResiduals: number[] } | undefined;
   for (const [lambda, smoothing] of candidates) {
     const penalty = penalties(lambda, smoothing);
@@ -278,15 +279,14 @@ function fitModel(examples: readonly ViralityExample[], options: FitOptions, pri
   const candidates = prior
     ? [[1, 0] as const]
     : (options.lambdas ?? DEFAULT_LAMBDAS).flatMap((lambda) => (options.smoothings ?? DEFAULT_SMOOTHINGS).map((s) => [lambda, s] as const));
-  // NOTE: the engagement head reuses the chosen penalty on the same sums: its systems are factored already.
-  const factors: FactorCache = new WeakMap();
-  const fitted = fitHead(encoded, blocks, bounds, total, 0, targets[0], penalties, candidates, factors);
+  const shared = sharedFits(blocks);
+  const fitted = fitHead(encoded, blocks, bounds, total, 0, targets[0], penalties, candidates, shared);
   const logViews = fitted.head;
   if (prior) logViews.coefficients = logViews.coefficients.map((delta, j) => delta + priorMeans[j]);
   // NOTE: the engagement head reuses the penalties chosen for views (the same design and system: the timing
-  // covariance serves both; halves the fitting time).
+  // covariance serves both; halves the fitting time), and the factors of those systems.
   const engagementRate = engagementKnown
-    ? fitHead(encoded, blocks, bounds, total, 1, targets[1], penalties, [[logViews.lambda, logViews.smoothing]], factors).head
+    ? fitHead(encoded, blocks, bounds, total, 1, targets[1], penalties, [[logViews.lambda, logViews.smoothing]], shared).head
     : undefined;
 
   const means = Array.from(total.sums, (s) => s / n);
