@@ -140,6 +140,20 @@ module.exports = {
       from: { path: '^src/(embedding|metrics|learning|experiment|tenancy)/' },
       to: { path: '^src/(embedding|metrics|learning|experiment|tenancy)/.*\\.repository\\.ts$', pathNot: '^src/$1/' },
     },
+    {
+      name: 'timing-below-virality-and-best-time',
+      severity: 'error',
+      comment:
+        'The weekday × hour grids (learning/timing) serve virality (a feature) and best time (the answer); best time may read the virality model, virality never imports best time, the grids neither.',
+      from: { path: '^src/learning/(virality|timing)/' },
+      to: { path: '^src/learning/best-time/' },
+    },
+    {
+      name: 'timing-below-virality-and-best-time',
+      severity: 'error',
+      from: { path: '^src/learning/timing/' },
+      to: { path: '^src/learning/virality/' },
+    },
   ],
   options: {
     doNotFollow: { path: ['node_modules'] },

@@ -16,6 +16,7 @@ import { ExperimentRepository } from './experiment/experiment.repository.js';
 import { ExperimentService } from './experiment/experiment.service.js';
 import type { OutcomePredictor } from './experiment/experiment.types.js';
 import { BestTimeService } from './learning/best-time/best-time.service.js';
+import { BestTimeRepository } from './learning/best-time/best-time.repository.js';
 import { LearningRepository } from './learning/run/learning.repository.js';
 import { LearningService } from './learning/run/learning.service.js';
 import { ViralityCacheService } from './learning/virality/virality-cache.service.js';
@@ -136,7 +137,7 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     learning,
     refresher: new ModelRefresher(new RefreshRepository(db), viralityRepository, viralityCache, log.child({ component: 'model-refresh' })),
     virality,
-    bestTime: new BestTimeService(viralityRepository, viralityCache),
+    bestTime: new BestTimeService(new BestTimeRepository(db), viralityCache),
     experiment,
     trainer,
     tenancy: new TenancyService(tenancy),

@@ -17,7 +17,8 @@ import {
   viralityMessage,
 } from './learning.mapper.js';
 import type { Reprocess, RunWithReport } from './run/learning.service.js';
-import { validateBestTime, validatePredictVirality, type PlatformField } from './virality/virality.validate.js';
+import { validateBestTime } from './best-time/best-time.validate.js';
+import { validatePredictVirality, type PlatformField } from './virality/virality.validate.js';
 import { validateAdviceSettings } from './advice/advice.validate.js';
 
 /** The platform filter of a request: undefined for unspecified, INVALID_ARGUMENT for an unknown value. */

@@ -23,9 +23,9 @@ import type { Insight } from './insights/insights.js';
 import type { RunRow, SnapshotRow, TopPerformer } from './run/learning.types.js';
 import type { Trends } from './run/learning.service.js';
 import type { Recommendation } from './advice/advice.types.js';
-import type { TimeSlotEstimate } from './best-time/best-time.js';
+import type { TimeSlotEstimate } from './timing/timing-grid.js';
 import type { BestTimeAnswer } from './best-time/best-time.service.js';
-import type { ViralityAnswer } from './virality/virality.service.js';
+import type { ViralityAnswer } from './virality/virality-answer.js';
 import type { DayReport, PostRetention } from './run/day-report.js';
 import { experimentUpdateMessage } from '../experiment/experiment.mapper.js';
 

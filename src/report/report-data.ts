@@ -3,12 +3,12 @@
 import type { Services } from '../app.js';
 import { notFound } from '../errors.js';
 import type { Logger } from '../log.js';
-import { bestTimeToPost, slotTimingValue, type TimeSlotEstimate } from '../learning/best-time/best-time.js';
+import { bestTimeToPost, slotTimingValue, type TimeSlotEstimate } from '../learning/timing/timing-grid.js';
 import { addDays } from '../domain/days.js';
 import type { DayPostRow } from '../learning/run/learning.types.js';
 import type { Trends } from '../learning/run/learning.service.js';
 import { postRetention, type DayReport } from '../learning/run/day-report.js';
-import { isValidTimeZone, localTime } from '../learning/best-time/time-zone.js';
+import { isValidTimeZone, localTime } from '../learning/timing/time-zone.js';
 import { invalidArgument } from '../errors.js';
 import type { TrendFigures } from '../learning/run/day-report.js';
 import { brandName } from './wording.js';

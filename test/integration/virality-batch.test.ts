@@ -1,10 +1,11 @@
 // PredictVirality of many cold-start items planned on different days reads the posts behind all their timing grids
 // in a bounded number of SQL statements (was: one per platform × zone × day), with the same answers as predicting
-// each item alone. Statements are counted by wrapping the real repository: every query of ViralityRepository goes
-// through its one `rows` method.
+// each item alone. Statements are counted by wrapping the real repository: every query of ViralityRepository and
+// BestTimeRepository goes through its one `rows` method.
 import { expect } from 'chai';
 import { loadBestTime } from '../../src/learning/best-time/best-time.service.js';
 import { TIMING_LOOKBACK_DAYS, ViralityCacheService } from '../../src/learning/virality/virality-cache.service.js';
+import { BestTimeRepository } from '../../src/learning/best-time/best-time.repository.js';
 import { ViralityRepository } from '../../src/learning/virality/virality.repository.js';
 import { ViralityService } from '../../src/learning/virality/virality.service.js';
 import type { ViralityItem } from '../../src/learning/virality/virality.types.js';
@@ -19,17 +20,17 @@ const DAY_MS = 86_400_000;
 /** Statements of one read of views observations behind any number of grids: the posts, then their observations. */
 const GRID_READ = 2;
 
-/** The repository, with a count of the SQL statements it ran. */
-function countingRepository(server: TestServer): { repo: ViralityRepository; statements: () => number } {
+/** The virality and best-time repositories, with a count of the SQL statements they ran. */
+function countingRepository(server: TestServer): { repo: ViralityRepository; bestTime: BestTimeRepository; statements: () => number } {
   let count = 0;
-  const real = new ViralityRepository(server.running.db);
-  const repo = new Proxy(real, {
-    get(target, property, receiver) {
-      if (property === 'rows') count++;
-      return Reflect.get(target, property, receiver);
-    },
-  });
-  return { repo, statements: () => count };
+  const counted = <T extends object>(real: T): T =>
+    new Proxy(real, {
+      get(target, property, receiver) {
+        if (property === 'rows') count++;
+        return Reflect.get(target, property, receiver);
+      },
+    });
+  return { repo: counted(new ViralityRepository(server.running.db)), bestTime: counted(new BestTimeRepository(server.running.db)), statements: () => count };
 }
 
 /** `count` cold-start items (features, no content id), each planned on a day of its own. */
@@ -102,7 +103,7 @@ describe(`virality: a batch of cold-start items reads its timing grids in bounde
     for (const [i, w] of wanted.entries()) {
       const to = new Date(Math.floor(w.reference.getTime() / DAY_MS) * DAY_MS);
       const window = { platform: w.platform, timeZone: w.timeZone, metric: 'views' as const, from: new Date(to.getTime() - TIMING_LOOKBACK_DAYS * DAY_MS), to };
-      const alone = await loadBestTime(counted.repo, tenant, window, { minSampleSize: Number.POSITIVE_INFINITY });
+      const alone = await loadBestTime(counted.bestTime, tenant, window, { minSampleSize: Number.POSITIVE_INFINITY });
       expect(batched[i], `${w.platform} ${w.timeZone} ${to.toISOString()}`).to.deep.equal(alone);
     }
     expect(batched.filter((g) => g.sampleSize > 20)).to.have.length.greaterThan(60);

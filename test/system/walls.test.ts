@@ -102,6 +102,12 @@ const BREACHES: Breach[] = [
     rule: 'one-owner-per-table',
   },
   {
+    what: 'virality imports best time (the grids both use live in learning/timing)',
+    file: 'src/learning/virality/planted-best-time.service.ts',
+    text: "export { BestTimeService } from '../best-time/best-time.service.js';\n",
+    rule: 'timing-below-virality-and-best-time',
+  },
+  {
     what: 'a file without a role',
     file: 'src/planted-roleless.ts',
     text: "export { notFound } from './errors.js';\n",

@@ -1,6 +1,6 @@
 // Virality: the cold-start formula's arithmetic, and a learned ridge model that beats it on a time-based hold-out.
 import { expect } from 'chai';
-import { bestTimeToPost, slotTimingValue, type BestTimeResult } from '../../src/learning/best-time/best-time.js';
+import { bestTimeToPost, slotTimingValue, type BestTimeResult } from '../../src/learning/timing/timing-grid.js';
 import { choleskySolve } from '../../src/learning/math/linear-algebra.js';
 import { mean, quantile } from '../../src/learning/math/stats.js';
 import { evaluatePredictor, shouldPromote, timeSplit, type ScoredModel } from '../../src/learning/virality/virality-evaluation.js';

@@ -1,8 +1,9 @@
 // Validation of PredictVirality and GetBestTimeToPost requests, and the per-platform recommendation sentences.
 import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
-import { recommendationTexts } from '../../src/learning/virality/virality.service.js';
-import { validateBestTime, validatePredictVirality, type ViralityItemRequest } from '../../src/learning/virality/virality.validate.js';
+import { recommendationTexts } from '../../src/learning/virality/virality-answer.js';
+import { validateBestTime } from '../../src/learning/best-time/best-time.validate.js';
+import { validatePredictVirality, type ViralityItemRequest } from '../../src/learning/virality/virality.validate.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const FEATURES = { qualityScore: 0.5, aestheticScore: 0.5, captionLengthChars: 10, ctaInFirst5s: false, hashtagCount: 1 };

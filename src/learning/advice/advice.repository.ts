@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { queryNamed } from '../../db/named-params.js';
 import { withDbErrors } from '../../db/pg-errors.js';
 import { withSession } from '../../db/session.js';
-import { CONTENT_COLUMNS, EARLIEST_FIRST_3S_LOSS, LATEST_VIEWS } from '../virality/virality.repository.js';
+import { CONTENT_COLUMNS, EARLIEST_FIRST_3S_LOSS, LATEST_VIEWS } from '../outcomes.sql.js';
 import type { TrainingRow } from '../virality/virality.types.js';
 
 /** A training row of the virality model with the post's completion rate at its latest observation. */

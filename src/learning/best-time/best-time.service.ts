@@ -1,10 +1,11 @@
 // GetBestTimeToPost: reads a platform's posts of a look-back window and builds the weekday × hour grid.
 import { DAY_MS } from '../../domain/days.js';
-import { bestTimeToPost, nextBestSlotTime, type BestTimeOptions, type BestTimeResult, type TimedOutcome } from './best-time.js';
+import { bestTimeOfRows, nextBestSlotTime, type BestTimeOptions, type BestTimeResult } from '../timing/timing-grid.js';
 import type { ViralityModelParams } from '../virality/virality-model.js';
-import type { ViralityRepository } from '../virality/virality.repository.js';
+import type { BestTimeRepository } from './best-time.repository.js';
 import { modelTiming, type TimeEffect } from './model-best-time.js';
-import type { BestTimeQuery, TimedRow, TimingMetricName } from '../virality/virality.types.js';
+import type { TimingMetricName } from '../timing/timing.types.js';
+import type { BestTimeQuery } from './best-time.types.js';
 
 /** The tenant's promoted model as the virality cache serves it (named structurally: the cache imports this file). */
 export interface PromotedModels {
@@ -33,25 +34,12 @@ export interface BestTimeAnswer extends BestTimeResult {
  * posts with views and an engagement observation.
  */
 export async function loadBestTime(
-  repo: ViralityRepository,
+  repo: BestTimeRepository,
   tenantId: string,
   window: { platform: string; timeZone: string; metric: TimingMetricName; from: Date; to: Date },
   options: BestTimeOptions = {},
 ): Promise<BestTimeResult> {
   return bestTimeOfRows(await repo.timedOutcomes(tenantId, window.platform, window.from, window.to), window, options);
-}
-
-/** The grid of {@link loadBestTime} from rows already read. */
-export function bestTimeOfRows(
-  rows: readonly TimedRow[],
-  window: { timeZone: string; metric: TimingMetricName },
-  options: BestTimeOptions = {},
-): BestTimeResult {
-  const outcomes: TimedOutcome[] =
-    window.metric === 'views'
-      ? rows.map((r) => ({ publishedAt: r.publishedAt, outcome: Math.log1p(r.views) }))
-      : rows.filter((r) => r.interactions !== null && r.views > 0).map((r) => ({ publishedAt: r.publishedAt, outcome: r.interactions! / r.views }));
-  return bestTimeToPost(outcomes, window.timeZone, options);
 }
 
 /** Means and estimates back in views (exp of the mean of ln(1 + views), minus 1) for the views metric. */
@@ -64,7 +52,7 @@ function inOutcomeUnits(result: BestTimeResult, metric: TimingMetricName): BestT
 
 export class BestTimeService {
   constructor(
-    private readonly repo: ViralityRepository,
+    private readonly repo: BestTimeRepository,
     /** The tenant's promoted model, when best time should be read from it (the virality cache). */
     private readonly predictors?: PromotedModels,
     private readonly now: () => Date = () => new Date(),

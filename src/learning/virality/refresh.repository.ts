@@ -6,7 +6,7 @@ import { withDbErrors } from '../../db/pg-errors.js';
 import { withSession, withTransaction } from '../../db/session.js';
 import type { StoredSums } from './refresh-stats.js';
 import type { TrainingRow } from './virality.types.js';
-import { CONTENT_COLUMNS, LATEST_VIEWS } from './virality.repository.js';
+import { CONTENT_COLUMNS, LATEST_VIEWS } from '../outcomes.sql.js';
 
 /** The refresh state of a (tenant, model). */
 export interface RefreshState {

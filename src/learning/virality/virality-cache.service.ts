@@ -1,13 +1,12 @@
 // Per-tenant state behind a fast PredictVirality: the promoted model (or the formula's inputs) and timing grids.
 import { DAY_MS } from '../../domain/days.js';
-import type { BestTimeResult } from '../best-time/best-time.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { bestTimeOfRows } from '../best-time/best-time.service.js';
+import { bestTimeOfRows, type BestTimeResult } from '../timing/timing-grid.js';
 import { ViralityModel, type ViralityModelParams } from './virality-model.js';
 import type { ViralityRepository } from './virality.repository.js';
-import type { TenantOutcomes } from './virality.types.js';
+import type { TenantPredictor } from './virality.types.js';
 import { isForecastParams, type ForecastParams } from './forecast.js';
-import { postsByPlatform, viewsInWindow, type PostViews } from './timing-windows.js';
+import { postsByPlatform, viewsInWindow, type PostViews } from '../timing/timing-windows.js';
 import { extent } from '../../domain/numbers.js';
 
 /** Name of the virality model in learned_models. */
@@ -18,11 +17,6 @@ export const FORECAST_MODEL = 'views_forecast';
 export const FORMULA_VERSION = 'formula';
 /** Days of posts behind the timing value of a cold-start prediction. */
 export const TIMING_LOOKBACK_DAYS = 60;
-
-/** How a tenant's content is scored right now. */
-export type TenantPredictor =
-  | { kind: 'learned'; version: string; model: ViralityModel }
-  | { kind: 'formula'; version: typeof FORMULA_VERSION; outcomes: TenantOutcomes };
 
 export interface ViralityCacheOptions {
   /** How long a tenant's predictor is reused; bounds how late another replica sees a promotion. Default 60 s. */

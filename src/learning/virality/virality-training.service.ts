@@ -1,11 +1,11 @@
 // Daily retraining of the virality model (the learning run's update_state step): fit, evaluate, maybe promote.
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../log.js';
-import { bestTimeToPost, slotTimingValue, type BestTimeResult } from '../best-time/best-time.js';
+import { bestTimeToPost, slotTimingValue, type BestTimeResult } from '../timing/timing-grid.js';
 import { DAY_MS, dayBounds } from '../../domain/days.js';
 import type { LearningStateUpdater } from '../run/learning.service.js';
 import { mean, quantile } from '../math/stats.js';
-import { isValidTimeZone, localTimesByZone } from '../best-time/time-zone.js';
+import { isValidTimeZone, localTimesByZone } from '../timing/time-zone.js';
 import { FORECAST_MODEL, FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCacheService } from './virality-cache.service.js';
 import { fitForecastModel, type ObservedCurve } from './forecast.js';
 import { outOfFoldLogViews } from './out-of-fold.js';

@@ -1,33 +1,11 @@
-// All SQL of virality and best time to post: training examples, timed outcomes, content features, learned models.
+// All SQL of virality: training examples, live posts, content features, learned models.
+import { CONTENT_COLUMNS, EARLIEST_FIRST_3S_LOSS, LATEST_VIEWS } from '../outcomes.sql.js';
 import type { Db } from '../../db/connect.js';
 import { queryNamed } from '../../db/named-params.js';
 import { withDbErrors } from '../../db/pg-errors.js';
 import { withSession, withTransaction } from '../../db/session.js';
-import type { ContributionRow, ContentRow, LivePostRow, ModelRow, PostViewsRow, TenantOutcomes, TimedRow, TrainingRow } from './virality.types.js';
-
-// NOTE: "latest observation" is per post and bounded by :until, so a run for a past day never sees later data.
-export const LATEST_VIEWS = `
-  join lateral (
-    select r.views::float8 as views from retention_metrics r
-     where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
-     order by r.observed_at desc limit 1
-  ) latest on true
-  left join lateral (
-    select (m.likes + m.comments + m.shares + m.saves)::float8 as interactions from engagement_metrics m
-     where m.tenant_id = p.tenant_id and m.post_id = p.post_id and m.observed_at < :until
-     order by m.observed_at desc limit 1
-  ) engagement on true`;
-
-/** The post's first-3-s loss at its earliest observation before :until (the hook, as the audience first met it). */
-export const EARLIEST_FIRST_3S_LOSS = `
-  left join lateral (
-    select r.skip_rate_first_3s as first_3s_loss from retention_metrics r
-     where r.tenant_id = p.tenant_id and r.post_id = p.post_id and r.observed_at < :until
-     order by r.observed_at asc limit 1
-  ) early on true`;
-
-export const CONTENT_COLUMNS = `c.duration_s as "durationS", c.quality_score as "qualityScore", c.aesthetic_score as "aestheticScore",
-  c.caption_length_chars as "captionLengthChars", c.cta_in_first_5s as "ctaInFirst5s", c.hashtag_count as "hashtagCount"`;
+import type { ContributionRow, ContentRow, LivePostRow, ModelRow, TenantOutcomes, TrainingRow } from './virality.types.js';
+import type { PostViewsRow } from '../timing/timing.types.js';
 
 /** Platform → share lost in the first 3 s at the earliest observation of content `c`'s post there. */
 const FIRST_3S_LOSS = `(select jsonb_object_agg(platform, loss) from (
@@ -74,24 +52,10 @@ export class ViralityRepository {
     });
   }
 
-  /** Posts of one platform published in [from, to) with their latest outcome observed before `to`. */
-  async timedOutcomes(tenantId: string, platform: string, from: Date, to: Date): Promise<TimedRow[]> {
-    return withDbErrors(`posts of tenant "${tenantId}" on ${platform}`, async () => {
-      return this.rows<TimedRow>(
-        `select p.published_at as "publishedAt", latest.views, engagement.interactions
-           from posts p
-           ${LATEST_VIEWS}
-          where p.tenant_id = :tenant and p.platform = :platform and p.published_at >= :from and p.published_at < :to
-          order by p.published_at, p.post_id`,
-        { tenant: tenantId, platform, from, to, until: to },
-      );
-    });
-  }
-
   /**
    * The views observations made before `to` of the posts of `platforms` published in [from, to), one row per post
    * (observation times in epoch ms and views, oldest first), ordered by platform, publication and post: what
-   * {@link timedOutcomes} reads for the views of any window inside [from, to), for many windows in one read (the
+   * BestTimeRepository.timedOutcomes reads for the views of any window inside [from, to), for many windows in one read (the
    * latest observation before a window's end is picked by the caller).
    * NOTE: one row per post, not per observation (500,000 rows took seconds to sort, send and parse). And two
    * statements, the posts then their observations by id: as one join, whenever `to` lay outside the statistics

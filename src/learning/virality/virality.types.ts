@@ -1,8 +1,6 @@
-// Plain domain types of virality and best time to post: stored rows the repository returns and checked requests.
+// Plain domain types of virality: stored rows the repository returns and checked requests.
 import type { ContentFeatureValues } from './content-features.js';
-
-/** What best-time ranks slots by. */
-export type TimingMetricName = 'views' | 'engagement_rate';
+import type { ViralityModel } from './virality-model.js';
 
 /** A checked item: either a content id or full features, a platform, a planned instant and a time zone. */
 export interface ViralityItem {
@@ -18,16 +16,6 @@ export interface ViralityItem {
   timeZone: string;
 }
 
-/** A checked GetBestTimeToPost request. */
-export interface BestTimeQuery {
-  platform: string;
-  timeZone: string;
-  lookbackDays: number;
-  metric: TimingMetricName;
-  /** The next best slot is searched after this instant. */
-  after: Date;
-}
-
 /** One published post with its outcome as known before `observedBefore` (a training or hold-out row). */
 export interface TrainingRow extends ContentFeatureValues {
   postId: string;
@@ -40,23 +28,6 @@ export interface TrainingRow extends ContentFeatureValues {
   interactions: number | null;
   /** Share lost in the first 3 s at the earliest retention observation (the early signal). */
   first3sLoss: number | null;
-}
-
-/** One post of a platform and its latest outcome, for the best-time grid. */
-export interface TimedRow {
-  publishedAt: Date;
-  views: number;
-  interactions: number | null;
-}
-
-/** A post and its views observations, oldest first (see ViralityRepository.viewsObservations). */
-export interface PostViewsRow {
-  platform: string;
-  postId: string;
-  publishedAt: Date;
-  /** Observation times, epoch milliseconds. */
-  observedMs: number[];
-  views: number[];
 }
 
 /** A content item's stored features and, per platform, the early-retention signal of its post there. */
@@ -121,3 +92,6 @@ export interface SuggestedChange {
   predictedViews: number;
   text: string;
 }
+
+/** How a tenant's content is scored right now: its promoted model, or the cold-start formula over its outcomes. */
+export type TenantPredictor = { kind: 'learned'; version: string; model: ViralityModel } | { kind: 'formula'; version: 'formula'; outcomes: TenantOutcomes };

@@ -1,17 +1,15 @@
-// Validation of PredictVirality and GetBestTimeToPost requests at the edge: plain data in, checked data out.
+// Validation of PredictVirality requests at the edge: plain data in, checked data out.
 // Enums arrive as lower-case names (undefined for unspecified or unknown values); the caller says which.
 import { nulProblem } from '../../domain/text.js';
 import { MAX_PLAN_AHEAD_MS, timeProblem } from '../../domain/time.js';
 import { invalidArgument } from '../../errors.js';
 import type { ContentFeatureValues } from './content-features.js';
-import { isValidTimeZone } from '../best-time/time-zone.js';
-import type { BestTimeQuery, ViralityItem } from './virality.types.js';
+import { isValidTimeZone } from '../timing/time-zone.js';
+import type { ViralityItem } from './virality.types.js';
 import { PLATFORMS } from '../../domain/platform.js';
 import { DEFAULT_HORIZON_HOURS, MAX_HORIZON_HOURS } from './forecast.js';
 
 export const MAX_PREDICTION_ITEMS = 1000;
-export const DEFAULT_LOOKBACK_DAYS = 60;
-export const MAX_LOOKBACK_DAYS = 365;
 /** Longest video accepted in a features-only item: 24 hours. */
 const MAX_DURATION_S = 86_400;
 
@@ -28,14 +26,6 @@ export interface ViralityItemRequest {
   timeZone: string;
   postId?: string;
   horizonHours?: number;
-}
-
-export interface BestTimeRequest {
-  platform: PlatformField;
-  timeZone: string;
-  lookbackDays: number;
-  metric: string | number;
-  afterTime?: Date;
 }
 
 /** A required platform: INVALID_ARGUMENT naming the field for unspecified (0) or an unknown value. */
@@ -106,21 +96,4 @@ export function validatePredictVirality(items: readonly ViralityItemRequest[], n
     checkUnit(item.features.aestheticScore, `${at}.features.aesthetic_score`);
     return { index, features: { ...item.features, durationS: item.durationS }, platform, plannedAt, timeZone };
   });
-}
-
-/** Checks a GetBestTimeToPost request; lookback 0 means 60 days, metric unspecified means views. */
-export function validateBestTime(request: BestTimeRequest, now: Date): BestTimeQuery {
-  const platform = requirePlatform(request.platform, 'platform');
-  const timeZone = requireTimeZone(request.timeZone, 'time_zone');
-  const lookbackDays = request.lookbackDays || DEFAULT_LOOKBACK_DAYS;
-  if (!(Number.isInteger(lookbackDays) && lookbackDays >= 1 && lookbackDays <= MAX_LOOKBACK_DAYS)) {
-    throw invalidArgument(`lookback_days ${request.lookbackDays} is outside 1..${MAX_LOOKBACK_DAYS} (0 means ${DEFAULT_LOOKBACK_DAYS})`, 'lookback_days');
-  }
-  const metric = request.metric === 0 ? 'views' : request.metric;
-  if (metric !== 'views' && metric !== 'engagement_rate')
-    throw invalidArgument(`metric ${request.metric} is not a known metric (VIEWS, ENGAGEMENT_RATE)`, 'metric');
-  const after = request.afterTime ?? now;
-  const afterProblem = timeProblem(after, new Date(now.getTime() + MAX_PLAN_AHEAD_MS), 'a year from now at most');
-  if (afterProblem) throw invalidArgument(`after_time ${afterProblem}`, 'after_time');
-  return { platform, timeZone, lookbackDays, metric, after };
 }

@@ -1,7 +1,7 @@
 // The rows of many timing-grid windows from one read of views observations (ViralityRepository.viewsObservations):
 // for a window [from, to) of a platform, the posts published in it with the views of their latest observation
-// before `to` — the rows ViralityRepository.timedOutcomes returns for that window, in its order, views only.
-import type { PostViewsRow, TimedRow } from './virality.types.js';
+// before `to` — the rows BestTimeRepository.timedOutcomes returns for that window, in its order, views only.
+import type { PostViewsRow, TimedRow } from './timing.types.js';
 
 /** A post and its views observations, oldest first. */
 export interface PostViews {

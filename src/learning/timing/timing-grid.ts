@@ -2,6 +2,7 @@
 import { clamp, mulberry32, normalCdf, summarize } from '../math/stats.js';
 import { localTimeCache, nextLocalHourStart, type LocalTime } from './time-zone.js';
 import { extent } from '../../domain/numbers.js';
+import type { TimedRow, TimingMetricName } from './timing.types.js';
 
 /** One published post and the outcome to maximise (for views, pass ln(1 + views)). */
 export interface TimedOutcome {
@@ -228,4 +229,21 @@ export function slotTimingValue(result: Pick<BestTimeResult, 'cells' | 'sampleSi
   const { min: low, max: high } = extent(estimates);
   if (high - low <= 1e-12 * Math.max(1, Math.abs(high))) return 0.5;
   return clamp((result.cells[(weekday - 1) * 24 + hour].shrunkEstimate - low) / (high - low), 0, 1);
+}
+
+/**
+ * The grid of one platform's posts of a window (the rows of BestTimeRepository.timedOutcomes or timing-windows.ts).
+ * Views are compared as ln(1 + views) (a few viral posts would otherwise decide every cell); engagement rate as is,
+ * over posts with views and an engagement observation.
+ */
+export function bestTimeOfRows(
+  rows: readonly TimedRow[],
+  window: { timeZone: string; metric: TimingMetricName },
+  options: BestTimeOptions = {},
+): BestTimeResult {
+  const outcomes: TimedOutcome[] =
+    window.metric === 'views'
+      ? rows.map((r) => ({ publishedAt: r.publishedAt, outcome: Math.log1p(r.views) }))
+      : rows.filter((r) => r.interactions !== null && r.views > 0).map((r) => ({ publishedAt: r.publishedAt, outcome: r.interactions! / r.views }));
+  return bestTimeToPost(outcomes, window.timeZone, options);
 }
