@@ -3,15 +3,22 @@
 import type { Config } from './config.js';
 import { assertReachable, openDb, type Db, type DbOptions } from './db/connect.js';
 import { migrateLatest } from './db/migrate.js';
-import { AliasRepository } from './embedding/alias.repository.js';
-import { AliasService } from './embedding/alias.service.js';
-import { EmbeddingRepository } from './embedding/embedding.repository.js';
-import { EmbeddingService } from './embedding/embedding.service.js';
-import { CollectionCache } from './embedding/collection-cache.js';
-import { SearchRepository } from './embedding/search.repository.js';
-import { IndexBuildRepository } from './embedding/index-build.repository.js';
-import { IndexBuildService } from './embedding/index-build.service.js';
+import { AliasRepository } from './embedding/collections/alias.repository.js';
+import { AliasService } from './embedding/collections/alias.service.js';
+import { CollectionCache } from './embedding/collections/collection-cache.js';
+import { CollectionRepository } from './embedding/collections/collection.repository.js';
+import { CollectionService } from './embedding/collections/collection.service.js';
+import { ContentSearchRepository } from './embedding/content-search/content-search.repository.js';
+import { ContentSearchService } from './embedding/content-search/content-search.service.js';
 import type { EmbeddingObserver } from './embedding/embedding.types.js';
+import { IndexBuildRepository } from './embedding/indexing/index-build.repository.js';
+import { IndexBuildService } from './embedding/indexing/index-build.service.js';
+import { PointRepository } from './embedding/points/point.repository.js';
+import { PointService } from './embedding/points/point.service.js';
+import { QueryInputRepository } from './embedding/search/query-inputs.repository.js';
+import { QueryInputService } from './embedding/search/query-inputs.service.js';
+import { SearchRepository } from './embedding/search/search.repository.js';
+import { SearchService } from './embedding/search/search.service.js';
 import { ExperimentRepository } from './experiment/experiment.repository.js';
 import { ExperimentService } from './experiment/experiment.service.js';
 import type { OutcomePredictor } from './experiment/experiment.types.js';
@@ -28,21 +35,28 @@ import { ModelRefresher } from './learning/virality/refresh.service.js';
 import { ViralityRepository } from './learning/virality/virality.repository.js';
 import { ViralityService } from './learning/virality/virality.service.js';
 import type { Logger } from './log.js';
-import { type IngestObserver, MetricsIngestService } from './metrics/ingest.service.js';
-import { MetricIngestRepository } from './metrics/metric-ingest.repository.js';
-import { MetricQueryRepository } from './metrics/metric-query.repository.js';
-import { MetricsRepository } from './metrics/metrics.repository.js';
+import { type IngestObserver, MetricsIngestService } from './metrics/ingest/record-ingest.service.js';
+import { MetricIngestRepository } from './metrics/ingest/record-ingest.repository.js';
+import { MetricQueryRepository } from './metrics/query/record-query.repository.js';
+import { ContentRepository } from './metrics/content.repository.js';
 import { MetricsService } from './metrics/metrics.service.js';
-import { MetricPartitionRepository } from './metrics/metric-partitions.repository.js';
-import { MetricStorageService } from './metrics/storage.service.js';
+import { MetricPartitionRepository } from './metrics/storage/partition.repository.js';
+import { MetricStorageService } from './metrics/storage/metric-storage.service.js';
 import { TenancyRepository } from './tenancy/tenancy.repository.js';
 import { TenancyService, TenantSettingsService } from './tenancy/tenancy.service.js';
 import { TokenAuthService } from './tenancy/token-auth.service.js';
 
 /** Every service of the process, built once per open database. */
 export interface Services {
-  embedding: EmbeddingService;
-  /** Collection aliases (CreateAlias … SwitchAlias); the embedding service resolves them on every point call. */
+  /** Collections and their index builds (CreateCollection … DeleteCollection, BuildIndex). */
+  collections: CollectionService;
+  /** A collection's points (Upsert … Scroll); DeleteContent deletes a content's points through it. */
+  points: PointService;
+  /** Search, SearchBatch and Recommend. */
+  search: SearchService;
+  /** SearchContent: contents ranked over several collections, fused. */
+  contentSearch: ContentSearchService;
+  /** Collection aliases (CreateAlias … SwitchAlias); every collection name a call takes may be one of them. */
   aliases: AliasService;
   metrics: MetricsService;
   ingest: MetricsIngestService;
@@ -72,7 +86,7 @@ export interface AppHooks {
   /** Totals of every finished metric write (RecordMetrics, StreamMetrics). */
   onMetricsIngested?: IngestObserver;
   /**
-   * The caller resumes the index builds a crash cut off itself (services.embedding.resumeIndexBuilds), e.g. the
+   * The caller resumes the index builds a crash cut off itself (services.collections.resumeIndexBuilds), e.g. the
    * server once it listens: on PGlite a build holds the one connection and the event loop, and a server that
    * resumed it first had no open port for a minute (a liveness probe restarts it in a loop).
    */
@@ -100,13 +114,17 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   // One collection cache per process: searches read it, DeleteCollection drops from it.
   const collectionCache = new CollectionCache(undefined, config.caches.collections);
   const indexBuildRepository = new IndexBuildRepository(db, config.indexing);
-  const indexing = {
-    builds: new IndexBuildService(indexBuildRepository, log.child({ component: 'index-builds' }), (outcome) => hooks.embedding?.indexBuildFinished?.(outcome)),
+  const indexBuilds = new IndexBuildService(indexBuildRepository, log.child({ component: 'index-builds' }), (outcome) =>
+    hooks.embedding?.indexBuildFinished?.(outcome),
+  );
+  const collectionRepository = new CollectionRepository(db, collectionCache);
+  const collections = new CollectionService(collectionRepository, config.limits, {
+    builds: indexBuilds,
     repository: indexBuildRepository,
     defaultThreshold: config.indexing.defaultThreshold,
-    observer: hooks.embedding,
-  };
-  const embedding = new EmbeddingService(new EmbeddingRepository(db, collectionCache), config.limits, new SearchRepository(db, collectionCache), indexing);
+  });
+  const points = new PointService(collectionRepository, new PointRepository(db), config.limits, { builds: indexBuilds, observer: hooks.embedding });
+  const queryInputs = new QueryInputService(collectionCache, new QueryInputRepository(db));
   const virality = new ViralityService(viralityRepository, viralityCache);
   const experimentRepository = new ExperimentRepository(db);
   const experiment = new ExperimentService(experimentRepository, predictionCovariate(virality, config.boostThreshold));
@@ -128,10 +146,13 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
     onRunFinished: hooks.onLearningRunFinished,
   });
   return {
-    embedding,
+    collections,
+    points,
+    search: new SearchService(queryInputs, new SearchRepository(db), config.limits),
+    contentSearch: new ContentSearchService(queryInputs, new ContentSearchRepository(db), config.limits),
     aliases: new AliasService(new AliasRepository(db)),
     // DeleteContent asks the embedding area to delete points; ListDailySnapshots reads the learning area's snapshots.
-    metrics: new MetricsService(new MetricsRepository(db), new MetricQueryRepository(db), embedding, learning),
+    metrics: new MetricsService(new ContentRepository(db), new MetricQueryRepository(db), points, learning),
     ingest: new MetricsIngestService(new MetricIngestRepository(db, metricPartitions), undefined, hooks.onMetricsIngested),
     metricStorage,
     learning,
@@ -194,9 +215,9 @@ export async function openApp(config: Config, log: Logger, hooks: AppHooks = {})
   }
   const services = buildServices(db, config, log, hooks);
   // Index builds cut off by a crash or restart go on in the background; close() waits for running ones.
-  if (!hooks.deferIndexBuilds) void services.embedding.resumeIndexBuilds();
+  if (!hooks.deferIndexBuilds) void services.collections.resumeIndexBuilds();
   const close = async () => {
-    await services.embedding.indexBuildsIdle();
+    await services.collections.indexBuildsIdle();
     await db.close();
   };
   return { config, db, log, services, close, migrationsApplied };

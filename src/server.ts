@@ -196,7 +196,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'SERVING');
   serving = true;
   // Listening first: builds a crash cut off resume only now (see AppHooks.deferIndexBuilds).
-  void services.embedding.resumeIndexBuilds();
+  void services.collections.resumeIndexBuilds();
   const scheduler = config.scheduler.enabled
     ? new LearningScheduler({
         config: config.scheduler,

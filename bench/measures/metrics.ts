@@ -3,7 +3,7 @@
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
 import type { ColumnType, FamilySpec } from '../../src/metrics/families.js';
 import type { PreparedRecord } from '../../src/metrics/metrics.types.js';
-import { isRejection, prepareRecord } from '../../src/metrics/record.validate.js';
+import { isRejection, prepareRecord } from '../../src/metrics/ingest/record.validate.js';
 import { MetricsServiceService, StreamMetricsRequest, type MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import type { Backend } from '../backend.js';
 import { batches, contentIdOf, durationOf, metricRecords, platformOf, postIdOf, publishTimeOf, type MetricWorld } from '../data.js';

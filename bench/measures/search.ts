@@ -1,10 +1,10 @@
 // Search quality and speed through gRPC: recall against exact results, HNSW against the exact scan, the
 // service against the same SQL sent directly, and filtered against unfiltered search.
 import { setConfigStatement } from '../../src/db/session.js';
-import { hnswSettings, searchStatement } from '../../src/embedding/embedding.sql.js';
-import { vectorField } from '../../src/embedding/pgvector-binary.js';
+import { hnswSettings, searchStatement } from '../../src/embedding/search/search.sql.js';
+import { vectorField } from '../../src/embedding/vectors/pgvector-binary.js';
 import type { CollectionInfo } from '../../src/embedding/embedding.types.js';
-import { toPgvectorText } from '../../src/embedding/vector-codec.js';
+import { toPgvectorText } from '../../src/embedding/vectors/vector-codec.js';
 import { SearchRequest, SearchResponse, type Filter } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import type { Backend } from '../backend.js';
 import { startEcho } from '../echo.js';

@@ -1,7 +1,7 @@
 // Builds the vector collections through streamed ingest and measures it against raw binary COPY of the same
 // rows into an equal table (same columns, storage and indices, HNSW included) on the same database.
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
-import { vectorField } from '../../src/embedding/pgvector-binary.js';
+import { vectorField } from '../../src/embedding/vectors/pgvector-binary.js';
 import { Distance, EmbeddingType, IndexState, Precision, type UpsertStreamRequest } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import type { Backend } from '../backend.js';
 import { clientStreamCall } from '../../src/client-calls.js';

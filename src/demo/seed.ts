@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { MetricRecord } from '../gen/stakazo/ml/v1/metrics.js';
 import { addDays, dayOf } from '../domain/days.js';
 import { validateRegisterContent, validateRegisterPost } from '../metrics/metrics.validate.js';
-import { prepareRecords } from '../metrics/record.validate.js';
+import { prepareRecords } from '../metrics/ingest/record.validate.js';
 import { DEMO_COLLECTION, DEMO_DIMENSION } from './demo-names.js';
 import { contentOf, generateEmbeddings, generateWorld, postOf, recordsOf, type WorldPost } from './world.js';
 
@@ -43,7 +43,7 @@ export interface SeedSummary {
 
 /** Generates and loads the demo world (same seed: same world, so seeding twice adds nothing twice). */
 /** The services the demo world is loaded through. */
-type SeedServices = Pick<Services, 'tenancy' | 'metrics' | 'ingest' | 'embedding'>;
+type SeedServices = Pick<Services, 'tenancy' | 'metrics' | 'ingest' | 'collections' | 'points'>;
 
 export async function seedDemo(services: SeedServices, config: Config, options: DemoOptions, progress: SeedProgress): Promise<SeedSummary> {
   const { startDay, lastObservedDay } = demoDays(options);
@@ -83,9 +83,8 @@ async function streamRecords(services: SeedServices, config: Config, tenantId: s
 }
 
 async function upsertEmbeddings(services: SeedServices, tenantId: string, posts: WorldPost[], tick: (steps: number) => void) {
-  const service = services.embedding;
   try {
-    await service.createCollection(tenantId, {
+    await services.collections.createCollection(tenantId, {
       name: DEMO_COLLECTION,
       embeddingType: 'visual_clip',
       dimension: DEMO_DIMENSION,
@@ -103,7 +102,7 @@ async function upsertEmbeddings(services: SeedServices, tenantId: string, posts:
   const points = generateEmbeddings(posts, DEMO_DIMENSION);
   for (let i = 0; i < points.length; i += POINTS_PER_BATCH) {
     const batch = points.slice(i, i + POINTS_PER_BATCH);
-    const counts = await service.upsert(
+    const counts = await services.points.upsert(
       tenantId,
       DEMO_COLLECTION,
       batch.map((p) => ({ id: p.id, contentId: p.contentId, vector: Float32Array.from(p.vector), metadata: p.metadata })),

@@ -1,9 +1,9 @@
 // Row shapes of the embedding tables and their mapping to the area's types: the registry row, a point row, and the
-// binary COPY rows a write sends. Used by embedding.repository.ts only (split from it to keep each file readable).
+// binary COPY rows a write sends. Shared by the area's repositories (collections, points, search, indexing).
 import { BinaryCopyWriter } from '../db/binary-copy.js';
 import type { CollectionInfo, DistanceName, EmbeddingTypeName, IndexStateName, Metadata, PointInput, PrecisionName, StoredPoint } from './embedding.types.js';
-import { binaryFieldEncoder } from './pgvector-binary.js';
-import { fromPgvectorText } from './vector-codec.js';
+import { binaryFieldEncoder } from './vectors/pgvector-binary.js';
+import { fromPgvectorText } from './vectors/vector-codec.js';
 
 export interface CollectionRow {
   name: string;

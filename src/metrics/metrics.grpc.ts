@@ -8,7 +8,7 @@ import { snapshotMessage } from '../learning/learning.mapper.js';
 import { contentMessage, postMessage, recordMessage } from './metrics.mapper.js';
 import type { MetricsLimits, RecordChunk } from './metrics.types.js';
 import * as validate from './metrics.validate.js';
-import { prepareRecords } from './record.validate.js';
+import { prepareRecords } from './ingest/record.validate.js';
 
 /** The messages of a StreamMetrics call, each validated record by record, numbered across the stream. */
 async function* preparedMessages(messages: AsyncIterable<StreamMetricsRequest>, limits: MetricsLimits): AsyncIterable<RecordChunk> {

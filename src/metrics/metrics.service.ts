@@ -1,8 +1,8 @@
-// Content, posts, reads of metric records and daily snapshots (writes of records: ingest.service.ts). Holds no
+// Content, posts, reads of metric records and daily snapshots (writes of records: ingest/record-ingest.service.ts). Holds no
 // database: its repositories and the ports to the embedding and learning areas are injected (src/app.ts).
 import { AppError, notFound } from '../errors.js';
-import type { MetricQueryRepository } from './metric-query.repository.js';
-import type { MetricsRepository } from './metrics.repository.js';
+import type { MetricQueryRepository } from './query/record-query.repository.js';
+import type { ContentRepository } from './content.repository.js';
 import type {
   Content,
   ContentInput,
@@ -64,7 +64,7 @@ async function idPage<Item>(
 
 export class MetricsService {
   constructor(
-    private readonly repository: MetricsRepository,
+    private readonly repository: ContentRepository,
     private readonly records: MetricQueryRepository,
     private readonly points: ContentPointsDeleter,
     private readonly snapshots: SnapshotReader,

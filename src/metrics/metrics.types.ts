@@ -217,7 +217,7 @@ export interface SnapshotReader {
   listSnapshots(tenantId: string, startDay: string, endDay: string, platform?: string): Promise<DailySnapshot[]>;
 }
 
-/** Port: deletes a content item's embedding points, which the embedding area owns (implemented by EmbeddingService). */
+/** Port: deletes a content item's embedding points, which the embedding area owns (implemented by the embedding area's PointService). */
 export interface ContentPointsDeleter {
   /** Deletes the points of the content in every collection of the tenant; returns how many. */
   deleteContentPoints(tenantId: string, contentId: string): Promise<number>;

@@ -5,7 +5,7 @@ import { invalidArgument } from '../errors.js';
 import { familyOfNumber, type FamilySpec } from './families.js';
 import type { ContentInput, MetricFilter, MetricsLimits, PostInput } from './metrics.types.js';
 import { platformName, type PlatformName } from '../domain/platform.js';
-import { idProblem, rateProblem, structProblem } from './record.validate.js';
+import { idProblem, rateProblem, structProblem } from './ingest/record.validate.js';
 
 const DEFAULT_LIST_PAGE_SIZE = 100;
 const MAX_LIST_PAGE_SIZE = 1000;

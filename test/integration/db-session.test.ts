@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { openDb } from '../../src/db/connect.js';
 import { withSession, withTransaction, type Session } from '../../src/db/session.js';
-import { vectorField } from '../../src/embedding/pgvector-binary.js';
+import { vectorField } from '../../src/embedding/vectors/pgvector-binary.js';
 import { BACKEND, startTestServer, type TestServer } from '../helpers/server.js';
 
 /** The statements a session sends, recorded around its query method. */

@@ -9,7 +9,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import pg from 'pg';
 import { withSession } from '../../src/db/session.js';
-import { hnswIndexStatement } from '../../src/embedding/embedding.sql.js';
+import { hnswIndexStatement } from '../../src/embedding/collections/collection-table.sql.js';
 import { IndexState } from '../../src/gen/stakazo/ml/v1/embedding.js';
 import { eventually } from '../helpers/eventually.js';
 import { BACKEND, call, expectStatus, seedDataDir, startTestServer, type TestServer } from '../helpers/server.js';
@@ -228,7 +228,7 @@ describe(`embedding index builds: replicas, crashes, deletes, bulk path (${BACKE
       expect(await ready(server, name), `orphan finished: ${orphanFinishes}`).to.equal(true);
       expect(await hnswValid(server, table)).to.equal(true);
       expect(await registryState(server, name)).to.equal('ready');
-      await server.running.services.embedding.deleteCollection('default', name).catch(() => undefined);
+      await server.running.services.collections.deleteCollection('default', name).catch(() => undefined);
     }
   });
 

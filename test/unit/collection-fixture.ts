@@ -1,5 +1,5 @@
 // Shared fixtures of the embedding unit tests: a small collection and a helper catching a rejection.
-import { tableNameFor } from '../../src/embedding/embedding.sql.js';
+import { tableNameFor } from '../../src/embedding/collections/collection-table.sql.js';
 import type { CollectionInfo } from '../../src/embedding/embedding.types.js';
 import { AppError } from '../../src/errors.js';
 

@@ -1,6 +1,6 @@
 // Validation of the alias requests: names checked like collection names, an alias never pointing to itself.
 import { expect } from 'chai';
-import { validateAliasTarget, validateDeleteAlias, validateListAliases } from '../../src/embedding/alias.validate.js';
+import { validateAliasTarget, validateDeleteAlias, validateListAliases } from '../../src/embedding/collections/alias.validate.js';
 import { rejection } from './collection-fixture.js';
 
 describe('embedding alias validation', () => {

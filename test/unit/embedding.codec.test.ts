@@ -1,10 +1,10 @@
 // Pure encoders of the embedding area: packed float32, float16 bits, pgvector text and binary forms, page tokens.
 import { expect } from 'chai';
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
-import { scrollFingerprint } from '../../src/embedding/point-filter.js';
-import { halfvecField, vectorField } from '../../src/embedding/pgvector-binary.js';
+import { scrollFingerprint } from '../../src/embedding/points/point-filter.js';
+import { halfvecField, vectorField } from '../../src/embedding/vectors/pgvector-binary.js';
 import { decodePageToken, encodePageToken } from '../../src/domain/paging.js';
-import { decodeFloat32Le, encodeFloat32Le, float16Bits, fromPgvectorText, toPgvectorText } from '../../src/embedding/vector-codec.js';
+import { decodeFloat32Le, encodeFloat32Le, float16Bits, fromPgvectorText, toPgvectorText } from '../../src/embedding/vectors/vector-codec.js';
 
 describe('embedding vector codec', () => {
   it('decodes packed little-endian float32 even from an unaligned offset', () => {

@@ -3,11 +3,11 @@
 // validation of sub-queries, weights, candidates and counts.
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
-import { fuseRankings, normalisedScores } from '../../src/embedding/content-search.js';
-import { fuseRescored, rescoreWork, scoreColumn, unionOfCandidates } from '../../src/embedding/content-search.rescore.js';
-import { rescoreStatements } from '../../src/embedding/content-search.sql.js';
-import type { ContentCandidate, RescoredColumn, SubQueryRanking } from '../../src/embedding/content-search.types.js';
-import { validateSearchContent, type ContentSubQueryRequest, type SearchContentRequest } from '../../src/embedding/content-search.validate.js';
+import { fuseRankings, normalisedScores } from '../../src/embedding/content-search/rank-fusion.js';
+import { fuseRescored, rescoreWork, scoreColumn, unionOfCandidates } from '../../src/embedding/content-search/rescore-fusion.js';
+import { rescoreStatements } from '../../src/embedding/content-search/content-search.sql.js';
+import type { ContentCandidate, RescoredColumn, SubQueryRanking } from '../../src/embedding/content-search/content-search.types.js';
+import { validateSearchContent, type ContentSubQueryRequest, type SearchContentRequest } from '../../src/embedding/content-search/content-search.validate.js';
 import { agreementQuery, agreementWorld, exactScores, recallAt, topOf } from '../helpers/agreement-world.js';
 import { clipCollection, rejection } from './collection-fixture.js';
 

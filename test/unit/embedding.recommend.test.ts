@@ -2,9 +2,9 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 import type { RecommendQuery } from '../../src/embedding/embedding.types.js';
-import { averageVector, exampleVectors } from '../../src/embedding/recommend.js';
-import { bestScoreStatement, recommendCandidateCount } from '../../src/embedding/recommend.sql.js';
-import { type RecommendRequest, validateRecommend } from '../../src/embedding/recommend.validate.js';
+import { averageVector, exampleVectors } from '../../src/embedding/search/recommend.js';
+import { bestScoreStatement, recommendCandidateCount } from '../../src/embedding/search/recommend.sql.js';
+import { type RecommendRequest, validateRecommend } from '../../src/embedding/search/recommend.validate.js';
 import { clipCollection, rejection } from './collection-fixture.js';
 
 const collection = clipCollection;

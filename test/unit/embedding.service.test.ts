@@ -1,18 +1,14 @@
-// EmbeddingService logic without a database: stream chunking, rejections, last-write-wins; the search SQL text.
+// PointService logic without a database: stream chunking, rejections, last-write-wins; the SQL text of tables,
+// filters and searches.
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
-import type { EmbeddingRepository } from '../../src/embedding/embedding.repository.js';
-import type { SearchRepository } from '../../src/embedding/search.repository.js';
-import { EmbeddingService, lastWriteWins, MAX_REPORTED_REJECTIONS, STREAM_CHUNK_POINTS } from '../../src/embedding/embedding.service.js';
-import {
-  createTableStatements,
-  filterConditions,
-  Params,
-  hnswSettings,
-  scoreFromDistance,
-  searchStatement,
-  tableNameFor,
-} from '../../src/embedding/embedding.sql.js';
+import type { CollectionRepository } from '../../src/embedding/collections/collection.repository.js';
+import { createTableStatements, tableNameFor } from '../../src/embedding/collections/collection-table.sql.js';
+import { filterConditions, Params } from '../../src/embedding/embedding.sql.js';
+import type { PointRepository } from '../../src/embedding/points/point.repository.js';
+import { lastWriteWins, MAX_REPORTED_REJECTIONS, PointService, STREAM_CHUNK_POINTS } from '../../src/embedding/points/point.service.js';
+import { hnswSettings, searchStatement } from '../../src/embedding/search/search.sql.js';
+import { scoreFromDistance } from '../../src/embedding/search/similarity.js';
 import type { CollectionInfo, PointInput, UpsertStreamChunk } from '../../src/embedding/embedding.types.js';
 import { clipCollection } from './collection-fixture.js';
 
@@ -28,20 +24,20 @@ function recordingRepository() {
       batches.push(points);
       return { inserted: points.length, updated: 0 };
     },
-  } as unknown as EmbeddingRepository;
-  return { repository, batches };
+  };
+  return { collections: repository as unknown as CollectionRepository, repository: repository as unknown as PointRepository, batches };
 }
 
 async function* chunks(messages: UpsertStreamChunk[]): AsyncIterable<UpsertStreamChunk> {
   yield* messages;
 }
 
-describe('embedding service: upsert stream', () => {
+describe('embedding points service: upsert stream', () => {
   const limits = loadConfig({}).limits;
 
   it('writes in chunks of about STREAM_CHUNK_POINTS and reports rejections by stream position', async () => {
-    const { repository, batches } = recordingRepository();
-    const service = new EmbeddingService(repository, limits, {} as SearchRepository, {} as ConstructorParameters<typeof EmbeddingService>[3]);
+    const { collections, repository, batches } = recordingRepository();
+    const service = new PointService(collections, repository, limits, { builds: { start: () => undefined } });
     const messages: UpsertStreamChunk[] = Array.from({ length: 20 }, (_, m) => ({
       collection: m === 0 ? 'clip' : '',
       points: Array.from({ length: 250 }, (_, i) => {
@@ -64,8 +60,8 @@ describe('embedding service: upsert stream', () => {
   });
 
   it('counts every rejection but reports only the first MAX_REPORTED_REJECTIONS', async () => {
-    const { repository, batches } = recordingRepository();
-    const service = new EmbeddingService(repository, limits, {} as SearchRepository, {} as ConstructorParameters<typeof EmbeddingService>[3]);
+    const { collections, repository, batches } = recordingRepository();
+    const service = new PointService(collections, repository, limits, { builds: { start: () => undefined } });
     const bad = Array.from({ length: MAX_REPORTED_REJECTIONS + 5 }, (_, i) => ({ ok: false as const, id: `p${i}`, reason: 'bad' }));
     const result = await service.upsertStream('default', chunks([{ collection: 'clip', points: bad }]));
     expect(result.rejectedCount).to.equal(MAX_REPORTED_REJECTIONS + 5);
@@ -74,8 +70,8 @@ describe('embedding service: upsert stream', () => {
   });
 
   it('stops writing when the call is cancelled', async () => {
-    const { repository } = recordingRepository();
-    const service = new EmbeddingService(repository, limits, {} as SearchRepository, {} as ConstructorParameters<typeof EmbeddingService>[3]);
+    const { collections, repository } = recordingRepository();
+    const service = new PointService(collections, repository, limits, { builds: { start: () => undefined } });
     const controller = new AbortController();
     controller.abort(new Error('cancelled by the client'));
     const points = Array.from({ length: STREAM_CHUNK_POINTS }, (_, i) => ({ ok: true as const, point: pointInput(`p${i}`) }));

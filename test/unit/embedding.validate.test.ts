@@ -5,22 +5,22 @@ import { AppError } from '../../src/errors.js';
 import type { CollectionInfo } from '../../src/embedding/embedding.types.js';
 import {
   validateCreateCollection,
-  validateDeletePoints,
   validateGetCollection,
-  validateGetPoints,
   validateListCollections,
+  type CollectionRequest,
+} from '../../src/embedding/collections/collection.validate.js';
+import {
+  validateDeletePoints,
+  validateGetPoints,
   validatePoint,
   validateScroll,
-  validateSearch,
-  validateSearchBatch,
   validateUpdateMetadata,
   validateUpsert,
   validateUpsertStreamMessage,
-  type CollectionRequest,
   type PointRequest,
-  type SearchRequest,
-} from '../../src/embedding/embedding.validate.js';
-import { vectorMismatch } from '../../src/embedding/vector-fit.js';
+} from '../../src/embedding/points/point.validate.js';
+import { validateSearch, validateSearchBatch, type SearchRequest } from '../../src/embedding/search/search.validate.js';
+import { vectorMismatch } from '../../src/embedding/vectors/vector-fit.js';
 
 const limits = loadConfig({}).limits;
 const floats = (values: number[]) => ({ values, float32Le: new Uint8Array() });

@@ -2,7 +2,7 @@
 // run learned, nor past a running experiment's first observation) and the warning that says what kept a month.
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { MetricStorageService, type PartitionStore, type TenantDay, type TenantPost } from '../../src/metrics/storage.service.js';
+import { MetricStorageService, type PartitionStore, type TenantDay, type TenantPost } from '../../src/metrics/storage/metric-storage.service.js';
 
 const DAY_MS = 86_400_000;
 const NOW = new Date('2026-12-07T01:00:00Z');

@@ -2,10 +2,10 @@
 import { expect } from 'chai';
 import type { AppError } from '../../src/errors.js';
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
-import { canonicalJson, encodeRecord, hashMatches, legacyRecordHash } from '../../src/metrics/canonical.js';
+import { canonicalJson, encodeRecord, hashMatches, legacyRecordHash } from '../../src/metrics/ingest/record-hash.js';
 import { FAMILIES, familyOfNumber, payloadValues } from '../../src/metrics/families.js';
-import { IngestTally, repeatOutcome, splitRepeats } from '../../src/metrics/ingest.js';
-import { payloadFromRow } from '../../src/metrics/metric-query.repository.js';
+import { IngestTally, repeatOutcome, splitRepeats } from '../../src/metrics/ingest/ingest-tally.js';
+import { payloadFromRow } from '../../src/metrics/query/record-query.repository.js';
 import { decodePageToken, encodePageToken, queryFingerprint } from '../../src/domain/paging.js';
 import type { MetricPayload, PreparedRecord } from '../../src/metrics/metrics.types.js';
 import { platformName, platformNumber } from '../../src/domain/platform.js';

@@ -3,10 +3,10 @@
 import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
 import { familyOfName } from '../../src/metrics/families.js';
-import { MetricsIngestService } from '../../src/metrics/ingest.service.js';
-import type { MetricIngestRepository } from '../../src/metrics/metric-ingest.repository.js';
-import type { MetricQueryRepository } from '../../src/metrics/metric-query.repository.js';
-import type { MetricsRepository } from '../../src/metrics/metrics.repository.js';
+import { MetricsIngestService } from '../../src/metrics/ingest/record-ingest.service.js';
+import type { MetricIngestRepository } from '../../src/metrics/ingest/record-ingest.repository.js';
+import type { MetricQueryRepository } from '../../src/metrics/query/record-query.repository.js';
+import type { ContentRepository } from '../../src/metrics/content.repository.js';
 import { MetricsService } from '../../src/metrics/metrics.service.js';
 import type { Content, ContentInput, DailySnapshot, PreparedRecord, StoredRecordResult } from '../../src/metrics/metrics.types.js';
 
@@ -64,7 +64,7 @@ function inMemory() {
       return [snapshot];
     },
   };
-  const service = new MetricsService(repository as unknown as MetricsRepository, {} as MetricQueryRepository, points, snapshots);
+  const service = new MetricsService(repository as unknown as ContentRepository, {} as MetricQueryRepository, points, snapshots);
   return { service, steps, snapshotCalls, snapshot };
 }
 

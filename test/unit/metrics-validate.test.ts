@@ -1,6 +1,6 @@
 // Validation of MetricsService requests and of single metric records (pure, no database).
 import { expect } from 'chai';
-import { isRejection, prepareRecord } from '../../src/metrics/record.validate.js';
+import { isRejection, prepareRecord } from '../../src/metrics/ingest/record.validate.js';
 import type { MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import type { RejectedRecord } from '../../src/metrics/metrics.types.js';
 import {
