@@ -1,5 +1,6 @@
 // Validation of MetricsService requests, one function per request type: bad input → INVALID_ARGUMENT naming the field.
 import { MAX_PLAN_AHEAD_MS, timeProblem, timestampProblem } from '../domain/time.js';
+import { isValidTimeZone } from '../domain/time-zone.js';
 import { pageSizeOf } from '../domain/paging.js';
 import { invalidArgument } from '../errors.js';
 import { familyOfNumber, type FamilySpec } from './families.js';
@@ -105,11 +106,9 @@ export function validateRegisterPost(post: PostRequest | undefined): PostInput {
   const publishProblem = timeProblem(post.publishTime, new Date(Date.now() + MAX_PLAN_AHEAD_MS), 'a year from now at most');
   if (publishProblem) throw invalidArgument(`post.publish_time ${publishProblem}`, 'post.publish_time');
   const timeZone = post.timeZone || 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    throw invalidArgument(`post.time_zone "${timeZone}" is not an IANA time zone (e.g. Europe/Madrid)`, 'post.time_zone');
-  }
+  // NOTE: the zone's formatter is built once per zone (isValidTimeZone caches it): building one per post was a
+  // tenth of a millisecond, the largest cost of RegisterPost's validation.
+  if (!isValidTimeZone(timeZone)) throw invalidArgument(`post.time_zone "${timeZone}" is not an IANA time zone (e.g. Europe/Madrid)`, 'post.time_zone');
   return { postId, contentId, platform, account, publishedAt: post.publishTime, timeZone };
 }
 

@@ -1,6 +1,6 @@
 // Worlds of outcome examples with planted levers (or none), for the tests of advice from the outcome models.
 import { gaussian, mulberry32 } from '../../src/learning/math/stats.js';
-import { localTime } from '../../src/learning/timing/time-zone.js';
+import { localTime } from '../../src/domain/time-zone.js';
 import type { OutcomeExample } from '../../src/learning/advice/outcome-models.js';
 
 export const ADVICE_PLATFORMS = ['instagram', 'tiktok', 'youtube'];

@@ -5,7 +5,7 @@ import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
 import { clientStreamCall } from '../../src/client-calls.js';
 import { contentOf, postOf, recordsOf, type WorldPost } from '../../src/demo/world.js';
 import { gaussian, mean, mulberry32, spearman } from '../../src/learning/math/stats.js';
-import { localTime } from '../../src/learning/timing/time-zone.js';
+import { localTime } from '../../src/domain/time-zone.js';
 import { TenancyRepository } from '../../src/tenancy/tenancy.repository.js';
 import { TenancyService } from '../../src/tenancy/tenancy.service.js';
 import { messagesOf } from './metrics-fixtures.js';

@@ -1,6 +1,6 @@
 // A small world of virality examples with known effects (for the unit tests of the model and the shared prior).
 import { gaussian, mulberry32 } from '../../src/learning/math/stats.js';
-import { localTime } from '../../src/learning/timing/time-zone.js';
+import { localTime } from '../../src/domain/time-zone.js';
 import type { ViralityExample } from '../../src/learning/virality/virality-model.js';
 
 export const PLATFORM_EFFECT: Record<string, number> = { tiktok: 0.5, instagram: 0, youtube: -0.3 };

@@ -6,7 +6,7 @@ import { Platform } from '../../src/gen/stakazo/ml/v1/common.js';
 import { TimingMetric, type GetBestTimeToPostRequest, type ViralityInput, type ViralityPrediction } from '../../src/gen/stakazo/ml/v1/learning.js';
 import { contentOf, postOf } from '../../src/demo/world.js';
 import { spearman } from '../../src/learning/math/stats.js';
-import { localTime } from '../../src/learning/timing/time-zone.js';
+import { localTime } from '../../src/domain/time-zone.js';
 import { messagesOf, streamAll } from '../helpers/metrics-fixtures.js';
 import { BACKEND, call, expectStatus, startTestServer, uniq, type TestServer } from '../helpers/server.js';
 import { generateWorld, PLANTED, recordsOf, type WorldPost } from '../helpers/world.js';

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { bestTimeToPost, nextBestSlotTime, shrinkageStrength, slotTimingValue, type TimedOutcome } from '../../src/learning/timing/timing-grid.js';
 import { gaussian, mulberry32 } from '../../src/learning/math/stats.js';
-import { isValidTimeZone, localTime, localTimeCache, nextLocalHourStart } from '../../src/learning/timing/time-zone.js';
+import { isValidTimeZone, localTime, localTimeCache, nextLocalHourStart } from '../../src/domain/time-zone.js';
 
 const NEW_YORK = 'America/New_York';
 /** 2026-02-20: two months from here cross the US switch to daylight time on 2026-03-08. */

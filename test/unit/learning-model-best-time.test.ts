@@ -2,7 +2,7 @@
 // cover the planted effects, and a confidence near 1 with a real effect but not without one.
 import { expect } from 'chai';
 import { modelTiming } from '../../src/learning/best-time/model-best-time.js';
-import { localTime } from '../../src/learning/timing/time-zone.js';
+import { localTime } from '../../src/domain/time-zone.js';
 import { gaussian, mulberry32 } from '../../src/learning/math/stats.js';
 import { fitViralityModel } from '../../src/learning/virality/virality-fit.js';
 import type { ViralityExample } from '../../src/learning/virality/virality-model.js';

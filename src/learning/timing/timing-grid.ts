@@ -1,6 +1,6 @@
 // Best time to post: a weekday × hour grid in the audience's time zone, shrunk toward the mean, with a held-out confidence.
 import { clamp, mulberry32, normalCdf, summarize } from '../math/stats.js';
-import { localTimeCache, nextLocalHourStart, type LocalTime } from './time-zone.js';
+import { localTimeCache, nextLocalHourStart, type LocalTime } from '../../domain/time-zone.js';
 import { extent } from '../../domain/numbers.js';
 import type { TimedRow, TimingMetricName } from './timing.types.js';
 

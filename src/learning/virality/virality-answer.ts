@@ -1,6 +1,6 @@
 // PredictVirality's answers, computed without I/O from what ViralityService read: the prediction of each item on its
 // platform and on the others, its explanation and suggestions, and a live post's forecast.
-import { localTimesByZone, type LocalTime } from '../timing/time-zone.js';
+import { localTimesByZone, type LocalTime } from '../../domain/time-zone.js';
 import { slotTimingValue, type BestTimeResult } from '../timing/timing-grid.js';
 import { forecastViews, type ForecastParams } from './forecast.js';
 import { suggestChanges } from './suggestions.js';

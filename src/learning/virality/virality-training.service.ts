@@ -5,7 +5,7 @@ import { bestTimeToPost, slotTimingValue, type BestTimeResult } from '../timing/
 import { DAY_MS, dayBounds } from '../../domain/days.js';
 import type { LearningStateUpdater } from '../run/learning.service.js';
 import { mean, quantile } from '../math/stats.js';
-import { isValidTimeZone, localTimesByZone } from '../timing/time-zone.js';
+import { isValidTimeZone, localTimesByZone } from '../../domain/time-zone.js';
 import { FORECAST_MODEL, FORMULA_VERSION, isLoadableParams, VIRALITY_MODEL, type ViralityCacheService } from './virality-cache.service.js';
 import { fitForecastModel, type ObservedCurve } from './forecast.js';
 import { outOfFoldLogViews } from './out-of-fold.js';

@@ -1,7 +1,7 @@
 // PredictVirality: reads what the items need (live posts, contents, the tenant's promoted model or the cold-start
 // formula's inputs and grids), then answers them with virality-answer.ts.
 import { invalidArgument, notFound } from '../../errors.js';
-import { isValidTimeZone } from '../timing/time-zone.js';
+import { isValidTimeZone } from '../../domain/time-zone.js';
 import type { BestTimeResult } from '../timing/timing-grid.js';
 import { answerItems, comparedPlatforms, gridKey, HOUR_MS, type PredictionInputs, type ViralityAnswer } from './virality-answer.js';
 import type { ViralityCacheService } from './virality-cache.service.js';

@@ -4,7 +4,7 @@ import { nulProblem } from '../../domain/text.js';
 import { MAX_PLAN_AHEAD_MS, timeProblem } from '../../domain/time.js';
 import { invalidArgument } from '../../errors.js';
 import type { ContentFeatureValues } from './content-features.js';
-import { isValidTimeZone } from '../timing/time-zone.js';
+import { isValidTimeZone } from '../../domain/time-zone.js';
 import type { ViralityItem } from './virality.types.js';
 import { PLATFORMS } from '../../domain/platform.js';
 import { DEFAULT_HORIZON_HOURS, MAX_HORIZON_HOURS } from './forecast.js';
