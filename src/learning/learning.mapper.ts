@@ -21,7 +21,7 @@ import { platformNumber } from '../domain/platform.js';
 import type { RetentionClusterResult } from './retention/clustering.js';
 import type { Insight } from './insights/insights.js';
 import type { RunRow, SnapshotRow, TopPerformer } from './run/learning.types.js';
-import type { Trends } from './run/learning.service.js';
+import type { Trends } from './run/run-history.js';
 import type { Recommendation } from './advice/advice.types.js';
 import type { TimeSlotEstimate } from './timing/timing-grid.js';
 import type { BestTimeAnswer } from './best-time/best-time.service.js';

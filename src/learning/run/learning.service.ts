@@ -6,6 +6,7 @@ import { clusterRetentionCurves, type ClusteringResult } from '../retention/clus
 import { dayBounds, dayCount, dayOf, daysBetween, parseDay } from '../../domain/days.js';
 import type { LearningRepository } from './learning.repository.js';
 import type { DayInput, ExperimentUpdater, OrphanedRun, RunRow, SnapshotRow } from './learning.types.js';
+import { reportOf, trendsOf, unrecordedFailure, type Trends } from './run-history.js';
 import {
   analyseDay,
   assembleReport,
@@ -17,7 +18,6 @@ import {
   type TrendFigures,
 } from './day-report.js';
 import { decodePageToken, encodePageToken, pageSizeOf, queryFingerprint } from '../../domain/paging.js';
-import { leastSquaresSlope } from '../math/stats.js';
 import type { Adviser } from '../advice/advice.types.js';
 import { stopped, throwIfStopped } from '../../domain/deadline.js';
 
@@ -29,13 +29,6 @@ export interface RunWithReport {
   run: RunRow;
   report?: DayReport;
   reused: boolean;
-}
-
-export interface Trends {
-  points: ({ day: string } & TrendFigures)[];
-  completionRateSlopePerDay: number;
-  first3sLossSlopePerDay: number;
-  retentionImproving: boolean;
 }
 
 /** Hooks the learning run calls to update learned state (models of the virality and best-time side). */
@@ -393,57 +386,7 @@ class HeldElsewhere extends AppError {
   }
 }
 
-/** A run row for a day whose run failed before it could be recorded (e.g. the database refused the claim). */
-function unrecordedFailure(tenantId: string, day: string, err: unknown): RunRow {
-  const now = new Date();
-  return {
-    tenantId,
-    day,
-    status: 'failed',
-    trigger: 'backfill',
-    attempt: 0,
-    startedAt: now,
-    finishedAt: now,
-    steps: [],
-    rowsRead: 0,
-    latestObservedAt: null,
-    modelVersions: {},
-    errorMessage: err instanceof Error ? err.message : String(err),
-    report: null,
-  };
-}
-
 /** Whether `err` says the work was cancelled (by the caller, its deadline, or a cancelled query). */
 function isCancellation(err: unknown): boolean {
   return err instanceof AppError && (err.kind === 'cancelled' || err.kind === 'deadline_exceeded');
-}
-
-function reportOf(run: RunRow): DayReport | undefined {
-  return run.report && typeof run.report === 'object' ? (run.report as DayReport) : undefined;
-}
-
-/** Least-squares trends of completion and early loss over the runs (days as x). */
-export function trendsOf(points: ({ day: string } & TrendFigures)[]): Trends {
-  const withData = points.filter((p) => p.postsAnalysed > 0);
-  const x = withData.map((p) => dayBounds(p.day).start.getTime() / 86_400_000);
-  const completionRateSlopePerDay =
-    withData.length >= 2
-      ? leastSquaresSlope(
-          x,
-          withData.map((p) => p.completionRate),
-        )
-      : 0;
-  const first3sLossSlopePerDay =
-    withData.length >= 2
-      ? leastSquaresSlope(
-          x,
-          withData.map((p) => p.first3sLoss),
-        )
-      : 0;
-  return {
-    points,
-    completionRateSlopePerDay,
-    first3sLossSlopePerDay,
-    retentionImproving: withData.length >= 3 && completionRateSlopePerDay > 0 && first3sLossSlopePerDay < 0,
-  };
 }
