@@ -155,8 +155,9 @@ describe(`reliability: bad input (${BACKEND})`, function () {
 
   it('keeps the server heap far below the data sent when a client stream outpaces the database (backpressure)', async () => {
     const collection = await createCollection(server.embedding, { dimension: 3 });
-    // NOTE: PGlite writes ~2 MB/s of these points, so it streams 40 MB (still 4x what the server may hold).
-    const totalBytes = (BACKEND === 'postgres' ? 200 : 40) * MB;
+    // NOTE: what the server may hold is less than half of what is sent, and at most 48 MB (what it holds in flight is
+    // ~25 MB on Postgres, ~3 MB on PGlite whatever the total): 100 MB on Postgres, 40 MB on PGlite (~2 MB/s there).
+    const totalBytes = (BACKEND === 'postgres' ? 100 : 40) * MB;
     const payload = 4000; // bytes of metadata per point: the bulk of the stream
     const count = Math.ceil(totalBytes / payload);
     const blob = 'm'.repeat(payload);
@@ -183,7 +184,7 @@ describe(`reliability: bad input (${BACKEND})`, function () {
       `      backpressure: sent ${(totalBytes / MB).toFixed(0)} MB in ${count} points; peak retained heap +${(growth / MB).toFixed(1)} MB over ${(baseline / MB).toFixed(1)} MB`,
     );
     // Client and server share this process; even so the peak stays far below what was sent.
-    expect(growth).to.be.lessThan(Math.min(totalBytes / 4, 48 * MB));
+    expect(growth).to.be.lessThan(Math.min(totalBytes / 2, 48 * MB));
     const stored = await call(server.embedding, server.embedding.getCollection, { name: collection });
     expect(stored.collection!.pointCount).to.equal(count);
   });

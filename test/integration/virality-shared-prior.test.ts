@@ -13,7 +13,9 @@ import { deleteTenantTokens, freshTenant, loadPlantedWorld, plantedWorld, within
 const TRAIN_DAY = '2021-03-07';
 /** The sharing tenants with plenty of posts: 60 days × 8 posts each, audiences of different sizes. */
 const SHARING_LEVELS = [-1, 0, 1.2];
-const NEW_TENANT_SEEDS = [11, 22, 33];
+// NOTE: judged on three seeds on Postgres; PGlite runs the same pipeline on one of them (the fit and the forecast do
+// not depend on the back-end; the embedded database only makes each seed slower).
+const NEW_TENANT_SEEDS = BACKEND === 'postgres' ? [11, 22, 33] : [22];
 const report = (line: string) => process.env.VIRALITY_REPORT && console.log(`      ${line}`);
 
 /** An unpublished item described by its features (held-out content is never registered). */
