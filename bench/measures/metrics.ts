@@ -3,7 +3,8 @@
 import { BinaryCopyWriter } from '../../src/db/binary-copy.js';
 import type { ColumnType, FamilySpec } from '../../src/metrics/families.js';
 import type { PreparedRecord } from '../../src/metrics/metrics.types.js';
-import { isRejection, prepareRecord } from '../../src/metrics/ingest/record.validate.js';
+import { prepared as encoded } from '../../src/metrics/ingest/record-hash.js';
+import { isRejection, validateRecord } from '../../src/metrics/ingest/record.validate.js';
 import { MetricsServiceService, StreamMetricsRequest, type MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import type { Backend } from '../backend.js';
 import { batches, contentIdOf, durationOf, metricRecords, platformOf, postIdOf, publishTimeOf, type MetricWorld } from '../data.js';
@@ -99,7 +100,10 @@ async function rawCopyMs(backend: Backend, world: MetricWorld): Promise<number> 
   let total = 0;
   try {
     for (const chunk of batches(metricRecords(world), 50_000)) {
-      const prepared = chunk.map((r: MetricRecord, i) => prepareRecord(r, i, Date.now(), limits)).filter((r) => !isRejection(r)) as PreparedRecord[];
+      const prepared = chunk.flatMap((r: MetricRecord, i): PreparedRecord[] => {
+        const valid = validateRecord(r, i, Date.now(), limits);
+        return isRejection(valid) ? [] : [encoded(valid)];
+      });
       for (const [target, payload] of rawPayloads(prepared)) {
         total += (await timed(() => backend.direct.copyFrom(`copy bench_raw_${target} from stdin (format binary)`, payload))).ms;
       }

@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { MetricRecord } from '../gen/stakazo/ml/v1/metrics.js';
 import { addDays, dayOf } from '../domain/days.js';
 import { validateRegisterContent, validateRegisterPost } from '../metrics/metrics.validate.js';
-import { prepareRecords } from '../metrics/ingest/record.validate.js';
+import { validateRecords } from '../metrics/ingest/record.validate.js';
 import { DEMO_COLLECTION, DEMO_DIMENSION } from './demo-names.js';
 import { contentOf, generateEmbeddings, generateWorld, postOf, recordsOf, type WorldPost } from './world.js';
 
@@ -74,7 +74,7 @@ async function streamRecords(services: SeedServices, config: Config, tenantId: s
   async function* messages() {
     for (let i = 0; i < records.length; i += RECORDS_PER_MESSAGE) {
       const chunk = records.slice(i, i + RECORDS_PER_MESSAGE);
-      yield prepareRecords(chunk, i, Date.now(), config.limits);
+      yield validateRecords(chunk, i, Date.now(), config.limits);
       tick(chunk.length);
     }
   }

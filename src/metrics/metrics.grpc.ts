@@ -8,13 +8,13 @@ import { snapshotMessage } from '../learning/learning.mapper.js';
 import { contentMessage, postMessage, recordMessage } from './metrics.mapper.js';
 import type { MetricsLimits, RecordChunk } from './metrics.types.js';
 import * as validate from './metrics.validate.js';
-import { prepareRecords } from './ingest/record.validate.js';
+import { validateRecords } from './ingest/record.validate.js';
 
 /** The messages of a StreamMetrics call, each validated record by record, numbered across the stream. */
 async function* preparedMessages(messages: AsyncIterable<StreamMetricsRequest>, limits: MetricsLimits): AsyncIterable<RecordChunk> {
   let index = 0;
   for await (const message of messages) {
-    yield prepareRecords(message.records, index, Date.now(), limits);
+    yield validateRecords(message.records, index, Date.now(), limits);
     index += message.records.length;
   }
 }
@@ -48,7 +48,7 @@ export function metricsHandlers(deps: HandlerDeps, services: Pick<Services, 'met
     }),
     recordMetrics: unary(deps, 'RecordMetrics', (req, ctx) => {
       validate.validateRecordMetrics(req, limits);
-      return ingest.recordMetrics(ctx.tenantId, prepareRecords(req.records, 0, Date.now(), limits), req.allOrNothing);
+      return ingest.recordMetrics(ctx.tenantId, validateRecords(req.records, 0, Date.now(), limits), req.allOrNothing);
     }),
     streamMetrics: clientStream(deps, 'StreamMetrics', (requests, ctx) => ingest.streamMetrics(ctx.tenantId, preparedMessages(requests, limits), ctx.signal)),
     queryMetrics: unary(deps, 'QueryMetrics', async (req, ctx) => {

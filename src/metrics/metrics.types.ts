@@ -133,8 +133,8 @@ export interface MetricRecord {
   payload: MetricPayload;
 }
 
-/** A validated record ready to be written: normalised values, their binary COPY encoding and payload hash. */
-export interface PreparedRecord {
+/** A record the edge validated: its family and normalised values. */
+export interface ValidRecord {
   /** Position in the request or stream, from 0. */
   index: number;
   recordId: string;
@@ -142,6 +142,10 @@ export interface PreparedRecord {
   observedMs: number;
   /** Column values in spec order (see `payloadValues`); platforms as names. */
   values: unknown[];
+}
+
+/** A valid record ready to be written: its stored form (binary COPY fields) and payload hash, encoded once by the service. */
+export interface PreparedRecord extends ValidRecord {
   /** observe time and values as binary COPY fields, encoded once (see `encodeRecord`). */
   fields: Buffer;
   /** Payload hash (version 2) of `fields`. */
@@ -158,7 +162,7 @@ export interface RejectedRecord {
 
 /** Records of a request or of one stream message after per-record validation. */
 export interface RecordChunk {
-  prepared: PreparedRecord[];
+  valid: ValidRecord[];
   rejected: RejectedRecord[];
 }
 

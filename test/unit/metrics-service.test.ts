@@ -8,7 +8,7 @@ import type { MetricIngestRepository } from '../../src/metrics/ingest/record-ing
 import type { MetricQueryRepository } from '../../src/metrics/query/record-query.repository.js';
 import type { ContentRepository } from '../../src/metrics/content.repository.js';
 import { MetricsService } from '../../src/metrics/metrics.service.js';
-import type { Content, ContentInput, DailySnapshot, PreparedRecord, StoredRecordResult } from '../../src/metrics/metrics.types.js';
+import type { Content, ContentInput, DailySnapshot, PreparedRecord, StoredRecordResult, ValidRecord } from '../../src/metrics/metrics.types.js';
 
 /** Content kept in a Map, in content_id order like the SQL; `steps` records the order of deletions across areas. */
 function inMemory() {
@@ -121,14 +121,15 @@ describe('metrics service (in-memory repositories)', () => {
 
 describe('metrics ingest service (in-memory repository)', () => {
   const spec = familyOfName('engagement');
-  const record = (index: number, recordId: string, hashByte: number): PreparedRecord => ({
+  /** A valid engagement record; another `likes` is another payload (another hash, encoded by the service). */
+  const record = (index: number, recordId: string, likes: number): ValidRecord => ({
     index,
     recordId,
     spec,
     observedMs: 0,
-    values: ['p1'],
-    fields: Buffer.alloc(0),
-    hash: Buffer.alloc(32, hashByte),
+    values: spec.columns.map((c) =>
+      c.column === 'post_id' ? 'p1' : c.column === 'likes' ? likes : c.type === 'platform' ? 'tiktok' : c.type === 'jsonb' ? {} : 0,
+    ),
   });
 
   /** A ledger in a Map: a new id is written, a known id is reported with its stored hash. */
@@ -153,16 +154,16 @@ describe('metrics ingest service (in-memory repository)', () => {
 
   it('counts accepted, duplicate and conflicting records, and writes nothing of an all-or-nothing batch with a conflict', async () => {
     const ingest = ledgerRepository();
-    const first = await ingest.recordMetrics('t', { prepared: [record(0, 'a', 1), record(1, 'b', 1)], rejected: [] }, false);
+    const first = await ingest.recordMetrics('t', { valid: [record(0, 'a', 1), record(1, 'b', 1)], rejected: [] }, false);
     expect(first).to.deep.include({ acceptedCount: 2, duplicateCount: 0, rejectedCount: 0 });
-    const again = await ingest.recordMetrics('t', { prepared: [record(0, 'a', 1), record(1, 'b', 2), record(2, 'c', 1)], rejected: [] }, true);
+    const again = await ingest.recordMetrics('t', { valid: [record(0, 'a', 1), record(1, 'b', 2), record(2, 'c', 1)], rejected: [] }, true);
     expect(again).to.deep.include({ acceptedCount: 0, duplicateCount: 1, rejectedCount: 1 });
     expect(again.rejected[0]).to.include({ index: 1, field: 'record_id' });
     const streamed = await ingest.streamMetrics(
       't',
       (async function* () {
-        yield { prepared: [record(0, 'c', 1)], rejected: [{ index: 1, recordId: 'x', field: 'observe_time', reason: 'bad' }] };
-        yield { prepared: [record(2, 'a', 1)], rejected: [] };
+        yield { valid: [record(0, 'c', 1)], rejected: [{ index: 1, recordId: 'x', field: 'observe_time', reason: 'bad' }] };
+        yield { valid: [record(2, 'a', 1)], rejected: [] };
       })(),
       new AbortController().signal,
     );

@@ -1,6 +1,7 @@
 // Validation of MetricsService requests and of single metric records (pure, no database).
 import { expect } from 'chai';
-import { isRejection, prepareRecord } from '../../src/metrics/ingest/record.validate.js';
+import { prepared } from '../../src/metrics/ingest/record-hash.js';
+import { isRejection, validateRecord } from '../../src/metrics/ingest/record.validate.js';
 import type { MetricRecord } from '../../src/gen/stakazo/ml/v1/metrics.js';
 import type { RejectedRecord } from '../../src/metrics/metrics.types.js';
 import {
@@ -31,34 +32,35 @@ function retention(patch: object = {}, recordPatch: Partial<MetricRecord> = {}):
 }
 
 function rejection(record: MetricRecord): RejectedRecord {
-  const result = prepareRecord(record, 4, NOW, LIMITS);
+  const result = validateRecord(record, 4, NOW, LIMITS);
   if (!isRejection(result)) throw new Error('expected a rejection');
   expect(result.index).to.equal(4);
   return result;
 }
 
 describe('metrics record validation', () => {
-  it('prepares a valid record with its family, values and a 32-byte hash', () => {
-    const result = prepareRecord(retention(), 0, NOW, LIMITS);
+  it('validates a record into its family and values; the service encodes it with a 32-byte hash', () => {
+    const result = validateRecord(retention(), 0, NOW, LIMITS);
     if (isRejection(result)) throw new Error(result.reason);
     expect(result.spec.table).to.equal('retention_metrics');
     expect(result.values[0]).to.equal('p1');
-    expect(result.hash).to.have.length(32);
+    expect(result).not.to.have.property('hash');
+    expect(prepared(result).hash).to.have.length(32);
   });
 
   it('accepts an empty retention curve, a flat one and float noise within 1e-6', () => {
     for (const retentionCurve of [[], Array(101).fill(0.5), curve().map((v, i) => (i === 50 ? v + 5e-7 + 0.01 : v))]) {
-      expect(isRejection(prepareRecord(retention({ retentionCurve }), 0, NOW, LIMITS)), JSON.stringify(retentionCurve.slice(48, 52))).to.equal(false);
+      expect(isRejection(validateRecord(retention({ retentionCurve }), 0, NOW, LIMITS)), JSON.stringify(retentionCurve.slice(48, 52))).to.equal(false);
     }
   });
 
   it('accepts observe_time up to 5 minutes ahead and rejects beyond', () => {
-    expect(isRejection(prepareRecord(retention({}, { observeTime: new Date(NOW + 4 * 60_000) }), 0, NOW, LIMITS))).to.equal(false);
+    expect(isRejection(validateRecord(retention({}, { observeTime: new Date(NOW + 4 * 60_000) }), 0, NOW, LIMITS))).to.equal(false);
     expect(rejection(retention({}, { observeTime: new Date(NOW + 6 * 60_000) })).field).to.equal('observe_time');
   });
 
   it('rejects observe_time before 2000-01-01 (PGlite misreads years 1–99; Timestamps end at 9999)', () => {
-    expect(isRejection(prepareRecord(retention({}, { observeTime: new Date('2000-01-01T00:00:00Z') }), 0, NOW, LIMITS))).to.equal(false);
+    expect(isRejection(validateRecord(retention({}, { observeTime: new Date('2000-01-01T00:00:00Z') }), 0, NOW, LIMITS))).to.equal(false);
     for (const observeTime of [new Date('1999-12-31T23:59:59Z'), new Date('0031-01-01T00:00:00Z'), new Date('0001-06-15T00:00:00Z')]) {
       expect(rejection(retention({}, { observeTime })).reason).to.match(/observe_time .* is before 2000-01-01/);
     }

@@ -3,7 +3,7 @@
 import { createHash, hash } from 'node:crypto';
 import { BinaryCopyWriter } from '../../db/binary-copy.js';
 import type { ColumnType, FamilySpec } from '../families.js';
-import type { PreparedRecord } from '../metrics.types.js';
+import type { PreparedRecord, ValidRecord } from '../metrics.types.js';
 import { platformNumber } from '../../domain/platform.js';
 
 /** JSON with object keys sorted at every level (arrays keep their order). */
@@ -95,6 +95,12 @@ export function encodeRecord(spec: FamilySpec, observedMs: number, values: reado
   // NOTE: hex then decoded is cheaper than a digest Buffer of its own (which gets a backing store per record).
   const digest = Buffer.from(hash('sha256', written.subarray(start), 'hex'), 'hex');
   return { fields: written.subarray(start + tag.length), hash: digest };
+}
+
+/** A valid record with its stored form and payload hash (see {@link encodeRecord}). */
+export function prepared(record: ValidRecord): PreparedRecord {
+  const { fields, hash } = encodeRecord(record.spec, record.observedMs, record.values);
+  return { index: record.index, recordId: record.recordId, spec: record.spec, observedMs: record.observedMs, values: record.values, fields, hash };
 }
 
 /**

@@ -2,6 +2,7 @@
 import { AppError } from '../../errors.js';
 import { conflictOutcome, IngestTally, outcomeOf, repeatOutcome, splitRepeats } from './ingest-tally.js';
 import type { MetricIngestRepository } from './record-ingest.repository.js';
+import { prepared } from './record-hash.js';
 import type { PreparedRecord, RecordChunk, RecordOutcome, StoredRecordResult, WriteSummary } from '../metrics.types.js';
 
 /** Records staged and written per transaction of a stream: big enough for COPY to pay, small enough for memory. */
@@ -36,7 +37,7 @@ export class MetricsIngestService {
     const tally = new IngestTally(Number.POSITIVE_INFINITY);
     for (const rejection of batch.rejected) tally.reject(rejection);
     if (allOrNothing && tally.rejectedCount > 0) return this.finish(tally);
-    countOutcomes(tally, await this.writeChunk(tenantId, batch.prepared, allOrNothing));
+    countOutcomes(tally, await this.writeChunk(tenantId, batch.valid.map(prepared), allOrNothing));
     return this.finish(tally);
   }
 
@@ -66,7 +67,7 @@ export class MetricsIngestService {
     try {
       for await (const message of messages) {
         for (const rejection of message.rejected) tally.reject(rejection);
-        for (const record of message.prepared) chunk.push(record);
+        for (const record of message.valid) chunk.push(prepared(record));
         if (chunk.length >= this.chunkRecords) {
           await write(chunk);
           chunk = [];

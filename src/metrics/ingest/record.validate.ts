@@ -1,9 +1,8 @@
 // Validation of one metric record, driven by the family table: a bad record becomes a rejection naming the field
 // (e.g. "retention.completion_rate"), never a failure of the whole call.
 import { LATEST_TIMESTAMP, timeProblem } from '../../domain/time.js';
-import { encodeRecord } from './record-hash.js';
 import { familyOfCase, payloadValues, type FamilySpec, type PayloadCase, type Rule } from '../families.js';
-import type { MetricsLimits, PreparedRecord, RecordChunk, RejectedRecord } from '../metrics.types.js';
+import type { MetricsLimits, RecordChunk, RejectedRecord, ValidRecord } from '../metrics.types.js';
 import { platformName } from '../../domain/platform.js';
 import { nulProblem } from '../../domain/text.js';
 import { nonFiniteProblem, rejectedStructReason } from '../../domain/struct-bounds.js';
@@ -141,10 +140,10 @@ export function ruleProblem(rule: Rule, value: unknown, limits: MetricsLimits): 
 }
 
 /**
- * Validates one record of the contract and prepares it for staging (normalised domain values and payload hash),
- * or says why it is rejected. `index` is its position in the request or stream; `nowMs` bounds observe_time.
+ * Validates one record of the contract (its family and normalised domain values), or says why it is rejected.
+ * NOTE: no encoding here: the service encodes the stored form and the payload hash (record-hash.ts). `index` is its position in the request or stream; `nowMs` bounds observe_time.
  */
-export function prepareRecord(record: RecordRequest, index: number, nowMs: number, limits: MetricsLimits): PreparedRecord | RejectedRecord {
+export function validateRecord(record: RecordRequest, index: number, nowMs: number, limits: MetricsLimits): ValidRecord | RejectedRecord {
   const recordId = typeof record.recordId === 'string' ? record.recordId : '';
   const idIssue = idProblem(record.recordId);
   if (idIssue) return rejection(index, recordId, 'record_id', `record_id ${idIssue}`);
@@ -176,8 +175,7 @@ export function prepareRecord(record: RecordRequest, index: number, nowMs: numbe
     if (problem) return rejection(index, recordId, `${spec.name}.${column.column}`, `${spec.name}.${column.column} ${problem}`);
   }
   if (spec.platformColumn) toPlatformNames(spec, values);
-  const { fields, hash } = encodeRecord(spec, observedMs, values);
-  return { index, recordId, spec, observedMs, values, fields, hash };
+  return { index, recordId, spec, observedMs, values };
 }
 
 /** The contract's platform enum numbers (valid: checked by the rules) → domain platform names, in place. */
@@ -191,18 +189,18 @@ function rejection(index: number, recordId: string, field: string, reason: strin
   return { index, recordId: recordId.slice(0, MAX_ID_CHARS), field, reason };
 }
 
-/** True when `prepareRecord` rejected the record. */
-export function isRejection(result: PreparedRecord | RejectedRecord): result is RejectedRecord {
+/** True when `validateRecord` rejected the record. */
+export function isRejection(result: ValidRecord | RejectedRecord): result is RejectedRecord {
   return 'reason' in result;
 }
 
-/** Validates the records of a request or stream message, numbered from `firstIndex`: prepared ones and rejections. */
-export function prepareRecords(records: readonly RecordRequest[], firstIndex: number, nowMs: number, limits: MetricsLimits): RecordChunk {
-  const chunk: RecordChunk = { prepared: [], rejected: [] };
+/** Validates the records of a request or stream message, numbered from `firstIndex`: valid ones and rejections. */
+export function validateRecords(records: readonly RecordRequest[], firstIndex: number, nowMs: number, limits: MetricsLimits): RecordChunk {
+  const chunk: RecordChunk = { valid: [], rejected: [] };
   for (let i = 0; i < records.length; i++) {
-    const result = prepareRecord(records[i], firstIndex + i, nowMs, limits);
+    const result = validateRecord(records[i], firstIndex + i, nowMs, limits);
     if (isRejection(result)) chunk.rejected.push(result);
-    else chunk.prepared.push(result);
+    else chunk.valid.push(result);
   }
   return chunk;
 }
