@@ -38,8 +38,8 @@ export function experimentHandlers(deps: HandlerDeps, services: Pick<Services, '
     }),
     addPosts: unary(deps, 'AddPosts', async (req, ctx) => {
       const experimentId = validateExperimentId(req.experimentId);
-      const { added, unchanged, experiment } = await service.addPosts(ctx.tenantId, experimentId, validateAssignments(req.assignments));
-      return { addedCount: added, unchangedCount: unchanged, experiment: experimentMessage(experiment) };
+      const { added, unchanged, alsoIn, experiment } = await service.addPosts(ctx.tenantId, experimentId, validateAssignments(req.assignments));
+      return { addedCount: added, unchangedCount: unchanged, experiment: experimentMessage(experiment), alsoInRunning: alsoIn };
     }),
     getExperiment: unary(deps, 'GetExperiment', async (req, ctx) => ({
       experiment: experimentMessage(await service.get(ctx.tenantId, validateExperimentId(req.experimentId))),

@@ -11,6 +11,7 @@ import type {
   ExperimentPostOutcome,
   ExperimentResult,
   ExperimentStatus,
+  OtherAssignment,
 } from './experiment.types.js';
 
 const EXPERIMENT_COLUMNS = `e.experiment_id as "experimentId", e.name, e.hypothesis, e.variants, e.primary_metric as "primaryMetric",
@@ -33,7 +34,8 @@ function experimentOf(row: ExperimentRow): Experiment {
 export type AssignOutcome =
   | { kind: 'stopped' }
   | { kind: 'conflicts'; conflicts: { postId: string; variant: string }[] }
-  | { kind: 'assigned'; added: number; unchanged: number };
+  /** `alsoIn`: the assignments of these posts in other running experiments (first 100). */
+  | { kind: 'assigned'; added: number; unchanged: number; alsoIn: OtherAssignment[] };
 
 export class ExperimentRepository {
   constructor(private readonly db: Db) {}
@@ -128,13 +130,23 @@ export class ExperimentRepository {
         const conflicts = assignments.filter((a) => stored.has(a.postId) && stored.get(a.postId) !== a.variant);
         if (conflicts.length) return { kind: 'conflicts', conflicts: conflicts.map((a) => ({ postId: a.postId, variant: stored.get(a.postId)! })) };
         const fresh = assignments.filter((a) => !stored.has(a.postId));
+        // A post in two running experiments counts in both (a factorial design, or a mistake): the caller is told.
+        const alsoIn = await session.query<OtherAssignment>(
+          `select ep.post_id as "postId", ep.experiment_id as "experimentId", ep.variant
+             from experiment_posts ep
+             join experiments e on e.tenant_id = ep.tenant_id and e.experiment_id = ep.experiment_id
+            where ep.tenant_id = $1 and ep.experiment_id <> $2 and ep.post_id = any($3::text[]) and e.status = 'running'
+            order by ep.post_id, ep.experiment_id
+            limit 100`,
+          [tenantId, experimentId, ids],
+        );
         if (fresh.length)
           await session.query(
             `insert into experiment_posts (tenant_id, experiment_id, post_id, variant)
              select $1, $2, post_id, variant from unnest($3::text[], $4::text[]) as t(post_id, variant)`,
             [tenantId, experimentId, fresh.map((a) => a.postId), fresh.map((a) => a.variant)],
           );
-        return { kind: 'assigned', added: fresh.length, unchanged: assignments.length - fresh.length };
+        return { kind: 'assigned', added: fresh.length, unchanged: assignments.length - fresh.length, alsoIn: alsoIn.rows };
       }),
     );
   }

@@ -16,6 +16,7 @@ import type {
   ExperimentResult,
   ExperimentStatus,
   OutcomePredictor,
+  OtherAssignment,
 } from './experiment.types.js';
 
 const listNamed = (items: readonly string[]) => `${items.slice(0, 5).join(', ')}${items.length > 5 ? ` and ${items.length - 5} more` : ''}`;
@@ -62,7 +63,7 @@ export class ExperimentService implements ExperimentUpdater {
     tenantId: string,
     experimentId: string,
     assignments: readonly Assignment[],
-  ): Promise<{ added: number; unchanged: number; experiment: Experiment }> {
+  ): Promise<{ added: number; unchanged: number; alsoIn: OtherAssignment[]; experiment: Experiment }> {
     const experiment = await this.get(tenantId, experimentId);
     if (experiment.status !== 'running') throw stopped(experiment);
     const unknownVariant = assignments.find((a) => !experiment.variants.includes(a.variant));
@@ -101,7 +102,7 @@ export class ExperimentService implements ExperimentUpdater {
         `assignments[${index}].post_id`,
       );
     }
-    return { added: outcome.added, unchanged: outcome.unchanged, experiment: await this.get(tenantId, experimentId) };
+    return { added: outcome.added, unchanged: outcome.unchanged, alsoIn: outcome.alsoIn, experiment: await this.get(tenantId, experimentId) };
   }
 
   async stop(tenantId: string, experimentId: string, reason: string): Promise<Experiment> {

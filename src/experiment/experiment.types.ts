@@ -131,3 +131,10 @@ export interface Assignment {
   postId: string;
   variant: string;
 }
+
+/** A post's assignment in another running experiment (AddPosts tells the caller). */
+export interface OtherAssignment {
+  postId: string;
+  experimentId: string;
+  variant: string;
+}

@@ -234,4 +234,32 @@ describe(`experiments (${BACKEND})`, () => {
     await expectStatus(call(e(), e().listExperiments, { status: 7 as ExperimentStatus, pageSize: 0, pageToken: '' }, a), status.INVALID_ARGUMENT, /^status 7/);
     await expectStatus(call(e(), e().getExperiment, { experimentId: '' }, a), status.INVALID_ARGUMENT, /^experiment_id is empty/);
   });
+  it('names the posts of a call that are also in another running experiment (each counts in both), and only while it runs', async () => {
+    const tenant = uniq('xc');
+    tenants.push(tenant);
+    const c = bearer((await new TenancyService(new TenancyRepository(server.running.db)).createToken(tenant, 'test')).token);
+    await load(world.slice(0, 3), c);
+    const [first, second] = await Promise.all(['first', 'second'].map((name) => call(e(), e().createExperiment, request({ name }), c)));
+    const [one, two] = [first, second].map((x) => x.experiment!.experimentId);
+    const alone = await call(e(), e().addPosts, { experimentId: one, assignments: [{ postId: world[0].postId, variant: 'A' }] }, c);
+    expect(alone.alsoInRunning).to.deep.equal([]);
+    const shared = await call(
+      e(),
+      e().addPosts,
+      {
+        experimentId: two,
+        assignments: [
+          { postId: world[1].postId, variant: 'A' },
+          { postId: world[0].postId, variant: 'B' },
+        ],
+      },
+      c,
+    );
+    expect(shared.addedCount).to.equal(2);
+    expect(shared.alsoInRunning).to.deep.equal([{ postId: world[0].postId, experimentId: one, variant: 'A' }]);
+    // Another tenant's experiments are not named; a stopped experiment no longer counts.
+    await call(e(), e().stopExperiment, { experimentId: one, reason: 'done' }, c);
+    const retried = await call(e(), e().addPosts, { experimentId: two, assignments: [{ postId: world[0].postId, variant: 'B' }] }, c);
+    expect(retried).to.deep.include({ addedCount: 0, unchangedCount: 1, alsoInRunning: [] });
+  });
 });

@@ -259,7 +259,10 @@ export interface CreateExperimentResponse {
 export interface AddPostsRequest {
   /** The experiment. */
   experimentId: string;
-  /** 1..1000 assignments; a post joins one variant of an experiment, once. */
+  /**
+   * 1..1000 assignments; a post joins one variant of an experiment, once. A post may also be in other running
+   * experiments (a factorial design); the response names them (also_in_running).
+   */
   assignments: PostAssignment[];
 }
 
@@ -278,7 +281,24 @@ export interface AddPostsResponse {
   /** Assignments already stored with the same variant (a retry); nothing changed for them. */
   unchangedCount: number;
   /** The experiment after the call. */
-  experiment: Experiment | undefined;
+  experiment:
+    | Experiment
+    | undefined;
+  /**
+   * The posts of this call that are also in another running experiment (first 100), so a caller who did not mean a
+   * factorial design sees it: each such post counts in every experiment it is in.
+   */
+  alsoInRunning: OtherExperimentAssignment[];
+}
+
+/** A post's assignment in another running experiment. */
+export interface OtherExperimentAssignment {
+  /** The post. */
+  postId: string;
+  /** The other running experiment. */
+  experimentId: string;
+  /** The post's variant there. */
+  variant: string;
 }
 
 /** Request of GetExperiment. */
@@ -1374,7 +1394,7 @@ export const PostAssignment: MessageFns<PostAssignment> = {
 };
 
 function createBaseAddPostsResponse(): AddPostsResponse {
-  return { addedCount: 0, unchangedCount: 0, experiment: undefined };
+  return { addedCount: 0, unchangedCount: 0, experiment: undefined, alsoInRunning: [] };
 }
 
 export const AddPostsResponse: MessageFns<AddPostsResponse> = {
@@ -1387,6 +1407,9 @@ export const AddPostsResponse: MessageFns<AddPostsResponse> = {
     }
     if (message.experiment !== undefined) {
       Experiment.encode(message.experiment, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.alsoInRunning) {
+      OtherExperimentAssignment.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1428,6 +1451,14 @@ export const AddPostsResponse: MessageFns<AddPostsResponse> = {
             message.experiment = Experiment.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.alsoInRunning.push(OtherExperimentAssignment.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1453,6 +1484,11 @@ export const AddPostsResponse: MessageFns<AddPostsResponse> = {
         ? globalThis.Number(object.unchanged_count)
         : 0,
       experiment: isSet(object.experiment) ? Experiment.fromJSON(object.experiment) : undefined,
+      alsoInRunning: globalThis.Array.isArray(object?.alsoInRunning)
+        ? object.alsoInRunning.map((e: any) => OtherExperimentAssignment.fromJSON(e))
+        : globalThis.Array.isArray(object?.also_in_running)
+        ? object.also_in_running.map((e: any) => OtherExperimentAssignment.fromJSON(e))
+        : [],
     };
   },
 
@@ -1467,6 +1503,9 @@ export const AddPostsResponse: MessageFns<AddPostsResponse> = {
     if (message.experiment !== undefined) {
       obj.experiment = Experiment.toJSON(message.experiment);
     }
+    if (message.alsoInRunning?.length) {
+      obj.alsoInRunning = message.alsoInRunning.map((e) => OtherExperimentAssignment.toJSON(e));
+    }
     return obj;
   },
 
@@ -1480,6 +1519,116 @@ export const AddPostsResponse: MessageFns<AddPostsResponse> = {
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
       : undefined;
+    message.alsoInRunning = object.alsoInRunning?.map((e) => OtherExperimentAssignment.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseOtherExperimentAssignment(): OtherExperimentAssignment {
+  return { postId: "", experimentId: "", variant: "" };
+}
+
+export const OtherExperimentAssignment: MessageFns<OtherExperimentAssignment> = {
+  encode(message: OtherExperimentAssignment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.postId !== "") {
+      writer.uint32(10).string(message.postId);
+    }
+    if (message.experimentId !== "") {
+      writer.uint32(18).string(message.experimentId);
+    }
+    if (message.variant !== "") {
+      writer.uint32(26).string(message.variant);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OtherExperimentAssignment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOtherExperimentAssignment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.experimentId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.variant = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OtherExperimentAssignment {
+    return {
+      postId: isSet(object.postId)
+        ? globalThis.String(object.postId)
+        : isSet(object.post_id)
+        ? globalThis.String(object.post_id)
+        : "",
+      experimentId: isSet(object.experimentId)
+        ? globalThis.String(object.experimentId)
+        : isSet(object.experiment_id)
+        ? globalThis.String(object.experiment_id)
+        : "",
+      variant: isSet(object.variant) ? globalThis.String(object.variant) : "",
+    };
+  },
+
+  toJSON(message: OtherExperimentAssignment): unknown {
+    const obj: any = {};
+    if (message.postId !== "") {
+      obj.postId = message.postId;
+    }
+    if (message.experimentId !== "") {
+      obj.experimentId = message.experimentId;
+    }
+    if (message.variant !== "") {
+      obj.variant = message.variant;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OtherExperimentAssignment>, I>>(base?: I): OtherExperimentAssignment {
+    return OtherExperimentAssignment.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OtherExperimentAssignment>, I>>(object: I): OtherExperimentAssignment {
+    const message = createBaseOtherExperimentAssignment();
+    message.postId = object.postId ?? "";
+    message.experimentId = object.experimentId ?? "";
+    message.variant = object.variant ?? "";
     return message;
   },
 };

@@ -578,7 +578,8 @@ type AddPostsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The experiment.
 	ExperimentId string `protobuf:"bytes,1,opt,name=experiment_id,json=experimentId,proto3" json:"experiment_id,omitempty"`
-	// 1..1000 assignments; a post joins one variant of an experiment, once.
+	// 1..1000 assignments; a post joins one variant of an experiment, once. A post may also be in other running
+	// experiments (a factorial design); the response names them (also_in_running).
 	Assignments   []*PostAssignment `protobuf:"bytes,2,rep,name=assignments,proto3" json:"assignments,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -691,7 +692,10 @@ type AddPostsResponse struct {
 	// Assignments already stored with the same variant (a retry); nothing changed for them.
 	UnchangedCount uint64 `protobuf:"varint,2,opt,name=unchanged_count,json=unchangedCount,proto3" json:"unchanged_count,omitempty"`
 	// The experiment after the call.
-	Experiment    *Experiment `protobuf:"bytes,3,opt,name=experiment,proto3" json:"experiment,omitempty"`
+	Experiment *Experiment `protobuf:"bytes,3,opt,name=experiment,proto3" json:"experiment,omitempty"`
+	// The posts of this call that are also in another running experiment (first 100), so a caller who did not mean a
+	// factorial design sees it: each such post counts in every experiment it is in.
+	AlsoInRunning []*OtherExperimentAssignment `protobuf:"bytes,4,rep,name=also_in_running,json=alsoInRunning,proto3" json:"also_in_running,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -747,6 +751,77 @@ func (x *AddPostsResponse) GetExperiment() *Experiment {
 	return nil
 }
 
+func (x *AddPostsResponse) GetAlsoInRunning() []*OtherExperimentAssignment {
+	if x != nil {
+		return x.AlsoInRunning
+	}
+	return nil
+}
+
+// A post's assignment in another running experiment.
+type OtherExperimentAssignment struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The post.
+	PostId string `protobuf:"bytes,1,opt,name=post_id,json=postId,proto3" json:"post_id,omitempty"`
+	// The other running experiment.
+	ExperimentId string `protobuf:"bytes,2,opt,name=experiment_id,json=experimentId,proto3" json:"experiment_id,omitempty"`
+	// The post's variant there.
+	Variant       string `protobuf:"bytes,3,opt,name=variant,proto3" json:"variant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OtherExperimentAssignment) Reset() {
+	*x = OtherExperimentAssignment{}
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OtherExperimentAssignment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OtherExperimentAssignment) ProtoMessage() {}
+
+func (x *OtherExperimentAssignment) ProtoReflect() protoreflect.Message {
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OtherExperimentAssignment.ProtoReflect.Descriptor instead.
+func (*OtherExperimentAssignment) Descriptor() ([]byte, []int) {
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *OtherExperimentAssignment) GetPostId() string {
+	if x != nil {
+		return x.PostId
+	}
+	return ""
+}
+
+func (x *OtherExperimentAssignment) GetExperimentId() string {
+	if x != nil {
+		return x.ExperimentId
+	}
+	return ""
+}
+
+func (x *OtherExperimentAssignment) GetVariant() string {
+	if x != nil {
+		return x.Variant
+	}
+	return ""
+}
+
 // Request of GetExperiment.
 type GetExperimentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -758,7 +833,7 @@ type GetExperimentRequest struct {
 
 func (x *GetExperimentRequest) Reset() {
 	*x = GetExperimentRequest{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[6]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -770,7 +845,7 @@ func (x *GetExperimentRequest) String() string {
 func (*GetExperimentRequest) ProtoMessage() {}
 
 func (x *GetExperimentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[6]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -783,7 +858,7 @@ func (x *GetExperimentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetExperimentRequest.ProtoReflect.Descriptor instead.
 func (*GetExperimentRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{6}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetExperimentRequest) GetExperimentId() string {
@@ -804,7 +879,7 @@ type GetExperimentResponse struct {
 
 func (x *GetExperimentResponse) Reset() {
 	*x = GetExperimentResponse{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[7]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -816,7 +891,7 @@ func (x *GetExperimentResponse) String() string {
 func (*GetExperimentResponse) ProtoMessage() {}
 
 func (x *GetExperimentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[7]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -829,7 +904,7 @@ func (x *GetExperimentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetExperimentResponse.ProtoReflect.Descriptor instead.
 func (*GetExperimentResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{7}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetExperimentResponse) GetExperiment() *Experiment {
@@ -854,7 +929,7 @@ type ListExperimentsRequest struct {
 
 func (x *ListExperimentsRequest) Reset() {
 	*x = ListExperimentsRequest{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[8]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -866,7 +941,7 @@ func (x *ListExperimentsRequest) String() string {
 func (*ListExperimentsRequest) ProtoMessage() {}
 
 func (x *ListExperimentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[8]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -879,7 +954,7 @@ func (x *ListExperimentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListExperimentsRequest.ProtoReflect.Descriptor instead.
 func (*ListExperimentsRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{8}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListExperimentsRequest) GetStatus() ExperimentStatus {
@@ -916,7 +991,7 @@ type ListExperimentsResponse struct {
 
 func (x *ListExperimentsResponse) Reset() {
 	*x = ListExperimentsResponse{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[9]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -928,7 +1003,7 @@ func (x *ListExperimentsResponse) String() string {
 func (*ListExperimentsResponse) ProtoMessage() {}
 
 func (x *ListExperimentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[9]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -941,7 +1016,7 @@ func (x *ListExperimentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListExperimentsResponse.ProtoReflect.Descriptor instead.
 func (*ListExperimentsResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{9}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListExperimentsResponse) GetExperiments() []*Experiment {
@@ -971,7 +1046,7 @@ type StopExperimentRequest struct {
 
 func (x *StopExperimentRequest) Reset() {
 	*x = StopExperimentRequest{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[10]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -983,7 +1058,7 @@ func (x *StopExperimentRequest) String() string {
 func (*StopExperimentRequest) ProtoMessage() {}
 
 func (x *StopExperimentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[10]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -996,7 +1071,7 @@ func (x *StopExperimentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StopExperimentRequest.ProtoReflect.Descriptor instead.
 func (*StopExperimentRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{10}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *StopExperimentRequest) GetExperimentId() string {
@@ -1024,7 +1099,7 @@ type StopExperimentResponse struct {
 
 func (x *StopExperimentResponse) Reset() {
 	*x = StopExperimentResponse{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[11]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1036,7 +1111,7 @@ func (x *StopExperimentResponse) String() string {
 func (*StopExperimentResponse) ProtoMessage() {}
 
 func (x *StopExperimentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[11]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1049,7 +1124,7 @@ func (x *StopExperimentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StopExperimentResponse.ProtoReflect.Descriptor instead.
 func (*StopExperimentResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{11}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *StopExperimentResponse) GetExperiment() *Experiment {
@@ -1070,7 +1145,7 @@ type GetExperimentResultRequest struct {
 
 func (x *GetExperimentResultRequest) Reset() {
 	*x = GetExperimentResultRequest{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[12]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1082,7 +1157,7 @@ func (x *GetExperimentResultRequest) String() string {
 func (*GetExperimentResultRequest) ProtoMessage() {}
 
 func (x *GetExperimentResultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[12]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1095,7 +1170,7 @@ func (x *GetExperimentResultRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetExperimentResultRequest.ProtoReflect.Descriptor instead.
 func (*GetExperimentResultRequest) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{12}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetExperimentResultRequest) GetExperimentId() string {
@@ -1135,7 +1210,7 @@ type VariantResult struct {
 
 func (x *VariantResult) Reset() {
 	*x = VariantResult{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[13]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1147,7 +1222,7 @@ func (x *VariantResult) String() string {
 func (*VariantResult) ProtoMessage() {}
 
 func (x *VariantResult) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[13]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1160,7 +1235,7 @@ func (x *VariantResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VariantResult.ProtoReflect.Descriptor instead.
 func (*VariantResult) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{13}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *VariantResult) GetVariant() string {
@@ -1250,7 +1325,7 @@ type MetricResult struct {
 
 func (x *MetricResult) Reset() {
 	*x = MetricResult{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[14]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1262,7 +1337,7 @@ func (x *MetricResult) String() string {
 func (*MetricResult) ProtoMessage() {}
 
 func (x *MetricResult) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[14]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1275,7 +1350,7 @@ func (x *MetricResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MetricResult.ProtoReflect.Descriptor instead.
 func (*MetricResult) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{14}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *MetricResult) GetMetric() ExperimentMetric {
@@ -1321,7 +1396,7 @@ type ExperimentResultPoint struct {
 
 func (x *ExperimentResultPoint) Reset() {
 	*x = ExperimentResultPoint{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[15]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1333,7 +1408,7 @@ func (x *ExperimentResultPoint) String() string {
 func (*ExperimentResultPoint) ProtoMessage() {}
 
 func (x *ExperimentResultPoint) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[15]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1346,7 +1421,7 @@ func (x *ExperimentResultPoint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExperimentResultPoint.ProtoReflect.Descriptor instead.
 func (*ExperimentResultPoint) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{15}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ExperimentResultPoint) GetDay() string {
@@ -1395,7 +1470,7 @@ type GetExperimentResultResponse struct {
 
 func (x *GetExperimentResultResponse) Reset() {
 	*x = GetExperimentResultResponse{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[16]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1407,7 +1482,7 @@ func (x *GetExperimentResultResponse) String() string {
 func (*GetExperimentResultResponse) ProtoMessage() {}
 
 func (x *GetExperimentResultResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[16]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1420,7 +1495,7 @@ func (x *GetExperimentResultResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetExperimentResultResponse.ProtoReflect.Descriptor instead.
 func (*GetExperimentResultResponse) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{16}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetExperimentResultResponse) GetExperiment() *Experiment {
@@ -1504,7 +1579,7 @@ type ExperimentUpdate struct {
 
 func (x *ExperimentUpdate) Reset() {
 	*x = ExperimentUpdate{}
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[17]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1516,7 +1591,7 @@ func (x *ExperimentUpdate) String() string {
 func (*ExperimentUpdate) ProtoMessage() {}
 
 func (x *ExperimentUpdate) ProtoReflect() protoreflect.Message {
-	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[17]
+	mi := &file_stakazo_ml_v1_experiment_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1529,7 +1604,7 @@ func (x *ExperimentUpdate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExperimentUpdate.ProtoReflect.Descriptor instead.
 func (*ExperimentUpdate) Descriptor() ([]byte, []int) {
-	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{17}
+	return file_stakazo_ml_v1_experiment_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ExperimentUpdate) GetExperimentId() string {
@@ -1641,14 +1716,19 @@ const file_stakazo_ml_v1_experiment_proto_rawDesc = "" +
 	"\vassignments\x18\x02 \x03(\v2\x1d.stakazo.ml.v1.PostAssignmentR\vassignments\"C\n" +
 	"\x0ePostAssignment\x12\x17\n" +
 	"\apost_id\x18\x01 \x01(\tR\x06postId\x12\x18\n" +
-	"\avariant\x18\x02 \x01(\tR\avariant\"\x97\x01\n" +
+	"\avariant\x18\x02 \x01(\tR\avariant\"\xe9\x01\n" +
 	"\x10AddPostsResponse\x12\x1f\n" +
 	"\vadded_count\x18\x01 \x01(\x04R\n" +
 	"addedCount\x12'\n" +
 	"\x0funchanged_count\x18\x02 \x01(\x04R\x0eunchangedCount\x129\n" +
 	"\n" +
 	"experiment\x18\x03 \x01(\v2\x19.stakazo.ml.v1.ExperimentR\n" +
-	"experiment\";\n" +
+	"experiment\x12P\n" +
+	"\x0falso_in_running\x18\x04 \x03(\v2(.stakazo.ml.v1.OtherExperimentAssignmentR\ralsoInRunning\"s\n" +
+	"\x19OtherExperimentAssignment\x12\x17\n" +
+	"\apost_id\x18\x01 \x01(\tR\x06postId\x12#\n" +
+	"\rexperiment_id\x18\x02 \x01(\tR\fexperimentId\x12\x18\n" +
+	"\avariant\x18\x03 \x01(\tR\avariant\";\n" +
 	"\x14GetExperimentRequest\x12#\n" +
 	"\rexperiment_id\x18\x01 \x01(\tR\fexperimentId\"R\n" +
 	"\x15GetExperimentResponse\x129\n" +
@@ -1754,7 +1834,7 @@ func file_stakazo_ml_v1_experiment_proto_rawDescGZIP() []byte {
 }
 
 var file_stakazo_ml_v1_experiment_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_stakazo_ml_v1_experiment_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_stakazo_ml_v1_experiment_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_stakazo_ml_v1_experiment_proto_goTypes = []any{
 	(ExperimentMetric)(0),               // 0: stakazo.ml.v1.ExperimentMetric
 	(ExperimentStatus)(0),               // 1: stakazo.ml.v1.ExperimentStatus
@@ -1765,69 +1845,71 @@ var file_stakazo_ml_v1_experiment_proto_goTypes = []any{
 	(*AddPostsRequest)(nil),             // 6: stakazo.ml.v1.AddPostsRequest
 	(*PostAssignment)(nil),              // 7: stakazo.ml.v1.PostAssignment
 	(*AddPostsResponse)(nil),            // 8: stakazo.ml.v1.AddPostsResponse
-	(*GetExperimentRequest)(nil),        // 9: stakazo.ml.v1.GetExperimentRequest
-	(*GetExperimentResponse)(nil),       // 10: stakazo.ml.v1.GetExperimentResponse
-	(*ListExperimentsRequest)(nil),      // 11: stakazo.ml.v1.ListExperimentsRequest
-	(*ListExperimentsResponse)(nil),     // 12: stakazo.ml.v1.ListExperimentsResponse
-	(*StopExperimentRequest)(nil),       // 13: stakazo.ml.v1.StopExperimentRequest
-	(*StopExperimentResponse)(nil),      // 14: stakazo.ml.v1.StopExperimentResponse
-	(*GetExperimentResultRequest)(nil),  // 15: stakazo.ml.v1.GetExperimentResultRequest
-	(*VariantResult)(nil),               // 16: stakazo.ml.v1.VariantResult
-	(*MetricResult)(nil),                // 17: stakazo.ml.v1.MetricResult
-	(*ExperimentResultPoint)(nil),       // 18: stakazo.ml.v1.ExperimentResultPoint
-	(*GetExperimentResultResponse)(nil), // 19: stakazo.ml.v1.GetExperimentResultResponse
-	(*ExperimentUpdate)(nil),            // 20: stakazo.ml.v1.ExperimentUpdate
-	(Platform)(0),                       // 21: stakazo.ml.v1.Platform
-	(*timestamppb.Timestamp)(nil),       // 22: google.protobuf.Timestamp
+	(*OtherExperimentAssignment)(nil),   // 9: stakazo.ml.v1.OtherExperimentAssignment
+	(*GetExperimentRequest)(nil),        // 10: stakazo.ml.v1.GetExperimentRequest
+	(*GetExperimentResponse)(nil),       // 11: stakazo.ml.v1.GetExperimentResponse
+	(*ListExperimentsRequest)(nil),      // 12: stakazo.ml.v1.ListExperimentsRequest
+	(*ListExperimentsResponse)(nil),     // 13: stakazo.ml.v1.ListExperimentsResponse
+	(*StopExperimentRequest)(nil),       // 14: stakazo.ml.v1.StopExperimentRequest
+	(*StopExperimentResponse)(nil),      // 15: stakazo.ml.v1.StopExperimentResponse
+	(*GetExperimentResultRequest)(nil),  // 16: stakazo.ml.v1.GetExperimentResultRequest
+	(*VariantResult)(nil),               // 17: stakazo.ml.v1.VariantResult
+	(*MetricResult)(nil),                // 18: stakazo.ml.v1.MetricResult
+	(*ExperimentResultPoint)(nil),       // 19: stakazo.ml.v1.ExperimentResultPoint
+	(*GetExperimentResultResponse)(nil), // 20: stakazo.ml.v1.GetExperimentResultResponse
+	(*ExperimentUpdate)(nil),            // 21: stakazo.ml.v1.ExperimentUpdate
+	(Platform)(0),                       // 22: stakazo.ml.v1.Platform
+	(*timestamppb.Timestamp)(nil),       // 23: google.protobuf.Timestamp
 }
 var file_stakazo_ml_v1_experiment_proto_depIdxs = []int32{
 	0,  // 0: stakazo.ml.v1.Experiment.primary_metric:type_name -> stakazo.ml.v1.ExperimentMetric
 	0,  // 1: stakazo.ml.v1.Experiment.guardrail_metrics:type_name -> stakazo.ml.v1.ExperimentMetric
-	21, // 2: stakazo.ml.v1.Experiment.platform:type_name -> stakazo.ml.v1.Platform
+	22, // 2: stakazo.ml.v1.Experiment.platform:type_name -> stakazo.ml.v1.Platform
 	1,  // 3: stakazo.ml.v1.Experiment.status:type_name -> stakazo.ml.v1.ExperimentStatus
 	2,  // 4: stakazo.ml.v1.Experiment.decision:type_name -> stakazo.ml.v1.ExperimentDecision
-	22, // 5: stakazo.ml.v1.Experiment.create_time:type_name -> google.protobuf.Timestamp
-	22, // 6: stakazo.ml.v1.Experiment.stop_time:type_name -> google.protobuf.Timestamp
+	23, // 5: stakazo.ml.v1.Experiment.create_time:type_name -> google.protobuf.Timestamp
+	23, // 6: stakazo.ml.v1.Experiment.stop_time:type_name -> google.protobuf.Timestamp
 	0,  // 7: stakazo.ml.v1.CreateExperimentRequest.primary_metric:type_name -> stakazo.ml.v1.ExperimentMetric
 	0,  // 8: stakazo.ml.v1.CreateExperimentRequest.guardrail_metrics:type_name -> stakazo.ml.v1.ExperimentMetric
-	21, // 9: stakazo.ml.v1.CreateExperimentRequest.platform:type_name -> stakazo.ml.v1.Platform
+	22, // 9: stakazo.ml.v1.CreateExperimentRequest.platform:type_name -> stakazo.ml.v1.Platform
 	3,  // 10: stakazo.ml.v1.CreateExperimentResponse.experiment:type_name -> stakazo.ml.v1.Experiment
 	7,  // 11: stakazo.ml.v1.AddPostsRequest.assignments:type_name -> stakazo.ml.v1.PostAssignment
 	3,  // 12: stakazo.ml.v1.AddPostsResponse.experiment:type_name -> stakazo.ml.v1.Experiment
-	3,  // 13: stakazo.ml.v1.GetExperimentResponse.experiment:type_name -> stakazo.ml.v1.Experiment
-	1,  // 14: stakazo.ml.v1.ListExperimentsRequest.status:type_name -> stakazo.ml.v1.ExperimentStatus
-	3,  // 15: stakazo.ml.v1.ListExperimentsResponse.experiments:type_name -> stakazo.ml.v1.Experiment
-	3,  // 16: stakazo.ml.v1.StopExperimentResponse.experiment:type_name -> stakazo.ml.v1.Experiment
-	0,  // 17: stakazo.ml.v1.MetricResult.metric:type_name -> stakazo.ml.v1.ExperimentMetric
-	16, // 18: stakazo.ml.v1.MetricResult.variants:type_name -> stakazo.ml.v1.VariantResult
-	2,  // 19: stakazo.ml.v1.ExperimentResultPoint.decision:type_name -> stakazo.ml.v1.ExperimentDecision
-	16, // 20: stakazo.ml.v1.ExperimentResultPoint.variants:type_name -> stakazo.ml.v1.VariantResult
-	3,  // 21: stakazo.ml.v1.GetExperimentResultResponse.experiment:type_name -> stakazo.ml.v1.Experiment
-	22, // 22: stakazo.ml.v1.GetExperimentResultResponse.as_of_time:type_name -> google.protobuf.Timestamp
-	17, // 23: stakazo.ml.v1.GetExperimentResultResponse.primary:type_name -> stakazo.ml.v1.MetricResult
-	17, // 24: stakazo.ml.v1.GetExperimentResultResponse.guardrails:type_name -> stakazo.ml.v1.MetricResult
-	2,  // 25: stakazo.ml.v1.GetExperimentResultResponse.decision:type_name -> stakazo.ml.v1.ExperimentDecision
-	18, // 26: stakazo.ml.v1.GetExperimentResultResponse.history:type_name -> stakazo.ml.v1.ExperimentResultPoint
-	0,  // 27: stakazo.ml.v1.ExperimentUpdate.primary_metric:type_name -> stakazo.ml.v1.ExperimentMetric
-	2,  // 28: stakazo.ml.v1.ExperimentUpdate.decision:type_name -> stakazo.ml.v1.ExperimentDecision
-	16, // 29: stakazo.ml.v1.ExperimentUpdate.variants:type_name -> stakazo.ml.v1.VariantResult
-	4,  // 30: stakazo.ml.v1.ExperimentService.CreateExperiment:input_type -> stakazo.ml.v1.CreateExperimentRequest
-	6,  // 31: stakazo.ml.v1.ExperimentService.AddPosts:input_type -> stakazo.ml.v1.AddPostsRequest
-	9,  // 32: stakazo.ml.v1.ExperimentService.GetExperiment:input_type -> stakazo.ml.v1.GetExperimentRequest
-	11, // 33: stakazo.ml.v1.ExperimentService.ListExperiments:input_type -> stakazo.ml.v1.ListExperimentsRequest
-	13, // 34: stakazo.ml.v1.ExperimentService.StopExperiment:input_type -> stakazo.ml.v1.StopExperimentRequest
-	15, // 35: stakazo.ml.v1.ExperimentService.GetExperimentResult:input_type -> stakazo.ml.v1.GetExperimentResultRequest
-	5,  // 36: stakazo.ml.v1.ExperimentService.CreateExperiment:output_type -> stakazo.ml.v1.CreateExperimentResponse
-	8,  // 37: stakazo.ml.v1.ExperimentService.AddPosts:output_type -> stakazo.ml.v1.AddPostsResponse
-	10, // 38: stakazo.ml.v1.ExperimentService.GetExperiment:output_type -> stakazo.ml.v1.GetExperimentResponse
-	12, // 39: stakazo.ml.v1.ExperimentService.ListExperiments:output_type -> stakazo.ml.v1.ListExperimentsResponse
-	14, // 40: stakazo.ml.v1.ExperimentService.StopExperiment:output_type -> stakazo.ml.v1.StopExperimentResponse
-	19, // 41: stakazo.ml.v1.ExperimentService.GetExperimentResult:output_type -> stakazo.ml.v1.GetExperimentResultResponse
-	36, // [36:42] is the sub-list for method output_type
-	30, // [30:36] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	9,  // 13: stakazo.ml.v1.AddPostsResponse.also_in_running:type_name -> stakazo.ml.v1.OtherExperimentAssignment
+	3,  // 14: stakazo.ml.v1.GetExperimentResponse.experiment:type_name -> stakazo.ml.v1.Experiment
+	1,  // 15: stakazo.ml.v1.ListExperimentsRequest.status:type_name -> stakazo.ml.v1.ExperimentStatus
+	3,  // 16: stakazo.ml.v1.ListExperimentsResponse.experiments:type_name -> stakazo.ml.v1.Experiment
+	3,  // 17: stakazo.ml.v1.StopExperimentResponse.experiment:type_name -> stakazo.ml.v1.Experiment
+	0,  // 18: stakazo.ml.v1.MetricResult.metric:type_name -> stakazo.ml.v1.ExperimentMetric
+	17, // 19: stakazo.ml.v1.MetricResult.variants:type_name -> stakazo.ml.v1.VariantResult
+	2,  // 20: stakazo.ml.v1.ExperimentResultPoint.decision:type_name -> stakazo.ml.v1.ExperimentDecision
+	17, // 21: stakazo.ml.v1.ExperimentResultPoint.variants:type_name -> stakazo.ml.v1.VariantResult
+	3,  // 22: stakazo.ml.v1.GetExperimentResultResponse.experiment:type_name -> stakazo.ml.v1.Experiment
+	23, // 23: stakazo.ml.v1.GetExperimentResultResponse.as_of_time:type_name -> google.protobuf.Timestamp
+	18, // 24: stakazo.ml.v1.GetExperimentResultResponse.primary:type_name -> stakazo.ml.v1.MetricResult
+	18, // 25: stakazo.ml.v1.GetExperimentResultResponse.guardrails:type_name -> stakazo.ml.v1.MetricResult
+	2,  // 26: stakazo.ml.v1.GetExperimentResultResponse.decision:type_name -> stakazo.ml.v1.ExperimentDecision
+	19, // 27: stakazo.ml.v1.GetExperimentResultResponse.history:type_name -> stakazo.ml.v1.ExperimentResultPoint
+	0,  // 28: stakazo.ml.v1.ExperimentUpdate.primary_metric:type_name -> stakazo.ml.v1.ExperimentMetric
+	2,  // 29: stakazo.ml.v1.ExperimentUpdate.decision:type_name -> stakazo.ml.v1.ExperimentDecision
+	17, // 30: stakazo.ml.v1.ExperimentUpdate.variants:type_name -> stakazo.ml.v1.VariantResult
+	4,  // 31: stakazo.ml.v1.ExperimentService.CreateExperiment:input_type -> stakazo.ml.v1.CreateExperimentRequest
+	6,  // 32: stakazo.ml.v1.ExperimentService.AddPosts:input_type -> stakazo.ml.v1.AddPostsRequest
+	10, // 33: stakazo.ml.v1.ExperimentService.GetExperiment:input_type -> stakazo.ml.v1.GetExperimentRequest
+	12, // 34: stakazo.ml.v1.ExperimentService.ListExperiments:input_type -> stakazo.ml.v1.ListExperimentsRequest
+	14, // 35: stakazo.ml.v1.ExperimentService.StopExperiment:input_type -> stakazo.ml.v1.StopExperimentRequest
+	16, // 36: stakazo.ml.v1.ExperimentService.GetExperimentResult:input_type -> stakazo.ml.v1.GetExperimentResultRequest
+	5,  // 37: stakazo.ml.v1.ExperimentService.CreateExperiment:output_type -> stakazo.ml.v1.CreateExperimentResponse
+	8,  // 38: stakazo.ml.v1.ExperimentService.AddPosts:output_type -> stakazo.ml.v1.AddPostsResponse
+	11, // 39: stakazo.ml.v1.ExperimentService.GetExperiment:output_type -> stakazo.ml.v1.GetExperimentResponse
+	13, // 40: stakazo.ml.v1.ExperimentService.ListExperiments:output_type -> stakazo.ml.v1.ListExperimentsResponse
+	15, // 41: stakazo.ml.v1.ExperimentService.StopExperiment:output_type -> stakazo.ml.v1.StopExperimentResponse
+	20, // 42: stakazo.ml.v1.ExperimentService.GetExperimentResult:output_type -> stakazo.ml.v1.GetExperimentResultResponse
+	37, // [37:43] is the sub-list for method output_type
+	31, // [31:37] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_stakazo_ml_v1_experiment_proto_init() }
@@ -1842,7 +1924,7 @@ func file_stakazo_ml_v1_experiment_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_stakazo_ml_v1_experiment_proto_rawDesc), len(file_stakazo_ml_v1_experiment_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   18,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -30,14 +30,16 @@ class AddPostsRequest(_message.Message):
     def __init__(self, experiment_id: _Optional[str] = ..., assignments: _Optional[_Iterable[_Union[PostAssignment, _Mapping]]] = ...) -> None: ...
 
 class AddPostsResponse(_message.Message):
-    __slots__ = ["added_count", "experiment", "unchanged_count"]
+    __slots__ = ["added_count", "also_in_running", "experiment", "unchanged_count"]
     ADDED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ALSO_IN_RUNNING_FIELD_NUMBER: _ClassVar[int]
     EXPERIMENT_FIELD_NUMBER: _ClassVar[int]
     UNCHANGED_COUNT_FIELD_NUMBER: _ClassVar[int]
     added_count: int
+    also_in_running: _containers.RepeatedCompositeFieldContainer[OtherExperimentAssignment]
     experiment: Experiment
     unchanged_count: int
-    def __init__(self, added_count: _Optional[int] = ..., unchanged_count: _Optional[int] = ..., experiment: _Optional[_Union[Experiment, _Mapping]] = ...) -> None: ...
+    def __init__(self, added_count: _Optional[int] = ..., unchanged_count: _Optional[int] = ..., experiment: _Optional[_Union[Experiment, _Mapping]] = ..., also_in_running: _Optional[_Iterable[_Union[OtherExperimentAssignment, _Mapping]]] = ...) -> None: ...
 
 class CreateExperimentRequest(_message.Message):
     __slots__ = ["guardrail_metrics", "horizon_hours", "hypothesis", "minimum_detectable_effect", "name", "planned_end_day", "platform", "primary_metric", "skip_covariate_adjustment", "variants"]
@@ -206,6 +208,16 @@ class MetricResult(_message.Message):
     variance_reduction: float
     variants: _containers.RepeatedCompositeFieldContainer[VariantResult]
     def __init__(self, metric: _Optional[_Union[ExperimentMetric, str]] = ..., variants: _Optional[_Iterable[_Union[VariantResult, _Mapping]]] = ..., covariate_adjusted: bool = ..., variance_reduction: _Optional[float] = ...) -> None: ...
+
+class OtherExperimentAssignment(_message.Message):
+    __slots__ = ["experiment_id", "post_id", "variant"]
+    EXPERIMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    VARIANT_FIELD_NUMBER: _ClassVar[int]
+    experiment_id: str
+    post_id: str
+    variant: str
+    def __init__(self, post_id: _Optional[str] = ..., experiment_id: _Optional[str] = ..., variant: _Optional[str] = ...) -> None: ...
 
 class PostAssignment(_message.Message):
     __slots__ = ["post_id", "variant"]
