@@ -24,11 +24,13 @@ describe('read-only methods (from the contract)', () => {
     expect([...before].filter((name) => !readOnly.has(name))).to.deep.equal([]);
   });
 
-  it('declares every Get… and List… RPC read-only, and no RPC that writes', () => {
-    const reads = allMethods.filter((name) => /^(Get|List)/.test(name));
+  it('declares every RPC that only reads (Get, List, Search, Scroll, Recommend, Query, Export, Predict) read-only, and no RPC that writes', () => {
+    // NOTE: SearchContent was missed until this pattern named every verb of a read (it went to the primary).
+    const reads = allMethods.filter((name) => /^(Get|List|Search|Scroll|Recommend|Query|Export|Predict)/.test(name));
+    expect(reads).to.include('SearchContent');
     expect(
       reads.filter((name) => !readOnly.has(name)),
-      'Get/List RPCs without NO_SIDE_EFFECTS',
+      'reading RPCs without NO_SIDE_EFFECTS',
     ).to.deep.equal([]);
     const writes = allMethods.filter((name) => /^(Create|Delete|Upsert|Update|Register|Record|Stream|Run|Backfill|Build|Set|Add|Stop|Switch)/.test(name));
     expect(writes).to.not.be.empty;

@@ -4050,7 +4050,7 @@ const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
 	"\x12FUSION_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
 	"FUSION_RRF\x10\x01\x12\x13\n" +
-	"\x0fFUSION_WEIGHTED\x10\x022\xa7\r\n" +
+	"\x0fFUSION_WEIGHTED\x10\x022\xac\r\n" +
 	"\x10EmbeddingService\x12c\n" +
 	"\x10CreateCollection\x12&.stakazo.ml.v1.CreateCollectionRequest\x1a'.stakazo.ml.v1.CreateCollectionResponse\x12_\n" +
 	"\rGetCollection\x12#.stakazo.ml.v1.GetCollectionRequest\x1a$.stakazo.ml.v1.GetCollectionResponse\"\x03\x90\x02\x01\x12e\n" +
@@ -4070,8 +4070,8 @@ const file_stakazo_ml_v1_embedding_proto_rawDesc = "" +
 	"\vListAliases\x12!.stakazo.ml.v1.ListAliasesRequest\x1a\".stakazo.ml.v1.ListAliasesResponse\"\x03\x90\x02\x01\x12T\n" +
 	"\vSwitchAlias\x12!.stakazo.ml.v1.SwitchAliasRequest\x1a\".stakazo.ml.v1.SwitchAliasResponse\x12Q\n" +
 	"\n" +
-	"BuildIndex\x12 .stakazo.ml.v1.BuildIndexRequest\x1a!.stakazo.ml.v1.BuildIndexResponse\x12Z\n" +
-	"\rSearchContent\x12#.stakazo.ml.v1.SearchContentRequest\x1a$.stakazo.ml.v1.SearchContentResponseBAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
+	"BuildIndex\x12 .stakazo.ml.v1.BuildIndexRequest\x1a!.stakazo.ml.v1.BuildIndexResponse\x12_\n" +
+	"\rSearchContent\x12#.stakazo.ml.v1.SearchContentRequest\x1a$.stakazo.ml.v1.SearchContentResponse\"\x03\x90\x02\x01BAZ?github.com/stakazo/stakazo-ml/clients/go/gen/stakazo/ml/v1;mlv1b\x06proto3"
 
 var (
 	file_stakazo_ml_v1_embedding_proto_rawDescOnce sync.Once
