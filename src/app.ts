@@ -18,6 +18,7 @@ import { PointService } from './embedding/points/point.service.js';
 import { QueryInputRepository } from './embedding/search/query-inputs.repository.js';
 import { QueryInputService } from './embedding/search/query-inputs.service.js';
 import { SearchRepository } from './embedding/search/search.repository.js';
+import { InflightAnswerBytes } from './embedding/search/response-budget.js';
 import { SearchService } from './embedding/search/search.service.js';
 import { ExperimentRepository } from './experiment/experiment.repository.js';
 import { ExperimentService } from './experiment/experiment.service.js';
@@ -125,6 +126,8 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   });
   const points = new PointService(collectionRepository, new PointRepository(db), config.limits, { builds: indexBuilds, observer: hooks.embedding });
   const queryInputs = new QueryInputService(collectionCache, new QueryInputRepository(db));
+  // One bound for the process: the answers all calls are building at once (LIMIT_MAX_INFLIGHT_RESPONSE_BYTES).
+  const inflightAnswers = new InflightAnswerBytes(config.limits.maxInflightResponseBytes);
   const virality = new ViralityService(viralityRepository, viralityCache);
   const experimentRepository = new ExperimentRepository(db);
   const experiment = new ExperimentService(experimentRepository, predictionCovariate(virality, config.boostThreshold));
@@ -148,8 +151,8 @@ export function buildServices(db: Db, config: Config, log: Logger, hooks: AppHoo
   return {
     collections,
     points,
-    search: new SearchService(queryInputs, new SearchRepository(db), config.limits),
-    contentSearch: new ContentSearchService(queryInputs, new ContentSearchRepository(db), config.limits),
+    search: new SearchService(queryInputs, new SearchRepository(db), config.limits, inflightAnswers),
+    contentSearch: new ContentSearchService(queryInputs, new ContentSearchRepository(db), config.limits, inflightAnswers),
     aliases: new AliasService(new AliasRepository(db)),
     // DeleteContent asks the embedding area to delete points; ListDailySnapshots reads the learning area's snapshots.
     metrics: new MetricsService(new ContentRepository(db), new MetricQueryRepository(db), points, learning),

@@ -22,6 +22,8 @@ export interface Limits {
   maxMetadataBytes: number;
   /** Largest answer a call may send (also grpc-js's max send message length). */
   maxResponseBytes: number;
+  /** Most bytes of search answers being built by all calls at once; at least maxResponseBytes. */
+  maxInflightResponseBytes: number;
 }
 
 /** Deferred HNSW index builds of embedding collections. */
@@ -267,7 +269,19 @@ function checkRetentionCoversCatchUp(config: Config): Config {
 
 /** Reads and validates every setting; throws ConfigError naming the first bad one. */
 export function loadConfig(env: Env = process.env): Config {
-  return checkRetentionCoversCatchUp(readConfig(env));
+  return checkInflightCoversOneAnswer(checkRetentionCoversCatchUp(readConfig(env)));
+}
+
+/** Refuses an in-flight bound below one call's largest answer: such a call could never be answered. */
+function checkInflightCoversOneAnswer(config: Config): Config {
+  const { maxResponseBytes, maxInflightResponseBytes } = config.limits;
+  if (maxInflightResponseBytes < maxResponseBytes) {
+    throw new ConfigError(
+      'LIMIT_MAX_INFLIGHT_RESPONSE_BYTES',
+      `${maxInflightResponseBytes} is below LIMIT_MAX_RESPONSE_BYTES (${maxResponseBytes}): one call's largest answer could never be built; set it to at least that`,
+    );
+  }
+  return config;
 }
 
 function readConfig(env: Env): Config {
@@ -294,6 +308,7 @@ function readConfig(env: Env): Config {
       maxTopK: integer(env, 'LIMIT_MAX_TOP_K', 1000, 1, 1000),
       maxMetadataBytes: integer(env, 'LIMIT_MAX_METADATA_BYTES', 16 * 1024, 16, 1024 * 1024),
       maxResponseBytes: integer(env, 'LIMIT_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+      maxInflightResponseBytes: integer(env, 'LIMIT_MAX_INFLIGHT_RESPONSE_BYTES', 256 * 1024 * 1024, 64 * 1024, 16 * 1024 * 1024 * 1024),
     },
     indexing: {
       defaultThreshold: integer(env, 'INDEXING_THRESHOLD', 20_000, 0, 2_000_000_000),

@@ -75,7 +75,7 @@ describe(`embedding limits (${BACKEND})`, () => {
 describe(`embedding response size (${BACKEND})`, () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ LIMIT_MAX_RESPONSE_BYTES: String(1024 * 1024) });
+    server = await startTestServer({ LIMIT_MAX_RESPONSE_BYTES: String(1024 * 1024), LIMIT_MAX_INFLIGHT_RESPONSE_BYTES: String(2 * 1024 * 1024) });
   });
   after(async () => {
     await stopAndClean(server);
@@ -105,5 +105,31 @@ describe(`embedding response size (${BACKEND})`, () => {
     // What fits is answered.
     const answer = await call(e, e.searchBatch, { searches: light.slice(0, 2).map((s) => ({ ...s, topK: 10 })) });
     expect(answer.results.map((r) => r.hits.length)).to.deep.equal([10, 10]);
+  });
+
+  it('bounds the answers of all calls at once by LIMIT_MAX_INFLIGHT_RESPONSE_BYTES and gives every byte back', async () => {
+    const e = server.embedding;
+    const name = await createCollection(e, { dimension: 512 });
+    const points = Array.from({ length: 100 }, (_, i) => point(`v${i}`, floats(Array.from({ length: 512 }, (_, j) => ((i * j) % 5) + 1)), `c${i}`));
+    for (let i = 0; i < points.length; i += 50) await call(e, e.upsert, { collection: name, points: points.slice(i, i + 50) });
+    // Each call reserves 4 × 100 × (64 B + 2 KiB of vector) ≈ 0.8 MiB of its 1 MiB; eight at once ask ≈ 6.4 MiB of 2.
+    const searches = Array.from({ length: 4 }, () => ({
+      ...search,
+      collection: name,
+      vector: floats(Array.from({ length: 512 }, () => 1)),
+      topK: 100,
+      withVectors: true,
+    }));
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => call(e, e.searchBatch, { searches })));
+    for (const outcome of outcomes) {
+      if (outcome.status === 'fulfilled') expect(outcome.value.results.map((r) => r.hits.length)).to.deep.equal([100, 100, 100, 100]);
+      else {
+        expect((outcome.reason as { code?: number }).code).to.equal(status.RESOURCE_EXHAUSTED);
+        expect(String(outcome.reason)).to.match(/SearchBatch needs 0\.8 MiB more .* of 2\.0 MiB \(LIMIT_MAX_INFLIGHT_RESPONSE_BYTES\): retry shortly/);
+      }
+    }
+    // Every call gave back what it took: two at once fit again (1.6 MiB of 2), whatever the burst's outcomes were.
+    const after = await Promise.all([0, 1].map(() => call(e, e.searchBatch, { searches })));
+    expect(after.map((a) => a.results.length)).to.deep.equal([4, 4]);
   });
 });

@@ -42,6 +42,13 @@ describe('config', () => {
     expect(loadConfig({ METRICS_RETENTION_DAYS: '0', SCHEDULER_CATCH_UP_DAYS: '366' }).metricsRetentionDays).to.equal(0);
   });
 
+  it('refuses an in-flight answer bound below one call’s largest answer, naming both', () => {
+    const err = errorOf({ LIMIT_MAX_RESPONSE_BYTES: String(8 * 1024 * 1024), LIMIT_MAX_INFLIGHT_RESPONSE_BYTES: String(4 * 1024 * 1024) });
+    expect(err.setting).to.equal('LIMIT_MAX_INFLIGHT_RESPONSE_BYTES');
+    expect(err.message).to.match(/is below LIMIT_MAX_RESPONSE_BYTES \(8388608\)/);
+    expect(loadConfig({}).limits.maxInflightResponseBytes).to.equal(256 * 1024 * 1024);
+  });
+
   it('reads a postgres URL and booleans', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', REFLECTION: 'off' });
     expect(config.databaseUrl).to.equal('postgres://u@h:5432/db');

@@ -4,7 +4,7 @@ import type { Limits } from '../../config.js';
 import { invalidArgument, notFound } from '../../errors.js';
 import type { CollectionInfo } from '../embedding.types.js';
 import { type QueryInputService, StaleCollection } from '../search/query-inputs.service.js';
-import { EVIDENCE_OVERHEAD_BYTES, HIT_OVERHEAD_BYTES, ResponseBudget } from '../search/response-budget.js';
+import { EVIDENCE_OVERHEAD_BYTES, HIT_OVERHEAD_BYTES, type InflightAnswerBytes, ResponseBudget } from '../search/response-budget.js';
 import type { QueryInputRequest, QueryInputs, StoredVectorLookup } from '../search/search.types.js';
 import { scoreFromDistance } from '../search/similarity.js';
 import { vectorMismatch } from '../vectors/vector-fit.js';
@@ -18,6 +18,8 @@ export class ContentSearchService {
     private readonly inputs: QueryInputService,
     private readonly repository: ContentSearchRepository,
     private readonly limits: Limits,
+    /** The process's bound on answers being built at once (LIMIT_MAX_INFLIGHT_RESPONSE_BYTES). */
+    private readonly inflight?: InflightAnswerBytes,
   ) {}
 
   /**
@@ -28,11 +30,15 @@ export class ContentSearchService {
    */
   async searchContent(tenantId: string, query: ContentSearchQuery): Promise<ContentHit[]> {
     const weights = [...query.subQueries.map((q) => q.weight), ...(query.keyword ? [query.keyword.weight] : [])];
-    const budget = new ResponseBudget(this.limits.maxResponseBytes, 'SearchContent');
-    budget.reserve(query.topK * (HIT_OVERHEAD_BYTES + weights.length * EVIDENCE_OVERHEAD_BYTES));
-    const hits = await this.fusedContents(tenantId, query, weights);
-    budget.charge(hits.reduce((bytes, hit) => hit.evidence.reduce((sum, e) => sum + e.pointId.length, bytes + hit.contentId.length), 0));
-    return hits;
+    const budget = new ResponseBudget(this.limits.maxResponseBytes, 'SearchContent', this.inflight);
+    try {
+      budget.reserve(query.topK * (HIT_OVERHEAD_BYTES + weights.length * EVIDENCE_OVERHEAD_BYTES));
+      const hits = await this.fusedContents(tenantId, query, weights);
+      budget.charge(hits.reduce((bytes, hit) => hit.evidence.reduce((sum, e) => sum + e.pointId.length, bytes + hit.contentId.length), 0));
+      return hits;
+    } finally {
+      budget.release();
+    }
   }
 
   /** The fused answer: an attempt with cached collections, once more with the registry's if they are stale. */

@@ -7,7 +7,7 @@ import { filterIsEmpty } from '../points/point-filter.js';
 import { vectorMismatch } from '../vectors/vector-fit.js';
 import { type QueryInputService, StaleCollection } from './query-inputs.service.js';
 import { averageVector, exampleVectors } from './recommend.js';
-import { HIT_OVERHEAD_BYTES, pointAnswerBytes, ResponseBudget } from './response-budget.js';
+import { HIT_OVERHEAD_BYTES, type InflightAnswerBytes, pointAnswerBytes, ResponseBudget } from './response-budget.js';
 import type { SearchRepository } from './search.repository.js';
 import type { PlannedSearch, QueryInputRequest, QueryInputs, StoredVectorLookup } from './search.types.js';
 import { scoreFromDistance } from './similarity.js';
@@ -29,6 +29,8 @@ export class SearchService {
     private readonly inputs: QueryInputService,
     private readonly searches: SearchRepository,
     private readonly limits: Limits,
+    /** The process's bound on answers being built at once (LIMIT_MAX_INFLIGHT_RESPONSE_BYTES). */
+    private readonly inflight?: InflightAnswerBytes,
   ) {}
 
   /**
@@ -56,15 +58,20 @@ export class SearchService {
     cached: ReadonlyMap<string, CollectionInfo> | undefined,
   ): Promise<ScoredPoint[][]> {
     const inputs = await this.inputs.read(request, cached);
-    const budget = new ResponseBudget(this.limits.maxResponseBytes, queries.length > 1 ? 'SearchBatch' : 'Search');
-    const plans = planSearches(queries, inputs, budget);
-    const answers = await this.searches.search(plans, { checkTenant: cached ? request.tenantId : undefined, stopAfterBytes: budget.remainingBytes });
-    return answers.map(({ fresh, hits }, i) => {
-      if (!fresh) throw new StaleCollection();
-      budget.charge(hits.reduce((bytes, hit) => bytes + pointAnswerBytes(hit.point), 0));
-      const { distance } = plans[i]!.collection;
-      return hits.map((hit) => ({ ...hit, score: scoreFromDistance(distance, hit.distance) }));
-    });
+    const budget = new ResponseBudget(this.limits.maxResponseBytes, queries.length > 1 ? 'SearchBatch' : 'Search', this.inflight);
+    try {
+      const plans = planSearches(queries, inputs, budget);
+      const answers = await this.searches.search(plans, { checkTenant: cached ? request.tenantId : undefined, stopAfterBytes: budget.remainingBytes });
+      return answers.map(({ fresh, hits }, i) => {
+        if (!fresh) throw new StaleCollection();
+        budget.charge(hits.reduce((bytes, hit) => bytes + pointAnswerBytes(hit.point), 0));
+        const { distance } = plans[i]!.collection;
+        return hits.map((hit) => ({ ...hit, score: scoreFromDistance(distance, hit.distance) }));
+      });
+    } finally {
+      // NOTE: given back when the service answers; the mapped message lives a moment longer, until grpc-js sends it.
+      budget.release();
+    }
   }
 
   /**
