@@ -198,6 +198,7 @@ export function dbOptionsOf(config: Config): DbOptions {
     readUrls: config.databaseReadUrls,
     readMaxLagMs: config.readMaxLagMs,
     readRefreshMs: config.readRefreshMs,
+    readTimeoutMs: config.readTimeoutMs,
   };
 }
 

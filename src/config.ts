@@ -100,6 +100,8 @@ export interface Config {
   readMaxLagMs: number;
   /** How often the replicas' replay positions are read (the routing decision itself costs no round trip). */
   readRefreshMs: number;
+  /** A statement on a replica that has not answered after this long is answered by the primary; 0 = no limit. */
+  readTimeoutMs: number;
   dbPoolMax: number;
   /** Metric records observed longer ago than this are dropped, a whole month at a time; 0 keeps everything. */
   metricsRetentionDays: number;
@@ -294,6 +296,7 @@ function readConfig(env: Env): Config {
     databaseReadUrls: readUrls(env),
     readMaxLagMs: integer(env, 'READ_MAX_LAG_MS', 5000, 0, 3_600_000),
     readRefreshMs: integer(env, 'READ_REFRESH_MS', 100, 10, 60_000),
+    readTimeoutMs: integer(env, 'READ_TIMEOUT_MS', 10_000, 0, 3_600_000),
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
     metricsRetentionDays: integer(env, 'METRICS_RETENTION_DAYS', 0, 0, 36_500),
     dbAcquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 5000, 1, 600_000),

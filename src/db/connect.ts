@@ -53,6 +53,8 @@ export interface DbOptions {
   readMaxLagMs?: number;
   /** How often the replicas' positions are read (READ_REFRESH_MS). */
   readRefreshMs?: number;
+  /** A statement on a replica not answered after this long is answered by the primary (READ_TIMEOUT_MS); 0 = none. */
+  readTimeoutMs?: number;
   /** Where knex's own warnings go (structured); without it knex prints them to the console. */
   log?: Logger;
   /** The embedded database's memory; PGlite's own defaults (shared_buffers 128MB) when absent. */
@@ -146,6 +148,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
       urls: options.readUrls,
       maxLagMs: options.readMaxLagMs ?? 5000,
       refreshMs: options.readRefreshMs ?? 100,
+      readTimeoutMs: options.readTimeoutMs ?? 10_000,
       poolMax: options.poolMax ?? 10,
       acquireTimeoutMs: options.acquireTimeoutMs ?? 10_000,
       log: options.log,

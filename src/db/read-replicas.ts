@@ -17,6 +17,11 @@ export interface ReadReplicaOptions {
   maxLagMs: number;
   /** How often each replica's position and the primary's are read. */
   refreshMs: number;
+  /**
+   * A statement not answered after this long fails with a timeout (pg's client-side query_timeout), so a frozen
+   * standby does not hold a call for its whole deadline: session.ts answers it from the primary. 0 = no limit.
+   */
+  readTimeoutMs: number;
   poolMax: number;
   acquireTimeoutMs: number;
   log?: Logger;
@@ -108,6 +113,7 @@ export class ReadReplicas {
           ...withServerSettings(url, 'default_transaction_read_only=on'),
           application_name: 'stakazo-ml-read',
           connectionTimeoutMillis: Math.min(options.acquireTimeoutMs, 5000),
+          ...(options.readTimeoutMs > 0 ? { query_timeout: options.readTimeoutMs } : {}),
         },
         pool: { min: 0, max: options.poolMax, idleTimeoutMillis: 30_000 },
         acquireConnectionTimeout: options.acquireTimeoutMs,

@@ -224,6 +224,14 @@ async function onReplica<T>(replica: Replica, fn: (session: Session) => Promise<
   try {
     unbind = bindToCall(replica.cancelBackend, connection);
     return await fn(pgSession(connection));
+  } catch (err) {
+    // NOTE: after pg's read timeout the statement may still be running (or the standby frozen): the connection is
+    // not reusable, so it is closed and the pool told to drop it (knex checks __knex__disposed when it is released).
+    if ((err as Error | null)?.message === 'Query read timeout') {
+      (connection as pg.PoolClient & { __knex__disposed?: unknown }).__knex__disposed = err;
+      (connection as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
+    throw err;
   } finally {
     await unbind();
     await client.releaseConnection(connection);

@@ -2,6 +2,7 @@
 // reads served by the replica, read-your-writes, a replica stopped mid-traffic, and replicas refused at start.
 // The refusals need only Postgres; the rest is skipped unless TEST_REPLICA_URL names a running standby.
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { Metadata, type Client, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import pg from 'pg';
@@ -91,6 +92,38 @@ async function startFailure(readUrls: string): Promise<Error> {
   }
 }
 
+/**
+ * A TCP relay to the standby that, once `holdReads` is set, keeps every client message except the router's own
+ * probes (replay position, identity) to itself: to the service, a standby frozen in the middle of a read.
+ */
+async function holdingRelay(host: string, port: number): Promise<{ port: number; holdReads: boolean; heldChunks: number; close(): void }> {
+  const PROBES = /pg_is_in_recovery|pg_control_system|current_database|pg_current_wal_lsn/;
+  const sockets = new Set<net.Socket>();
+  const state = { port: 0, holdReads: false, heldChunks: 0, close: () => undefined as void };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, host);
+    sockets.add(client).add(upstream);
+    upstream.on('data', (chunk) => client.write(chunk));
+    client.on('data', (chunk) => {
+      if (state.holdReads && !PROBES.test(chunk.toString('latin1'))) state.heldChunks++;
+      else upstream.write(chunk);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.port = (server.address() as net.AddressInfo).port;
+  state.close = () => {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+  };
+  return state;
+}
+
 describe(`read replicas (${BACKEND})`, () => {
   before(function () {
     if (BACKEND !== 'postgres') this.skip();
@@ -146,6 +179,32 @@ describe(`read replicas (${BACKEND})`, () => {
       const after = await readsByTarget(server);
       expect(replicaCount(after) - replicaCount(before)).to.be.greaterThan(0);
       expect(Object.keys(after).some((target) => target.startsWith('127.0.0.1:'))).to.equal(true);
+    });
+
+    it('answers from the primary when the standby stops answering a read (READ_TIMEOUT_MS), not at the caller’s deadline', async () => {
+      const upstream = new URL(replicaUrl()!);
+      const relay = await holdingRelay(upstream.hostname, Number(upstream.port));
+      const viaRelay = new URL(replicaUrl()!);
+      viaRelay.host = `127.0.0.1:${relay.port}`;
+      const frozen = await startTestServer({ DATABASE_READ_URLS: viaRelay.toString(), READ_REFRESH_MS: '50', READ_TIMEOUT_MS: '2000' });
+      try {
+        const searchFrozen = () => call(frozen.embedding, frozen.embedding.search, searchRequest(collection, { vector: floats([1, 0, 0]), topK: 5 }));
+        await eventually(async () => {
+          await searchFrozen();
+          return replicaCount(await readsByTarget(frozen)) > 0;
+        }, 30_000);
+        // The standby now takes the read's bytes and never answers (the replay-position probes still pass).
+        relay.holdReads = true;
+        const before = await readsByTarget(frozen);
+        // NOTE: call() has a 60 s deadline: without a read timeout the call waited for it (DEADLINE_EXCEEDED).
+        const answer = await searchFrozen();
+        expect(answer.hits.map((h) => h.point?.id)).to.include('seed');
+        expect((await readsByTarget(frozen)).primary ?? 0).to.be.greaterThan(before.primary ?? 0);
+        expect(relay.heldChunks).to.be.greaterThan(0);
+      } finally {
+        await frozen.stop();
+        relay.close();
+      }
     });
 
     describe('with a replica replaying 300 ms late (recovery_min_apply_delay)', () => {
