@@ -99,7 +99,7 @@ async function startFailure(readUrls: string): Promise<Error> {
 async function holdingRelay(host: string, port: number): Promise<{ port: number; holdReads: boolean; heldChunks: number; close(): void }> {
   const PROBES = /pg_is_in_recovery|pg_control_system|current_database|pg_current_wal_lsn/;
   const sockets = new Set<net.Socket>();
-  const state = { port: 0, holdReads: false, heldChunks: 0, close: () => undefined as void };
+  const state: { port: number; holdReads: boolean; heldChunks: number; close(): void } = { port: 0, holdReads: false, heldChunks: 0, close: () => undefined };
   const server = net.createServer((client) => {
     const upstream = net.connect(port, host);
     sockets.add(client).add(upstream);

@@ -46,8 +46,16 @@ describe('call deadline on the abort signal', () => {
     const past = new AbortController();
     armDeadline(past, Date.now() - 1);
     expect(past.signal.aborted).to.equal(true);
-    const soon = new AbortController();
-    armDeadline(soon, Date.now() + 1);
+    // NOTE: armed a moment ahead; on a loaded machine the moment can pass before arming (the deadline then aborts at
+    // once, and an 'abort' listener added after it would wait forever: round 3 of test:under-load hung here), so the
+    // margin grows until the signal was armed unaborted, and only then is its timer awaited.
+    let soon = new AbortController();
+    for (const marginMs of [5, 50, 500, 5000]) {
+      soon = new AbortController();
+      armDeadline(soon, Date.now() + marginMs);
+      if (!soon.signal.aborted) break;
+    }
+    expect(soon.signal.aborted, 'armed before its deadline').to.equal(false);
     await new Promise((resolve) => soon.signal.addEventListener('abort', resolve, { once: true }));
     expect(soon.signal.reason).to.be.instanceOf(AppError).with.property('kind', 'deadline_exceeded');
   });
