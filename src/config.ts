@@ -1,6 +1,7 @@
 // Every setting of the service, read from environment variables and validated once at start-up.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isValidTimeZone } from './domain/time-zone.js';
 
 /** Raised when a setting is invalid; the message names the environment variable. */
 export class ConfigError extends Error {
@@ -230,11 +231,7 @@ function timeOfDay(env: Env, name: string, fallback: string): string {
 
 /** Throws ConfigError unless `zone` is an IANA time zone Node knows. */
 export function assertTimeZone(name: string, zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  } catch {
-    throw new ConfigError(name, `"${zone}" is not an IANA time zone (e.g. UTC, Europe/Madrid)`);
-  }
+  if (!isValidTimeZone(zone)) throw new ConfigError(name, `"${zone}" is not an IANA time zone (e.g. UTC, Europe/Madrid)`);
   return zone;
 }
 
